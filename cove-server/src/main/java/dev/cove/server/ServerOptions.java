@@ -1,0 +1,75 @@
+package dev.cove.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How to run a single-node Cove server.
+ *
+ * @param host the address the HTTP API listens on
+ * @param port the HTTP port, 0 for any free one
+ * @param dataDir where the store, the functions' code and the worker sockets live
+ * @param maxPayloadBytes the largest request body and function result accepted
+ * @param activationRetention how long activation records are kept
+ * @param stemCellsPerRuntime how many started, unspecialised workers wait per process runtime
+ */
+public record ServerOptions(
+        String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
+        int stemCellsPerRuntime) {
+
+    public static final int DEFAULT_PORT = 3233;
+
+    public ServerOptions {
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        }
+        if (maxPayloadBytes < 1024) {
+            throw new IllegalArgumentException("maxPayloadBytes must be at least 1024, was " + maxPayloadBytes);
+        }
+        if (activationRetention.isNegative() || activationRetention.isZero()) {
+            throw new IllegalArgumentException("activationRetention must be positive, was " + activationRetention);
+        }
+        if (stemCellsPerRuntime < 0 || stemCellsPerRuntime > 64) {
+            throw new IllegalArgumentException(
+                    "stemCellsPerRuntime must be between 0 and 64, was " + stemCellsPerRuntime);
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells. */
+    public static ServerOptions defaults() {
+        return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
+                Duration.ofDays(7), 2);
+    }
+
+    public static Path defaultDataDir() {
+        return Path.of(System.getProperty("user.home"), ".cove");
+    }
+
+    public ServerOptions withHost(String newHost) {
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+    }
+
+    public ServerOptions withPort(int newPort) {
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+    }
+
+    public ServerOptions withDataDir(Path newDataDir) {
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+    }
+
+    public ServerOptions withMaxPayloadBytes(long bytes) {
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime);
+    }
+
+    public ServerOptions withActivationRetention(Duration retention) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime);
+    }
+
+    public ServerOptions withStemCellsPerRuntime(int count) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count);
+    }
+}
