@@ -2,6 +2,7 @@ package dev.cove.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /** Facts about the activation a {@link Handler} is running. */
 public interface Context {
@@ -17,6 +18,13 @@ public interface Context {
 
     /** The function's version, bumped by every deployment. */
     String functionVersion();
+
+    /**
+     * The environment variables the function was deployed with ({@code cove deploy -e KEY=VALUE}). Java
+     * functions run inside the platform's JVM, so read them here: {@code System.getenv()} is the
+     * platform's own environment, not the function's.
+     */
+    Map<String, String> env();
 
     /** The instant after which the activation ends as a timeout. */
     Instant deadline();

@@ -1,6 +1,22 @@
 package dev.cove.server;
 
+import dev.cove.core.Platform;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running single-node Cove server: the HTTP API in front of the platform.
@@ -10,10 +26,25 @@ import java.util.List;
  *     System.out.println(server.apiHost() + " " + server.guestAuth());
  * }
  * }</pre>
+ *
+ * <p>One HTTP server runs per event loop (as many as cores), all sharing the port; Vert.x spreads
+ * connections across them. The same Vert.x instance serves the workers' socket.
  */
 public final class CoveServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CoveServer.class);
+    private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
 
-    private CoveServer() {}
+    private final Vertx vertx;
+    private final Platform platform;
+    private final ServerOptions options;
+    private final int port;
+
+    private CoveServer(Vertx vertx, Platform platform, ServerOptions options, int port) {
+        this.vertx = vertx;
+        this.platform = platform;
+        this.options = options;
+        this.port = port;
+    }
 
     /**
      * Opens the store under the data folder, starts the runtimes' stem cells and the HTTP listener.
@@ -22,33 +53,130 @@ public final class CoveServer implements AutoCloseable {
      *     writable, no runtime could start)
      */
     public static CoveServer start(ServerOptions options) throws StartException {
-        throw new UnsupportedOperationException("not built yet");
+        requireWritable(options);
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        Platform platform;
+        try {
+            platform = Platform.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
+                    options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
+                    MAX_LOG_BYTES), vertx);
+        } catch (IOException | RuntimeException e) {
+            vertx.close();
+            throw new StartException("Cove could not start: " + e.getMessage(), e);
+        }
+        try {
+            int port = listen(vertx, platform, options);
+            return new CoveServer(vertx, platform, options, port);
+        } catch (StartException e) {
+            platform.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    private static void requireWritable(ServerOptions options) throws StartException {
+        try {
+            Files.createDirectories(options.dataDir());
+        } catch (IOException e) {
+            throw new StartException("Cove cannot create its data folder " + options.dataDir() + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(options.dataDir())) {
+            throw new StartException("Cove cannot write to its data folder " + options.dataDir());
+        }
+    }
+
+    /**
+     * One server per event loop, all on one port, which Vert.x binds once and shares among them. Port 0
+     * is first turned into a free port, since Vert.x shares only servers asking for the same port.
+     */
+    private static int listen(Vertx vertx, Platform platform, ServerOptions options) throws StartException {
+        HttpApi api = new HttpApi(platform, vertx, options.maxPayloadBytes());
+        int port = options.port() == 0 ? freePort(options.host()) : options.port();
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        try {
+            await(vertx.deployVerticle(() -> new HttpVerticle(api, options.host(), port),
+                    new DeploymentOptions().setInstances(instances)));
+            return port;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.debug("listening failed", cause);
+            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")) {
+                throw new StartException("Port " + port + " on " + options.host()
+                        + " is already in use - is Cove already running? Pick another with --port.");
+            }
+            throw new StartException("Cove could not listen on " + options.host() + ":" + port + ": "
+                    + cause.getMessage(), e);
+        }
+    }
+
+    private static int freePort(String host) throws StartException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new StartException("Cove could not find a free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** One HTTP server on this verticle's event loop. */
+    private static final class HttpVerticle extends VerticleBase {
+        private final HttpApi api;
+        private final String host;
+        private final int port;
+
+        HttpVerticle(HttpApi api, String host, int port) {
+            this.api = api;
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public Future<?> start() {
+            HttpServerOptions http = new HttpServerOptions().setHost(host).setPort(port)
+                    .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(0);
+            HttpServer server = vertx.createHttpServer(http).requestHandler(api::handle);
+            return server.listen();
+        }
     }
 
     /** The HTTP port actually listened on. */
     public int port() {
-        throw new UnsupportedOperationException("not built yet");
+        return port;
     }
 
     /** The base URL of the API, e.g. {@code http://127.0.0.1:3233}. */
     public String apiHost() {
-        throw new UnsupportedOperationException("not built yet");
+        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The guest namespace's credentials, {@code uuid:key}. */
     public String guestAuth() {
-        throw new UnsupportedOperationException("not built yet");
+        return platform.guest().auth();
     }
 
     /** One line per available runtime, e.g. {@code nodejs:20 (node v20.20.2)}. */
     public List<String> runtimes() {
-        throw new UnsupportedOperationException("not built yet");
+        return platform.runtimes();
+    }
+
+    /** Why a runtime can't run functions, one line each (e.g. its interpreter is missing). */
+    public List<String> unavailableRuntimes() {
+        return platform.unavailableRuntimes();
     }
 
     /** Stops accepting requests, ends the workers and flushes the store. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not built yet");
+        platform.close();
+        try {
+            await(vertx.close());
+        } catch (Exception e) {
+            LOG.debug("closing Vert.x failed", e);
+        }
     }
 
     /** Starting failed for a reason a person can act on; the message says which. */

@@ -12,10 +12,12 @@ import java.time.Duration;
  * @param maxPayloadBytes the largest request body and function result accepted
  * @param activationRetention how long activation records are kept
  * @param stemCellsPerRuntime how many started, unspecialised workers wait per process runtime
+ * @param maxQueuePerFunction how many activations of one function may wait for an instance before
+ *     more are refused with 429
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
-        int stemCellsPerRuntime) {
+        int stemCellsPerRuntime, int maxQueuePerFunction) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -36,13 +38,19 @@ public record ServerOptions(
             throw new IllegalArgumentException(
                     "stemCellsPerRuntime must be between 0 and 64, was " + stemCellsPerRuntime);
         }
+        if (maxQueuePerFunction < 0) {
+            throw new IllegalArgumentException("maxQueuePerFunction must be 0 or more, was " + maxQueuePerFunction);
+        }
         dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    /** 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells. */
+    /**
+     * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
+     * activations waiting per function.
+     */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
-                Duration.ofDays(7), 2);
+                Duration.ofDays(7), 2, 1000);
     }
 
     public static Path defaultDataDir() {
@@ -50,26 +58,30 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction);
+    }
+
+    public ServerOptions withMaxQueuePerFunction(int count) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count);
     }
 }

@@ -1,0 +1,179 @@
+package dev.cove.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.invoke.ActivationLog;
+import dev.cove.core.invoke.Dispatcher;
+import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Namespace;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.registry.Store;
+import dev.cove.core.runtime.InvalidFunctionException;
+import dev.cove.core.runtime.Runtimes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One node's platform: the registry over its store, the runtimes, the dispatcher and the activation
+ * log, wired together. The HTTP server is its only user; everything a request can do is a method here.
+ */
+public final class Platform implements AutoCloseable {
+
+    /**
+     * @param dataDir the store ({@code cove.db}), code and worker programs
+     * @param stemCellsPerRuntime idle workers each process runtime keeps started
+     * @param maxPayloadBytes the largest parameters and results
+     * @param retention how long activation records are kept
+     * @param maxQueuePerFunction activations one function may have waiting
+     * @param maxLogBytes the most log bytes one activation keeps
+     */
+    public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
+            int maxQueuePerFunction, long maxLogBytes) {}
+
+    private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
+    private static final int MAX_RECORD_BACKLOG = 200_000;
+
+    private final Store store;
+    private final Registry registry;
+    private final Runtimes runtimes;
+    private final ActivationLog activationLog;
+    private final Dispatcher dispatcher;
+    private final PrometheusMeterRegistry metrics;
+
+    private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
+            Dispatcher dispatcher, PrometheusMeterRegistry metrics) {
+        this.store = store;
+        this.registry = registry;
+        this.runtimes = runtimes;
+        this.activationLog = activationLog;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+    }
+
+    /** Opens the store and starts the runtimes; blocks until the stem cells are being started. */
+    public static Platform start(Config config, Vertx vertx) throws IOException {
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataDir());
+        Store store = Store.sqlite(config.dataDir().resolve("cove.db"));
+        Registry registry = Registry.load(store, clock);
+        Runtimes runtimes;
+        try {
+            runtimes = Runtimes.start(vertx, new Runtimes.Options(config.dataDir(), config.stemCellsPerRuntime(),
+                    config.maxPayloadBytes(), config.maxLogBytes()));
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
+        Dispatcher dispatcher = Dispatcher.create(runtimes, log, vertx, clock,
+                new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes()), metrics);
+        return new Platform(store, registry, runtimes, log, dispatcher, metrics);
+    }
+
+    public Namespace guest() {
+        return registry.guest();
+    }
+
+    public Optional<Namespace> authenticate(String uuid, String key) {
+        return registry.authenticate(uuid, key);
+    }
+
+    /**
+     * Checks, stores and installs a new version of a function; blocks on disk (and javac). The new
+     * version serves the next invocation; instances of the old one finish what they run.
+     *
+     * @throws InvalidFunctionException when the code can't run: the message is for the user
+     */
+    public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        Runtimes.StagedCode staged = runtimes.stage(namespace, spec);
+        FunctionRevision revision = registry.deploy(namespace, spec.withMain(staged.main()));
+        runtimes.install(staged, revision);
+        dispatcher.retire(namespace, spec.name());
+        return revision;
+    }
+
+    public Optional<FunctionRevision> function(String namespace, String name) {
+        return registry.function(namespace, name);
+    }
+
+    public List<FunctionRevision> functions(String namespace) {
+        return registry.functions(namespace);
+    }
+
+    /** Removes a function; its instances finish what they run. Blocks on disk. */
+    public Optional<FunctionRevision> delete(String namespace, String name) {
+        Optional<FunctionRevision> removed = registry.delete(namespace, name);
+        if (removed.isPresent()) {
+            dispatcher.retire(namespace, name);
+            runtimes.forget(namespace, name);
+        }
+        return removed;
+    }
+
+    /** Admits an invocation; never blocks. */
+    public Dispatcher.Admission invoke(FunctionRevision revision, ObjectNode params) {
+        return dispatcher.invoke(revision, params);
+    }
+
+    /** One activation, stored or just ended. Blocks on the store. */
+    public Optional<ActivationRecord> activation(String namespace, String activationId) {
+        Optional<ActivationRecord> recent = activationLog.recent(namespace, activationId);
+        return recent.isPresent() ? recent : store.activation(namespace, activationId);
+    }
+
+    /** Activations newest first, including those ended but not yet stored. Blocks on the store. */
+    public List<ActivationRecord> activations(ActivationQuery query) {
+        ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
+                query.uptoMillis(), 0, Math.min(ActivationQuery.MAX_LIMIT, query.skip() + query.limit()));
+        List<ActivationRecord> all = new ArrayList<>(store.activations(firstPages));
+        activationLog.unstored(query).forEach(r -> {
+            if (all.stream().noneMatch(a -> a.activationId().equals(r.activationId()))) {
+                all.add(r);
+            }
+        });
+        return all.stream()
+                .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
+                        .thenComparing(ActivationRecord::activationId).reversed())
+                .skip(query.skip()).limit(query.limit()).toList();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** One line per runtime that can run functions. */
+    public List<String> runtimes() {
+        return runtimes.available();
+    }
+
+    /** Why a runtime can't run functions, one line each. */
+    public List<String> unavailableRuntimes() {
+        return runtimes.unavailable();
+    }
+
+    public boolean supports(dev.cove.core.registry.Kind kind) {
+        return runtimes.supports(kind);
+    }
+
+    /** Stops the workers, stores the last records, closes the store. */
+    @Override
+    public void close() {
+        dispatcher.close();
+        runtimes.close();
+        activationLog.close();
+        store.close();
+    }
+}

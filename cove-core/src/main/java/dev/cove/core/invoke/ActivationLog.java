@@ -1,0 +1,165 @@
+package dev.cove.core.invoke;
+
+import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes activation records to the store off the invocation path, with group commit: one writer
+ * thread takes whatever has ended since its last write (up to {@link #MAX_BATCH}) and stores it in one
+ * transaction, at least every {@code flushInterval}.
+ *
+ * <p>The window: a record reaches the store within about {@code flushInterval} (20 ms by default) of
+ * its activation's end. A crash of the process loses at most the records still in that window; the
+ * invocations themselves have already answered. Until a record is stored, {@link #recent} serves it.
+ * When the store falls behind by {@code maxBacklog} records, {@link #full()} tells the dispatcher to
+ * refuse new invocations rather than grow without bound.
+ *
+ * <p>Records older than the retention period are removed once an hour (and at start).
+ */
+public final class ActivationLog implements AutoCloseable {
+    static final int MAX_BATCH = 2000;
+    private static final Logger LOG = LoggerFactory.getLogger(ActivationLog.class);
+    private static final long RETRY_DELAY_MS = 1000;
+
+    private final Store store;
+    private final Clock clock;
+    private final Duration flushInterval;
+    private final int maxBacklog;
+    private final Duration retention;
+    private final LinkedBlockingQueue<Activation> queue = new LinkedBlockingQueue<>();
+    private final Map<String, Activation> unstored = new ConcurrentHashMap<>();
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final Thread writer;
+    private final ScheduledExecutorService janitor;
+    private volatile boolean closing;
+
+    private ActivationLog(Store store, Clock clock, Duration flushInterval, int maxBacklog, Duration retention) {
+        this.store = store;
+        this.clock = clock;
+        this.flushInterval = flushInterval;
+        this.maxBacklog = maxBacklog;
+        this.retention = retention;
+        this.writer = Thread.ofPlatform().name("cove-activation-writer").daemon().unstarted(this::writeLoop);
+        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .name("cove-retention").daemon().unstarted(r));
+    }
+
+    public static ActivationLog start(Store store, Clock clock, Duration flushInterval, int maxBacklog,
+            Duration retention) {
+        ActivationLog log = new ActivationLog(store, clock, flushInterval, maxBacklog, retention);
+        log.writer.start();
+        log.janitor.scheduleWithFixedDelay(log::removeExpired, 0, 1, TimeUnit.HOURS);
+        return log;
+    }
+
+    /** Queues an activation's record. */
+    void add(Activation activation) {
+        unstored.put(activation.activationId(), activation);
+        backlog.incrementAndGet();
+        queue.add(activation);
+    }
+
+    /** True when the store is so far behind that new invocations should be refused. */
+    boolean full() {
+        return backlog.get() >= maxBacklog;
+    }
+
+    /** An activation that has ended but whose record may not be in the store yet. */
+    public Optional<ActivationRecord> recent(String namespace, String activationId) {
+        return Optional.ofNullable(unstored.get(activationId))
+                .filter(a -> a.revision().namespace().equals(namespace))
+                .map(Activation::toRecord);
+    }
+
+    /** The ended, not yet stored activations a query would list, in no order. */
+    public List<ActivationRecord> unstored(ActivationQuery q) {
+        return unstored.values().stream()
+                .filter(a -> a.revision().namespace().equals(q.namespace()))
+                .filter(a -> q.name().map(a.revision().name()::equals).orElse(true))
+                .filter(a -> q.sinceMillis().map(s -> a.start().toEpochMilli() >= s).orElse(true))
+                .filter(a -> q.uptoMillis().map(u -> a.start().toEpochMilli() <= u).orElse(true))
+                .map(Activation::toRecord)
+                .toList();
+    }
+
+    /** Removes records older than the retention period; answers how many. */
+    int removeExpired() {
+        try {
+            long cutoff = clock.instant().minus(retention).toEpochMilli();
+            int removed = store.deleteActivationsStartedBefore(cutoff);
+            if (removed > 0) {
+                LOG.info("removed {} activation records older than {}", removed, retention);
+            }
+            return removed;
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove old activation records: {}", e.getMessage());
+            return 0;
+        }
+    }
+
+    private void writeLoop() {
+        List<Activation> batch = new ArrayList<>(MAX_BATCH);
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Activation first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                writeWithRetry(batch);
+                batch.clear();
+                if (!closing) {
+                    Thread.sleep(flushInterval.toMillis()); // let the next group gather
+                }
+            } catch (InterruptedException e) {
+                closing = true;
+            }
+        }
+    }
+
+    private void writeWithRetry(List<Activation> batch) throws InterruptedException {
+        List<ActivationRecord> records = batch.stream().map(Activation::toRecord).toList();
+        while (true) {
+            try {
+                store.putActivations(records);
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("could not store {} activation records, retrying: {}", records.size(), e.getMessage());
+                if (closing) {
+                    return;
+                }
+                Thread.sleep(RETRY_DELAY_MS);
+            }
+        }
+        batch.forEach(a -> unstored.remove(a.activationId()));
+        backlog.addAndGet(-batch.size());
+    }
+
+    /** Stores everything queued, then stops. */
+    @Override
+    public void close() {
+        closing = true;
+        janitor.shutdownNow();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

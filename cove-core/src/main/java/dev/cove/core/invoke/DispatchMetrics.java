@@ -1,0 +1,79 @@
+package dev.cove.core.invoke;
+
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.Kind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+
+/** The dispatcher's meters. Per-function meters are looked up once per pool, not per activation. */
+final class DispatchMetrics {
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60)
+    };
+
+    private final MeterRegistry registry;
+    private final Map<Kind, Counter> coldStarts = new EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicInteger> warm = new EnumMap<>(Kind.class);
+
+    DispatchMetrics(MeterRegistry registry, ToIntFunction<Kind> stemCells) {
+        this.registry = registry;
+        for (Kind kind : Kind.values()) {
+            String runtime = kind.kindName();
+            coldStarts.put(kind, Counter.builder("cove.cold.starts").description("Instances started")
+                    .tag("runtime", runtime).register(registry));
+            AtomicInteger count = new AtomicInteger();
+            warm.put(kind, count);
+            Gauge.builder("cove.warm.instances", count, AtomicInteger::get).description("Started instances")
+                    .tag("runtime", runtime).register(registry);
+            Gauge.builder("cove.stem.cells", () -> stemCells.applyAsInt(kind))
+                    .description("Started workers waiting to be specialised").tag("runtime", runtime)
+                    .register(registry);
+        }
+    }
+
+    void coldStart(Kind kind) {
+        coldStarts.get(kind).increment();
+    }
+
+    void warmInstances(Kind kind, int delta) {
+        warm.get(kind).addAndGet(delta);
+    }
+
+    /** The meters of one function. */
+    final class ForFunction {
+        private final Map<ActivationStatus, Counter> invocations = new EnumMap<>(ActivationStatus.class);
+        private final Timer duration;
+        private final Timer wait;
+
+        ForFunction(FunctionRevision revision) {
+            String namespace = revision.namespace();
+            String function = revision.name();
+            for (ActivationStatus status : ActivationStatus.values()) {
+                invocations.put(status, Counter.builder("cove.invocations").description("Activations ended")
+                        .tags("namespace", namespace, "function", function, "status", status.metricName())
+                        .register(registry));
+            }
+            duration = Timer.builder("cove.activation.duration").description("Time from start to end")
+                    .tags("namespace", namespace, "function", function).serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+            wait = Timer.builder("cove.activation.wait").description("Time waiting for an instance")
+                    .tags("namespace", namespace, "function", function).serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+        }
+
+        void ended(Activation activation) {
+            invocations.get(activation.status()).increment();
+            duration.record(activation.duration());
+            wait.record(activation.waitTime());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.cove.core.invoke;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.runtime.Runtimes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs invocations on instances of their functions.
+ *
+ * <p><b>Concurrency model.</b> Each function has one {@link FunctionPool}: its ready instances with
+ * their activations under way, the instances being started, and a bounded FIFO queue. One lock per pool
+ * guards that state for a few field updates; the decision of where an activation goes is the pure
+ * {@link Placement#decide}. Everything slow happens outside the lock and off the caller's thread:
+ * frames to workers are written by Vert.x, instances start asynchronously from stem cells, and
+ * records are written by the {@link ActivationLog}'s own thread. {@link #invoke} never blocks.
+ *
+ * <p><b>Failure modes.</b> An activation ends exactly once, by the first of: its outcome, its timeout
+ * (the instance is then killed, ending its other activations as crashed), or the failure to start an
+ * instance for it (which, when no instance of the function is left, ends the whole queue with the same
+ * error: they would all meet it). An instance that dies is dropped from its pool, and a queue left
+ * without instances starts a fresh one. A full queue or a store that can't keep up refuses new
+ * invocations instead of queueing without bound.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    /**
+     * @param maxQueuePerFunction activations one function may have waiting before new ones are refused
+     * @param maxLogBytes the most log bytes any activation keeps, whatever its function's limit says
+     */
+    public record Settings(int maxQueuePerFunction, long maxLogBytes) {}
+
+    /** The dispatcher's answer to an invocation. */
+    public sealed interface Admission {
+        /** It will run; {@code completion} completes with its activation. */
+        record Accepted(String activationId, CompletableFuture<Activation> completion) implements Admission {}
+
+        /** It was refused (HTTP 429), with a message for the caller. */
+        record Rejected(String message) implements Admission {}
+    }
+
+    private final Runtimes runtimes;
+    private final ActivationLog log;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final Settings settings;
+    private final DispatchMetrics metrics;
+    private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Dispatcher(Runtimes runtimes, ActivationLog log, Vertx vertx, Clock clock, Settings settings,
+            MeterRegistry registry) {
+        this.runtimes = runtimes;
+        this.log = log;
+        this.vertx = vertx;
+        this.clock = clock;
+        this.settings = settings;
+        this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
+    }
+
+    public static Dispatcher create(Runtimes runtimes, ActivationLog log, Vertx vertx, Clock clock,
+            Settings settings, MeterRegistry registry) {
+        return new Dispatcher(runtimes, log, vertx, clock, settings, registry);
+    }
+
+    /**
+     * Admits an invocation of this function version with these parameters (the function's defaults are
+     * merged under them). Never blocks.
+     */
+    public Admission invoke(FunctionRevision revision, ObjectNode params) {
+        if (closed) {
+            return new Admission.Rejected("The platform is shutting down.");
+        }
+        if (log.full()) {
+            return new Admission.Rejected(
+                    "The platform is overloaded: activation records are not being stored fast enough. Try again shortly.");
+        }
+        FunctionPool pool = poolFor(revision);
+        Pending pending = new Pending(newActivationId(), revision, pool.withDefaults(params), clock,
+                Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()));
+        return pool.admit(pending);
+    }
+
+    private FunctionPool poolFor(FunctionRevision revision) {
+        String key = revision.path();
+        FunctionPool pool = pools.get(key);
+        if (pool != null && pool.revision.version() == revision.version()) {
+            return pool;
+        }
+        List<FunctionPool> replaced = new ArrayList<>(1);
+        FunctionPool current = pools.compute(key, (k, existing) -> {
+            if (existing != null && existing.revision.version() >= revision.version()) {
+                return existing;
+            }
+            if (existing != null) {
+                replaced.add(existing);
+            }
+            return new FunctionPool(this, revision);
+        });
+        replaced.forEach(FunctionPool::retire);
+        return current; // an invocation that raced a redeployment runs the newer version
+    }
+
+    /** The function was redeployed or deleted: its instances finish what they run, then stop. */
+    public void retire(String namespace, String name) {
+        FunctionPool pool = pools.remove(namespace + "/" + name);
+        if (pool != null) {
+            pool.retire();
+        }
+    }
+
+    /** Ends queued activations as platform errors and kills every instance. */
+    @Override
+    public void close() {
+        closed = true;
+        pools.values().forEach(FunctionPool::shutDown);
+        pools.clear();
+    }
+
+    Runtimes runtimes() {
+        return runtimes;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    DispatchMetrics metrics() {
+        return metrics;
+    }
+
+    void record(Activation activation) {
+        log.add(activation);
+    }
+
+    /** 32 hex characters, as OpenWhisk's activation ids. */
+    static String newActivationId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return hex(random.nextLong()) + hex(random.nextLong());
+    }
+
+    private static String hex(long value) {
+        String digits = Long.toHexString(value);
+        return "0".repeat(16 - digits.length()) + digits;
+    }
+}

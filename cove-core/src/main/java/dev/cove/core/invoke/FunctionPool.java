@@ -1,0 +1,318 @@
+package dev.cove.core.invoke;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.Limits;
+import dev.cove.core.runtime.Instance;
+import dev.cove.core.runtime.RunListener;
+import dev.cove.core.runtime.RunOutcome;
+import dev.cove.core.runtime.RunRequest;
+import dev.cove.core.runtime.StartFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/** One function version's instances and queue; see {@link Dispatcher} for the model. */
+final class FunctionPool {
+    final FunctionRevision revision;
+
+    private final Dispatcher dispatcher;
+    private final ObjectNode defaults;
+    private final Limits limits;
+    private final DispatchMetrics.ForFunction meters;
+    private final List<Slot> ready = new ArrayList<>();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int starting;
+    private boolean retired;
+
+    FunctionPool(Dispatcher dispatcher, FunctionRevision revision) {
+        this.dispatcher = dispatcher;
+        this.revision = revision;
+        this.defaults = revision.spec().parameters();
+        this.limits = revision.spec().limits();
+        this.meters = dispatcher.metrics().new ForFunction(revision);
+    }
+
+    /** A started instance and how many activations it runs now. */
+    private static final class Slot {
+        final Instance instance;
+        int inFlight;
+        /** Handed to the first activation the instance runs: it caused the cold start. */
+        Optional<Duration> initTime;
+        List<String> initLogs;
+
+        Slot(Instance instance, Duration initTime, List<String> initLogs) {
+            this.instance = instance;
+            this.initTime = Optional.of(initTime);
+            this.initLogs = initLogs;
+        }
+    }
+
+    /** The invocation's parameters over the function's defaults. */
+    ObjectNode withDefaults(ObjectNode params) {
+        if (defaults.isEmpty()) {
+            return params;
+        }
+        ObjectNode merged = defaults.deepCopy();
+        merged.setAll(params);
+        return merged;
+    }
+
+    Dispatcher.Admission admit(Pending pending) {
+        Slot target = null;
+        boolean start = false;
+        synchronized (this) {
+            Placement.Decision d = Placement.decide(inFlight(), limits.concurrency(), starting, queue.size(),
+                    limits.maxInstances(), dispatcher.settings().maxQueuePerFunction());
+            switch (d.kind()) {
+                case RUN -> {
+                    target = ready.get(d.index());
+                    target.inFlight++;
+                }
+                case START_AND_QUEUE -> {
+                    starting++;
+                    start = true;
+                    queue.addLast(pending);
+                }
+                case QUEUE -> queue.addLast(pending);
+                case REJECT -> {
+                    return new Dispatcher.Admission.Rejected("Too many requests: " + revision.name() + " has "
+                            + queue.size() + " activations waiting and all of its " + limits.maxInstances()
+                            + " instances busy.");
+                }
+            }
+        }
+        if (target != null) {
+            dispatch(target, pending);
+        } else if (start) {
+            startInstance();
+        } else {
+            drain();
+        }
+        return new Dispatcher.Admission.Accepted(pending.activationId, pending.completion);
+    }
+
+    private int[] inFlight() {
+        int[] counts = new int[ready.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = ready.get(i).inFlight;
+        }
+        return counts;
+    }
+
+    private void dispatch(Slot slot, Pending pending) {
+        Clock clock = dispatcher.clock();
+        Instant now = clock.instant();
+        Optional<Duration> initTime;
+        List<String> initLogs;
+        synchronized (this) {
+            initTime = slot.initTime;
+            initLogs = slot.initLogs;
+            slot.initTime = Optional.empty();
+            slot.initLogs = List.of();
+        }
+        pending.begin(now, initTime, initLogs);
+        pending.onEnd(activation -> ended(slot, pending, activation));
+        long timeoutMs = limits.timeout().toMillis();
+        pending.timer = dispatcher.vertx().setTimer(timeoutMs, id -> timedOut(slot, pending, timeoutMs));
+        slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs)), pending);
+    }
+
+    private void timedOut(Slot slot, Pending pending, long timeoutMs) {
+        if (pending.end(ActivationStatus.TIMEOUT,
+                Pending.error("The function exceeded its time limit of " + timeoutMs + " ms."))) {
+            slot.instance.kill("The function's instance was stopped because activation " + pending.activationId
+                    + " ran past its time limit.");
+            drop(slot);
+        }
+    }
+
+    private void ended(Slot slot, Pending pending, Activation activation) {
+        if (pending.timer >= 0) {
+            dispatcher.vertx().cancelTimer(pending.timer);
+        }
+        meters.ended(activation);
+        dispatcher.record(activation);
+        boolean stop;
+        synchronized (this) {
+            slot.inFlight--;
+            stop = retired && slot.inFlight == 0;
+        }
+        if (stop) {
+            slot.instance.kill("The function was redeployed or deleted.");
+        }
+        drain();
+    }
+
+    /** Hands waiting activations to instances with room, and starts an instance when none has any. */
+    private void drain() {
+        boolean start = false;
+        while (true) {
+            Slot target = null;
+            Pending next;
+            synchronized (this) {
+                if (queue.isEmpty()) {
+                    break;
+                }
+                for (Slot s : ready) {
+                    if (s.inFlight < limits.concurrency() && (target == null || s.inFlight < target.inFlight)) {
+                        target = s;
+                    }
+                }
+                if (target == null) {
+                    if (!retired && (long) starting * limits.concurrency() < queue.size()
+                            && ready.size() + starting < limits.maxInstances()) {
+                        starting++;
+                        start = true;
+                    }
+                    break;
+                }
+                next = queue.pollFirst();
+                target.inFlight++;
+            }
+            dispatch(target, next);
+        }
+        if (start) {
+            startInstance();
+        }
+    }
+
+    private void startInstance() {
+        dispatcher.metrics().coldStart(revision.spec().kind());
+        StartLogs logs = new StartLogs(dispatcher.clock(), Math.min(dispatcher.settings().maxLogBytes(),
+                limits.logBytes()));
+        Instant began = dispatcher.clock().instant();
+        dispatcher.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
+            if (failure != null) {
+                startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs);
+            } else {
+                started(new Slot(instance, Duration.between(began, dispatcher.clock().instant()), logs.lines()));
+            }
+        });
+    }
+
+    private void started(Slot slot) {
+        boolean unwanted;
+        synchronized (this) {
+            starting--;
+            unwanted = retired && queue.isEmpty();
+            if (!unwanted) {
+                ready.add(slot);
+            }
+        }
+        if (unwanted) {
+            slot.instance.kill("The function was redeployed or deleted.");
+            return;
+        }
+        dispatcher.metrics().warmInstances(revision.spec().kind(), 1);
+        slot.instance.onDeath(() -> died(slot));
+        drain();
+    }
+
+    private void died(Slot slot) {
+        drop(slot);
+        drain();
+    }
+
+    /** Takes a dead or dying instance out of the pool at once, so nothing more is sent to it. */
+    private void drop(Slot slot) {
+        boolean removed;
+        synchronized (this) {
+            removed = ready.remove(slot);
+        }
+        if (removed) {
+            dispatcher.metrics().warmInstances(revision.spec().kind(), -1);
+        }
+    }
+
+    private void startFailed(Throwable failure, StartLogs logs) {
+        List<Pending> failed = new ArrayList<>();
+        synchronized (this) {
+            starting--;
+            if (ready.isEmpty() && starting == 0) {
+                failed.addAll(queue);
+                queue.clear();
+            }
+        }
+        ActivationStatus status = ActivationStatus.PLATFORM_ERROR;
+        String message = "The platform could not start the function.";
+        if (failure instanceof StartFailure f) {
+            status = switch (f.fault()) {
+                case FUNCTION -> ActivationStatus.DEVELOPER_ERROR;
+                case TIMEOUT -> ActivationStatus.TIMEOUT;
+                case PLATFORM -> ActivationStatus.PLATFORM_ERROR;
+            };
+            message = f.fault() == StartFailure.Fault.FUNCTION
+                    ? "The function failed to initialise: " + f.getMessage() : f.getMessage();
+        }
+        boolean first = true;
+        for (Pending p : failed) {
+            p.begin(dispatcher.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
+            first = false;
+            p.onEnd(activation -> {
+                meters.ended(activation);
+                dispatcher.record(activation);
+            });
+            p.end(status, Pending.error(message));
+        }
+        drain();
+    }
+
+    /** No new work: idle instances stop now, busy ones when their activations end. */
+    void retire() {
+        List<Slot> idle = new ArrayList<>();
+        synchronized (this) {
+            retired = true;
+            for (Slot s : ready) {
+                if (s.inFlight == 0) {
+                    idle.add(s);
+                }
+            }
+        }
+        idle.forEach(s -> s.instance.kill("The function was redeployed or deleted."));
+    }
+
+    void shutDown() {
+        List<Pending> waiting;
+        List<Slot> all;
+        synchronized (this) {
+            retired = true;
+            waiting = new ArrayList<>(queue);
+            queue.clear();
+            all = new ArrayList<>(ready);
+        }
+        for (Pending p : waiting) {
+            p.onEnd(dispatcher::record);
+            p.end(ActivationStatus.PLATFORM_ERROR, Pending.error("The platform is shutting down."));
+        }
+        all.forEach(s -> s.instance.kill("The platform is shutting down."));
+    }
+
+    /** Collects what a function prints while its code loads. */
+    private static final class StartLogs implements RunListener {
+        private final LogBuffer buffer;
+
+        StartLogs(Clock clock, long maxBytes) {
+            buffer = new LogBuffer(maxBytes, clock);
+        }
+
+        @Override
+        public void log(String stream, String line) {
+            buffer.add(stream, line);
+        }
+
+        @Override
+        public void done(RunOutcome outcome) {
+            // an init has no outcome of its own: the start's future carries it
+        }
+
+        List<String> lines() {
+            return buffer.lines();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.cove.core.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.runtime.RunListener;
+import dev.cove.core.runtime.RunOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * An admitted activation from arrival to its record. It ends exactly once, by whichever comes first:
+ * its outcome, its timeout, or a failure to start an instance for it.
+ */
+final class Pending implements RunListener {
+    final String activationId;
+    final FunctionRevision revision;
+    final ObjectNode params;
+    final Instant arrived;
+    final LogBuffer logs;
+    final CompletableFuture<Activation> completion = new CompletableFuture<>();
+
+    private final Clock clock;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Instant started;
+    private volatile Optional<Duration> initTime = Optional.empty();
+    private volatile Consumer<Activation> onEnd = a -> {};
+    volatile long timer = -1;
+
+    Pending(String activationId, FunctionRevision revision, ObjectNode params, Clock clock, long maxLogBytes) {
+        this.activationId = activationId;
+        this.revision = revision;
+        this.params = params;
+        this.clock = clock;
+        this.arrived = clock.instant();
+        this.logs = new LogBuffer(maxLogBytes, clock);
+    }
+
+    /**
+     * It leaves the queue now. When it caused a cold start, it began when that start did (its duration
+     * includes the init time, as in OpenWhisk), and the init's logs come first in its own.
+     */
+    void begin(Instant at, Optional<Duration> coldInit, List<String> initLogs) {
+        Instant begun = coldInit.map(at::minus).orElse(at);
+        started = begun.isBefore(arrived) ? arrived : begun;
+        initTime = coldInit;
+        if (!initLogs.isEmpty()) {
+            logs.prepend(initLogs);
+        }
+    }
+
+    void onEnd(Consumer<Activation> callback) {
+        onEnd = callback;
+    }
+
+    boolean ended() {
+        return ended.get();
+    }
+
+    @Override
+    public void log(String stream, String line) {
+        if (!ended.get()) {
+            logs.add(stream, line);
+        }
+    }
+
+    @Override
+    public void done(RunOutcome outcome) {
+        switch (outcome) {
+            case RunOutcome.Returned r -> end(classify(r.result()), r.result());
+            case RunOutcome.Failed f -> end(ActivationStatus.DEVELOPER_ERROR, error(f.message()));
+            case RunOutcome.Crashed c -> end(ActivationStatus.DEVELOPER_ERROR, error(c.message()));
+        }
+    }
+
+    /** OpenWhisk's rule: a result with an {@code error} field is the application's own error. */
+    static ActivationStatus classify(JsonNode result) {
+        return result.isObject() && result.has("error") ? ActivationStatus.APPLICATION_ERROR : ActivationStatus.SUCCESS;
+    }
+
+    static ObjectNode error(String message) {
+        return JsonNodeFactory.instance.objectNode().put("error", message);
+    }
+
+    /** Ends it; answers false when it had already ended. */
+    boolean end(ActivationStatus status, JsonNode result) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        Instant end = clock.instant();
+        Instant begin = started == null ? end : started;
+        Activation activation = new Activation(activationId, revision, begin, end, status, result, logs.lines(),
+                initTime, Duration.between(arrived, begin));
+        onEnd.accept(activation);
+        completion.complete(activation);
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cove.core.registry;
+
+/**
+ * An activation as the store keeps it: the fields it is queried by, and its full JSON document.
+ *
+ * @param activationId 32 hex characters
+ * @param namespace the function's namespace
+ * @param name the function's name
+ * @param startMillis epoch milliseconds
+ * @param endMillis epoch milliseconds
+ * @param statusCode 0 success, 1 application error, 2 developer error, 3 platform error
+ * @param json the activation as the REST API shows it
+ */
+public record ActivationRecord(
+        String activationId, String namespace, String name, long startMillis, long endMillis, int statusCode,
+        String json) {}

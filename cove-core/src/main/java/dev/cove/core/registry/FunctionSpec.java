@@ -1,0 +1,87 @@
+package dev.cove.core.registry;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A function as a user deploys it.
+ *
+ * @param name unique within its namespace; letters, digits, {@code _ . @ -}, starting with a letter, digit or {@code _}
+ * @param kind the runtime
+ * @param code the source or archive
+ * @param main the entry point: a function name (node, python) or a class name (java)
+ * @param parameters default parameters, merged under each invocation's own
+ * @param env environment variables of the function's workers
+ * @param limits what it may use
+ * @param annotations free-form key/value pairs, kept as given (OpenWhisk's {@code [{"key", "value"}]})
+ */
+public record FunctionSpec(
+        String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
+        Limits limits, ArrayNode annotations) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,255}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
+    private static final Pattern MAIN = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.]{0,255}");
+
+    public FunctionSpec {
+        requireName(name);
+        if (!MAIN.matcher(main).matches()) {
+            throw new IllegalArgumentException("main must be an identifier (or a Java class name), was '" + main + "'");
+        }
+        env.forEach((key, value) -> {
+            if (!ENV_NAME.matcher(key).matches()) {
+                throw new IllegalArgumentException("environment variable names must match "
+                        + ENV_NAME.pattern() + ", was '" + key + "'");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("environment variable " + key + " contains a NUL character");
+            }
+        });
+        parameters = parameters.deepCopy();
+        env = Map.copyOf(new TreeMap<>(env));
+        annotations = annotations.deepCopy();
+    }
+
+    /** A spec with no parameters, environment or annotations and the default limits. */
+    public static FunctionSpec of(String name, Kind kind, Code code, String main) {
+        return new FunctionSpec(name, kind, code, main, JsonNodeFactory.instance.objectNode(), Map.of(),
+                Limits.DEFAULT, JsonNodeFactory.instance.arrayNode());
+    }
+
+    public static void requireName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a function name is 1 to 256 letters, digits, '_', '.', '@' or '-' "
+                    + "and starts with a letter, digit or '_'; was '" + name + "'");
+        }
+    }
+
+    @Override
+    public ObjectNode parameters() {
+        return parameters.deepCopy();
+    }
+
+    @Override
+    public ArrayNode annotations() {
+        return annotations.deepCopy();
+    }
+
+    public FunctionSpec withLimits(Limits newLimits) {
+        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations);
+    }
+
+    public FunctionSpec withMain(String newMain) {
+        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations);
+    }
+
+    public FunctionSpec withParameters(ObjectNode newParameters) {
+        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations);
+    }
+
+    public FunctionSpec withEnv(Map<String, String> newEnv) {
+        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations);
+    }
+}

@@ -1,0 +1,330 @@
+package dev.cove.core.registry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded store: one SQLite file in WAL mode.
+ *
+ * <p>Three connections, each used under its own lock: one writes namespaces and functions with
+ * {@code synchronous=FULL} (durable before the call returns, even across a power cut); one writes
+ * activation records in batches with {@code synchronous=NORMAL} (a committed batch survives a crash
+ * of the process, the platform's group commit bounds what a power cut can lose); one reads activations
+ * so that listing them never waits behind a batch being written.
+ */
+final class SqliteStore implements Store {
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS namespaces (
+              name TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, key TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS functions (
+              namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
+              spec TEXT NOT NULL, code BLOB NOT NULL, PRIMARY KEY (namespace, name));
+            CREATE TABLE IF NOT EXISTS activations (
+              id TEXT PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, start INTEGER NOT NULL,
+              end INTEGER NOT NULL, status INTEGER NOT NULL, record TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, start DESC);
+            CREATE INDEX IF NOT EXISTS activations_by_name ON activations (namespace, name, start DESC);
+            """;
+
+    private final Connection definitions;
+    private final Connection activationWriter;
+    private final Connection activationReader;
+
+    SqliteStore(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            definitions = open(file, "FULL");
+            try (Statement s = definitions.createStatement()) {
+                for (String ddl : SCHEMA.split(";")) {
+                    if (!ddl.isBlank()) {
+                        s.execute(ddl);
+                    }
+                }
+            }
+            activationWriter = open(file, "NORMAL");
+            activationReader = open(file, "NORMAL");
+        } catch (Exception e) {
+            throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection open(Path file, String synchronous) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=" + synchronous);
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute("PRAGMA foreign_keys=ON");
+        }
+        return c;
+    }
+
+    @Override
+    public Optional<Namespace> namespace(String name) {
+        return namespaces().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public List<Namespace> namespaces() {
+        synchronized (definitions) {
+            try (Statement s = definitions.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT name, uuid, key FROM namespaces ORDER BY name")) {
+                List<Namespace> all = new ArrayList<>();
+                while (rs.next()) {
+                    all.add(new Namespace(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+                return all;
+            } catch (SQLException e) {
+                throw failed("read the namespaces", e);
+            }
+        }
+    }
+
+    @Override
+    public void putNamespace(Namespace namespace) {
+        synchronized (definitions) {
+            try (PreparedStatement p = definitions.prepareStatement(
+                    "INSERT INTO namespaces (name, uuid, key) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (name) DO UPDATE SET uuid = excluded.uuid, key = excluded.key")) {
+                p.setString(1, namespace.name());
+                p.setString(2, namespace.uuid());
+                p.setString(3, namespace.key());
+                p.executeUpdate();
+            } catch (SQLException e) {
+                throw failed("store the namespace " + namespace.name(), e);
+            }
+        }
+    }
+
+    @Override
+    public FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated) {
+        synchronized (definitions) {
+            try {
+                definitions.setAutoCommit(false);
+                int version = currentVersion(namespace, spec.name()) + 1;
+                try (PreparedStatement p = definitions.prepareStatement(
+                        "INSERT OR REPLACE INTO functions (namespace, name, version, updated, spec, code) "
+                                + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                    p.setString(1, namespace);
+                    p.setString(2, spec.name());
+                    p.setInt(3, version);
+                    p.setLong(4, updated.toEpochMilli());
+                    p.setString(5, SpecJson.write(spec));
+                    p.setBytes(6, spec.code().bytes());
+                    p.executeUpdate();
+                }
+                definitions.commit();
+                return new FunctionRevision(namespace, spec, version, Instant.ofEpochMilli(updated.toEpochMilli()));
+            } catch (SQLException e) {
+                rollback();
+                throw failed("store the function " + namespace + "/" + spec.name(), e);
+            } finally {
+                autoCommit();
+            }
+        }
+    }
+
+    private int currentVersion(String namespace, String name) throws SQLException {
+        try (PreparedStatement p = definitions.prepareStatement(
+                "SELECT version FROM functions WHERE namespace = ? AND name = ?")) {
+            p.setString(1, namespace);
+            p.setString(2, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    @Override
+    public Optional<FunctionRevision> function(String namespace, String name) {
+        return selectFunctions("WHERE namespace = ? AND name = ?", namespace, name).stream().findFirst();
+    }
+
+    @Override
+    public List<FunctionRevision> functions() {
+        return selectFunctions("ORDER BY namespace, name");
+    }
+
+    private List<FunctionRevision> selectFunctions(String where, String... args) {
+        synchronized (definitions) {
+            try (PreparedStatement p = definitions.prepareStatement(
+                    "SELECT namespace, name, version, updated, spec, code FROM functions " + where)) {
+                for (int i = 0; i < args.length; i++) {
+                    p.setString(i + 1, args[i]);
+                }
+                List<FunctionRevision> found = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        FunctionSpec spec = SpecJson.read(rs.getString(2), rs.getString(5), rs.getBytes(6));
+                        found.add(new FunctionRevision(rs.getString(1), spec, rs.getInt(3),
+                                Instant.ofEpochMilli(rs.getLong(4))));
+                    }
+                }
+                return found;
+            } catch (SQLException e) {
+                throw failed("read functions", e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<FunctionRevision> deleteFunction(String namespace, String name) {
+        synchronized (definitions) {
+            Optional<FunctionRevision> existing = function(namespace, name);
+            if (existing.isPresent()) {
+                try (PreparedStatement p = definitions.prepareStatement(
+                        "DELETE FROM functions WHERE namespace = ? AND name = ?")) {
+                    p.setString(1, namespace);
+                    p.setString(2, name);
+                    p.executeUpdate();
+                } catch (SQLException e) {
+                    throw failed("delete the function " + namespace + "/" + name, e);
+                }
+            }
+            return existing;
+        }
+    }
+
+    @Override
+    public void putActivations(List<ActivationRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        synchronized (activationWriter) {
+            try {
+                activationWriter.setAutoCommit(false);
+                try (PreparedStatement p = activationWriter.prepareStatement(
+                        "INSERT OR REPLACE INTO activations (id, namespace, name, start, end, status, record) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (ActivationRecord r : records) {
+                        p.setString(1, r.activationId());
+                        p.setString(2, r.namespace());
+                        p.setString(3, r.name());
+                        p.setLong(4, r.startMillis());
+                        p.setLong(5, r.endMillis());
+                        p.setInt(6, r.statusCode());
+                        p.setString(7, r.json());
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+                activationWriter.commit();
+            } catch (SQLException e) {
+                try {
+                    activationWriter.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the original failure is the one to report
+                }
+                throw failed("store " + records.size() + " activation records", e);
+            } finally {
+                try {
+                    activationWriter.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // as above
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<ActivationRecord> activation(String namespace, String activationId) {
+        return selectActivations("WHERE namespace = ? AND id = ?", List.of(namespace, activationId)).stream()
+                .findFirst();
+    }
+
+    @Override
+    public List<ActivationRecord> activations(ActivationQuery q) {
+        StringBuilder where = new StringBuilder("WHERE namespace = ?");
+        List<Object> args = new ArrayList<>(List.of(q.namespace()));
+        q.name().ifPresent(n -> {
+            where.append(" AND name = ?");
+            args.add(n);
+        });
+        q.sinceMillis().ifPresent(s -> {
+            where.append(" AND start >= ?");
+            args.add(s);
+        });
+        q.uptoMillis().ifPresent(u -> {
+            where.append(" AND start <= ?");
+            args.add(u);
+        });
+        where.append(" ORDER BY start DESC, id DESC LIMIT ? OFFSET ?");
+        args.add(q.limit());
+        args.add(q.skip());
+        return selectActivations(where.toString(), args);
+    }
+
+    private List<ActivationRecord> selectActivations(String where, List<Object> args) {
+        synchronized (activationReader) {
+            try (PreparedStatement p = activationReader.prepareStatement(
+                    "SELECT id, namespace, name, start, end, status, record FROM activations " + where)) {
+                for (int i = 0; i < args.size(); i++) {
+                    p.setObject(i + 1, args.get(i));
+                }
+                List<ActivationRecord> found = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new ActivationRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7)));
+                    }
+                }
+                return found;
+            } catch (SQLException e) {
+                throw failed("read activations", e);
+            }
+        }
+    }
+
+    @Override
+    public int deleteActivationsStartedBefore(long epochMillis) {
+        synchronized (activationWriter) {
+            try (PreparedStatement p = activationWriter.prepareStatement("DELETE FROM activations WHERE start < ?")) {
+                p.setLong(1, epochMillis);
+                return p.executeUpdate();
+            } catch (SQLException e) {
+                throw failed("remove old activations", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : List.of(activationReader, activationWriter, definitions)) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing: nothing left to protect
+            }
+        }
+    }
+
+    private void rollback() {
+        try {
+            definitions.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the original failure is the one to report
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            definitions.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // as above
+        }
+    }
+
+    private static StoreException failed(String what, SQLException e) {
+        return new StoreException("the store could not " + what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cove.core.registry;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the platform keeps namespaces, functions and activation records. Every implementation passes
+ * {@code StoreContract} in the tests.
+ *
+ * <p>Writes of namespaces and functions are durable when the call returns: a crash of the process
+ * right after loses none of them. Calls block on I/O; keep them off event-loop threads.
+ */
+public interface Store extends AutoCloseable {
+
+    /** The embedded store: one SQLite file, created when missing. */
+    static Store sqlite(Path file) {
+        return new SqliteStore(file);
+    }
+
+    /** A store that lives and dies with the process, for tests and throwaway servers. */
+    static Store inMemory() {
+        return new MemoryStore();
+    }
+
+    Optional<Namespace> namespace(String name);
+
+    List<Namespace> namespaces();
+
+    /** Creates the namespace or replaces its credentials. */
+    void putNamespace(Namespace namespace);
+
+    /** Stores a new version of the function: 1 when it is new, else the current version plus one. */
+    FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated);
+
+    Optional<FunctionRevision> function(String namespace, String name);
+
+    /** Every function of every namespace, ordered by namespace and name. */
+    List<FunctionRevision> functions();
+
+    /** Removes the function and answers what was removed. */
+    Optional<FunctionRevision> deleteFunction(String namespace, String name);
+
+    /** Stores activation records in one transaction; a record whose id exists replaces it. */
+    void putActivations(List<ActivationRecord> records);
+
+    Optional<ActivationRecord> activation(String namespace, String activationId);
+
+    /** Newest first, as the query asks. */
+    List<ActivationRecord> activations(ActivationQuery query);
+
+    /** Removes the records of activations that started before the given time; answers how many. */
+    int deleteActivationsStartedBefore(long epochMillis);
+
+    @Override
+    void close();
+
+    /** The store failed for a reason outside the caller's control (disk full, a corrupt file). */
+    final class StoreException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cove.core.runtime;
+
+/**
+ * One started, specialised copy of a function: a worker process or, for Java, a loaded class. It runs
+ * up to the function's concurrency activations at once; the dispatcher keeps count.
+ */
+public interface Instance {
+
+    /** Starts an activation; the listener hears its log lines and then, exactly once, its outcome. */
+    void run(RunRequest request, RunListener listener);
+
+    /**
+     * Ends the instance now. Activations still under way end with {@link RunOutcome.Crashed}; one whose
+     * outcome the caller has already decided (a timeout) may ignore that.
+     */
+    void kill(String reason);
+
+    /** Calls back once the instance has died, whatever the cause; at once if it already has. */
+    void onDeath(Runnable callback);
+
+    /** False once the instance has died or been killed. */
+    boolean alive();
+}

@@ -1,0 +1,248 @@
+package dev.cove.core.runtime;
+
+import dev.cove.api.Context;
+import dev.cove.api.Handler;
+import dev.cove.core.registry.FunctionRevision;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Java function loaded in its own class loader inside the platform (the inline tier). Each
+ * activation runs on a virtual thread. The function sees the JDK and {@code dev.cove.api}, nothing of
+ * the platform. Killing the instance interrupts its activations and drops the loader; a thread that
+ * ignores interrupts keeps its CPU until it ends, which is why hostile code belongs in a process tier.
+ */
+final class JavaInstance implements Instance {
+    private final FunctionRevision revision;
+    private final URLClassLoader loader;
+    private final Handler handler;
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
+    private final long maxResultBytes;
+    private volatile String killReason;
+
+    private JavaInstance(FunctionRevision revision, URLClassLoader loader, Handler handler, long maxResultBytes) {
+        this.revision = revision;
+        this.loader = loader;
+        this.handler = handler;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    /** Loads the class and finds its shape; static initialisers run here, printing to the init's logs. */
+    static JavaInstance load(FunctionRevision revision, Path entry, long maxResultBytes, RunListener initLogs)
+            throws StartFailure {
+        String className = revision.spec().main();
+        URLClassLoader loader;
+        try {
+            loader = new URLClassLoader("function-" + revision.name(), new URL[] {entry.toUri().toURL()},
+                    ApiOnlyLoader.INSTANCE);
+        } catch (IOException e) {
+            throw new StartFailure(StartFailure.Fault.FUNCTION, "cannot read the function's classes: " + e.getMessage());
+        }
+        ThreadOutput.bind(initLogs);
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            close(loader);
+            throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " could not be loaded: " + e.getMessage());
+        } catch (ExceptionInInitializerError e) {
+            close(loader);
+            throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " failed to initialise: " + e.getCause());
+        } catch (StartFailure e) {
+            close(loader);
+            throw e;
+        } finally {
+            ThreadOutput.unbind();
+        }
+    }
+
+    private static Handler handlerOf(Class<?> type) throws StartFailure {
+        if (Handler.class.isAssignableFrom(type)) {
+            try {
+                var constructor = type.getDeclaredConstructor();
+                constructor.setAccessible(true);
+                return (Handler) constructor.newInstance();
+            } catch (InvocationTargetException e) {
+                throw new StartFailure(StartFailure.Fault.FUNCTION, "the constructor of " + type.getName() + " threw " + e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new StartFailure(StartFailure.Fault.FUNCTION, type.getName() + " needs a constructor without parameters");
+            }
+        }
+        try {
+            var main = type.getMethod("main", Map.class);
+            if (!Modifier.isStatic(main.getModifiers()) || !Map.class.isAssignableFrom(main.getReturnType())) {
+                throw new NoSuchMethodException();
+            }
+            MethodHandle handle = MethodHandles.publicLookup().unreflect(main)
+                    .asType(MethodType.methodType(Object.class, Map.class));
+            return (params, context) -> callStatic(handle, params);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new StartFailure(StartFailure.Fault.FUNCTION, type.getName() + " neither implements dev.cove.api.Handler nor has a "
+                    + "public static Map<String, Object> main(Map<String, Object>)");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> callStatic(MethodHandle main, Map<String, Object> params) throws Exception {
+        try {
+            return (Map<String, Object>) (Object) main.invokeExact((Map<?, ?>) params);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void run(RunRequest request, RunListener listener) {
+        AtomicBoolean finished = new AtomicBoolean();
+        RunListener once = new RunListener() {
+            @Override
+            public void log(String stream, String line) {
+                listener.log(stream, line);
+            }
+
+            @Override
+            public void done(RunOutcome outcome) {
+                if (finished.compareAndSet(false, true)) {
+                    listener.done(outcome);
+                }
+            }
+        };
+        Thread.ofVirtual().name("java-" + request.activationId()).start(() -> execute(request, once));
+    }
+
+    private void execute(RunRequest request, RunListener listener) {
+        Thread self = Thread.currentThread();
+        running.add(self);
+        ThreadOutput.bind(listener);
+        RunOutcome outcome;
+        try {
+            if (killReason != null) {
+                outcome = new RunOutcome.Crashed(killReason);
+            } else {
+                Map<String, Object> params = JavaValues.toMap(request.params());
+                Map<String, Object> result = handler.handle(params, new RunContext(request));
+                outcome = JavaValues.toResult(result, maxResultBytes);
+            }
+        } catch (Throwable t) {
+            outcome = killReason != null ? new RunOutcome.Crashed(killReason) : new RunOutcome.Failed(describe(t));
+        } finally {
+            ThreadOutput.unbind();
+            running.remove(self);
+        }
+        listener.done(outcome);
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+    }
+
+    @Override
+    public void kill(String reason) {
+        if (killReason != null) {
+            return;
+        }
+        killReason = reason;
+        running.forEach(Thread::interrupt);
+        close(loader);
+        deathCallbacks.forEach(Runnable::run);
+    }
+
+    @Override
+    public void onDeath(Runnable callback) {
+        deathCallbacks.add(callback);
+        if (killReason != null) {
+            callback.run();
+        }
+    }
+
+    @Override
+    public boolean alive() {
+        return killReason == null;
+    }
+
+    private static void close(URLClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException ignored) {
+            // nothing more can be done for a loader that won't close
+        }
+    }
+
+    /** What a function may know of its activation. */
+    private final class RunContext implements Context {
+        private final RunRequest request;
+
+        RunContext(RunRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public String activationId() {
+            return request.activationId();
+        }
+
+        @Override
+        public String namespace() {
+            return revision.namespace();
+        }
+
+        @Override
+        public String functionName() {
+            return revision.name();
+        }
+
+        @Override
+        public String functionVersion() {
+            return revision.semver();
+        }
+
+        @Override
+        public Map<String, String> env() {
+            return revision.spec().env();
+        }
+
+        @Override
+        public Instant deadline() {
+            return request.deadline();
+        }
+    }
+
+    /**
+     * The parent of every function's loader: the JDK and the Cove API, nothing else of the platform, so a
+     * function can't reach the store, the dispatcher or the platform's libraries.
+     */
+    private static final class ApiOnlyLoader extends ClassLoader {
+        static final ApiOnlyLoader INSTANCE = new ApiOnlyLoader();
+        private static final ClassLoader PLATFORM = Handler.class.getClassLoader();
+
+        private ApiOnlyLoader() {
+            super("cove-api-only", ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("dev.cove.api.")) {
+                return PLATFORM.loadClass(name);
+            }
+            return super.loadClass(name, resolve);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cove.core.runtime;
+
+import dev.cove.core.registry.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime whose functions run in worker processes: which program to start, and with what.
+ *
+ * @param kind the functions it runs
+ * @param executable the interpreter, e.g. {@code /usr/bin/node}
+ * @param version what the interpreter says of its version, e.g. {@code v20.20.2}
+ * @param workerProgram the worker script, unpacked into the data folder
+ * @param interpreterFlags flags before the script, e.g. {@code -I} for python
+ */
+record ProcessRuntime(Kind kind, Path executable, String version, Path workerProgram, List<String> interpreterFlags) {
+
+    /** The worker's command line; the socket and token travel as arguments, not in the environment. */
+    List<String> command(Path socket, String token) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(interpreterFlags);
+        command.add(workerProgram.toString());
+        command.addAll(List.of("--socket", socket.toString(), "--token", token));
+        return command;
+    }
+
+    String describe() {
+        return kind.kindName() + " (" + executable.getFileName() + " " + version + ")";
+    }
+
+    /**
+     * Finds the interpreter for a kind and unpacks its worker program into {@code runtimesDir}, or says
+     * why it can't.
+     */
+    static Optional<ProcessRuntime> discover(Kind kind, Path runtimesDir, List<String> reasons) {
+        String program = kind == Kind.NODEJS ? "node" : "python3";
+        Optional<Path> executable = findExecutable(program);
+        if (executable.isEmpty()) {
+            reasons.add(kind.kindName() + " is unavailable: no " + program + " was found (install the "
+                    + (kind == Kind.NODEJS ? "nodejs" : "python3") + " package)");
+            return Optional.empty();
+        }
+        try {
+            String version = versionOf(executable.get());
+            String script = kind == Kind.NODEJS ? "node/worker.js" : "python/worker.py";
+            Path worker = unpack(script, runtimesDir);
+            List<String> flags = kind == Kind.PYTHON ? List.of("-I") : List.of();
+            return Optional.of(new ProcessRuntime(kind, executable.get(), version, worker, flags));
+        } catch (IOException e) {
+            reasons.add(kind.kindName() + " is unavailable: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Debian's own interpreters first: a version manager's shim earlier on PATH (pyenv) costs ~100 ms
+     * per start and may pick another version than the one the machine's packages provide.
+     */
+    static Optional<Path> findExecutable(String program) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", program), Path.of("/usr/local/bin", program)));
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isBlank() && !dir.contains("pyenv") && !dir.contains("shims")) {
+                candidates.add(Path.of(dir, program));
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    private static String versionOf(Path executable) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true);
+        builder.environment().clear();
+        Process p = builder.start();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(executable + " --version did not answer within 10 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                throw new IOException(executable + " --version failed: " + out);
+            }
+            return out.replaceFirst("^Python ", "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + executable + " for its version", e);
+        }
+    }
+
+    /** Copies a worker program from the class path, replacing an older copy. */
+    private static Path unpack(String script, Path runtimesDir) throws IOException {
+        Path target = runtimesDir.resolve(script);
+        try (InputStream in = ProcessRuntime.class.getResourceAsStream("workers/" + script)) {
+            if (in == null) {
+                throw new IOException("the worker program " + script + " is missing from the build");
+            }
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".worker", ".tmp");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return target;
+    }
+}

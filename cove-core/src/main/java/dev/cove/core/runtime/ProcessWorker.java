@@ -1,0 +1,323 @@
+package dev.cove.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.Limits;
+import io.vertx.core.net.NetSocket;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process and its socket. It starts as a stem cell (said hello, runs nothing), is
+ * specialised once by {@link #init}, then runs activations until it dies or is killed.
+ *
+ * <p>Frames arrive on the socket's event loop. The worker is dead once its process has exited and its
+ * socket has closed: waiting for both means that every log line sent before a crash has been read when
+ * the activations under way are failed.
+ */
+final class ProcessWorker implements Instance {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
+    private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
+    private static final long SOCKET_CLOSE_GRACE_MS = 200;
+
+    private final ProcessRuntime runtime;
+    private final String token;
+    private final Consumer<ProcessWorker> onHello;
+    private volatile Consumer<ProcessWorker> onDeath;
+    private volatile String lastRawLine = "";
+    private final Map<String, RunListener> runs = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
+
+    private Process process;
+    private volatile NetSocket socket;
+    private volatile RunListener initListener;
+    private volatile String initId;
+    private volatile CompletableFuture<Void> ready;
+    private volatile String killReason;
+    private volatile boolean dead;
+
+    ProcessWorker(ProcessRuntime runtime, String token, Consumer<ProcessWorker> onHello,
+            Consumer<ProcessWorker> onDeath) {
+        this.runtime = runtime;
+        this.token = token;
+        this.onHello = onHello;
+        this.onDeath = onDeath;
+    }
+
+    /** Who hears of this worker's death: the stem-cell pool first, the dispatcher once specialised. */
+    synchronized void onDeath(Consumer<ProcessWorker> listener) {
+        onDeath = listener;
+        if (dead) {
+            listener.accept(this);
+        }
+    }
+
+    @Override
+    public void onDeath(Runnable callback) {
+        onDeath(w -> callback.run());
+    }
+
+    /** The last line the process wrote outside the protocol, to explain a worker that won't start. */
+    String lastRawLine() {
+        return lastRawLine;
+    }
+
+    ProcessRuntime runtime() {
+        return runtime;
+    }
+
+    String token() {
+        return token;
+    }
+
+    /** Spawns the process with an empty environment but for PATH and LANG. Blocks for the fork. */
+    void start(Path socketPath, Path workDir) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(runtime.command(socketPath, token))
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+        process = builder.start();
+        String name = runtime.kind().family() + "-" + process.pid();
+        OutputPump.start(name + "-out", process.getInputStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stdout", l));
+        OutputPump.start(name + "-err", process.getErrorStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stderr", l));
+        process.onExit().thenRun(this::onExit);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Called by the channel when this worker's hello arrives. */
+    void attach(NetSocket socket, JsonNode hello) {
+        this.socket = socket;
+        LOG.debug("{} worker {} is a stem cell", runtime.kind().family(), hello.path("pid").asLong());
+        onHello.accept(this);
+    }
+
+    boolean saidHello() {
+        return socket != null;
+    }
+
+    /** Specialises this stem cell to a function; completes when its code has loaded. */
+    CompletableFuture<Void> init(FunctionRevision revision, Path entry, long maxResultBytes, long maxLogBytes,
+            RunListener logs) {
+        Limits limits = revision.spec().limits();
+        ObjectNode frame = Frames.object()
+                .put("type", "init")
+                .put("id", "init-" + token)
+                .put("namespace", revision.namespace())
+                .put("name", revision.name())
+                .put("version", revision.semver())
+                .put("kind", revision.spec().kind().kindName())
+                .put("entry", entry.toString())
+                .put("main", revision.spec().main())
+                .put("concurrency", limits.concurrency())
+                .put("maxResultBytes", maxResultBytes)
+                .put("maxLogBytes", maxLogBytes)
+                .put("timeoutMs", limits.timeout().toMillis())
+                .put("memoryMb", limits.memoryMb());
+        ObjectNode env = frame.putObject("env");
+        revision.spec().env().forEach(env::put);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        initId = frame.path("id").asText();
+        initListener = logs;
+        ready = done;
+        send(frame);
+        return done;
+    }
+
+    @Override
+    public void run(RunRequest request, RunListener listener) {
+        runs.put(request.activationId(), listener);
+        if (dead) {
+            failRun(request.activationId(), deathMessage());
+            return;
+        }
+        ObjectNode frame = Frames.object()
+                .put("type", "run")
+                .put("id", request.activationId());
+        frame.set("params", request.params());
+        frame.put("deadline", request.deadline().toEpochMilli());
+        send(frame);
+    }
+
+    private void send(ObjectNode frame) {
+        NetSocket s = socket;
+        if (s != null) {
+            s.write(Frames.encode(frame));
+        }
+    }
+
+    @Override
+    public void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        NetSocket s = socket;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public boolean alive() {
+        return !dead && killReason == null;
+    }
+
+    int runsUnderWay() {
+        return runs.size();
+    }
+
+    void onFrame(JsonNode frame) {
+        switch (frame.path("type").asText()) {
+            case "log" -> onLog(frame);
+            case "done" -> onDone(frame);
+            case "ready" -> onReady(frame);
+            default -> onProtocolViolation("sent an unknown frame type '" + frame.path("type").asText() + "'");
+        }
+    }
+
+    private void onLog(JsonNode frame) {
+        String id = frame.path("id").isTextual() ? frame.path("id").asText() : null;
+        String stream = "stderr".equals(frame.path("stream").asText()) ? "stderr" : "stdout";
+        String line = frame.path("line").asText();
+        RunListener listener = id == null ? null : id.equals(initId) ? initListener : runs.get(id);
+        if (listener == null) {
+            listener = soleListener().orElse(null);
+        }
+        if (listener != null) {
+            listener.log(stream, line);
+        } else {
+            LOG.debug("{} worker {}: {}", runtime.kind().family(), pid(), line);
+        }
+    }
+
+    private void onDone(JsonNode frame) {
+        RunListener listener = runs.remove(frame.path("id").asText());
+        if (listener == null) {
+            return;
+        }
+        JsonNode failure = frame.get("failure");
+        if (failure != null && !failure.isNull()) {
+            listener.done(new RunOutcome.Failed(failure.asText()));
+        } else {
+            JsonNode result = frame.get("result");
+            listener.done(new RunOutcome.Returned(result == null || result.isNull() ? Frames.object() : result));
+        }
+    }
+
+    private void onReady(JsonNode frame) {
+        CompletableFuture<Void> pending = ready;
+        if (pending == null) {
+            return;
+        }
+        JsonNode error = frame.get("error");
+        if (error != null && !error.isNull()) {
+            pending.completeExceptionally(new StartFailure(StartFailure.Fault.FUNCTION, error.asText()));
+        } else {
+            pending.complete(null);
+        }
+    }
+
+    void onProtocolViolation(String what) {
+        LOG.warn("{} worker {} {}; stopping it", runtime.kind().family(), pid(), what);
+        kill("The function's worker " + what + ".");
+    }
+
+    private void onRawLine(String stream, String line) {
+        lastRawLine = line;
+        Optional<RunListener> listener = soleListener();
+        if (listener.isPresent()) {
+            listener.get().log(stream, line);
+        } else if (initListener != null && runs.isEmpty() && ready != null && !ready.isDone()) {
+            initListener.log(stream, line);
+        } else {
+            LOG.info("{} worker {} {}: {}", runtime.kind().family(), pid(), stream, line);
+        }
+    }
+
+    /** The only activation under way, to which output that names none is attributed. */
+    private Optional<RunListener> soleListener() {
+        if (runs.size() != 1) {
+            return Optional.empty();
+        }
+        return runs.values().stream().findFirst();
+    }
+
+    /** A worker that exits closes its socket first: give it a moment to be reaped with its status. */
+    void onSocketClosed() {
+        socketClosed.complete(null);
+        CompletableFuture.delayedExecutor(SOCKET_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (process.isAlive()) {
+                kill("The function's worker closed its connection.");
+            }
+        });
+    }
+
+    private void onExit() {
+        if (socket == null) {
+            socketClosed.complete(null);
+        }
+        // a child that inherited the socket would keep it open: don't wait for it forever
+        socketClosed.completeOnTimeout(null, SOCKET_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS)
+                .thenRun(this::die);
+    }
+
+    private synchronized void die() {
+        if (dead) {
+            return;
+        }
+        dead = true;
+        NetSocket s = socket;
+        if (s != null) {
+            s.close();
+        }
+        String message = deathMessage();
+        CompletableFuture<Void> pending = ready;
+        if (pending != null) {
+            pending.completeExceptionally(new StartFailure(StartFailure.Fault.FUNCTION, message));
+        }
+        for (String id : runs.keySet()) {
+            failRun(id, message);
+        }
+        onDeath.accept(this);
+    }
+
+    private void failRun(String id, String message) {
+        RunListener listener = runs.remove(id);
+        if (listener != null) {
+            listener.done(new RunOutcome.Crashed(message));
+        }
+    }
+
+    private String deathMessage() {
+        if (killReason != null) {
+            return killReason;
+        }
+        int status = process.exitValue();
+        return status > 128
+                ? "The function's worker was killed by signal " + (status - 128) + "."
+                : "The function's worker exited with status " + status + ".";
+    }
+
+    boolean exited() {
+        return dead;
+    }
+}

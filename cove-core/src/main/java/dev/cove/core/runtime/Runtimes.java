@@ -1,0 +1,208 @@
+package dev.cove.core.runtime;
+
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtimes a function can run in, and the only way to start an {@link Instance}.
+ *
+ * <p>Node and python functions run in worker processes; each runtime keeps a few stem cells (started
+ * workers not yet specialised) so that starting an instance is sending one init frame. Java functions
+ * load into the platform's own JVM. All workers connect to one Unix socket in a private folder; the
+ * socket is served by Vert.x, so frames are read and written on event loops.
+ */
+public final class Runtimes implements AutoCloseable {
+
+    /**
+     * @param dataDir where code ({@code code/}) and the worker programs ({@code runtimes/}) live
+     * @param stemCellsPerRuntime how many idle workers each process runtime keeps started
+     * @param maxResultBytes the largest result a function may return
+     * @param maxLogBytes the most log bytes any activation keeps
+     */
+    public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes) {}
+
+    /** A deployment's code written and checked, waiting for the store to accept it. */
+    public record StagedCode(Path dir, String main) {}
+
+    private final Vertx vertx;
+    private final Options options;
+    private final CodeDirs code;
+    private final Path runDir;
+    private final WorkerChannel channel;
+    private final ScheduledExecutorService spawner;
+    private final Map<Kind, StemCells> pools = new EnumMap<>(Kind.class);
+    private final List<String> available = new ArrayList<>();
+    private final List<String> unavailable = new ArrayList<>();
+
+    private Runtimes(Vertx vertx, Options options, Path runDir) {
+        this.vertx = vertx;
+        this.options = options;
+        this.runDir = runDir;
+        this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
+        this.channel = new WorkerChannel(vertx, runDir.resolve("workers.sock"), maxFrame);
+        this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cove-spawner");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Finds the interpreters, unpacks the worker programs, opens the workers' socket and starts the
+     * stem cells. A runtime whose interpreter is missing is listed in {@link #unavailable()}.
+     */
+    public static Runtimes start(Vertx vertx, Options options) throws IOException {
+        Path runDir = Files.createTempDirectory("cove-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Runtimes runtimes = new Runtimes(vertx, options, runDir);
+        try {
+            runtimes.channel.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            runtimes.close();
+            throw new IOException("cannot open the workers' socket in " + runDir + ": " + e.getMessage(), e);
+        }
+        runtimes.discover();
+        return runtimes;
+    }
+
+    private void discover() {
+        Path runtimesDir = options.dataDir().resolve("runtimes");
+        for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
+            ProcessRuntime.discover(kind, runtimesDir, unavailable).ifPresent(rt -> {
+                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, runDir);
+                pools.put(kind, cells);
+                available.add(rt.describe());
+                cells.prime();
+            });
+        }
+        ThreadOutput.install();
+        available.add(Kind.JAVA.kindName() + " (in-process, Java " + Runtime.version().feature() + ")");
+    }
+
+    /** One line per runtime that can run functions, e.g. {@code nodejs:20 (node v20.20.2)}. */
+    public List<String> available() {
+        return Collections.unmodifiableList(available);
+    }
+
+    /** Why a runtime can't run functions, one line each. */
+    public List<String> unavailable() {
+        return Collections.unmodifiableList(unavailable);
+    }
+
+    public boolean supports(Kind kind) {
+        return kind == Kind.JAVA || pools.containsKey(kind);
+    }
+
+    /** How many stem cells of a kind are waiting. */
+    public int stemCells(Kind kind) {
+        StemCells cells = pools.get(kind);
+        return cells == null ? 0 : cells.idleCount();
+    }
+
+    /**
+     * Writes, unpacks or compiles a deployment's code into a scratch folder. Blocks on disk and javac.
+     *
+     * @throws InvalidFunctionException with a message for the user when the code can't run
+     */
+    public StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        if (!supports(spec.kind())) {
+            throw new InvalidFunctionException("the " + spec.kind().kindName() + " runtime is not available on this server");
+        }
+        CodeDirs.Staged staged = code.stage(namespace, spec);
+        return new StagedCode(staged.dir(), staged.main());
+    }
+
+    /** Puts staged code where the revision's instances load it from. */
+    public void install(StagedCode staged, FunctionRevision revision) {
+        code.install(new CodeDirs.Staged(staged.dir(), staged.main()), revision);
+    }
+
+    /** Removes a deleted function's code. */
+    public void forget(String namespace, String name) {
+        code.removeAll(namespace, name);
+    }
+
+    /**
+     * Starts an instance of the revision: specialises a stem cell, or loads the Java class. Output
+     * printed while the code loads goes to {@code initLogs}. Fails with {@link StartFailure}.
+     */
+    public CompletableFuture<Instance> start(FunctionRevision revision, RunListener initLogs) {
+        Path entry;
+        try {
+            entry = code.ensure(revision);
+        } catch (InvalidFunctionException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.FUNCTION, e.getMessage()));
+        }
+        long timeoutMs = revision.spec().limits().timeout().toMillis();
+        CompletableFuture<Instance> started = revision.spec().kind() == Kind.JAVA
+                ? startJava(revision, entry, initLogs)
+                : startWorker(revision, entry, initLogs);
+        return started.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                started.thenAccept(i -> i.kill("The instance started too late."));
+                return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.TIMEOUT,
+                        "The function exceeded its time limit of " + timeoutMs + " ms during initialization."));
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private CompletableFuture<Instance> startJava(FunctionRevision revision, Path entry, RunListener initLogs) {
+        CompletableFuture<Instance> loaded = new CompletableFuture<>();
+        Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
+            try {
+                loaded.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs));
+            } catch (StartFailure e) {
+                loaded.completeExceptionally(e);
+            }
+        });
+        return loaded;
+    }
+
+    private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs) {
+        StemCells cells = pools.get(revision.spec().kind());
+        if (cells == null) {
+            return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.PLATFORM,
+                    "The " + revision.spec().kind().kindName() + " runtime is not available on this server."));
+        }
+        long maxLog = Math.min(options.maxLogBytes(), revision.spec().limits().logBytes());
+        return cells.take().thenCompose(worker -> worker
+                .init(revision, entry, options.maxResultBytes(), maxLog, initLogs)
+                .handle((ok, failure) -> {
+                    if (failure != null) {
+                        worker.kill("The function failed to initialise.");
+                        throw new java.util.concurrent.CompletionException(failure);
+                    }
+                    return (Instance) worker;
+                }));
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(StemCells::close);
+        channel.close();
+        spawner.shutdownNow();
+        CodeDirs.deleteTree(runDir);
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cove.core.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Started, not yet specialised workers of one runtime, kept ready so that a function's first call
+ * loads code into a waiting process instead of spawning one (OpenWhisk's prewarmed containers).
+ *
+ * <p>One lock guards the counts. Spawning happens on the spawner thread, never on the caller's. A
+ * worker that dies before saying hello counts as a failed start; after three in a row the pool waits
+ * before trying again (doubling up to 30 s) and fails those waiting with the last thing the worker
+ * printed, so a broken interpreter can't turn into a fork loop.
+ */
+final class StemCells implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StemCells.class);
+    private static final int FAILURES_BEFORE_BACKOFF = 3;
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final ProcessRuntime runtime;
+    private final WorkerChannel channel;
+    private final int target;
+    private final ScheduledExecutorService spawner;
+    private final Path workDir;
+
+    private final Deque<ProcessWorker> idle = new ArrayDeque<>();
+    private final Deque<CompletableFuture<ProcessWorker>> waiters = new ArrayDeque<>();
+    private int starting;
+    private int failuresInARow;
+    private boolean backingOff;
+    private volatile boolean closed;
+
+    StemCells(ProcessRuntime runtime, WorkerChannel channel, int target, ScheduledExecutorService spawner,
+            Path workDir) {
+        this.runtime = runtime;
+        this.channel = channel;
+        this.target = target;
+        this.spawner = spawner;
+        this.workDir = workDir;
+    }
+
+    ProcessRuntime runtime() {
+        return runtime;
+    }
+
+    /** Fills the pool up to its target. */
+    void prime() {
+        refill();
+    }
+
+    /** A stem cell now if one waits, else the next one to start. */
+    CompletableFuture<ProcessWorker> take() {
+        CompletableFuture<ProcessWorker> taken = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                taken.completeExceptionally(shuttingDown());
+                return taken;
+            }
+            ProcessWorker ready = idle.pollFirst();
+            if (ready != null) {
+                taken.complete(ready);
+            } else {
+                waiters.addLast(taken);
+            }
+        }
+        refill();
+        return taken;
+    }
+
+    synchronized int idleCount() {
+        return idle.size();
+    }
+
+    private void refill() {
+        int toSpawn;
+        synchronized (this) {
+            if (closed || backingOff) {
+                return;
+            }
+            toSpawn = target + waiters.size() - idle.size() - starting;
+            starting += Math.max(0, toSpawn);
+        }
+        for (int i = 0; i < toSpawn; i++) {
+            spawner.execute(this::spawn);
+        }
+    }
+
+    private void spawn() {
+        String token = UUID.randomUUID().toString();
+        ProcessWorker worker = new ProcessWorker(runtime, token, this::onHello, this::onDiedAsStemCell);
+        channel.expect(token, worker);
+        try {
+            worker.start(channel.socketPath(), workDir);
+        } catch (IOException e) {
+            channel.forget(token);
+            onFailedStart("could not start " + runtime.executable() + ": " + e.getMessage());
+        }
+    }
+
+    private void onHello(ProcessWorker worker) {
+        CompletableFuture<ProcessWorker> waiter = null;
+        boolean shuttingDown;
+        synchronized (this) {
+            starting--;
+            failuresInARow = 0;
+            shuttingDown = closed;
+            if (!shuttingDown) {
+                waiter = waiters.pollFirst();
+                if (waiter == null) {
+                    idle.addLast(worker);
+                }
+            }
+        }
+        if (shuttingDown) {
+            worker.kill("The platform is shutting down.");
+        } else if (waiter != null) {
+            waiter.complete(worker);
+        }
+    }
+
+    /** Only reached while the worker is still ours: whoever takes one installs its own listener. */
+    private void onDiedAsStemCell(ProcessWorker worker) {
+        channel.forget(worker.token());
+        boolean wasIdle;
+        synchronized (this) {
+            wasIdle = idle.remove(worker);
+        }
+        if (!wasIdle && worker.saidHello()) {
+            return; // taken in the moment it died: the taker finds it dead
+        }
+        if (wasIdle) {
+            LOG.warn("an idle {} stem cell died: {}", runtime.kind().family(), worker.lastRawLine());
+            refill();
+        } else {
+            onFailedStart("its worker exited before it was ready"
+                    + (worker.lastRawLine().isEmpty() ? "" : ": " + worker.lastRawLine()));
+        }
+    }
+
+    private void onFailedStart(String reason) {
+        List<CompletableFuture<ProcessWorker>> failed = new ArrayList<>();
+        long delay = 0;
+        synchronized (this) {
+            starting--;
+            failuresInARow++;
+            if (failuresInARow >= FAILURES_BEFORE_BACKOFF && !closed) {
+                failed.addAll(waiters);
+                waiters.clear();
+                backingOff = true;
+                delay = Math.min(MAX_BACKOFF_MS, 100L << Math.min(20, failuresInARow - FAILURES_BEFORE_BACKOFF));
+            }
+        }
+        if (!closed) {
+            LOG.warn("a {} worker failed to start: {}", runtime.kind().family(), reason);
+        }
+        StartFailure cause = new StartFailure(StartFailure.Fault.PLATFORM,
+                "The " + runtime.kind().kindName() + " runtime could not start a worker: " + reason);
+        failed.forEach(f -> f.completeExceptionally(cause));
+        if (delay > 0) {
+            spawner.schedule(this::endBackoff, delay, TimeUnit.MILLISECONDS);
+        } else {
+            refill();
+        }
+    }
+
+    private void endBackoff() {
+        synchronized (this) {
+            backingOff = false;
+        }
+        refill();
+    }
+
+    @Override
+    public void close() {
+        List<ProcessWorker> toKill;
+        List<CompletableFuture<ProcessWorker>> toFail;
+        synchronized (this) {
+            closed = true;
+            toKill = new ArrayList<>(idle);
+            idle.clear();
+            toFail = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        toKill.forEach(w -> w.kill("The platform is shutting down."));
+        toFail.forEach(f -> f.completeExceptionally(shuttingDown()));
+    }
+
+    private static StartFailure shuttingDown() {
+        return new StartFailure(StartFailure.Fault.PLATFORM, "The platform is shutting down.");
+    }
+}

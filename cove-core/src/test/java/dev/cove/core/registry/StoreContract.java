@@ -1,0 +1,134 @@
+package dev.cove.core.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link Store} must do; each implementation's test extends this. */
+abstract class StoreContract {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    Store store;
+
+    abstract Store open();
+
+    @BeforeEach
+    void openStore() {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static FunctionSpec hello(String source) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("name", "Ada");
+        return FunctionSpec.of("hello", Kind.NODEJS, Code.source(source), "main")
+                .withParameters(params)
+                .withEnv(Map.of("GREETING", "hi"))
+                .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2));
+    }
+
+    static ActivationRecord record(String id, String name, long start) {
+        return new ActivationRecord(id, "guest", name, start, start + 5, 0, "{\"activationId\":\"" + id + "\"}");
+    }
+
+    @Test
+    void namespacesAreCreatedAndTheirKeysReplaced() {
+        store.putNamespace(new Namespace("guest", "u1", "k1"));
+        store.putNamespace(new Namespace("guest", "u1", "k2"));
+        assertThat(store.namespace("guest")).contains(new Namespace("guest", "u1", "k2"));
+        assertThat(store.namespace("other")).isEmpty();
+        assertThat(store.namespaces()).hasSize(1);
+    }
+
+    @Test
+    void aFunctionRoundTripsWithEveryField() {
+        FunctionRevision put = store.putFunction("guest", hello("function main() {}"), T0);
+        assertThat(put.version()).isEqualTo(1);
+        FunctionRevision got = store.function("guest", "hello").orElseThrow();
+        assertThat(got).isEqualTo(put);
+        assertThat(got.spec().env()).containsEntry("GREETING", "hi");
+        assertThat(got.spec().parameters().path("name").asText()).isEqualTo("Ada");
+        assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2));
+        assertThat(got.updated()).isEqualTo(T0);
+    }
+
+    @Test
+    void redeployingBumpsTheVersionAndReplacesTheCode() {
+        store.putFunction("guest", hello("v1"), T0);
+        FunctionRevision second = store.putFunction("guest", hello("v2"), T0.plusSeconds(1));
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(store.function("guest", "hello").orElseThrow().spec().code().text()).isEqualTo("v2");
+    }
+
+    @Test
+    void archivesKeepTheirBytes() {
+        byte[] zip = {0x50, 0x4b, 3, 4, 0, -1, 7};
+        FunctionSpec spec = FunctionSpec.of("zipped", Kind.PYTHON, Code.archive(zip), "main");
+        store.putFunction("guest", spec, T0);
+        Code code = store.function("guest", "zipped").orElseThrow().spec().code();
+        assertThat(code.binary()).isTrue();
+        assertThat(code.bytes()).containsExactly(zip);
+    }
+
+    @Test
+    void functionsAreListedAcrossNamespacesAndDeleted() {
+        store.putFunction("guest", hello("x"), T0);
+        store.putFunction("other", hello("y"), T0);
+        assertThat(store.functions()).extracting(FunctionRevision::namespace).containsExactly("guest", "other");
+        assertThat(store.deleteFunction("guest", "hello")).isPresent();
+        assertThat(store.deleteFunction("guest", "hello")).isEmpty();
+        assertThat(store.function("guest", "hello")).isEmpty();
+        assertThat(store.putFunction("guest", hello("z"), T0).version()).isEqualTo(1);
+    }
+
+    @Test
+    void activationsAreListedNewestFirstAndFiltered() {
+        store.putActivations(List.of(record("a1", "hello", 1000), record("a2", "other", 2000),
+                record("a3", "hello", 3000)));
+        assertThat(store.activations(ActivationQuery.latest("guest", 10)))
+                .extracting(ActivationRecord::activationId).containsExactly("a3", "a2", "a1");
+        ActivationQuery helloSince = new ActivationQuery("guest", Optional.of("hello"), Optional.of(1500L),
+                Optional.empty(), 0, 10);
+        assertThat(store.activations(helloSince)).extracting(ActivationRecord::activationId).containsExactly("a3");
+        ActivationQuery upto = new ActivationQuery("guest", Optional.empty(), Optional.empty(), Optional.of(2000L),
+                1, 1);
+        assertThat(store.activations(upto)).extracting(ActivationRecord::activationId).containsExactly("a1");
+        assertThat(store.activations(ActivationQuery.latest("other", 10))).isEmpty();
+    }
+
+    @Test
+    void anActivationIsFoundOnlyInItsNamespace() {
+        store.putActivations(List.of(record("a1", "hello", 1000)));
+        assertThat(store.activation("guest", "a1").orElseThrow().json()).contains("a1");
+        assertThat(store.activation("other", "a1")).isEmpty();
+    }
+
+    @Test
+    void manyActivationsGoInOneBatch() {
+        List<ActivationRecord> batch = IntStream.range(0, 2000).mapToObj(i -> record("id" + i, "f", i)).toList();
+        store.putActivations(batch);
+        assertThat(store.activations(ActivationQuery.latest("guest", 200))).hasSize(200);
+        assertThat(store.activations(ActivationQuery.latest("guest", 1)).get(0).activationId()).isEqualTo("id1999");
+    }
+
+    @Test
+    void oldActivationsAreRemoved() {
+        store.putActivations(List.of(record("a1", "f", 1000), record("a2", "f", 2000), record("a3", "f", 3000)));
+        assertThat(store.deleteActivationsStartedBefore(2500)).isEqualTo(2);
+        assertThat(store.activations(ActivationQuery.latest("guest", 10)))
+                .extracting(ActivationRecord::activationId).containsExactly("a3");
+    }
+}

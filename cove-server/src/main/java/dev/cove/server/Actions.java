@@ -1,0 +1,65 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.Platform;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.runtime.InvalidFunctionException;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /api/v1/namespaces/{ns}/actions}: deploy, list, get, delete. */
+final class Actions {
+    private static final int DEFAULT_LIMIT = 30;
+    private static final int MAX_LIMIT = 200;
+
+    private final Platform platform;
+
+    Actions(Platform platform) {
+        this.platform = platform;
+    }
+
+    void list(Exchange ex, String ns) throws ApiError {
+        int limit = Activations.intParam(ex, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
+        int skip = Activations.intParam(ex, "skip", 0, 0, Integer.MAX_VALUE);
+        List<FunctionRevision> all = platform.functions(ns);
+        ArrayNode list = Exchange.JSON.createArrayNode();
+        all.stream().skip(skip).limit(limit == 0 ? MAX_LIMIT : limit).forEach(f -> list.add(ActionJson.render(f, false)));
+        ex.json(200, list);
+    }
+
+    void get(Exchange ex, String ns, String name) throws ApiError {
+        FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
+        boolean withCode = ex.query("code").map(c -> !c.equalsIgnoreCase("false")).orElse(true);
+        ex.json(200, ActionJson.render(revision, withCode));
+    }
+
+    void put(Exchange ex, String ns, String name, Buffer body) {
+        try {
+            ObjectNode json = Exchange.jsonObject(body);
+            Optional<FunctionRevision> existing = platform.function(ns, name);
+            if (existing.isPresent() && !ex.flag("overwrite")) {
+                throw new ApiError(409, "resource already exists");
+            }
+            FunctionSpec spec = ActionJson.parse(name, json, existing);
+            ex.blocking(() -> deploy(ns, spec), revision -> ex.json(200, ActionJson.render(revision, false)));
+        } catch (ApiError e) {
+            ex.error(e);
+        }
+    }
+
+    private FunctionRevision deploy(String ns, FunctionSpec spec) throws ApiError {
+        try {
+            return platform.deploy(ns, spec);
+        } catch (InvalidFunctionException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    void delete(Exchange ex, String ns, String name) {
+        ex.blocking(() -> platform.delete(ns, name).orElseThrow(ApiError::notFound),
+                removed -> ex.json(200, ActionJson.render(removed, false)));
+    }
+}

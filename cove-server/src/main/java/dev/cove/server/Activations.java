@@ -1,0 +1,117 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.Platform;
+import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ActivationRecord;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** {@code /api/v1/namespaces/{ns}/activations}: list, get, logs, result. */
+final class Activations {
+    private static final Pattern ID = Pattern.compile("[0-9a-fA-F]{32}");
+    private static final int DEFAULT_LIMIT = 30;
+
+    private final Platform platform;
+
+    Activations(Platform platform) {
+        this.platform = platform;
+    }
+
+    void route(Exchange ex, String ns, String[] p) throws ApiError {
+        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
+            list(ex, ns);
+            return;
+        }
+        String id = p[6];
+        if (!ID.matcher(id).matches()) {
+            throw ApiError.badRequest("The activation id is not valid.");
+        }
+        String part = p.length == 8 ? p[7] : "";
+        if (p.length > 8 || !(part.isEmpty() || part.equals("logs") || part.equals("result"))) {
+            throw ApiError.notFound();
+        }
+        ex.blocking(() -> platform.activation(ns, id.toLowerCase(java.util.Locale.ROOT))
+                .orElseThrow(() -> ApiError.notFound(id)), record -> answer(ex, record, part));
+    }
+
+    private void answer(Exchange ex, ActivationRecord record, String part) {
+        ObjectNode activation = parse(record);
+        switch (part) {
+            case "logs" -> ex.json(200, Exchange.JSON.createObjectNode().set("logs", activation.path("logs")));
+            case "result" -> {
+                JsonNode response = activation.path("response");
+                ObjectNode result = Exchange.JSON.createObjectNode();
+                result.set("result", response.path("result"));
+                result.put("success", response.path("success").asBoolean());
+                result.put("status", response.path("status").asText());
+                result.put("size", response.path("result").toString().length());
+                ex.json(200, result);
+            }
+            default -> ex.json(200, activation);
+        }
+    }
+
+    private void list(Exchange ex, String ns) throws ApiError {
+        ActivationQuery query = new ActivationQuery(ns, ex.query("name").filter(n -> !n.isBlank()),
+                longParam(ex, "since"), longParam(ex, "upto"), intParam(ex, "skip", 0, 0, Integer.MAX_VALUE),
+                intParam(ex, "limit", DEFAULT_LIMIT, 0, ActivationQuery.MAX_LIMIT));
+        boolean docs = ex.flag("docs");
+        ex.blocking(() -> platform.activations(query), records -> ex.json(200, render(records, docs)));
+    }
+
+    /** Without {@code docs}, as OpenWhisk: no logs and no result. */
+    private static ArrayNode render(List<ActivationRecord> records, boolean docs) {
+        ArrayNode list = Exchange.JSON.createArrayNode();
+        for (ActivationRecord r : records) {
+            ObjectNode a = parse(r);
+            if (!docs) {
+                a.remove("logs");
+                ((ObjectNode) a.path("response")).remove("result");
+            }
+            list.add(a);
+        }
+        return list;
+    }
+
+    private static ObjectNode parse(ActivationRecord record) {
+        try {
+            return (ObjectNode) Exchange.JSON.readTree(record.json());
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored activation is not JSON: " + record.activationId(), e);
+        }
+    }
+
+    static int intParam(Exchange ex, String name, int fallback, int min, int max) throws ApiError {
+        Optional<String> text = ex.query(name);
+        if (text.isEmpty() || text.get().isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.get().trim());
+            if (value < min || value > max) {
+                throw ApiError.badRequest("The value '" + value + "' is not in the range of " + min + " to " + max
+                        + " for " + name + ".");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("The value '" + text.get() + "' is not an integer for " + name + ".");
+        }
+    }
+
+    private static Optional<Long> longParam(Exchange ex, String name) throws ApiError {
+        Optional<String> text = ex.query(name).filter(t -> !t.isBlank());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text.get().trim()));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("Parameter is not a valid value for epoch milliseconds: " + text.get());
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP request and its answer: reading the body within a limit, answering JSON or an error in
+ * OpenWhisk's shape, and running blocking work off the event loop. Every answer is written on the
+ * request's own event loop, whichever thread produced it.
+ */
+final class Exchange {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ACTIVATION_ID_HEADER = "X-OpenWhisk-Activation-Id";
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    final HttpServerRequest request;
+    private final Context context;
+
+    Exchange(HttpServerRequest request) {
+        this.request = request;
+        this.context = Vertx.currentContext();
+    }
+
+    /** Reads the whole body, answering 413 (and reading no further) past {@code limit} bytes. */
+    void body(long limit, Consumer<Buffer> then) {
+        String length = request.getHeader("content-length");
+        if (length != null && parseLong(length) > limit) {
+            tooLarge(limit);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                refused[0] = true;
+                tooLarge(limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                then.accept(body);
+            }
+        });
+        request.exceptionHandler(e -> LOG.debug("request body failed", e));
+    }
+
+    private void tooLarge(long limit) {
+        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            request.response().putHeader("connection", "close"); // the rest of the body is not read
+        }
+        error(new ApiError(413, "The request content was malformed:\nrequest entity too large; the limit is "
+                + limit + " bytes."));
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The body as a JSON object; empty means {@code {}}. */
+    static ObjectNode jsonObject(Buffer body) throws ApiError {
+        if (body.length() == 0) {
+            return JSON.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("The request content was malformed:\n" + firstLine(e.getMessage()));
+        }
+        if (node == null || node.isMissingNode()) {
+            return JSON.createObjectNode();
+        }
+        if (!node.isObject()) {
+            throw ApiError.badRequest("The request content was malformed:\nthe body must be a JSON object.");
+        }
+        return (ObjectNode) node;
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    Optional<String> query(String name) {
+        return Optional.ofNullable(request.getParam(name));
+    }
+
+    boolean flag(String name) {
+        return query(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    }
+
+    void json(int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            internal(e);
+            return;
+        }
+        send(status, "application/json", Buffer.buffer(bytes));
+    }
+
+    void send(int status, String contentType, Buffer body) {
+        onContext(() -> {
+            HttpServerResponse response = request.response();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            response.setStatusCode(status);
+            if (contentType != null) {
+                response.putHeader("content-type", contentType);
+            }
+            response.end(body);
+        });
+    }
+
+    void header(String name, String value) {
+        request.response().putHeader(name, value);
+    }
+
+    /** An error in OpenWhisk's shape, {@code {"error": …, "code": …}}. */
+    void error(ApiError e) {
+        json(e.status(), JSON.createObjectNode().put("error", e.getMessage()).put("code", requestCode()));
+    }
+
+    /** A platform failure: logged with a code; the caller sees the code, never the exception. */
+    void internal(Throwable t) {
+        String code = requestCode();
+        LOG.error("request {} {} failed [{}]", request.method(), request.path(), code, t);
+        ObjectNode body = JSON.createObjectNode().put("error", "The server failed to handle the request.")
+                .put("code", code);
+        send(500, "application/json", Buffer.buffer(body.toString()));
+    }
+
+    /** Runs blocking work on a virtual thread, then answers from the event loop. */
+    <T> void blocking(Callable<T> work, Consumer<T> then) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                T value = work.call();
+                onContext(() -> then.accept(value));
+            } catch (ApiError e) {
+                error(e);
+            } catch (Exception | Error e) {
+                internal(e);
+            }
+        });
+    }
+
+    void onContext(Runnable action) {
+        if (context == null || Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    private static String requestCode() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+}

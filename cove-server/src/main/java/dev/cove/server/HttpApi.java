@@ -1,0 +1,198 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.Platform;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.Limits;
+import dev.cove.core.registry.Namespace;
+import dev.cove.core.registry.Registry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes requests: OpenWhisk's {@code /api/v1} (see docs/rest-api.md), the web routes, {@code /} and
+ * {@code /metrics}. Paths are matched by segment; there is no routing library on the hot path.
+ */
+final class HttpApi {
+    static final long MAX_ACTION_BYTES = 64L * 1024 * 1024;
+    private static final int AUTH_CACHE_SIZE = 1024;
+
+    private final Platform platform;
+    private final long maxPayloadBytes;
+    private final Actions actions;
+    private final Activations activations;
+    private final Invocations invocations;
+    private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
+
+    HttpApi(Platform platform, io.vertx.core.Vertx vertx, long maxPayloadBytes) {
+        this.platform = platform;
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.actions = new Actions(platform);
+        this.activations = new Activations(platform);
+        this.invocations = new Invocations(platform, vertx, maxPayloadBytes);
+    }
+
+    void handle(HttpServerRequest request) {
+        Exchange ex = new Exchange(request);
+        try {
+            route(ex, request.path().split("/", -1));
+        } catch (ApiError e) {
+            ex.error(e);
+        } catch (RuntimeException e) {
+            ex.internal(e);
+        }
+    }
+
+    private void route(Exchange ex, String[] p) throws ApiError {
+        HttpMethod method = ex.request.method();
+        // p[0] is the empty segment before the leading slash
+        if (p.length == 2 && p[1].isEmpty()) {
+            requireMethod(method, HttpMethod.GET);
+            ex.json(200, info());
+        } else if (p.length >= 3 && p[1].equals("fn") && !p[2].isEmpty()) {
+            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3));
+        } else if (p.length == 2 && p[1].equals("metrics")) {
+            requireMethod(method, HttpMethod.GET);
+            ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
+                    Buffer.buffer(platform.metrics().scrape()));
+        } else if (p.length >= 3 && p[1].equals("api") && p[2].equals("v1")) {
+            apiV1(ex, method, p);
+        } else {
+            throw ApiError.notFound();
+        }
+    }
+
+    private void apiV1(Exchange ex, HttpMethod method, String[] p) throws ApiError {
+        if (p.length == 3 || p.length == 4 && p[3].isEmpty()) {
+            requireMethod(method, HttpMethod.GET);
+            ex.json(200, Exchange.JSON.createObjectNode().put("description", "Cove REST API")
+                    .set("api_paths", Exchange.JSON.createArrayNode().add("/api/v1")));
+            return;
+        }
+        if (p[3].equals("web") && p.length >= 7) {
+            if (!p[5].equals("default")) {
+                throw ApiError.notFound();
+            }
+            String namespace = p[4].equals("_") ? Registry.GUEST : p[4];
+            invocations.web(ex, namespace, p[6], rest(p, 7));
+            return;
+        }
+        if (!p[3].equals("namespaces")) {
+            throw ApiError.notFound();
+        }
+        Namespace caller = authenticate(ex);
+        if (p.length == 4) {
+            requireMethod(method, HttpMethod.GET);
+            ex.json(200, Exchange.JSON.createArrayNode().add(caller.name()));
+            return;
+        }
+        if (!p[4].equals("_") && !p[4].equals(caller.name())) {
+            throw new ApiError(403, "The supplied authentication is not authorized to access '" + p[4] + "'.");
+        }
+        String ns = caller.name();
+        if (p.length >= 6 && p[5].equals("actions")) {
+            actionRoutes(ex, method, ns, p);
+        } else if (p.length >= 6 && p[5].equals("activations")) {
+            requireMethod(method, HttpMethod.GET);
+            activations.route(ex, ns, p);
+        } else {
+            throw ApiError.notFound();
+        }
+    }
+
+    private void actionRoutes(Exchange ex, HttpMethod method, String ns, String[] p) throws ApiError {
+        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
+            requireMethod(method, HttpMethod.GET);
+            actions.list(ex, ns);
+            return;
+        }
+        if (p.length != 7) {
+            throw ApiError.notFound();
+        }
+        String name = p[6];
+        try {
+            FunctionSpec.requireName(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        if (method == HttpMethod.GET) {
+            actions.get(ex, ns, name);
+        } else if (method == HttpMethod.PUT) {
+            ex.body(MAX_ACTION_BYTES, body -> actions.put(ex, ns, name, body));
+        } else if (method == HttpMethod.DELETE) {
+            actions.delete(ex, ns, name);
+        } else if (method == HttpMethod.POST) {
+            ex.body(maxPayloadBytes, body -> invocations.invoke(ex, ns, name, body));
+        } else {
+            throw new ApiError(405, "The method " + method + " is not allowed here.");
+        }
+    }
+
+    /** Basic authentication with {@code uuid:key}; answers remembered per header value. */
+    private Namespace authenticate(Exchange ex) throws ApiError {
+        String header = ex.request.getHeader("authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw new ApiError(401, "The supplied authentication is invalid.");
+        }
+        Namespace known = authCache.get(header);
+        if (known != null) {
+            return known;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(401, "The supplied authentication is invalid.");
+        }
+        int colon = decoded.indexOf(':');
+        Optional<Namespace> ns = colon < 0 ? Optional.empty()
+                : platform.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        Namespace found = ns.orElseThrow(() -> new ApiError(401, "The supplied authentication is invalid."));
+        if (authCache.size() >= AUTH_CACHE_SIZE) {
+            authCache.clear();
+        }
+        authCache.put(header, found);
+        return found;
+    }
+
+    private ObjectNode info() {
+        ObjectNode info = Exchange.JSON.createObjectNode();
+        info.put("description", "Cove, a serverless platform");
+        ObjectNode runtimes = info.putObject("runtimes");
+        for (Kind kind : Kind.values()) {
+            if (platform.supports(kind)) {
+                runtimes.putArray(kind.family()).addObject().put("kind", kind.kindName()).put("default", true);
+            }
+        }
+        ArrayNode unavailable = info.putArray("unavailable");
+        platform.unavailableRuntimes().forEach(unavailable::add);
+        info.putObject("limits")
+                .put("max_payload_bytes", maxPayloadBytes)
+                .put("max_action_bytes", MAX_ACTION_BYTES)
+                .put("max_timeout_ms", Limits.MAX_TIMEOUT.toMillis());
+        return info;
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) throws ApiError {
+        if (!actual.equals(expected)) {
+            throw new ApiError(405, "The method " + actual + " is not allowed here.");
+        }
+    }
+
+    /** The path after the function's name in a web route, with its leading slash, or empty. */
+    private static String rest(String[] p, int from) {
+        StringBuilder path = new StringBuilder();
+        for (int i = from; i < p.length; i++) {
+            path.append('/').append(p[i]);
+        }
+        return path.toString();
+    }
+}

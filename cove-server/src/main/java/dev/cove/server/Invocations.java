@@ -1,0 +1,95 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.Platform;
+import dev.cove.core.invoke.Activation;
+import dev.cove.core.invoke.ActivationStatus;
+import dev.cove.core.invoke.Dispatcher.Admission;
+import dev.cove.core.registry.FunctionRevision;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/** Invoking functions: OpenWhisk's {@code POST …/actions/{name}} and the web routes. */
+final class Invocations {
+    /** How much longer than the function's timeout a blocking call waits before answering 202. */
+    private static final long BLOCKING_GRACE_MS = 60_000;
+
+    private final Platform platform;
+    private final Vertx vertx;
+    private final long maxPayloadBytes;
+
+    Invocations(Platform platform, Vertx vertx, long maxPayloadBytes) {
+        this.platform = platform;
+        this.vertx = vertx;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** The one mapping from how an activation ended to the HTTP status of a blocking call. */
+    static int httpStatus(ActivationStatus status) {
+        return switch (status) {
+            case SUCCESS -> 200;
+            case APPLICATION_ERROR, DEVELOPER_ERROR -> 502;
+            case TIMEOUT -> 408;
+            case PLATFORM_ERROR -> 500;
+        };
+    }
+
+    void invoke(Exchange ex, String ns, String name, Buffer body) {
+        try {
+            ObjectNode params = Exchange.jsonObject(body);
+            FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
+            boolean blocking = ex.flag("blocking");
+            boolean resultOnly = ex.flag("result");
+            admit(ex, revision, params, blocking, activation -> ex.json(httpStatus(activation.status()),
+                    resultOnly ? activation.result() : activation.toJson()));
+        } catch (ApiError e) {
+            ex.error(e);
+        }
+    }
+
+    void web(Exchange ex, String ns, String name, String restPath) {
+        ex.body(maxPayloadBytes, body -> {
+            try {
+                FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
+                ObjectNode params = WebRequests.params(ex.request, body, restPath);
+                admit(ex, revision, params, true, activation -> WebRequests.respond(ex, activation));
+            } catch (ApiError e) {
+                ex.error(e);
+            }
+        });
+    }
+
+    /**
+     * Admits the invocation and answers: 429 when refused, 202 with the id when not blocking or when
+     * the activation outlasts the wait, else whatever {@code answer} makes of the activation.
+     */
+    private void admit(Exchange ex, FunctionRevision revision, ObjectNode params, boolean blocking,
+            Consumer<Activation> answer) {
+        switch (platform.invoke(revision, params)) {
+            case Admission.Rejected r -> ex.error(new ApiError(429, r.message()));
+            case Admission.Accepted a -> {
+                ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
+                ObjectNode accepted = Exchange.JSON.createObjectNode().put("activationId", a.activationId());
+                if (!blocking) {
+                    ex.json(202, accepted);
+                    return;
+                }
+                AtomicBoolean answered = new AtomicBoolean();
+                long wait = revision.spec().limits().timeout().toMillis() + BLOCKING_GRACE_MS;
+                long timer = vertx.setTimer(wait, id -> {
+                    if (answered.compareAndSet(false, true)) {
+                        ex.json(202, accepted);
+                    }
+                });
+                a.completion().thenAccept(activation -> {
+                    if (answered.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer);
+                        ex.onContext(() -> answer.accept(activation));
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.invoke.Activation;
+import dev.cove.core.invoke.ActivationStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Plain HTTP to a function and back, the way OpenWhisk's web actions do it: the request becomes
+ * parameters ({@code __ow_method}, {@code __ow_path}, {@code __ow_headers}, {@code __ow_query},
+ * {@code __ow_body}), and a {@code {statusCode, headers, body}} result becomes the response.
+ */
+final class WebRequests {
+    private WebRequests() {}
+
+    static ObjectNode params(HttpServerRequest request, Buffer body, String path) throws ApiError {
+        ObjectNode params = Exchange.JSON.createObjectNode();
+        request.params().forEach(e -> {
+            if (!params.has(e.getKey())) {
+                params.put(e.getKey(), e.getValue());
+            }
+        });
+        String contentType = request.getHeader("content-type") == null ? ""
+                : request.getHeader("content-type").toLowerCase(Locale.ROOT);
+        if (body.length() > 0) {
+            readBody(body, contentType, params);
+        }
+        params.put("__ow_method", request.method().name().toLowerCase(Locale.ROOT));
+        params.put("__ow_path", path);
+        params.put("__ow_query", request.query() == null ? "" : request.query());
+        ObjectNode headers = params.putObject("__ow_headers");
+        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        return params;
+    }
+
+    private static void readBody(Buffer body, String contentType, ObjectNode params) throws ApiError {
+        if (contentType.contains("json")) {
+            JsonNode json;
+            try {
+                json = Exchange.JSON.readTree(body.getBytes());
+            } catch (java.io.IOException e) {
+                throw ApiError.badRequest("The request content was malformed:\n" + Exchange.firstLine(e.getMessage()));
+            }
+            if (json != null && json.isObject()) {
+                params.setAll((ObjectNode) json);
+                return;
+            }
+        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            String form = body.toString(StandardCharsets.UTF_8);
+            for (Map.Entry<String, List<String>> e : new QueryStringDecoder(form, false).parameters().entrySet()) {
+                params.put(e.getKey(), e.getValue().get(0));
+            }
+        }
+        params.put("__ow_body", textual(contentType) ? body.toString(StandardCharsets.UTF_8)
+                : Base64.getEncoder().encodeToString(body.getBytes()));
+    }
+
+    static boolean textual(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml")
+                || type.contains("javascript") || type.contains("x-www-form-urlencoded");
+    }
+
+    static void respond(Exchange ex, Activation activation) {
+        JsonNode result = activation.result();
+        if (activation.status() != ActivationStatus.SUCCESS) {
+            JsonNode error = result.path("error");
+            ex.json(Invocations.httpStatus(activation.status()), Exchange.JSON.createObjectNode()
+                    .put("error", error.isTextual() ? error.asText() : error.toString())
+                    .put("activationId", activation.activationId()));
+            return;
+        }
+        if (!(result.has("statusCode") || result.has("headers") || result.has("body"))) {
+            ex.json(200, result);
+            return;
+        }
+        int status = result.path("statusCode").asInt(200);
+        if (status < 100 || status > 599) {
+            ex.json(502, Exchange.JSON.createObjectNode()
+                    .put("error", "The function answered with an invalid statusCode: " + result.path("statusCode"))
+                    .put("activationId", activation.activationId()));
+            return;
+        }
+        HttpServerResponse response = ex.request.response();
+        String contentType = applyHeaders(response, result.path("headers"));
+        JsonNode body = result.path("body");
+        if (body.isContainerNode()) {
+            ex.send(status, contentType == null ? "application/json" : null, Buffer.buffer(body.toString()));
+        } else if (body.isMissingNode() || body.isNull()) {
+            ex.send(status, null, Buffer.buffer());
+        } else {
+            ex.send(status, contentType == null ? "text/html; charset=utf-8" : null, bodyBytes(body, contentType));
+        }
+    }
+
+    /** Copies the result's headers; answers the content type it set, or null. */
+    private static String applyHeaders(HttpServerResponse response, JsonNode headers) {
+        String contentType = null;
+        for (Map.Entry<String, JsonNode> h : headers.properties()) {
+            if (h.getValue().isArray()) {
+                h.getValue().forEach(v -> response.headers().add(h.getKey(), v.asText()));
+            } else {
+                response.putHeader(h.getKey(), h.getValue().asText());
+            }
+            if (h.getKey().equalsIgnoreCase("content-type")) {
+                contentType = h.getValue().asText();
+            }
+        }
+        return contentType;
+    }
+
+    /** A string body as it is, or decoded from base64 when its content type is binary. */
+    private static Buffer bodyBytes(JsonNode body, String contentType) {
+        String text = body.asText();
+        if (contentType != null && !textual(contentType)) {
+            try {
+                return Buffer.buffer(Base64.getMimeDecoder().decode(text));
+            } catch (IllegalArgumentException e) {
+                // not base64 after all: send it as it is
+            }
+        }
+        return Buffer.buffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

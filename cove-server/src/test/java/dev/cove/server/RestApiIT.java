@@ -1,0 +1,270 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OpenWhisk's REST API as Cove serves it (docs/rest-api.md), over real HTTP to a real server. */
+class RestApiIT {
+    static final String ECHO = "function main(p) { return p; }";
+    static final String ACTIONS = "/api/v1/namespaces/_/actions/";
+
+    @TempDir
+    static Path dir;
+    static TestCove cove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cove = new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir).withStemCellsPerRuntime(1)
+                .withMaxQueuePerFunction(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        cove.close();
+    }
+
+    static ObjectNode object() {
+        return TestCove.object();
+    }
+
+    @Test
+    void requestsWithoutTheRightKeyAreRefused() throws Exception {
+        HttpRequest.Builder noAuth = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/api/v1/namespaces"));
+        assertThat(cove.send(noAuth.GET()).status()).isEqualTo(401);
+        HttpRequest.Builder wrong = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/api/v1/namespaces"))
+                .header("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("a:b".getBytes()));
+        TestCove.Answer answer = cove.send(wrong.GET());
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.json().path("error").asText()).isEqualTo("The supplied authentication is invalid.");
+        assertThat(answer.json().path("code").asText()).isNotEmpty();
+        assertThat(cove.get("/api/v1/namespaces").json()).containsExactly(TestCove.JSON.getNodeFactory().textNode("guest"));
+        assertThat(cove.get("/api/v1/namespaces/someoneelse/actions").status()).isEqualTo(403);
+    }
+
+    @Test
+    void anActionIsCreatedReadListedUpdatedAndDeleted() throws Exception {
+        TestCove.Answer created = cove.put(ACTIONS + "crud", deployBody(ECHO));
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.json().path("version").asText()).isEqualTo("0.0.1");
+        assertThat(cove.put(ACTIONS + "crud", deployBody(ECHO)).status()).as("no overwrite").isEqualTo(409);
+
+        ObjectNode update = object();
+        update.putArray("parameters").addObject().put("key", "who").put("value", "Ada");
+        TestCove.Answer updated = cove.put(ACTIONS + "crud?overwrite=true", update);
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.json().path("version").asText()).isEqualTo("0.0.2");
+        assertThat(updated.json().path("exec").path("kind").asText()).as("kept").isEqualTo("nodejs:20");
+
+        JsonNode got = cove.get(ACTIONS + "crud").json();
+        assertThat(got.path("exec").path("code").asText()).isEqualTo(ECHO);
+        assertThat(got.path("parameters").get(0).path("value").asText()).isEqualTo("Ada");
+        assertThat(cove.get(ACTIONS + "crud?code=false").json().path("exec").has("code")).isFalse();
+        assertThat(cove.get(ACTIONS).json().findValuesAsText("name")).contains("crud");
+        assertThat(cove.invoke("crud", object()).json().path("response").path("result").path("who").asText())
+                .isEqualTo("Ada");
+
+        assertThat(cove.delete(ACTIONS + "crud").status()).isEqualTo(200);
+        assertThat(cove.get(ACTIONS + "crud").status()).isEqualTo(404);
+        assertThat(cove.delete(ACTIONS + "crud").status()).isEqualTo(404);
+        assertThat(cove.invoke("crud", object()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void badDeploymentsAreRefusedWithTheReason() throws Exception {
+        ObjectNode unknownKind = object();
+        unknownKind.putObject("exec").put("kind", "cobol:85").put("code", "x");
+        TestCove.Answer kind = cove.put(ACTIONS + "bad?overwrite=true", unknownKind);
+        assertThat(kind.status()).isEqualTo(400);
+        assertThat(kind.json().path("error").asText()).contains("'cobol:85'").contains("nodejs:20");
+
+        ObjectNode timeout = deployBody(ECHO);
+        timeout.putObject("limits").put("timeout", 400_000);
+        assertThat(cove.put(ACTIONS + "bad?overwrite=true", timeout).json().path("error").asText())
+                .isEqualTo("timeout must be between 1 ms and 300000 ms, was 400000 ms");
+
+        HttpRequest.Builder malformed = cove.request(ACTIONS + "bad?overwrite=true")
+                .PUT(HttpRequest.BodyPublishers.ofString("{not json"));
+        assertThat(cove.send(malformed).status()).isEqualTo(400);
+        assertThat(cove.put(ACTIONS + "bad%20name?overwrite=true", deployBody(ECHO)).status()).isEqualTo(400);
+
+        ObjectNode brokenZip = object();
+        brokenZip.putObject("exec").put("kind", "nodejs:20").put("binary", true).put("code", "bm90IGEgemlw");
+        TestCove.Answer zip = cove.put(ACTIONS + "bad?overwrite=true", brokenZip);
+        assertThat(zip.status()).isEqualTo(400);
+        assertThat(zip.json().path("error").asText()).contains("zip");
+        assertThat(cove.get(ACTIONS + "bad").status()).isEqualTo(404);
+    }
+
+    @Test
+    void javaCodeThatWouldEndThePlatformIsRefused() throws Exception {
+        String exits = "import java.util.Map; public class Quit { public static Map<String, Object> main(Map<String, Object> p) {"
+                + " System.exit(1); return p; } }";
+        TestCove.Answer answer = cove.deploy("quit", "java:21", exits, object());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).contains("System.exit").contains("Quit.class");
+    }
+
+    @Test
+    void asyncInvocationsAnswerAnIdWhoseActivationCanBeRead() throws Exception {
+        cove.put(ACTIONS + "asyncecho?overwrite=true", deployBody("function main(p) { console.log('got', p.n); return p; }"));
+        TestCove.Answer accepted = cove.post(ACTIONS + "asyncecho", object().put("n", 7));
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().path("activationId").asText();
+        assertThat(id).matches("[0-9a-f]{32}");
+        assertThat(accepted.header("x-openwhisk-activation-id")).isEqualTo(id);
+
+        JsonNode activation = awaitActivation(id);
+        assertThat(activation.path("name").asText()).isEqualTo("asyncecho");
+        assertThat(activation.path("response").path("result").path("n").asInt()).isEqualTo(7);
+        assertThat(activation.path("duration").asLong())
+                .isEqualTo(activation.path("end").asLong() - activation.path("start").asLong());
+        assertThat(cove.get("/api/v1/namespaces/_/activations/" + id + "/result").json().path("result").path("n")
+                .asInt()).isEqualTo(7);
+        assertThat(cove.get("/api/v1/namespaces/_/activations/" + id + "/logs").json().path("logs").get(0).asText())
+                .endsWith("stdout: got 7");
+        assertThat(cove.get("/api/v1/namespaces/_/activations/" + "0".repeat(32)).status()).isEqualTo(404);
+        assertThat(cove.get("/api/v1/namespaces/_/activations/nothex").status()).isEqualTo(400);
+    }
+
+    @Test
+    void blockingWithResultAnswersJustTheResult() throws Exception {
+        cove.put(ACTIONS + "resultonly?overwrite=true", deployBody(ECHO));
+        TestCove.Answer answer = cove.post(ACTIONS + "resultonly?blocking=true&result=true", object().put("x", 1));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json()).isEqualTo(object().put("x", 1));
+        assertThat(answer.header("x-openwhisk-activation-id")).matches("[0-9a-f]{32}");
+    }
+
+    @Test
+    void activationsAreListedNewestFirstAndFilteredByName() throws Exception {
+        cove.put(ACTIONS + "listed-a?overwrite=true", deployBody(ECHO));
+        cove.put(ACTIONS + "listed-b?overwrite=true", deployBody(ECHO));
+        List<String> ids = new ArrayList<>();
+        for (String name : List.of("listed-a", "listed-b", "listed-a")) {
+            ids.add(cove.invoke(name, object()).json().path("activationId").asText());
+            Thread.sleep(5); // distinct start times
+        }
+        JsonNode onlyA = cove.get("/api/v1/namespaces/_/activations?name=listed-a").json();
+        assertThat(onlyA.findValuesAsText("activationId")).containsExactly(ids.get(2), ids.get(0));
+        assertThat(onlyA.get(0).has("logs")).as("no docs").isFalse();
+        JsonNode withDocs = cove.get("/api/v1/namespaces/_/activations?name=listed-a&docs=true&limit=1").json();
+        assertThat(withDocs).hasSize(1);
+        assertThat(withDocs.get(0).path("response").has("result")).isTrue();
+        long since = onlyA.get(0).path("start").asLong();
+        assertThat(cove.get("/api/v1/namespaces/_/activations?name=listed-a&since=" + since).json()).hasSize(1);
+        assertThat(cove.get("/api/v1/namespaces/_/activations?limit=500").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aFullQueueAnswers429() throws Exception {
+        ObjectNode body = deployBody("function main(p) { return new Promise(r => setTimeout(() => r({}), 1500)); }");
+        body.putObject("limits").put("maxInstances", 1).put("concurrency", 1);
+        cove.put(ACTIONS + "busy?overwrite=true", body);
+        List<CompletableFuture<Integer>> calls = IntStream.range(0, 6).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return cove.post(ACTIONS + "busy", object()).status();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).toList();
+        List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+        // one runs, two wait (the queue holds 2 here), the rest are refused
+        assertThat(statuses).filteredOn(s -> s == 202).hasSize(3);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(3);
+        TestCove.Answer refused = cove.post(ACTIONS + "busy", object());
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().path("error").asText()).contains("busy").contains("waiting");
+    }
+
+    @Test
+    void webRoutesPassTheRequestAndShapeTheResponse() throws Exception {
+        cove.put(ACTIONS + "web?overwrite=true", deployBody("""
+                function main(p) {
+                  if (p.__ow_path === '/png') return {headers: {'content-type': 'image/png'}, body: 'iVBORw0KGgo='};
+                  if (p.fail) return {error: 'failed on purpose'};
+                  return {statusCode: 201, headers: {'x-seen': p.__ow_method + ' ' + p.__ow_path},
+                          body: {name: p.name, q: p.__ow_query, agent: p.__ow_headers['x-test']}};
+                }"""));
+        TestCove.Answer get = cove.send(HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/web/a/b?name=Ada"))
+                .header("x-test", "yes").GET());
+        assertThat(get.status()).isEqualTo(201);
+        assertThat(get.header("x-seen")).isEqualTo("get /a/b");
+        assertThat(get.json()).isEqualTo(object().put("name", "Ada").put("q", "name=Ada").put("agent", "yes"));
+
+        TestCove.Answer post = cove.send(HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/web"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bo\"}")));
+        assertThat(post.json().path("name").asText()).isEqualTo("Bo");
+
+        var png = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/web/png")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.headers().firstValue("content-type")).contains("image/png");
+        assertThat(png.body()).startsWith(0x89, 'P', 'N', 'G');
+
+        TestCove.Answer failed = cove.send(HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/web?fail=1")).GET());
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(failed.json().path("error").asText()).isEqualTo("failed on purpose");
+
+        assertThat(cove.send(HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/nothere")).GET()).status())
+                .isEqualTo(404);
+        TestCove.Answer owRoute = cove.send(HttpRequest.newBuilder(
+                URI.create(cove.server.apiHost() + "/api/v1/web/guest/default/web/x?name=Cy")).GET());
+        assertThat(owRoute.json().path("name").asText()).isEqualTo("Cy");
+    }
+
+    @Test
+    void metricsCountInvocationsByFunctionAndStatus() throws Exception {
+        cove.put(ACTIONS + "metered?overwrite=true", deployBody(ECHO));
+        cove.invoke("metered", object());
+        cove.invoke("metered", object());
+        String metrics = cove.send(HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/metrics")).GET())
+                .raw().body();
+        assertThat(metrics)
+                .contains("cove_invocations_total{function=\"metered\",namespace=\"guest\",status=\"success\"} 2.0")
+                .contains("cove_activation_duration_seconds_bucket{function=\"metered\"")
+                .contains("cove_activation_wait_seconds_count{function=\"metered\"")
+                .contains("cove_cold_starts_total{runtime=\"nodejs:20\"}")
+                .contains("cove_warm_instances{runtime=\"nodejs:20\"}")
+                .contains("cove_stem_cells{runtime=\"python:3\"}");
+    }
+
+    @Test
+    void theRootDescribesTheRuntimes() throws Exception {
+        JsonNode info = cove.get("/").json();
+        assertThat(info.path("runtimes").path("nodejs").get(0).path("kind").asText()).isEqualTo("nodejs:20");
+        assertThat(info.path("runtimes").has("java")).isTrue();
+        assertThat(cove.get("/nothing/here").status()).isEqualTo(404);
+    }
+
+    static ObjectNode deployBody(String code) {
+        ObjectNode body = object();
+        body.putObject("exec").put("kind", "nodejs:20").put("code", code);
+        return body;
+    }
+
+    static JsonNode awaitActivation(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            TestCove.Answer answer = cove.get("/api/v1/namespaces/_/activations/" + id);
+            if (answer.status() == 200) {
+                return answer.json();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("activation " + id + " never appeared");
+    }
+}

@@ -1,0 +1,299 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The one suite every runtime passes, against a real server with real node and python workers and the
+ * in-process Java tier. The fixtures under src/test/resources/conformance behave alike in each runtime.
+ */
+class RuntimeConformanceIT {
+    @TempDir
+    static Path dir;
+    static TestCove cove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cove = new TestCove(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        cove.close();
+    }
+
+    /** Deploys a fixture as {@code <runtime>-<fixture>} and answers that name. */
+    static String deploy(String runtime, String fixture, ObjectNode extra) throws Exception {
+        String name = runtime + "-" + fixture;
+        TestCove.Answer answer = cove.deploy(name, runtime + ":default", Files.readString(fixture(runtime, fixture)), extra);
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        return name;
+    }
+
+    static Path fixture(String runtime, String fixture) {
+        return switch (runtime) {
+            case "nodejs" -> TestCove.CONFORMANCE.resolve("nodejs/" + fixture + ".js");
+            case "python" -> TestCove.CONFORMANCE.resolve("python/" + fixture + ".py");
+            default -> TestCove.CONFORMANCE.resolve("java/"
+                    + fixture.substring(0, 1).toUpperCase(Locale.ROOT) + fixture.substring(1) + ".java");
+        };
+    }
+
+    static ObjectNode params() {
+        return TestCove.object();
+    }
+
+    static String error(TestCove.Answer answer) {
+        return answer.json().path("response").path("result").path("error").asText();
+    }
+
+    static JsonNode result(TestCove.Answer answer) {
+        return answer.json().path("response").path("result");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void initAndParametersMergedOverDefaults(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putArray("parameters").addObject().put("key", "fromDefault").put("value", 1);
+        extra.withArray("parameters").addObject().put("key", "a").put("value", "default");
+        String name = deploy(runtime, "echo", extra);
+        TestCove.Answer answer = cove.invoke(name, params().put("a", 2).set("nested", params().put("x", true)));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(result(answer)).isEqualTo(params().put("fromDefault", 1).put("a", 2)
+                .set("nested", params().put("x", true)));
+        JsonNode annotations = answer.json().path("annotations");
+        assertThat(annotations.toString()).contains("\"initTime\"").contains("\"waitTime\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void environmentHoldsWhatWasDeclaredAndNothingOfThePlatform(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putArray("parameters").addObject().put("key", "GREETING").put("value", "hi there").put("init", true);
+        String name = deploy(runtime, "env", extra);
+        JsonNode result = result(cove.invoke(name, params().put("name", "GREETING")));
+        assertThat(result.path("value").asText()).isEqualTo("hi there");
+        List<String> keys = new ArrayList<>();
+        result.path("keys").forEach(k -> keys.add(k.asText()));
+        assertThat(keys).contains("GREETING").doesNotContainAnyElementsOf(System.getenv().keySet().stream()
+                .filter(k -> !k.equals("PATH") && !k.equals("LANG")).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void unicodeSurvivesTheRoundTrip(String runtime) throws Exception {
+        String name = deploy(runtime, "unicode", params());
+        JsonNode result = result(cove.invoke(name, params().put("text", "héllo wörld 👋")));
+        assertThat(result.path("text").asText()).isEqualTo("héllo wörld 👋 ✓ 日本語 🚀");
+        assertThat(result.path("length").asInt()).isEqualTo(13);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void payloadsUpToTheLimitPassAndLargerOnesAreRefused(String runtime) throws Exception {
+        String echo = deploy(runtime, "echo", params());
+        String nearLimit = "é".repeat(450_000);
+        assertThat(result(cove.invoke(echo, params().put("data", nearLimit))).path("data").asText()).isEqualTo(nearLimit);
+        TestCove.Answer tooBig = cove.invoke(echo, params().put("data", "x".repeat(1_100_000)));
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.json().path("error").asText()).contains("1048576");
+
+        String big = deploy(runtime, "big", params());
+        TestCove.Answer bigResult = cove.invoke(big, params().put("size", 2_000_000));
+        assertThat(bigResult.status()).isEqualTo(502);
+        assertThat(bigResult.json().path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(error(bigResult)).contains("over the limit of 1048576 bytes");
+        assertThat(result(cove.invoke(big, params().put("size", 1000))).path("data").asText()).hasSize(1000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aNonDefaultEntryPointIsCalled(String runtime) throws Exception {
+        ObjectNode extra = params();
+        String code = Files.readString(fixture(runtime, "entry"));
+        TestCove.Answer deployed = cove.deploy(runtime + "-entry", runtime + ":default", code, extra);
+        assertThat(deployed.status()).isEqualTo(200);
+        ObjectNode body = params();
+        body.putObject("exec").put("kind", runtime + ":default").put("code", code)
+                .put("main", runtime.equals("java") ? "Greet" : "greet");
+        assertThat(cove.put("/api/v1/namespaces/_/actions/" + runtime + "-entry?overwrite=true", body).status())
+                .isEqualTo(200);
+        TestCove.Answer answer = cove.invoke(runtime + "-entry", params().put("name", "Ada"));
+        assertThat(result(answer).path("greeting").asText()).isEqualTo("hello Ada");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aResultThatIsNotAJsonObjectIsTheDevelopersError(String runtime) throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy(runtime, "nonjson", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("statusCode").asInt()).isEqualTo(2);
+        assertThat(error(answer)).containsAnyOf("JSON object", "not valid JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aThrowIsADeveloperErrorCarryingTheMessage(String runtime) throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy(runtime, "throws", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(error(answer)).contains("boom");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aTimeoutEndsTheActivationAndReplacesTheInstance(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putObject("limits").put("timeout", 500);
+        String loop = deploy(runtime, "loop", extra);
+        TestCove.Answer answer = cove.invoke(loop, params());
+        assertThat(answer.status()).isEqualTo(408);
+        assertThat(error(answer)).isEqualTo("The function exceeded its time limit of 500 ms.");
+        assertThat(answer.json().path("annotations").toString()).contains("{\"key\":\"timeout\",\"value\":true}");
+
+        String slow = deploy(runtime, "slow", extra);
+        assertThat(cove.invoke(slow, params().put("ms", 5000)).status()).isEqualTo(408);
+        TestCove.Answer after = cove.invoke(slow, params().put("ms", 1));
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.json().path("annotations").toString()).as("a fresh instance").contains("initTime");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aCrashIsADeveloperErrorAndTheNextCallGetsAFreshInstance(String runtime) throws Exception {
+        String crash = deploy(runtime, "crash", params());
+        TestCove.Answer answer = cove.invoke(crash, params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(error(answer)).contains(runtime.equals("java") ? "StackOverflowError" : "exited with status 3");
+        assertThat(answer.json().path("logs").toString()).contains("about to crash");
+        assertThat(cove.invoke(crash, params()).status()).isEqualTo(502);
+        assertThat(cove.invoke(deploy(runtime, "echo", params()), params().put("ok", 1)).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void logsAreCapturedInOrderWithTheirStreams(String runtime) throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy(runtime, "logs", params()), params());
+        assertThat(answer.status()).isEqualTo(200);
+        List<String> logs = new ArrayList<>();
+        answer.json().path("logs").forEach(l -> logs.add(l.asText()));
+        assertThat(logs).hasSize(3);
+        assertThat(logs.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z stdout: out line 1");
+        assertThat(logs.get(1)).endsWith("stdout: out line 2");
+        assertThat(logs.get(2)).endsWith("stderr: err line");
+        String id = answer.json().path("activationId").asText();
+        assertThat(cove.get("/api/v1/namespaces/_/activations/" + id + "/logs").json().path("logs"))
+                .isEqualTo(answer.json().path("logs"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void anErrorResultIsTheApplicationsError(String runtime) throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy(runtime, "apperror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("application error");
+        assertThat(answer.json().path("statusCode").asInt()).isEqualTo(1);
+        assertThat(error(answer)).isEqualTo("not found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void codeThatFailsToLoadIsADeveloperError(String runtime) throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy(runtime, "initerror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(error(answer)).startsWith("The function failed to initialise: ").contains("SyntaxError");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java"})
+    void javaThatFailsToCompileIsRefusedAtDeployment(String runtime) throws Exception {
+        TestCove.Answer answer = cove.deploy("java-initerror", "java:21",
+                Files.readString(fixture(runtime, "initerror")), params());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).contains("does not compile").contains("Initerror.java:2");
+        assertThat(cove.get("/api/v1/namespaces/_/actions/java-initerror").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void kubelessHandlersGetAnEventAndAContext(String runtime) throws Exception {
+        String name = deploy(runtime, "kubeless", params());
+        TestCove.Answer answer = cove.invoke(name, params().put("msg", "hi"));
+        JsonNode result = result(answer);
+        assertThat(result.path("data")).isEqualTo(params().put("msg", "hi"));
+        assertThat(result.path("id").asText()).isEqualTo(answer.json().path("activationId").asText());
+        assertThat(result.path("fn").asText()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void zipArchivesWithVendoredDependenciesRun(String runtime) throws Exception {
+        ObjectNode body = params();
+        body.putObject("exec").put("kind", runtime + ":default").put("binary", true)
+                .put("code", Base64.getEncoder().encodeToString(zip(TestCove.CONFORMANCE.resolve(runtime + "/package"))));
+        assertThat(cove.put("/api/v1/namespaces/_/actions/" + runtime + "-zip?overwrite=true", body).status())
+                .isEqualTo(200);
+        JsonNode result = result(cove.invoke(runtime + "-zip", params().put("text", "ab")));
+        assertThat(result.path("padded").asText()).contains("ab").hasSizeGreaterThan(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void concurrentActivationsShareOneInstanceUpToItsConcurrency(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putObject("limits").put("concurrency", 4).put("maxInstances", 1);
+        String name = deploy(runtime, "slow", extra);
+        assertThat(cove.invoke(name, params().put("ms", 1)).status()).isEqualTo(200); // warm it
+        List<CompletableFuture<TestCove.Answer>> calls = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return cove.invoke(name, params().put("ms", 400));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).limit(4).toList();
+        List<JsonNode> activations = calls.stream().map(CompletableFuture::join).map(TestCove.Answer::json).toList();
+        long latestStart = activations.stream().mapToLong(a -> a.path("start").asLong()).max().orElseThrow();
+        long earliestEnd = activations.stream().mapToLong(a -> a.path("end").asLong()).min().orElseThrow();
+        assertThat(latestStart).as("all four ran at once on the one instance").isLessThan(earliestEnd);
+        assertThat(activations).allSatisfy(a -> assertThat(a.path("annotations").toString()).doesNotContain("initTime"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs"})
+    void promisesAreAwaited(String runtime) throws Exception {
+        assertThat(result(cove.invoke(deploy(runtime, "promise", params()), params())).path("async").asBoolean())
+                .isTrue();
+    }
+
+    static byte[] zip(Path root) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                zip.putNextEntry(new ZipEntry(root.relativize(file).toString()));
+                zip.write(Files.readAllBytes(file));
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,3 @@
+public class Initerror {
+    this is not java
+}

@@ -1,0 +1,7 @@
+import java.util.Map;
+
+public class Throws {
+    public static Map<String, Object> main(Map<String, Object> params) {
+        throw new IllegalStateException("boom");
+    }
+}
