@@ -114,26 +114,39 @@ public final class ActivationLog implements AutoCloseable {
 
     private void writeLoop() {
         List<Activation> batch = new ArrayList<>(MAX_BATCH);
-        while (!closing || !queue.isEmpty()) {
+        while (true) {
+            Activation first;
             try {
-                Activation first = queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                first = closing ? queue.poll() : queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                closing = true;
+                continue;
+            }
+            if (first == null) {
+                if (closing) {
+                    return;
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                writeWithRetry(batch);
-                batch.clear();
-                if (!closing) {
-                    Thread.sleep(flushInterval.toMillis()); // let the next group gather
-                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            writeWithRetry(batch);
+            batch.clear();
+            pauseForTheNextGroup();
+        }
+    }
+
+    private void pauseForTheNextGroup() {
+        if (!closing) {
+            try {
+                Thread.sleep(flushInterval.toMillis());
             } catch (InterruptedException e) {
                 closing = true;
             }
         }
     }
 
-    private void writeWithRetry(List<Activation> batch) throws InterruptedException {
+    private void writeWithRetry(List<Activation> batch) {
         List<ActivationRecord> records = batch.stream().map(Activation::toRecord).toList();
         while (true) {
             try {
@@ -144,7 +157,11 @@ public final class ActivationLog implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                Thread.sleep(RETRY_DELAY_MS);
+                try {
+                    Thread.sleep(RETRY_DELAY_MS);
+                } catch (InterruptedException interrupted) {
+                    closing = true;
+                }
             }
         }
         batch.forEach(a -> unstored.remove(a.activationId()));
@@ -155,6 +172,7 @@ public final class ActivationLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        writer.interrupt();
         janitor.shutdownNow();
         try {
             writer.join(10_000);

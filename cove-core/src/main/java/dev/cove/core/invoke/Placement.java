@@ -44,6 +44,9 @@ final class Placement {
         if (queued >= maxQueue) {
             return Decision.of(Decision.Kind.REJECT);
         }
+        if (best >= 0) {
+            return Decision.of(Decision.Kind.QUEUE); // behind those already waiting; a free instance takes them
+        }
         boolean startingAbsorbsQueue = (long) starting * concurrency > queued;
         if (!startingAbsorbsQueue && inFlight.length + starting < maxInstances) {
             return Decision.of(Decision.Kind.START_AND_QUEUE);

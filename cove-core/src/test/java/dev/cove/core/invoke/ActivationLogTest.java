@@ -1,0 +1,90 @@
+package dev.cove.core.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ActivationLogTest {
+
+    @Test
+    void recordsReachTheStoreAndAreServedUntilThen() throws Exception {
+        Store store = Store.inMemory();
+        try (ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(5), 100,
+                Duration.ofDays(7))) {
+            Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
+            log.add(a);
+            assertThat(log.recent("guest", a.activationId()).or(() -> store.activation("guest", a.activationId())))
+                    .isPresent();
+            assertThat(log.recent("other", a.activationId())).isEmpty();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (store.activation("guest", a.activationId()).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(store.activation("guest", a.activationId())).isPresent();
+            assertThat(log.full()).isFalse();
+        }
+    }
+
+    @Test
+    void closingStoresWhatIsQueued() {
+        Store store = Store.inMemory();
+        ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofSeconds(10), 100_000,
+                Duration.ofDays(7));
+        for (int i = 0; i < 5000; i++) {
+            Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
+            log.add(new Activation(String.format("%032x", i), a.revision(), a.start(), a.end(), a.status(),
+                    a.result(), a.logs(), a.initTime(), a.waitTime()));
+        }
+        log.close();
+        assertThat(store.activations(ActivationQuery.latest("guest", 200))).hasSize(200);
+        assertThat(store.deleteActivationsStartedBefore(Long.MAX_VALUE)).isEqualTo(5000);
+    }
+
+    @Test
+    void aBacklogOverTheLimitIsFull() {
+        Store slow = new StoreThatFails();
+        try (ActivationLog log = ActivationLog.start(slow, Clock.systemUTC(), Duration.ofMillis(1), 3,
+                Duration.ofDays(7))) {
+            for (int i = 0; i < 3; i++) {
+                log.add(ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty()));
+            }
+            assertThat(log.full()).isTrue();
+        }
+    }
+
+    @Test
+    void recordsOlderThanTheRetentionAreRemoved() {
+        Store store = Store.inMemory();
+        Instant now = Instant.parse("2026-03-01T00:00:00Z");
+        store.putActivations(List.of(
+                new ActivationRecord("old", "guest", "f", now.minus(Duration.ofDays(8)).toEpochMilli(), 0, 0, "{}"),
+                new ActivationRecord("new", "guest", "f", now.minus(Duration.ofDays(6)).toEpochMilli(), 0, 0, "{}")));
+        try (ActivationLog log = ActivationLog.start(store, Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(5),
+                100, Duration.ofDays(7))) {
+            log.removeExpired();
+        }
+        assertThat(store.activations(ActivationQuery.latest("guest", 10))).extracting(ActivationRecord::activationId)
+                .containsExactly("new");
+    }
+
+    /** A store whose writes fail, as a full disk would make them. */
+    private static final class StoreThatFails extends DelegatingStore {
+        StoreThatFails() {
+            super(Store.inMemory());
+        }
+
+        @Override
+        public void putActivations(List<ActivationRecord> records) {
+            throw new StoreException("disk full", null);
+        }
+    }
+}

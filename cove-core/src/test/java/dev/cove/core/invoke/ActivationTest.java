@@ -1,0 +1,73 @@
+package dev.cove.core.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.Code;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ActivationTest {
+    static final FunctionRevision HELLO = new FunctionRevision("guest",
+            FunctionSpec.of("hello", Kind.PYTHON, Code.source("def main(a): return a"), "main"), 3,
+            Instant.parse("2026-01-01T00:00:00Z"));
+
+    static Activation activation(ActivationStatus status, Optional<Duration> initTime) {
+        ObjectNode result = JsonNodeFactory.instance.objectNode().put("ok", true);
+        Instant start = Instant.ofEpochMilli(1_000);
+        return new Activation("a".repeat(32), HELLO, start, start.plusMillis(7), status, result,
+                List.of("t stdout: hi"), initTime, Duration.ofMillis(2));
+    }
+
+    @Test
+    void theJsonHasOpenWhisksFields() {
+        ObjectNode json = activation(ActivationStatus.SUCCESS, Optional.of(Duration.ofMillis(4))).toJson();
+        assertThat(json.path("namespace").asText()).isEqualTo("guest");
+        assertThat(json.path("name").asText()).isEqualTo("hello");
+        assertThat(json.path("version").asText()).isEqualTo("0.0.3");
+        assertThat(json.path("duration").asLong()).isEqualTo(7);
+        assertThat(json.path("response").path("status").asText()).isEqualTo("success");
+        assertThat(json.path("response").path("statusCode").asInt()).isZero();
+        assertThat(json.path("response").path("success").asBoolean()).isTrue();
+        assertThat(json.path("logs").get(0).asText()).isEqualTo("t stdout: hi");
+        assertThat(json.path("annotations").toString())
+                .contains("{\"key\":\"path\",\"value\":\"guest/hello\"}")
+                .contains("{\"key\":\"kind\",\"value\":\"python:3\"}")
+                .contains("{\"key\":\"initTime\",\"value\":4}")
+                .contains("{\"key\":\"waitTime\",\"value\":2}")
+                .contains("\"limits\"");
+    }
+
+    @Test
+    void warmActivationsHaveNoInitTimeAndTimeoutsAreMarked() {
+        ObjectNode json = activation(ActivationStatus.TIMEOUT, Optional.empty()).toJson();
+        assertThat(json.path("annotations").toString()).doesNotContain("initTime")
+                .contains("{\"key\":\"timeout\",\"value\":true}");
+        assertThat(json.path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(json.path("statusCode").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theRecordKeepsTheQueryFields() {
+        var record = activation(ActivationStatus.APPLICATION_ERROR, Optional.empty()).toRecord();
+        assertThat(record.statusCode()).isEqualTo(1);
+        assertThat(record.startMillis()).isEqualTo(1000);
+        assertThat(record.name()).isEqualTo("hello");
+        assertThat(record.json()).contains("\"application error\"");
+    }
+
+    @Test
+    void resultsWithAnErrorFieldAreApplicationErrors() {
+        var f = JsonNodeFactory.instance;
+        assertThat(Pending.classify(f.objectNode().put("error", "x"))).isEqualTo(ActivationStatus.APPLICATION_ERROR);
+        assertThat(Pending.classify(f.objectNode().put("ok", 1))).isEqualTo(ActivationStatus.SUCCESS);
+        assertThat(Pending.classify(f.arrayNode().add(1))).isEqualTo(ActivationStatus.SUCCESS);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cove.core.invoke;
+
+import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Namespace;
+import dev.cove.core.registry.Store;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A store that passes every call on, for tests that make one call fail the way a disk would. */
+class DelegatingStore implements Store {
+    private final Store inner;
+
+    DelegatingStore(Store inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public Optional<Namespace> namespace(String name) {
+        return inner.namespace(name);
+    }
+
+    @Override
+    public List<Namespace> namespaces() {
+        return inner.namespaces();
+    }
+
+    @Override
+    public void putNamespace(Namespace namespace) {
+        inner.putNamespace(namespace);
+    }
+
+    @Override
+    public FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated) {
+        return inner.putFunction(namespace, spec, updated);
+    }
+
+    @Override
+    public Optional<FunctionRevision> function(String namespace, String name) {
+        return inner.function(namespace, name);
+    }
+
+    @Override
+    public List<FunctionRevision> functions() {
+        return inner.functions();
+    }
+
+    @Override
+    public Optional<FunctionRevision> deleteFunction(String namespace, String name) {
+        return inner.deleteFunction(namespace, name);
+    }
+
+    @Override
+    public void putActivations(List<ActivationRecord> records) {
+        inner.putActivations(records);
+    }
+
+    @Override
+    public Optional<ActivationRecord> activation(String namespace, String activationId) {
+        return inner.activation(namespace, activationId);
+    }
+
+    @Override
+    public List<ActivationRecord> activations(ActivationQuery query) {
+        return inner.activations(query);
+    }
+
+    @Override
+    public int deleteActivationsStartedBefore(long epochMillis) {
+        return inner.deleteActivationsStartedBefore(epochMillis);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

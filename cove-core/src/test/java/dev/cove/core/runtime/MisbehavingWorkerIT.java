@@ -1,0 +1,138 @@
+package dev.cove.core.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cove.core.registry.Code;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults a real worker can't be made to produce on purpose: a frame cut off by the worker's death, a
+ * line that is not JSON, a worker that dies before saying hello. The worker here is a short scripted
+ * python program speaking just enough of the protocol.
+ */
+class MisbehavingWorkerIT {
+    private static final String SCRIPT = """
+            import json, os, socket, sys
+            args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+            if MODE == "nohello":
+                print("worker cannot start: broken install", flush=True)
+                sys.exit(1)
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(args["--socket"])
+            f = s.makefile("rwb")
+            def send(obj):
+                f.write(json.dumps(obj).encode() + b"\\n"); f.flush()
+            send({"type": "hello", "token": args["--token"], "runtime": "python", "pid": os.getpid()})
+            for line in f:
+                frame = json.loads(line)
+                if frame["type"] == "init":
+                    send({"type": "ready", "id": frame["id"]})
+                elif MODE == "midframe":
+                    send({"type": "log", "id": frame["id"], "stream": "stdout", "line": "half way"})
+                    f.write(b'{"type":"done","id":"' + frame["id"].encode() + b'","res'); f.flush()
+                    os._exit(7)
+                elif MODE == "garbage":
+                    f.write(b"this is not json\\n"); f.flush()
+            """;
+
+    @TempDir
+    Path dir;
+    Vertx vertx;
+    WorkerChannel channel;
+    ScheduledExecutorService spawner;
+
+    @BeforeEach
+    void open() throws Exception {
+        vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        channel = new WorkerChannel(vertx, dir.resolve("w.sock"), 1 << 20);
+        channel.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        spawner = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        channel.close();
+        spawner.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    StemCells cells(String mode) throws Exception {
+        Path script = Files.writeString(dir.resolve(mode + ".py"), "MODE = \"" + mode + "\"\n" + SCRIPT);
+        Path python = ProcessRuntime.findExecutable("python3").orElseThrow();
+        return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", script, List.of("-I")), channel,
+                1, spawner, dir);
+    }
+
+    /** Takes a stem cell, specialises it, runs one activation and answers how it ended and what it logged. */
+    static RunOutcome runOnce(StemCells cells, List<String> logs) throws Exception {
+        ProcessWorker worker = cells.take().get(10, TimeUnit.SECONDS);
+        worker.init(new FunctionRevision("guest", FunctionSpec.of("f", Kind.PYTHON, Code.source(""), "main"), 1,
+                Instant.now()), Path.of("/nonexistent"), 1 << 20, 1 << 20, null).get(10, TimeUnit.SECONDS);
+        CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+        worker.run(new RunRequest("a".repeat(32), JsonNodeFactory.instance.objectNode(), Instant.now().plusSeconds(10)),
+                new RunListener() {
+                    @Override
+                    public void log(String stream, String line) {
+                        logs.add(line);
+                    }
+
+                    @Override
+                    public void done(RunOutcome o) {
+                        outcome.complete(o);
+                    }
+                });
+        return outcome.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aWorkerThatDiesMidFrameEndsItsActivationWithItsExitStatusAndKeepsItsLogs() throws Exception {
+        try (StemCells cells = cells("midframe")) {
+            List<String> logs = new CopyOnWriteArrayList<>();
+            RunOutcome outcome = runOnce(cells, logs);
+            assertThat(outcome).isEqualTo(new RunOutcome.Crashed("The function's worker exited with status 7."));
+            assertThat(logs).containsExactly("half way");
+        }
+    }
+
+    @Test
+    void aWorkerThatSendsSomethingOtherThanJsonIsStopped() throws Exception {
+        try (StemCells cells = cells("garbage")) {
+            RunOutcome outcome = runOnce(cells, new CopyOnWriteArrayList<>());
+            assertThat(outcome).isInstanceOf(RunOutcome.Crashed.class);
+            assertThat(((RunOutcome.Crashed) outcome).message()).contains("sent a frame that is not valid");
+        }
+    }
+
+    @Test
+    void aWorkerThatNeverStartsFailsTheWaitersWithWhatItPrintedAndBacksOff() throws Exception {
+        try (StemCells cells = cells("nohello")) {
+            cells.prime();
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> cells.take().get(20, TimeUnit.SECONDS));
+            assertThat(failed.getCause()).isInstanceOf(StartFailure.class);
+            StartFailure cause = (StartFailure) failed.getCause();
+            assertThat(cause.fault()).isEqualTo(StartFailure.Fault.PLATFORM);
+            assertThat(cause.getMessage()).contains("could not start a worker")
+                    .contains("worker cannot start: broken install");
+        }
+    }
+}
