@@ -1,0 +1,594 @@
+'use strict';
+// Cove's worker for the nodejs runtime: runs one function, speaking docs/worker-protocol.md over a
+// Unix socket. Started as `node worker.js --socket PATH --token TOKEN` with an empty environment.
+//
+// Design: one event loop. Frames are read as Buffers and cut at '\n' (a frame split across chunks is
+// joined once, with Buffer.concat, so a large frame costs linear time). Every frame goes out in one
+// socket.write; the done frames of the runs that one chunk started and that finished at once share
+// one. Runs are plain calls (a returned Promise is awaited), so any number may be in flight; each
+// runs inside AsyncLocalStorage with its Activation, which is how output written through
+// process.stdout / process.stderr (and so console.*) is tied to the activation that printed it, and
+// how process.env shows each run its own __OW_ACTIVATION_ID.
+
+const net = require('net');
+const { AsyncLocalStorage } = require('async_hooks');
+
+const NEWLINE = 10;
+const DEFAULT_LIMIT = 1048576;
+const STDOUT = ',"stream":"stdout","line":';
+const STDERR = ',"stream":"stderr","line":';
+const LOOKUP = Symbol.for('cove.lookup');
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Output and state of one init or run; the store of the AsyncLocalStorage while it runs. */
+class Activation {
+  constructor(id, maxLogBytes, isInit, deadline) {
+    this.id = id;
+    this.isInit = isInit;
+    this.deadline = deadline; // text, for __OW_DEADLINE
+    this.idJson = JSON.stringify(id);
+    this.maxLogBytes = maxLogBytes;
+    this.logBytes = 0;
+    this.truncated = false;
+    this.done = false;
+    this.partial = ['', ''];
+  }
+}
+
+const activations = new AsyncLocalStorage();
+const nobody = new Activation(null, Infinity, false, undefined);
+const fn = { call: null, kubeless: false };
+let initialised = false;
+let func = null; // {namespace, name, version, actionName, kind, timeout, memory, maxResultBytes, maxLogBytes}
+let socket = null;
+let initEntry = '/';
+let doneBatch = null; // done frames waiting for the end of the chunk being read
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.socket || args.token === undefined) {
+    process.stderr.write('usage: node worker.js --socket PATH --token TOKEN\n');
+    process.exit(2);
+  }
+  captureOutput();
+  socket = net.createConnection(args.socket);
+  socket.on('connect', () => send(JSON.stringify({
+    type: 'hello', token: args.token, runtime: 'nodejs', version: process.version, pid: process.pid,
+  }) + '\n'));
+  const read = frameReader(onFrame);
+  socket.on('data', (chunk) => {
+    // done frames of runs that answer at once leave together, in one write after the chunk; log
+    // frames are not held back, so a function that never returns still has its output seen
+    doneBatch = [];
+    try {
+      read(chunk);
+    } finally {
+      sendBatch();
+    }
+  });
+  socket.on('end', () => process.exit(0));
+  socket.on('close', () => process.exit(0));
+  socket.on('error', () => process.exit(0));
+  process.on('uncaughtException', onUncaught);
+  process.on('exit', flushAll);
+}
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i + 1 < argv.length; i += 2) {
+    if (argv[i] === '--socket') args.socket = argv[i + 1];
+    else if (argv[i] === '--token') args.token = argv[i + 1];
+  }
+  return args;
+}
+
+// ---- frames in and out ----
+
+/** Cuts the byte stream into lines; a line spread over chunks is concatenated once. */
+function frameReader(onLine) {
+  let pending = [];
+  return (chunk) => {
+    let start = 0;
+    let nl;
+    while ((nl = chunk.indexOf(NEWLINE, start)) !== -1) {
+      let line;
+      if (pending.length === 0) {
+        line = chunk.toString('utf8', start, nl);
+      } else {
+        pending.push(chunk.subarray(start, nl));
+        line = Buffer.concat(pending).toString('utf8');
+        pending = [];
+      }
+      start = nl + 1;
+      if (line.length > 0) onLine(line);
+    }
+    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+  };
+}
+
+function send(text) {
+  socket.write(text);
+}
+
+function sendBatch() {
+  const batch = doneBatch;
+  doneBatch = null;
+  if (batch === null || batch.length === 0) return;
+  send(batch.length === 1 ? batch[0] : batch.join(''));
+}
+
+function onFrame(line) {
+  let frame;
+  try {
+    frame = JSON.parse(line);
+  } catch (e) {
+    return; // not a frame; the platform never sends one
+  }
+  switch (frame.type) {
+    case 'run': return run(frame);
+    case 'init': return init(frame);
+    default: return undefined; // frames of later protocol versions
+  }
+}
+
+// ---- init ----
+
+function init(frame) {
+  const id = frame.id;
+  if (initialised) {
+    send(readyFrame(id, 'The worker was already initialised'));
+    return;
+  }
+  initialised = true;
+  func = {
+    namespace: String(frame.namespace), name: String(frame.name), version: String(frame.version),
+    actionName: '/' + frame.namespace + '/' + frame.name,
+    kind: frame.kind || 'nodejs:' + process.versions.node.split('.')[0],
+    timeout: String((frame.timeoutMs || 60000) / 1000), memory: String(frame.memoryMb || 256),
+    maxResultBytes: limit(frame.maxResultBytes), maxLogBytes: limit(frame.maxLogBytes),
+  };
+  initEntry = String(frame.entry);
+  const act = new Activation(id, func.maxLogBytes, true, undefined);
+  activations.run(act, () => {
+    let loaded;
+    try {
+      applyEnv(frame.env);
+      loaded = load(String(frame.entry), entryNames(frame.main));
+    } catch (e) {
+      return initFailed(act, e, frame.entry);
+    }
+    if (loaded instanceof Promise) {
+      loaded.then((exp) => specialise(act, exp, frame), (e) => initFailed(act, e, frame.entry));
+    } else {
+      specialise(act, loaded, frame);
+    }
+    return undefined;
+  });
+}
+
+function limit(value) {
+  return typeof value === 'number' && value >= 0 ? value : DEFAULT_LIMIT;
+}
+
+function applyEnv(env) {
+  const real = process.env;
+  for (const key of Object.keys(env || {})) {
+    const value = env[key];
+    real[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  real.__OW_ACTION_NAME = func.actionName;
+  real.__OW_ACTION_VERSION = func.version;
+  real.__OW_NAMESPACE = func.namespace;
+  process.env = runEnvironment(real);
+}
+
+/**
+ * process.env, plus __OW_ACTIVATION_ID and __OW_DEADLINE of the run that reads it (found through
+ * the AsyncLocalStorage, so concurrent runs each see their own). They are not written into the real
+ * environment: glibc's setenv never frees a value, so a new id per run would leak ~100 bytes each.
+ * Child processes started through child_process see them, since it reads process.env.
+ */
+function runEnvironment(real) {
+  const perRun = (key) => {
+    if (key !== '__OW_ACTIVATION_ID' && key !== '__OW_DEADLINE') return undefined;
+    const act = activations.getStore();
+    if (act === undefined || act.isInit || act === nobody) return undefined;
+    return key === '__OW_ACTIVATION_ID' ? act.id : act.deadline;
+  };
+  return new Proxy(real, {
+    get(target, key) {
+      const value = perRun(key);
+      return value !== undefined ? value : Reflect.get(target, key);
+    },
+    has(target, key) {
+      return perRun(key) !== undefined || Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      const keys = Reflect.ownKeys(target);
+      for (const key of ['__OW_ACTIVATION_ID', '__OW_DEADLINE']) {
+        if (perRun(key) !== undefined && !keys.includes(key)) keys.push(key);
+      }
+      return keys;
+    },
+    getOwnPropertyDescriptor(target, key) {
+      const value = perRun(key);
+      if (value === undefined) return Reflect.getOwnPropertyDescriptor(target, key);
+      return { value, writable: true, enumerable: true, configurable: true };
+    },
+  });
+}
+
+/** The names the entry point may have: the one asked for, and `handler` in place of `main`. */
+function entryNames(main) {
+  const wanted = typeof main === 'string' && main ? main : 'main';
+  return wanted === 'main' ? ['main', 'handler'] : [wanted];
+}
+
+/**
+ * Appended to a source file so that its top-level functions (`function main() {}` without exports,
+ * as OpenWhisk accepts them) can be found after it has run. Only names that are identifiers (not
+ * reserved words) are looked up, so the suffix itself always compiles.
+ */
+function lookupSuffix(names) {
+  const vm = require('vm');
+  const lookups = names.filter((name) => {
+    if (!IDENTIFIER.test(name)) return false;
+    try {
+      new vm.Script('typeof ' + name); // eslint-disable-line no-new
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }).map((name) => JSON.stringify(name) + ': typeof ' + name + " === 'function' ? " + name + ' : undefined');
+  return '\n;module[Symbol.for("cove.lookup")] = {' + lookups.join(', ') + '};\n';
+}
+
+/** Loads the code: its exports plus its top-level functions of the given names (source files only). */
+function load(entry, names) {
+  const fs = require('fs');
+  if (fs.statSync(entry).isDirectory()) {
+    try {
+      return { exports: require(entry), lookup: null };
+    } catch (e) {
+      if (e.code !== 'ERR_REQUIRE_ESM' && e.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+      return importPackage(entry);
+    }
+  }
+  const path = require('path');
+  const Module = require('module');
+  const m = new Module(entry, null);
+  m.filename = entry;
+  m.paths = Module._nodeModulePaths(path.dirname(entry));
+  Module._cache[entry] = m;
+  let source = fs.readFileSync(entry, 'utf8');
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  m._compile(source + lookupSuffix(names), entry);
+  m.loaded = true;
+  return { exports: m.exports, lookup: m[LOOKUP] || null };
+}
+
+function importPackage(dir) {
+  const { pathToFileURL } = require('url');
+  const target = require.resolve(dir);
+  return import(pathToFileURL(target).href).then((ns) => ({ exports: ns, lookup: null }));
+}
+
+function specialise(act, loaded, frame) {
+  const names = entryNames(frame.main);
+  for (const name of names) {
+    const found = find(loaded, name);
+    if (found !== null) {
+      fn.call = found;
+      fn.kubeless = name !== 'main' && found.length === 2;
+      return finishInit(act, null);
+    }
+  }
+  return finishInit(act, 'The code has no function named ' + names.map((n) => '"' + n + '"').join(' or '));
+}
+
+/** An exported function of that name, else a top-level one. */
+function find(loaded, name) {
+  const exp = loaded.exports;
+  if (exp !== null && (typeof exp === 'object' || typeof exp === 'function')) {
+    const value = exp[name];
+    if (typeof value === 'function') return value;
+  }
+  const value = loaded.lookup !== null && Object.prototype.hasOwnProperty.call(loaded.lookup, name)
+    ? loaded.lookup[name] : undefined;
+  return typeof value === 'function' ? value : null;
+}
+
+function initFailed(act, e, entry) {
+  finishInit(act, initErrorText(e, String(entry)));
+}
+
+function finishInit(act, error) {
+  flushPartial(act);
+  act.done = true;
+  send(readyFrame(act.id, error));
+}
+
+function readyFrame(id, error) {
+  const frame = error === null ? { type: 'ready', id } : { type: 'ready', id, error };
+  return JSON.stringify(frame) + '\n';
+}
+
+/** `SyntaxError: Unexpected token '}' (hello.js:3)`: the first line of the message, and where in
+ *  the function's own code it happened, relative to the code's folder. */
+function initErrorText(e, entry) {
+  if (!(e instanceof Error)) return failureText(e);
+  const text = errorName(e) + ': ' + String(e.message).split('\n')[0];
+  const path = require('path');
+  let root = entry;
+  try {
+    if (!require('fs').statSync(entry).isDirectory()) root = path.dirname(entry);
+  } catch (ignored) {
+    root = path.dirname(entry);
+  }
+  const where = errorLocation(e, root + path.sep);
+  if (!where) return text;
+  return text + ' (' + path.relative(root, where.file) + ':' + where.line + ')';
+}
+
+/** The first place in the stack that lies in the function's own code. */
+function errorLocation(e, root) {
+  const stack = typeof e.stack === 'string' ? e.stack : '';
+  if (e instanceof SyntaxError) {
+    const m = /^(\/[^\n]*):(\d+)\n/.exec(stack);
+    if (m && m[1].startsWith(root)) return { file: m[1], line: m[2] };
+  }
+  const frames = /^\s+at (?:.* \()?(\/.*?):(\d+):\d+\)?$/gm;
+  let m;
+  while ((m = frames.exec(stack)) !== null) {
+    if (m[1].startsWith(root)) return { file: m[1], line: m[2] };
+  }
+  return null;
+}
+
+function errorName(e) {
+  return typeof e.name === 'string' && e.name ? e.name : 'Error';
+}
+
+// ---- run ----
+
+function run(frame) {
+  const maxLogBytes = func ? func.maxLogBytes : DEFAULT_LIMIT;
+  const act = new Activation(frame.id, maxLogBytes, false, String(frame.deadline));
+  if (fn.call === null) {
+    finishRun(act, null, 'The worker was not initialised');
+    return;
+  }
+  activations.run(act, invoke, act, frame);
+}
+
+function invoke(act, frame) {
+  const params = frame.params === undefined || frame.params === null ? {} : frame.params;
+  let value;
+  try {
+    value = fn.kubeless
+      ? fn.call(kubelessEvent(frame.id, params), kubelessContext())
+      : fn.call(params, context(frame));
+  } catch (e) {
+    finishRun(act, null, failureText(e));
+    return;
+  }
+  if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+    Promise.resolve(value).then((v) => succeed(act, v), (e) => finishRun(act, null, failureText(e)));
+  } else {
+    succeed(act, value);
+  }
+}
+
+function context(frame) {
+  return {
+    activationId: frame.id, namespace: func.namespace, functionName: func.name,
+    functionVersion: func.version, deadline: frame.deadline,
+  };
+}
+
+function kubelessEvent(id, params) {
+  let data;
+  if (Object.prototype.hasOwnProperty.call(params, '__ow_body')) {
+    data = params.__ow_body;
+  } else {
+    data = {};
+    for (const key of Object.keys(params)) if (!key.startsWith('__ow_')) data[key] = params[key];
+  }
+  const event = {
+    data, 'event-id': id, 'event-type': 'application/json',
+    'event-time': new Date().toISOString(), 'event-namespace': 'cove',
+  };
+  if (params.__ow_method !== undefined) {
+    event.extensions = { request: {
+      method: params.__ow_method, path: params.__ow_path, headers: params.__ow_headers,
+      query: params.__ow_query,
+    } };
+  }
+  return event;
+}
+
+function kubelessContext() {
+  return {
+    'function-name': func.name, timeout: func.timeout, runtime: func.kind, 'memory-limit': func.memory,
+  };
+}
+
+function succeed(act, value) {
+  if (act.done) return;
+  if (value === undefined || value === null) {
+    finishRun(act, '{}', null);
+    return;
+  }
+  if (typeof value !== 'object') {
+    if (fn.kubeless) {
+      finishRun(act, JSON.stringify({ body: String(value) }), null);
+    } else {
+      finishRun(act, null, notAnObject('a ' + typeof value));
+    }
+    return;
+  }
+  let json;
+  try {
+    json = JSON.stringify(value);
+  } catch (e) {
+    finishRun(act, null, "The function's result is not valid JSON: " + (e && e.message));
+    return;
+  }
+  if (json === undefined) json = '{}';
+  const first = json.charCodeAt(0);
+  if (first !== 123 && first !== 91) { // neither '{' nor '[': an object whose toJSON gave a scalar
+    finishRun(act, null, notAnObject(jsonKind(json)));
+    return;
+  }
+  const max = func.maxResultBytes;
+  if (json.length * 3 > max) { // a UTF-16 unit is at most 3 UTF-8 bytes: skip the count when it can't be over
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > max) {
+      finishRun(act, null, "The function's result is " + bytes + ' bytes, over the limit of '
+        + max + ' bytes');
+      return;
+    }
+  }
+  finishRun(act, json, null);
+}
+
+function notAnObject(kind) {
+  return 'The function returned ' + kind + '; it must return a JSON object';
+}
+
+function jsonKind(json) {
+  const c = json[0];
+  if (c === '"') return 'a string';
+  if (c === 't' || c === 'f') return 'a boolean';
+  if (c === 'n') return 'null';
+  return 'a number';
+}
+
+function failureText(e) {
+  if (e instanceof Error || (e !== null && typeof e === 'object' && typeof e.message === 'string')) {
+    const name = errorName(e);
+    return e.message ? name + ': ' + e.message : name;
+  }
+  if (typeof e === 'string') return e;
+  try {
+    const json = JSON.stringify(e);
+    if (json !== undefined) return json;
+  } catch (ignored) {
+    // fall through
+  }
+  return String(e);
+}
+
+/** Sends the activation's last partial lines, then its done frame: one write each. */
+function finishRun(act, resultJson, failure) {
+  if (act.done) return;
+  flushPartial(act);
+  act.done = true;
+  const frame = resultJson !== null
+    ? '{"type":"done","id":' + act.idJson + ',"result":' + resultJson + '}\n'
+    : '{"type":"done","id":' + act.idJson + ',"failure":' + JSON.stringify(String(failure)) + '}\n';
+  if (doneBatch !== null) doneBatch.push(frame);
+  else send(frame);
+}
+
+/** An exception nobody caught: it fails the activation it came from; one from nowhere ends the worker
+ *  as it would have without this handler. */
+function onUncaught(e) {
+  const act = activations.getStore();
+  if (act !== undefined && act !== nobody && !act.done) {
+    if (act.isInit) initFailed(act, e, initEntry);
+    else finishRun(act, null, failureText(e));
+    return;
+  }
+  emitText(nobody, 1, 'Uncaught ' + (e && e.stack ? e.stack : failureText(e)) + '\n');
+  process.exit(1);
+}
+
+// ---- output ----
+
+function captureOutput() {
+  process.stdout.write = writer(0);
+  process.stderr.write = writer(1);
+}
+
+function writer(stream) {
+  return function write(chunk, encoding, callback) {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    emitText(currentActivation(), stream, toText(chunk, encoding));
+    if (typeof callback === 'function') process.nextTick(callback);
+    return true;
+  };
+}
+
+function currentActivation() {
+  const act = activations.getStore();
+  return act === undefined || act.done ? nobody : act;
+}
+
+function toText(chunk, encoding) {
+  if (typeof chunk === 'string') {
+    if (!encoding || encoding === 'utf8' || encoding === 'utf-8') return chunk;
+    return Buffer.from(chunk, encoding).toString('utf8');
+  }
+  if (chunk instanceof Uint8Array) {
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+  }
+  return String(chunk);
+}
+
+/** Line-buffers one stream of one activation; only the new text is searched for newlines. */
+function emitText(act, stream, text) {
+  if (act.truncated) return;
+  let nl = text.indexOf('\n');
+  if (nl === -1) {
+    act.partial[stream] += text;
+    if (act.partial[stream].length > act.maxLogBytes - act.logBytes) { // can no longer fit: truncate now
+      emitLine(act, stream, act.partial[stream]);
+      act.partial[stream] = '';
+    }
+    return;
+  }
+  emitLine(act, stream, act.partial[stream] + text.slice(0, nl));
+  let start = nl + 1;
+  while ((nl = text.indexOf('\n', start)) !== -1) {
+    emitLine(act, stream, text.slice(start, nl));
+    start = nl + 1;
+  }
+  act.partial[stream] = start < text.length ? text.slice(start) : '';
+}
+
+function emitLine(act, stream, line) {
+  if (act.truncated || socket === null) return;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  if (act.logBytes + bytes > act.maxLogBytes) {
+    act.truncated = true;
+    send('{"type":"log","id":' + act.idJson + STDERR
+      + JSON.stringify('Logs were truncated after ' + act.maxLogBytes + ' bytes.') + '}\n');
+    return;
+  }
+  act.logBytes += bytes;
+  send('{"type":"log","id":' + act.idJson + (stream === 0 ? STDOUT : STDERR) + JSON.stringify(line) + '}\n');
+}
+
+function flushPartial(act) {
+  for (let stream = 0; stream < 2; stream++) {
+    if (act.partial[stream] !== '') {
+      const line = act.partial[stream];
+      act.partial[stream] = '';
+      emitLine(act, stream, line);
+    }
+  }
+}
+
+/** On the way out (process.exit in the function): what is still line-buffered is sent. */
+function flushAll() {
+  const act = activations.getStore();
+  if (act !== undefined && !act.done) flushPartial(act);
+  flushPartial(nobody);
+  sendBatch();
+}
+
+main();

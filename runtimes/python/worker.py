@@ -1,0 +1,703 @@
+"""Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
+Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
+
+Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
+a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
+Every frame goes out in one sendall under a lock. sys.stdout and sys.stderr are replaced by writers
+that turn each line into a log frame carrying the activation of the current thread; os.environ shows
+that activation's __OW_ACTIVATION_ID and __OW_DEADLINE the same way. Only the standard library is
+used, and only what start-up needs is imported at start-up.
+"""
+
+import os
+import sys
+import _thread
+
+try:  # the C parts of json and socket: importing json, socket and threading would double start-up
+    import _json
+    import _socket
+except ImportError:  # not CPython
+    _json = None
+    import socket as _socket
+
+DEFAULT_LIMIT = 1048576
+CO_VARARGS = 0x04
+READ_SIZE = 65536
+
+
+def _make_codec():
+    """(decode(str) -> object, encode(object) -> str, encode_ascii(object) -> str, quote(str) -> str):
+    compact JSON that refuses NaN, as json.loads and json.dumps(separators=(',', ':'),
+    ensure_ascii=False, allow_nan=False) would give."""
+    if _json is None:
+        import json
+        plain = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        ascii_only = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+        return json.loads, plain.encode, ascii_only.encode, json.encoder.encode_basestring_ascii
+
+    class Options:
+        strict = True
+        object_hook = None
+        object_pairs_hook = None
+        parse_float = float
+        parse_int = int
+        parse_constant = {"-Infinity": -float("inf"), "Infinity": float("inf"),
+                          "NaN": float("nan")}.__getitem__
+
+    scan = _json.make_scanner(Options())
+
+    def decode(text):
+        try:
+            value, end = scan(text, 0)
+        except StopIteration:
+            raise ValueError("not JSON") from None
+        if end != len(text):
+            raise ValueError("extra data after JSON")
+        return value
+
+    def unknown(value):
+        raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+    def encoder(quote):
+        def encode(value):
+            make = _json.make_encoder({}, unknown, quote, None, ":", ",", False, False, False)
+            return "".join(make(value, 0))
+        return encode
+
+    return decode, encoder(_json.encode_basestring), encoder(_json.encode_basestring_ascii), \
+        _json.encode_basestring_ascii
+
+
+json_decode, json_encode, json_encode_ascii, json_quote = _make_codec()
+
+
+class Activation:
+    """Output and state of one init or run; the current one of a thread is _local.activation."""
+
+    __slots__ = ("id", "id_json", "deadline", "max_log_bytes", "log_bytes", "truncated", "done", "partial",
+                 "partial_length")
+
+    def __init__(self, activation_id, max_log_bytes, deadline=None):
+        self.id = activation_id
+        self.deadline = deadline  # text, for __OW_DEADLINE; None for an init
+        self.id_json = (json_quote(activation_id) if type(activation_id) is str
+                        else json_encode_ascii(activation_id)).encode()
+        self.max_log_bytes = max_log_bytes
+        self.log_bytes = 0
+        self.truncated = False
+        self.done = False
+        self.partial = ([], [])  # per stream, the pieces of a line not yet ended
+        self.partial_length = [0, 0]
+
+
+class Context:
+    """The second argument of an OpenWhisk-style main(args, ctx)."""
+
+    __slots__ = ("activation_id", "namespace", "function_name", "function_version", "deadline")
+
+    def __init__(self, activation_id, namespace, function_name, function_version, deadline):
+        self.activation_id = activation_id
+        self.namespace = namespace
+        self.function_name = function_name
+        self.function_version = function_version
+        self.deadline = deadline
+
+    def __repr__(self):
+        return "Context(activation_id=%r, function_name=%r)" % (self.activation_id, self.function_name)
+
+
+_local = _thread._local()
+_nobody = Activation(None, float("inf"))
+_send_lock = _thread.allocate_lock()
+_sock = None
+_fn = None
+_fn_kubeless = False
+_fn_positional = 1
+_func = {}
+_initialised = False
+_pool = None  # the threads that run activations when concurrency > 1
+_loops = _thread._local()  # each thread's asyncio event loop, for async def entry points
+
+
+def main():
+    global _sock
+    args = parse_args(sys.argv[1:])
+    if "socket" not in args or "token" not in args:
+        sys.stderr.write("usage: python3 -I worker.py --socket PATH --token TOKEN\n")
+        sys.exit(2)
+    clean_environment()
+    _sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    _sock.connect(args["socket"])
+    version = "%d.%d.%d" % sys.version_info[:3]
+    send(json_encode({"type": "hello", "token": args["token"], "runtime": "python",
+                      "version": version, "pid": os.getpid()}).encode() + b"\n")
+    sys.stdout = LogWriter(0, sys.__stdout__)
+    sys.stderr = LogWriter(1, sys.__stderr__)
+    try:
+        read_frames(_sock)
+    except OSError:  # the platform went away
+        exit_now(0)
+
+
+def parse_args(argv):
+    args = {}
+    for flag, value in zip(argv[0::2], argv[1::2]):
+        if flag in ("--socket", "--token"):
+            args[flag[2:]] = value
+    return args
+
+
+def clean_environment():
+    """Python puts LC_CTYPE=C.UTF-8 into its own environment when started in the C locale (PEP 538);
+    the function should see the environment the platform gave, as node's functions do."""
+    if "LC_CTYPE" not in os.environ:
+        return
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            given = f.read().split(b"\0")
+    except OSError:
+        return
+    if not any(entry.startswith(b"LC_CTYPE=") for entry in given):
+        del os.environ["LC_CTYPE"]
+
+
+# ---- frames in and out ----
+
+def read_frames(sock):
+    """Cuts the byte stream into lines; a line spread over reads is joined once."""
+    pending = []
+    recv = sock.recv
+    while True:
+        data = recv(READ_SIZE)
+        if not data:
+            exit_now(0)
+        start = 0
+        nl = data.find(b"\n")
+        while nl != -1:
+            if pending:
+                pending.append(data[start:nl])
+                line = b"".join(pending)
+                pending = []
+            else:
+                line = data[start:nl]
+            start = nl + 1
+            if line:
+                on_frame(line)
+            nl = data.find(b"\n", start)
+        if start < len(data):
+            pending.append(data[start:] if start else data)
+
+
+def on_frame(line):
+    try:
+        frame = json_decode(line.decode("utf-8"))
+        kind = frame.get("type")
+    except (ValueError, AttributeError):
+        return  # not a frame; the platform never sends one
+    if kind == "run":
+        if _pool is None:
+            run(frame)
+        else:
+            _pool.submit(frame)
+    elif kind == "init":
+        init(frame)
+
+
+def send(data):
+    with _send_lock:
+        _sock.sendall(data)
+
+
+def exit_now(status):
+    for act in (getattr(_local, "activation", None), _nobody):
+        if act is not None and not act.done:
+            flush_partial(act)
+    os._exit(status)
+
+
+class Pool:
+    """N threads taking runs from one queue; lighter than concurrent.futures for this one use."""
+
+    def __init__(self, size):
+        import _queue
+        self.queue = _queue.SimpleQueue()
+        for _ in range(size):
+            _thread.start_new_thread(self.work, ())
+
+    def submit(self, frame):
+        self.queue.put(frame)
+
+    def work(self):
+        try:
+            while True:
+                run(self.queue.get())
+        except OSError:  # the platform went away
+            exit_now(0)
+
+
+# ---- init ----
+
+def init(frame):
+    global _initialised, _pool
+    init_id = frame.get("id")
+    if _initialised:
+        send(ready_frame(init_id, "The worker was already initialised"))
+        return
+    _initialised = True
+    _func.update(
+        namespace=str(frame.get("namespace")), name=str(frame.get("name")),
+        version=str(frame.get("version")),
+        action_name="/%s/%s" % (frame.get("namespace"), frame.get("name")),
+        kind=frame.get("kind") or "python:3",
+        timeout=seconds_text(frame.get("timeoutMs") or 60000),
+        memory=str(frame.get("memoryMb") or 256),
+        max_result_bytes=limit(frame.get("maxResultBytes")),
+        max_log_bytes=limit(frame.get("maxLogBytes")))
+    act = Activation(init_id, _func["max_log_bytes"])
+    _local.activation = act
+    entry = str(frame.get("entry"))
+    try:
+        apply_env(frame.get("env"))
+        module = load(entry)
+        error = specialise(module, frame.get("main") or "main")
+    except SystemExit as e:
+        exit_now(exit_status(e))
+    except BaseException as e:  # whatever the code raised is the developer's error
+        error = init_error_text(e, entry)
+    finally:
+        _local.activation = None
+    concurrency = frame.get("concurrency") or 1
+    if error is None and concurrency > 1:
+        _pool = Pool(concurrency)
+    flush_partial(act)
+    act.done = True
+    send(ready_frame(init_id, error))
+
+
+def limit(value):
+    return value if isinstance(value, int) and value >= 0 else DEFAULT_LIMIT
+
+
+def seconds_text(ms):
+    seconds = ms / 1000
+    return str(int(seconds)) if seconds == int(seconds) else repr(seconds)
+
+
+def apply_env(env):
+    environ = os.environ
+    for key, value in (env or {}).items():
+        environ[str(key)] = value if isinstance(value, str) else json_encode(value)
+    environ["__OW_ACTION_NAME"] = _func["action_name"]
+    environ["__OW_ACTION_VERSION"] = _func["version"]
+    environ["__OW_NAMESPACE"] = _func["namespace"]
+    environ.__class__ = _run_environ_class(type(environ))
+
+
+_PER_RUN = ("__OW_ACTIVATION_ID", "__OW_DEADLINE")
+
+
+def _per_run(key):
+    act = getattr(_local, "activation", None)
+    if act is None or act.deadline is None:
+        return None
+    return act.id if key == "__OW_ACTIVATION_ID" else act.deadline
+
+
+def _run_environ_class(base):
+    """os.environ, plus __OW_ACTIVATION_ID and __OW_DEADLINE of the run on the current thread. They
+    are not written into the real environment: glibc's setenv never frees a value, so a new id per run
+    would leak ~100 bytes each. (So a child process sees them only when given env=os.environ.)"""
+
+    class RunEnviron(base):
+        def __getitem__(self, key):
+            if key in _PER_RUN:
+                value = _per_run(key)
+                if value is not None:
+                    return value
+            return base.__getitem__(self, key)
+
+        def __iter__(self):
+            keys = list(base.__iter__(self))
+            yield from keys
+            for key in _PER_RUN:
+                if key not in keys and _per_run(key) is not None:
+                    yield key
+
+        def __len__(self):
+            return sum(1 for _ in self)
+
+    return RunEnviron
+
+
+def load(entry):
+    """Runs a .py file, or a folder's __main__.py with the folder (and its virtualenv) on sys.path."""
+    import importlib.machinery
+    import importlib.util
+    if os.path.isdir(entry):
+        folder = entry
+        path = os.path.join(entry, "__main__.py")
+        add_to_path(folder)
+    else:
+        folder = os.path.dirname(entry)
+        path = entry
+        sys.path.insert(0, folder)
+    loader = importlib.machinery.SourceFileLoader("__cove_function__", path)  # whatever the file's suffix
+    spec = importlib.util.spec_from_file_location("__cove_function__", path, loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["__cove_function__"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def add_to_path(folder):
+    import glob
+    import site
+    found = sorted(glob.glob(os.path.join(folder, "virtualenv", "lib", "python3.*", "site-packages")))
+    own = os.path.join(folder, "virtualenv", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    before = list(sys.path)
+    for site_packages in ([own] if own in found else found[-1:]):
+        site.addsitedir(site_packages)  # also runs its .pth files
+    added = [p for p in sys.path if p not in before]
+    sys.path[:] = [folder] + added + before
+
+
+def specialise(module, wanted):
+    global _fn, _fn_kubeless, _fn_positional
+    name = wanted
+    found = find(module, wanted)
+    if found is None and wanted == "main":
+        name = "handler"
+        found = find(module, "handler")
+    if found is None:
+        names = '"main" or "handler"' if wanted == "main" else '"%s"' % wanted
+        return "The code has no function named " + names
+    positional, varargs = positional_parameters(found)
+    _fn = found
+    _fn_kubeless = name != "main" and positional == 2 and not varargs
+    _fn_positional = 2 if varargs or positional >= 2 else 1
+    return None
+
+
+def find(module, name):
+    value = getattr(module, name, None)
+    return value if callable(value) else None
+
+
+def positional_parameters(fn):
+    """(how many positional parameters, whether it takes *args): from the code object when there is
+    one, which is much cheaper to import than inspect."""
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        count = code.co_argcount - (1 if getattr(fn, "__self__", None) is not None else 0)
+        return count, bool(code.co_flags & CO_VARARGS)
+    import inspect
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 1, True
+    kinds = [p.kind for p in params]
+    positional = sum(1 for k in kinds if k in (inspect.Parameter.POSITIONAL_ONLY,
+                                               inspect.Parameter.POSITIONAL_OR_KEYWORD))
+    return positional, inspect.Parameter.VAR_POSITIONAL in kinds
+
+
+def ready_frame(init_id, error):
+    frame = {"type": "ready", "id": init_id}
+    if error is not None:
+        frame["error"] = error
+    return json_encode_ascii(frame).encode() + b"\n"
+
+
+def init_error_text(e, entry):
+    """`SyntaxError: invalid syntax (hello.py:3)`: the error, and where in the function's own code it
+    happened, relative to the code's folder."""
+    folder = entry if os.path.isdir(entry) else os.path.dirname(entry)
+    if isinstance(e, SyntaxError):
+        text = "%s: %s" % (type(e).__name__, e.msg)
+        where = (e.filename, e.lineno) if e.filename else None
+    else:
+        text = failure_text(e)
+        where = None
+        tb = e.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(folder + os.sep):
+                where = (filename, tb.tb_lineno)
+            tb = tb.tb_next
+    if where is None or not str(where[0]).startswith(folder + os.sep):
+        return text
+    return "%s (%s:%s)" % (text, os.path.relpath(where[0], folder), where[1])
+
+
+# ---- run ----
+
+def run(frame):
+    act = Activation(frame.get("id"), _func.get("max_log_bytes", DEFAULT_LIMIT), str(frame.get("deadline")))
+    if _fn is None:
+        finish_run(act, None, "The worker was not initialised")
+        return
+    _local.activation = act
+    try:
+        value = call(frame)
+        if type(value) is not dict and hasattr(value, "__await__"):
+            value = run_awaitable(value)
+    except SystemExit as e:
+        exit_now(exit_status(e))
+    except BaseException as e:  # whatever the function raised is its failure
+        finish_run(act, None, failure_text(e))
+        return
+    finally:
+        _local.activation = None
+    succeed(act, value)
+
+
+def call(frame):
+    params = frame.get("params")
+    if params is None:
+        params = {}
+    if _fn_kubeless:
+        return _fn(kubeless_event(frame["id"], params), kubeless_context())
+    if _fn_positional == 2:
+        return _fn(params, Context(frame["id"], _func["namespace"], _func["name"], _func["version"],
+                                   frame.get("deadline")))
+    return _fn(params)
+
+
+async def _await(awaitable):
+    return await awaitable
+
+
+def run_awaitable(awaitable):
+    """Runs an `async def` entry point on this thread's own event loop, kept from run to run."""
+    loop = getattr(_loops, "loop", None)
+    if loop is None:
+        import asyncio
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        _loops.loop = loop
+    return loop.run_until_complete(_await(awaitable))
+
+
+def kubeless_event(activation_id, params):
+    if "__ow_body" in params:
+        data = params["__ow_body"]
+    else:
+        data = {k: v for k, v in params.items() if not k.startswith("__ow_")}
+    event = {"data": data, "event-id": activation_id, "event-type": "application/json",
+             "event-time": iso_now(), "event-namespace": "cove"}
+    if "__ow_method" in params:
+        event["extensions"] = {"request": {
+            "method": params.get("__ow_method"), "path": params.get("__ow_path"),
+            "headers": params.get("__ow_headers"), "query": params.get("__ow_query")}}
+    return event
+
+
+def kubeless_context():
+    return {"function-name": _func["name"], "timeout": _func["timeout"], "runtime": _func["kind"],
+            "memory-limit": _func["memory"]}
+
+
+def iso_now():
+    import time
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (int(now * 1000) % 1000)
+
+
+def succeed(act, value):
+    if value is None:
+        finish_run(act, b"{}", None)
+        return
+    if not isinstance(value, (dict, list, tuple)):
+        if _fn_kubeless:
+            value = {"body": str(value)}
+        else:
+            finish_run(act, None, not_an_object(value))
+            return
+    try:
+        body = encode_result(value)
+    except (TypeError, ValueError, RecursionError) as e:
+        finish_run(act, None, "The function's result is not valid JSON: %s" % e)
+        return
+    limit_bytes = _func["max_result_bytes"]
+    if len(body) > limit_bytes:
+        finish_run(act, None, "The function's result is %d bytes, over the limit of %d bytes"
+                   % (len(body), limit_bytes))
+        return
+    finish_run(act, body, None)
+
+
+def encode_result(value):
+    text = json_encode(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: escape them as JSON allows
+        return json_encode_ascii(value).encode("ascii")
+
+
+def not_an_object(value):
+    if isinstance(value, str):
+        kind = "a string"
+    elif isinstance(value, bool):
+        kind = "a boolean"
+    elif isinstance(value, (int, float)):
+        kind = "a number"
+    else:
+        name = type(value).__name__
+        kind = ("an " if name[:1].lower() in "aeiou" else "a ") + name
+    return "The function returned %s; it must return a JSON object" % kind
+
+
+def failure_text(e):
+    message = str(e)
+    name = type(e).__name__
+    return "%s: %s" % (name, message) if message else name
+
+
+def exit_status(e):
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    sys.stderr.write("%s\n" % (code,))
+    return 1
+
+
+def finish_run(act, body, failure):
+    """Sends the activation's last partial lines, then its done frame: one write each."""
+    if act.done:
+        return
+    flush_partial(act)
+    act.done = True
+    if body is not None:
+        send(b"".join((b'{"type":"done","id":', act.id_json, b',"result":', body, b"}\n")))
+    else:
+        send(b"".join((b'{"type":"done","id":', act.id_json, b',"failure":',
+                       json_quote(failure).encode("ascii"), b"}\n")))
+
+
+# ---- output ----
+
+_STREAMS = (b',"stream":"stdout","line":', b',"stream":"stderr","line":')
+
+
+class LogWriter:
+    """sys.stdout / sys.stderr: line-buffered, each line a log frame of the thread's activation."""
+
+    encoding = "utf-8"
+    errors = "replace"
+    newlines = None
+    closed = False
+    line_buffering = True
+
+    def __init__(self, stream, original):
+        self._stream = stream
+        self._original = original
+        self.buffer = _BytesWriter(self)
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        act = getattr(_local, "activation", None)
+        if act is None or act.done:
+            act = _nobody
+        emit_text(act, self._stream, text)
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def seekable(self):
+        return False
+
+    def fileno(self):  # the real descriptor: what a child process writes there is plain output
+        if self._original is None:
+            raise OSError("no file descriptor")
+        return self._original.fileno()
+
+    def close(self):
+        pass
+
+
+class _BytesWriter:
+    """sys.stdout.buffer: bytes written there are decoded and logged like text."""
+
+    def __init__(self, text_writer):
+        self._text = text_writer
+
+    def write(self, data):
+        self._text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self):
+        pass
+
+
+def emit_text(act, stream, text):
+    """Line-buffers one stream of one activation; a line written in many pieces is joined once."""
+    if act.truncated:
+        return
+    pieces = act.partial[stream]
+    if "\n" not in text:
+        pieces.append(text)
+        act.partial_length[stream] += len(text)
+        if act.partial_length[stream] > act.max_log_bytes - act.log_bytes:  # can no longer fit
+            flush_stream(act, stream)
+        return
+    lines = text.split("\n")
+    if pieces:
+        pieces.append(lines[0])
+        lines[0] = "".join(pieces)
+        pieces.clear()
+    last = lines.pop()
+    if last:
+        pieces.append(last)
+    act.partial_length[stream] = len(last)
+    for line in lines:
+        emit_line(act, stream, line)
+
+
+def emit_line(act, stream, line):
+    if act.truncated:
+        return
+    size = len(line) if line.isascii() else len(line.encode("utf-8", "surrogatepass"))
+    if act.log_bytes + size > act.max_log_bytes:
+        act.truncated = True
+        note = "Logs were truncated after %d bytes." % act.max_log_bytes
+        send(b"".join((b'{"type":"log","id":', act.id_json, _STREAMS[1],
+                       json_quote(note).encode("ascii"), b"}\n")))
+        return
+    act.log_bytes += size
+    send(b"".join((b'{"type":"log","id":', act.id_json, _STREAMS[stream],
+                   json_quote(line).encode("ascii"), b"}\n")))
+
+
+def flush_partial(act):
+    flush_stream(act, 0)
+    flush_stream(act, 1)
+
+
+def flush_stream(act, stream):
+    pieces = act.partial[stream]
+    if pieces:
+        line = "".join(pieces)
+        pieces.clear()
+        act.partial_length[stream] = 0
+        emit_line(act, stream, line)
+
+
+if __name__ == "__main__":
+    main()

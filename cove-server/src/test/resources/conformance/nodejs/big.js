@@ -1,0 +1,3 @@
+function main(params) {
+  return { data: 'x'.repeat(params.size) };
+}

@@ -1,0 +1,4 @@
+function main() {
+  console.log('about to crash');
+  process.exit(3);
+}

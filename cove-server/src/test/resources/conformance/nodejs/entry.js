@@ -1,0 +1,7 @@
+function main() {
+  throw new Error('wrong entry');
+}
+
+function greet(params) {
+  return { greeting: 'hello ' + params.name };
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  handler(event, context) {
+    return { data: event.data, id: event['event-id'], fn: context['function-name'] };
+  },
+};

@@ -1,0 +1,3 @@
+const pad = require('pad');
+
+exports.main = (params) => ({ padded: pad(params.text) });

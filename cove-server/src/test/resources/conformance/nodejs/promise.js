@@ -1,0 +1,3 @@
+function main() {
+  return new Promise((resolve) => setTimeout(() => resolve({ async: true }), 5));
+}

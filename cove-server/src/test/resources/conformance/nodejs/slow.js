@@ -1,0 +1,3 @@
+function main(params) {
+  return new Promise((resolve) => setTimeout(() => resolve({ slept: params.ms }), params.ms));
+}

@@ -1,0 +1,2 @@
+def main(args):
+    return {"data": "x" * args["size"]}

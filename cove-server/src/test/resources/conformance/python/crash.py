@@ -1,0 +1,6 @@
+import sys
+
+
+def main(args):
+    print("about to crash")
+    sys.exit(3)

@@ -1,0 +1,5 @@
+import os
+
+
+def main(args):
+    return {"value": os.environ.get(args.get("name")), "keys": sorted(os.environ)}

@@ -1,0 +1,2 @@
+def handler(event, context):
+    return {"data": event["data"], "id": event["event-id"], "fn": context["function-name"]}

@@ -1,0 +1,5 @@
+from padlib import pad
+
+
+def main(args):
+    return {"padded": pad(args["text"])}

@@ -1,0 +1,5 @@
+"""Pads text with stars to at least 10 characters: "[ab********]"."""
+
+
+def pad(text):
+    return "[" + str(text).ljust(10, "*") + "]"
