@@ -42,8 +42,14 @@ final class Invocations {
             FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
             boolean blocking = ex.flag("blocking");
             boolean resultOnly = ex.flag("result");
-            admit(ex, revision, params, blocking, activation -> ex.json(httpStatus(activation.status()),
-                    resultOnly ? activation.result() : activation.toJson()));
+            admit(ex, revision, params, blocking, activation -> {
+                if (resultOnly) {
+                    ex.json(httpStatus(activation.status()), activation.result());
+                } else {
+                    ex.send(httpStatus(activation.status()), "application/json",
+                            Buffer.buffer(activation.toJsonBytes()));
+                }
+            });
         } catch (ApiError e) {
             ex.error(e);
         }

@@ -1,12 +1,15 @@
 package dev.cove.core.invoke;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.ActivationRecord;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,49 +44,89 @@ public record Activation(
 
     /** The activation as OpenWhisk's REST API shows it. */
     public ObjectNode toJson() {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("namespace", revision.namespace());
-        node.put("name", revision.name());
-        node.put("version", revision.semver());
-        node.put("subject", revision.namespace());
-        node.put("activationId", activationId);
-        node.put("start", start.toEpochMilli());
-        node.put("end", end.toEpochMilli());
-        node.put("duration", end.toEpochMilli() - start.toEpochMilli());
-        node.put("statusCode", status.statusCode());
-        ObjectNode response = node.putObject("response");
-        response.put("status", status.label());
-        response.put("statusCode", status.statusCode());
-        response.put("success", status.success());
-        response.set("result", result);
-        ArrayNode logLines = node.putArray("logs");
-        logs.forEach(logLines::add);
-        node.set("annotations", annotations());
-        node.put("publish", false);
-        return node;
+        try {
+            return (ObjectNode) JSON.readTree(toJsonBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("an activation could not be read back", e);
+        }
     }
 
-    private ArrayNode annotations() {
-        ArrayNode list = JSON.createArrayNode();
-        list.addObject().put("key", "path").put("value", revision.path());
-        list.addObject().put("key", "kind").put("value", revision.spec().kind().kindName());
-        Limits l = revision.spec().limits();
-        list.addObject().put("key", "limits").putObject("value")
-                .put("timeout", l.timeout().toMillis())
-                .put("memory", l.memoryMb())
-                .put("concurrency", l.concurrency())
-                .put("logs", l.logsMb());
-        initTime.ifPresent(t -> list.addObject().put("key", "initTime").put("value", t.toMillis()));
-        list.addObject().put("key", "waitTime").put("value", waitTime.toMillis());
-        if (status == ActivationStatus.TIMEOUT) {
-            list.addObject().put("key", "timeout").put("value", true);
+    /**
+     * The same as UTF-8 JSON, written straight to bytes: every activation is encoded for its record,
+     * and this is on the path of every invocation.
+     */
+    public byte[] toJsonBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("namespace", revision.namespace());
+            g.writeStringField("name", revision.name());
+            g.writeStringField("version", revision.semver());
+            g.writeStringField("subject", revision.namespace());
+            g.writeStringField("activationId", activationId);
+            g.writeNumberField("start", start.toEpochMilli());
+            g.writeNumberField("end", end.toEpochMilli());
+            g.writeNumberField("duration", end.toEpochMilli() - start.toEpochMilli());
+            g.writeNumberField("statusCode", status.statusCode());
+            g.writeObjectFieldStart("response");
+            g.writeStringField("status", status.label());
+            g.writeNumberField("statusCode", status.statusCode());
+            g.writeBooleanField("success", status.success());
+            g.writeFieldName("result");
+            JSON.writeTree(g, result);
+            g.writeEndObject();
+            g.writeArrayFieldStart("logs");
+            for (String line : logs) {
+                g.writeString(line);
+            }
+            g.writeEndArray();
+            writeAnnotations(g);
+            g.writeBooleanField("publish", false);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("an activation could not be encoded", e);
         }
-        return list;
+        return out.toByteArray();
+    }
+
+    private void writeAnnotations(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("annotations");
+        annotation(g, "path").writeString(revision.path());
+        g.writeEndObject();
+        annotation(g, "kind").writeString(revision.spec().kind().kindName());
+        g.writeEndObject();
+        Limits l = revision.spec().limits();
+        annotation(g, "limits").writeStartObject();
+        g.writeNumberField("timeout", l.timeout().toMillis());
+        g.writeNumberField("memory", l.memoryMb());
+        g.writeNumberField("concurrency", l.concurrency());
+        g.writeNumberField("logs", l.logsMb());
+        g.writeEndObject();
+        g.writeEndObject();
+        if (initTime.isPresent()) {
+            annotation(g, "initTime").writeNumber(initTime.get().toMillis());
+            g.writeEndObject();
+        }
+        annotation(g, "waitTime").writeNumber(waitTime.toMillis());
+        g.writeEndObject();
+        if (status == ActivationStatus.TIMEOUT) {
+            annotation(g, "timeout").writeBoolean(true);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Opens {@code {"key": key, "value": } for the caller to write the value and close. */
+    private static JsonGenerator annotation(JsonGenerator g, String key) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("key", key);
+        g.writeFieldName("value");
+        return g;
     }
 
     /** The activation as the store keeps it. */
     public ActivationRecord toRecord() {
         return new ActivationRecord(activationId, revision.namespace(), revision.name(), start.toEpochMilli(),
-                end.toEpochMilli(), status.statusCode(), toJson().toString());
+                end.toEpochMilli(), status.statusCode(), new String(toJsonBytes(), StandardCharsets.UTF_8));
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Records older than the retention period are removed once an hour (and at start).
  */
 public final class ActivationLog implements AutoCloseable {
-    static final int MAX_BATCH = 2000;
+    static final int MAX_BATCH = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(ActivationLog.class);
     private static final long RETRY_DELAY_MS = 1000;
 
@@ -131,8 +131,11 @@ public final class ActivationLog implements AutoCloseable {
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
             writeWithRetry(batch);
+            boolean full = batch.size() == MAX_BATCH;
             batch.clear();
-            pauseForTheNextGroup();
+            if (!full) {
+                pauseForTheNextGroup(); // a full batch means more is waiting: no pause
+            }
         }
     }
 
