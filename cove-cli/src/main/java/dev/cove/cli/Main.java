@@ -1,9 +1,66 @@
 package dev.cove.cli;
 
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code cove} command's entry point.
+ *
+ * <p>Design: one picocli class per command. Those that talk to a server extend {@link ApiCommand},
+ * which resolves where to connect ({@link Target}: flags, then the environment, then the config file)
+ * and hands them a {@link CoveClient}, the only code that speaks HTTP. What the process may know of
+ * its surroundings (environment variables, the config file's path) comes in as a {@link CliEnv}, so
+ * tests run the real command tree in-process. Every failure a person can act on is a
+ * {@link CliException} whose message is printed as one line (exit status 1); picocli's usage errors
+ * exit 2; nothing else reaches the user but a one-line notice.
+ */
 public final class Main {
+
+    private static final int HELP_WIDTH = 100;
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("cove");
+        System.exit(commandLine(CliEnv.system()).execute(args));
+    }
+
+    /**
+     * The command tree for one environment, with cove's error handling: a {@link CliException} is one
+     * line on stderr and exit status 1; a usage error is one line, a hint, and exit status 2.
+     */
+    static CommandLine commandLine(CliEnv env) {
+        CommandLine commandLine = new CommandLine(new CoveCommand(env));
+        commandLine.setUsageHelpWidth(HELP_WIDTH);
+        // "--data @params.json" names a JSON file, not one of picocli's argument files.
+        commandLine.setExpandAtFiles(false);
+        commandLine.setExecutionExceptionHandler((e, command, parseResult) -> failed(e, command, env));
+        commandLine.setParameterExceptionHandler(Main::usageError);
+        return commandLine;
+    }
+
+    private static int failed(Exception e, CommandLine command, CliEnv env) {
+        PrintWriter err = command.getErr();
+        if (e instanceof CliException) {
+            err.println(e.getMessage());
+        } else if (env.debug()) {
+            e.printStackTrace(err);
+        } else {
+            err.println("cove failed unexpectedly (" + e.getClass().getSimpleName()
+                    + ") - run it again with COVE_DEBUG=1 to see where");
+        }
+        err.flush();
+        return 1;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 }

@@ -54,6 +54,7 @@ public final class CoveServer implements AutoCloseable {
      */
     public static CoveServer start(ServerOptions options) throws StartException {
         requireWritable(options);
+        requirePortFree(options);
         Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         Platform platform;
         try {
@@ -85,6 +86,27 @@ public final class CoveServer implements AutoCloseable {
         }
     }
 
+    /** Fails fast on a busy port, before any worker is started for nothing. */
+    private static void requirePortFree(ServerOptions options) throws StartException {
+        if (options.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(InetAddress.getByName(options.host()), options.port()));
+        } catch (BindException e) {
+            throw portInUse(options.host(), options.port());
+        } catch (IOException e) {
+            throw new StartException("Cove could not listen on " + options.host() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static StartException portInUse(String host, int port) {
+        return new StartException("Port " + port + " on " + host
+                + " is already in use - is Cove already running? Pick another with --port.");
+    }
+
     /**
      * One server per event loop, all on one port, which Vert.x binds once and shares among them. Port 0
      * is first turned into a free port, since Vert.x shares only servers asking for the same port.
@@ -101,8 +123,7 @@ public final class CoveServer implements AutoCloseable {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             LOG.debug("listening failed", cause);
             if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")) {
-                throw new StartException("Port " + port + " on " + options.host()
-                        + " is already in use - is Cove already running? Pick another with --port.");
+                throw portInUse(options.host(), port);
             }
             throw new StartException("Cove could not listen on " + options.host() + ":" + port + ": "
                     + cause.getMessage(), e);
@@ -149,7 +170,11 @@ public final class CoveServer implements AutoCloseable {
 
     /** The base URL of the API, e.g. {@code http://127.0.0.1:3233}. */
     public String apiHost() {
-        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        String host = switch (options.host()) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "::1";
+            default -> options.host();
+        };
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 

@@ -66,8 +66,7 @@ final class Exchange {
         if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             request.response().putHeader("connection", "close"); // the rest of the body is not read
         }
-        error(new ApiError(413, "The request content was malformed:\nrequest entity too large; the limit is "
-                + limit + " bytes."));
+        error(new ApiError(413, "The request is larger than the limit of " + limit + " bytes."));
     }
 
     private static long parseLong(String text) {

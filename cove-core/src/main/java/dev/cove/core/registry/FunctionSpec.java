@@ -25,6 +25,7 @@ public record FunctionSpec(
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,255}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
+    private static final Pattern ACTIVATION_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern MAIN = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.]{0,255}");
 
     public FunctionSpec {
@@ -56,6 +57,10 @@ public record FunctionSpec(
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a function name is 1 to 256 letters, digits, '_', '.', '@' or '-' "
                     + "and starts with a letter, digit or '_'; was '" + name + "'");
+        }
+        if (ACTIVATION_ID.matcher(name).matches()) {
+            throw new IllegalArgumentException("a function name can't be 32 hex digits, which is how activation "
+                    + "ids look; was '" + name + "'");
         }
     }
 

@@ -1,0 +1,147 @@
+package dev.cove.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cove deploy FILE}: creates a function, or replaces it with a new version. */
+@Command(name = "deploy", description = "Deploy a function from a file; deploying it again makes a new version.",
+        footer = {"", "Examples:",
+            "  cove deploy examples/hello.js",
+            "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512",
+            "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x"})
+final class DeployCommand extends ApiCommand {
+
+    @Parameters(paramLabel = "FILE",
+            description = "The function's code: a .js, .py or .java source, a .jar, or a .zip for nodejs or python.")
+    Path file;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
+            description = "nodejs, python, java, or a kind like nodejs:20 (default: from FILE's extension;"
+                    + " for a .zip, nodejs if it has package.json or a .js file at its root, python if it has __main__.py).")
+    Optional<String> runtime = Optional.empty();
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The function's name (default: FILE's name without its extension).")
+    Optional<String> name = Optional.empty();
+
+    @Option(names = "--main", paramLabel = "ENTRY",
+            description = "The entry point: a function's name, or for java a class (default: main, else handler;"
+                    + " for java the source's public class or the jar's Main-Class).")
+    Optional<String> main = Optional.empty();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long one activation may run: 500ms, 30s, 2m or milliseconds, at most 5m"
+                    + " (default: the deployed version's, else 60s).")
+    Optional<Duration> timeout = Optional.empty();
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory of one instance in MB, 128 to 4096 (default: the deployed version's, else 256).")
+    Optional<Integer> memory = Optional.empty();
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "How many activations one instance runs at once, 1 to 500"
+                    + " (default: the deployed version's, else 1).")
+    Optional<Integer> concurrency = Optional.empty();
+
+    @Option(names = "--max-instances", paramLabel = "N",
+            description = "How many instances may run at once, 1 to 100 (default: the deployed version's, else 4).")
+    Optional<Integer> maxInstances = Optional.empty();
+
+    @Option(names = {"-p", "--param"}, arity = "2", paramLabel = "KEY VALUE", hideParamSyntax = true,
+            description = "A default parameter, repeatable; a VALUE that parses as JSON is sent as that JSON,"
+                    + " anything else as a string. Any -p or -e replaces all the deployed version's parameters"
+                    + " and environment (default: the deployed version's, else none).")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
+            description = "An environment variable of the function, repeatable (default: the deployed version's,"
+                    + " else none).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Override
+    int run(CoveClient client) {
+        String functionName = name.orElseGet(() -> Runtimes.baseName(file));
+        CoveClient.Response response = client.putAction(functionName, body());
+        if (json()) {
+            out().println(response.body());
+            return 0;
+        }
+        JsonNode action = response.json();
+        out().printf("deployed %s (%s) as version %s%n", Json.text(action, "name"),
+                Json.text(action.path("exec"), "kind"), Json.text(action, "version"));
+        return 0;
+    }
+
+    /**
+     * The PUT body: exec, and what the options give. What they don't give, the server keeps from the
+     * deployed version (as {@code wsk action update} does): its limits, and its parameters and
+     * environment unless {@code -p} or {@code -e} replace them all.
+     */
+    ObjectNode body() {
+        byte[] code = bytes();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode exec = body.putObject("exec");
+        exec.put("kind", kind());
+        boolean binary = Runtimes.binary(file);
+        exec.put("code", binary ? Base64.getEncoder().encodeToString(code) : text(code));
+        main.ifPresent(entry -> exec.put("main", entry));
+        exec.put("binary", binary);
+        if (!params.isEmpty() || !env.isEmpty()) {
+            ArrayNode parameters = body.putArray("parameters");
+            Json.parameters(params).properties()
+                    .forEach(param -> parameters.addObject().put("key", param.getKey()).set("value", param.getValue()));
+            env.forEach((key, value) -> parameters.addObject().put("key", key).put("value", value).put("init", true));
+        }
+        ObjectNode limits = Json.MAPPER.createObjectNode();
+        timeout.ifPresent(value -> limits.put("timeout", value.toMillis()));
+        memory.ifPresent(value -> limits.put("memory", value));
+        concurrency.ifPresent(value -> limits.put("concurrency", value));
+        maxInstances.ifPresent(value -> limits.put("maxInstances", value));
+        if (!limits.isEmpty()) {
+            body.set("limits", limits);
+        }
+        return body;
+    }
+
+    private String kind() {
+        try {
+            return Runtimes.kind(runtime.orElseGet(() -> Runtimes.infer(file)));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private byte[] bytes() {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException("no file " + file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + " - check that it is a file you may read");
+        }
+    }
+
+    private String text(byte[] code) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(code)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CliException(file + " is not UTF-8 text - a source file must be");
+        }
+    }
+}

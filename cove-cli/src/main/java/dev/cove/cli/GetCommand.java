@@ -1,0 +1,63 @@
+package dev.cove.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cove get NAME}: one function's settings, and with {@code --code} its code. */
+@Command(name = "get", description = "Show a function: its version, runtime, limits, parameters and environment.")
+final class GetCommand extends ApiCommand {
+
+    @Parameters(paramLabel = "NAME", description = "The function's name.")
+    String name;
+
+    @Option(names = "--code", description = "Include the function's code (default: without it).")
+    boolean code;
+
+    @Override
+    int run(CoveClient client) {
+        CoveClient.Response response = client.getAction(name, code);
+        if (json()) {
+            out().println(response.body());
+            return 0;
+        }
+        describe(response.json()).forEach(out()::println);
+        return 0;
+    }
+
+    /** The action as lines of text for a person. */
+    static List<String> describe(JsonNode action) {
+        JsonNode exec = action.path("exec");
+        JsonNode limits = action.path("limits");
+        List<String> lines = new ArrayList<>();
+        lines.add("name        " + Json.text(action, "name"));
+        lines.add("version     " + Json.text(action, "version"));
+        lines.add("kind        " + Json.text(exec, "kind"));
+        if (exec.has("main")) {
+            lines.add("main        " + Json.text(exec, "main"));
+        }
+        lines.add("limits      timeout " + Json.text(limits, "timeout") + " ms, memory " + Json.text(limits, "memory")
+                + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
+                + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB");
+        for (JsonNode parameter : action.path("parameters")) {
+            lines.add("parameter   " + Json.text(parameter, "key") + " = " + Json.compact(parameter.path("value")));
+        }
+        action.path("env").properties().forEach(variable ->
+                lines.add("env         " + variable.getKey() + "=" + variable.getValue().asText()));
+        long updated = action.path("updated").asLong();
+        if (updated > 0) {
+            lines.add("updated     " + Output.time(updated, ZoneId.systemDefault()));
+        }
+        if (exec.has("code")) {
+            lines.add("");
+            lines.add(exec.path("binary").asBoolean()
+                    ? "(binary code, " + Json.text(exec, "code").length() + " characters of base64)"
+                    : Json.text(exec, "code"));
+        }
+        return lines;
+    }
+}

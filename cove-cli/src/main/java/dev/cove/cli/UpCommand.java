@@ -1,0 +1,131 @@
+package dev.cove.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.server.CoveServer;
+import dev.cove.server.ServerOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cove up}: runs a single-node server in the foreground until Ctrl-C. */
+@Command(name = "up",
+        description = "Start Cove in the foreground, print its API host and key, and write them to the config file;"
+                + " Ctrl-C stops it.")
+final class UpCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CoveCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerOptions.DEFAULT_PORT,
+            description = "The HTTP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the functions, their code and the activation records are kept (default: ~/.cove).")
+    Optional<Path> data = Optional.empty();
+
+    @Option(names = "--json",
+            description = "Print the API host, key, runtimes and paths as one line of JSON (default: text).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ServerOptions options = options();
+        CoveServer server;
+        try {
+            server = CoveServer.start(options);
+        } catch (CoveServer.StartException e) {
+            throw new CliException(Output.oneLine(String.valueOf(e.getMessage())));
+        }
+        try {
+            new ConfigFile(Optional.of(server.apiHost()), Optional.of(server.guestAuth())).write(root.env().configFile());
+        } catch (CliException e) {
+            server.close();
+            throw e;
+        }
+        announce(server, options);
+        awaitShutdown(server);
+        return 0;
+    }
+
+    private ServerOptions options() {
+        try {
+            ServerOptions defaults = ServerOptions.defaults();
+            return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void announce(CoveServer server, ServerOptions options) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode facts = Json.MAPPER.createObjectNode()
+                    .put("apihost", server.apiHost())
+                    .put("auth", server.guestAuth())
+                    .put("data", options.dataDir().toString())
+                    .put("config", root.env().configFile().toString());
+            server.runtimes().forEach(facts.putArray("runtimes")::add);
+            server.unavailableRuntimes().forEach(facts.putArray("unavailable")::add);
+            out.println(Json.compact(facts));
+        } else {
+            out.println("Cove is running at " + server.apiHost());
+            out.println("  auth      " + server.guestAuth());
+            out.println("  runtimes  " + String.join(", ", server.runtimes()));
+            out.println("  data      " + options.dataDir());
+            out.println("  config    " + root.env().configFile() + " (the cove command reads it)");
+            PrintWriter err = spec.commandLine().getErr();
+            server.unavailableRuntimes().forEach(reason -> err.println("warning: " + reason));
+            err.flush();
+            out.println("Ctrl-C stops it.");
+        }
+        out.flush();
+    }
+
+    /**
+     * Blocks until Ctrl-C (the JVM's shutdown hook closes the server) or an interrupt (a test, or an
+     * embedding program, stopping it).
+     */
+    private void awaitShutdown(CoveServer server) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter err = spec.commandLine().getErr();
+        Thread hook = new Thread(() -> {
+            server.close();
+            err.println("Cove stopped.");
+            err.flush();
+            stopped.countDown();
+        }, "cove-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            if (removeHook(hook)) {
+                server.close();
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+}

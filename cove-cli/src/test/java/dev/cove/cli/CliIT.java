@@ -1,0 +1,262 @@
+package dev.cove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cove.server.CoveServer;
+import dev.cove.server.ServerOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real commands, run in-process through picocli, against a real server on a free port. */
+class CliIT {
+
+    private static final Path EXAMPLES = Path.of("..", "examples");
+    private static final String ID = "[0-9a-f]{32}";
+
+    @TempDir
+    static Path dir;
+
+    private static CoveServer server;
+    private static Cli cli;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = CoveServer.start(ServerOptions.defaults().withPort(0).withDataDir(dir.resolve("data")));
+        cli = Cli.with(Map.of("COVE_APIHOST", server.apiHost(), "COVE_AUTH", server.guestAuth()),
+                dir.resolve("config.json"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A function file in its own folder, so that its name is the file's base name. */
+    private static Path function(String fileName, String code) throws IOException {
+        Path folder = Files.createTempDirectory(dir, "fn");
+        return Files.writeString(folder.resolve(fileName), code);
+    }
+
+    /** examples/NAME when the examples are there, else a file that does what they document. */
+    private static Path example(String fileName, String code) throws IOException {
+        Path example = EXAMPLES.resolve(fileName);
+        return Files.isRegularFile(example) ? example : function(fileName, code);
+    }
+
+    private static Cli.Result ok(String... args) {
+        Cli.Result result = cli.run(args);
+        assertThat(result.exitCode()).as("cove %s: %s", String.join(" ", args), result.err()).isZero();
+        assertThat(result.err()).isEmpty();
+        return result;
+    }
+
+    /** Activation records are written off the invocation path: ask again until they are there. */
+    private static <T> T eventually(Supplier<T> attempt, Predicate<T> done) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        T value = attempt.get();
+        while (!done.test(value) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            value = attempt.get();
+        }
+        return value;
+    }
+
+    @Test
+    void deploysAndInvokesTheHelloExample() throws Exception {
+        Path hello = example("hello.js",
+                "function main(params) { return {greeting: `Hello, ${params.name || 'world'}!`}; }\n");
+
+        assertThat(ok("deploy", hello.toString()).out()).matches("deployed hello \\(nodejs:\\w+\\) as version \\d+\\.\\d+\\.\\d+\n");
+        assertThat(ok("invoke", "hello", "-p", "name", "Ada").out()).contains("Hello, Ada!");
+    }
+
+    @Test
+    void redeployingBumpsTheVersionAndKeepsWhatIsNotGiven() throws Exception {
+        Path file = function("bump.js", "function main() { return {v: 1}; }");
+
+        assertThat(ok("deploy", file.toString()).out()).matches("deployed bump \\(nodejs:\\d+\\) as version 0\\.0\\.1\n");
+        assertThat(ok("deploy", file.toString(), "--memory", "128", "-p", "a", "1").out())
+                .matches("deployed bump \\(nodejs:\\d+\\) as version 0\\.0\\.2\n");
+        ok("deploy", file.toString());
+
+        assertThat(ok("get", "bump").out()).contains("version     0.0.3").contains("memory 128 MB").contains("parameter   a = 1");
+    }
+
+    @Test
+    void invokePrintsTheResultAsPrettyJson() throws Exception {
+        Path file = function("echo.js", "function main(params) { return params; }");
+        ok("deploy", file.toString());
+
+        Cli.Result result = ok("invoke", "echo", "-p", "name", "Ada", "-p", "n", "3", "--data", "{\"tags\": [\"x\"]}");
+
+        assertThat(result.out()).isEqualTo("""
+                {
+                  "tags": [
+                    "x"
+                  ],
+                  "name": "Ada",
+                  "n": 3
+                }
+                """);
+    }
+
+    @Test
+    void asyncPrintsTheIdThatActivationAndLogsShow() throws Exception {
+        Path file = function("logger.js", "function main(params) { console.log('log line ' + params.n); return {n: params.n}; }");
+        ok("deploy", file.toString());
+
+        String id = ok("invoke", "logger", "--async", "-p", "n", "7").out().strip();
+
+        assertThat(id).matches(ID);
+        Cli.Result activation = eventually(() -> cli.run("activation", id), result -> result.exitCode() == 0);
+        assertThat(activation.exitCode()).as(activation.err()).isZero();
+        assertThat(activation.out()).contains("\"activationId\": \"" + id + "\"").contains("\"n\": 7").contains("\"status\": \"success\"");
+        assertThat(ok("logs", id).out()).contains("log line 7");
+        assertThat(ok("logs", "logger").out()).contains("log line 7");
+        assertThat(ok("activations", "logger").out()).startsWith("ID").containsPattern(id + "\\s+logger\\s+0\\.0\\.1\\s+success");
+        assertThat(Json.parse(ok("activation", id, "--json").out()).orElseThrow().path("activationId").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void listGetAndDelete() throws Exception {
+        Path file = function("keeper.py", "def main(args):\n    return {'name': args.get('name')}\n");
+        ok("deploy", file.toString(), "--timeout", "5s", "--memory", "128", "-p", "name", "Ada", "-e", "MODE=test");
+
+        assertThat(ok("list").out()).startsWith("NAME").containsPattern("(?m)^keeper\\s+0\\.0\\.1\\s+python:");
+        assertThat(Json.parse(ok("list", "--json").out()).orElseThrow().isArray()).isTrue();
+        assertThat(ok("get", "keeper").out()).contains("timeout 5000 ms, memory 128 MB")
+                .contains("parameter   name = \"Ada\"").contains("env         MODE=test").doesNotContain("def main");
+        assertThat(ok("get", "keeper", "--code").out()).contains("def main(args):");
+        assertThat(ok("delete", "keeper").out()).isEqualTo("deleted keeper\n");
+
+        Cli.Result gone = cli.run("get", "keeper");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).isEqualTo("no function named 'keeper' (cove list shows what is deployed)\n");
+    }
+
+    @Test
+    void theHelloPythonExampleRuns() throws Exception {
+        Path hello = example("hello.py",
+                "def main(params):\n    return {'greeting': 'Hello, ' + params.get('name', 'world') + '!'}\n");
+
+        ok("deploy", hello.toString(), "--name", "hellopy");
+
+        assertThat(ok("invoke", "hellopy", "-p", "name", "Ada").out()).contains("Hello, Ada!");
+    }
+
+    @Test
+    void aJavaSourceIsCompiledWhenDeployed() throws Exception {
+        Path file = function("Greeter.java", """
+                import java.util.Map;
+
+                public class Greeter {
+                    public static Map<String, Object> main(Map<String, Object> params) {
+                        return Map.of("greeting", "Hello, " + params.getOrDefault("name", "world") + "!");
+                    }
+                }
+                """);
+
+        assertThat(ok("deploy", file.toString()).out()).startsWith("deployed Greeter (java:");
+        assertThat(ok("invoke", "Greeter", "-p", "name", "Ada").out()).contains("Hello, Ada!");
+    }
+
+    @Test
+    void aFailedActivationIsOneLineOnStderrAndExitsOne() throws Exception {
+        ok("deploy", function("picky.js", "function main(p) { return p.name ? {ok: true} : {error: 'no name given'}; }").toString());
+        ok("deploy", function("thrower.py", "def main(args):\n    raise ValueError('boom')\n").toString());
+
+        Cli.Result applicationError = cli.run("invoke", "picky");
+        Cli.Result developerError = cli.run("invoke", "thrower");
+
+        assertThat(applicationError.exitCode()).isEqualTo(1);
+        assertThat(applicationError.out()).isEmpty();
+        assertThat(applicationError.err()).matches("application error: no name given \\(activation " + ID + "\\)\n");
+        assertThat(developerError.exitCode()).isEqualTo(1);
+        assertThat(developerError.err()).startsWith("action developer error: ").contains("boom").hasLineCount(1);
+        assertThat(cli.run("invoke", "picky", "--json").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aFunctionThatDoesNotExist() {
+        for (String[] command : new String[][] {{"invoke", "nosuch"}, {"get", "nosuch"}, {"delete", "nosuch"}}) {
+            Cli.Result result = cli.run(command);
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).isEqualTo("no function named 'nosuch' (cove list shows what is deployed)\n");
+        }
+        Cli.Result activation = cli.run("activation", "0123456789abcdef0123456789abcdef");
+        assertThat(activation.exitCode()).isEqualTo(1);
+        assertThat(activation.err()).startsWith("no activation with id '0123456789abcdef0123456789abcdef'");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(cli.run("invoke").exitCode()).isEqualTo(2);
+        assertThat(cli.run("deploy", "x.js", "--timeout", "soon").exitCode()).isEqualTo(2);
+        assertThat(cli.run("list", "--frobnicate").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void wrongCredentialsAreRefused() {
+        Cli.Result result = cli.run("list", "--auth", "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("the server refused the credentials - check COVE_AUTH or run ./cove up again\n");
+    }
+
+    @Test
+    void followPrintsNewLogLinesAsTheyCome() throws Exception {
+        ok("deploy", function("chatty.js", "function main(p) { console.log('said ' + p.word); return {}; }").toString());
+        ok("invoke", "chatty", "-p", "word", "before");
+        eventually(() -> cli.run("activations", "chatty").out(), out -> out.contains("success"));
+
+        Cli.Running follow = cli.start("logs", "chatty", "--follow");
+        eventually(follow::out, out -> out.contains("said before"));
+        ok("invoke", "chatty", "-p", "word", "one");
+        ok("invoke", "chatty", "-p", "word", "two");
+        eventually(follow::out, out -> out.contains("said two"));
+        Cli.Result result = follow.stop();
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsSubsequence("said before", "said one", "said two");
+        assertThat(result.out().split("said before", -1)).hasSize(2);
+    }
+
+    @Test
+    void upOnABusyPortSaysSoInOneLine() {
+        Cli.Result result = Cli.with(Map.of(), dir.resolve("busy-config.json"))
+                .run("up", "--port", String.valueOf(server.port()), "--data", dir.resolve("busy").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).hasLineCount(1).contains(String.valueOf(server.port()));
+        assertThat(dir.resolve("busy-config.json")).doesNotExist();
+    }
+
+    @Test
+    void upWritesTheConfigThatTheOtherCommandsUse() throws Exception {
+        Path config = dir.resolve("up-config.json");
+        Cli fromConfig = Cli.with(Map.of(), config);
+
+        Cli.Running up = fromConfig.start("up", "--port", "0", "--data", dir.resolve("up-data").toString());
+        eventually(() -> Files.exists(config) && up.out().contains("Ctrl-C"), Boolean::booleanValue);
+        Cli.Result list = fromConfig.run("list");
+        Cli.Result stopped = up.stop();
+
+        assertThat(up.out()).startsWith("Cove is running at http://127.0.0.1:").contains("auth").contains("runtimes");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).isEqualTo("no functions deployed (cove deploy FILE adds one)\n");
+        assertThat(stopped.exitCode()).isZero();
+        assertThat(ConfigFile.read(config).auth()).isPresent();
+    }
+}

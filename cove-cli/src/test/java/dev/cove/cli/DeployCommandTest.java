@@ -1,0 +1,135 @@
+package dev.cove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeployCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Cli cli;
+    private Path source;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = Cli.with(Map.of(), dir.resolve("config.json"));
+        source = Files.writeString(dir.resolve("hello.js"), "function main(p) { return p }");
+    }
+
+    private ObjectNode body(String... args) {
+        return cli.parse(DeployCommand.class, args).body();
+    }
+
+    @Test
+    void aSourceFileIsSentAsTextWithTheKindItsExtensionNames() {
+        ObjectNode body = body("deploy", source.toString());
+
+        assertThat(Json.compact(body)).isEqualTo("{\"exec\":{\"kind\":\"nodejs:default\","
+                + "\"code\":\"function main(p) { return p }\",\"binary\":false}}");
+    }
+
+    @Test
+    void onlyEnvironmentStillSendsTheParameters() {
+        assertThat(Json.compact(body("deploy", source.toString(), "-e", "A=1").path("parameters")))
+                .isEqualTo("[{\"key\":\"A\",\"value\":\"1\",\"init\":true}]");
+    }
+
+    @Test
+    void theNameDefaultsToTheFileName() {
+        DeployCommand deploy = cli.parse(DeployCommand.class, "deploy", source.toString());
+
+        assertThat(deploy.name).isEmpty();
+        assertThat(Runtimes.baseName(deploy.file)).isEqualTo("hello");
+    }
+
+    @Test
+    void everyOptionLandsInTheBody() {
+        ObjectNode body = body("deploy", source.toString(), "--runtime", "nodejs:20", "--name", "greeter",
+                "--main", "greet", "--timeout", "30s", "--memory", "512", "--concurrency", "8",
+                "--max-instances", "2", "-p", "name", "Ada", "-p", "count", "3", "-p", "tags", "[\"a\"]",
+                "-e", "GREETING=hi there", "-e", "MODE=1");
+
+        assertThat(Json.compact(body)).isEqualTo("{\"exec\":{\"kind\":\"nodejs:20\","
+                + "\"code\":\"function main(p) { return p }\",\"main\":\"greet\",\"binary\":false},"
+                + "\"parameters\":[{\"key\":\"name\",\"value\":\"Ada\"},{\"key\":\"count\",\"value\":3},"
+                + "{\"key\":\"tags\",\"value\":[\"a\"]},"
+                + "{\"key\":\"GREETING\",\"value\":\"hi there\",\"init\":true},"
+                + "{\"key\":\"MODE\",\"value\":\"1\",\"init\":true}],"
+                + "\"limits\":{\"timeout\":30000,\"memory\":512,\"concurrency\":8,\"maxInstances\":2}}");
+    }
+
+    @Test
+    void aTimeoutInPlainMillisecondsIsSentAsIs() {
+        assertThat(body("deploy", source.toString(), "--timeout", "1500").path("limits").path("timeout").asLong())
+                .isEqualTo(1500);
+    }
+
+    @Test
+    void anArchiveIsSentAsBase64() throws Exception {
+        byte[] jar = {'P', 'K', 3, 4, 0, (byte) 0xff};
+        Path file = Files.write(dir.resolve("hello.jar"), jar);
+
+        ObjectNode exec = (ObjectNode) body("deploy", file.toString(), "--main", "dev.example.Hello").path("exec");
+
+        assertThat(exec.path("kind").asText()).isEqualTo("java:default");
+        assertThat(exec.path("binary").asBoolean()).isTrue();
+        assertThat(Base64.getDecoder().decode(exec.path("code").asText())).isEqualTo(jar);
+        assertThat(exec.path("main").asText()).isEqualTo("dev.example.Hello");
+    }
+
+    @Test
+    void theRuntimeFlagWinsOverTheExtension() throws Exception {
+        Path file = Files.writeString(dir.resolve("handler.txt"), "def main(a): return a");
+
+        assertThat(body("deploy", file.toString(), "--runtime", "python").path("exec").path("kind").asText())
+                .isEqualTo("python:default");
+    }
+
+    @Test
+    void sourceIsSentAsUnicodeText() throws Exception {
+        Path file = Files.writeString(dir.resolve("hi.py"), "def main(a): return {'g': 'grüß 👋'}", StandardCharsets.UTF_8);
+
+        assertThat(body("deploy", file.toString()).path("exec").path("code").asText()).contains("grüß 👋");
+    }
+
+    @Test
+    void anUnknownExtensionIsAUsageError() throws Exception {
+        Path file = Files.writeString(dir.resolve("hello.ts"), "export {}");
+
+        Cli.Result result = cli.run("deploy", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("""
+                cannot tell the runtime of hello.ts from its extension (.js, .py, .java, .jar, .zip) - pass --runtime
+                Try 'cove deploy --help' for more information.
+                """);
+    }
+
+    @Test
+    void aBadOptionValueIsAUsageError() {
+        assertThat(cli.run("deploy", source.toString(), "--timeout", "soon").exitCode()).isEqualTo(2);
+        assertThat(cli.run("deploy", source.toString(), "--memory", "lots").exitCode()).isEqualTo(2);
+        assertThat(cli.run("deploy", source.toString(), "-e", "NOEQUALS").exitCode()).isEqualTo(2);
+        assertThat(cli.run("deploy", source.toString(), "-p", "lonely").exitCode()).isEqualTo(2);
+        assertThat(cli.run("deploy", source.toString(), "--runtime", "cobol").err())
+                .startsWith("unknown runtime 'cobol' - use nodejs, python, java, or a kind like nodejs:20\n");
+    }
+
+    @Test
+    void aMissingFileIsAFailure() {
+        Cli.Result result = cli.run("deploy", dir.resolve("nope.js").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("no file " + dir.resolve("nope.js") + "\n");
+    }
+}
