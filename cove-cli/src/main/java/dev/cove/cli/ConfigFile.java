@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,20 +43,23 @@ record ConfigFile(Optional<String> apiHost, Optional<String> auth) {
                 .filter(value -> !value.isBlank());
     }
 
-    /** Writes the file, readable by its owner only since it holds a key. */
+    /**
+     * Writes the file, readable by its owner only since it holds a key: the text goes to a private
+     * scratch file first, renamed over the old one, so no reader sees it half written or readable.
+     */
     void write(Path path) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         apiHost.ifPresent(value -> node.put("apihost", value));
         auth.ifPresent(value -> node.put("auth", value));
         try {
             Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(path, Json.pretty(node) + "\n");
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            }
+            Files.createDirectories(parent);
+            Path scratch = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(parent, ".config", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(parent, ".config", ".tmp");
+            Files.writeString(scratch, Json.pretty(node) + "\n");
+            Files.move(scratch, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CliException("cannot write the config file " + path + " - check its folder's permissions");
         }

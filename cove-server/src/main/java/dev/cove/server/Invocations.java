@@ -44,7 +44,8 @@ final class Invocations {
             boolean resultOnly = ex.flag("result");
             admit(ex, revision, params, blocking, activation -> {
                 if (resultOnly) {
-                    ex.json(httpStatus(activation.status()), activation.result());
+                    ex.send(httpStatus(activation.status()), "application/json",
+                            Buffer.buffer(activation.result().bytes()));
                 } else {
                     ex.send(httpStatus(activation.status()), "application/json",
                             Buffer.buffer(activation.toJsonBytes()));

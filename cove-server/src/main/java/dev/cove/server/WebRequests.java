@@ -71,7 +71,7 @@ final class WebRequests {
     }
 
     static void respond(Exchange ex, Activation activation) {
-        JsonNode result = activation.result();
+        JsonNode result = activation.result().tree();
         if (activation.status() != ActivationStatus.SUCCESS) {
             JsonNode error = result.path("error");
             ex.json(Invocations.httpStatus(activation.status()), Exchange.JSON.createObjectNode()
@@ -80,7 +80,7 @@ final class WebRequests {
             return;
         }
         if (!(result.has("statusCode") || result.has("headers") || result.has("body"))) {
-            ex.json(200, result);
+            ex.send(200, "application/json", Buffer.buffer(activation.result().bytes()));
             return;
         }
         int status = result.path("statusCode").asInt(200);

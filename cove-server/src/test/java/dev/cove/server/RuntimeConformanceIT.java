@@ -187,7 +187,8 @@ class RuntimeConformanceIT {
         assertThat(error(answer)).contains(runtime.equals("java") ? "StackOverflowError" : "exited with status 3");
         assertThat(answer.json().path("logs").toString()).contains("about to crash");
         assertThat(cove.invoke(crash, params()).status()).isEqualTo(502);
-        assertThat(cove.invoke(deploy(runtime, "echo", params()), params().put("ok", 1)).status()).isEqualTo(200);
+        TestCove.Answer healthy = cove.invoke(deploy(runtime, "echo", params()), params().put("ok", 1));
+        assertThat(healthy.status()).as(healthy.json().toString()).isEqualTo(200);
     }
 
     @ParameterizedTest

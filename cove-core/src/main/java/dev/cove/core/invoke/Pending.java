@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
 import java.time.Clock;
@@ -74,7 +75,7 @@ final class Pending implements RunListener {
     @Override
     public void done(RunOutcome outcome) {
         switch (outcome) {
-            case RunOutcome.Returned r -> end(classify(r.result()), r.result());
+            case RunOutcome.Returned r -> end(classify(r.result().tree()), r.result());
             case RunOutcome.Failed f -> end(ActivationStatus.DEVELOPER_ERROR, error(f.message()));
             case RunOutcome.Crashed c -> end(ActivationStatus.DEVELOPER_ERROR, error(c.message()));
         }
@@ -85,12 +86,12 @@ final class Pending implements RunListener {
         return result.isObject() && result.has("error") ? ActivationStatus.APPLICATION_ERROR : ActivationStatus.SUCCESS;
     }
 
-    static ObjectNode error(String message) {
-        return JsonNodeFactory.instance.objectNode().put("error", message);
+    static JsonValue error(String message) {
+        return JsonValue.of(JsonNodeFactory.instance.objectNode().put("error", message));
     }
 
     /** Ends it; answers false when it had already ended. */
-    boolean end(ActivationStatus status, JsonNode result) {
+    boolean end(ActivationStatus status, JsonValue result) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }

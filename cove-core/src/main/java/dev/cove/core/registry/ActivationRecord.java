@@ -9,8 +9,14 @@ package dev.cove.core.registry;
  * @param startMillis epoch milliseconds
  * @param endMillis epoch milliseconds
  * @param statusCode 0 success, 1 application error, 2 developer error, 3 platform error
- * @param json the activation as the REST API shows it
+ * @param json the activation as the REST API shows it, UTF-8 JSON
  */
 public record ActivationRecord(
         String activationId, String namespace, String name, long startMillis, long endMillis, int statusCode,
-        String json) {}
+        byte[] json) {
+
+    /** For tests and logs: the JSON as text. */
+    public String jsonText() {
+        return new String(json, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

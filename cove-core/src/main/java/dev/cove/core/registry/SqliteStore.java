@@ -31,7 +31,7 @@ final class SqliteStore implements Store {
               spec TEXT NOT NULL, code BLOB NOT NULL, PRIMARY KEY (namespace, name));
             CREATE TABLE IF NOT EXISTS activations (
               id TEXT PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, start INTEGER NOT NULL,
-              end INTEGER NOT NULL, status INTEGER NOT NULL, record TEXT NOT NULL);
+              end INTEGER NOT NULL, status INTEGER NOT NULL, record BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, start DESC);
             CREATE INDEX IF NOT EXISTS activations_by_name ON activations (namespace, name, start DESC);
             """;
@@ -58,8 +58,16 @@ final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * Transactions begin IMMEDIATE: a deferred one that reads before it writes can't wait for the
+     * write lock in WAL mode (SQLite answers SQLITE_BUSY at once rather than risk a deadlock), so
+     * the version bump of a deployment takes the lock up front and waits its turn behind the
+     * activation writer.
+     */
     private static Connection open(Path file, String synchronous) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), properties);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=" + synchronous);
@@ -215,7 +223,7 @@ final class SqliteStore implements Store {
                         p.setLong(4, r.startMillis());
                         p.setLong(5, r.endMillis());
                         p.setInt(6, r.statusCode());
-                        p.setString(7, r.json());
+                        p.setBytes(7, r.json());
                         p.addBatch();
                     }
                     p.executeBatch();
@@ -277,7 +285,7 @@ final class SqliteStore implements Store {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         found.add(new ActivationRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7)));
+                                rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getBytes(7)));
                     }
                 }
                 return found;

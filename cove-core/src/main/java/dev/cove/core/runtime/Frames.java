@@ -1,11 +1,15 @@
 package dev.cove.core.runtime;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Encoding and decoding of the worker protocol's frames (docs/worker-protocol.md). */
 final class Frames {
@@ -28,11 +32,44 @@ final class Frames {
         }
     }
 
-    static JsonNode decode(Buffer record) throws IOException {
-        JsonNode node = JSON.readTree(record.getBytes());
-        if (node == null || !node.isObject() || !node.path("type").isTextual()) {
-            throw new IOException("a frame must be a JSON object with a type");
+    /**
+     * A frame read from a worker: its fields, and the {@code result} of a done frame kept together
+     * with its own bytes, cut from the frame, so it is never encoded again.
+     */
+    record Decoded(ObjectNode fields, Optional<JsonValue> result) {
+        String type() {
+            return fields.path("type").asText();
         }
-        return node;
+    }
+
+    static Decoded decode(Buffer record) throws IOException {
+        byte[] bytes = record.getBytes();
+        ObjectNode fields = JSON.createObjectNode();
+        Optional<JsonValue> result = Optional.empty();
+        try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("a frame must be a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                JsonNode tree = JSON.readTree(p);
+                if ("result".equals(name)) {
+                    boolean container = value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY;
+                    // after a container's closing bracket the parser stands right past it; scalars may
+                    // have read ahead, so they are simply encoded again
+                    int end = (int) p.currentLocation().getByteOffset();
+                    result = Optional.of(container ? JsonValue.encoded(tree, Arrays.copyOfRange(bytes, start, end))
+                            : JsonValue.of(tree));
+                } else {
+                    fields.set(name, tree);
+                }
+            }
+        }
+        if (!fields.path("type").isTextual()) {
+            throw new IOException("a frame must have a type");
+        }
+        return new Decoded(fields, result);
     }
 }

@@ -49,7 +49,7 @@ final class JavaValues {
      */
     static RunOutcome toResult(Map<String, Object> result, long maxResultBytes) {
         if (result == null) {
-            return new RunOutcome.Returned(NODES.objectNode());
+            return new RunOutcome.Returned(JsonValue.of(NODES.objectNode()));
         }
         long[] bound = {0};
         JsonNode tree;
@@ -58,18 +58,19 @@ final class JavaValues {
         } catch (NotJson e) {
             return new RunOutcome.Failed("The function's result is not valid JSON: " + e.getMessage());
         }
-        if (bound[0] > maxResultBytes) {
-            try {
-                int size = Frames.JSON.writeValueAsBytes(tree).length;
-                if (size > maxResultBytes) {
-                    return new RunOutcome.Failed("The function's result is " + size + " bytes, over the limit of "
-                            + maxResultBytes + " bytes");
-                }
-            } catch (JsonProcessingException e) {
-                return new RunOutcome.Failed("The function's result is not valid JSON: " + e.getOriginalMessage());
-            }
+        if (bound[0] <= maxResultBytes) {
+            return new RunOutcome.Returned(JsonValue.of(tree));
         }
-        return new RunOutcome.Returned(tree);
+        try {
+            byte[] encoded = Frames.JSON.writeValueAsBytes(tree);
+            if (encoded.length > maxResultBytes) {
+                return new RunOutcome.Failed("The function's result is " + encoded.length
+                        + " bytes, over the limit of " + maxResultBytes + " bytes");
+            }
+            return new RunOutcome.Returned(JsonValue.encoded(tree, encoded));
+        } catch (JsonProcessingException e) {
+            return new RunOutcome.Failed("The function's result is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static JsonNode toNode(Object value, String path, long[] bound) throws NotJson {

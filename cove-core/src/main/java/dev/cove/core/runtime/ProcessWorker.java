@@ -185,12 +185,12 @@ final class ProcessWorker implements Instance {
         return runs.size();
     }
 
-    void onFrame(JsonNode frame) {
-        switch (frame.path("type").asText()) {
-            case "log" -> onLog(frame);
+    void onFrame(Frames.Decoded frame) {
+        switch (frame.type()) {
+            case "log" -> onLog(frame.fields());
             case "done" -> onDone(frame);
-            case "ready" -> onReady(frame);
-            default -> onProtocolViolation("sent an unknown frame type '" + frame.path("type").asText() + "'");
+            case "ready" -> onReady(frame.fields());
+            default -> onProtocolViolation("sent an unknown frame type '" + frame.type() + "'");
         }
     }
 
@@ -209,17 +209,17 @@ final class ProcessWorker implements Instance {
         }
     }
 
-    private void onDone(JsonNode frame) {
-        RunListener listener = runs.remove(frame.path("id").asText());
+    private void onDone(Frames.Decoded frame) {
+        RunListener listener = runs.remove(frame.fields().path("id").asText());
         if (listener == null) {
             return;
         }
-        JsonNode failure = frame.get("failure");
+        JsonNode failure = frame.fields().get("failure");
         if (failure != null && !failure.isNull()) {
             listener.done(new RunOutcome.Failed(failure.asText()));
         } else {
-            JsonNode result = frame.get("result");
-            listener.done(new RunOutcome.Returned(result == null || result.isNull() ? Frames.object() : result));
+            listener.done(new RunOutcome.Returned(frame.result().filter(r -> !r.tree().isNull())
+                    .orElseGet(() -> JsonValue.of(Frames.object()))));
         }
     }
 

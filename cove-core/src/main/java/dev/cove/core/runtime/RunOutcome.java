@@ -1,12 +1,10 @@
 package dev.cove.core.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** How an activation ended, as the runtime saw it. The dispatcher turns it into a classified status. */
 public sealed interface RunOutcome {
 
     /** The function returned a JSON object (or array). */
-    record Returned(JsonNode result) implements RunOutcome {}
+    record Returned(JsonValue result) implements RunOutcome {}
 
     /** The function is at fault: it threw, returned something that is not a JSON object, or too much. */
     record Failed(String message) implements RunOutcome {}

@@ -100,7 +100,7 @@ final class WorkerChannel implements AutoCloseable {
             if (record.length() == 0) {
                 return;
             }
-            JsonNode frame;
+            Frames.Decoded frame;
             try {
                 frame = Frames.decode(record);
             } catch (IOException e) {
@@ -114,9 +114,9 @@ final class WorkerChannel implements AutoCloseable {
             }
         }
 
-        private void claim(JsonNode hello) {
-            ProcessWorker owner = "hello".equals(hello.path("type").asText())
-                    ? expected.remove(hello.path("token").asText()) : null;
+        private void claim(Frames.Decoded frame) {
+            JsonNode hello = frame.fields();
+            ProcessWorker owner = "hello".equals(frame.type()) ? expected.remove(hello.path("token").asText()) : null;
             if (owner == null) {
                 LOG.warn("closed a worker connection that did not start with a valid hello");
                 socket.close();

@@ -66,8 +66,8 @@ class ActivationLogTest {
         Store store = Store.inMemory();
         Instant now = Instant.parse("2026-03-01T00:00:00Z");
         store.putActivations(List.of(
-                new ActivationRecord("old", "guest", "f", now.minus(Duration.ofDays(8)).toEpochMilli(), 0, 0, "{}"),
-                new ActivationRecord("new", "guest", "f", now.minus(Duration.ofDays(6)).toEpochMilli(), 0, 0, "{}")));
+                new ActivationRecord("old", "guest", "f", now.minus(Duration.ofDays(8)).toEpochMilli(), 0, 0, new byte[0]),
+                new ActivationRecord("new", "guest", "f", now.minus(Duration.ofDays(6)).toEpochMilli(), 0, 0, new byte[0])));
         try (ActivationLog log = ActivationLog.start(store, Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(5),
                 100, Duration.ofDays(7))) {
             log.removeExpired();

@@ -8,6 +8,7 @@ import dev.cove.core.registry.Code;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.runtime.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,7 @@ class ActivationTest {
             Instant.parse("2026-01-01T00:00:00Z"));
 
     static Activation activation(ActivationStatus status, Optional<Duration> initTime) {
-        ObjectNode result = JsonNodeFactory.instance.objectNode().put("ok", true);
+        JsonValue result = JsonValue.of(JsonNodeFactory.instance.objectNode().put("ok", true));
         Instant start = Instant.ofEpochMilli(1_000);
         return new Activation("a".repeat(32), HELLO, start, start.plusMillis(7), status, result,
                 List.of("t stdout: hi"), initTime, Duration.ofMillis(2));
@@ -55,12 +56,23 @@ class ActivationTest {
     }
 
     @Test
+    void theHandWrittenEncodingIsValidJsonThatEscapesWhatItMust() throws Exception {
+        var f = JsonNodeFactory.instance;
+        JsonValue result = JsonValue.of(f.objectNode().put("text", "quote \" and \u2028 and \n"));
+        Activation a = new Activation("b".repeat(32), HELLO, Instant.EPOCH, Instant.EPOCH, ActivationStatus.SUCCESS,
+                result, List.of("t stdout: \"quoted\"\ttab ✓"), Optional.empty(), Duration.ZERO);
+        ObjectNode json = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.toJsonBytes());
+        assertThat(json.path("response").path("result")).isEqualTo(result.tree());
+        assertThat(json.path("logs").get(0).asText()).isEqualTo("t stdout: \"quoted\"\ttab ✓");
+    }
+
+    @Test
     void theRecordKeepsTheQueryFields() {
         var record = activation(ActivationStatus.APPLICATION_ERROR, Optional.empty()).toRecord();
         assertThat(record.statusCode()).isEqualTo(1);
         assertThat(record.startMillis()).isEqualTo(1000);
         assertThat(record.name()).isEqualTo("hello");
-        assertThat(record.json()).contains("\"application error\"");
+        assertThat(record.jsonText()).contains("\"application error\"");
     }
 
     @Test

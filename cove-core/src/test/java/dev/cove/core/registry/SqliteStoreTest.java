@@ -16,6 +16,26 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void deploymentsWaitForTheActivationWriterInsteadOfFailing() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int batch = 0; !stop.get(); batch++) {
+                int b = batch;
+                store.putActivations(java.util.stream.IntStream.range(0, 200)
+                        .mapToObj(i -> record("b" + b + "-" + i, "f", i)).toList());
+            }
+        });
+        try {
+            for (int i = 1; i <= 50; i++) {
+                assertThat(store.putFunction("guest", hello("v" + i), T0).version()).isEqualTo(i);
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
+    @Test
     void whatWasWrittenIsThereAfterReopening() {
         store.putNamespace(new Namespace("guest", "u", "k"));
         FunctionRevision put = store.putFunction("guest", hello("x"), T0);

@@ -41,7 +41,8 @@ abstract class StoreContract {
     }
 
     static ActivationRecord record(String id, String name, long start) {
-        return new ActivationRecord(id, "guest", name, start, start + 5, 0, "{\"activationId\":\"" + id + "\"}");
+        return new ActivationRecord(id, "guest", name, start, start + 5, 0,
+                ("{\"activationId\":\"" + id + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -112,7 +113,7 @@ abstract class StoreContract {
     @Test
     void anActivationIsFoundOnlyInItsNamespace() {
         store.putActivations(List.of(record("a1", "hello", 1000)));
-        assertThat(store.activation("guest", "a1").orElseThrow().json()).contains("a1");
+        assertThat(store.activation("guest", "a1").orElseThrow().jsonText()).contains("a1");
         assertThat(store.activation("other", "a1")).isEmpty();
     }
 

@@ -1,0 +1,152 @@
+"""What the benchmarks share: the JDK, a Cove server started the way ./cove up starts it, the REST
+API, wrk and its numbers, and medians. Standard library only."""
+
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JAR = ROOT / "cove-cli" / "target" / "cove.jar"
+
+
+def die(message):
+    print(message, file=sys.stderr)
+    sys.exit(1)
+
+
+def java():
+    """The JDK ./cove uses (scripts/lib.sh finds it)."""
+    out = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/lib.sh' && cove_find_jdk && echo $COVE_JAVA_HOME"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        die(out.stderr.strip())
+    return str(Path(out.stdout.strip()) / "bin" / "java")
+
+
+def build():
+    """./cove builds the jar when it is missing or stale; `cove version` is the cheapest way to ask it."""
+    subprocess.run([str(ROOT / "cove"), "version"], check=True, stdout=subprocess.DEVNULL)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    die(f"nothing listened on port {port} within {seconds} s")
+
+
+class Cove:
+    """A Cove server in its own data folder, started with ./cove up, and a client for its API."""
+
+    def __init__(self, extra_args=()):
+        self.dir = Path(tempfile.mkdtemp(prefix="cove-bench-"))
+        self.port = free_port()
+        env = dict(os.environ, COVE_CONFIG=str(self.dir / "config.json"))
+        self.log = open(self.dir / "server.log", "w")
+        self.process = subprocess.Popen([str(ROOT / "cove"), "up", "--port", str(self.port),
+                                         "--data", str(self.dir / "data"), *extra_args],
+                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port)
+            auth = self._auth()
+        except BaseException:
+            self.process.kill()
+            raise
+        self.headers = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode(),
+                        "Content-Type": "application/json"}
+        self.http = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def _auth(self):
+        config = self.dir / "config.json"
+        deadline = time.time() + 30
+        while time.time() < deadline:  # written just after the port opens
+            if config.exists():
+                return json.loads(config.read_text())["auth"]
+            time.sleep(0.05)
+        die(f"cove up wrote no {config}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def request(self, method, path, body=None):
+        self.http.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
+        response = self.http.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
+
+    def deploy(self, name, kind, code, limits=None):
+        body = {"exec": {"kind": kind, "code": code}, "limits": limits or {}}
+        status, answer = self.request("PUT", f"/api/v1/namespaces/_/actions/{name}?overwrite=true", body)
+        if status != 200:
+            die(f"deploying {name} failed: {status} {answer}")
+        return answer
+
+    def invoke(self, name, params):
+        return self.request("POST", f"/api/v1/namespaces/_/actions/{name}?blocking=true&result=true", params)
+
+    def close(self):
+        self.http.close()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wrk(url, seconds, body, connections=64, threads=2):
+    """Runs wrk with a JSON POST; answers requests/s, p50 and p99 in ms, and the non-2xx count."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(body) +
+                      '\nwrk.headers["Content-Type"] = "application/json"\n')
+    try:
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                              "-s", str(script), url], capture_output=True, text=True, check=True).stdout
+    finally:
+        script.unlink()
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": latency(out, "50%"), "p99": latency(out, "99%"),
+            "errors": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0}
+
+
+def latency(out, percentile):
+    m = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\b", out)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def require(program, package):
+    if shutil.which(program) is None:
+        die(f"the benchmark needs {program}: install the package {package} (apt-get install {package})")
