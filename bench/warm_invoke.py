@@ -18,7 +18,7 @@ BODY = '{"name":"Ada Lovelace","msg":"hello from wrk!","n":123456789}'  # 61 byt
 TARGETS = {  # runtime: (file, kind, limits, the ratio to the bare server it must reach)
     "java": ("Echo.java", "java:21", {"concurrency": 64}, 0.6),
     "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}, 0.2),
-    "python": ("echo.py", "python:3", {"concurrency": 1, "maxInstances": 2}, 0.2),
+    "python": ("echo.py", "python:3", {"concurrency": 4, "maxInstances": 2}, 0.2),
 }
 P99_TARGET_MS = 10.0
 

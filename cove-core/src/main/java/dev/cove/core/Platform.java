@@ -2,6 +2,7 @@ package dev.cove.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.invoke.ActivationLog;
+import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
 import dev.cove.core.registry.ActivationQuery;
 import dev.cove.core.registry.ActivationRecord;
@@ -49,15 +50,17 @@ public final class Platform implements AutoCloseable {
     private final Registry registry;
     private final Runtimes runtimes;
     private final ActivationLog activationLog;
+    private final Deadlines deadlines;
     private final Dispatcher dispatcher;
     private final PrometheusMeterRegistry metrics;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
-            Dispatcher dispatcher, PrometheusMeterRegistry metrics) {
+            Deadlines deadlines, Dispatcher dispatcher, PrometheusMeterRegistry metrics) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
         this.activationLog = activationLog;
+        this.deadlines = deadlines;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
     }
@@ -78,9 +81,10 @@ public final class Platform implements AutoCloseable {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
-        Dispatcher dispatcher = Dispatcher.create(runtimes, log, vertx, clock,
+        Deadlines deadlines = Deadlines.wheel();
+        Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes()), metrics);
-        return new Platform(store, registry, runtimes, log, dispatcher, metrics);
+        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, metrics);
     }
 
     public Namespace guest() {
@@ -150,6 +154,11 @@ public final class Platform implements AutoCloseable {
                 .skip(query.skip()).limit(query.limit()).toList();
     }
 
+    /** The platform's cheap timers, for waits that are almost always cancelled. */
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -172,6 +181,7 @@ public final class Platform implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.close();
+        deadlines.close();
         runtimes.close();
         activationLog.close();
         store.close();

@@ -112,7 +112,7 @@ public final class CoveServer implements AutoCloseable {
      * is first turned into a free port, since Vert.x shares only servers asking for the same port.
      */
     private static int listen(Vertx vertx, Platform platform, ServerOptions options) throws StartException {
-        HttpApi api = new HttpApi(platform, vertx, options.maxPayloadBytes());
+        HttpApi api = new HttpApi(platform, options.maxPayloadBytes());
         int port = options.port() == 0 ? freePort(options.host()) : options.port();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         try {

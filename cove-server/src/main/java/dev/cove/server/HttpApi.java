@@ -32,12 +32,12 @@ final class HttpApi {
     private final Invocations invocations;
     private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
 
-    HttpApi(Platform platform, io.vertx.core.Vertx vertx, long maxPayloadBytes) {
+    HttpApi(Platform platform, long maxPayloadBytes) {
         this.platform = platform;
         this.maxPayloadBytes = maxPayloadBytes;
         this.actions = new Actions(platform);
         this.activations = new Activations(platform);
-        this.invocations = new Invocations(platform, vertx, maxPayloadBytes);
+        this.invocations = new Invocations(platform, maxPayloadBytes);
     }
 
     void handle(HttpServerRequest request) {

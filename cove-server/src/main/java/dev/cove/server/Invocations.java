@@ -4,25 +4,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Platform;
 import dev.cove.core.invoke.Activation;
 import dev.cove.core.invoke.ActivationStatus;
+import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher.Admission;
 import dev.cove.core.registry.FunctionRevision;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** Invoking functions: OpenWhisk's {@code POST …/actions/{name}} and the web routes. */
 final class Invocations {
     /** How much longer than the function's timeout a blocking call waits before answering 202. */
-    private static final long BLOCKING_GRACE_MS = 60_000;
+    private static final Duration BLOCKING_GRACE = Duration.ofSeconds(60);
 
     private final Platform platform;
-    private final Vertx vertx;
     private final long maxPayloadBytes;
 
-    Invocations(Platform platform, Vertx vertx, long maxPayloadBytes) {
+    Invocations(Platform platform, long maxPayloadBytes) {
         this.platform = platform;
-        this.vertx = vertx;
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
@@ -84,15 +83,15 @@ final class Invocations {
                     return;
                 }
                 AtomicBoolean answered = new AtomicBoolean();
-                long wait = revision.spec().limits().timeout().toMillis() + BLOCKING_GRACE_MS;
-                long timer = vertx.setTimer(wait, id -> {
+                Duration wait = revision.spec().limits().timeout().plus(BLOCKING_GRACE);
+                Deadlines.Armed deadline = platform.deadlines().arm(wait, () -> {
                     if (answered.compareAndSet(false, true)) {
                         ex.json(202, accepted);
                     }
                 });
                 a.completion().thenAccept(activation -> {
                     if (answered.compareAndSet(false, true)) {
-                        vertx.cancelTimer(timer);
+                        deadline.cancel();
                         ex.onContext(() -> answer.accept(activation));
                     }
                 });

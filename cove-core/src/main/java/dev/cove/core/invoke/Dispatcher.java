@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.runtime.Runtimes;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,26 +48,26 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Runtimes runtimes;
     private final ActivationLog log;
-    private final Vertx vertx;
+    private final Deadlines deadlines;
     private final Clock clock;
     private final Settings settings;
     private final DispatchMetrics metrics;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Dispatcher(Runtimes runtimes, ActivationLog log, Vertx vertx, Clock clock, Settings settings,
+    private Dispatcher(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock, Settings settings,
             MeterRegistry registry) {
         this.runtimes = runtimes;
         this.log = log;
-        this.vertx = vertx;
+        this.deadlines = deadlines;
         this.clock = clock;
         this.settings = settings;
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
     }
 
-    public static Dispatcher create(Runtimes runtimes, ActivationLog log, Vertx vertx, Clock clock,
+    public static Dispatcher create(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock,
             Settings settings, MeterRegistry registry) {
-        return new Dispatcher(runtimes, log, vertx, clock, settings, registry);
+        return new Dispatcher(runtimes, log, deadlines, clock, settings, registry);
     }
 
     /**
@@ -129,8 +128,8 @@ public final class Dispatcher implements AutoCloseable {
         return runtimes;
     }
 
-    Vertx vertx() {
-        return vertx;
+    Deadlines deadlines() {
+        return deadlines;
     }
 
     Clock clock() {

@@ -119,7 +119,7 @@ final class FunctionPool {
         pending.begin(now, initTime, initLogs);
         pending.onEnd(activation -> ended(slot, pending, activation));
         long timeoutMs = limits.timeout().toMillis();
-        pending.timer = dispatcher.vertx().setTimer(timeoutMs, id -> timedOut(slot, pending, timeoutMs));
+        pending.deadline = dispatcher.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
         slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs)), pending);
     }
 
@@ -133,9 +133,7 @@ final class FunctionPool {
     }
 
     private void ended(Slot slot, Pending pending, Activation activation) {
-        if (pending.timer >= 0) {
-            dispatcher.vertx().cancelTimer(pending.timer);
-        }
+        pending.deadline.cancel();
         meters.ended(activation);
         dispatcher.record(activation);
         boolean stop;

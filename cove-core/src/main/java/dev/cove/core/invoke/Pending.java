@@ -33,7 +33,7 @@ final class Pending implements RunListener {
     private volatile Instant started;
     private volatile Optional<Duration> initTime = Optional.empty();
     private volatile Consumer<Activation> onEnd = a -> {};
-    volatile long timer = -1;
+    volatile Deadlines.Armed deadline = () -> {};
 
     Pending(String activationId, FunctionRevision revision, ObjectNode params, Clock clock, long maxLogBytes) {
         this.activationId = activationId;

@@ -29,12 +29,7 @@ final class SqliteStore implements Store {
             CREATE TABLE IF NOT EXISTS functions (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               spec TEXT NOT NULL, code BLOB NOT NULL, PRIMARY KEY (namespace, name));
-            CREATE TABLE IF NOT EXISTS activations (
-              id TEXT PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, start INTEGER NOT NULL,
-              end INTEGER NOT NULL, status INTEGER NOT NULL, record BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, start DESC);
-            CREATE INDEX IF NOT EXISTS activations_by_name ON activations (namespace, name, start DESC);
-            """;
+            """ + SqliteActivations.SCHEMA;
 
     private final Connection definitions;
     private final Connection activationWriter;
@@ -211,84 +206,27 @@ final class SqliteStore implements Store {
             return;
         }
         synchronized (activationWriter) {
-            try {
-                activationWriter.setAutoCommit(false);
-                try (PreparedStatement p = activationWriter.prepareStatement(
-                        "INSERT OR REPLACE INTO activations (id, namespace, name, start, end, status, record) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    for (ActivationRecord r : records) {
-                        p.setString(1, r.activationId());
-                        p.setString(2, r.namespace());
-                        p.setString(3, r.name());
-                        p.setLong(4, r.startMillis());
-                        p.setLong(5, r.endMillis());
-                        p.setInt(6, r.statusCode());
-                        p.setBytes(7, r.json());
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
-                activationWriter.commit();
-            } catch (SQLException e) {
-                try {
-                    activationWriter.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; the original failure is the one to report
-                }
-                throw failed("store " + records.size() + " activation records", e);
-            } finally {
-                try {
-                    activationWriter.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // as above
-                }
-            }
+            inTransaction(activationWriter, "store " + records.size() + " activation records",
+                    c -> SqliteActivations.put(c, records));
         }
     }
 
     @Override
     public Optional<ActivationRecord> activation(String namespace, String activationId) {
-        return selectActivations("WHERE namespace = ? AND id = ?", List.of(namespace, activationId)).stream()
-                .findFirst();
+        synchronized (activationReader) {
+            try {
+                return SqliteActivations.get(activationReader, namespace, activationId);
+            } catch (SQLException e) {
+                throw failed("read an activation", e);
+            }
+        }
     }
 
     @Override
     public List<ActivationRecord> activations(ActivationQuery q) {
-        StringBuilder where = new StringBuilder("WHERE namespace = ?");
-        List<Object> args = new ArrayList<>(List.of(q.namespace()));
-        q.name().ifPresent(n -> {
-            where.append(" AND name = ?");
-            args.add(n);
-        });
-        q.sinceMillis().ifPresent(s -> {
-            where.append(" AND start >= ?");
-            args.add(s);
-        });
-        q.uptoMillis().ifPresent(u -> {
-            where.append(" AND start <= ?");
-            args.add(u);
-        });
-        where.append(" ORDER BY start DESC, id DESC LIMIT ? OFFSET ?");
-        args.add(q.limit());
-        args.add(q.skip());
-        return selectActivations(where.toString(), args);
-    }
-
-    private List<ActivationRecord> selectActivations(String where, List<Object> args) {
         synchronized (activationReader) {
-            try (PreparedStatement p = activationReader.prepareStatement(
-                    "SELECT id, namespace, name, start, end, status, record FROM activations " + where)) {
-                for (int i = 0; i < args.size(); i++) {
-                    p.setObject(i + 1, args.get(i));
-                }
-                List<ActivationRecord> found = new ArrayList<>();
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(new ActivationRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getBytes(7)));
-                    }
-                }
-                return found;
+            try {
+                return SqliteActivations.list(activationReader, q);
             } catch (SQLException e) {
                 throw failed("read activations", e);
             }
@@ -297,12 +235,37 @@ final class SqliteStore implements Store {
 
     @Override
     public int deleteActivationsStartedBefore(long epochMillis) {
+        int[] removed = {0};
         synchronized (activationWriter) {
-            try (PreparedStatement p = activationWriter.prepareStatement("DELETE FROM activations WHERE start < ?")) {
-                p.setLong(1, epochMillis);
-                return p.executeUpdate();
-            } catch (SQLException e) {
-                throw failed("remove old activations", e);
+            inTransaction(activationWriter, "remove old activations",
+                    c -> removed[0] = SqliteActivations.deleteStartedBefore(c, epochMillis));
+        }
+        return removed[0];
+    }
+
+    /** Work that reads and writes on one connection. */
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private static void inTransaction(Connection c, String what, Work work) {
+        try {
+            c.setAutoCommit(false);
+            work.run(c);
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; the original failure is the one to report
+            }
+            throw failed(what, e);
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // as above
             }
         }
     }

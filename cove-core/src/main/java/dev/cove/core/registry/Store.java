@@ -42,7 +42,10 @@ public interface Store extends AutoCloseable {
     /** Removes the function and answers what was removed. */
     Optional<FunctionRevision> deleteFunction(String namespace, String name);
 
-    /** Stores activation records in one transaction; a record whose id exists replaces it. */
+    /**
+     * Stores activation records in one transaction. Ids are unique and, as the platform makes them,
+     * 32 hex digits whose first 12 are the arrival time in milliseconds: the store may rely on that.
+     */
     void putActivations(List<ActivationRecord> records);
 
     Optional<ActivationRecord> activation(String namespace, String activationId);

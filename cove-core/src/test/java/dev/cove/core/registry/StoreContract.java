@@ -40,9 +40,24 @@ abstract class StoreContract {
                 .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2));
     }
 
-    static ActivationRecord record(String id, String name, long start) {
-        return new ActivationRecord(id, "guest", name, start, start + 5, 0,
+    /** An id as the platform makes them: the arrival time in 12 hex digits, then 20 more (here the label's). */
+    static String id(String label, long arrival) {
+        String tail = java.util.HexFormat.of().formatHex(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format("%012x", arrival) + "0".repeat(20 - tail.length()) + tail;
+    }
+
+    static ActivationRecord record(String label, String name, long start) {
+        return record(label, "guest", name, start);
+    }
+
+    static ActivationRecord record(String label, String namespace, String name, long start) {
+        String id = id(label, start);
+        return new ActivationRecord(id, namespace, name, start, start + 5, 0,
                 ("{\"activationId\":\"" + id + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static List<String> ids(List<ActivationRecord> records) {
+        return records.stream().map(ActivationRecord::activationId).toList();
     }
 
     @Test
@@ -99,22 +114,23 @@ abstract class StoreContract {
     void activationsAreListedNewestFirstAndFiltered() {
         store.putActivations(List.of(record("a1", "hello", 1000), record("a2", "other", 2000),
                 record("a3", "hello", 3000)));
-        assertThat(store.activations(ActivationQuery.latest("guest", 10)))
-                .extracting(ActivationRecord::activationId).containsExactly("a3", "a2", "a1");
+        assertThat(ids(store.activations(ActivationQuery.latest("guest", 10))))
+                .containsExactly(id("a3", 3000), id("a2", 2000), id("a1", 1000));
         ActivationQuery helloSince = new ActivationQuery("guest", Optional.of("hello"), Optional.of(1500L),
                 Optional.empty(), 0, 10);
-        assertThat(store.activations(helloSince)).extracting(ActivationRecord::activationId).containsExactly("a3");
+        assertThat(ids(store.activations(helloSince))).containsExactly(id("a3", 3000));
         ActivationQuery upto = new ActivationQuery("guest", Optional.empty(), Optional.empty(), Optional.of(2000L),
                 1, 1);
-        assertThat(store.activations(upto)).extracting(ActivationRecord::activationId).containsExactly("a1");
+        assertThat(ids(store.activations(upto))).containsExactly(id("a1", 1000));
         assertThat(store.activations(ActivationQuery.latest("other", 10))).isEmpty();
     }
 
     @Test
     void anActivationIsFoundOnlyInItsNamespace() {
         store.putActivations(List.of(record("a1", "hello", 1000)));
-        assertThat(store.activation("guest", "a1").orElseThrow().jsonText()).contains("a1");
-        assertThat(store.activation("other", "a1")).isEmpty();
+        assertThat(store.activation("guest", id("a1", 1000)).orElseThrow().jsonText()).contains(id("a1", 1000));
+        assertThat(store.activation("other", id("a1", 1000))).isEmpty();
+        assertThat(store.activation("guest", id("a2", 1000))).isEmpty();
     }
 
     @Test
@@ -122,14 +138,40 @@ abstract class StoreContract {
         List<ActivationRecord> batch = IntStream.range(0, 2000).mapToObj(i -> record("id" + i, "f", i)).toList();
         store.putActivations(batch);
         assertThat(store.activations(ActivationQuery.latest("guest", 200))).hasSize(200);
-        assertThat(store.activations(ActivationQuery.latest("guest", 1)).get(0).activationId()).isEqualTo("id1999");
+        assertThat(store.activations(ActivationQuery.latest("guest", 1)).get(0).activationId())
+                .isEqualTo(id("id1999", 1999));
+        assertThat(store.activation("guest", id("id777", 777))).isPresent();
     }
 
     @Test
     void oldActivationsAreRemoved() {
         store.putActivations(List.of(record("a1", "f", 1000), record("a2", "f", 2000), record("a3", "f", 3000)));
-        assertThat(store.deleteActivationsStartedBefore(2500)).isEqualTo(2);
-        assertThat(store.activations(ActivationQuery.latest("guest", 10)))
-                .extracting(ActivationRecord::activationId).containsExactly("a3");
+        store.putActivations(List.of(record("a0", "f", 500)));
+        assertThat(store.deleteActivationsStartedBefore(2500)).isEqualTo(3);
+        assertThat(ids(store.activations(ActivationQuery.latest("guest", 10)))).containsExactly(id("a3", 3000));
+        assertThat(store.activation("guest", id("a3", 3000))).isPresent();
+        assertThat(store.activation("guest", id("a1", 1000))).isEmpty();
+        assertThat(store.deleteActivationsStartedBefore(2500)).isZero();
+    }
+
+    @Test
+    void aLongActivationStoredLaterStillListsInStartOrder() {
+        // stored in the order they ended: the long one started first but ended last
+        store.putActivations(List.of(record("short1", "f", 2000), record("short2", "g", 3000)));
+        store.putActivations(List.of(record("short3", "f", 4000)));
+        store.putActivations(List.of(record("long", "f", 1000)));
+        assertThat(ids(store.activations(ActivationQuery.latest("guest", 10))))
+                .containsExactly(id("short3", 4000), id("short2", 3000), id("short1", 2000), id("long", 1000));
+        ActivationQuery second = new ActivationQuery("guest", Optional.of("f"), Optional.empty(), Optional.empty(), 1, 2);
+        assertThat(ids(store.activations(second))).containsExactly(id("short1", 2000), id("long", 1000));
+        assertThat(store.activation("guest", id("long", 1000))).isPresent();
+    }
+
+    @Test
+    void namespacesSharingABatchSeeOnlyTheirOwn() {
+        store.putActivations(List.of(record("mine", "guest", "f", 1000), record("theirs", "other", "f", 2000)));
+        assertThat(ids(store.activations(ActivationQuery.latest("guest", 10)))).containsExactly(id("mine", 1000));
+        assertThat(ids(store.activations(ActivationQuery.latest("other", 10)))).containsExactly(id("theirs", 2000));
+        assertThat(store.activation("guest", id("theirs", 2000))).isEmpty();
     }
 }
