@@ -5,7 +5,7 @@ script, which is the limit for an HTTP service on this machine. Rounds interleav
 noise hits them alike; each figure is the median over rounds, and each ratio the median of the
 rounds' ratios to the bare server of the same round.
 
-    bench/warm_invoke.py [--rounds 3] [--seconds 10]
+    bench/warm_invoke.py [--rounds 3] [--seconds 10] [--warmup 15]
 """
 
 import argparse
@@ -27,6 +27,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=15, help="seconds of load per target before measuring")
     args = parser.parse_args()
     cb.require("wrk", "wrk")
     cb.build()
@@ -45,7 +46,7 @@ def main():
         urls = {"bare": f"http://127.0.0.1:{bare_port}/"}
         urls.update({r: cove.url("/fn/echo-" + r) for r in TARGETS})
         for name, url in urls.items():  # warm up: JIT, stem cells, instances
-            cb.wrk(url, 5, BODY)
+            cb.wrk(url, args.warmup, BODY)
         results = {name: [] for name in urls}
         for round_ in range(args.rounds):
             for name, url in urls.items():

@@ -37,8 +37,14 @@ final class Exchange {
     /** Reads the whole body, answering 413 (and reading no further) past {@code limit} bytes. */
     void body(long limit, Consumer<Buffer> then) {
         String length = request.getHeader("content-length");
-        if (length != null && parseLong(length) > limit) {
+        long declared = length == null ? -1 : parseLong(length);
+        if (declared > limit) {
             tooLarge(limit);
+            return;
+        }
+        if (declared >= 0) {
+            // the length is known and allowed: Vert.x's own aggregation, which the server can't exceed
+            request.body().onSuccess(then::accept).onFailure(e -> LOG.debug("request body failed", e));
             return;
         }
         Buffer body = Buffer.buffer();

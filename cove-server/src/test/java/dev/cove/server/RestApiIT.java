@@ -174,6 +174,7 @@ class RestApiIT {
         ObjectNode body = deployBody("function main(p) { return new Promise(r => setTimeout(() => r({}), 1500)); }");
         body.putObject("limits").put("maxInstances", 1).put("concurrency", 1);
         cove.put(ACTIONS + "busy?overwrite=true", body);
+        assertThat(cove.invoke("busy", object()).status()).as("warm: its one instance is up").isEqualTo(200);
         List<CompletableFuture<Integer>> calls = IntStream.range(0, 6).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
             try {
                 return cove.post(ACTIONS + "busy", object()).status();

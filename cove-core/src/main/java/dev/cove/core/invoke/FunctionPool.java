@@ -45,14 +45,25 @@ final class FunctionPool {
         final Instance instance;
         int inFlight;
         /** Handed to the first activation the instance runs: it caused the cold start. */
-        Optional<Duration> initTime;
-        List<String> initLogs;
+        ColdStart cold;
 
         Slot(Instance instance, Duration initTime, List<String> initLogs) {
             this.instance = instance;
-            this.initTime = Optional.of(initTime);
-            this.initLogs = initLogs;
+            this.cold = new ColdStart(Optional.of(initTime), initLogs);
         }
+
+        /** Counts one more activation; the first one also takes the cold start's facts. Under the pool's lock. */
+        ColdStart take() {
+            inFlight++;
+            ColdStart facts = cold;
+            cold = ColdStart.NONE;
+            return facts;
+        }
+    }
+
+    /** What a cold start hands to the activation that caused it. */
+    private record ColdStart(Optional<Duration> initTime, List<String> logs) {
+        static final ColdStart NONE = new ColdStart(Optional.empty(), List.of());
     }
 
     /** The invocation's parameters over the function's defaults. */
@@ -67,6 +78,7 @@ final class FunctionPool {
 
     Dispatcher.Admission admit(Pending pending) {
         Slot target = null;
+        ColdStart cold = ColdStart.NONE;
         boolean start = false;
         synchronized (this) {
             Placement.Decision d = Placement.decide(inFlight(), limits.concurrency(), starting, queue.size(),
@@ -74,7 +86,7 @@ final class FunctionPool {
             switch (d.kind()) {
                 case RUN -> {
                     target = ready.get(d.index());
-                    target.inFlight++;
+                    cold = target.take();
                 }
                 case START_AND_QUEUE -> {
                     starting++;
@@ -90,7 +102,7 @@ final class FunctionPool {
             }
         }
         if (target != null) {
-            dispatch(target, pending);
+            dispatch(target, pending, cold);
         } else if (start) {
             startInstance();
         } else {
@@ -107,18 +119,11 @@ final class FunctionPool {
         return counts;
     }
 
-    private void dispatch(Slot slot, Pending pending) {
+    /** Sends an activation to an instance; the caller has counted it in the instance's load. */
+    private void dispatch(Slot slot, Pending pending, ColdStart cold) {
         Clock clock = dispatcher.clock();
         Instant now = clock.instant();
-        Optional<Duration> initTime;
-        List<String> initLogs;
-        synchronized (this) {
-            initTime = slot.initTime;
-            initLogs = slot.initLogs;
-            slot.initTime = Optional.empty();
-            slot.initLogs = List.of();
-        }
-        pending.begin(now, initTime, initLogs);
+        pending.begin(now, cold.initTime(), cold.logs());
         pending.onEnd(activation -> ended(slot, pending, activation));
         long timeoutMs = limits.timeout().toMillis();
         pending.deadline = dispatcher.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
@@ -155,6 +160,7 @@ final class FunctionPool {
         while (true) {
             Slot target = null;
             Pending next;
+            ColdStart cold;
             synchronized (this) {
                 if (queue.isEmpty()) {
                     break;
@@ -173,9 +179,9 @@ final class FunctionPool {
                     break;
                 }
                 next = queue.pollFirst();
-                target.inFlight++;
+                cold = target.take();
             }
-            dispatch(target, next);
+            dispatch(target, next, cold);
         }
         if (start) {
             startInstance();

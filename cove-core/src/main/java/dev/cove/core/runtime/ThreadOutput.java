@@ -38,13 +38,23 @@ final class ThreadOutput {
         }
     }
 
-    private record Sink(RunListener listener, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    /** One thread's partial lines; most functions print nothing, so the buffers come on first use. */
+    private static final class Sink {
+        private final RunListener listener;
+        private ByteArrayOutputStream out;
+        private ByteArrayOutputStream err;
+
         Sink(RunListener listener) {
-            this(listener, new ByteArrayOutputStream(), new ByteArrayOutputStream());
+            this.listener = listener;
         }
 
         void write(String stream, byte[] b, int off, int len) {
-            ByteArrayOutputStream line = "stdout".equals(stream) ? out : err;
+            ByteArrayOutputStream line;
+            if ("stdout".equals(stream)) {
+                line = out == null ? out = new ByteArrayOutputStream() : out;
+            } else {
+                line = err == null ? err = new ByteArrayOutputStream() : err;
+            }
             for (int i = off; i < off + len; i++) {
                 if (b[i] == '\n') {
                     flush(stream, line);
@@ -55,7 +65,7 @@ final class ThreadOutput {
         }
 
         void flush(String stream, ByteArrayOutputStream line) {
-            if (line.size() > 0) {
+            if (line != null && line.size() > 0) {
                 listener.log(stream, line.toString(StandardCharsets.UTF_8));
                 line.reset();
             }
