@@ -10,12 +10,19 @@ import java.util.function.Consumer;
  * Reads a process's raw output (what bypassed the worker's own log frames: a child process, native
  * code) as lines, cutting any line at {@code maxLineBytes} so that a stream without line breaks can't
  * fill the heap.
+ *
+ * <p>On a platform thread with a small stack, not a virtual one: a pipe read blocks its carrier, and
+ * with a few workers warm these reads held every carrier of the virtual-thread scheduler, so the
+ * in-process Java functions, which run on it, stopped (seen in bench/warm_invoke.py, jstack showing
+ * all carriers in FileInputStream.readBytes).
  */
 final class OutputPump {
+    private static final long STACK_BYTES = 128 * 1024;
+
     private OutputPump() {}
 
     static void start(String name, InputStream in, int maxLineBytes, Consumer<String> lines) {
-        Thread.ofVirtual().name(name).start(() -> pump(in, maxLineBytes, lines));
+        Thread.ofPlatform().name(name).daemon().stackSize(STACK_BYTES).start(() -> pump(in, maxLineBytes, lines));
     }
 
     static void pump(InputStream in, int maxLineBytes, Consumer<String> lines) {
