@@ -130,13 +130,19 @@ final class FunctionPool {
         slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs)), pending);
     }
 
+    /**
+     * The instance leaves the pool before the activation ends, so that nothing new is sent to it in
+     * between; then it is killed, which ends its other activations as crashed.
+     */
     private void timedOut(Slot slot, Pending pending, long timeoutMs) {
-        if (pending.end(ActivationStatus.TIMEOUT,
-                Pending.error("The function exceeded its time limit of " + timeoutMs + " ms."))) {
-            slot.instance.kill("The function's instance was stopped because activation " + pending.activationId
-                    + " ran past its time limit.");
-            drop(slot);
+        if (pending.ended()) {
+            return;
         }
+        drop(slot);
+        pending.end(ActivationStatus.TIMEOUT,
+                Pending.error("The function exceeded its time limit of " + timeoutMs + " ms."));
+        slot.instance.kill("The function's instance was stopped because activation " + pending.activationId
+                + " ran past its time limit.");
     }
 
     private void ended(Slot slot, Pending pending, Activation activation) {
