@@ -1,0 +1,70 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Apache OpenWhisk's own JavaScript client, installed from the npm registry at its pinned version and
+ * used unchanged: create, invoke (blocking, result only, non-blocking), update, list, get, activations,
+ * logs and delete, against a real server.
+ */
+class OpenWhiskClientIT {
+    static final String CLIENT = "openwhisk@3.21.9";
+    static final Path INSTALL = Path.of("target/openwhisk-client").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installClient() throws Exception {
+        if (Files.isDirectory(INSTALL.resolve("node_modules/openwhisk"))) {
+            return;
+        }
+        Files.createDirectories(INSTALL);
+        String out = run(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", INSTALL.toString(), CLIENT),
+                null, null);
+        assertThat(INSTALL.resolve("node_modules/openwhisk")).as("npm install: " + out).isDirectory();
+    }
+
+    @Test
+    void theOpenWhiskClientWorksUnchanged() throws Exception {
+        try (TestCove cove = new TestCove(dir)) {
+            Path script = Path.of("src/test/resources/openwhisk-client/check.js").toAbsolutePath();
+            Files.copy(script, INSTALL.resolve("check.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            String out = run(List.of("node", "check.js"), cove.server.apiHost(), cove.server.guestAuth());
+            JsonNode seen = TestCove.JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+            assertThat(seen.path("result")).isEqualTo(TestCove.object().put("hi", "Ada"));
+            assertThat(seen.path("updated")).isEqualTo(TestCove.object().put("hello", "Bo"));
+            assertThat(seen.path("names").toString()).isEqualTo("[\"owhello\"]");
+            assertThat(seen.path("version").asText()).isEqualTo("0.0.2");
+            assertThat(seen.path("activation")).isEqualTo(TestCove.object().put("hello", "Cy"));
+            assertThat(seen.path("logs").path("logs").isArray()).isTrue();
+            assertThat(seen.path("listed").asInt()).isEqualTo(3);
+            assertThat(seen.path("missing").asInt()).isEqualTo(404);
+        }
+    }
+
+    /** Runs a command in the client's folder; npm keeps the caller's environment (proxies, certificates). */
+    static String run(List<String> command, String apiHost, String auth) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(INSTALL.toFile()).redirectErrorStream(true);
+        if (apiHost != null) {
+            builder.environment().put("APIHOST", apiHost);
+            builder.environment().put("AUTH", auth);
+        }
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + " said: " + out).isZero();
+        return out;
+    }
+}
