@@ -68,10 +68,10 @@ cove_is_root() {
     [[ $(id -u) -eq 0 ]]
 }
 
-# Whether the command $1 is there; a name with a slash is a path to an executable.
+# Whether the command $1 is there; a name with a slash is a path to a file a package provides.
 cove_have() {
     if [[ $1 == */* ]]; then
-        [[ -x $1 ]]
+        [[ -e $1 ]]
     else
         command -v "$1" >/dev/null 2>&1
     fi

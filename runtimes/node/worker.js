@@ -51,6 +51,7 @@ function main() {
     process.exit(2);
   }
   captureOutput();
+  delete process.env.PWD; // the sandbox's doing (bubblewrap always sets it), not the platform's
   socket = net.createConnection(args.socket);
   socket.on('connect', () => {
     send(JSON.stringify({

@@ -153,7 +153,9 @@ def parse_args(argv):
 
 def clean_environment():
     """Python puts LC_CTYPE=C.UTF-8 into its own environment when started in the C locale (PEP 538);
-    the function should see the environment the platform gave, as node's functions do."""
+    the function should see the environment the platform gave, as node's functions do. PWD is the
+    sandbox's doing (bubblewrap always sets it), not the platform's."""
+    os.environ.pop("PWD", None)
     if "LC_CTYPE" not in os.environ:
         return
     try:

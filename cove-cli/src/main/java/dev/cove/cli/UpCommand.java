@@ -43,6 +43,12 @@ final class UpCommand implements Callable<Integer> {
             description = "Print the API host, key, runtimes and paths as one line of JSON (default: text).")
     boolean json;
 
+    @Option(names = "--no-sandbox",
+            description = "Run node and python functions as plain processes with this server's rights, where no"
+                    + " sandbox can be made. Unsafe for code you don't trust (default: sandboxes, and without"
+                    + " them those runtimes are off).")
+    boolean noSandbox;
+
     @Override
     public Integer call() {
         ServerOptions options = options();
@@ -66,7 +72,8 @@ final class UpCommand implements Callable<Integer> {
     private ServerOptions options() {
         try {
             ServerOptions defaults = ServerOptions.defaults();
-            return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()));
+            return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()))
+                    .withSandboxed(!noSandbox);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -79,7 +86,8 @@ final class UpCommand implements Callable<Integer> {
                     .put("apihost", server.apiHost())
                     .put("auth", server.guestAuth())
                     .put("data", options.dataDir().toString())
-                    .put("config", root.env().configFile().toString());
+                    .put("config", root.env().configFile().toString())
+                    .put("isolation", server.isolation());
             server.runtimes().forEach(facts.putArray("runtimes")::add);
             server.unavailableRuntimes().forEach(facts.putArray("unavailable")::add);
             out.println(Json.compact(facts));
@@ -87,9 +95,14 @@ final class UpCommand implements Callable<Integer> {
             out.println("Cove is running at " + server.apiHost());
             out.println("  auth      " + server.guestAuth());
             out.println("  runtimes  " + String.join(", ", server.runtimes()));
+            out.println("  isolation " + server.isolation());
             out.println("  data      " + options.dataDir());
             out.println("  config    " + root.env().configFile() + " (the cove command reads it)");
             PrintWriter err = spec.commandLine().getErr();
+            if (noSandbox) {
+                err.println("warning: --no-sandbox: node and python functions run unconfined, with this server's"
+                        + " user and files; deploy only code you trust");
+            }
             server.unavailableRuntimes().forEach(reason -> err.println("warning: " + reason));
             err.flush();
             out.println("Ctrl-C stops it.");

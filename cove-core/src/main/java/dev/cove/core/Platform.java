@@ -39,9 +39,10 @@ public final class Platform implements AutoCloseable {
      * @param retention how long activation records are kept
      * @param maxQueuePerFunction activations one function may have waiting
      * @param maxLogBytes the most log bytes one activation keeps
+     * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes) {}
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed) {}
 
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_RECORD_BACKLOG = 200_000;
@@ -74,7 +75,7 @@ public final class Platform implements AutoCloseable {
         Runtimes runtimes;
         try {
             runtimes = Runtimes.start(vertx, new Runtimes.Options(config.dataDir(), config.stemCellsPerRuntime(),
-                    config.maxPayloadBytes(), config.maxLogBytes()));
+                    config.maxPayloadBytes(), config.maxLogBytes(), config.sandboxed()));
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -171,6 +172,11 @@ public final class Platform implements AutoCloseable {
     /** Why a runtime can't run functions, one line each. */
     public List<String> unavailableRuntimes() {
         return runtimes.unavailable();
+    }
+
+    /** What isolates the functions' workers, one line. */
+    public String isolation() {
+        return runtimes.isolation();
     }
 
     public boolean supports(dev.cove.core.registry.Kind kind) {

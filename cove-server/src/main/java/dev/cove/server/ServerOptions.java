@@ -14,10 +14,12 @@ import java.time.Duration;
  * @param stemCellsPerRuntime how many started, unspecialised workers wait per process runtime
  * @param maxQueuePerFunction how many activations of one function may wait for an instance before
  *     more are refused with 429
+ * @param sandboxed whether node and python functions must run in sandboxes; false only when the
+ *     operator asked for it ({@code --no-sandbox})
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
-        int stemCellsPerRuntime, int maxQueuePerFunction) {
+        int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -46,11 +48,11 @@ public record ServerOptions(
 
     /**
      * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
-     * activations waiting per function.
+     * activations waiting per function, sandboxes required.
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
-                Duration.ofDays(7), 2, 1000);
+                Duration.ofDays(7), 2, 1000, true);
     }
 
     public static Path defaultDataDir() {
@@ -58,30 +60,34 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed);
+    }
+
+    public ServerOptions withSandboxed(boolean required) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required);
     }
 }

@@ -18,18 +18,23 @@ import java.util.concurrent.TimeUnit;
  * @param kind the functions it runs
  * @param executable the interpreter, e.g. {@code /usr/bin/node}
  * @param version what the interpreter says of its version, e.g. {@code v20.20.2}
- * @param workerProgram the worker script, unpacked into the data folder
+ * @param programDir the folder the worker programs are unpacked into
+ * @param workerProgram the worker script, in {@code programDir}
  * @param interpreterFlags flags before the script, e.g. {@code -I} for python
  */
-record ProcessRuntime(Kind kind, Path executable, String version, Path workerProgram, List<String> interpreterFlags) {
+record ProcessRuntime(Kind kind, Path executable, String version, Path programDir, Path workerProgram,
+        List<String> interpreterFlags) {
 
-    /** The worker's command line; the socket and token travel as arguments, not in the environment. */
-    List<String> command(Path socket, String token) {
+    /**
+     * The worker's command line, with the program and socket as the sandbox sees them; the socket and
+     * token travel as arguments, not in the environment.
+     */
+    List<String> command(String program, String socket, String token) {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(interpreterFlags);
-        command.add(workerProgram.toString());
-        command.addAll(List.of("--socket", socket.toString(), "--token", token));
+        command.add(program);
+        command.addAll(List.of("--socket", socket, "--token", token));
         return command;
     }
 
@@ -54,7 +59,7 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path workerPro
             String script = kind == Kind.NODEJS ? "node/worker.js" : "python/worker.py";
             Path worker = unpack(script, runtimesDir);
             List<String> flags = kind == Kind.PYTHON ? List.of("-I") : List.of();
-            return Optional.of(new ProcessRuntime(kind, executable.get(), version, worker, flags));
+            return Optional.of(new ProcessRuntime(kind, executable.get(), version, runtimesDir, worker, flags));
         } catch (IOException e) {
             reasons.add(kind.kindName() + " is unavailable: " + e.getMessage());
             return Optional.empty();

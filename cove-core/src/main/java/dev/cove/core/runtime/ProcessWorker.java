@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
+import dev.cove.core.sandbox.ResourceLimits;
+import dev.cove.core.sandbox.Sandbox;
+import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.net.NetSocket;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +32,9 @@ final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
     private static final long SOCKET_CLOSE_GRACE_MS = 200;
+    /** Hard-linking a function's code into a sandbox is file work: kept off event loops. */
+    private static final java.util.concurrent.Executor FILE_WORK = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("cove-code-", 0).daemon().factory());
 
     private final ProcessRuntime runtime;
     private final String token;
@@ -39,6 +45,8 @@ final class ProcessWorker implements Instance {
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
     private Process process;
+    private Sandbox sandbox;
+    private Runnable release = () -> {};
     private volatile NetSocket socket;
     private volatile RunListener initListener;
     private volatile String initId;
@@ -80,16 +88,17 @@ final class ProcessWorker implements Instance {
         return token;
     }
 
-    /** Spawns the process with an empty environment but for PATH and LANG. Blocks for the fork. */
-    void start(Path socketPath, Path workDir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(runtime.command(socketPath, token))
-                .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
-        process = builder.start();
+    /**
+     * Starts the worker in a sandbox of the factory's, with an empty environment but for PATH and
+     * LANG. Blocks for the fork. {@code release} runs once the worker is dead (closing its socket).
+     */
+    void start(SandboxFactory sandboxes, Path socket, Runnable release) throws IOException {
+        Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
+        List<String> command = runtime.command(sandboxes.programPath(runtime.programDir(), runtime.workerProgram()),
+                sandboxes.socketPath(socket), token);
+        this.release = release;
+        sandbox = sandboxes.start(new SandboxFactory.Launch("w-" + token, command, runtime.programDir(), socket, env));
+        process = sandbox.process();
         String name = runtime.kind().family() + "-" + process.pid();
         OutputPump.start(name + "-out", process.getInputStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stdout", l));
         OutputPump.start(name + "-err", process.getErrorStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stderr", l));
@@ -111,9 +120,28 @@ final class ProcessWorker implements Instance {
         return socket != null;
     }
 
-    /** Specialises this stem cell to a function; completes when its code has loaded. */
+    /**
+     * Specialises this stem cell to a function: applies its limits to the sandbox, makes its code
+     * visible there (file work, so off the caller's thread), and completes when the code has loaded.
+     */
     CompletableFuture<Void> init(FunctionRevision revision, Path entry, long maxResultBytes, long maxLogBytes,
             RunListener logs) {
+        return CompletableFuture.supplyAsync(() -> prepare(revision, entry), FILE_WORK)
+                .thenCompose(inside -> sendInit(revision, inside, maxResultBytes, maxLogBytes, logs));
+    }
+
+    private String prepare(FunctionRevision revision, Path entry) {
+        try {
+            sandbox.limit(ResourceLimits.forFunction(revision.spec().limits().memoryMb()));
+            return sandbox.expose(entry);
+        } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
+                    "The function's code could not be given to its sandbox: " + e.getMessage()));
+        }
+    }
+
+    private CompletableFuture<Void> sendInit(FunctionRevision revision, String entry, long maxResultBytes,
+            long maxLogBytes, RunListener logs) {
         Limits limits = revision.spec().limits();
         ObjectNode frame = Frames.object()
                 .put("type", "init")
@@ -122,7 +150,7 @@ final class ProcessWorker implements Instance {
                 .put("name", revision.name())
                 .put("version", revision.semver())
                 .put("kind", revision.spec().kind().kindName())
-                .put("entry", entry.toString())
+                .put("entry", entry)
                 .put("main", revision.spec().main())
                 .put("concurrency", limits.concurrency())
                 .put("maxResultBytes", maxResultBytes)
@@ -297,6 +325,10 @@ final class ProcessWorker implements Instance {
         for (String id : runs.keySet()) {
             failRun(id, message);
         }
+        release.run();
+        if (sandbox != null) {
+            sandbox.close();
+        }
         onDeath.accept(this);
     }
 
@@ -308,6 +340,9 @@ final class ProcessWorker implements Instance {
     }
 
     private String deathMessage() {
+        if (sandbox != null && sandbox.exceededMemory()) {
+            return "The function exceeded its memory limit of " + sandbox.memoryLimitBytes() / (1024 * 1024) + " MB.";
+        }
         if (killReason != null) {
             return killReason;
         }

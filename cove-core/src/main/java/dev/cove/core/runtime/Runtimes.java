@@ -3,6 +3,7 @@ package dev.cove.core.runtime;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,12 +31,19 @@ import java.util.concurrent.TimeUnit;
 public final class Runtimes implements AutoCloseable {
 
     /**
-     * @param dataDir where code ({@code code/}) and the worker programs ({@code runtimes/}) live
+     * @param dataDir where code ({@code code/}), the worker programs ({@code runtimes/}) and the
+     *     sandboxes' copies of code ({@code sandboxes/}) live
      * @param stemCellsPerRuntime how many idle workers each process runtime keeps started
      * @param maxResultBytes the largest result a function may return
      * @param maxLogBytes the most log bytes any activation keeps
+     * @param sandboxed whether worker processes must run in sandboxes; when they must and can't,
+     *     the process runtimes are off
      */
-    public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes) {}
+    public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes,
+            boolean sandboxed) {}
+
+    /** The size of each sandbox's private /tmp. */
+    private static final long SANDBOX_TMP_BYTES = 64L * 1024 * 1024;
 
     /** A deployment's code written and checked, waiting for the store to accept it. */
     public record StagedCode(Path dir, String main) {}
@@ -45,6 +54,7 @@ public final class Runtimes implements AutoCloseable {
     private final Path runDir;
     private final WorkerChannel channel;
     private final ScheduledExecutorService spawner;
+    private SandboxFactory sandboxes;
     private final Map<Kind, StemCells> pools = new EnumMap<>(Kind.class);
     private final List<String> available = new ArrayList<>();
     private final List<String> unavailable = new ArrayList<>();
@@ -55,7 +65,7 @@ public final class Runtimes implements AutoCloseable {
         this.runDir = runDir;
         this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
-        this.channel = new WorkerChannel(vertx, runDir.resolve("workers.sock"), maxFrame);
+        this.channel = new WorkerChannel(vertx, runDir, maxFrame);
         this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cove-spawner");
             t.setDaemon(true);
@@ -71,28 +81,54 @@ public final class Runtimes implements AutoCloseable {
         Path runDir = Files.createTempDirectory("cove-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Runtimes runtimes = new Runtimes(vertx, options, runDir);
-        try {
-            runtimes.channel.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            runtimes.close();
-            throw new IOException("cannot open the workers' socket in " + runDir + ": " + e.getMessage(), e);
-        }
         runtimes.discover();
         return runtimes;
     }
 
     private void discover() {
+        ThreadOutput.install();
+        available.add(Kind.JAVA.kindName() + " (in-process, Java " + Runtime.version().feature() + ")");
+        Optional<String> noSandbox = chooseSandboxes();
+        if (noSandbox.isPresent()) {
+            for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
+                unavailable.add(kind.kindName() + " is off: " + noSandbox.get());
+            }
+            return;
+        }
         Path runtimesDir = options.dataDir().resolve("runtimes");
         for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
             ProcessRuntime.discover(kind, runtimesDir, unavailable).ifPresent(rt -> {
-                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, runDir);
+                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes);
                 pools.put(kind, cells);
                 available.add(rt.describe());
                 cells.prime();
             });
         }
-        ThreadOutput.install();
-        available.add(Kind.JAVA.kindName() + " (in-process, Java " + Runtime.version().feature() + ")");
+    }
+
+    /** Bubblewrap sandboxes unless the operator said otherwise; answers why there are none, if so. */
+    private Optional<String> chooseSandboxes() {
+        if (!options.sandboxed()) {
+            sandboxes = SandboxFactory.unconfined();
+            return Optional.empty();
+        }
+        Optional<String> why = SandboxFactory.bubblewrapUnavailable();
+        if (why.isPresent()) {
+            return Optional.of("no sandbox can be made here (" + why.get()
+                    + "); start with --no-sandbox to run functions unconfined");
+        }
+        try {
+            sandboxes = SandboxFactory.bubblewrap(options.dataDir().resolve("sandboxes"),
+                    "cove-" + ProcessHandle.current().pid(), SANDBOX_TMP_BYTES);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("the sandboxes could not be prepared (" + e.getMessage() + ")");
+        }
+    }
+
+    /** What isolates the workers, one line, e.g. for the operator at start. */
+    public String isolation() {
+        return sandboxes == null ? "none: node and python functions are off" : sandboxes.describe();
     }
 
     /** One line per runtime that can run functions, e.g. {@code nodejs:20 (node v20.20.2)}. */
@@ -199,6 +235,9 @@ public final class Runtimes implements AutoCloseable {
         pools.values().forEach(StemCells::close);
         channel.close();
         spawner.shutdownNow();
+        if (sandboxes != null) {
+            sandboxes.close();
+        }
         CodeDirs.deleteTree(runDir);
     }
 

@@ -1,5 +1,6 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.sandbox.SandboxFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -32,7 +33,7 @@ final class StemCells implements AutoCloseable {
     private final WorkerChannel channel;
     private final int target;
     private final ScheduledExecutorService spawner;
-    private final Path workDir;
+    private final SandboxFactory sandboxes;
 
     private final Deque<ProcessWorker> idle = new ArrayDeque<>();
     private final Deque<CompletableFuture<ProcessWorker>> waiters = new ArrayDeque<>();
@@ -42,12 +43,12 @@ final class StemCells implements AutoCloseable {
     private volatile boolean closed;
 
     StemCells(ProcessRuntime runtime, WorkerChannel channel, int target, ScheduledExecutorService spawner,
-            Path workDir) {
+            SandboxFactory sandboxes) {
         this.runtime = runtime;
         this.channel = channel;
         this.target = target;
         this.spawner = spawner;
-        this.workDir = workDir;
+        this.sandboxes = sandboxes;
     }
 
     ProcessRuntime runtime() {
@@ -109,9 +110,9 @@ final class StemCells implements AutoCloseable {
     private void spawn() {
         String token = UUID.randomUUID().toString();
         ProcessWorker worker = new ProcessWorker(runtime, token, this::onHello, this::onDiedAsStemCell);
-        channel.expect(token, worker);
         try {
-            worker.start(channel.socketPath(), workDir);
+            Path socket = channel.open(token, worker);
+            worker.start(sandboxes, socket, () -> channel.forget(token));
         } catch (IOException e) {
             channel.forget(token);
             onFailedStart("could not start " + runtime.executable() + ": " + e.getMessage());

@@ -1,7 +1,6 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -12,55 +11,81 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Unix socket every worker connects to. A connection belongs to the worker whose one-time token
- * its first frame (hello) carries; a connection without one is closed. Frames are read on the
- * connection's event loop and handed to the worker there.
+ * The Unix sockets workers connect to: one per worker. A sandbox sees only its own socket, and once its
+ * worker has connected, every further connection to that socket is closed at once, so a function can
+ * neither reach another worker's socket nor open connections of its own to the platform. (The socket
+ * can't simply be closed then: closing a Vert.x server closes its connections too.) The first
+ * connection still proves itself with the one-time token its first frame (hello) carries. Frames are
+ * read on the connection's event loop and handed to the worker there.
  */
 final class WorkerChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerChannel.class);
     private static final long HELLO_TIMEOUT_MS = 10_000;
+    private static final long LISTEN_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
-    private final Path socketPath;
+    private final Path runDir;
     private final int maxFrameBytes;
     private final Map<String, ProcessWorker> expected = new ConcurrentHashMap<>();
-    private NetServer server;
+    private final Map<String, NetServer> listening = new ConcurrentHashMap<>();
 
-    WorkerChannel(Vertx vertx, Path socketPath, int maxFrameBytes) {
+    WorkerChannel(Vertx vertx, Path runDir, int maxFrameBytes) {
         this.vertx = vertx;
-        this.socketPath = socketPath;
+        this.runDir = runDir;
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    Path socketPath() {
-        return socketPath;
-    }
-
-    Future<NetServer> listen() {
-        try {
-            Files.deleteIfExists(socketPath);
-        } catch (IOException e) {
-            return Future.failedFuture(e);
-        }
-        server = vertx.createNetServer().connectHandler(this::accept);
-        return server.listen(SocketAddress.domainSocketAddress(socketPath.toString()));
-    }
-
-    /** The worker started with this token may now connect. */
-    void expect(String token, ProcessWorker worker) {
+    /**
+     * Opens the socket the worker with this token will connect to, and answers its path. Blocks
+     * until it listens.
+     */
+    Path open(String token, ProcessWorker worker) throws IOException {
+        Path socket = runDir.resolve("w-" + token + ".sock");
+        Files.deleteIfExists(socket);
         expected.put(token, worker);
+        NetServer server = vertx.createNetServer().connectHandler(connection -> accept(token, connection));
+        listening.put(token, server);
+        try {
+            server.listen(SocketAddress.domainSocketAddress(socket.toString())).toCompletionStage()
+                    .toCompletableFuture().get(LISTEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return socket;
+        } catch (ExecutionException | TimeoutException e) {
+            forget(token);
+            throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forget(token);
+            throw new IOException("interrupted while opening " + socket, e);
+        }
     }
 
+    /** Stops listening for this worker (closing its connection, if any) and removes its socket. */
     void forget(String token) {
         expected.remove(token);
+        NetServer server = listening.remove(token);
+        if (server != null) {
+            server.close();
+        }
+        try {
+            Files.deleteIfExists(runDir.resolve("w-" + token + ".sock"));
+        } catch (IOException e) {
+            LOG.debug("could not remove the socket of worker {}", token, e);
+        }
     }
 
-    private void accept(NetSocket socket) {
-        Connection connection = new Connection(socket);
+    private void accept(String token, NetSocket socket) {
+        if (!expected.containsKey(token)) {
+            socket.close(); // its worker is connected already, or gone
+            return;
+        }
+        Connection connection = new Connection(token, socket);
         RecordParser parser = RecordParser.newDelimited("\n", connection::onRecord).maxRecordSize(maxFrameBytes);
         parser.exceptionHandler(connection::onBadInput);
         socket.handler(parser);
@@ -76,23 +101,18 @@ final class WorkerChannel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-        }
-        try {
-            Files.deleteIfExists(socketPath);
-        } catch (IOException e) {
-            LOG.debug("could not remove {}", socketPath, e);
-        }
+        listening.keySet().forEach(this::forget);
     }
 
     /** One accepted connection; unowned until its hello names a worker. */
     private final class Connection {
+        private final String token;
         private final NetSocket socket;
         private ProcessWorker worker;
         private long helloTimer;
 
-        Connection(NetSocket socket) {
+        Connection(String token, NetSocket socket) {
+            this.token = token;
             this.socket = socket;
         }
 
@@ -116,7 +136,8 @@ final class WorkerChannel implements AutoCloseable {
 
         private void claim(Frames.Decoded frame) {
             JsonNode hello = frame.fields();
-            ProcessWorker owner = "hello".equals(frame.type()) ? expected.remove(hello.path("token").asText()) : null;
+            boolean valid = "hello".equals(frame.type()) && token.equals(hello.path("token").asText());
+            ProcessWorker owner = valid ? expected.remove(token) : null;
             if (owner == null) {
                 LOG.warn("closed a worker connection that did not start with a valid hello");
                 socket.close();

@@ -7,6 +7,7 @@ import dev.cove.core.registry.Code;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -63,8 +64,7 @@ class MisbehavingWorkerIT {
     @BeforeEach
     void open() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        channel = new WorkerChannel(vertx, dir.resolve("w.sock"), 1 << 20);
-        channel.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        channel = new WorkerChannel(vertx, dir, 1 << 20);
         spawner = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -78,8 +78,8 @@ class MisbehavingWorkerIT {
     StemCells cells(String mode) throws Exception {
         Path script = Files.writeString(dir.resolve(mode + ".py"), "MODE = \"" + mode + "\"\n" + SCRIPT);
         Path python = ProcessRuntime.findExecutable("python3").orElseThrow();
-        return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", script, List.of("-I")), channel,
-                1, spawner, dir);
+        return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", dir, script, List.of("-I")), channel,
+                1, spawner, SandboxFactory.unconfined());
     }
 
     /** Takes a stem cell, specialises it, runs one activation and answers how it ended and what it logged. */

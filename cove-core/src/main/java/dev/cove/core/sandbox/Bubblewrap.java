@@ -1,0 +1,310 @@
+package dev.cove.core.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workers in bubblewrap sandboxes: their own user, pid, mount, ipc, uts, cgroup and network
+ * namespaces; the system's /usr read-only and little else of the host; the function's code
+ * read-only at /code; a private, size-capped /tmp; no capabilities, no new privileges, nested user
+ * namespaces refused, a seccomp filter; the cgroups of {@link Cgroups} for memory, pids and CPU.
+ *
+ * <p>Java can't do anything in a child between fork and exec, so a two-line shell script does it:
+ * it writes its own pid into the sandbox's cgroups (so bwrap and all it starts are counted), then
+ * execs bwrap with the seccomp program on descriptor 3 and bwrap's info on descriptor 4.
+ *
+ * <p>The sandbox sees {@code /cove/runtimes} (the worker programs), {@code /cove/worker.sock} (its
+ * socket) and {@code /code}, a folder that stays empty until the worker is given a function: then
+ * the function's code is hard-linked into it (copied when the file systems differ). Killing bwrap
+ * kills the whole sandbox: its processes are in a pid namespace whose init is bwrap's child, started
+ * with {@code --die-with-parent}, so nothing a function starts outlives its worker.
+ */
+final class Bubblewrap implements SandboxFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(Bubblewrap.class);
+    private static final String WRAPPER = "IFS='\n'; for f in $COVE_CGROUP_PROCS; do echo $$ > \"$f\" || exit 97; done; "
+            + "exec \"$@\" 3<\"$COVE_SECCOMP\" 4>\"$COVE_INFO\"";
+    private static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
+    private static final String RUNTIMES = "/cove/runtimes";
+    private static final String SOCKET = "/cove/worker.sock";
+    private static final String CODE = "/code";
+
+    private final Path bwrap;
+    private final Path stagingDir;
+    private final Path seccomp;
+    private final Optional<Cgroups> cgroups;
+    private final long tmpBytes;
+    private final java.util.Set<Started> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Bubblewrap(Path bwrap, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
+        this.bwrap = bwrap;
+        this.stagingDir = stagingDir;
+        this.seccomp = seccomp;
+        this.cgroups = cgroups;
+        this.tmpBytes = tmpBytes;
+    }
+
+    static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
+        Path bwrap = findBwrap().orElseThrow(() -> new IOException("bwrap was not found (install bubblewrap)"));
+        Files.createDirectories(stagingDir);
+        clean(stagingDir);
+        Path seccomp = stagingDir.resolve("seccomp.bpf");
+        Files.write(seccomp, SeccompFilter.program());
+        Optional<Cgroups> cgroups = Cgroups.detect(serverName);
+        if (cgroups.isEmpty()) {
+            LOG.warn("sandboxes run without memory, pids and CPU limits: no usable cgroups");
+        }
+        return new Bubblewrap(bwrap, stagingDir, seccomp, cgroups, tmpBytes);
+    }
+
+    static Optional<Path> findBwrap() {
+        return Stream.of("/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap").map(Path::of)
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    /** Tries a throwaway sandbox; answers why it failed, if it did. */
+    static Optional<String> unavailable() {
+        Optional<Path> bwrap = findBwrap();
+        if (bwrap.isEmpty()) {
+            return Optional.of("bwrap was not found (install the package bubblewrap)");
+        }
+        try {
+            Process p = new ProcessBuilder(bwrap.get().toString(), "--unshare-all", "--unshare-user",
+                    "--disable-userns", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+                    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "/usr/bin/true")
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.of("a test sandbox did not finish within 10 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 ? Optional.empty()
+                    : Optional.of("bwrap can't create a sandbox here (are user namespaces enabled?): " + out);
+        } catch (IOException e) {
+            return Optional.of("bwrap could not be run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while trying bwrap");
+        }
+    }
+
+    @Override
+    public Sandbox start(Launch launch) throws IOException {
+        Path own = Files.createDirectories(stagingDir.resolve(launch.name()));
+        Path code = Files.createDirectories(own.resolve("code"));
+        Path info = own.resolve("info.json");
+        Optional<Cgroups.Group> group = Optional.empty();
+        if (cgroups.isPresent()) {
+            group = Optional.of(cgroups.get().group(launch.name()));
+            group.get().limit(STEM_CELL);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command(launch, code))
+                .directory(own.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("COVE_SECCOMP", seccomp.toString());
+        env.put("COVE_INFO", info.toString());
+        env.put("COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
+                .toList()).orElse(List.of())));
+        try {
+            Started started = new Started(builder.start(), own, code, group, live::remove);
+            live.add(started);
+            return started;
+        } catch (IOException e) {
+            group.ifPresent(Cgroups.Group::close);
+            deleteTree(own);
+            throw e;
+        }
+    }
+
+    private List<String> command(Launch launch, Path code) {
+        List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh", bwrap.toString(),
+                "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "cove",
+                "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
+                "--symlink", "usr/lib", "/lib"));
+        if (Files.exists(Path.of("/usr/lib64"))) {
+            args.addAll(List.of("--symlink", "usr/lib64", "/lib64"));
+        }
+        for (String file : List.of("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl", "/etc/ca-certificates")) {
+            args.addAll(List.of("--ro-bind-try", file, file));
+        }
+        interpreterPrefix(launch.command().get(0)).ifPresent(prefix -> args.addAll(List.of("--ro-bind", prefix, prefix)));
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
+                "--ro-bind", launch.programDir().toString(), RUNTIMES,
+                "--ro-bind", code.toString(), CODE,
+                "--bind", launch.socket().toString(), SOCKET,
+                "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4"));
+        launch.env().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
+        args.add("--");
+        args.addAll(launch.command());
+        return args;
+    }
+
+    /** An interpreter outside /usr (say /opt/node/bin/node) needs its installation visible too. */
+    private static Optional<String> interpreterPrefix(String executable) {
+        Path real;
+        try {
+            real = Path.of(executable).toRealPath();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (real.startsWith("/usr")) {
+            return Optional.empty();
+        }
+        Path prefix = real.getParent().getParent();
+        return Optional.of((prefix == null ? real.getParent() : prefix).toString());
+    }
+
+    @Override
+    public String programPath(Path programDir, Path program) {
+        return RUNTIMES + "/" + programDir.relativize(program);
+    }
+
+    @Override
+    public String socketPath(Path socket) {
+        return SOCKET;
+    }
+
+    @Override
+    public String describe() {
+        return "bubblewrap sandboxes, " + cgroups.map(Cgroups::describe).orElse("no cgroup limits") + ", seccomp";
+    }
+
+    /** Kills what still runs, waits for it to be gone, then removes the cgroups and folders. */
+    @Override
+    public void close() {
+        for (Started sandbox : List.copyOf(live)) {
+            sandbox.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            sandbox.process().destroyForcibly();
+        }
+        for (Started sandbox : List.copyOf(live)) {
+            try {
+                sandbox.process().onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("a sandbox did not end within 5 s", e);
+            }
+            sandbox.close();
+        }
+        cgroups.ifPresent(Cgroups::close);
+        clean(stagingDir);
+    }
+
+    private static void clean(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            children.filter(Files::isDirectory).forEach(Bubblewrap::deleteTree);
+        } catch (IOException e) {
+            LOG.debug("could not clean {}", dir, e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("could not remove {}", dir, e); // a sandbox closing at the same moment removed part of it
+        }
+    }
+
+    /** One started sandbox. */
+    private static final class Started implements Sandbox {
+        private final Process process;
+        private final Path own;
+        private final Path code;
+        private final Optional<Cgroups.Group> group;
+        private final java.util.function.Consumer<Started> onClose;
+        private volatile long memoryLimit;
+
+        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group,
+                java.util.function.Consumer<Started> onClose) {
+            this.process = process;
+            this.own = own;
+            this.code = code;
+            this.group = group;
+            this.onClose = onClose;
+            this.memoryLimit = group.isPresent() ? STEM_CELL.memoryBytes() : 0;
+        }
+
+        @Override
+        public Process process() {
+            return process;
+        }
+
+        @Override
+        public String expose(Path source) throws IOException {
+            Path target = code.resolve(source.getFileName().toString());
+            linkTree(source, target);
+            return CODE + "/" + source.getFileName();
+        }
+
+        @Override
+        public void limit(ResourceLimits limits) throws IOException {
+            if (group.isPresent()) {
+                group.get().limit(limits);
+                memoryLimit = limits.memoryBytes();
+            }
+        }
+
+        @Override
+        public long memoryLimitBytes() {
+            return memoryLimit;
+        }
+
+        @Override
+        public boolean exceededMemory() {
+            return group.map(g -> g.oomKills() > 0).orElse(false);
+        }
+
+        @Override
+        public void close() {
+            onClose.accept(this);
+            group.ifPresent(Cgroups.Group::close);
+            deleteTree(own);
+        }
+    }
+
+    /** Hard links a file or a folder's files into place; copies when a link can't be made. */
+    static void linkTree(Path source, Path target) throws IOException {
+        if (Files.isDirectory(source)) {
+            try (Stream<Path> all = Files.walk(source)) {
+                for (Path p : (Iterable<Path>) all::iterator) {
+                    Path to = target.resolve(source.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        link(p, to);
+                    }
+                }
+            }
+        } else {
+            link(source, target);
+        }
+    }
+
+    private static void link(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+}

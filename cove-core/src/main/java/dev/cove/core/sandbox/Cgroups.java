@@ -1,0 +1,256 @@
+package dev.cove.core.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Memory, pids and CPU limits through cgroups, v1 (separate memory, pids and cpu hierarchies) or v2
+ * (one unified hierarchy with those controllers), behind one interface. Every sandbox gets a group
+ * of its own under a group for this server, itself under the cgroup this server runs in (the only
+ * place it may be allowed to create groups). A process joins by writing its pid to the groups'
+ * {@code cgroup.procs} before it execs the sandbox, so that everything it starts is counted.
+ */
+abstract class Cgroups {
+    private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
+    private static final Path ROOT = Path.of("/sys/fs/cgroup");
+
+    /** One sandbox's groups. */
+    interface Group extends AutoCloseable {
+        /** The {@code cgroup.procs} files a process writes its pid to, to join. */
+        List<Path> procsFiles();
+
+        void limit(ResourceLimits limits) throws IOException;
+
+        /** How many times the kernel killed a process of the group for want of memory. */
+        long oomKills();
+
+        /** Removes the groups; their processes must be gone. */
+        @Override
+        void close();
+    }
+
+    abstract Group group(String name) throws IOException;
+
+    /** Removes this server's parent groups. */
+    abstract void close();
+
+    abstract String describe();
+
+    /**
+     * The cgroups this process may use, or empty with the reason logged: not root, no controllers
+     * (a v2 tree whose subtree_control offers none), or a read-only /sys.
+     */
+    static Optional<Cgroups> detect(String serverName) {
+        try {
+            Path memory = ROOT.resolve("memory");
+            if (Files.isDirectory(memory) && Files.exists(memory.resolve("cgroup.procs"))) {
+                return Optional.of(V1.open(serverName));
+            }
+            if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
+                return V2.open(serverName);
+            }
+            LOG.warn("no cgroup hierarchy with a memory controller under {}", ROOT);
+        } catch (IOException e) {
+            LOG.warn("cgroups can't be used here: {}", e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Where this process sits in a hierarchy, from /proc/self/cgroup ("4:memory:/a/b" or "0::/a/b"). */
+    static Path ownGroup(Path hierarchy, String controller) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] parts = line.split(":", 3);
+            boolean matches = controller.isEmpty() ? parts[0].equals("0") && parts[1].isEmpty()
+                    : List.of(parts[1].split(",")).contains(controller);
+            if (parts.length == 3 && matches) {
+                return hierarchy.resolve(parts[2].substring(1));
+            }
+        }
+        return hierarchy;
+    }
+
+    /** A named counter of a flat-keyed cgroup file ("name value" lines), 0 when absent or unreadable. */
+    static long counter(Path file, String name) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(name + " ")) {
+                    return Long.parseLong(line.substring(name.length() + 1).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("could not read {}", file, e);
+        }
+        return 0;
+    }
+
+    static void write(Path file, String value) throws IOException {
+        Files.writeString(file, value);
+    }
+
+    static void removeQuietly(Path group) {
+        try {
+            Files.deleteIfExists(group);
+        } catch (IOException e) {
+            LOG.debug("could not remove cgroup {}: {}", group, e.getMessage());
+        }
+    }
+
+    /** cgroup v1: a group in each of the memory, pids and cpu hierarchies. */
+    static final class V1 extends Cgroups {
+        private final Path memory;
+        private final Path pids;
+        private final Path cpu;
+
+        private V1(Path memory, Path pids, Path cpu) {
+            this.memory = memory;
+            this.pids = pids;
+            this.cpu = cpu;
+        }
+
+        static V1 open(String serverName) throws IOException {
+            Path memory = Files.createDirectories(ownGroup(ROOT.resolve("memory"), "memory").resolve(serverName));
+            Path pids = Files.createDirectories(ownGroup(ROOT.resolve("pids"), "pids").resolve(serverName));
+            Path cpu = Files.createDirectories(ownGroup(ROOT.resolve("cpu"), "cpu").resolve(serverName));
+            return new V1(memory, pids, cpu);
+        }
+
+        @Override
+        Group group(String name) throws IOException {
+            Path m = Files.createDirectories(memory.resolve(name));
+            Path p = Files.createDirectories(pids.resolve(name));
+            Path c = Files.createDirectories(cpu.resolve(name));
+            return new Group() {
+                @Override
+                public List<Path> procsFiles() {
+                    return List.of(m.resolve("cgroup.procs"), p.resolve("cgroup.procs"), c.resolve("cgroup.procs"));
+                }
+
+                @Override
+                public void limit(ResourceLimits limits) throws IOException {
+                    write(m.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+                    Path memsw = m.resolve("memory.memsw.limit_in_bytes");
+                    if (Files.exists(memsw)) {
+                        write(memsw, Long.toString(limits.memoryBytes())); // no swapping past the limit
+                    }
+                    write(p.resolve("pids.max"), Integer.toString(limits.pids()));
+                    // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
+                    write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
+                }
+
+                @Override
+                public long oomKills() {
+                    return counter(m.resolve("memory.oom_control"), "oom_kill");
+                }
+
+                @Override
+                public void close() {
+                    removeQuietly(m);
+                    removeQuietly(p);
+                    removeQuietly(c);
+                }
+            };
+        }
+
+        @Override
+        void close() {
+            removeQuietly(memory);
+            removeQuietly(pids);
+            removeQuietly(cpu);
+        }
+
+        @Override
+        String describe() {
+            return "cgroup v1 (" + memory.getParent() + ")";
+        }
+    }
+
+    /** cgroup v2: one group with the memory, pids and cpu controllers enabled above it. */
+    static final class V2 extends Cgroups {
+        private final Path parent;
+
+        private V2(Path parent) {
+            this.parent = parent;
+        }
+
+        /**
+         * v2 lets a group hand controllers to its children only while it holds no process itself, so
+         * this server first moves into a leaf of its own group.
+         */
+        static Optional<Cgroups> open(String serverName) throws IOException {
+            Path own = ownGroup(ROOT, "");
+            Path self = Files.createDirectories(own.resolve(serverName + "-server"));
+            try {
+                write(self.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+            } catch (IOException e) {
+                removeQuietly(self);
+                LOG.warn("cgroup v2 at {} does not let this server move into a group of its own: {}", own, e.getMessage());
+                return Optional.empty();
+            }
+            Path parent = Files.createDirectories(own.resolve(serverName));
+            List<String> missing = new ArrayList<>();
+            for (String controller : List.of("memory", "pids", "cpu")) {
+                try {
+                    write(own.resolve("cgroup.subtree_control"), "+" + controller);
+                    write(parent.resolve("cgroup.subtree_control"), "+" + controller);
+                } catch (IOException e) {
+                    missing.add(controller);
+                }
+            }
+            if (missing.contains("memory") || missing.contains("pids")) {
+                removeQuietly(parent);
+                LOG.warn("cgroup v2 at {} offers no {} controller to this server", own, String.join(", ", missing));
+                return Optional.empty();
+            }
+            return Optional.of(new V2(parent));
+        }
+
+        @Override
+        Group group(String name) throws IOException {
+            Path g = Files.createDirectories(parent.resolve(name));
+            return new Group() {
+                @Override
+                public List<Path> procsFiles() {
+                    return List.of(g.resolve("cgroup.procs"));
+                }
+
+                @Override
+                public void limit(ResourceLimits limits) throws IOException {
+                    write(g.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+                    if (Files.exists(g.resolve("memory.swap.max"))) {
+                        write(g.resolve("memory.swap.max"), "0");
+                    }
+                    write(g.resolve("pids.max"), Integer.toString(limits.pids()));
+                    if (Files.exists(g.resolve("cpu.weight"))) {
+                        write(g.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
+                    }
+                }
+
+                @Override
+                public long oomKills() {
+                    return counter(g.resolve("memory.events"), "oom_kill");
+                }
+
+                @Override
+                public void close() {
+                    removeQuietly(g);
+                }
+            };
+        }
+
+        @Override
+        void close() {
+            removeQuietly(parent);
+        }
+
+        @Override
+        String describe() {
+            return "cgroup v2 (" + parent.getParent() + ")";
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.cove.core.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One started, confined worker process. It is started before anyone knows which function it will
+ * run (a stem cell), so a function's code and limits are given to it afterwards.
+ */
+public interface Sandbox extends AutoCloseable {
+
+    /** The process the platform started (for a bubblewrap sandbox, bwrap itself). */
+    Process process();
+
+    /**
+     * Makes a function's code (a file or a folder) visible inside the sandbox, read-only, and answers
+     * the path at which the worker finds it.
+     */
+    String expose(Path code) throws IOException;
+
+    /** Applies a function's resource limits; may be called again to change them. */
+    void limit(ResourceLimits limits) throws IOException;
+
+    /** The memory limit last applied, in bytes, or 0 when none is enforced. */
+    long memoryLimitBytes();
+
+    /** Whether the kernel killed a process of this sandbox for exceeding its memory limit. */
+    boolean exceededMemory();
+
+    /** Releases what the sandbox held outside its process (its cgroups, its copy of the code). */
+    @Override
+    void close();
+}

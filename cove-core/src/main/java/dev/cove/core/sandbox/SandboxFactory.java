@@ -1,0 +1,64 @@
+package dev.cove.core.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How worker processes are confined. {@link #bubblewrap} is the default wherever the kernel allows
+ * unprivileged user namespaces and bubblewrap is installed; {@link #unconfined} runs workers as plain
+ * child processes, only when the operator asked for it.
+ */
+public interface SandboxFactory extends AutoCloseable {
+
+    /**
+     * What to start.
+     *
+     * @param name a name unique among this factory's sandboxes, used for its cgroup and folders
+     * @param command the worker's command line as the sandbox sees it (see {@link #programPath},
+     *     {@link #socketPath})
+     * @param programDir the host folder holding the worker programs, visible read-only
+     * @param socket the host path of the Unix socket the worker connects to
+     * @param env the worker's whole environment
+     */
+    record Launch(String name, List<String> command, Path programDir, Path socket, Map<String, String> env) {}
+
+    /** Starts a confined process; blocks for the fork. */
+    Sandbox start(Launch launch) throws IOException;
+
+    /** Where a worker program in {@code programDir} is seen by the sandboxed process. */
+    String programPath(Path programDir, Path program);
+
+    /** Where the socket is seen by the sandboxed process. */
+    String socketPath(Path socket);
+
+    /** One line for the operator: what isolates the workers. */
+    String describe();
+
+    @Override
+    void close();
+
+    /**
+     * Bubblewrap sandboxes with cgroup limits where they can be had.
+     *
+     * @param stagingDir where each sandbox's copy of its function's code is made; on the same file
+     *     system as the functions' code, so that the copy is hard links
+     * @param serverName names this server's cgroups
+     * @param tmpBytes the size of each sandbox's private /tmp
+     */
+    static SandboxFactory bubblewrap(Path stagingDir, String serverName, long tmpBytes) throws IOException {
+        return Bubblewrap.create(stagingDir, serverName, tmpBytes);
+    }
+
+    /** Plain child processes with a cleared environment: no isolation. */
+    static SandboxFactory unconfined() {
+        return new Unconfined();
+    }
+
+    /** Why bubblewrap sandboxes can't be used on this machine, or empty when they can. */
+    static Optional<String> bubblewrapUnavailable() {
+        return Bubblewrap.unavailable();
+    }
+}
