@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "deploy", description = "Deploy a function from a file; deploying it again makes a new version.",
         footer = {"", "Examples:",
             "  cove deploy examples/hello.js",
-            "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512",
+            "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512 --network outbound",
             "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x"})
 final class DeployCommand extends ApiCommand {
 
@@ -62,6 +62,11 @@ final class DeployCommand extends ApiCommand {
     @Option(names = "--max-instances", paramLabel = "N",
             description = "How many instances may run at once, 1 to 100 (default: the deployed version's, else 4).")
     Optional<Integer> maxInstances = Optional.empty();
+
+    @Option(names = "--network", paramLabel = "MODE",
+            description = "What the function may reach: none (its sandbox's own loopback only) or outbound"
+                    + " (addresses beyond this machine, never the machine itself) (default: the deployed version's, else none).")
+    Optional<String> network = Optional.empty();
 
     @Option(names = {"-p", "--param"}, arity = "2", paramLabel = "KEY VALUE", hideParamSyntax = true,
             description = "A default parameter, repeatable; a VALUE that parses as JSON is sent as that JSON,"
@@ -113,6 +118,7 @@ final class DeployCommand extends ApiCommand {
         memory.ifPresent(value -> limits.put("memory", value));
         concurrency.ifPresent(value -> limits.put("concurrency", value));
         maxInstances.ifPresent(value -> limits.put("maxInstances", value));
+        network.ifPresent(value -> limits.put("network", value));
         if (!limits.isEmpty()) {
             body.set("limits", limits);
         }

@@ -42,7 +42,8 @@ final class GetCommand extends ApiCommand {
         }
         lines.add("limits      timeout " + Json.text(limits, "timeout") + " ms, memory " + Json.text(limits, "memory")
                 + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
-                + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB");
+                + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB, network "
+                + Json.text(limits, "network"));
         for (JsonNode parameter : action.path("parameters")) {
             lines.add("parameter   " + Json.text(parameter, "key") + " = " + Json.compact(parameter.path("value")));
         }

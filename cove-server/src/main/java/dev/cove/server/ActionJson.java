@@ -8,6 +8,7 @@ import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Limits;
+import dev.cove.core.registry.Network;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -105,7 +106,20 @@ final class ActionJson {
                 (int) integer(node, "memory", base.memoryMb()),
                 (int) integer(node, "concurrency", base.concurrency()),
                 (int) integer(node, "logs", base.logsMb()),
-                (int) integer(node, "maxInstances", base.maxInstances()));
+                (int) integer(node, "maxInstances", base.maxInstances()),
+                network(node, base.network()));
+    }
+
+    private static Network network(JsonNode limits, Network fallback) throws ApiError {
+        JsonNode value = limits.path("network");
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        try {
+            return Network.parse(value.isTextual() ? value.asText() : value.toString());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("limits." + e.getMessage());
+        }
     }
 
     private static long integer(JsonNode limits, String field, long fallback) throws ApiError {
@@ -140,7 +154,8 @@ final class ActionJson {
         spec.env().forEach(env::put);
         Limits l = spec.limits();
         node.putObject("limits").put("timeout", l.timeout().toMillis()).put("memory", l.memoryMb())
-                .put("concurrency", l.concurrency()).put("logs", l.logsMb()).put("maxInstances", l.maxInstances());
+                .put("concurrency", l.concurrency()).put("logs", l.logsMb()).put("maxInstances", l.maxInstances())
+                .put("network", l.network().wire());
         ArrayNode annotations = node.putArray("annotations");
         annotations.addObject().put("key", "exec").put("value", spec.kind().family());
         spec.annotations().forEach(a -> {

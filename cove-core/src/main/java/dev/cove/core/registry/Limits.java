@@ -10,11 +10,12 @@ import java.time.Duration;
  * @param concurrency how many activations one instance runs at once
  * @param logsMb how many megabytes of log lines one activation keeps
  * @param maxInstances how many instances of the function may run at once
+ * @param network what its sandbox may reach over the network
  */
-public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances) {
+public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network) {
 
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
-    public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 256, 1, 10, 4);
+    public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 256, 1, 10, 4, Network.NONE);
 
     public Limits {
         long ms = timeout.toMillis();
@@ -26,6 +27,7 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
         requireBetween("concurrency", concurrency, 1, 500, "");
         requireBetween("logs", logsMb, 0, 100, " MB");
         requireBetween("maxInstances", maxInstances, 1, 100, "");
+        java.util.Objects.requireNonNull(network, "network");
     }
 
     private static void requireBetween(String what, int value, int min, int max, String unit) {

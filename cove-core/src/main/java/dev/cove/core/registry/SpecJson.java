@@ -29,7 +29,8 @@ final class SpecJson {
                 .put("memory", limits.memoryMb())
                 .put("concurrency", limits.concurrency())
                 .put("logs", limits.logsMb())
-                .put("maxInstances", limits.maxInstances());
+                .put("maxInstances", limits.maxInstances())
+                .put("network", limits.network().wire());
         node.set("annotations", spec.annotations());
         return node.toString();
     }
@@ -41,7 +42,8 @@ final class SpecJson {
                     .orElseThrow(() -> new IllegalStateException("unknown kind in the store: " + node.path("kind")));
             JsonNode l = node.path("limits");
             Limits limits = new Limits(Duration.ofMillis(l.path("timeout").asLong()), l.path("memory").asInt(),
-                    l.path("concurrency").asInt(), l.path("logs").asInt(), l.path("maxInstances").asInt());
+                    l.path("concurrency").asInt(), l.path("logs").asInt(), l.path("maxInstances").asInt(),
+                    Network.parse(l.path("network").asText("none")));
             Map<String, String> env = new LinkedHashMap<>();
             node.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             return new FunctionSpec(name, kind, new Code(code, node.path("binary").asBoolean()),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
+import dev.cove.core.registry.Network;
 import dev.cove.core.sandbox.ResourceLimits;
 import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxFactory;
@@ -133,10 +134,13 @@ final class ProcessWorker implements Instance {
     private String prepare(FunctionRevision revision, Path entry) {
         try {
             sandbox.limit(ResourceLimits.forFunction(revision.spec().limits().memoryMb()));
+            if (revision.spec().limits().network() == Network.OUTBOUND) {
+                sandbox.openOutbound();
+            }
             return sandbox.expose(entry);
         } catch (IOException e) {
             throw new java.util.concurrent.CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
-                    "The function's code could not be given to its sandbox: " + e.getMessage()));
+                    "The function's sandbox could not be prepared: " + e.getMessage()));
         }
     }
 

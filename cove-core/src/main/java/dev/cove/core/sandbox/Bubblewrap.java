@@ -1,5 +1,7 @@
 package dev.cove.core.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,26 +28,40 @@ import org.slf4j.LoggerFactory;
  * it writes its own pid into the sandbox's cgroups (so bwrap and all it starts are counted), then
  * execs bwrap with the seccomp program on descriptor 3 and bwrap's info on descriptor 4.
  *
+ * <p>bwrap's own process is pid 1 of the sandbox, and the same user as the function: its command
+ * line, environment and memory hold host paths, so {@code /proc/1} is covered with an empty,
+ * read-only folder (the function can't unmount it: no capabilities, and umount is filtered).
+ * {@code /proc/self/mountinfo} still names the host folders the sandbox's mounts come from; nothing
+ * under them but what is mounted is reachable.
+ *
  * <p>The sandbox sees {@code /cove/runtimes} (the worker programs), {@code /cove/worker.sock} (its
  * socket) and {@code /code}, a folder that stays empty until the worker is given a function: then
  * the function's code is hard-linked into it (copied when the file systems differ). Killing bwrap
  * kills the whole sandbox: its processes are in a pid namespace whose init is bwrap's child, started
  * with {@code --die-with-parent}, so nothing a function starts outlives its worker.
+ *
+ * <p>The network namespace holds a loopback only until {@link Sandbox#openOutbound} attaches
+ * {@link OutboundNetwork}; {@code /etc/resolv.conf} points at its DNS either way. A server running as
+ * root adds {@code --disable-userns} (the sandbox then sits in a nested user namespace where it can't
+ * make another); any other user can't join the nested namespace to configure its network, so there
+ * the seccomp filter alone refuses new user namespaces.
  */
 final class Bubblewrap implements SandboxFactory {
     private static final Logger LOG = LoggerFactory.getLogger(Bubblewrap.class);
     private static final String WRAPPER = "IFS='\n'; for f in $COVE_CGROUP_PROCS; do echo $$ > \"$f\" || exit 97; done; "
-            + "exec \"$@\" 3<\"$COVE_SECCOMP\" 4>\"$COVE_INFO\"";
+            + "s=$COVE_SECCOMP; i=$COVE_INFO; unset COVE_CGROUP_PROCS COVE_SECCOMP COVE_INFO; exec \"$@\" 3<\"$s\" 4>\"$i\"";
     private static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
     private static final String RUNTIMES = "/cove/runtimes";
     private static final String SOCKET = "/cove/worker.sock";
     private static final String CODE = "/code";
+    private static final ObjectMapper INFO = new ObjectMapper();
 
     private final Path bwrap;
     private final Path stagingDir;
     private final Path seccomp;
     private final Optional<Cgroups> cgroups;
     private final long tmpBytes;
+    private final boolean root;
     private final java.util.Set<Started> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Bubblewrap(Path bwrap, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
@@ -54,6 +70,15 @@ final class Bubblewrap implements SandboxFactory {
         this.seccomp = seccomp;
         this.cgroups = cgroups;
         this.tmpBytes = tmpBytes;
+        this.root = isRoot();
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
@@ -62,6 +87,8 @@ final class Bubblewrap implements SandboxFactory {
         clean(stagingDir);
         Path seccomp = stagingDir.resolve("seccomp.bpf");
         Files.write(seccomp, SeccompFilter.program());
+        Files.writeString(stagingDir.resolve("resolv.conf"), "nameserver 10.0.2.3\n"); // slirp4netns's DNS
+        Files.writeString(stagingDir.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
         Optional<Cgroups> cgroups = Cgroups.detect(serverName);
         if (cgroups.isEmpty()) {
             LOG.warn("sandboxes run without memory, pids and CPU limits: no usable cgroups");
@@ -121,7 +148,7 @@ final class Bubblewrap implements SandboxFactory {
         env.put("COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
                 .toList()).orElse(List.of())));
         try {
-            Started started = new Started(builder.start(), own, code, group, live::remove);
+            Started started = new Started(builder.start(), own, code, group, !root, live::remove);
             live.add(started);
             return started;
         } catch (IOException e) {
@@ -133,18 +160,23 @@ final class Bubblewrap implements SandboxFactory {
 
     private List<String> command(Launch launch, Path code) {
         List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh", bwrap.toString(),
-                "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+                "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
                 "--cap-drop", "ALL", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "cove",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
                 "--symlink", "usr/lib", "/lib"));
+        if (root) {
+            args.add("--disable-userns");
+        }
         if (Files.exists(Path.of("/usr/lib64"))) {
             args.addAll(List.of("--symlink", "usr/lib64", "/lib64"));
         }
         for (String file : List.of("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl", "/etc/ca-certificates")) {
             args.addAll(List.of("--ro-bind-try", file, file));
         }
+        args.addAll(List.of("--ro-bind", stagingDir.resolve("resolv.conf").toString(), "/etc/resolv.conf",
+                "--ro-bind", stagingDir.resolve("hosts").toString(), "/etc/hosts"));
         interpreterPrefix(launch.command().get(0)).ifPresent(prefix -> args.addAll(List.of("--ro-bind", prefix, prefix)));
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
+        args.addAll(List.of("--proc", "/proc", "--tmpfs", "/proc/1", "--remount-ro", "/proc/1", "--dev", "/dev", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
                 "--ro-bind", launch.programDir().toString(), RUNTIMES,
                 "--ro-bind", code.toString(), CODE,
                 "--bind", launch.socket().toString(), SOCKET,
@@ -182,7 +214,9 @@ final class Bubblewrap implements SandboxFactory {
 
     @Override
     public String describe() {
-        return "bubblewrap sandboxes, " + cgroups.map(Cgroups::describe).orElse("no cgroup limits") + ", seccomp";
+        return "bubblewrap sandboxes, " + cgroups.map(Cgroups::describe).orElse("no cgroup limits") + ", seccomp, "
+                + OutboundNetwork.unavailable().map(why -> "no outbound networking: " + why)
+                        .orElse("outbound networking by slirp4netns");
     }
 
     /** Kills what still runs, waits for it to be gone, then removes the cgroups and folders. */
@@ -229,15 +263,18 @@ final class Bubblewrap implements SandboxFactory {
         private final Path own;
         private final Path code;
         private final Optional<Cgroups.Group> group;
+        private final boolean joinUserNamespace;
         private final java.util.function.Consumer<Started> onClose;
         private volatile long memoryLimit;
+        private volatile OutboundNetwork network;
 
-        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group,
+        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group, boolean joinUserNamespace,
                 java.util.function.Consumer<Started> onClose) {
             this.process = process;
             this.own = own;
             this.code = code;
             this.group = group;
+            this.joinUserNamespace = joinUserNamespace;
             this.onClose = onClose;
             this.memoryLimit = group.isPresent() ? STEM_CELL.memoryBytes() : 0;
         }
@@ -263,6 +300,22 @@ final class Bubblewrap implements SandboxFactory {
         }
 
         @Override
+        public synchronized void openOutbound() throws IOException {
+            if (network == null) {
+                network = OutboundNetwork.attach(childPid(), joinUserNamespace, own.resolve("slirp4netns.log"));
+            }
+        }
+
+        /** The host's pid of bwrap's child, the sandbox's first process, from bwrap's info. */
+        private long childPid() throws IOException {
+            JsonNode info = INFO.readTree(own.resolve("info.json").toFile());
+            if (!info.path("child-pid").canConvertToLong()) {
+                throw new IOException("bwrap gave no child-pid: " + info);
+            }
+            return info.path("child-pid").asLong();
+        }
+
+        @Override
         public long memoryLimitBytes() {
             return memoryLimit;
         }
@@ -275,6 +328,9 @@ final class Bubblewrap implements SandboxFactory {
         @Override
         public void close() {
             onClose.accept(this);
+            if (network != null) {
+                network.close();
+            }
             group.ifPresent(Cgroups.Group::close);
             deleteTree(own);
         }

@@ -21,6 +21,12 @@ public interface Sandbox extends AutoCloseable {
     /** Applies a function's resource limits; may be called again to change them. */
     void limit(ResourceLimits limits) throws IOException;
 
+    /**
+     * Lets the sandbox reach addresses beyond this machine (never the machine itself); until then it
+     * has its own loopback only.
+     */
+    void openOutbound() throws IOException;
+
     /** The memory limit last applied, in bytes, or 0 when none is enforced. */
     long memoryLimitBytes();
 

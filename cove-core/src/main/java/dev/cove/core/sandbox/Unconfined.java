@@ -32,6 +32,11 @@ final class Unconfined implements SandboxFactory {
             }
 
             @Override
+            public void openOutbound() {
+                // an unconfined process has the server's whole network already
+            }
+
+            @Override
             public long memoryLimitBytes() {
                 return 0;
             }

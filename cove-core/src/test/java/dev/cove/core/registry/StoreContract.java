@@ -37,7 +37,7 @@ abstract class StoreContract {
         return FunctionSpec.of("hello", Kind.NODEJS, Code.source(source), "main")
                 .withParameters(params)
                 .withEnv(Map.of("GREETING", "hi"))
-                .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2));
+                .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND));
     }
 
     /** An id as the platform makes them: the arrival time in 12 hex digits, then 20 more (here the label's). */
@@ -77,7 +77,7 @@ abstract class StoreContract {
         assertThat(got).isEqualTo(put);
         assertThat(got.spec().env()).containsEntry("GREETING", "hi");
         assertThat(got.spec().parameters().path("name").asText()).isEqualTo("Ada");
-        assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2));
+        assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND));
         assertThat(got.updated()).isEqualTo(T0);
     }
 
