@@ -41,10 +41,7 @@ import org.slf4j.LoggerFactory;
  * with {@code --die-with-parent}, so nothing a function starts outlives its worker.
  *
  * <p>The network namespace holds a loopback only until {@link Sandbox#openOutbound} attaches
- * {@link OutboundNetwork}; {@code /etc/resolv.conf} points at its DNS either way. A server running as
- * root adds {@code --disable-userns} (the sandbox then sits in a nested user namespace where it can't
- * make another); any other user can't join the nested namespace to configure its network, so there
- * the seccomp filter alone refuses new user namespaces.
+ * {@link OutboundNetwork}; {@code /etc/resolv.conf} points at its DNS either way.
  */
 final class Bubblewrap implements SandboxFactory {
     private static final Logger LOG = LoggerFactory.getLogger(Bubblewrap.class);
@@ -61,7 +58,6 @@ final class Bubblewrap implements SandboxFactory {
     private final Path seccomp;
     private final Optional<Cgroups> cgroups;
     private final long tmpBytes;
-    private final boolean root;
     private final java.util.Set<Started> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Bubblewrap(Path bwrap, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
@@ -70,15 +66,6 @@ final class Bubblewrap implements SandboxFactory {
         this.seccomp = seccomp;
         this.cgroups = cgroups;
         this.tmpBytes = tmpBytes;
-        this.root = isRoot();
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
@@ -148,7 +135,7 @@ final class Bubblewrap implements SandboxFactory {
         env.put("COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
                 .toList()).orElse(List.of())));
         try {
-            Started started = new Started(builder.start(), own, code, group, !root, live::remove);
+            Started started = new Started(builder.start(), own, code, group, live::remove);
             live.add(started);
             return started;
         } catch (IOException e) {
@@ -160,13 +147,10 @@ final class Bubblewrap implements SandboxFactory {
 
     private List<String> command(Launch launch, Path code) {
         List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh", bwrap.toString(),
-                "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+                "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
                 "--cap-drop", "ALL", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "cove",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
                 "--symlink", "usr/lib", "/lib"));
-        if (root) {
-            args.add("--disable-userns");
-        }
         if (Files.exists(Path.of("/usr/lib64"))) {
             args.addAll(List.of("--symlink", "usr/lib64", "/lib64"));
         }
@@ -263,18 +247,16 @@ final class Bubblewrap implements SandboxFactory {
         private final Path own;
         private final Path code;
         private final Optional<Cgroups.Group> group;
-        private final boolean joinUserNamespace;
         private final java.util.function.Consumer<Started> onClose;
         private volatile long memoryLimit;
         private volatile OutboundNetwork network;
 
-        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group, boolean joinUserNamespace,
+        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group,
                 java.util.function.Consumer<Started> onClose) {
             this.process = process;
             this.own = own;
             this.code = code;
             this.group = group;
-            this.joinUserNamespace = joinUserNamespace;
             this.onClose = onClose;
             this.memoryLimit = group.isPresent() ? STEM_CELL.memoryBytes() : 0;
         }
@@ -302,7 +284,7 @@ final class Bubblewrap implements SandboxFactory {
         @Override
         public synchronized void openOutbound() throws IOException {
             if (network == null) {
-                network = OutboundNetwork.attach(childPid(), joinUserNamespace, own.resolve("slirp4netns.log"));
+                network = OutboundNetwork.attach(childPid(), own.resolve("slirp4netns.log"));
             }
         }
 

@@ -28,6 +28,11 @@ import java.util.stream.Stream;
  * {@code prohibit} route for each of this machine's own addresses keeps the rest of the host out
  * (the API may be bound to one of them): the function holds no capability to change those routes.
  *
+ * <p>Only a server running as root can do this. The sandbox's processes sit in a user namespace
+ * nested in the one that owns its network namespace (bwrap nests one to mount /dev/pts and for
+ * {@code --disable-userns}); an unprivileged server could only join the inner one, which gives no
+ * say over the network, and a program it runs there to set routes would lose its capabilities at exec.
+ *
  * <p>slirp4netns ends when its standard input closes, so it dies with the server however the
  * server ends; it reports being ready on descriptor 3, which the wrapper points at standard output.
  */
@@ -43,6 +48,9 @@ final class OutboundNetwork implements AutoCloseable {
 
     /** Why outbound networking can't be had here, or empty when it can. */
     static Optional<String> unavailable() {
+        if (!isRoot()) {
+            return Optional.of("it needs the server to run as root");
+        }
         if (find("slirp4netns").isEmpty()) {
             return Optional.of("slirp4netns was not found (install the package slirp4netns)");
         }
@@ -56,24 +64,21 @@ final class OutboundNetwork implements AutoCloseable {
      * Attaches networking to the network namespace of {@code pid} and fences off this machine.
      *
      * @param pid a process inside the sandbox, as the host numbers it
-     * @param joinUserNamespace whether the server must join the sandbox's user namespace to act on its
-     *     network (true unless the server is root, which may act on any namespace directly)
      * @param log where slirp4netns's own messages go
      */
-    static OutboundNetwork attach(long pid, boolean joinUserNamespace, Path log) throws IOException {
-        Path slirp4netns = find("slirp4netns").orElseThrow(() -> new IOException(unavailable().orElseThrow()));
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh", slirp4netns.toString(),
-                "--configure", "--mtu=65520", "--disable-host-loopback", "--exit-fd=0", "--ready-fd=3"));
-        if (joinUserNamespace) {
-            command.addAll(List.of(Long.toString(pid), "tap0"));
-        } else {
-            command.addAll(List.of("--netns-type=path", "/proc/" + pid + "/ns/net", "tap0"));
+    static OutboundNetwork attach(long pid, Path log) throws IOException {
+        Optional<String> unavailable = unavailable();
+        if (unavailable.isPresent()) {
+            throw new IOException("outbound networking is unavailable here: " + unavailable.get());
         }
+        List<String> command = List.of("/bin/sh", "-c", WRAPPER, "sh", find("slirp4netns").orElseThrow().toString(),
+                "--configure", "--mtu=65520", "--disable-host-loopback", "--exit-fd=0", "--ready-fd=3",
+                "--netns-type=path", "/proc/" + pid + "/ns/net", "tap0");
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         OutboundNetwork network = new OutboundNetwork(process);
         try {
             network.awaitReady(log);
-            fenceOffHost(pid, joinUserNamespace);
+            fenceOffHost(pid);
             return network;
         } catch (IOException e) {
             network.close();
@@ -107,7 +112,7 @@ final class OutboundNetwork implements AutoCloseable {
     }
 
     /** A {@code prohibit} route in the sandbox for every IPv4 address of this machine's own. */
-    private static void fenceOffHost(long pid, boolean joinUserNamespace) throws IOException {
+    private static void fenceOffHost(long pid) throws IOException {
         StringBuilder routes = new StringBuilder();
         for (InetAddress address : hostAddresses()) {
             routes.append("route add prohibit ").append(address.getHostAddress()).append("/32\n");
@@ -115,12 +120,8 @@ final class OutboundNetwork implements AutoCloseable {
         if (routes.isEmpty()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(find("nsenter").orElseThrow().toString()));
-        if (joinUserNamespace) {
-            command.addAll(List.of("--preserve-credentials", "--user=/proc/" + pid + "/ns/user"));
-        }
-        command.addAll(List.of("--net=/proc/" + pid + "/ns/net", find("ip").orElseThrow().toString(), "-batch", "-"));
-        Process ip = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process ip = new ProcessBuilder(find("nsenter").orElseThrow().toString(), "--net=/proc/" + pid + "/ns/net",
+                find("ip").orElseThrow().toString(), "-batch", "-").redirectErrorStream(true).start();
         try (var in = ip.getOutputStream()) {
             in.write(routes.toString().getBytes(StandardCharsets.US_ASCII));
         }
@@ -148,6 +149,14 @@ final class OutboundNetwork implements AutoCloseable {
             throw new IOException("could not list this machine's addresses: " + e.getMessage(), e);
         }
         return addresses;
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static String lastLine(Path log) {
