@@ -169,6 +169,19 @@ class CliIT {
     }
 
     @Test
+    void theFetchExampleGetsOutboundNetworkButNeverTheServer() throws Exception {
+        ok("deploy", example("fetch.py").toString(), "--network", "outbound");
+        assertThat(ok("get", "fetch").out()).contains("network outbound");
+
+        Cli.Result api = cli.run("invoke", "fetch", "-p", "url", server.apiHost() + "/api/v1");
+
+        assertThat(api.exitCode()).isEqualTo(1);
+        assertThat(api.err()).startsWith("action developer error: ").contains("Connection refused");
+        assertThat(cli.run("deploy", example("fetch.py").toString(), "--network", "anywhere").err())
+                .contains("limits.network must be none or outbound, was anywhere");
+    }
+
+    @Test
     void aFailedActivationIsOneLineOnStderrAndExitsOne() throws Exception {
         ok("deploy", function("picky.js", "function main(p) { return p.name ? {ok: true} : {error: 'no name given'}; }").toString());
         ok("deploy", function("thrower.py", "def main(args):\n    raise ValueError('boom')\n").toString());

@@ -158,7 +158,8 @@ public final class Runtimes implements AutoCloseable {
      */
     public StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         if (!supports(spec.kind())) {
-            throw new InvalidFunctionException("the " + spec.kind().kindName() + " runtime is not available on this server");
+            throw new InvalidFunctionException(unavailable.stream().filter(r -> r.startsWith(spec.kind().kindName() + " "))
+                    .findFirst().orElse("the " + spec.kind().kindName() + " runtime is not available on this server"));
         }
         CodeDirs.Staged staged = code.stage(namespace, spec);
         return new StagedCode(staged.dir(), staged.main());
