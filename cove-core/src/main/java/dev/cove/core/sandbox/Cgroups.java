@@ -133,11 +133,7 @@ abstract class Cgroups {
 
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
-                    write(m.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-                    Path memsw = m.resolve("memory.memsw.limit_in_bytes");
-                    if (Files.exists(memsw)) {
-                        write(memsw, Long.toString(limits.memoryBytes())); // no swapping past the limit
-                    }
+                    limitMemory(m, limits.memoryBytes());
                     write(p.resolve("pids.max"), Integer.toString(limits.pids()));
                     // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
                     write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
@@ -155,6 +151,26 @@ abstract class Cgroups {
                     removeQuietly(c);
                 }
             };
+        }
+
+        /**
+         * Sets memory and memory+swap to the same bytes, so there is no swapping past the limit. The
+         * kernel refuses (EINVAL) any moment where memory would exceed memory+swap, so a limit that
+         * grows (a stem cell given a function with more memory) moves memory+swap first, and one that
+         * shrinks moves memory first.
+         */
+        static void limitMemory(Path group, long bytes) throws IOException {
+            Path memory = group.resolve("memory.limit_in_bytes");
+            Path memsw = group.resolve("memory.memsw.limit_in_bytes");
+            if (!Files.exists(memsw)) {
+                write(memory, Long.toString(bytes));
+                return;
+            }
+            boolean growing = bytes > Long.parseLong(Files.readString(memory).trim());
+            List<Path> order = growing ? List.of(memsw, memory) : List.of(memory, memsw);
+            for (Path file : order) {
+                write(file, Long.toString(bytes));
+            }
         }
 
         @Override
