@@ -3,9 +3,18 @@ package dev.cove.core.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +39,42 @@ abstract class Cgroups {
         /** How many times the kernel killed a process of the group for want of memory. */
         long oomKills();
 
-        /** Removes the groups; their processes must be gone. */
+        /**
+         * Removes the groups, killing whatever is still in them; see {@link #removeGroups} for why
+         * that may take a moment.
+         */
         @Override
         void close();
     }
 
+    /** Tries again to remove groups that still held processes; one daemon thread for every server. */
+    private static final ScheduledExecutorService REMOVER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cove-cgroup-remover");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long REMOVAL_RETRY_MS = 50;
+    private static final int REMOVAL_ATTEMPTS = 100;
+    private static final Duration REMOVALS_AT_CLOSE = Duration.ofSeconds(5);
+
+    private final Set<CompletableFuture<Void>> removals = ConcurrentHashMap.newKeySet();
+
     abstract Group group(String name) throws IOException;
 
-    /** Removes this server's parent groups. */
-    abstract void close();
+    /** Removes this server's parent groups, once its sandboxes' groups are gone. */
+    final void close() {
+        CompletableFuture<?>[] pending = removals.toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(pending).get(REMOVALS_AT_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("sandbox cgroups were still being removed at close", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        removeParents();
+    }
+
+    abstract void removeParents();
 
     abstract String describe();
 
@@ -91,6 +127,48 @@ abstract class Cgroups {
 
     static void write(Path file, String value) throws IOException {
         Files.writeString(file, value);
+    }
+
+    /**
+     * Removes a closed sandbox's groups. A group that still holds a process can't be removed, and a
+     * sandbox's processes may still be on their way out when it closes: bwrap's outer process, the one
+     * the platform waits for, exits as soon as the worker has, and the kernel ends the rest of the pid
+     * namespace only after that. So whatever is left is killed, and what can't be removed yet is tried
+     * again in the background for a while. (Without this, most sandboxes left their groups behind.)
+     */
+    final void removeGroups(List<Path> groups) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        removals.add(done);
+        done.whenComplete((v, e) -> removals.remove(done));
+        attemptRemoval(groups, 1, done);
+    }
+
+    private static void attemptRemoval(List<Path> groups, int attempt, CompletableFuture<Void> done) {
+        List<Path> left = groups.stream().filter(g -> !killAndRemove(g)).toList();
+        if (left.isEmpty()) {
+            done.complete(null);
+        } else if (attempt >= REMOVAL_ATTEMPTS) {
+            LOG.warn("cgroups {} still hold processes after {} attempts to empty them; left in place", left, attempt);
+            done.complete(null);
+        } else {
+            REMOVER.schedule(() -> attemptRemoval(left, attempt + 1, done), REMOVAL_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Kills what is left in the group, then removes it; answers whether it is gone. */
+    private static boolean killAndRemove(Path group) {
+        if (!Files.exists(group)) {
+            return true;
+        }
+        try {
+            for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
+                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Files.deleteIfExists(group);
+            return true;
+        } catch (IOException | NumberFormatException e) {
+            return !Files.exists(group);
+        }
     }
 
     static void removeQuietly(Path group) {
@@ -146,9 +224,7 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
-                    removeQuietly(m);
-                    removeQuietly(p);
-                    removeQuietly(c);
+                    removeGroups(List.of(m, p, c));
                 }
             };
         }
@@ -174,7 +250,7 @@ abstract class Cgroups {
         }
 
         @Override
-        void close() {
+        void removeParents() {
             removeQuietly(memory);
             removeQuietly(pids);
             removeQuietly(cpu);
@@ -254,13 +330,13 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
-                    removeQuietly(g);
+                    removeGroups(List.of(g));
                 }
             };
         }
 
         @Override
-        void close() {
+        void removeParents() {
             removeQuietly(parent);
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A real cgroup of this machine's hierarchy (v1 or v2), as a sandbox's limits change. */
@@ -24,6 +25,37 @@ class CgroupsIT {
                 assertThat(memoryLimit(group)).as("after asking for %d MB", mb).isEqualTo(mb * 1024L * 1024L);
             }
         } finally {
+            cgroups.close();
+        }
+    }
+
+    /**
+     * A sandbox's processes may still be exiting when it is closed (bwrap's outer process exits before
+     * the rest of its pid namespace): what is left in its groups is killed and the groups are removed.
+     */
+    @Test
+    void closingAGroupKillsWhatIsLeftInItAndRemovesIt() throws Exception {
+        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+        Process straggler = new ProcessBuilder("sleep", "60").start();
+        try {
+            Cgroups.Group group = cgroups.group("straggler");
+            group.limit(ResourceLimits.forFunction(256));
+            for (Path procs : group.procsFiles()) {
+                Files.writeString(procs, Long.toString(straggler.pid()));
+            }
+            assertThat(Files.readString(group.procsFiles().get(0)).trim()).isEqualTo(Long.toString(straggler.pid()));
+
+            group.close();
+
+            assertThat(straggler.waitFor(5, TimeUnit.SECONDS)).as("the process left in the group was killed").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (group.procsFiles().stream().anyMatch(Files::exists) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(group.procsFiles().stream().map(Path::getParent)).as("the group's folders").noneMatch(Files::exists);
+        } finally {
+            straggler.destroyForcibly();
             cgroups.close();
         }
     }
