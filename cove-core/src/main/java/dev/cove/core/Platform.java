@@ -84,7 +84,7 @@ public final class Platform implements AutoCloseable {
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
         Deadlines deadlines = Deadlines.wheel();
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
-                new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes()), metrics);
+                new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, metrics);
     }
 

@@ -34,8 +34,10 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * @param maxQueuePerFunction activations one function may have waiting before new ones are refused
      * @param maxLogBytes the most log bytes any activation keeps, whatever its function's limit says
+     * @param maxResultBytes the largest result an activation may return; workers check it too, but a
+     *     worker shares its process with the function, so its word is not enough
      */
-    public record Settings(int maxQueuePerFunction, long maxLogBytes) {}
+    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
 
     /** The dispatcher's answer to an invocation. */
     public sealed interface Admission {
@@ -84,7 +86,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         FunctionPool pool = poolFor(revision);
         Pending pending = new Pending(newActivationId(), revision, pool.withDefaults(params), clock,
-                Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()));
+                Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
         return pool.admit(pending);
     }
 

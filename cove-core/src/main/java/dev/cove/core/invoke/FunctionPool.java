@@ -149,6 +149,11 @@ final class FunctionPool {
         pending.deadline.cancel();
         meters.thenAccept(m -> m.ended(activation));
         dispatcher.record(activation);
+        if (!slot.instance.alive()) {
+            // a dying worker ends its activations before it reports its death: without this, the
+            // caller's next request could reach it in between and fail with the previous one's crash
+            drop(slot);
+        }
         boolean stop;
         synchronized (this) {
             slot.inFlight--;

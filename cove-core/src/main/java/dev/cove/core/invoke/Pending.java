@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * its outcome, its timeout, or a failure to start an instance for it.
  */
 final class Pending implements RunListener {
+    /** How much of an error message over the result limit is kept. */
+    private static final int ERROR_START_CHARS = 1000;
+
     final String activationId;
     final FunctionRevision revision;
     final ObjectNode params;
@@ -29,17 +32,20 @@ final class Pending implements RunListener {
     final CompletableFuture<Activation> completion = new CompletableFuture<>();
 
     private final Clock clock;
+    private final long maxResultBytes;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Instant started;
     private volatile Optional<Duration> initTime = Optional.empty();
     private volatile Consumer<Activation> onEnd = a -> {};
     volatile Deadlines.Armed deadline = () -> {};
 
-    Pending(String activationId, FunctionRevision revision, ObjectNode params, Clock clock, long maxLogBytes) {
+    Pending(String activationId, FunctionRevision revision, ObjectNode params, Clock clock, long maxLogBytes,
+            long maxResultBytes) {
         this.activationId = activationId;
         this.revision = revision;
         this.params = params;
         this.clock = clock;
+        this.maxResultBytes = maxResultBytes;
         this.arrived = clock.instant();
         this.logs = new LogBuffer(maxLogBytes, clock);
     }
@@ -75,10 +81,42 @@ final class Pending implements RunListener {
     @Override
     public void done(RunOutcome outcome) {
         switch (outcome) {
-            case RunOutcome.Returned r -> end(classify(r.result().tree()), r.result());
-            case RunOutcome.Failed f -> end(ActivationStatus.DEVELOPER_ERROR, error(f.message()));
+            case RunOutcome.Returned r -> returned(r.result());
+            case RunOutcome.Failed f -> end(ActivationStatus.DEVELOPER_ERROR, failure(f.message()));
             case RunOutcome.Crashed c -> end(ActivationStatus.DEVELOPER_ERROR, error(c.message()));
         }
+    }
+
+    private void returned(JsonValue result) {
+        int size = result.bytes().length;
+        if (size > maxResultBytes) {
+            end(ActivationStatus.DEVELOPER_ERROR, error(tooLarge(size, maxResultBytes)));
+        } else {
+            end(classify(result.tree()), result);
+        }
+    }
+
+    /** The workers' own words for it (runtimes/), so that the message is the same whoever noticed. */
+    static String tooLarge(long size, long maxResultBytes) {
+        return "The function's result is " + size + " bytes, over the limit of " + maxResultBytes + " bytes";
+    }
+
+    /** The function's own error message, which is a result too: one over the limit keeps only its start. */
+    private JsonValue failure(String message) {
+        JsonValue result = error(message);
+        if ((long) message.length() * 6 + 16 <= maxResultBytes) { // a char is at most 6 bytes of JSON
+            return result;
+        }
+        int size = result.bytes().length;
+        if (size <= maxResultBytes) {
+            return result;
+        }
+        int kept = Math.min(message.length(), ERROR_START_CHARS);
+        if (kept > 0 && Character.isHighSurrogate(message.charAt(kept - 1))) {
+            kept--;
+        }
+        return error("The function's error is " + size + " bytes, over the limit of " + maxResultBytes
+                + " bytes; it began: " + message.substring(0, kept));
     }
 
     /** OpenWhisk's rule: a result with an {@code error} field is the application's own error. */

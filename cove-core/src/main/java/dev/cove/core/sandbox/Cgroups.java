@@ -3,9 +3,18 @@ package dev.cove.core.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +39,42 @@ abstract class Cgroups {
         /** How many times the kernel killed a process of the group for want of memory. */
         long oomKills();
 
-        /** Removes the groups; their processes must be gone. */
+        /**
+         * Removes the groups, killing whatever is still in them; see {@link #removeGroups} for why
+         * that may take a moment.
+         */
         @Override
         void close();
     }
 
+    /** Tries again to remove groups that still held processes; one daemon thread for every server. */
+    private static final ScheduledExecutorService REMOVER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cove-cgroup-remover");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long REMOVAL_RETRY_MS = 50;
+    private static final int REMOVAL_ATTEMPTS = 100;
+    private static final Duration REMOVALS_AT_CLOSE = Duration.ofSeconds(5);
+
+    private final Set<CompletableFuture<Void>> removals = ConcurrentHashMap.newKeySet();
+
     abstract Group group(String name) throws IOException;
 
-    /** Removes this server's parent groups. */
-    abstract void close();
+    /** Removes this server's parent groups, once its sandboxes' groups are gone. */
+    final void close() {
+        CompletableFuture<?>[] pending = removals.toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(pending).get(REMOVALS_AT_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("sandbox cgroups were still being removed at close", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        removeParents();
+    }
+
+    abstract void removeParents();
 
     abstract String describe();
 
@@ -93,6 +129,48 @@ abstract class Cgroups {
         Files.writeString(file, value);
     }
 
+    /**
+     * Removes a closed sandbox's groups. A group that still holds a process can't be removed, and a
+     * sandbox's processes may still be on their way out when it closes: bwrap's outer process, the one
+     * the platform waits for, exits as soon as the worker has, and the kernel ends the rest of the pid
+     * namespace only after that. So whatever is left is killed, and what can't be removed yet is tried
+     * again in the background for a while. (Without this, most sandboxes left their groups behind.)
+     */
+    final void removeGroups(List<Path> groups) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        removals.add(done);
+        done.whenComplete((v, e) -> removals.remove(done));
+        attemptRemoval(groups, 1, done);
+    }
+
+    private static void attemptRemoval(List<Path> groups, int attempt, CompletableFuture<Void> done) {
+        List<Path> left = groups.stream().filter(g -> !killAndRemove(g)).toList();
+        if (left.isEmpty()) {
+            done.complete(null);
+        } else if (attempt >= REMOVAL_ATTEMPTS) {
+            LOG.warn("cgroups {} still hold processes after {} attempts to empty them; left in place", left, attempt);
+            done.complete(null);
+        } else {
+            REMOVER.schedule(() -> attemptRemoval(left, attempt + 1, done), REMOVAL_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Kills what is left in the group, then removes it; answers whether it is gone. */
+    private static boolean killAndRemove(Path group) {
+        if (!Files.exists(group)) {
+            return true;
+        }
+        try {
+            for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
+                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Files.deleteIfExists(group);
+            return true;
+        } catch (IOException | NumberFormatException e) {
+            return !Files.exists(group);
+        }
+    }
+
     static void removeQuietly(Path group) {
         try {
             Files.deleteIfExists(group);
@@ -133,11 +211,7 @@ abstract class Cgroups {
 
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
-                    write(m.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-                    Path memsw = m.resolve("memory.memsw.limit_in_bytes");
-                    if (Files.exists(memsw)) {
-                        write(memsw, Long.toString(limits.memoryBytes())); // no swapping past the limit
-                    }
+                    limitMemory(m, limits.memoryBytes());
                     write(p.resolve("pids.max"), Integer.toString(limits.pids()));
                     // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
                     write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
@@ -150,15 +224,33 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
-                    removeQuietly(m);
-                    removeQuietly(p);
-                    removeQuietly(c);
+                    removeGroups(List.of(m, p, c));
                 }
             };
         }
 
+        /**
+         * Sets memory and memory+swap to the same bytes, so there is no swapping past the limit. The
+         * kernel refuses (EINVAL) any moment where memory would exceed memory+swap, so a limit that
+         * grows (a stem cell given a function with more memory) moves memory+swap first, and one that
+         * shrinks moves memory first.
+         */
+        static void limitMemory(Path group, long bytes) throws IOException {
+            Path memory = group.resolve("memory.limit_in_bytes");
+            Path memsw = group.resolve("memory.memsw.limit_in_bytes");
+            if (!Files.exists(memsw)) {
+                write(memory, Long.toString(bytes));
+                return;
+            }
+            boolean growing = bytes > Long.parseLong(Files.readString(memory).trim());
+            List<Path> order = growing ? List.of(memsw, memory) : List.of(memory, memsw);
+            for (Path file : order) {
+                write(file, Long.toString(bytes));
+            }
+        }
+
         @Override
-        void close() {
+        void removeParents() {
             removeQuietly(memory);
             removeQuietly(pids);
             removeQuietly(cpu);
@@ -238,13 +330,13 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
-                    removeQuietly(g);
+                    removeGroups(List.of(g));
                 }
             };
         }
 
         @Override
-        void close() {
+        void removeParents() {
             removeQuietly(parent);
         }
 

@@ -1,0 +1,68 @@
+package dev.cove.core.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A real cgroup of this machine's hierarchy (v1 or v2), as a sandbox's limits change. */
+class CgroupsIT {
+
+    /**
+     * A stem cell starts at 256 MB and is then given its function's memory, which may be more or less;
+     * on cgroup v1 the kernel refuses a memory limit above the memory+swap limit, so the order of the
+     * writes matters.
+     */
+    @Test
+    void aGroupsMemoryLimitGrowsAndShrinks() throws Exception {
+        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+        try (Cgroups.Group group = cgroups.group("resize")) {
+            for (int mb : new int[] {256, 512, 128, 1024, 256}) {
+                group.limit(ResourceLimits.forFunction(mb));
+                assertThat(memoryLimit(group)).as("after asking for %d MB", mb).isEqualTo(mb * 1024L * 1024L);
+            }
+        } finally {
+            cgroups.close();
+        }
+    }
+
+    /**
+     * A sandbox's processes may still be exiting when it is closed (bwrap's outer process exits before
+     * the rest of its pid namespace): what is left in its groups is killed and the groups are removed.
+     */
+    @Test
+    void closingAGroupKillsWhatIsLeftInItAndRemovesIt() throws Exception {
+        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+        Process straggler = new ProcessBuilder("sleep", "60").start();
+        try {
+            Cgroups.Group group = cgroups.group("straggler");
+            group.limit(ResourceLimits.forFunction(256));
+            for (Path procs : group.procsFiles()) {
+                Files.writeString(procs, Long.toString(straggler.pid()));
+            }
+            assertThat(Files.readString(group.procsFiles().get(0)).trim()).isEqualTo(Long.toString(straggler.pid()));
+
+            group.close();
+
+            assertThat(straggler.waitFor(5, TimeUnit.SECONDS)).as("the process left in the group was killed").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (group.procsFiles().stream().anyMatch(Files::exists) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(group.procsFiles().stream().map(Path::getParent)).as("the group's folders").noneMatch(Files::exists);
+        } finally {
+            straggler.destroyForcibly();
+            cgroups.close();
+        }
+    }
+
+    private static long memoryLimit(Cgroups.Group group) throws Exception {
+        Path memoryGroup = group.procsFiles().get(0).getParent();
+        Path v1 = memoryGroup.resolve("memory.limit_in_bytes");
+        return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : memoryGroup.resolve("memory.max")).trim());
+    }
+}
