@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@code /proc/self/mountinfo} still names the host folders the sandbox's mounts come from; nothing
  * under them but what is mounted is reachable.
  *
- * <p>The sandbox sees {@code /cove/runtimes} (the worker programs), {@code /cove/worker.sock} (its
+ * <p>Its root is an empty tmpfs made read-only once everything is mounted: {@code /tmp} is the only
+ * place a function can write. The sandbox sees {@code /cove/runtimes} (the worker programs), {@code /cove/worker.sock} (its
  * socket) and {@code /code}, a folder that stays empty until the worker is given a function: then
  * the function's code is hard-linked into it (copied when the file systems differ). Killing bwrap
  * kills the whole sandbox: its processes are in a pid namespace whose init is bwrap's child, started
@@ -164,7 +165,7 @@ final class Bubblewrap implements SandboxFactory {
                 "--ro-bind", launch.programDir().toString(), RUNTIMES,
                 "--ro-bind", code.toString(), CODE,
                 "--bind", launch.socket().toString(), SOCKET,
-                "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4"));
+                "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4"));
         launch.env().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
         args.add("--");
         args.addAll(launch.command());
