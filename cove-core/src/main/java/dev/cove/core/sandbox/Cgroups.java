@@ -15,6 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +174,30 @@ abstract class Cgroups {
         }
     }
 
+    /**
+     * Removes what servers that ended without closing (a {@code kill -9}) left in {@code dir}: groups
+     * named like {@code serverName} ({@code <prefix>-<pid>}, with {@code -server} on v2) for a pid
+     * that no longer runs, and their sandboxes' groups, which died with their server.
+     */
+    static void removeDeadServers(Path dir, String serverName) {
+        String prefix = serverName.substring(0, serverName.lastIndexOf('-') + 1);
+        Pattern left = Pattern.compile(Pattern.quote(prefix) + "(\\d+)(-server)?");
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path group : children.toList()) {
+                Matcher m = left.matcher(group.getFileName().toString());
+                if (Files.isDirectory(group) && m.matches()
+                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    try (Stream<Path> sandboxes = Files.list(group)) {
+                        sandboxes.filter(Files::isDirectory).forEach(Cgroups::killAndRemove);
+                    }
+                    removeQuietly(group);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("could not look for groups of ended servers in {}", dir, e);
+        }
+    }
+
     static void removeQuietly(Path group) {
         try {
             Files.deleteIfExists(group);
@@ -192,10 +219,13 @@ abstract class Cgroups {
         }
 
         static V1 open(String serverName) throws IOException {
-            Path memory = Files.createDirectories(ownGroup(ROOT.resolve("memory"), "memory").resolve(serverName));
-            Path pids = Files.createDirectories(ownGroup(ROOT.resolve("pids"), "pids").resolve(serverName));
-            Path cpu = Files.createDirectories(ownGroup(ROOT.resolve("cpu"), "cpu").resolve(serverName));
-            return new V1(memory, pids, cpu);
+            List<Path> groups = new ArrayList<>();
+            for (String controller : List.of("memory", "pids", "cpu")) {
+                Path own = ownGroup(ROOT.resolve(controller), controller);
+                removeDeadServers(own, serverName);
+                groups.add(Files.createDirectories(own.resolve(serverName)));
+            }
+            return new V1(groups.get(0), groups.get(1), groups.get(2));
         }
 
         @Override
@@ -276,6 +306,7 @@ abstract class Cgroups {
          */
         static Optional<Cgroups> open(String serverName) throws IOException {
             Path own = ownGroup(ROOT, "");
+            removeDeadServers(own, serverName);
             Path self = Files.createDirectories(own.resolve(serverName + "-server"));
             try {
                 write(self.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));

@@ -60,6 +60,30 @@ class CgroupsIT {
         }
     }
 
+    /** A server killed with -9 leaves its groups; the next server to start removes them, and only them. */
+    @Test
+    void aStartingServerRemovesTheGroupsOfServersThatDied() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String deadServer = "cove-cgroups-it-" + dead.pid();
+        Cgroups left = Cgroups.detect(deadServer).orElseThrow(() -> new AssertionError("no writable cgroups here"));
+        Path deadSandbox = left.group("orphan").procsFiles().get(0).getParent();
+        Cgroups alive = Cgroups.detect("cove-cgroups-it-alive-" + ProcessHandle.current().pid()).orElseThrow();
+        Path aliveSandbox = alive.group("kept").procsFiles().get(0).getParent();
+        try {
+            assertThat(deadSandbox).exists();
+
+            Cgroups next = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid()).orElseThrow();
+            next.close();
+
+            assertThat(deadSandbox).doesNotExist();
+            assertThat(deadSandbox.getParent()).doesNotExist();
+            assertThat(aliveSandbox).as("a live server's group").exists();
+        } finally {
+            alive.close();
+        }
+    }
+
     private static long memoryLimit(Cgroups.Group group) throws Exception {
         Path memoryGroup = group.procsFiles().get(0).getParent();
         Path v1 = memoryGroup.resolve("memory.limit_in_bytes");
