@@ -6,6 +6,12 @@ import java.nio.file.Path;
 /**
  * One started, confined worker process. It is started before anyone knows which function it will
  * run (a stem cell), so a function's code and limits are given to it afterwards.
+ *
+ * <p>Today a sandbox holds one worker and one function. Everything it is given is keyed so that it
+ * can hold more: {@link #expose} adds code under its own name beside what is there, the limits are the
+ * sandbox's (one cgroup budget), and the network is opened once for all. Functions of one application
+ * will share a sandbox that way; a sandbox is never given functions of two applications, since
+ * nothing inside it separates them.
  */
 public interface Sandbox extends AutoCloseable {
 
