@@ -164,11 +164,14 @@ def wrk_start(parser):
     return args
 
 
-def wrk(url, seconds, body, connections=64, threads=2):
-    """Runs wrk with a JSON POST; answers requests/s, p50 and p99 in ms, and the non-2xx count."""
+def wrk(url, seconds, body, connections=64, threads=2, think_ms=0):
+    """Runs wrk with a JSON POST; answers requests/s, p50 and p99 in ms, and the non-2xx count. With
+    think_ms, each connection waits that long after an answer before its next request (wrk's latency
+    leaves the wait out), so that the load stays below what the server can take."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(body) +
-                      '\nwrk.headers["Content-Type"] = "application/json"\n')
+                      '\nwrk.headers["Content-Type"] = "application/json"\n' +
+                      (f"function delay() return {think_ms} end\n" if think_ms else ""))
     try:
         out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
                               "-s", str(script), url], capture_output=True, text=True, check=True).stdout
