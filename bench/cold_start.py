@@ -18,13 +18,7 @@ from pathlib import Path
 
 import covebench as cb
 
-RUNTIMES = {  # runtime: (kind, code, p50 goal in ms)
-    "nodejs": ("nodejs:20", "function main(p) { return {n: p.n}; }", 15),
-    "python": ("python:3", "def main(a):\n    return {'n': a['n']}\n", 15),
-    "java": ("java:21", "import java.util.Map; public class Cold {"
-             " public static Map<String, Object> main(Map<String, Object> p) { return Map.of(\"n\", p.get(\"n\")); } }",
-             50),
-}
+GOALS = {"nodejs": 15, "python": 15, "java": 50}  # runtime: p50 goal in ms
 REPLY = "class Reply { public static void main(String[] a) throws Exception {" \
         " System.out.println(new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()); } }\n"
 
@@ -39,25 +33,14 @@ def main():
     try:
         time.sleep(2)  # let the stem cells start
         print(f"{'runtime':<8} {'p50 ms':>7} {'p90 ms':>7} {'bare p50':>9} {'ratio':>6}  goal")
-        for runtime, (kind, code, goal) in RUNTIMES.items():
-            cold = [cold_start(cove, f"cold-{runtime}-{i}", kind, code) for i in range(args.functions)]
+        for runtime, goal in GOALS.items():
+            cold = [cb.cold_start(cove, f"cold-{runtime}-{i}", runtime) for i in range(args.functions)]
             bare = [spawn_and_reply(baselines[runtime]) for _ in range(args.functions)]
             p50, p90, bare50 = cb.percentile(cold, 50), cb.percentile(cold, 90), cb.percentile(bare, 50)
             verdict = "met" if p50 < goal else "MISSED"
             print(f"{runtime:<8} {p50:>7.1f} {p90:>7.1f} {bare50:>9.1f} {p50 / bare50:>6.2f}  p50 < {goal} ms: {verdict}")
     finally:
         cove.close()
-
-
-def cold_start(cove, name, kind, code):
-    cove.deploy(name, kind, code)
-    start = time.perf_counter()
-    status, result = cove.invoke(name, {"n": 1})
-    elapsed = (time.perf_counter() - start) * 1000
-    if status != 200 or result != {"n": 1}:
-        cb.die(f"{name} answered {status} {result}")
-    time.sleep(0.3)  # the stem cell taken is replaced in the background, as between real deployments
-    return elapsed
 
 
 def bare_commands():

@@ -1,6 +1,7 @@
 """What the benchmarks share: the JDK, a Cove server started the way ./cove up starts it, the REST
 API, wrk and its numbers, and medians. Standard library only."""
 
+import argparse
 import base64
 import http.client
 import json
@@ -17,6 +18,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "cove-cli" / "target" / "cove.jar"
+
+ECHO_BODY = '{"name":"Ada Lovelace","msg":"hello from wrk!","n":123456789}'  # 61 bytes
+ECHOES = {  # runtime: (file in examples/, kind, limits) of the echo function the warm benchmarks load
+    "java": ("Echo.java", "java:21", {"concurrency": 64}),
+    "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}),
+    "python": ("echo.py", "python:3", {"concurrency": 4, "maxInstances": 2}),
+}
+COLD = {  # runtime: (kind, code) of the functions the cold-start benchmarks deploy, one fresh copy each
+    "nodejs": ("nodejs:20", "function main(p) { return {n: p.n}; }"),
+    "python": ("python:3", "def main(a):\n    return {'n': a['n']}\n"),
+    "java": ("java:21", "import java.util.Map; public class Cold {"
+             " public static Map<String, Object> main(Map<String, Object> p) { return Map.of(\"n\", p.get(\"n\")); } }"),
+}
 
 
 def die(message):
@@ -104,6 +118,24 @@ class Cove:
     def invoke(self, name, params):
         return self.request("POST", f"/api/v1/namespaces/_/actions/{name}?blocking=true&result=true", params)
 
+    def delete(self, name):
+        status, answer = self.request("DELETE", f"/api/v1/namespaces/_/actions/{name}")
+        if status != 200:
+            die(f"deleting {name} failed: {status} {answer}")
+
+    def deploy_echo(self, runtime):
+        """Deploys the runtime's echo function as echo-RUNTIME; answers its /fn URL."""
+        file, kind, limits = ECHOES[runtime]
+        self.deploy("echo-" + runtime, kind, (ROOT / "examples" / file).read_text(), limits)
+        return self.url("/fn/echo-" + runtime)
+
+    def isolation(self):
+        """What the server said isolates its workers (the `isolation` line cove up prints)."""
+        for line in (self.dir / "server.log").read_text().splitlines():
+            if line.strip().startswith("isolation "):
+                return line.strip().removeprefix("isolation ").strip()
+        return ""
+
     def close(self):
         self.http.close()
         self.process.terminate()
@@ -115,11 +147,31 @@ class Cove:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def wrk(url, seconds, body, connections=64, threads=2):
-    """Runs wrk with a JSON POST; answers requests/s, p50 and p99 in ms, and the non-2xx count."""
+def wrk_options(doc, rounds, warmup):
+    """The options of a benchmark that runs wrk in rounds; the script adds its own to the parser."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of each measured wrk run")
+    parser.add_argument("--warmup", type=int, default=warmup, help="seconds of load per target before measuring")
+    return parser
+
+
+def wrk_start(parser):
+    """Parses the options, makes sure wrk is there and Cove built; answers the options."""
+    args = parser.parse_args()
+    require("wrk", "wrk")
+    build()
+    return args
+
+
+def wrk(url, seconds, body, connections=64, threads=2, think_ms=0):
+    """Runs wrk with a JSON POST; answers requests/s, p50 and p99 in ms, and the non-2xx count. With
+    think_ms, each connection waits that long after an answer before its next request (wrk's latency
+    leaves the wait out), so that the load stays below what the server can take."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(body) +
-                      '\nwrk.headers["Content-Type"] = "application/json"\n')
+                      '\nwrk.headers["Content-Type"] = "application/json"\n' +
+                      (f"function delay() return {think_ms} end\n" if think_ms else ""))
     try:
         out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
                               "-s", str(script), url], capture_output=True, text=True, check=True).stdout
@@ -134,6 +186,22 @@ def latency(out, percentile):
     m = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\b", out)
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def cold_start(cove, name, runtime):
+    """Deploys a new function of the runtime's and answers the ms from the deployment's answer to its
+    first result. Then deletes it, so that many cold starts don't leave as many workers running, and
+    waits 0.3 s, as between real deployments, so that the stem cell it took is replaced before the next."""
+    kind, code = COLD[runtime]
+    cove.deploy(name, kind, code)
+    start = time.perf_counter()
+    status, result = cove.invoke(name, {"n": 1})
+    elapsed = (time.perf_counter() - start) * 1000
+    if status != 200 or result != {"n": 1}:
+        die(f"{name} answered {status} {result}")
+    cove.delete(name)
+    time.sleep(0.3)
+    return elapsed
 
 
 def percentile(values, p):

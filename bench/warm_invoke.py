@@ -8,29 +8,17 @@ rounds' ratios to the bare server of the same round.
     bench/warm_invoke.py [--rounds 3] [--seconds 10] [--warmup 15]
 """
 
-import argparse
 import subprocess
 import sys
 
 import covebench as cb
 
-BODY = '{"name":"Ada Lovelace","msg":"hello from wrk!","n":123456789}'  # 61 bytes
-TARGETS = {  # runtime: (file, kind, limits, the ratio to the bare server it must reach)
-    "java": ("Echo.java", "java:21", {"concurrency": 64}, 0.6),
-    "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}, 0.2),
-    "python": ("echo.py", "python:3", {"concurrency": 4, "maxInstances": 2}, 0.2),
-}
+GOALS = {"java": 0.6, "nodejs": 0.2, "python": 0.2}  # runtime: the ratio to the bare server it must reach
 P99_TARGET_MS = 10.0
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=15, help="seconds of load per target before measuring")
-    args = parser.parse_args()
-    cb.require("wrk", "wrk")
-    cb.build()
+    args = cb.wrk_start(cb.wrk_options(__doc__, rounds=3, warmup=15))
     bare_port = cb.free_port()
     bare = subprocess.Popen([cb.java(), "-cp", str(cb.JAR), str(cb.ROOT / "bench" / "BareEcho.java"), str(bare_port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -41,16 +29,14 @@ def main():
         raise
     try:
         cb.wait_for_port(bare_port)
-        for runtime, (file, kind, limits, _) in TARGETS.items():
-            cove.deploy("echo-" + runtime, kind, (cb.ROOT / "examples" / file).read_text(), limits)
         urls = {"bare": f"http://127.0.0.1:{bare_port}/"}
-        urls.update({r: cove.url("/fn/echo-" + r) for r in TARGETS})
+        urls.update({r: cove.deploy_echo(r) for r in GOALS})
         for name, url in urls.items():  # warm up: JIT, stem cells, instances
-            cb.wrk(url, args.warmup, BODY)
+            cb.wrk(url, args.warmup, cb.ECHO_BODY)
         results = {name: [] for name in urls}
         for round_ in range(args.rounds):
             for name, url in urls.items():
-                results[name].append(cb.wrk(url, args.seconds, BODY))
+                results[name].append(cb.wrk(url, args.seconds, cb.ECHO_BODY))
             print(f"round {round_ + 1}: " + ", ".join(f"{n} {r[-1]['rps']:.0f}/s" for n, r in results.items()),
                   file=sys.stderr)
         report(results)
@@ -71,7 +57,7 @@ def report(results):
             print(f"{name:<8} {rps:>9.0f} {p50:>7.2f} {p99:>7.2f} {errors:>7} {1:>6.2f}  (baseline)")
             continue
         ratio = cb.median([r["rps"] / b["rps"] for r, b in zip(runs, bare)])
-        goal = TARGETS[name][3]
+        goal = GOALS[name]
         verdict = "met" if ratio >= goal and p99 < P99_TARGET_MS and errors == 0 else "MISSED"
         print(f"{name:<8} {rps:>9.0f} {p50:>7.2f} {p99:>7.2f} {errors:>7} {ratio:>6.2f}  "
               f">= {goal} of bare, p99 < {P99_TARGET_MS:.0f} ms: {verdict}")
