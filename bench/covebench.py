@@ -131,9 +131,12 @@ class Cove:
 
     def isolation(self):
         """What the server said isolates its workers (the `isolation` line cove up prints)."""
-        for line in (self.dir / "server.log").read_text().splitlines():
-            if line.strip().startswith("isolation "):
-                return line.strip().removeprefix("isolation ").strip()
+        deadline = time.time() + 10
+        while time.time() < deadline:  # the port may open before the line is written
+            for line in (self.dir / "server.log").read_text().splitlines():
+                if line.strip().startswith("isolation "):
+                    return line.strip().removeprefix("isolation ").strip()
+            time.sleep(0.05)
         return ""
 
     def close(self):

@@ -199,8 +199,7 @@ final class ProcessWorker implements Instance {
             killReason = reason;
         }
         if (process != null && process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            sandbox.kill();
         }
         NetSocket s = socket;
         if (s != null) {
@@ -346,6 +345,9 @@ final class ProcessWorker implements Instance {
     private String deathMessage() {
         if (sandbox != null && sandbox.exceededMemory()) {
             return "The function exceeded its memory limit of " + sandbox.memoryLimitBytes() / (1024 * 1024) + " MB.";
+        }
+        if (sandbox != null && sandbox.exceededProcesses()) {
+            return "The function exceeded its limit of " + sandbox.processLimit() + " processes and threads.";
         }
         if (killReason != null) {
             return killReason;

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,6 +55,8 @@ final class Bubblewrap implements SandboxFactory {
     private static final String SOCKET = "/cove/worker.sock";
     private static final String CODE = "/code";
     private static final ObjectMapper INFO = new ObjectMapper();
+    /** How often the sandboxes' pids counters are read: at most this long may a fork bomb burn. */
+    private static final long WATCH_MS = 10;
 
     private final Path bwrap;
     private final Path stagingDir;
@@ -60,6 +64,8 @@ final class Bubblewrap implements SandboxFactory {
     private final Optional<Cgroups> cgroups;
     private final long tmpBytes;
     private final java.util.Set<Started> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("cove-sandbox-watchdog").daemon().unstarted(r));
 
     private Bubblewrap(Path bwrap, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
         this.bwrap = bwrap;
@@ -67,6 +73,20 @@ final class Bubblewrap implements SandboxFactory {
         this.seccomp = seccomp;
         this.cgroups = cgroups;
         this.tmpBytes = tmpBytes;
+        if (cgroups.isPresent()) {
+            watchdog.scheduleWithFixedDelay(this::killForkBombs, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Ends every sandbox that has reached its limit of processes (see {@link Sandbox#exceededProcesses}). */
+    private void killForkBombs() {
+        for (Started sandbox : live) {
+            try {
+                sandbox.killIfAtProcessLimit();
+            } catch (RuntimeException e) { // a failure must not end the schedule
+                LOG.warn("could not check a sandbox's processes", e);
+            }
+        }
     }
 
     static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
@@ -207,9 +227,9 @@ final class Bubblewrap implements SandboxFactory {
     /** Kills what still runs, waits for it to be gone, then removes the cgroups and folders. */
     @Override
     public void close() {
+        watchdog.shutdownNow();
         for (Started sandbox : List.copyOf(live)) {
-            sandbox.process().descendants().forEach(ProcessHandle::destroyForcibly);
-            sandbox.process().destroyForcibly();
+            sandbox.kill();
         }
         for (Started sandbox : List.copyOf(live)) {
             try {
@@ -250,6 +270,8 @@ final class Bubblewrap implements SandboxFactory {
         private final Optional<Cgroups.Group> group;
         private final java.util.function.Consumer<Started> onClose;
         private volatile long memoryLimit;
+        private volatile int processLimit;
+        private volatile boolean exceededProcesses;
         private volatile OutboundNetwork network;
 
         Started(Process process, Path own, Path code, Optional<Cgroups.Group> group,
@@ -260,6 +282,21 @@ final class Bubblewrap implements SandboxFactory {
             this.group = group;
             this.onClose = onClose;
             this.memoryLimit = group.isPresent() ? STEM_CELL.memoryBytes() : 0;
+            this.processLimit = group.isPresent() ? STEM_CELL.pids() : 0;
+        }
+
+        void killIfAtProcessLimit() {
+            if (!exceededProcesses && group.isPresent() && group.get().pidsLimitHits() > 0) {
+                exceededProcesses = true;
+                kill();
+            }
+        }
+
+        @Override
+        public void kill() {
+            group.ifPresent(Cgroups.Group::unthrottle);
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly(); // bwrap's child dies with it, and with that child its pid namespace
         }
 
         @Override
@@ -279,6 +316,7 @@ final class Bubblewrap implements SandboxFactory {
             if (group.isPresent()) {
                 group.get().limit(limits);
                 memoryLimit = limits.memoryBytes();
+                processLimit = limits.pids();
             }
         }
 
@@ -306,6 +344,16 @@ final class Bubblewrap implements SandboxFactory {
         @Override
         public boolean exceededMemory() {
             return group.map(g -> g.oomKills() > 0).orElse(false);
+        }
+
+        @Override
+        public boolean exceededProcesses() {
+            return exceededProcesses;
+        }
+
+        @Override
+        public int processLimit() {
+            return processLimit;
         }
 
         @Override

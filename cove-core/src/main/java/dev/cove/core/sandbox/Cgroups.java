@@ -42,6 +42,15 @@ abstract class Cgroups {
         /** How many times the kernel killed a process of the group for want of memory. */
         long oomKills();
 
+        /** How many times the kernel refused a fork or a thread because the group was at its pids limit. */
+        long pidsLimitHits();
+
+        /**
+         * Lifts the CPU quota, so that processes being killed get the CPU to end: a throttled fork
+         * bomb would otherwise take seconds to die, its 128 processes sharing a fraction of a CPU.
+         */
+        void unthrottle();
+
         /**
          * Removes the groups, killing whatever is still in them; see {@link #removeGroups} for why
          * that may take a moment.
@@ -56,6 +65,8 @@ abstract class Cgroups {
         t.setDaemon(true);
         return t;
     });
+    /** A short period, so that a group over its CPU quota waits milliseconds, not a tenth of a second. */
+    static final long CPU_PERIOD_US = 10_000;
     private static final long REMOVAL_RETRY_MS = 50;
     private static final int REMOVAL_ATTEMPTS = 100;
     private static final Duration REMOVALS_AT_CLOSE = Duration.ofSeconds(5);
@@ -130,6 +141,19 @@ abstract class Cgroups {
 
     static void write(Path file, String value) throws IOException {
         Files.writeString(file, value);
+    }
+
+    static void writeQuietly(Path file, String value) {
+        try {
+            write(file, value);
+        } catch (IOException e) {
+            LOG.debug("could not write {} to {}", value, file, e);
+        }
+    }
+
+    /** The CPU time a group may use per {@link #CPU_PERIOD_US}, in microseconds (see ResourceLimits#cpus). */
+    static long quotaMicros(ResourceLimits limits) {
+        return Math.round(limits.cpus() * CPU_PERIOD_US);
     }
 
     /**
@@ -245,11 +269,23 @@ abstract class Cgroups {
                     write(p.resolve("pids.max"), Integer.toString(limits.pids()));
                     // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
                     write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
+                    write(c.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
+                    write(c.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
                 }
 
                 @Override
                 public long oomKills() {
                     return counter(m.resolve("memory.oom_control"), "oom_kill");
+                }
+
+                @Override
+                public long pidsLimitHits() {
+                    return counter(p.resolve("pids.events"), "max");
+                }
+
+                @Override
+                public void unthrottle() {
+                    writeQuietly(c.resolve("cpu.cfs_quota_us"), "-1");
                 }
 
                 @Override
@@ -351,12 +387,23 @@ abstract class Cgroups {
                     write(g.resolve("pids.max"), Integer.toString(limits.pids()));
                     if (Files.exists(g.resolve("cpu.weight"))) {
                         write(g.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
+                        write(g.resolve("cpu.max"), quotaMicros(limits) + " " + CPU_PERIOD_US);
                     }
                 }
 
                 @Override
                 public long oomKills() {
                     return counter(g.resolve("memory.events"), "oom_kill");
+                }
+
+                @Override
+                public long pidsLimitHits() {
+                    return counter(g.resolve("pids.events"), "max");
+                }
+
+                @Override
+                public void unthrottle() {
+                    writeQuietly(g.resolve("cpu.max"), "max " + CPU_PERIOD_US);
                 }
 
                 @Override

@@ -7,8 +7,10 @@ package dev.cove.core.sandbox;
  * @param pids processes and threads at once (a fork bomb stops there)
  * @param cpuWeight its share of the CPU under contention, 1 to 10000 (cgroup v2's cpu.weight; 100 is
  *     an ordinary process's share)
+ * @param cpus the most CPU time it may use, in CPUs (0.5 is half of one CPU's time), whatever is idle:
+ *     without a cap, a fork bomb's hundred processes take every core from the functions beside it
  */
-public record ResourceLimits(long memoryBytes, int pids, int cpuWeight) {
+public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double cpus) {
 
     public ResourceLimits {
         if (memoryBytes < 16L * 1024 * 1024) {
@@ -20,13 +22,19 @@ public record ResourceLimits(long memoryBytes, int pids, int cpuWeight) {
         if (cpuWeight < 1 || cpuWeight > 10_000) {
             throw new IllegalArgumentException("cpuWeight must be between 1 and 10000, was " + cpuWeight);
         }
+        if (!(cpus >= 0.1)) {
+            throw new IllegalArgumentException("cpus must be at least 0.1, was " + cpus);
+        }
     }
 
     /**
-     * A function's limits: its memory, a pids cap roomy for a runtime's own threads, and a CPU share
-     * proportional to memory (as memory buys CPU on hosted platforms), 100 for 256 MB.
+     * A function's limits: its memory, a pids cap roomy for a runtime's own threads, and CPU in
+     * proportion to memory (as memory buys CPU on hosted platforms): a share of 100 and one CPU's time
+     * for 256 MB, at most all of this machine's CPUs.
      */
     public static ResourceLimits forFunction(int memoryMb) {
-        return new ResourceLimits(memoryMb * 1024L * 1024L, 128, Math.max(1, Math.min(10_000, memoryMb * 100 / 256)));
+        double cpus = Math.min(Runtime.getRuntime().availableProcessors(), memoryMb / 256.0);
+        return new ResourceLimits(memoryMb * 1024L * 1024L, 128, Math.max(1, Math.min(10_000, memoryMb * 100 / 256)),
+                cpus);
     }
 }

@@ -24,6 +24,9 @@ public interface Sandbox extends AutoCloseable {
      */
     String expose(Path code) throws IOException;
 
+    /** Ends every process of the sandbox now (the platform learns of it as the process's exit). */
+    void kill();
+
     /** Applies a function's resource limits; may be called again to change them. */
     void limit(ResourceLimits limits) throws IOException;
 
@@ -38,6 +41,16 @@ public interface Sandbox extends AutoCloseable {
 
     /** Whether the kernel killed a process of this sandbox for exceeding its memory limit. */
     boolean exceededMemory();
+
+    /**
+     * Whether the sandbox reached its limit of processes and threads, for which it was killed: a fork
+     * bomb held at its limit keeps its processes spinning on refused forks, burning CPU in the kernel
+     * where nothing preempts them, so it is ended at once rather than at its time limit.
+     */
+    boolean exceededProcesses();
+
+    /** The limit of processes and threads last applied, or 0 when none is enforced. */
+    int processLimit();
 
     /** Releases what the sandbox held outside its process (its cgroups, its copy of the code). */
     @Override

@@ -32,6 +32,12 @@ final class Unconfined implements SandboxFactory {
             }
 
             @Override
+            public void kill() {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+
+            @Override
             public void openOutbound() {
                 // an unconfined process has the server's whole network already
             }
@@ -44,6 +50,16 @@ final class Unconfined implements SandboxFactory {
             @Override
             public boolean exceededMemory() {
                 return false;
+            }
+
+            @Override
+            public boolean exceededProcesses() {
+                return false;
+            }
+
+            @Override
+            public int processLimit() {
+                return 0;
             }
 
             @Override

@@ -69,7 +69,8 @@ class CgroupsIT {
         Cgroups left = Cgroups.detect(deadServer).orElseThrow(() -> new AssertionError("no writable cgroups here"));
         Path deadSandbox = left.group("orphan").procsFiles().get(0).getParent();
         Cgroups alive = Cgroups.detect("cove-cgroups-it-alive-" + ProcessHandle.current().pid()).orElseThrow();
-        Path aliveSandbox = alive.group("kept").procsFiles().get(0).getParent();
+        Cgroups.Group kept = alive.group("kept");
+        Path aliveSandbox = kept.procsFiles().get(0).getParent();
         try {
             assertThat(deadSandbox).exists();
 
@@ -80,6 +81,7 @@ class CgroupsIT {
             assertThat(deadSandbox.getParent()).doesNotExist();
             assertThat(aliveSandbox).as("a live server's group").exists();
         } finally {
+            kept.close();
             alive.close();
         }
     }
