@@ -134,6 +134,42 @@ class HostileFunctionsIT {
         assertReplaced(fn, sandbox);
     }
 
+    /**
+     * A function whose instances keep dying gets new ones after pauses that double (100 ms after its
+     * second death in a row), so that a bomb invoked over and over can't make and break sandboxes as
+     * fast as it is called; one activation that succeeds ends the pauses.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void aFunctionThatKeepsDyingIsRestartedAfterGrowingPauses(String runtime) throws Exception {
+        String fn = runtime + "-crashloop";
+        String code = Files.readString(FIXTURES.resolve(runtime).resolve("exit" + suffix(runtime)));
+        assertThat(cove.deploy(fn, runtime + ":default", code, object()).status()).isEqualTo(200);
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TestCove.Answer crash = cove.invoke(fn, attack());
+            assertDeveloperError(crash, "The function's worker exited with status 3.");
+            waits.add(waitTime(crash));
+        }
+        assertThat(waits.get(2)).as("waits %s", waits).isGreaterThanOrEqualTo(100);
+        assertThat(waits.get(3)).as("waits %s", waits).isGreaterThanOrEqualTo(200);
+        assertThat(waits.get(4)).as("waits %s", waits).isGreaterThanOrEqualTo(400);
+
+        assertThat(cove.invoke(fn, object()).status()).as("a success after the pause").isEqualTo(200);
+        cove.invoke(fn, attack());
+        TestCove.Answer afterOneDeath = cove.invoke(fn, attack());
+        assertThat(waitTime(afterOneDeath)).as("the pauses ended with the success").isLessThan(300);
+    }
+
+    static long waitTime(TestCove.Answer answer) {
+        for (JsonNode a : answer.json().path("annotations")) {
+            if (a.path("key").asText().equals("waitTime")) {
+                return a.path("value").asLong();
+            }
+        }
+        throw new AssertionError("no waitTime in " + answer.json());
+    }
+
     // ---- 4. filling /tmp ----
 
     @ParameterizedTest

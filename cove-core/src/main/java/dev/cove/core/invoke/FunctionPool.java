@@ -31,6 +31,12 @@ final class FunctionPool {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int starting;
     private boolean retired;
+    /** Instances that died since an activation last succeeded: past one, new instances wait (see {@link #backoff}). */
+    private int deathsSinceSuccess;
+
+    /** The first pause before restarting a function whose instances keep dying; it doubles from there. */
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     FunctionPool(Dispatcher dispatcher, FunctionRevision revision) {
         this.dispatcher = dispatcher;
@@ -147,6 +153,11 @@ final class FunctionPool {
 
     private void ended(Slot slot, Pending pending, Activation activation) {
         pending.deadline.cancel();
+        if (activation.status() == ActivationStatus.SUCCESS || activation.status() == ActivationStatus.APPLICATION_ERROR) {
+            synchronized (this) {
+                deathsSinceSuccess = 0;
+            }
+        }
         meters.thenAccept(m -> m.ended(activation));
         dispatcher.record(activation);
         if (!slot.instance.alive()) {
@@ -199,7 +210,32 @@ final class FunctionPool {
         }
     }
 
+    /**
+     * Starts an instance, after a pause when the function's instances keep dying without an activation
+     * succeeding in between (a crash loop, or a bomb invoked over and over): every start and end of a
+     * sandbox is kernel work that the functions beside it wait behind, so a function that only ever
+     * dies gets at most one new instance every {@link #MAX_BACKOFF}.
+     */
     private void startInstance() {
+        Duration pause = backoff();
+        if (pause.isZero()) {
+            startInstanceNow();
+        } else {
+            // off the timer's thread: starting an instance may block for a moment
+            dispatcher.deadlines().arm(pause, () -> CompletableFuture.runAsync(this::startInstanceNow));
+        }
+    }
+
+    private synchronized Duration backoff() {
+        if (deathsSinceSuccess < 2) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(deathsSinceSuccess - 2, 16);
+        Duration pause = FIRST_BACKOFF.multipliedBy(1L << doublings);
+        return pause.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : pause;
+    }
+
+    private void startInstanceNow() {
         dispatcher.metrics().coldStart(revision.spec().kind());
         StartLogs logs = new StartLogs(dispatcher.clock(), Math.min(dispatcher.settings().maxLogBytes(),
                 limits.logBytes()));
@@ -232,6 +268,11 @@ final class FunctionPool {
     }
 
     private void died(Slot slot) {
+        synchronized (this) {
+            if (!retired) {
+                deathsSinceSuccess++;
+            }
+        }
         drop(slot);
         drain();
     }
