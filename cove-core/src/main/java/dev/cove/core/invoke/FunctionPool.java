@@ -52,6 +52,8 @@ final class FunctionPool {
         int inFlight;
         /** Handed to the first activation the instance runs: it caused the cold start. */
         ColdStart cold;
+        /** Whether its death is counted in deathsSinceSuccess. Under the pool's lock. */
+        boolean deathCounted;
 
         Slot(Instance instance, Duration initTime, List<String> initLogs) {
             this.instance = instance;
@@ -162,7 +164,9 @@ final class FunctionPool {
         dispatcher.record(activation);
         if (!slot.instance.alive()) {
             // a dying worker ends its activations before it reports its death: without this, the
-            // caller's next request could reach it in between and fail with the previous one's crash
+            // caller's next request could reach it in between and fail with the previous one's crash,
+            // or start the next instance without the pause this death calls for
+            countDeath(slot);
             drop(slot);
         }
         boolean stop;
@@ -268,13 +272,16 @@ final class FunctionPool {
     }
 
     private void died(Slot slot) {
-        synchronized (this) {
-            if (!retired) {
-                deathsSinceSuccess++;
-            }
-        }
+        countDeath(slot);
         drop(slot);
         drain();
+    }
+
+    private synchronized void countDeath(Slot slot) {
+        if (!slot.deathCounted && !retired) {
+            slot.deathCounted = true;
+            deathsSinceSuccess++;
+        }
     }
 
     /** Takes a dead or dying instance out of the pool at once, so nothing more is sent to it. */
