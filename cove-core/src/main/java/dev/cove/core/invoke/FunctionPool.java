@@ -155,11 +155,6 @@ final class FunctionPool {
 
     private void ended(Slot slot, Pending pending, Activation activation) {
         pending.deadline.cancel();
-        if (activation.status() == ActivationStatus.SUCCESS || activation.status() == ActivationStatus.APPLICATION_ERROR) {
-            synchronized (this) {
-                deathsSinceSuccess = 0;
-            }
-        }
         meters.thenAccept(m -> m.ended(activation));
         dispatcher.record(activation);
         if (!slot.instance.alive()) {
@@ -170,7 +165,12 @@ final class FunctionPool {
             drop(slot);
         }
         boolean stop;
+        boolean succeeded = activation.status() == ActivationStatus.SUCCESS
+                || activation.status() == ActivationStatus.APPLICATION_ERROR;
         synchronized (this) {
+            if (succeeded) {
+                deathsSinceSuccess = 0;
+            }
             slot.inFlight--;
             stop = retired && slot.inFlight == 0;
         }

@@ -343,11 +343,9 @@ final class ProcessWorker implements Instance {
     }
 
     private String deathMessage() {
-        if (sandbox != null && sandbox.exceededMemory()) {
-            return "The function exceeded its memory limit of " + sandbox.memoryLimitBytes() / (1024 * 1024) + " MB.";
-        }
-        if (sandbox != null && sandbox.exceededProcesses()) {
-            return "The function exceeded its limit of " + sandbox.processLimit() + " processes and threads.";
+        Optional<String> exceeded = sandbox == null ? Optional.empty() : sandbox.exceededLimit();
+        if (exceeded.isPresent()) {
+            return "The function exceeded " + exceeded.get() + ".";
         }
         if (killReason != null) {
             return killReason;

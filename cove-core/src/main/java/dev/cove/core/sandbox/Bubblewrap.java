@@ -78,7 +78,7 @@ final class Bubblewrap implements SandboxFactory {
         }
     }
 
-    /** Ends every sandbox that has reached its limit of processes (see {@link Sandbox#exceededProcesses}). */
+    /** Ends every sandbox that has reached its limit of processes (see {@link Sandbox#exceededLimit}). */
     private void killForkBombs() {
         for (Started sandbox : live) {
             try {
@@ -337,23 +337,12 @@ final class Bubblewrap implements SandboxFactory {
         }
 
         @Override
-        public long memoryLimitBytes() {
-            return memoryLimit;
-        }
-
-        @Override
-        public boolean exceededMemory() {
-            return group.map(g -> g.oomKills() > 0).orElse(false);
-        }
-
-        @Override
-        public boolean exceededProcesses() {
-            return exceededProcesses;
-        }
-
-        @Override
-        public int processLimit() {
-            return processLimit;
+        public Optional<String> exceededLimit() {
+            if (group.map(g -> g.oomKills() > 0).orElse(false)) {
+                return Optional.of("its memory limit of " + memoryLimit / (1024 * 1024) + " MB");
+            }
+            return exceededProcesses ? Optional.of("its limit of " + processLimit + " processes and threads")
+                    : Optional.empty();
         }
 
         @Override

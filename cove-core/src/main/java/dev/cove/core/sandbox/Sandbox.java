@@ -2,6 +2,7 @@ package dev.cove.core.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One started, confined worker process. It is started before anyone knows which function it will
@@ -36,21 +37,14 @@ public interface Sandbox extends AutoCloseable {
      */
     void openOutbound() throws IOException;
 
-    /** The memory limit last applied, in bytes, or 0 when none is enforced. */
-    long memoryLimitBytes();
-
-    /** Whether the kernel killed a process of this sandbox for exceeding its memory limit. */
-    boolean exceededMemory();
-
     /**
-     * Whether the sandbox reached its limit of processes and threads, for which it was killed: a fork
-     * bomb held at its limit keeps its processes spinning on refused forks, burning CPU in the kernel
-     * where nothing preempts them, so it is ended at once rather than at its time limit.
+     * The limit the sandbox went over, in words ("its memory limit of 128 MB"), when that is what
+     * ended it: the kernel killed a process for memory, or the sandbox reached its limit of processes
+     * and threads and was killed for it (a fork bomb held at its limit keeps its processes spinning on
+     * refused forks, burning CPU in the kernel where nothing preempts them, so it is ended at once
+     * rather than at its time limit).
      */
-    boolean exceededProcesses();
-
-    /** The limit of processes and threads last applied, or 0 when none is enforced. */
-    int processLimit();
+    Optional<String> exceededLimit();
 
     /** Releases what the sandbox held outside its process (its cgroups, its copy of the code). */
     @Override

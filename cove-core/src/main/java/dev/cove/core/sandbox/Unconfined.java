@@ -3,6 +3,7 @@ package dev.cove.core.sandbox;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Workers as plain child processes with a cleared environment; what --no-sandbox asks for. */
 final class Unconfined implements SandboxFactory {
@@ -43,23 +44,8 @@ final class Unconfined implements SandboxFactory {
             }
 
             @Override
-            public long memoryLimitBytes() {
-                return 0;
-            }
-
-            @Override
-            public boolean exceededMemory() {
-                return false;
-            }
-
-            @Override
-            public boolean exceededProcesses() {
-                return false;
-            }
-
-            @Override
-            public int processLimit() {
-                return 0;
+            public Optional<String> exceededLimit() {
+                return Optional.empty(); // nothing enforces any
             }
 
             @Override
