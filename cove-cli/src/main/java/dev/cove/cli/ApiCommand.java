@@ -6,14 +6,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A command that talks to a server's REST API: the shared options, the client and the output streams. */
 abstract class ApiCommand implements Callable<Integer> {
-
-    @ParentCommand
-    CoveCommand root;
 
     @Spec
     CommandSpec spec;
@@ -26,7 +22,7 @@ abstract class ApiCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        try (CoveClient client = new CoveClient(connection.target(root.env()))) {
+        try (CoveClient client = new CoveClient(connection.target(((CoveCommand) spec.root().userObject()).env()))) {
             return run(client);
         }
     }

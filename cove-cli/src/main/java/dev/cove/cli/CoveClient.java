@@ -76,6 +76,23 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send(request), notFound(name));
     }
 
+    Response putApplication(String name, JsonNode application) {
+        return expectOk(send(request(application(name), REQUEST_TIMEOUT)
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(application)))), "");
+    }
+
+    Response listApplications() {
+        return expectOk(send(request(NAMESPACE + "/applications", REQUEST_TIMEOUT).GET()), "");
+    }
+
+    Response getApplication(String name) {
+        return expectOk(send(request(application(name), REQUEST_TIMEOUT).GET()), noApplication(name));
+    }
+
+    Response deleteApplication(String name) {
+        return expectOk(send(request(application(name), REQUEST_TIMEOUT).DELETE()), noApplication(name));
+    }
+
     Response listActions(int limit, int skip) {
         return expectOk(send(request(NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip, REQUEST_TIMEOUT)
                 .GET()), "");
@@ -130,12 +147,20 @@ final class CoveClient implements AutoCloseable {
         return "no function named '" + name + "' (cove list shows what is deployed)";
     }
 
+    static String noApplication(String name) {
+        return "no application named '" + name + "' (cove app list shows what is deployed)";
+    }
+
     static String noActivation(String id) {
         return "no activation with id '" + id + "' (cove activations lists the recent ones)";
     }
 
     private static String action(String name) {
         return NAMESPACE + "/actions/" + encode(name);
+    }
+
+    private static String application(String name) {
+        return NAMESPACE + "/applications/" + encode(name);
     }
 
     private static String activation(String id) {

@@ -3,16 +3,9 @@ package dev.cove.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,14 +92,8 @@ final class DeployCommand extends ApiCommand {
      * environment unless {@code -p} or {@code -e} replace them all.
      */
     ObjectNode body() {
-        byte[] code = bytes();
         ObjectNode body = Json.MAPPER.createObjectNode();
-        ObjectNode exec = body.putObject("exec");
-        exec.put("kind", kind());
-        boolean binary = Runtimes.binary(file);
-        exec.put("code", binary ? Base64.getEncoder().encodeToString(code) : text(code));
-        main.ifPresent(entry -> exec.put("main", entry));
-        exec.put("binary", binary);
+        body.set("exec", exec());
         if (!params.isEmpty() || !env.isEmpty()) {
             ArrayNode parameters = body.putArray("parameters");
             Json.parameters(params).properties()
@@ -125,29 +112,11 @@ final class DeployCommand extends ApiCommand {
         return body;
     }
 
-    private String kind() {
+    private ObjectNode exec() {
         try {
-            return Runtimes.kind(runtime.orElseGet(() -> Runtimes.infer(file)));
+            return FunctionFile.exec(file, runtime, main);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
-        }
-    }
-
-    private byte[] bytes() {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new CliException("no file " + file);
-        } catch (IOException e) {
-            throw new CliException("cannot read " + file + " - check that it is a file you may read");
-        }
-    }
-
-    private String text(byte[] code) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(code)).toString();
-        } catch (CharacterCodingException e) {
-            throw new CliException(file + " is not UTF-8 text - a source file must be");
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
 import dev.cove.core.registry.ActivationQuery;
+import dev.cove.core.registry.ApplicationRevision;
+import dev.cove.core.registry.ApplicationSpec;
 import dev.cove.core.registry.ActivationRecord;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
@@ -101,13 +103,82 @@ public final class Platform implements AutoCloseable {
      * version serves the next invocation; instances of the old one finish what they run.
      *
      * @throws InvalidFunctionException when the code can't run: the message is for the user
+     * @throws dev.cove.core.registry.ConflictException when an application outside which it stands
+     *     has its name
      */
     public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         Runtimes.StagedCode staged = runtimes.stage(namespace, spec);
-        FunctionRevision revision = registry.deploy(namespace, spec.withMain(staged.main()));
+        FunctionRevision revision;
+        try {
+            revision = registry.deploy(namespace, spec.withMain(staged.main()));
+        } catch (RuntimeException e) {
+            runtimes.discard(staged);
+            throw e;
+        }
         runtimes.install(staged, revision);
         dispatcher.retire(namespace, spec.name());
         return revision;
+    }
+
+    /**
+     * Checks, stores and installs a new version of an application: all its functions or none. Blocks
+     * on disk (and javac). Functions its previous version had and this one hasn't are removed.
+     *
+     * @throws InvalidFunctionException when a function's code can't run: the message names it
+     * @throws dev.cove.core.registry.ConflictException when a name is taken outside the application
+     */
+    public ApplicationRevision deploy(String namespace, ApplicationSpec application) throws InvalidFunctionException {
+        List<FunctionSpec> checked = new ArrayList<>();
+        List<Runtimes.StagedCode> staged = new ArrayList<>();
+        Registry.Deployed deployed;
+        try {
+            for (FunctionSpec spec : application.functions()) {
+                Runtimes.StagedCode code = stage(namespace, spec);
+                staged.add(code);
+                checked.add(spec.withMain(code.main()));
+            }
+            deployed = registry.deploy(namespace, new ApplicationSpec(application.name(), checked, application.workflow()));
+        } catch (InvalidFunctionException | RuntimeException e) {
+            staged.forEach(runtimes::discard);
+            throw e;
+        }
+        for (int i = 0; i < staged.size(); i++) {
+            FunctionRevision revision = deployed.application().function(checked.get(i).name()).orElseThrow();
+            runtimes.install(staged.get(i), revision);
+            dispatcher.retire(namespace, revision.name());
+        }
+        deployed.removedFunctions().forEach(name -> {
+            dispatcher.retire(namespace, name);
+            runtimes.forget(namespace, name);
+        });
+        return deployed.application();
+    }
+
+    private Runtimes.StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        try {
+            return runtimes.stage(namespace, spec);
+        } catch (InvalidFunctionException e) {
+            throw new InvalidFunctionException("The function " + spec.name() + ": " + e.getMessage());
+        }
+    }
+
+    public Optional<ApplicationRevision> application(String namespace, String name) {
+        return registry.application(namespace, name);
+    }
+
+    /** The namespace's applications deployed as such, by name. */
+    public List<ApplicationRevision> applications(String namespace) {
+        return registry.applications(namespace);
+    }
+
+    /** Removes an application and its functions; their instances finish what they run. Blocks on disk. */
+    public Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
+        Optional<ApplicationRevision> removed = registry.deleteApplication(namespace, name);
+        removed.ifPresent(app -> app.functions().forEach(f -> {
+            dispatcher.retire(namespace, f.name());
+            runtimes.forget(namespace, f.name());
+        }));
+        return removed;
     }
 
     public Optional<FunctionRevision> function(String namespace, String name) {

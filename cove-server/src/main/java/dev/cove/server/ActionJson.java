@@ -140,6 +140,7 @@ final class ActionJson {
         node.put("namespace", revision.namespace());
         node.put("name", revision.name());
         node.put("version", revision.semver());
+        node.put("application", revision.application());
         ObjectNode exec = node.putObject("exec");
         exec.put("kind", spec.kind().kindName());
         if (withCode) {

@@ -3,6 +3,7 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Platform;
+import dev.cove.core.registry.ConflictException;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.runtime.InvalidFunctionException;
@@ -55,6 +56,8 @@ final class Actions {
             return platform.deploy(ns, spec);
         } catch (InvalidFunctionException e) {
             throw ApiError.badRequest(e.getMessage());
+        } catch (ConflictException e) {
+            throw new ApiError(409, e.getMessage());
         }
     }
 

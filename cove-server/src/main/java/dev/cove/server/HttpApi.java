@@ -23,11 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HttpApi {
     static final long MAX_ACTION_BYTES = 64L * 1024 * 1024;
+    /** An application carries the code of all its functions. */
+    static final long MAX_APPLICATION_BYTES = 256L * 1024 * 1024;
     private static final int AUTH_CACHE_SIZE = 1024;
 
     private final Platform platform;
     private final long maxPayloadBytes;
     private final Actions actions;
+    private final Applications applications;
     private final Activations activations;
     private final Invocations invocations;
     private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
@@ -36,6 +39,7 @@ final class HttpApi {
         this.platform = platform;
         this.maxPayloadBytes = maxPayloadBytes;
         this.actions = new Actions(platform);
+        this.applications = new Applications(platform);
         this.activations = new Activations(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
     }
@@ -100,11 +104,43 @@ final class HttpApi {
         String ns = caller.name();
         if (p.length >= 6 && p[5].equals("actions")) {
             actionRoutes(ex, method, ns, p);
+        } else if (p.length >= 6 && p[5].equals("applications")) {
+            applicationRoutes(ex, method, ns, p);
         } else if (p.length >= 6 && p[5].equals("activations")) {
             requireMethod(method, HttpMethod.GET);
             activations.route(ex, ns, p);
         } else {
             throw ApiError.notFound();
+        }
+    }
+
+    private void applicationRoutes(Exchange ex, HttpMethod method, String ns, String[] p) throws ApiError {
+        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
+            requireMethod(method, HttpMethod.GET);
+            applications.list(ex, ns);
+            return;
+        }
+        if (p.length != 7) {
+            throw ApiError.notFound();
+        }
+        String name = requireName(p[6]);
+        if (method == HttpMethod.GET) {
+            applications.get(ex, ns, name);
+        } else if (method == HttpMethod.PUT) {
+            ex.body(MAX_APPLICATION_BYTES, body -> applications.put(ex, ns, name, body));
+        } else if (method == HttpMethod.DELETE) {
+            applications.delete(ex, ns, name);
+        } else {
+            throw new ApiError(405, "The method " + method + " is not allowed here.");
+        }
+    }
+
+    private static String requireName(String name) throws ApiError {
+        try {
+            FunctionSpec.requireName(name);
+            return name;
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
         }
     }
 
@@ -117,12 +153,7 @@ final class HttpApi {
         if (p.length != 7) {
             throw ApiError.notFound();
         }
-        String name = p[6];
-        try {
-            FunctionSpec.requireName(name);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(e.getMessage());
-        }
+        String name = requireName(p[6]);
         if (method == HttpMethod.GET) {
             actions.get(ex, ns, name);
         } else if (method == HttpMethod.PUT) {

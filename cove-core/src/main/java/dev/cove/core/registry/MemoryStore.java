@@ -16,6 +16,7 @@ final class MemoryStore implements Store {
 
     private final Map<String, Namespace> namespaces = new TreeMap<>();
     private final Map<String, FunctionRevision> functions = new TreeMap<>();
+    private final Map<String, ApplicationRevision> applications = new TreeMap<>();
     private final Map<String, ActivationRecord> activations = new HashMap<>();
 
     @Override
@@ -35,12 +36,58 @@ final class MemoryStore implements Store {
 
     @Override
     public synchronized FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated) {
+        String application = Optional.ofNullable(functions.get(key(namespace, spec.name())))
+                .map(FunctionRevision::application).orElse(spec.name());
+        return putFunction(namespace, spec, updated, application);
+    }
+
+    private FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated, String application) {
         String key = key(namespace, spec.name());
         int version = Optional.ofNullable(functions.get(key)).map(FunctionRevision::version).orElse(0) + 1;
-        FunctionRevision revision =
-                new FunctionRevision(namespace, spec, version, Instant.ofEpochMilli(updated.toEpochMilli()));
+        FunctionRevision revision = new FunctionRevision(namespace, spec, version,
+                Instant.ofEpochMilli(updated.toEpochMilli()), application);
         functions.put(key, revision);
         return revision;
+    }
+
+    @Override
+    public synchronized ApplicationRevision putApplication(String namespace, ApplicationSpec application,
+            Instant updated) {
+        functions.values().removeIf(f -> f.namespace().equals(namespace) && f.application().equals(application.name())
+                && !application.functionNames().contains(f.name()));
+        application.functions().forEach(spec -> putFunction(namespace, spec, updated, application.name()));
+        String key = key(namespace, application.name());
+        int version = Optional.ofNullable(applications.get(key)).map(ApplicationRevision::version).orElse(0) + 1;
+        applications.put(key, new ApplicationRevision(namespace, application.name(), version,
+                Instant.ofEpochMilli(updated.toEpochMilli()), List.of(), application.workflow()));
+        return application(namespace, application.name()).orElseThrow();
+    }
+
+    @Override
+    public synchronized Optional<ApplicationRevision> application(String namespace, String name) {
+        return Optional.ofNullable(applications.get(key(namespace, name))).map(this::withFunctions);
+    }
+
+    @Override
+    public synchronized List<ApplicationRevision> applications() {
+        return applications.values().stream().map(this::withFunctions).toList();
+    }
+
+    private ApplicationRevision withFunctions(ApplicationRevision row) {
+        List<FunctionRevision> members = functions.values().stream()
+                .filter(f -> f.namespace().equals(row.namespace()) && f.application().equals(row.name())).toList();
+        return new ApplicationRevision(row.namespace(), row.name(), row.version(), row.updated(), members,
+                row.workflow());
+    }
+
+    @Override
+    public synchronized Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
+        Optional<ApplicationRevision> existing = application(namespace, name);
+        existing.ifPresent(app -> {
+            app.functions().forEach(f -> functions.remove(key(namespace, f.name())));
+            applications.remove(key(namespace, name));
+        });
+        return existing;
     }
 
     @Override

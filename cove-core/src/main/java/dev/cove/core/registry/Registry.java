@@ -22,6 +22,7 @@ public final class Registry {
     private final Store store;
     private final Clock clock;
     private final Map<String, FunctionRevision> functions = new ConcurrentHashMap<>();
+    private final Map<String, ApplicationRevision> applications = new ConcurrentHashMap<>();
     private final Map<String, Namespace> namespacesByUuid = new ConcurrentHashMap<>();
 
     private Registry(Store store, Clock clock) {
@@ -37,6 +38,7 @@ public final class Registry {
         }
         store.namespaces().forEach(n -> registry.namespacesByUuid.put(n.uuid(), n));
         store.functions().forEach(f -> registry.functions.put(key(f.namespace(), f.name()), f));
+        store.applications().forEach(a -> registry.applications.put(key(a.namespace(), a.name()), a));
         return registry;
     }
 
@@ -60,11 +62,84 @@ public final class Registry {
         return Optional.of(n);
     }
 
-    /** Stores a new version of the function; durable on return. */
-    public FunctionRevision deploy(String namespace, FunctionSpec spec) {
+    /**
+     * Stores a new version of the function; durable on return. A function of an application stays in
+     * it.
+     *
+     * @throws ConflictException when an application outside which the function stands has its name
+     */
+    public synchronized FunctionRevision deploy(String namespace, FunctionSpec spec) {
+        ApplicationRevision named = applications.get(key(namespace, spec.name()));
+        if (named != null && named.function(spec.name()).isEmpty()) {
+            throw new ConflictException("The application " + spec.name() + " has that name; a function outside it can't.");
+        }
         FunctionRevision revision = store.putFunction(namespace, spec, clock.instant());
         functions.put(key(namespace, spec.name()), revision);
+        refreshApplication(namespace, revision.application());
         return revision;
+    }
+
+    /** What an application's deployment replaced. */
+    public record Deployed(ApplicationRevision application, List<String> removedFunctions) {}
+
+    /**
+     * Stores a new version of the application with all its functions, or nothing; durable on return.
+     *
+     * @throws ConflictException when one of its functions belongs to another application, or a
+     *     function outside it has its name
+     */
+    public synchronized Deployed deploy(String namespace, ApplicationSpec spec) {
+        checkNames(namespace, spec);
+        List<String> before = application(namespace, spec.name()).map(ApplicationRevision::functionNames)
+                .orElse(List.of());
+        ApplicationRevision app = store.putApplication(namespace, spec, clock.instant());
+        before.forEach(name -> functions.remove(key(namespace, name)));
+        app.functions().forEach(f -> functions.put(key(namespace, f.name()), f));
+        applications.put(key(namespace, spec.name()), app);
+        return new Deployed(app, before.stream().filter(name -> app.function(name).isEmpty()).toList());
+    }
+
+    private void checkNames(String namespace, ApplicationSpec spec) {
+        FunctionRevision sameName = functions.get(key(namespace, spec.name()));
+        if (sameName != null && !spec.functionNames().contains(spec.name()) && !isMember(namespace, sameName, spec.name())) {
+            throw new ConflictException("A function named " + spec.name() + " exists outside the application; "
+                    + "an application can't take its name.");
+        }
+        for (String name : spec.functionNames()) {
+            FunctionRevision existing = functions.get(key(namespace, name));
+            if (existing != null && applications.containsKey(key(namespace, existing.application()))
+                    && !existing.application().equals(spec.name())) {
+                throw new ConflictException("The function " + name + " belongs to the application "
+                        + existing.application() + ".");
+            }
+        }
+    }
+
+    /** Whether the function belongs to that deployed application (not merely alone under its name). */
+    private boolean isMember(String namespace, FunctionRevision f, String application) {
+        return f.application().equals(application) && applications.containsKey(key(namespace, application));
+    }
+
+    private void refreshApplication(String namespace, String name) {
+        applications.computeIfPresent(key(namespace, name), (k, app) -> store.application(namespace, name).orElse(app));
+    }
+
+    /** Applications deployed as such (not the functions deployed alone), by name. */
+    public List<ApplicationRevision> applications(String namespace) {
+        return applications.values().stream().filter(a -> a.namespace().equals(namespace))
+                .sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    public Optional<ApplicationRevision> application(String namespace, String name) {
+        return Optional.ofNullable(applications.get(key(namespace, name)));
+    }
+
+    /** Removes the application and all its functions. */
+    public synchronized Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
+        Optional<ApplicationRevision> removed = store.deleteApplication(namespace, name);
+        removed.ifPresent(app -> app.functions().forEach(f -> functions.remove(key(namespace, f.name()))));
+        applications.remove(key(namespace, name));
+        return removed;
     }
 
     public Optional<FunctionRevision> function(String namespace, String name) {
@@ -77,9 +152,10 @@ public final class Registry {
                 .sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
-    public Optional<FunctionRevision> delete(String namespace, String name) {
+    public synchronized Optional<FunctionRevision> delete(String namespace, String name) {
         Optional<FunctionRevision> removed = store.deleteFunction(namespace, name);
         functions.remove(key(namespace, name));
+        removed.ifPresent(f -> refreshApplication(namespace, f.application()));
         return removed;
     }
 

@@ -35,6 +35,15 @@ final class SpecJson {
         return node.toString();
     }
 
+    /** A stored JSON text, such as an application's workflow. */
+    static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored definition is not valid JSON", e);
+        }
+    }
+
     static FunctionSpec read(String name, String json, byte[] code) {
         try {
             JsonNode node = JSON.readTree(json);

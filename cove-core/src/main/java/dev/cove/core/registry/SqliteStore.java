@@ -1,5 +1,6 @@
 package dev.cove.core.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,8 +29,15 @@ final class SqliteStore implements Store {
               name TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, key TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS functions (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
-              spec TEXT NOT NULL, code BLOB NOT NULL, PRIMARY KEY (namespace, name));
+              spec TEXT NOT NULL, code BLOB NOT NULL, application TEXT NOT NULL DEFAULT '',
+              PRIMARY KEY (namespace, name));
+            CREATE TABLE IF NOT EXISTS applications (
+              namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
+              workflow TEXT, PRIMARY KEY (namespace, name));
             """ + SqliteActivations.SCHEMA;
+    /** A function deployed alone has '' for its application: it is an application of one. */
+    private static final String FUNCTION_COLUMNS = "namespace, name, version, updated, spec, code, "
+            + "CASE application WHEN '' THEN name ELSE application END";
 
     private final Connection definitions;
     private final Connection activationWriter;
@@ -45,12 +53,23 @@ final class SqliteStore implements Store {
                         s.execute(ddl);
                     }
                 }
+                addApplicationColumn(s);
             }
             activationWriter = open(file, "NORMAL");
             activationReader = open(file, "NORMAL");
         } catch (Exception e) {
             throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Stores made before applications existed get the column, every function alone. */
+    private static void addApplicationColumn(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pragma_table_info('functions') WHERE name = 'application'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE functions ADD COLUMN application TEXT NOT NULL DEFAULT ''");
     }
 
     /**
@@ -114,34 +133,39 @@ final class SqliteStore implements Store {
     @Override
     public FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated) {
         synchronized (definitions) {
-            try {
-                definitions.setAutoCommit(false);
-                int version = currentVersion(namespace, spec.name()) + 1;
-                try (PreparedStatement p = definitions.prepareStatement(
-                        "INSERT OR REPLACE INTO functions (namespace, name, version, updated, spec, code) "
-                                + "VALUES (?, ?, ?, ?, ?, ?)")) {
-                    p.setString(1, namespace);
-                    p.setString(2, spec.name());
-                    p.setInt(3, version);
-                    p.setLong(4, updated.toEpochMilli());
-                    p.setString(5, SpecJson.write(spec));
-                    p.setBytes(6, spec.code().bytes());
-                    p.executeUpdate();
-                }
-                definitions.commit();
-                return new FunctionRevision(namespace, spec, version, Instant.ofEpochMilli(updated.toEpochMilli()));
-            } catch (SQLException e) {
-                rollback();
-                throw failed("store the function " + namespace + "/" + spec.name(), e);
-            } finally {
-                autoCommit();
-            }
+            inTransaction(definitions, "store the function " + namespace + "/" + spec.name(),
+                    c -> writeFunction(namespace, spec, updated, Optional.empty()));
+            return function(namespace, spec.name()).orElseThrow();
+        }
+    }
+
+    /** Writes a new version; a function redeployed alone keeps the application it belongs to. */
+    private void writeFunction(String namespace, FunctionSpec spec, Instant updated, Optional<String> application)
+            throws SQLException {
+        int version = currentVersion(namespace, spec.name()) + 1;
+        try (PreparedStatement p = definitions.prepareStatement(
+                "INSERT INTO functions (namespace, name, version, updated, spec, code, application) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
+                        + "version = excluded.version, updated = excluded.updated, spec = excluded.spec, "
+                        + "code = excluded.code" + (application.isPresent() ? ", application = excluded.application" : ""))) {
+            p.setString(1, namespace);
+            p.setString(2, spec.name());
+            p.setInt(3, version);
+            p.setLong(4, updated.toEpochMilli());
+            p.setString(5, SpecJson.write(spec));
+            p.setBytes(6, spec.code().bytes());
+            p.setString(7, application.orElse(""));
+            p.executeUpdate();
         }
     }
 
     private int currentVersion(String namespace, String name) throws SQLException {
+        return currentVersion("functions", namespace, name);
+    }
+
+    private int currentVersion(String table, String namespace, String name) throws SQLException {
         try (PreparedStatement p = definitions.prepareStatement(
-                "SELECT version FROM functions WHERE namespace = ? AND name = ?")) {
+                "SELECT version FROM " + table + " WHERE namespace = ? AND name = ?")) {
             p.setString(1, namespace);
             p.setString(2, name);
             try (ResultSet rs = p.executeQuery()) {
@@ -163,7 +187,7 @@ final class SqliteStore implements Store {
     private List<FunctionRevision> selectFunctions(String where, String... args) {
         synchronized (definitions) {
             try (PreparedStatement p = definitions.prepareStatement(
-                    "SELECT namespace, name, version, updated, spec, code FROM functions " + where)) {
+                    "SELECT " + FUNCTION_COLUMNS + " FROM functions " + where)) {
                 for (int i = 0; i < args.length; i++) {
                     p.setString(i + 1, args[i]);
                 }
@@ -172,7 +196,7 @@ final class SqliteStore implements Store {
                     while (rs.next()) {
                         FunctionSpec spec = SpecJson.read(rs.getString(2), rs.getString(5), rs.getBytes(6));
                         found.add(new FunctionRevision(rs.getString(1), spec, rs.getInt(3),
-                                Instant.ofEpochMilli(rs.getLong(4))));
+                                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(7)));
                     }
                 }
                 return found;
@@ -195,6 +219,102 @@ final class SqliteStore implements Store {
                 } catch (SQLException e) {
                     throw failed("delete the function " + namespace + "/" + name, e);
                 }
+            }
+            return existing;
+        }
+    }
+
+    @Override
+    public ApplicationRevision putApplication(String namespace, ApplicationSpec application, Instant updated) {
+        synchronized (definitions) {
+            inTransaction(definitions, "store the application " + namespace + "/" + application.name(), c -> {
+                for (FunctionSpec spec : application.functions()) {
+                    writeFunction(namespace, spec, updated, Optional.of(application.name()));
+                }
+                deleteFunctionsLeftOut(namespace, application);
+                writeApplicationRow(namespace, application, updated);
+            });
+            return application(namespace, application.name()).orElseThrow();
+        }
+    }
+
+    private void deleteFunctionsLeftOut(String namespace, ApplicationSpec application) throws SQLException {
+        List<String> kept = application.functionNames();
+        try (PreparedStatement p = definitions.prepareStatement("DELETE FROM functions WHERE namespace = ? "
+                + "AND application = ? AND name NOT IN (" + String.join(", ", kept.stream().map(n -> "?").toList()) + ")")) {
+            p.setString(1, namespace);
+            p.setString(2, application.name());
+            for (int i = 0; i < kept.size(); i++) {
+                p.setString(i + 3, kept.get(i));
+            }
+            p.executeUpdate();
+        }
+    }
+
+    private void writeApplicationRow(String namespace, ApplicationSpec application, Instant updated)
+            throws SQLException {
+        int version = currentVersion("applications", namespace, application.name()) + 1;
+        try (PreparedStatement p = definitions.prepareStatement(
+                "INSERT OR REPLACE INTO applications (namespace, name, version, updated, workflow) VALUES (?, ?, ?, ?, ?)")) {
+            p.setString(1, namespace);
+            p.setString(2, application.name());
+            p.setInt(3, version);
+            p.setLong(4, updated.toEpochMilli());
+            p.setString(5, application.workflow().map(JsonNode::toString).orElse(null));
+            p.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<ApplicationRevision> application(String namespace, String name) {
+        return selectApplications("WHERE namespace = ? AND name = ?", namespace, name).stream().findFirst();
+    }
+
+    @Override
+    public List<ApplicationRevision> applications() {
+        return selectApplications("ORDER BY namespace, name");
+    }
+
+    private List<ApplicationRevision> selectApplications(String where, String... args) {
+        synchronized (definitions) {
+            try (PreparedStatement p = definitions.prepareStatement(
+                    "SELECT namespace, name, version, updated, workflow FROM applications " + where)) {
+                for (int i = 0; i < args.length; i++) {
+                    p.setString(i + 1, args[i]);
+                }
+                List<ApplicationRevision> found = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        String namespace = rs.getString(1);
+                        String name = rs.getString(2);
+                        found.add(new ApplicationRevision(namespace, name, rs.getInt(3),
+                                Instant.ofEpochMilli(rs.getLong(4)),
+                                selectFunctions("WHERE namespace = ? AND application = ? ORDER BY name", namespace, name),
+                                Optional.ofNullable(rs.getString(5)).map(SpecJson::readTree)));
+                    }
+                }
+                return found;
+            } catch (SQLException e) {
+                throw failed("read applications", e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
+        synchronized (definitions) {
+            Optional<ApplicationRevision> existing = application(namespace, name);
+            if (existing.isPresent()) {
+                inTransaction(definitions, "delete the application " + namespace + "/" + name, c -> {
+                    for (String table : List.of("functions WHERE namespace = ? AND application = ?",
+                            "applications WHERE namespace = ? AND name = ?")) {
+                        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table)) {
+                            p.setString(1, namespace);
+                            p.setString(2, name);
+                            p.executeUpdate();
+                        }
+                    }
+                });
             }
             return existing;
         }
@@ -278,22 +398,6 @@ final class SqliteStore implements Store {
             } catch (SQLException ignored) {
                 // closing: nothing left to protect
             }
-        }
-    }
-
-    private void rollback() {
-        try {
-            definitions.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the original failure is the one to report
-        }
-    }
-
-    private void autoCommit() {
-        try {
-            definitions.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // as above
         }
     }
 

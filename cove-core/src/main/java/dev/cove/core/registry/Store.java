@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the platform keeps namespaces, functions and activation records. Every implementation passes
+ * Where the platform keeps namespaces, applications, functions and activation records. Every implementation passes
  * {@code StoreContract} in the tests.
  *
- * <p>Writes of namespaces and functions are durable when the call returns: a crash of the process
- * right after loses none of them. Calls block on I/O; keep them off event-loop threads.
+ * <p>Writes of namespaces, applications and functions are durable when the call returns: a crash of
+ * the process right after loses none of them. Calls block on I/O; keep them off event-loop threads.
  */
 public interface Store extends AutoCloseable {
 
@@ -39,8 +39,26 @@ public interface Store extends AutoCloseable {
     /** Every function of every namespace, ordered by namespace and name. */
     List<FunctionRevision> functions();
 
-    /** Removes the function and answers what was removed. */
+    /**
+     * Removes the function and answers what was removed. An application it belonged to stays, without
+     * it.
+     */
     Optional<FunctionRevision> deleteFunction(String namespace, String name);
+
+    /**
+     * Stores a new version of the application and of each of its functions in one transaction, and
+     * removes the functions of its previous version that it no longer names. A function it names that
+     * existed alone joins it. The caller has checked that none of them belongs to another application.
+     */
+    ApplicationRevision putApplication(String namespace, ApplicationSpec application, Instant updated);
+
+    Optional<ApplicationRevision> application(String namespace, String name);
+
+    /** Every application of every namespace, ordered by namespace and name. */
+    List<ApplicationRevision> applications();
+
+    /** Removes the application and its functions in one transaction; answers what was removed. */
+    Optional<ApplicationRevision> deleteApplication(String namespace, String name);
 
     /**
      * Stores activation records in one transaction. Ids are unique and, as the platform makes them,

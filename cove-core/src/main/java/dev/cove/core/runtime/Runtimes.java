@@ -170,6 +170,11 @@ public final class Runtimes implements AutoCloseable {
         code.install(new CodeDirs.Staged(staged.dir(), staged.main()), revision);
     }
 
+    /** Removes staged code whose deployment was refused. */
+    public void discard(StagedCode staged) {
+        CodeDirs.deleteTree(staged.dir());
+    }
+
     /** Removes a deleted function's code. */
     public void forget(String namespace, String name) {
         code.removeAll(namespace, name);

@@ -2,6 +2,8 @@ package dev.cove.core.invoke;
 
 import dev.cove.core.registry.ActivationQuery;
 import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.ApplicationRevision;
+import dev.cove.core.registry.ApplicationSpec;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Namespace;
@@ -51,6 +53,26 @@ class DelegatingStore implements Store {
     @Override
     public Optional<FunctionRevision> deleteFunction(String namespace, String name) {
         return inner.deleteFunction(namespace, name);
+    }
+
+    @Override
+    public ApplicationRevision putApplication(String namespace, ApplicationSpec application, Instant updated) {
+        return inner.putApplication(namespace, application, updated);
+    }
+
+    @Override
+    public Optional<ApplicationRevision> application(String namespace, String name) {
+        return inner.application(namespace, name);
+    }
+
+    @Override
+    public List<ApplicationRevision> applications() {
+        return inner.applications();
+    }
+
+    @Override
+    public Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
+        return inner.deleteApplication(namespace, name);
     }
 
     @Override

@@ -44,4 +44,12 @@ class SqliteStoreTest extends StoreContract {
         assertThat(store.function("guest", "hello")).contains(put);
         assertThat(store.namespace("guest")).isPresent();
     }
+
+    @Test
+    void applicationsAreThereAfterReopening() {
+        ApplicationRevision app = store.putApplication("guest", shop("cart", "pay"), T0);
+        store.close();
+        store = open();
+        assertThat(store.application("guest", "shop")).contains(app);
+    }
 }

@@ -110,6 +110,56 @@ abstract class StoreContract {
         assertThat(store.putFunction("guest", hello("z"), T0).version()).isEqualTo(1);
     }
 
+    static ApplicationSpec shop(String... functions) {
+        List<FunctionSpec> specs = java.util.Arrays.stream(functions)
+                .map(n -> FunctionSpec.of(n, Kind.PYTHON, Code.source("def main(a): return a"), "main")).toList();
+        return new ApplicationSpec("shop", specs, Optional.of(JsonNodeFactory.instance.objectNode().put("StartAt", "x")));
+    }
+
+    @Test
+    void anApplicationStoresItsFunctionsAsOneVersion() {
+        ApplicationRevision app = store.putApplication("guest", shop("cart", "pay"), T0);
+        assertThat(app.version()).isEqualTo(1);
+        assertThat(app.functionNames()).containsExactly("cart", "pay");
+        assertThat(app.functions()).allSatisfy(f -> assertThat(f.application()).isEqualTo("shop"));
+        assertThat(app.workflow().orElseThrow().path("StartAt").asText()).isEqualTo("x");
+        assertThat(store.function("guest", "cart").orElseThrow().application()).isEqualTo("shop");
+        assertThat(store.applications()).containsExactly(app);
+    }
+
+    @Test
+    void redeployingAnApplicationBumpsVersionsAndRemovesWhatItNoLongerNames() {
+        store.putApplication("guest", shop("cart", "pay"), T0);
+        ApplicationRevision second = store.putApplication("guest", shop("cart", "ship"), T0.plusSeconds(1));
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(second.function("cart").orElseThrow().version()).isEqualTo(2);
+        assertThat(second.function("ship").orElseThrow().version()).isEqualTo(1);
+        assertThat(second.functionNames()).containsExactly("cart", "ship");
+        assertThat(store.function("guest", "pay")).isEmpty();
+    }
+
+    @Test
+    void aFunctionAloneJoinsAnApplicationAndARedeploymentAloneKeepsIt() {
+        assertThat(store.putFunction("guest", hello("x"), T0).application()).isEqualTo("hello");
+        store.putApplication("guest", new ApplicationSpec("shop", List.of(hello("y")), Optional.empty()), T0);
+        FunctionRevision again = store.putFunction("guest", hello("z"), T0);
+        assertThat(again.application()).isEqualTo("shop");
+        assertThat(again.version()).isEqualTo(3);
+        assertThat(store.application("guest", "shop").orElseThrow().function("hello")).contains(again);
+        assertThat(store.application("guest", "shop").orElseThrow().workflow()).isEmpty();
+    }
+
+    @Test
+    void deletingAnApplicationDeletesItsFunctionsOnly() {
+        store.putFunction("guest", FunctionSpec.of("alone", Kind.NODEJS, Code.source("x"), "main"), T0);
+        store.putApplication("guest", shop("cart", "pay"), T0);
+        store.putApplication("other", shop("cart"), T0);
+        assertThat(store.deleteApplication("guest", "shop")).isPresent();
+        assertThat(store.deleteApplication("guest", "shop")).isEmpty();
+        assertThat(store.functions()).extracting(FunctionRevision::path).containsExactly("guest/alone", "other/cart");
+        assertThat(store.application("other", "shop")).isPresent();
+    }
+
     @Test
     void activationsAreListedNewestFirstAndFiltered() {
         store.putActivations(List.of(record("a1", "hello", 1000), record("a2", "other", 2000),

@@ -1,0 +1,54 @@
+package dev.cove.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+
+/** A function's code file as the REST API takes it: OpenWhisk's {@code exec} object. */
+final class FunctionFile {
+
+    private FunctionFile() {}
+
+    /**
+     * {@code {"kind", "code", "binary", "main"?}} for the file; the runtime is inferred from it unless
+     * given.
+     *
+     * @throws IllegalArgumentException when the runtime is unknown or can't be told from the file
+     */
+    static ObjectNode exec(Path file, Optional<String> runtime, Optional<String> main) {
+        String kind = Runtimes.kind(runtime.orElseGet(() -> Runtimes.infer(file)));
+        byte[] code = bytes(file);
+        ObjectNode exec = Json.MAPPER.createObjectNode();
+        exec.put("kind", kind);
+        boolean binary = Runtimes.binary(file);
+        exec.put("code", binary ? Base64.getEncoder().encodeToString(code) : text(file, code));
+        main.ifPresent(entry -> exec.put("main", entry));
+        exec.put("binary", binary);
+        return exec;
+    }
+
+    private static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException("no file " + file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + " - check that it is a file you may read");
+        }
+    }
+
+    private static String text(Path file, byte[] code) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(code)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CliException(file + " is not UTF-8 text - a source file must be");
+        }
+    }
+}

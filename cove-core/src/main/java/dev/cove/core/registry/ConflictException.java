@@ -1,0 +1,10 @@
+package dev.cove.core.registry;
+
+/** A deployment would take a name that something else holds; the message says what (HTTP 409). */
+public final class ConflictException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ConflictException(String message) {
+        super(message);
+    }
+}
