@@ -43,6 +43,8 @@ let func = null; // {namespace, name, version, actionName, kind, timeout, memory
 let socket = null;
 let initEntry = '/';
 let doneBatch = null; // done frames waiting for the end of the chunk being read
+const calls = new Map(); // call id -> {resolve, reject, name}, for ctx.invoke and ctx.send
+let lastCall = 0;
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -140,6 +142,7 @@ function onFrame(line) {
   switch (frame.type) {
     case 'run': return run(frame);
     case 'init': return init(frame);
+    case 'called': return called(frame);
     default: return undefined; // frames of later protocol versions
   }
 }
@@ -379,7 +382,7 @@ function invoke(act, frame) {
   let value;
   try {
     value = fn.kubeless
-      ? fn.call(kubelessEvent(frame.id, params), kubelessContext())
+      ? fn.call(kubelessEvent(frame.id, params), kubelessContext(frame.id))
       : fn.call(params, context(frame));
   } catch (e) {
     finishRun(act, null, failureText(e));
@@ -396,7 +399,56 @@ function context(frame) {
   return {
     activationId: frame.id, namespace: func.namespace, functionName: func.name,
     functionVersion: func.version, deadline: frame.deadline,
+    invoke: (name, params) => call(frame.id, name, params, true),
+    send: (name, params) => call(frame.id, name, params, false),
   };
+}
+
+// ---- calls to other functions ----
+
+/**
+ * ctx.invoke resolves to the called function's result and rejects with an Error carrying
+ * activationId, status and result when it did not succeed (or the call was refused); ctx.send
+ * resolves to the activation id once the call is admitted.
+ */
+function call(activationId, name, params, wait) {
+  return new Promise((resolve, reject) => {
+    const id = 'c' + (++lastCall);
+    let text;
+    try {
+      text = JSON.stringify({
+        type: 'call', id, activation: activationId, name, params: params === undefined ? {} : params, wait,
+      });
+    } catch (e) {
+      reject(new Error('The parameters of the call are not valid JSON: ' + (e && e.message)));
+      return;
+    }
+    calls.set(id, { resolve, reject, name, wait });
+    send(text + '\n');
+  });
+}
+
+function called(frame) {
+  const pending = calls.get(frame.id);
+  if (pending === undefined) return;
+  calls.delete(frame.id);
+  if (frame.activationId === undefined || (pending.wait && frame.success !== true)) {
+    pending.reject(callError(pending.name, frame));
+  } else {
+    pending.resolve(pending.wait ? frame.result : frame.activationId);
+  }
+}
+
+function callError(name, frame) {
+  const refused = frame.activationId === undefined;
+  const cause = refused ? frame.error : frame.result && frame.result.error;
+  const e = new Error(typeof cause === 'string' ? cause : JSON.stringify(cause));
+  e.name = 'InvocationError';
+  e.function = name;
+  e.activationId = refused ? null : frame.activationId;
+  e.status = refused ? 'refused' : frame.status;
+  e.result = refused ? null : frame.result;
+  return e;
 }
 
 function kubelessEvent(id, params) {
@@ -420,9 +472,11 @@ function kubelessEvent(id, params) {
   return event;
 }
 
-function kubelessContext() {
+function kubelessContext(activationId) {
   return {
     'function-name': func.name, timeout: func.timeout, runtime: func.kind, 'memory-limit': func.memory,
+    invoke: (name, params) => call(activationId, name, params, true),
+    send: (name, params) => call(activationId, name, params, false),
   };
 }
 

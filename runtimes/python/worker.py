@@ -105,6 +105,39 @@ class Context:
     def __repr__(self):
         return "Context(activation_id=%r, function_name=%r)" % (self.activation_id, self.function_name)
 
+    def invoke(self, name, params=None):
+        """Calls another function and returns its result; raises InvocationError when it fails."""
+        return call_function(self.activation_id, name, params, True)
+
+    def send(self, name, params=None):
+        """Starts another function without waiting for it; returns its activation id."""
+        return call_function(self.activation_id, name, params, False)
+
+
+class KubelessContext(dict):
+    """Kubeless's context dict, which can also call other functions."""
+
+    def __init__(self, activation_id, fields):
+        dict.__init__(self, fields)
+        self.activation_id = activation_id
+
+    def invoke(self, name, params=None):
+        return call_function(self.activation_id, name, params, True)
+
+    def send(self, name, params=None):
+        return call_function(self.activation_id, name, params, False)
+
+
+class InvocationError(Exception):
+    """A call to another function that did not succeed, or was refused (then activation_id is None)."""
+
+    def __init__(self, message, function, activation_id=None, status="refused", result=None):
+        Exception.__init__(self, message)
+        self.function = function
+        self.activation_id = activation_id
+        self.status = status
+        self.result = result
+
 
 _local = _thread._local()
 _nobody = Activation(None, float("inf"))
@@ -117,6 +150,10 @@ _func = {}
 _initialised = False
 _pool = None  # the threads that run activations when concurrency > 1
 _loops = _thread._local()  # each thread's asyncio event loop, for async def entry points
+_calls = {}  # call id -> [the called frame once it arrives, a lock released then (None on the reader)]
+_call_ids = iter(range(1, 1 << 62))
+_reader = 0  # the thread that reads frames: a call it makes reads on until its answer arrives
+_unread = []  # the start of a frame not yet ended by a newline
 
 
 def main():
@@ -170,28 +207,32 @@ def clean_environment():
 # ---- frames in and out ----
 
 def read_frames(sock):
-    """Cuts the byte stream into lines; a line spread over reads is joined once."""
-    pending = []
-    recv = sock.recv
+    global _reader
+    _reader = _thread.get_ident()
     while True:
-        data = recv(READ_SIZE)
-        if not data:
-            exit_now(0)
-        start = 0
-        nl = data.find(b"\n")
-        while nl != -1:
-            if pending:
-                pending.append(data[start:nl])
-                line = b"".join(pending)
-                pending = []
-            else:
-                line = data[start:nl]
-            start = nl + 1
-            if line:
-                on_frame(line)
-            nl = data.find(b"\n", start)
-        if start < len(data):
-            pending.append(data[start:] if start else data)
+        read_once(sock)
+
+
+def read_once(sock):
+    """Reads what has arrived and handles each whole frame; a line spread over reads is joined once."""
+    data = sock.recv(READ_SIZE)
+    if not data:
+        exit_now(0)
+    start = 0
+    nl = data.find(b"\n")
+    while nl != -1:
+        if _unread:
+            _unread.append(data[start:nl])
+            line = b"".join(_unread)
+            del _unread[:]
+        else:
+            line = data[start:nl]
+        start = nl + 1
+        if line:
+            on_frame(line)
+        nl = data.find(b"\n", start)
+    if start < len(data):
+        _unread.append(data[start:] if start else data)
 
 
 def on_frame(line):
@@ -205,6 +246,8 @@ def on_frame(line):
             run(frame)
         else:
             _pool.submit(frame)
+    elif kind == "called":
+        answered(frame)
     elif kind == "init":
         init(frame)
 
@@ -219,6 +262,53 @@ def exit_now(status):
         if act is not None and not act.done:
             flush_partial(act)
     os._exit(status)
+
+
+# ---- calls to other functions ----
+
+def call_function(activation_id, name, params, wait):
+    """One call frame and its answer. The reader thread (a run with concurrency 1) reads frames itself
+    until the answer comes; any other thread waits on a lock the reader releases."""
+    call_id = "c%d" % next(_call_ids)
+    try:
+        text = json_encode({"type": "call", "id": call_id, "activation": activation_id, "name": name,
+                            "params": {} if params is None else params, "wait": wait})
+    except (TypeError, ValueError) as e:
+        raise InvocationError("The parameters of the call are not valid JSON: %s" % e, name)
+    on_reader = _thread.get_ident() == _reader
+    slot = [None, None if on_reader else _thread.allocate_lock()]
+    if slot[1] is not None:
+        slot[1].acquire()
+    _calls[call_id] = slot
+    send(text.encode() + b"\n")
+    if on_reader:
+        while slot[0] is None:
+            read_once(_sock)
+    else:
+        slot[1].acquire()
+    return call_answer(name, slot[0], wait)
+
+
+def answered(frame):
+    slot = _calls.pop(frame.get("id"), None)
+    if slot is not None:
+        slot[0] = frame
+        if slot[1] is not None:
+            slot[1].release()
+
+
+def call_answer(name, frame, wait):
+    activation_id = frame.get("activationId")
+    if activation_id is None:
+        raise InvocationError(str(frame.get("error")), name)
+    if not wait:
+        return activation_id
+    result = frame.get("result")
+    if frame.get("success") is not True:
+        error = result.get("error") if type(result) is dict else result
+        raise InvocationError(error if type(error) is str else json_encode(error), name, activation_id,
+                              frame.get("status"), result)
+    return result
 
 
 class Pool:
@@ -462,7 +552,7 @@ def call(frame):
     if params is None:
         params = {}
     if _fn_kubeless:
-        return _fn(kubeless_event(frame["id"], params), kubeless_context())
+        return _fn(kubeless_event(frame["id"], params), kubeless_context(frame["id"]))
     if _fn_positional == 2:
         return _fn(params, Context(frame["id"], _func["namespace"], _func["name"], _func["version"],
                                    frame.get("deadline")))
@@ -498,9 +588,9 @@ def kubeless_event(activation_id, params):
     return event
 
 
-def kubeless_context():
-    return {"function-name": _func["name"], "timeout": _func["timeout"], "runtime": _func["kind"],
-            "memory-limit": _func["memory"]}
+def kubeless_context(activation_id):
+    return KubelessContext(activation_id, {"function-name": _func["name"], "timeout": _func["timeout"],
+                                           "runtime": _func["kind"], "memory-limit": _func["memory"]})
 
 
 def iso_now():

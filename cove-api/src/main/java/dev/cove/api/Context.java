@@ -29,6 +29,22 @@ public interface Context {
     /** The instant after which the activation ends as a timeout. */
     Instant deadline();
 
+    /**
+     * Calls another function of the namespace and waits for its result. A function of the same
+     * application is reached over the local bus, without going back through the HTTP gateway. The
+     * called activation records this one as its {@code causedBy}.
+     *
+     * @throws InvocationException when the call was refused or the called function did not succeed
+     */
+    Map<String, Object> invoke(String function, Map<String, Object> params);
+
+    /**
+     * Starts another function of the namespace without waiting for it; answers its activation id.
+     *
+     * @throws InvocationException when the call was refused (no such function, a full queue)
+     */
+    String send(String function, Map<String, Object> params);
+
     /** The time left before {@link #deadline()}, never negative. */
     default Duration remainingTime() {
         Duration left = Duration.between(Instant.now(), deadline());

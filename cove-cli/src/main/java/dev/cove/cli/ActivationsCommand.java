@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cove activations [NAME]}: the recent activations, newest first. */
-@Command(name = "activations", description = "List recent activations, newest first.")
+/** {@code cove activations [NAME]}: the recent activations, newest first; or one chain of calls. */
+@Command(name = "activations", description = "List recent activations, newest first, or with --chain the"
+        + " activations one activation caused through calls between functions.")
 final class ActivationsCommand extends ApiCommand {
 
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "Only this function's activations (default: all functions').")
@@ -24,8 +25,16 @@ final class ActivationsCommand extends ApiCommand {
             description = "Leave out this many of the newest activations first (default: ${DEFAULT-VALUE}).")
     int skip;
 
+    @Option(names = "--chain", paramLabel = "ID",
+            description = "List this activation and every activation it caused (ctx.invoke, ctx.send),"
+                    + " callers before the functions they called.")
+    Optional<String> chain = Optional.empty();
+
     @Override
     int run(CoveClient client) {
+        if (chain.isPresent()) {
+            return chain(client, chain.get());
+        }
         CoveClient.Response response = client.listActivations(name, limit, skip, false, Optional.empty());
         if (json()) {
             out().println(response.body());
@@ -40,6 +49,37 @@ final class ActivationsCommand extends ApiCommand {
         Output.table(List.of("ID", "NAME", "VERSION", "STATUS", "START", "DURATION"), rows(activations, ZoneId.systemDefault()))
                 .forEach(out()::println);
         return 0;
+    }
+
+    private int chain(CoveClient client, String id) {
+        if (name.isPresent()) {
+            throw usage("--chain lists one activation's chain: leave out NAME");
+        }
+        CoveClient.Response response = client.activationChain(id);
+        if (json()) {
+            out().println(response.body());
+            return 0;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> plain = rows(response.json(), ZoneId.systemDefault());
+        int i = 0;
+        for (JsonNode activation : response.json()) {
+            List<String> row = new ArrayList<>(plain.get(i++));
+            row.add(causedBy(activation));
+            rows.add(row);
+        }
+        Output.table(List.of("ID", "NAME", "VERSION", "STATUS", "START", "DURATION", "CAUSED BY"), rows)
+                .forEach(out()::println);
+        return 0;
+    }
+
+    private static String causedBy(JsonNode activation) {
+        for (JsonNode annotation : activation.path("annotations")) {
+            if (annotation.path("key").asText().equals("causedBy")) {
+                return annotation.path("value").asText();
+            }
+        }
+        return "";
     }
 
     static List<List<String>> rows(JsonNode activations, ZoneId zone) {

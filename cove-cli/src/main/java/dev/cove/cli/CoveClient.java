@@ -134,6 +134,10 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send(request(activation(id), REQUEST_TIMEOUT).GET()), noActivation(id));
     }
 
+    Response activationChain(String id) {
+        return expectOk(send(request(activation(id) + "/chain", REQUEST_TIMEOUT).GET()), noActivation(id));
+    }
+
     Response activationLogs(String id) {
         return expectOk(send(request(activation(id) + "/logs", REQUEST_TIMEOUT).GET()), noActivation(id));
     }

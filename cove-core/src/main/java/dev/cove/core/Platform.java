@@ -1,6 +1,7 @@
 package dev.cove.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.bus.LocalBus;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
@@ -87,6 +88,7 @@ public final class Platform implements AutoCloseable {
         Deadlines deadlines = Deadlines.wheel();
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
+        runtimes.connect(LocalBus.create(registry, dispatcher));
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, metrics);
     }
 
@@ -224,6 +226,33 @@ public final class Platform implements AutoCloseable {
                 .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
                         .thenComparing(ActivationRecord::activationId).reversed())
                 .skip(query.skip()).limit(query.limit()).toList();
+    }
+
+    /** The most activations {@link #chain} lists. */
+    public static final int MAX_CHAIN = 1000;
+
+    /**
+     * An activation and every activation it caused, directly or through others: the whole chain of
+     * calls below it, parents before their children, each level oldest first. Blocks on the store.
+     */
+    public List<ActivationRecord> chain(String namespace, String activationId) {
+        Optional<ActivationRecord> root = activation(namespace, activationId);
+        if (root.isEmpty()) {
+            return List.of();
+        }
+        List<ActivationRecord> chain = new ArrayList<>(List.of(root.get()));
+        for (int next = 0; next < chain.size() && chain.size() < MAX_CHAIN; next++) {
+            String parent = chain.get(next).activationId();
+            List<ActivationRecord> children = new ArrayList<>(store.activationsCausedBy(namespace, parent));
+            activationLog.unstoredCausedBy(namespace, parent).forEach(r -> {
+                if (children.stream().noneMatch(c -> c.activationId().equals(r.activationId()))) {
+                    children.add(r);
+                }
+            });
+            children.sort(Comparator.comparing(ActivationRecord::activationId));
+            children.stream().limit(MAX_CHAIN - chain.size()).forEach(chain::add);
+        }
+        return chain;
     }
 
     /** The platform's cheap timers, for waits that are almost always cancelled. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** {@code /api/v1/namespaces/{ns}/activations}: list, get, logs, result. */
+/** {@code /api/v1/namespaces/{ns}/activations}: list, get, logs, result, and chain (what one caused). */
 final class Activations {
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final int DEFAULT_LIMIT = 30;
@@ -32,11 +32,24 @@ final class Activations {
             throw ApiError.badRequest("The activation id is not valid.");
         }
         String part = p.length == 8 ? p[7] : "";
-        if (p.length > 8 || !(part.isEmpty() || part.equals("logs") || part.equals("result"))) {
+        if (p.length > 8 || !(part.isEmpty() || part.equals("logs") || part.equals("result") || part.equals("chain"))) {
             throw ApiError.notFound();
+        }
+        if (part.equals("chain")) {
+            boolean docs = ex.flag("docs");
+            ex.blocking(() -> chain(ns, id.toLowerCase(java.util.Locale.ROOT)), records -> ex.json(200, render(records, docs)));
+            return;
         }
         ex.blocking(() -> platform.activation(ns, id.toLowerCase(java.util.Locale.ROOT))
                 .orElseThrow(() -> ApiError.notFound(id)), record -> answer(ex, record, part));
+    }
+
+    private List<ActivationRecord> chain(String ns, String id) throws ApiError {
+        List<ActivationRecord> chain = platform.chain(ns, id);
+        if (chain.isEmpty()) {
+            throw ApiError.notFound(id);
+        }
+        return chain;
     }
 
     private void answer(Exchange ex, ActivationRecord record, String part) {

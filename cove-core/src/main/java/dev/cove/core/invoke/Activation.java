@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param logs its log lines, {@code <ISO time> <stream>: <text>}
  * @param initTime how long loading the code took, when this activation caused a cold start
  * @param waitTime how long it waited before it began
+ * @param causedBy the activation whose function called this one, if one did
  */
 public record Activation(
         String activationId, FunctionRevision revision, Instant start, Instant end, ActivationStatus status,
-        JsonValue result, List<String> logs, Optional<Duration> initTime, Duration waitTime) {
+        JsonValue result, List<String> logs, Optional<Duration> initTime, Duration waitTime,
+        Optional<String> causedBy) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +57,6 @@ public record Activation(
     /** The activation as the store keeps it. */
     public ActivationRecord toRecord() {
         return new ActivationRecord(activationId, revision.namespace(), revision.name(), start.toEpochMilli(),
-                end.toEpochMilli(), status.statusCode(), toJsonBytes());
+                end.toEpochMilli(), status.statusCode(), toJsonBytes(), causedBy);
     }
 }

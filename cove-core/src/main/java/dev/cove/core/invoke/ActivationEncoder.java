@@ -55,6 +55,7 @@ final class ActivationEncoder {
                 .raw(",\"logs\":").number(l.logsMb()).raw("}}");
         a.initTime().ifPresent(t -> raw(",{\"key\":\"initTime\",\"value\":").number(t.toMillis()).raw("}"));
         raw(",{\"key\":\"waitTime\",\"value\":").number(a.waitTime().toMillis()).raw("}");
+        a.causedBy().ifPresent(id -> raw(",{\"key\":\"causedBy\",\"value\":").string(id).raw("}"));
         if (a.status() == ActivationStatus.TIMEOUT) {
             raw(",{\"key\":\"timeout\",\"value\":true}");
         }

@@ -97,6 +97,14 @@ public final class ActivationLog implements AutoCloseable {
                 .toList();
     }
 
+    /** The ended, not yet stored activations the given one caused, in no order. */
+    public List<ActivationRecord> unstoredCausedBy(String namespace, String activationId) {
+        return unstored.values().stream()
+                .filter(a -> a.revision().namespace().equals(namespace) && a.causedBy().filter(activationId::equals).isPresent())
+                .map(Activation::toRecord)
+                .toList();
+    }
+
     /** Removes records older than the retention period; answers how many. */
     int removeExpired() {
         try {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,6 +78,15 @@ public final class Dispatcher implements AutoCloseable {
      * merged under them). Never blocks.
      */
     public Admission invoke(FunctionRevision revision, ObjectNode params) {
+        return admit(revision, params, Optional.empty());
+    }
+
+    /** As {@link #invoke}, for a call made by the function of the activation {@code callerId}. */
+    public Admission invokeFrom(String callerId, FunctionRevision revision, ObjectNode params) {
+        return admit(revision, params, Optional.of(callerId));
+    }
+
+    private Admission admit(FunctionRevision revision, ObjectNode params, Optional<String> causedBy) {
         if (closed) {
             return new Admission.Rejected("The platform is shutting down.");
         }
@@ -85,7 +95,7 @@ public final class Dispatcher implements AutoCloseable {
                     "The platform is overloaded: activation records are not being stored fast enough. Try again shortly.");
         }
         FunctionPool pool = poolFor(revision);
-        Pending pending = new Pending(newActivationId(), revision, pool.withDefaults(params), clock,
+        Pending pending = new Pending(newActivationId(), revision, pool.withDefaults(params), causedBy, clock,
                 Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
         return pool.admit(pending);
     }

@@ -28,6 +28,7 @@ final class Pending implements RunListener {
     final FunctionRevision revision;
     final ObjectNode params;
     final Instant arrived;
+    final Optional<String> causedBy;
     final LogBuffer logs;
     final CompletableFuture<Activation> completion = new CompletableFuture<>();
 
@@ -39,9 +40,10 @@ final class Pending implements RunListener {
     private volatile Consumer<Activation> onEnd = a -> {};
     volatile Deadlines.Armed deadline = () -> {};
 
-    Pending(String activationId, FunctionRevision revision, ObjectNode params, Clock clock, long maxLogBytes,
-            long maxResultBytes) {
+    Pending(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy, Clock clock,
+            long maxLogBytes, long maxResultBytes) {
         this.activationId = activationId;
+        this.causedBy = causedBy;
         this.revision = revision;
         this.params = params;
         this.clock = clock;
@@ -136,7 +138,7 @@ final class Pending implements RunListener {
         Instant end = clock.instant();
         Instant begin = started == null ? end : started;
         Activation activation = new Activation(activationId, revision, begin, end, status, result, logs.lines(),
-                initTime, Duration.between(arrived, begin));
+                initTime, Duration.between(arrived, begin), causedBy);
         onEnd.accept(activation);
         completion.complete(activation);
         return true;

@@ -1,5 +1,7 @@
 package dev.cove.core.registry;
 
+import java.util.Optional;
+
 /**
  * An activation as the store keeps it: the fields it is queried by, and its full JSON document.
  *
@@ -10,10 +12,17 @@ package dev.cove.core.registry;
  * @param endMillis epoch milliseconds
  * @param statusCode 0 success, 1 application error, 2 developer error, 3 platform error
  * @param json the activation as the REST API shows it, UTF-8 JSON
+ * @param causedBy the activation whose function called this one, if one did
  */
 public record ActivationRecord(
         String activationId, String namespace, String name, long startMillis, long endMillis, int statusCode,
-        byte[] json) {
+        byte[] json, Optional<String> causedBy) {
+
+    /** A record of an activation that no other caused. */
+    public ActivationRecord(String activationId, String namespace, String name, long startMillis, long endMillis,
+            int statusCode, byte[] json) {
+        this(activationId, namespace, name, startMillis, endMillis, statusCode, json, Optional.empty());
+    }
 
     /** For tests and logs: the JSON as text. */
     public String jsonText() {

@@ -130,6 +130,13 @@ final class MemoryStore implements Store {
     }
 
     @Override
+    public synchronized List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
+        return activations.values().stream()
+                .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
+                .sorted(java.util.Comparator.comparing(ActivationRecord::activationId)).toList();
+    }
+
+    @Override
     public synchronized int deleteActivationsStartedBefore(long epochMillis) {
         int before = activations.size();
         activations.values().removeIf(r -> r.startMillis() < epochMillis);

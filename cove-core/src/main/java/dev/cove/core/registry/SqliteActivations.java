@@ -28,7 +28,9 @@ import java.util.PriorityQueue;
  *       of arrivals it holds (index on {@code max_arrival}); the candidate batches are scanned;
  *   <li>newest first: batches are visited by descending {@code max_start} and their records merged
  *       into a top-k heap, stopping once no unvisited batch can hold a newer record;
- *   <li>by function: {@code activation_functions} lists the batches that hold each function.
+ *   <li>by function: {@code activation_functions} lists the batches that hold each function;
+ *   <li>by cause: {@code activation_causes} has a row for each activation another one caused, so
+ *       only chained activations pay for it.
  * </ul>
  * Retention drops whole batches and rewrites the few that straddle the cutoff.
  */
@@ -43,8 +45,12 @@ final class SqliteActivations {
             CREATE TABLE IF NOT EXISTS activation_functions (
               namespace TEXT NOT NULL, name TEXT NOT NULL, max_start INTEGER NOT NULL, batch INTEGER NOT NULL,
               PRIMARY KEY (namespace, name, max_start, batch)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS activation_causes (
+              namespace TEXT NOT NULL, parent TEXT NOT NULL, child TEXT NOT NULL,
+              PRIMARY KEY (namespace, parent, child)) WITHOUT ROWID;
             """;
-    private static final byte FORMAT = 1;
+    /** 2 adds each record's causedBy; batches written as 1 are still read. */
+    private static final byte FORMAT = 2;
     private static final Comparator<ActivationRecord> NEWEST_FIRST = Comparator
             .comparingLong(ActivationRecord::startMillis).thenComparing(ActivationRecord::activationId).reversed();
 
@@ -69,6 +75,42 @@ final class SqliteActivations {
             }
             p.executeBatch();
         }
+        putCauses(c, records);
+    }
+
+    private static void putCauses(Connection c, List<ActivationRecord> records) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT OR IGNORE INTO activation_causes (namespace, parent, child) VALUES (?, ?, ?)")) {
+            for (ActivationRecord r : records) {
+                if (r.causedBy().isPresent()) {
+                    p.setString(1, r.namespace());
+                    p.setString(2, r.causedBy().get());
+                    p.setString(3, r.activationId());
+                    p.addBatch();
+                }
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** The activations the given one caused, oldest first. */
+    static List<ActivationRecord> causedBy(Connection c, String namespace, String parent) throws SQLException {
+        List<String> children = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT child FROM activation_causes WHERE namespace = ? AND parent = ? ORDER BY child")) {
+            p.setString(1, namespace);
+            p.setString(2, parent);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    children.add(rs.getString(1));
+                }
+            }
+        }
+        List<ActivationRecord> found = new ArrayList<>();
+        for (String child : children) {
+            get(c, namespace, child).ifPresent(found::add);
+        }
+        return found;
     }
 
     private static long insertBatch(Connection c, List<ActivationRecord> records) throws SQLException {
@@ -200,6 +242,10 @@ final class SqliteActivations {
         }
         execute(c, "DELETE FROM activation_batches WHERE max_start < ?", cutoff);
         execute(c, "DELETE FROM activation_functions WHERE max_start < ?", cutoff);
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM activation_causes WHERE child < ?")) {
+            p.setString(1, String.format("%012x", Math.max(0, cutoff))); // ids begin with their arrival in hex
+            p.executeUpdate();
+        }
         List<long[]> straddling = new ArrayList<>();
         List<List<ActivationRecord>> kept = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, records FROM activation_batches "
@@ -242,6 +288,7 @@ final class SqliteActivations {
                 out.writeLong(r.startMillis());
                 out.writeLong(r.endMillis());
                 out.writeInt(r.statusCode());
+                out.writeUTF(r.causedBy().orElse(""));
                 out.writeInt(r.json().length);
                 out.write(r.json());
             }
@@ -253,7 +300,8 @@ final class SqliteActivations {
 
     static List<ActivationRecord> decode(byte[] blob) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-            if (in.readByte() != FORMAT) {
+            byte format = in.readByte();
+            if (format != 1 && format != FORMAT) {
                 throw new IllegalStateException("an activation batch of an unknown format");
             }
             int count = in.readInt();
@@ -265,9 +313,10 @@ final class SqliteActivations {
                 long start = in.readLong();
                 long end = in.readLong();
                 int status = in.readInt();
+                Optional<String> causedBy = format == 1 ? Optional.empty() : Optional.of(in.readUTF()).filter(s -> !s.isEmpty());
                 byte[] json = new byte[in.readInt()];
                 in.readFully(json);
-                records.add(new ActivationRecord(id, namespace, name, start, end, status, json));
+                records.add(new ActivationRecord(id, namespace, name, start, end, status, json, causedBy));
             }
             return records;
         } catch (IOException e) {

@@ -354,6 +354,17 @@ final class SqliteStore implements Store {
     }
 
     @Override
+    public List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
+        synchronized (activationReader) {
+            try {
+                return SqliteActivations.causedBy(activationReader, namespace, activationId);
+            } catch (SQLException e) {
+                throw failed("read activations", e);
+            }
+        }
+    }
+
+    @Override
     public int deleteActivationsStartedBefore(long epochMillis) {
         int[] removed = {0};
         synchronized (activationWriter) {

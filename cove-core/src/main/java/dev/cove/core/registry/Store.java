@@ -71,6 +71,9 @@ public interface Store extends AutoCloseable {
     /** Newest first, as the query asks. */
     List<ActivationRecord> activations(ActivationQuery query);
 
+    /** The activations whose functions the given activation's function called, oldest first. */
+    List<ActivationRecord> activationsCausedBy(String namespace, String activationId);
+
     /** Removes the records of activations that started before the given time; answers how many. */
     int deleteActivationsStartedBefore(long epochMillis);
 

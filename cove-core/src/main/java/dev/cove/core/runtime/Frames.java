@@ -33,12 +33,21 @@ final class Frames {
     }
 
     /**
-     * A frame read from a worker: its fields, and the {@code result} of a done frame kept together
-     * with its own bytes, cut from the frame, so it is never encoded again.
+     * A frame read from a worker: its fields, the {@code result} of a done frame kept together with
+     * its own bytes, cut from the frame, so it is never encoded again, and the frame's length in bytes.
      */
-    record Decoded(ObjectNode fields, Optional<JsonValue> result) {
+    record Decoded(ObjectNode fields, Optional<JsonValue> result, int length) {
         String type() {
             return fields.path("type").asText();
+        }
+    }
+
+    /** A string as a JSON string literal, quotes included. */
+    static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string could not be encoded", e);
         }
     }
 
@@ -70,6 +79,6 @@ final class Frames {
         if (!fields.path("type").isTextual()) {
             throw new IOException("a frame must have a type");
         }
-        return new Decoded(fields, result);
+        return new Decoded(fields, result, bytes.length);
     }
 }

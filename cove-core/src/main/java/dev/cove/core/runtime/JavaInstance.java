@@ -1,7 +1,10 @@
 package dev.cove.core.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.api.Context;
 import dev.cove.api.Handler;
+import dev.cove.api.InvocationException;
 import dev.cove.core.registry.FunctionRevision;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -33,18 +36,21 @@ final class JavaInstance implements Instance {
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
     private final long maxResultBytes;
+    private final Calls calls;
     private volatile String killReason;
 
-    private JavaInstance(FunctionRevision revision, URLClassLoader loader, Handler handler, long maxResultBytes) {
+    private JavaInstance(FunctionRevision revision, URLClassLoader loader, Handler handler, long maxResultBytes,
+            Calls calls) {
         this.revision = revision;
         this.loader = loader;
         this.handler = handler;
         this.maxResultBytes = maxResultBytes;
+        this.calls = calls;
     }
 
     /** Loads the class and finds its shape; static initialisers run here, printing to the init's logs. */
-    static JavaInstance load(FunctionRevision revision, Path entry, long maxResultBytes, RunListener initLogs)
-            throws StartFailure {
+    static JavaInstance load(FunctionRevision revision, Path entry, long maxResultBytes, RunListener initLogs,
+            Calls calls) throws StartFailure {
         String className = revision.spec().main();
         URLClassLoader loader;
         try {
@@ -56,7 +62,7 @@ final class JavaInstance implements Instance {
         ThreadOutput.bind(initLogs);
         try {
             Class<?> type = Class.forName(className, true, loader);
-            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes);
+            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes, calls);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             close(loader);
             throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " could not be loaded: " + e.getMessage());
@@ -222,6 +228,51 @@ final class JavaInstance implements Instance {
         @Override
         public Instant deadline() {
             return request.deadline();
+        }
+
+        @Override
+        public Map<String, Object> invoke(String function, Map<String, Object> params) {
+            return switch (call(function, params, true)) {
+                case Calls.CallOutcome.Ended e when e.success() -> asMap(e.result().tree());
+                case Calls.CallOutcome.Ended e -> throw new InvocationException(errorText(e.result().tree()),
+                        e.activationId(), e.status(), asMap(e.result().tree()));
+                case Calls.CallOutcome.Refused r -> throw refused(r);
+                case Calls.CallOutcome.Accepted a -> throw new IllegalStateException("a waited-for call was only accepted");
+            };
+        }
+
+        @Override
+        public String send(String function, Map<String, Object> params) {
+            return switch (call(function, params, false)) {
+                case Calls.CallOutcome.Accepted a -> a.activationId();
+                case Calls.CallOutcome.Refused r -> throw refused(r);
+                case Calls.CallOutcome.Ended e -> e.activationId();
+            };
+        }
+
+        private Calls.CallOutcome call(String function, Map<String, Object> params, boolean wait) {
+            ObjectNode json;
+            try {
+                json = JavaValues.toParams(params);
+            } catch (IllegalArgumentException e) {
+                return new Calls.CallOutcome.Refused(e.getMessage());
+            }
+            return calls.call(revision, request.activationId(), function, json, wait).join();
+        }
+
+        private static InvocationException refused(Calls.CallOutcome.Refused r) {
+            return new InvocationException(r.message(), "", "refused", Map.of());
+        }
+
+        /** A result is an object, or an array (a Kubeless handler's), which comes as {@code {"result": […]}}. */
+        private static Map<String, Object> asMap(JsonNode result) {
+            return result instanceof ObjectNode object ? JavaValues.toMap(object)
+                    : JavaValues.toMap(Frames.object().set("result", result));
+        }
+
+        private static String errorText(JsonNode result) {
+            JsonNode error = result.path("error");
+            return error.isTextual() ? error.asText() : error.toString();
         }
     }
 

@@ -27,6 +27,15 @@ final class JavaValues {
         return map;
     }
 
+    /** The parameters a Java function passes to a call, as JSON. */
+    static ObjectNode toParams(Map<String, Object> params) {
+        try {
+            return (ObjectNode) toNode(params == null ? Map.of() : params, "$", new long[] {0});
+        } catch (NotJson e) {
+            throw new IllegalArgumentException("The parameters of the call are not valid JSON: " + e.getMessage());
+        }
+    }
+
     private static Object toJava(JsonNode node) {
         return switch (node.getNodeType()) {
             case OBJECT -> toMap((ObjectNode) node);

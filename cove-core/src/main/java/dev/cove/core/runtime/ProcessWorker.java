@@ -50,6 +50,9 @@ final class ProcessWorker implements Instance {
     private Runnable release = () -> {};
     private volatile NetSocket socket;
     private volatile RunListener initListener;
+    private volatile FunctionRevision revision;
+    private volatile Calls calls = Calls.NONE;
+    private volatile long maxCallBytes;
     private volatile String initId;
     private volatile CompletableFuture<Void> ready;
     private volatile String killReason;
@@ -124,9 +127,14 @@ final class ProcessWorker implements Instance {
     /**
      * Specialises this stem cell to a function: applies its limits to the sandbox, makes its code
      * visible there (file work, so off the caller's thread), and completes when the code has loaded.
+     * The calls its function makes to others go to {@code calls}, with parameters of at most
+     * {@code maxResultBytes}.
      */
     CompletableFuture<Void> init(FunctionRevision revision, Path entry, long maxResultBytes, long maxLogBytes,
-            RunListener logs) {
+            RunListener logs, Calls calls) {
+        this.revision = revision;
+        this.calls = calls;
+        this.maxCallBytes = maxResultBytes;
         return CompletableFuture.supplyAsync(() -> prepare(revision, entry), FILE_WORK)
                 .thenCompose(inside -> sendInit(revision, inside, maxResultBytes, maxLogBytes, logs));
     }
@@ -221,6 +229,7 @@ final class ProcessWorker implements Instance {
             case "log" -> onLog(frame.fields());
             case "done" -> onDone(frame);
             case "ready" -> onReady(frame.fields());
+            case "call" -> onCall(frame);
             default -> onProtocolViolation("sent an unknown frame type '" + frame.type() + "'");
         }
     }
@@ -252,6 +261,62 @@ final class ProcessWorker implements Instance {
             listener.done(new RunOutcome.Returned(frame.result().filter(r -> !r.tree().isNull())
                     .orElseGet(() -> JsonValue.of(Frames.object()))));
         }
+    }
+
+    /**
+     * A call to another function (docs/worker-protocol.md, "call"): only on behalf of an activation
+     * this worker is running, answered with one {@code called} frame.
+     */
+    private void onCall(Frames.Decoded frame) {
+        JsonNode fields = frame.fields();
+        String callId = fields.path("id").asText("");
+        JsonNode params = fields.path("params");
+        Optional<String> refusal = refusal(fields, params, frame.length());
+        if (refusal.isPresent()) {
+            answer(callId, new Calls.CallOutcome.Refused(refusal.get()));
+            return;
+        }
+        ObjectNode given = params.isObject() ? (ObjectNode) params : Frames.object();
+        calls.call(revision, fields.path("activation").asText(), fields.path("name").asText(), given,
+                fields.path("wait").asBoolean(true)).whenComplete((outcome, error) -> answer(callId, error == null
+                        ? outcome : new Calls.CallOutcome.Refused("The call failed inside the platform.")));
+    }
+
+    private Optional<String> refusal(JsonNode fields, JsonNode params, int length) {
+        if (!runs.containsKey(fields.path("activation").asText(""))) {
+            return Optional.of("A function can call others only while one of its activations runs.");
+        }
+        if (!fields.path("name").isTextual()) {
+            return Optional.of("A call needs the name of the function to call.");
+        }
+        if (!params.isMissingNode() && !params.isNull() && !params.isObject()) {
+            return Optional.of("The parameters of a call must be a JSON object.");
+        }
+        if (length > maxCallBytes) {
+            return Optional.of("The call is " + length + " bytes, over the limit of " + maxCallBytes + " bytes.");
+        }
+        return Optional.empty();
+    }
+
+    /** Written by hand: an ended call's result goes in as the bytes it already has. */
+    private void answer(String callId, Calls.CallOutcome outcome) {
+        NetSocket s = socket;
+        if (s == null) {
+            return;
+        }
+        StringBuilder head = new StringBuilder(96).append("{\"type\":\"called\",\"id\":").append(Frames.quote(callId));
+        io.vertx.core.buffer.Buffer out = switch (outcome) {
+            case Calls.CallOutcome.Refused r -> io.vertx.core.buffer.Buffer.buffer(
+                    head.append(",\"error\":").append(Frames.quote(r.message())).append("}\n").toString());
+            case Calls.CallOutcome.Accepted a -> io.vertx.core.buffer.Buffer.buffer(
+                    head.append(",\"activationId\":").append(Frames.quote(a.activationId())).append("}\n").toString());
+            case Calls.CallOutcome.Ended e -> io.vertx.core.buffer.Buffer.buffer(head
+                    .append(",\"activationId\":").append(Frames.quote(e.activationId()))
+                    .append(",\"success\":").append(e.success())
+                    .append(",\"status\":").append(Frames.quote(e.status()))
+                    .append(",\"result\":").toString()).appendBytes(e.result().bytes()).appendString("}\n");
+        };
+        s.write(out);
     }
 
     private void onReady(JsonNode frame) {

@@ -55,6 +55,7 @@ public final class Runtimes implements AutoCloseable {
     private final WorkerChannel channel;
     private final ScheduledExecutorService spawner;
     private SandboxFactory sandboxes;
+    private volatile Calls calls = Calls.NONE;
     private final Map<Kind, StemCells> pools = new EnumMap<>(Kind.class);
     private final List<String> available = new ArrayList<>();
     private final List<String> unavailable = new ArrayList<>();
@@ -124,6 +125,11 @@ public final class Runtimes implements AutoCloseable {
         } catch (IOException e) {
             return Optional.of("the sandboxes could not be prepared (" + e.getMessage() + ")");
         }
+    }
+
+    /** Where the calls functions make to other functions go from now on. */
+    public void connect(Calls target) {
+        this.calls = target;
     }
 
     /** What isolates the workers, one line, e.g. for the operator at start. */
@@ -210,7 +216,7 @@ public final class Runtimes implements AutoCloseable {
         CompletableFuture<Instance> loaded = new CompletableFuture<>();
         Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
             try {
-                loaded.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs));
+                loaded.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs, calls));
             } catch (StartFailure e) {
                 loaded.completeExceptionally(e);
             }
@@ -226,7 +232,7 @@ public final class Runtimes implements AutoCloseable {
         }
         long maxLog = Math.min(options.maxLogBytes(), revision.spec().limits().logBytes());
         return cells.take().thenCompose(worker -> worker
-                .init(revision, entry, options.maxResultBytes(), maxLog, initLogs)
+                .init(revision, entry, options.maxResultBytes(), maxLog, initLogs, calls)
                 .handle((ok, failure) -> {
                     if (failure != null) {
                         worker.kill("The function failed to initialise.");

@@ -42,7 +42,7 @@ class ActivationLogTest {
         for (int i = 0; i < 5000; i++) {
             Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
             log.add(new Activation(String.format("%032x", i), a.revision(), a.start(), a.end(), a.status(),
-                    a.result(), a.logs(), a.initTime(), a.waitTime()));
+                    a.result(), a.logs(), a.initTime(), a.waitTime(), a.causedBy()));
         }
         log.close();
         assertThat(store.activations(ActivationQuery.latest("guest", 200))).hasSize(200);

@@ -24,7 +24,7 @@ class ActivationTest {
         JsonValue result = JsonValue.of(JsonNodeFactory.instance.objectNode().put("ok", true));
         Instant start = Instant.ofEpochMilli(1_000);
         return new Activation("a".repeat(32), HELLO, start, start.plusMillis(7), status, result,
-                List.of("t stdout: hi"), initTime, Duration.ofMillis(2));
+                List.of("t stdout: hi"), initTime, Duration.ofMillis(2), Optional.empty());
     }
 
     @Test
@@ -60,10 +60,12 @@ class ActivationTest {
         var f = JsonNodeFactory.instance;
         JsonValue result = JsonValue.of(f.objectNode().put("text", "quote \" and \u2028 and \n"));
         Activation a = new Activation("b".repeat(32), HELLO, Instant.EPOCH, Instant.EPOCH, ActivationStatus.SUCCESS,
-                result, List.of("t stdout: \"quoted\"\ttab ✓"), Optional.empty(), Duration.ZERO);
+                result, List.of("t stdout: \"quoted\"\ttab ✓"), Optional.empty(), Duration.ZERO, Optional.of("c".repeat(32)));
         ObjectNode json = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.toJsonBytes());
         assertThat(json.path("response").path("result")).isEqualTo(result.tree());
         assertThat(json.path("logs").get(0).asText()).isEqualTo("t stdout: \"quoted\"\ttab ✓");
+        assertThat(json.path("annotations").toString()).contains("{\"key\":\"causedBy\",\"value\":\"" + "c".repeat(32) + "\"}");
+        assertThat(a.toRecord().causedBy()).contains("c".repeat(32));
     }
 
     @Test

@@ -91,6 +91,11 @@ class DelegatingStore implements Store {
     }
 
     @Override
+    public List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
+        return inner.activationsCausedBy(namespace, activationId);
+    }
+
+    @Override
     public int deleteActivationsStartedBefore(long epochMillis) {
         return inner.deleteActivationsStartedBefore(epochMillis);
     }

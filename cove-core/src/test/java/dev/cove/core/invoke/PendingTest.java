@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunOutcome;
 import java.time.Clock;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +18,7 @@ class PendingTest {
 
     static Activation outcome(RunOutcome outcome) {
         Pending pending = new Pending("a".repeat(32), ActivationTest.HELLO, JsonNodeFactory.instance.objectNode(),
-                Clock.systemUTC(), 1024, LIMIT);
+                Optional.empty(), Clock.systemUTC(), 1024, LIMIT);
         pending.done(outcome);
         return pending.completion.join();
     }

@@ -175,6 +175,29 @@ abstract class StoreContract {
         assertThat(store.activations(ActivationQuery.latest("other", 10))).isEmpty();
     }
 
+    static ActivationRecord causedBy(ActivationRecord r, ActivationRecord parent) {
+        return new ActivationRecord(r.activationId(), r.namespace(), r.name(), r.startMillis(), r.endMillis(),
+                r.statusCode(), r.json(), Optional.of(parent.activationId()));
+    }
+
+    @Test
+    void activationsAreFoundByTheActivationThatCausedThem() {
+        ActivationRecord root = record("r", "a", 1000);
+        ActivationRecord second = causedBy(record("c2", "c", 1002), root);
+        ActivationRecord first = causedBy(record("c1", "b", 1001), root);
+        ActivationRecord grandchild = causedBy(record("g", "d", 1003), first);
+        store.putActivations(List.of(root, second));
+        store.putActivations(List.of(first, grandchild, record("other", "b", 1004)));
+        assertThat(ids(store.activationsCausedBy("guest", root.activationId())))
+                .containsExactly(first.activationId(), second.activationId());
+        assertThat(store.activationsCausedBy("guest", root.activationId()).get(0).causedBy())
+                .contains(root.activationId());
+        assertThat(ids(store.activationsCausedBy("guest", first.activationId()))).containsExactly(grandchild.activationId());
+        assertThat(store.activationsCausedBy("other", root.activationId())).isEmpty();
+        store.deleteActivationsStartedBefore(1002);
+        assertThat(ids(store.activationsCausedBy("guest", root.activationId()))).containsExactly(second.activationId());
+    }
+
     @Test
     void anActivationIsFoundOnlyInItsNamespace() {
         store.putActivations(List.of(record("a1", "hello", 1000)));

@@ -1,0 +1,79 @@
+package dev.cove.core.bus;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.invoke.Activation;
+import dev.cove.core.invoke.Dispatcher;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.runtime.Calls;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls between functions on one node ({@code ctx.invoke}, {@code ctx.send}), taken straight from the
+ * caller's worker channel to the dispatcher: no HTTP, no authentication round trip (the caller's
+ * namespace is the one its function belongs to), and the record written by the activation log's group
+ * commit like any other, never synchronously.
+ *
+ * <p>A call reaches the functions of the caller's namespace: those of its own application, and the
+ * others with the same rights as the caller's namespace has over HTTP. On a single node both stay in
+ * this process; the distinction is the application, which decides what shares a sandbox.
+ *
+ * <p>Failure modes: a call to a missing function, or one the dispatcher refuses (a full queue, a
+ * shutdown), answers {@link Calls.CallOutcome.Refused} at once; an admitted one always ends, by its
+ * outcome or its own time limit. A function that calls itself and waits holds an instance per level
+ * until its time limit ends the chain: each level's wait counts against the caller's own deadline.
+ */
+public final class LocalBus implements Calls {
+    private final Registry registry;
+    private final Dispatcher dispatcher;
+
+    private LocalBus(Registry registry, Dispatcher dispatcher) {
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+    }
+
+    public static LocalBus create(Registry registry, Dispatcher dispatcher) {
+        return new LocalBus(registry, dispatcher);
+    }
+
+    @Override
+    public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
+            ObjectNode params, boolean wait) {
+        Optional<String> invalid = invalidName(target);
+        if (invalid.isPresent()) {
+            return refused(invalid.get());
+        }
+        Optional<FunctionRevision> callee = registry.function(caller.namespace(), target);
+        if (callee.isEmpty()) {
+            return refused("There is no function named " + target + " in the namespace " + caller.namespace() + ".");
+        }
+        return switch (dispatcher.invokeFrom(callerId, callee.get(), params)) {
+            case Dispatcher.Admission.Rejected r -> refused(r.message());
+            case Dispatcher.Admission.Accepted a -> wait ? a.completion().thenApply(LocalBus::ended)
+                    : CompletableFuture.completedFuture(new CallOutcome.Accepted(a.activationId()));
+        };
+    }
+
+    private static Optional<String> invalidName(String target) {
+        if (target.indexOf('/') >= 0) {
+            return Optional.of("A call names a function of the caller's own namespace, without a namespace or"
+                    + " slashes; was '" + target + "'.");
+        }
+        try {
+            FunctionSpec.requireName(target);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static CallOutcome ended(Activation a) {
+        return new CallOutcome.Ended(a.activationId(), a.status().success(), a.status().label(), a.result());
+    }
+
+    private static CompletableFuture<CallOutcome> refused(String message) {
+        return CompletableFuture.completedFuture(new CallOutcome.Refused(message));
+    }
+}
