@@ -182,6 +182,34 @@ class CliIT {
     }
 
     @Test
+    void theShopApplicationChainsNodePythonAndJava() throws Exception {
+        assertThat(ok("app", "deploy", example("shop/cove.yaml").toString()).out())
+                .isEqualTo("deployed shop as version 0.0.1: Tax 0.0.1, checkout 0.0.1, price 0.0.1\n");
+        assertThat(ok("app", "list").out()).contains("shop  0.0.1    Tax,checkout,price  no");
+        assertThat(ok("app", "get", "shop").out()).contains("function    price 0.0.1 (python:3)");
+        String result = ok("invoke", "checkout", "-p", "items", "[{\"sku\": \"tea\", \"qty\": 2}, {\"sku\": \"cake\"}]").out();
+        assertThat(result).contains("\"total\": 12.61").contains("\"currency\": \"EUR\"");
+        String id = ok("activations", "checkout", "--limit", "1").out().lines().skip(1).findFirst().orElseThrow()
+                .split(" ")[0];
+        String chain = eventually(() -> ok("activations", "--chain", id).out(), out -> out.lines().count() == 6);
+        assertThat(chain.lines().skip(1).map(line -> line.split("\\s+")[1]))
+                .containsExactly("checkout", "price", "price", "Tax", "Tax");
+        assertThat(chain.lines().filter(line -> line.endsWith(id))).hasSize(2);
+        assertThat(ok("app", "delete", "shop").out()).isEqualTo("deleted shop and its functions\n");
+        assertThat(cli.run("get", "price").err()).contains("no function named 'price'");
+    }
+
+    @Test
+    void aManifestWithAMisspeltFieldIsRefusedBeforeAnythingIsSent() throws Exception {
+        Path manifest = function("cove.yaml", "application: typo\nfunctions:\n  f: {fiel: f.js}\n");
+        Cli.Result result = cli.run("app", "deploy", manifest.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
+                + " main, limits, parameters, env)\n");
+        assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
+    }
+
+    @Test
     void aFailedActivationIsOneLineOnStderrAndExitsOne() throws Exception {
         ok("deploy", function("picky.js", "function main(p) { return p.name ? {ok: true} : {error: 'no name given'}; }").toString());
         ok("deploy", function("thrower.py", "def main(args):\n    raise ValueError('boom')\n").toString());

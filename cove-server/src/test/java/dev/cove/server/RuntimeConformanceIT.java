@@ -286,6 +286,102 @@ class RuntimeConformanceIT {
                 .isTrue();
     }
 
+    /** The activation's causedBy annotation, or an empty string. */
+    static String causedBy(JsonNode activation) {
+        for (JsonNode annotation : activation.path("annotations")) {
+            if (annotation.path("key").asText().equals("causedBy")) {
+                return annotation.path("value").asText();
+            }
+        }
+        return "";
+    }
+
+    static JsonNode activation(String id) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            TestCove.Answer answer = cove.get("/api/v1/namespaces/_/activations/" + id);
+            if (answer.status() == 200) {
+                return answer.json();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no activation " + id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aFunctionInvokesAnotherAndGetsItsResult(String runtime) throws Exception {
+        String caller = deploy(runtime, "caller", params());
+        String callee = deploy(runtime.equals("nodejs") ? "python" : "nodejs", "echo", params());
+        TestCove.Answer answer = cove.invoke(caller, params().put("target", callee)
+                .set("params", params().put("n", 7).put("text", "héllo")));
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        JsonNode result = result(answer);
+        assertThat(result.path("result").path("n").asInt()).isEqualTo(7);
+        assertThat(result.path("result").path("text").asText()).isEqualTo("héllo");
+        assertThat(result.path("me").asText()).isEqualTo(answer.json().path("activationId").asText());
+        JsonNode called = cove.get("/api/v1/namespaces/_/activations?name=" + callee + "&limit=1").json().get(0);
+        assertThat(causedBy(called)).isEqualTo(answer.json().path("activationId").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aFailedCallIsAnErrorCarryingTheCalleesOutcome(String runtime) throws Exception {
+        String caller = deploy(runtime, "caller", params());
+        String failing = deploy("python", "apperror", params());
+        JsonNode failed = result(cove.invoke(caller, params().put("target", failing)));
+        assertThat(failed.path("failed").asText()).isEqualTo("not found");
+        assertThat(failed.path("name").asText()).isEqualTo("InvocationError");
+        assertThat(failed.path("status").asText()).isEqualTo("application error");
+        assertThat(failed.path("calledResult").path("error").asText()).isEqualTo("not found");
+        assertThat(activation(failed.path("activationId").asText()).path("statusCode").asInt()).isEqualTo(1);
+        JsonNode missing = result(cove.invoke(caller, params().put("target", "no-such-function")));
+        assertThat(missing.path("failed").asText())
+                .isEqualTo("There is no function named no-such-function in the namespace guest.");
+        assertThat(missing.path("status").asText()).isEqualTo("refused");
+        assertThat(missing.path("activationId").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void aSentCallRunsOnItsOwnAndRecordsItsCause(String runtime) throws Exception {
+        String caller = deploy(runtime, "caller", params());
+        String callee = deploy("nodejs", "echo", params());
+        TestCove.Answer answer = cove.invoke(caller, params().put("target", callee).put("mode", "send")
+                .set("params", params().put("sent", true)));
+        String sent = result(answer).path("activationId").asText();
+        assertThat(sent).hasSize(32);
+        JsonNode activation = activation(sent);
+        assertThat(activation.path("response").path("result").path("sent").asBoolean()).isTrue();
+        assertThat(causedBy(activation)).isEqualTo(answer.json().path("activationId").asText());
+        JsonNode chain = cove.get("/api/v1/namespaces/_/activations/" + answer.json().path("activationId").asText()
+                + "/chain").json();
+        assertThat(chain).extracting(a -> a.path("activationId").asText())
+                .containsExactly(answer.json().path("activationId").asText(), sent);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void concurrentActivationsOfOneInstanceEachGetTheirOwnAnswer(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putObject("limits").put("concurrency", 8).put("maxInstances", 1);
+        String caller = deploy(runtime, "caller", extra);
+        String callee = deploy("python", "slow", params());
+        List<CompletableFuture<TestCove.Answer>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int ms = 50 + 20 * i;
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return cove.invoke(caller, params().put("target", callee).set("params", params().put("ms", ms)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(result(calls.get(i).join()).path("result").path("slept").asInt()).isEqualTo(50 + 20 * i);
+        }
+    }
+
     static byte[] zip(Path root) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(root)) {

@@ -1,0 +1,132 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Applications over the REST API: deployed all or nothing, as one version, and deleted as one. */
+class ApplicationsIT {
+    @TempDir
+    static java.nio.file.Path dir;
+    static TestCove cove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cove = new TestCove(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        cove.close();
+    }
+
+    static ObjectNode function(String name, String kind, String code) {
+        ObjectNode f = TestCove.object().put("name", name);
+        f.putObject("exec").put("kind", kind).put("code", code);
+        return f;
+    }
+
+    static ObjectNode app(ObjectNode... functions) {
+        ObjectNode body = TestCove.object();
+        ArrayNode list = body.putArray("functions");
+        for (ObjectNode f : functions) {
+            list.add(f);
+        }
+        return body;
+    }
+
+    static final String ECHO_JS = "function main(p) { return p; }";
+    static final String ECHO_PY = "def main(a):\n    return a\n";
+    static final String TWICE_JAVA = """
+            import java.util.Map;
+            public class Twice {
+                public static Map<String, Object> main(Map<String, Object> p) {
+                    return Map.of("twice", ((Number) p.get("n")).intValue() * 2);
+                }
+            }
+            """;
+
+    @Test
+    void anApplicationIsDeployedAsOneVersionAndRedeployedWithoutWhatItDropped() throws Exception {
+        TestCove.Answer first = cove.put("/api/v1/namespaces/_/applications/one", app(function("one-a", "nodejs:default", ECHO_JS),
+                function("one-b", "python:default", ECHO_PY), function("Twice", "java:default", TWICE_JAVA)));
+        assertThat(first.status()).as(first.json().toString()).isEqualTo(200);
+        assertThat(first.json().path("version").asText()).isEqualTo("0.0.1");
+        assertThat(first.json().path("functions")).extracting(f -> f.path("application").asText())
+                .containsOnly("one");
+        assertThat(cove.invoke("Twice", TestCove.object().put("n", 21)).json().path("response").path("result")
+                .path("twice").asInt()).isEqualTo(42);
+
+        TestCove.Answer second = cove.put("/api/v1/namespaces/_/applications/one",
+                app(function("one-a", "nodejs:default", "function main() { return {v: 2}; }")));
+        assertThat(second.json().path("version").asText()).isEqualTo("0.0.2");
+        assertThat(cove.get("/api/v1/namespaces/_/actions/one-b").status()).isEqualTo(404);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/Twice").status()).isEqualTo(404);
+        assertThat(cove.invoke("one-a", TestCove.object()).json().path("response").path("result").path("v").asInt())
+                .isEqualTo(2);
+        JsonNode list = cove.get("/api/v1/namespaces/_/applications").json();
+        assertThat(list).anySatisfy(a -> {
+            assertThat(a.path("name").asText()).isEqualTo("one");
+            assertThat(a.path("functions")).extracting(JsonNode::asText).containsExactly("one-a");
+        });
+    }
+
+    @Test
+    void aFunctionThatCantBeBuiltKeepsTheWholeApplicationOut() throws Exception {
+        assertThat(cove.put("/api/v1/namespaces/_/applications/two", app(function("two-a", "nodejs:default", ECHO_JS)))
+                .status()).isEqualTo(200);
+        TestCove.Answer broken = cove.put("/api/v1/namespaces/_/applications/two", app(
+                function("two-a", "nodejs:default", "function main() { return {changed: true}; }"),
+                function("two-b", "python:default", ECHO_PY),
+                function("Broken", "java:default", "public class Broken { int x = ; }")));
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().path("error").asText()).startsWith("The function Broken: ").contains("does not compile");
+        assertThat(cove.get("/api/v1/namespaces/_/actions/two-b").status()).isEqualTo(404);
+        assertThat(cove.get("/api/v1/namespaces/_/applications/two").json().path("version").asText()).isEqualTo("0.0.1");
+        assertThat(cove.invoke("two-a", TestCove.object().put("same", true)).json().path("response").path("result")
+                .path("same").asBoolean()).isTrue();
+    }
+
+    @Test
+    void namesThatBelongToAnotherApplicationAreAConflict() throws Exception {
+        assertThat(cove.put("/api/v1/namespaces/_/applications/three", app(function("three-a", "nodejs:default", ECHO_JS)))
+                .status()).isEqualTo(200);
+        TestCove.Answer taken = cove.put("/api/v1/namespaces/_/applications/four",
+                app(function("three-a", "nodejs:default", ECHO_JS)));
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.json().path("error").asText()).isEqualTo("The function three-a belongs to the application three.");
+        TestCove.Answer alone = cove.deploy("three", "nodejs:default", ECHO_JS, TestCove.object());
+        assertThat(alone.status()).isEqualTo(409);
+        assertThat(cove.deploy("three-a", "nodejs:default", ECHO_JS, TestCove.object()).json().path("application")
+                .asText()).as("redeployed alone, it stays in its application").isEqualTo("three");
+    }
+
+    @Test
+    void badBodiesAreClearErrors() throws Exception {
+        assertThat(cove.put("/api/v1/namespaces/_/applications/five", TestCove.object()).json().path("error").asText())
+                .isEqualTo("functions is required: a list of actions, each with its name");
+        ObjectNode twice = app(function("five-a", "nodejs:default", ECHO_JS), function("five-a", "nodejs:default", ECHO_JS));
+        assertThat(cove.put("/api/v1/namespaces/_/applications/five", twice).json().path("error").asText())
+                .isEqualTo("the function five-a is named twice in the application five");
+        ObjectNode badKind = app(function("five-a", "cobol:1", ECHO_JS));
+        assertThat(cove.put("/api/v1/namespaces/_/applications/five", badKind).json().path("error").asText())
+                .startsWith("The function five-a: The specified runtime 'cobol:1' is not supported");
+        assertThat(cove.get("/api/v1/namespaces/_/applications/five").status()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingAnApplicationDeletesItsFunctions() throws Exception {
+        cove.put("/api/v1/namespaces/_/applications/six", app(function("six-a", "nodejs:default", ECHO_JS),
+                function("six-b", "python:default", ECHO_PY)));
+        assertThat(cove.delete("/api/v1/namespaces/_/applications/six").status()).isEqualTo(200);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/six-a").status()).isEqualTo(404);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/six-b").status()).isEqualTo(404);
+        assertThat(cove.delete("/api/v1/namespaces/_/applications/six").status()).isEqualTo(404);
+    }
+}
