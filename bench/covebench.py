@@ -99,6 +99,10 @@ class Cove:
             time.sleep(0.05)
         die(f"cove up wrote no {config}")
 
+    def headers_auth(self):
+        """The guest namespace's uuid:key, as a function that calls the REST API needs it."""
+        return base64.b64decode(self.headers["Authorization"].removeprefix("Basic ")).decode()
+
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 

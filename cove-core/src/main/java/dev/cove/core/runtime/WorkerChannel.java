@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * worker has connected, every further connection to that socket is closed at once, so a function can
  * neither reach another worker's socket nor open connections of its own to the platform. (The socket
  * can't simply be closed then: closing a Vert.x server closes its connections too.) The first
- * connection still proves itself with the one-time token its first frame (hello) carries. Frames are
- * read on the connection's event loop and handed to the worker there.
+ * connection still proves itself with the one-time token its first frame (hello) carries.
+ *
+ * <p>Every worker's socket is served by one event loop, on which its frames are read and handed to
+ * the worker. A call from one function to another then never changes threads: the call frame is read,
+ * the callee's run frame written, its done frame read and the caller's answer written all on that
+ * loop, where spreading the sockets over the loops cost two thread wake-ups per call.
  */
 final class WorkerChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerChannel.class);
@@ -35,11 +41,13 @@ final class WorkerChannel implements AutoCloseable {
     private final int maxFrameBytes;
     private final Map<String, ProcessWorker> expected = new ConcurrentHashMap<>();
     private final Map<String, NetServer> listening = new ConcurrentHashMap<>();
+    private final Context loop;
 
     WorkerChannel(Vertx vertx, Path runDir, int maxFrameBytes) {
         this.vertx = vertx;
         this.runDir = runDir;
         this.maxFrameBytes = maxFrameBytes;
+        this.loop = vertx.getOrCreateContext();
     }
 
     /**
@@ -52,9 +60,18 @@ final class WorkerChannel implements AutoCloseable {
         expected.put(token, worker);
         NetServer server = vertx.createNetServer().connectHandler(connection -> accept(token, connection));
         listening.put(token, server);
+        CompletableFuture<NetServer> listened = new CompletableFuture<>();
+        loop.runOnContext(v -> { // a server listened to on a context serves its connections there
+            server.listen(SocketAddress.domainSocketAddress(socket.toString())).onComplete(done -> {
+                if (done.succeeded()) {
+                    listened.complete(server);
+                } else {
+                    listened.completeExceptionally(done.cause());
+                }
+            });
+        });
         try {
-            server.listen(SocketAddress.domainSocketAddress(socket.toString())).toCompletionStage()
-                    .toCompletableFuture().get(LISTEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            listened.get(LISTEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return socket;
         } catch (ExecutionException | TimeoutException e) {
             forget(token);
