@@ -57,6 +57,64 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void invocationsAnswered202RunAfterKill9AndAfterAStop() throws Exception {
+        int port = freePort();
+        Process first = start(port);
+        String slow = "function main(p) { return new Promise((r) => setTimeout(() => r({n: p.n}), 1000)); }";
+        com.fasterxml.jackson.databind.node.ObjectNode action = JSON.createObjectNode();
+        action.putObject("exec").put("kind", "nodejs:20").put("code", slow);
+        action.putObject("limits").put("maxInstances", 1);
+        String body = action.toString();
+        assertThat(send(HttpRequest.newBuilder(URI.create(apiHost + "/api/v1/namespaces/_/actions/slow"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
+        java.util.List<String> killed = java.util.List.of(async("slow", 1), async("slow", 2), async("slow", 3));
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, right after the answers
+
+        Process second = start(port);
+        java.util.List<String> stopped;
+        try {
+            for (int i = 0; i < killed.size(); i++) {
+                assertThat(eventually(killed.get(i)).path("response").path("result").path("n").asInt()).isEqualTo(i + 1);
+            }
+            stopped = java.util.List.of(async("slow", 4), async("slow", 5));
+        } finally {
+            second.destroy(); // a clean stop, with both still queued or running
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+        Process third = start(port);
+        try {
+            assertThat(eventually(stopped.get(0)).path("response").path("result").path("n").asInt()).isEqualTo(4);
+            assertThat(eventually(stopped.get(1)).path("response").path("result").path("n").asInt()).isEqualTo(5);
+        } finally {
+            third.destroy();
+            third.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Invokes without waiting; answers the activation id of the 202. */
+    private String async(String name, int n) throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(apiHost
+                + "/api/v1/namespaces/_/actions/" + name + "?blocking=false"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + n + "}")));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        return JSON.readTree(answer.body()).path("activationId").asText();
+    }
+
+    /** The activation once it has ended successfully; fails after 30 s. */
+    private JsonNode eventually(String activationId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(apiHost
+                    + "/api/v1/namespaces/_/activations/" + activationId)).GET());
+            if (answer.statusCode() == 200 && JSON.readTree(answer.body()).path("statusCode").asInt(-1) == 0) {
+                return JSON.readTree(answer.body());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the activation " + activationId + " did not succeed within 30 s");
+    }
+
     private Process start(int port) throws Exception {
         Path config = dir.resolve("config.json");
         Files.deleteIfExists(config);

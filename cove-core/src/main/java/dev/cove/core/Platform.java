@@ -3,6 +3,7 @@ package dev.cove.core;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
 import dev.cove.core.invoke.ActivationLog;
+import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
 import dev.cove.core.registry.ActivationQuery;
@@ -28,6 +29,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's platform: the registry over its store, the runtimes, the dispatcher and the activation
@@ -47,6 +51,7 @@ public final class Platform implements AutoCloseable {
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
             int maxQueuePerFunction, long maxLogBytes, boolean sandboxed) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_RECORD_BACKLOG = 200_000;
 
@@ -56,16 +61,18 @@ public final class Platform implements AutoCloseable {
     private final ActivationLog activationLog;
     private final Deadlines deadlines;
     private final Dispatcher dispatcher;
+    private final AsyncInvocations async;
     private final PrometheusMeterRegistry metrics;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
-            Deadlines deadlines, Dispatcher dispatcher, PrometheusMeterRegistry metrics) {
+            Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, PrometheusMeterRegistry metrics) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
         this.activationLog = activationLog;
         this.deadlines = deadlines;
         this.dispatcher = dispatcher;
+        this.async = async;
         this.metrics = metrics;
     }
 
@@ -88,8 +95,13 @@ public final class Platform implements AutoCloseable {
         Deadlines deadlines = Deadlines.wheel();
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
-        runtimes.connect(LocalBus.create(registry, dispatcher));
-        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, metrics);
+        AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
+        runtimes.connect(LocalBus.create(registry, dispatcher, async));
+        int recovered = async.recover(registry::function);
+        if (recovered > 0) {
+            LOG.info("running {} invocations accepted before the last stop", recovered);
+        }
+        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, metrics);
     }
 
     public Namespace guest() {
@@ -206,6 +218,14 @@ public final class Platform implements AutoCloseable {
         return dispatcher.invoke(revision, params);
     }
 
+    /**
+     * Admits an invocation nobody waits for, once it is in the store (so that a restart still runs
+     * it); never blocks.
+     */
+    public CompletableFuture<Dispatcher.Admission> invokeAsync(FunctionRevision revision, ObjectNode params) {
+        return async.submit(revision, params);
+    }
+
     /** One activation, stored or just ended. Blocks on the store. */
     public Optional<ActivationRecord> activation(String namespace, String activationId) {
         Optional<ActivationRecord> recent = activationLog.recent(namespace, activationId);
@@ -286,7 +306,8 @@ public final class Platform implements AutoCloseable {
     /** Stops the workers, stores the last records, closes the store. */
     @Override
     public void close() {
-        dispatcher.close();
+        async.close();
+        dispatcher.close(async.unfinished());
         deadlines.close();
         runtimes.close();
         activationLog.close();

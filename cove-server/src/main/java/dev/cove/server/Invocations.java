@@ -67,21 +67,32 @@ final class Invocations {
         });
     }
 
+    /** A non-blocking invocation's answer, once it is in the store: 202 with its id, or 429. */
+    private static void accepted(Exchange ex, Admission admission) {
+        switch (admission) {
+            case Admission.Rejected r -> ex.error(new ApiError(429, r.message()));
+            case Admission.Accepted a -> {
+                ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
+                ex.json(202, Exchange.JSON.createObjectNode().put("activationId", a.activationId()));
+            }
+        }
+    }
+
     /**
      * Admits the invocation and answers: 429 when refused, 202 with the id when not blocking or when
      * the activation outlasts the wait, else whatever {@code answer} makes of the activation.
      */
     private void admit(Exchange ex, FunctionRevision revision, ObjectNode params, boolean blocking,
             Consumer<Activation> answer) {
+        if (!blocking) {
+            platform.invokeAsync(revision, params).thenAccept(admission -> ex.onContext(() -> accepted(ex, admission)));
+            return;
+        }
         switch (platform.invoke(revision, params)) {
             case Admission.Rejected r -> ex.error(new ApiError(429, r.message()));
             case Admission.Accepted a -> {
                 ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
                 ObjectNode accepted = Exchange.JSON.createObjectNode().put("activationId", a.activationId());
-                if (!blocking) {
-                    ex.json(202, accepted);
-                    return;
-                }
                 AtomicBoolean answered = new AtomicBoolean();
                 Duration wait = revision.spec().limits().timeout().plus(BLOCKING_GRACE);
                 Deadlines.Armed deadline = platform.deadlines().arm(wait, () -> {

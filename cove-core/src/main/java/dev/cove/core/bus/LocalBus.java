@@ -2,6 +2,7 @@ package dev.cove.core.bus;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.invoke.Activation;
+import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Dispatcher;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
@@ -14,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * Calls between functions on one node ({@code ctx.invoke}, {@code ctx.send}), taken straight from the
  * caller's worker channel to the dispatcher: no HTTP, no authentication round trip (the caller's
  * namespace is the one its function belongs to), and the record written by the activation log's group
- * commit like any other, never synchronously.
+ * commit like any other, never synchronously. A {@code send} is the exception: like every invocation
+ * nobody waits for, it is in the store before it is answered (see {@link AsyncInvocations}).
  *
  * <p>A call reaches the functions of the caller's namespace: those of its own application, and the
  * others with the same rights as the caller's namespace has over HTTP. On a single node both stay in
@@ -28,14 +30,17 @@ import java.util.concurrent.CompletableFuture;
 public final class LocalBus implements Calls {
     private final Registry registry;
     private final Dispatcher dispatcher;
+    private final AsyncInvocations async;
 
-    private LocalBus(Registry registry, Dispatcher dispatcher) {
+    private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async) {
         this.registry = registry;
         this.dispatcher = dispatcher;
+        this.async = async;
     }
 
-    public static LocalBus create(Registry registry, Dispatcher dispatcher) {
-        return new LocalBus(registry, dispatcher);
+    /** Calls that wait go to the dispatcher; sends are first made durable by {@code async}. */
+    public static LocalBus create(Registry registry, Dispatcher dispatcher, AsyncInvocations async) {
+        return new LocalBus(registry, dispatcher, async);
     }
 
     @Override
@@ -49,10 +54,15 @@ public final class LocalBus implements Calls {
         if (callee.isEmpty()) {
             return refused("There is no function named " + target + " in the namespace " + caller.namespace() + ".");
         }
+        if (!wait) {
+            return async.submitFrom(callerId, callee.get(), params).thenApply(admission -> switch (admission) {
+                case Dispatcher.Admission.Rejected r -> new CallOutcome.Refused(r.message());
+                case Dispatcher.Admission.Accepted a -> new CallOutcome.Accepted(a.activationId());
+            });
+        }
         return switch (dispatcher.invokeFrom(callerId, callee.get(), params)) {
             case Dispatcher.Admission.Rejected r -> refused(r.message());
-            case Dispatcher.Admission.Accepted a -> wait ? a.completion().thenApply(LocalBus::ended)
-                    : CompletableFuture.completedFuture(new CallOutcome.Accepted(a.activationId()));
+            case Dispatcher.Admission.Accepted a -> a.completion().thenApply(LocalBus::ended);
         };
     }
 

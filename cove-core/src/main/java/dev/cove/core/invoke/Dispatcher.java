@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,6 +58,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DispatchMetrics metrics;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Set<String> runAgain = Set.of();
 
     private Dispatcher(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock, Settings settings,
             MeterRegistry registry) {
@@ -78,15 +80,16 @@ public final class Dispatcher implements AutoCloseable {
      * merged under them). Never blocks.
      */
     public Admission invoke(FunctionRevision revision, ObjectNode params) {
-        return admit(revision, params, Optional.empty());
+        return admit(newActivationId(), revision, params, Optional.empty());
     }
 
     /** As {@link #invoke}, for a call made by the function of the activation {@code callerId}. */
     public Admission invokeFrom(String callerId, FunctionRevision revision, ObjectNode params) {
-        return admit(revision, params, Optional.of(callerId));
+        return admit(newActivationId(), revision, params, Optional.of(callerId));
     }
 
-    private Admission admit(FunctionRevision revision, ObjectNode params, Optional<String> causedBy) {
+    /** Admits an invocation under an id it was given before (see {@link AsyncInvocations}). */
+    Admission admit(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy) {
         if (closed) {
             return new Admission.Rejected("The platform is shutting down.");
         }
@@ -95,7 +98,7 @@ public final class Dispatcher implements AutoCloseable {
                     "The platform is overloaded: activation records are not being stored fast enough. Try again shortly.");
         }
         FunctionPool pool = poolFor(revision);
-        Pending pending = new Pending(newActivationId(), revision, pool.withDefaults(params), causedBy, clock,
+        Pending pending = new Pending(activationId, revision, pool.withDefaults(params), causedBy, clock,
                 Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
         return pool.admit(pending);
     }
@@ -131,6 +134,15 @@ public final class Dispatcher implements AutoCloseable {
     /** Ends queued activations as platform errors and kills every instance. */
     @Override
     public void close() {
+        close(Set.of());
+    }
+
+    /**
+     * As {@link #close()}, but the activations with these ids, which will run again at the next start,
+     * leave no record of being ended by the shutdown.
+     */
+    public void close(Set<String> runAgain) {
+        this.runAgain = Set.copyOf(runAgain);
         closed = true;
         pools.values().forEach(FunctionPool::shutDown);
         pools.clear();
@@ -157,6 +169,9 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     void record(Activation activation) {
+        if (!runAgain.isEmpty() && runAgain.contains(activation.activationId())) {
+            return;
+        }
         log.add(activation);
     }
 

@@ -18,6 +18,7 @@ final class MemoryStore implements Store {
     private final Map<String, FunctionRevision> functions = new TreeMap<>();
     private final Map<String, ApplicationRevision> applications = new TreeMap<>();
     private final Map<String, ActivationRecord> activations = new HashMap<>();
+    private final Map<String, QueuedInvocation> queued = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -134,6 +135,22 @@ final class MemoryStore implements Store {
         return activations.values().stream()
                 .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
                 .sorted(java.util.Comparator.comparing(ActivationRecord::activationId)).toList();
+    }
+
+    @Override
+    public synchronized void putQueued(List<QueuedInvocation> invocations) {
+        invocations.forEach(q -> queued.put(q.activationId(), q));
+    }
+
+    @Override
+    public synchronized void removeQueued(List<String> activationIds) {
+        activationIds.forEach(queued::remove);
+    }
+
+    @Override
+    public synchronized List<QueuedInvocation> queued() {
+        return queued.values().stream().sorted(java.util.Comparator.comparingLong(QueuedInvocation::arrivedMillis)
+                .thenComparing(QueuedInvocation::activationId)).toList();
     }
 
     @Override

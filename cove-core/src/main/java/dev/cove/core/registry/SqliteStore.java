@@ -31,6 +31,9 @@ final class SqliteStore implements Store {
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               spec TEXT NOT NULL, code BLOB NOT NULL, application TEXT NOT NULL DEFAULT '',
               PRIMARY KEY (namespace, name));
+            CREATE TABLE IF NOT EXISTS queued_invocations (
+              id TEXT PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, params TEXT NOT NULL,
+              caused_by TEXT, arrived INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS applications (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               workflow TEXT, PRIMARY KEY (namespace, name));
@@ -360,6 +363,61 @@ final class SqliteStore implements Store {
                 return SqliteActivations.causedBy(activationReader, namespace, activationId);
             } catch (SQLException e) {
                 throw failed("read activations", e);
+            }
+        }
+    }
+
+    @Override
+    public void putQueued(List<QueuedInvocation> invocations) {
+        synchronized (activationWriter) {
+            inTransaction(activationWriter, "keep " + invocations.size() + " queued invocations", c -> {
+                try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO queued_invocations "
+                        + "(id, namespace, name, params, caused_by, arrived) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    for (QueuedInvocation q : invocations) {
+                        p.setString(1, q.activationId());
+                        p.setString(2, q.namespace());
+                        p.setString(3, q.name());
+                        p.setString(4, q.params().toString());
+                        p.setString(5, q.causedBy().orElse(null));
+                        p.setLong(6, q.arrivedMillis());
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void removeQueued(List<String> activationIds) {
+        synchronized (activationWriter) {
+            inTransaction(activationWriter, "forget " + activationIds.size() + " queued invocations", c -> {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM queued_invocations WHERE id = ?")) {
+                    for (String id : activationIds) {
+                        p.setString(1, id);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+            });
+        }
+    }
+
+    @Override
+    public List<QueuedInvocation> queued() {
+        synchronized (activationReader) {
+            try (PreparedStatement p = activationReader.prepareStatement("SELECT id, namespace, name, params, "
+                    + "caused_by, arrived FROM queued_invocations ORDER BY arrived, id");
+                    ResultSet rs = p.executeQuery()) {
+                List<QueuedInvocation> all = new ArrayList<>();
+                while (rs.next()) {
+                    all.add(new QueuedInvocation(rs.getString(1), rs.getString(2), rs.getString(3),
+                            (com.fasterxml.jackson.databind.node.ObjectNode) SpecJson.readTree(rs.getString(4)),
+                            Optional.ofNullable(rs.getString(5)), rs.getLong(6)));
+                }
+                return all;
+            } catch (SQLException e) {
+                throw failed("read the queued invocations", e);
             }
         }
     }

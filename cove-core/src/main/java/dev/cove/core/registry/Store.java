@@ -74,6 +74,15 @@ public interface Store extends AutoCloseable {
     /** The activations whose functions the given activation's function called, oldest first. */
     List<ActivationRecord> activationsCausedBy(String namespace, String activationId);
 
+    /** Keeps invocations to run, in one transaction; durable against a crash of the process on return. */
+    void putQueued(List<QueuedInvocation> invocations);
+
+    /** Forgets queued invocations (their activations have ended, or they were refused). */
+    void removeQueued(List<String> activationIds);
+
+    /** The queued invocations, oldest first. */
+    List<QueuedInvocation> queued();
+
     /** Removes the records of activations that started before the given time; answers how many. */
     int deleteActivationsStartedBefore(long epochMillis);
 

@@ -7,6 +7,7 @@ import dev.cove.core.registry.ApplicationSpec;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Namespace;
+import dev.cove.core.registry.QueuedInvocation;
 import dev.cove.core.registry.Store;
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +94,21 @@ class DelegatingStore implements Store {
     @Override
     public List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
         return inner.activationsCausedBy(namespace, activationId);
+    }
+
+    @Override
+    public void putQueued(List<QueuedInvocation> invocations) {
+        inner.putQueued(invocations);
+    }
+
+    @Override
+    public void removeQueued(List<String> activationIds) {
+        inner.removeQueued(activationIds);
+    }
+
+    @Override
+    public List<QueuedInvocation> queued() {
+        return inner.queued();
     }
 
     @Override

@@ -199,6 +199,19 @@ abstract class StoreContract {
     }
 
     @Test
+    void queuedInvocationsAreKeptUntilRemoved() {
+        QueuedInvocation later = new QueuedInvocation(id("q2", 2000), "guest", "hello",
+                JsonNodeFactory.instance.objectNode().put("n", 2), Optional.of(id("c", 1500)), 2000);
+        QueuedInvocation first = new QueuedInvocation(id("q1", 1000), "other", "hello",
+                JsonNodeFactory.instance.objectNode().set("deep", JsonNodeFactory.instance.arrayNode().add("é")),
+                Optional.empty(), 1000);
+        store.putQueued(List.of(later, first));
+        assertThat(store.queued()).containsExactly(first, later);
+        store.removeQueued(List.of(first.activationId(), id("none", 1)));
+        assertThat(store.queued()).containsExactly(later);
+    }
+
+    @Test
     void anActivationIsFoundOnlyInItsNamespace() {
         store.putActivations(List.of(record("a1", "hello", 1000)));
         assertThat(store.activation("guest", id("a1", 1000)).orElseThrow().jsonText()).contains(id("a1", 1000));

@@ -1,0 +1,209 @@
+package dev.cove.core.invoke;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.QueuedInvocation;
+import dev.cove.core.registry.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invocations whose callers don't wait (an HTTP 202, a {@code ctx.send}): each is in the store before
+ * it is admitted and answered, and leaves the store when its activation ends, so that a server that
+ * stops or crashes runs at its next start whatever it had accepted and not finished.
+ *
+ * <p>One writer thread stores what has arrived since its last write in one transaction (group commit:
+ * under load one write answers many), then admits those invocations to the dispatcher under the ids
+ * their callers are given. Removals of ended ones are batched the same way. An invocation the
+ * dispatcher refuses is removed and the refusal answered.
+ *
+ * <p>At-least-once: an activation under way when the process dies runs again after the restart.
+ * Invocations still queued at a clean shutdown stay in the store: the dispatcher ends them as
+ * platform errors, but they are not removed, and run at the next start.
+ */
+public final class AsyncInvocations implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncInvocations.class);
+    private static final int MAX_BATCH = 1000;
+    private static final long RETRY_DELAY_MS = 1000;
+
+    /** @param recovered kept from before a restart: a refusal is retried, never dropped */
+    private record Submitted(QueuedInvocation invocation, FunctionRevision revision,
+            CompletableFuture<Dispatcher.Admission> admitted, boolean recovered) {}
+
+    private final Store store;
+    private final Dispatcher dispatcher;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Submitted> arrivals = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> ended = new LinkedBlockingQueue<>();
+    private final List<Submitted> refusedAtRecovery = new ArrayList<>();
+    private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private long retryAt;
+    private final Thread writer;
+    private volatile boolean closing;
+
+    private AsyncInvocations(Store store, Dispatcher dispatcher, Clock clock) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+        this.writer = Thread.ofPlatform().name("cove-async-writer").daemon().unstarted(this::writeLoop);
+    }
+
+    public static AsyncInvocations start(Store store, Dispatcher dispatcher, Clock clock) {
+        AsyncInvocations async = new AsyncInvocations(store, dispatcher, clock);
+        async.writer.start();
+        return async;
+    }
+
+    /** Stores, then admits, an invocation nobody waits for; completes with the dispatcher's answer. */
+    public CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params) {
+        return submit(revision, params, Optional.empty());
+    }
+
+    /** As {@link #submit}, sent by the function of the activation {@code callerId}. */
+    public CompletableFuture<Dispatcher.Admission> submitFrom(String callerId, FunctionRevision revision,
+            ObjectNode params) {
+        return submit(revision, params, Optional.of(callerId));
+    }
+
+    private CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params,
+            Optional<String> causedBy) {
+        CompletableFuture<Dispatcher.Admission> admitted = new CompletableFuture<>();
+        if (closing) {
+            admitted.complete(new Dispatcher.Admission.Rejected("The platform is shutting down."));
+            return admitted;
+        }
+        QueuedInvocation invocation = new QueuedInvocation(Dispatcher.newActivationId(), revision.namespace(),
+                revision.name(), params, causedBy, clock.millis());
+        arrivals.add(new Submitted(invocation, revision, admitted, false));
+        return admitted;
+    }
+
+    /**
+     * Admits what the store kept from before a restart, under the ids their callers were given; those
+     * whose function has since been deleted are dropped. Answers how many were admitted.
+     */
+    public int recover(BiFunction<String, String, Optional<FunctionRevision>> functions) {
+        List<String> dropped = new ArrayList<>();
+        int admitted = 0;
+        for (QueuedInvocation q : store.queued()) {
+            Optional<FunctionRevision> revision = functions.apply(q.namespace(), q.name());
+            if (revision.isEmpty()) {
+                LOG.warn("dropped the queued invocation {} of {}/{}: the function no longer exists",
+                        q.activationId(), q.namespace(), q.name());
+                dropped.add(q.activationId());
+            } else {
+                arrivals.add(new Submitted(q, revision.get(), new CompletableFuture<>(), true));
+                admitted++;
+            }
+        }
+        if (!dropped.isEmpty()) {
+            store.removeQueued(dropped);
+        }
+        return admitted;
+    }
+
+    private void writeLoop() {
+        List<Submitted> batch = new ArrayList<>();
+        while (!closing || !arrivals.isEmpty()) {
+            try {
+                Submitted first = arrivals.poll(20, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    arrivals.drainTo(batch, MAX_BATCH - 1);
+                    storeAndAdmit(batch);
+                    batch.clear();
+                }
+                removeEnded();
+                retryRefused();
+            } catch (InterruptedException e) {
+                closing = true;
+            }
+        }
+        removeEnded();
+    }
+
+    private void storeAndAdmit(List<Submitted> batch) throws InterruptedException {
+        List<QueuedInvocation> fresh = batch.stream().filter(s -> !s.recovered())
+                .map(Submitted::invocation).toList();
+        while (!fresh.isEmpty()) {
+            try {
+                store.putQueued(fresh);
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("could not store {} queued invocations, retrying: {}", fresh.size(), e.getMessage());
+                Thread.sleep(RETRY_DELAY_MS);
+            }
+        }
+        List<String> refused = new ArrayList<>();
+        for (Submitted s : batch) {
+            QueuedInvocation q = s.invocation();
+            Dispatcher.Admission admission = dispatcher.admit(q.activationId(), s.revision(), q.params(), q.causedBy());
+            if (admission instanceof Dispatcher.Admission.Accepted a) {
+                unfinished.add(q.activationId());
+                a.completion().whenComplete((activation, error) -> onEnded(q.activationId()));
+            } else if (s.recovered()) {
+                refusedAtRecovery.add(s);
+                retryAt = System.currentTimeMillis() + RETRY_DELAY_MS;
+            } else {
+                refused.add(q.activationId());
+            }
+            s.admitted().complete(admission);
+        }
+        if (!refused.isEmpty()) {
+            store.removeQueued(refused);
+        }
+    }
+
+    /** Invocations recovered at start that the dispatcher refused (a full queue) try again a moment later. */
+    private void retryRefused() {
+        if (!refusedAtRecovery.isEmpty() && !closing && System.currentTimeMillis() >= retryAt) {
+            arrivals.addAll(refusedAtRecovery);
+            refusedAtRecovery.clear();
+        }
+    }
+
+    /** An ended activation leaves the store, unless the platform is shutting down (it ended it). */
+    private void onEnded(String activationId) {
+        if (!closing) {
+            unfinished.remove(activationId);
+            ended.add(activationId);
+        }
+    }
+
+    /** The admitted invocations that have not ended: after {@link #close}, those the next start runs. */
+    public java.util.Set<String> unfinished() {
+        return java.util.Set.copyOf(unfinished);
+    }
+
+    private void removeEnded() {
+        List<String> ids = new ArrayList<>();
+        ended.drainTo(ids);
+        if (!ids.isEmpty()) {
+            try {
+                store.removeQueued(ids);
+            } catch (RuntimeException e) {
+                LOG.warn("could not forget {} ended invocations; they may run again after a restart: {}",
+                        ids.size(), e.getMessage());
+            }
+        }
+    }
+
+    /** Stores and admits what has arrived, forgets what has ended, then stops; call before the dispatcher's close. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
