@@ -39,6 +39,7 @@ final class Interpreter implements Execution {
     private long transitions;
     private long events;
     private boolean ended;
+    private boolean listenerFailed;
 
     Interpreter(String id, Machine machine, JsonNode input, Workflow.Environment environment,
             Consumer<HistoryEvent> listener, long maxTransitions) {
@@ -163,7 +164,10 @@ final class Interpreter implements Execution {
         try {
             listener.accept(event);
         } catch (RuntimeException e) {
-            LOG.warn("A workflow history listener failed on event {} of execution {}", event.id(), id, e);
+            if (!listenerFailed) {
+                listenerFailed = true; // once per execution: a broken store would otherwise log every event
+                LOG.warn("A workflow history listener failed on event {} of execution {}", event.id(), id, e);
+            }
         }
     }
 
