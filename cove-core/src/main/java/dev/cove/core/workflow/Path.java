@@ -70,7 +70,7 @@ record Path(String text, boolean context, List<Path.Step> steps) {
             return close + 2;
         }
         int close = text.indexOf(']', from);
-        String index = close < 0 ? "" : text.substring(from, close);
+        String index = close < 0 ? text.substring(from) : text.substring(from, close);
         if (!index.matches("[0-9]{1,9}")) {
             throw new IllegalArgumentException("[" + index + (close < 0 ? "" : "]") + " at character " + (from - 1)
                     + " is not a field name in quotes or an index of 0 or more");
