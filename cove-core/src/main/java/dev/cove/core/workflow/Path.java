@@ -71,7 +71,7 @@ record Path(String text, boolean context, List<Path.Step> steps) {
         }
         int close = text.indexOf(']', from);
         String index = close < 0 ? text.substring(from) : text.substring(from, close);
-        if (!index.matches("[0-9]{1,9}")) {
+        if (close < 0 || !index.matches("[0-9]{1,9}")) {
             throw new IllegalArgumentException("[" + index + (close < 0 ? "" : "]") + " at character " + (from - 1)
                     + " is not a field name in quotes or an index of 0 or more");
         }
