@@ -129,7 +129,8 @@ final class Parser {
         state.text("Comment");
         return switch (type) {
             case "Task" -> task(state, name, names);
-            case "Pass" -> new State.Pass(name, io(state), next(state, names), state.node("Result"));
+            case "Pass" -> new State.Pass(name, io(state), next(state, names),
+                    state.node("Result").map(JsonNode::deepCopy));
             case "Choice" -> choice(state, name, names);
             case "Wait" -> new State.Wait(name, io(state), next(state, names), until(state));
             case "Succeed" -> new State.Succeed(name, io(state));

@@ -124,7 +124,8 @@ final class Scope {
 
     private void pass(State.Pass pass, JsonNode input, ObjectNode context) {
         JsonNode effective = pass.io().effectiveInput(input, context);
-        exit(pass, pass.io().output(input, pass.result().orElse(effective), context), pass.next());
+        JsonNode result = pass.result().<JsonNode>map(JsonNode::deepCopy).orElse(effective);
+        exit(pass, pass.io().output(input, result, context), pass.next());
     }
 
     private void choose(State.Choice choice, JsonNode input, ObjectNode context) {
@@ -182,8 +183,8 @@ final class Scope {
         long armed = ++turn;
         ObjectNode context = context(visit);
         try {
-            JsonNode effective = visit.state instanceof State.Each ? visit.state.io().selected(visit.input, context)
-                    : visit.state.io().effectiveInput(visit.input, context);
+            // A Map's Parameters select each item's input, so its Io has none and this is InputPath alone.
+            JsonNode effective = visit.state.io().effectiveInput(visit.input, context);
             Parent work = new Parent() {
                 @Override
                 public void succeeded(JsonNode result) {
@@ -231,7 +232,8 @@ final class Scope {
         emit(HistoryEvent.Type.TaskScheduled, task.name(), scheduled);
         CompletableFuture<TaskResult> future;
         try {
-            future = run.tasks().run(task.resource(), input, task.timeout());
+            // A copy: the platform may merge defaults into what it is given, and this input is the state's own.
+            future = run.tasks().run(task.resource(), input.deepCopy(), task.timeout());
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
@@ -363,13 +365,5 @@ final class Scope {
 
     void post(Runnable step) {
         run.post(step);
-    }
-
-    Interpreter run() {
-        return run;
-    }
-
-    String label() {
-        return label;
     }
 }
