@@ -181,4 +181,20 @@ class FanoutTest {
         assertThat(output(Harness.ended(execution))).isEqualTo(json("[{}, {}]"));
         assertThat(harness.timer.delays()).containsExactlyInAnyOrder(Duration.ofSeconds(5), Duration.ofSeconds(3));
     }
+
+    @Test
+    void mapAppliesResultSelectorAndResultPathAndItsCatchHandlesAnIterationsError() {
+        harness.tasks.on("work", input -> input.asInt() < 0 ? TaskResult.failed("Negative", "item " + input) : ok("1"));
+        String definition = """
+                {"StartAt": "Each", "States": {
+                  "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultSelector": {"count.$": "$[0]"},
+                           "ResultPath": "$.result", "Next": "Done",
+                           "Catch": [{"ErrorEquals": ["Negative"], "Next": "Done", "ResultPath": "$.result"}],
+                           "Iterator": {"StartAt": "Work",
+                             "States": {"Work": {"Type": "Task", "Resource": "work", "End": true}}}},
+                  "Done": {"Type": "Succeed", "OutputPath": "$.result"}}}""";
+        assertThat(output(harness.run(definition, "{\"items\": [5]}"))).isEqualTo(json("{\"count\": 1}"));
+        assertThat(output(harness.run(definition, "{\"items\": [-5]}"))).isEqualTo(json(
+                "{\"Error\": \"Negative\", \"Cause\": \"item -5\"}"));
+    }
 }
