@@ -93,6 +93,27 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send(request(application(name), REQUEST_TIMEOUT).DELETE()), noApplication(name));
     }
 
+    /** Starts a workflow; a blocking start's 502 (it failed) is an answer: its body is the execution. */
+    Response startWorkflow(String application, JsonNode input, boolean blocking) {
+        Response response = send(request(application(application) + "/executions?blocking=" + blocking,
+                blocking ? INVOKE_TIMEOUT : REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(Json.compact(input))));
+        if (blocking && response.status() == 502
+                && Json.parse(response.body()).map(body -> body.has("executionId")).orElse(false)) {
+            return response;
+        }
+        return expectOk(response, noApplication(application));
+    }
+
+    Response listExecutions(Optional<String> application, int limit) {
+        String query = "?limit=" + limit + application.map(a -> "&application=" + encode(a)).orElse("");
+        return expectOk(send(request(NAMESPACE + "/executions" + query, REQUEST_TIMEOUT).GET()), "");
+    }
+
+    Response getExecution(String id) {
+        return expectOk(send(request(NAMESPACE + "/executions/" + encode(id), REQUEST_TIMEOUT).GET()),
+                "no workflow execution with id '" + id + "' (cove workflow executions lists the recent ones)");
+    }
+
     Response listActions(int limit, int skip) {
         return expectOk(send(request(NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip, REQUEST_TIMEOUT)
                 .GET()), "");

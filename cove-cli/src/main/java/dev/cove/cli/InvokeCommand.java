@@ -2,13 +2,8 @@ package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,14 +19,8 @@ final class InvokeCommand extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "The function's name.")
     String name;
 
-    @Option(names = {"-p", "--param"}, arity = "2", paramLabel = "KEY VALUE", hideParamSyntax = true,
-            description = "A parameter, repeatable, over those of --data; a VALUE that parses as JSON is sent as"
-                    + " that JSON, anything else as a string (default: none).")
-    List<String> params = new ArrayList<>();
-
-    @Option(names = {"-d", "--data"}, paramLabel = "JSON|@FILE",
-            description = "The parameters as a JSON object, or @FILE to read it from a file (default: {}).")
-    Optional<String> data = Optional.empty();
+    @Mixin
+    ParameterOptions input = new ParameterOptions();
 
     @Option(names = "--async", description = "Do not wait: print the activation's id (default: wait for the result).")
     boolean async;
@@ -60,28 +49,7 @@ final class InvokeCommand extends ApiCommand {
 
     /** --data, then each -p over it. */
     ObjectNode parameters() {
-        ObjectNode parameters = Json.MAPPER.createObjectNode();
-        data.ifPresent(text -> parameters.setAll(dataObject(text)));
-        parameters.setAll(Json.parameters(params));
-        return parameters;
-    }
-
-    private ObjectNode dataObject(String text) {
-        String json = text.startsWith("@") ? readFile(Path.of(text.substring(1))) : text;
-        JsonNode node = Json.parse(json).orElseThrow(() -> usage(
-                "--data " + (text.startsWith("@") ? text.substring(1) + " holds" : "is") + " no valid JSON"));
-        if (!node.isObject()) {
-            throw usage("--data must be a JSON object like {\"name\": \"Ada\"}");
-        }
-        return (ObjectNode) node;
-    }
-
-    private String readFile(Path path) {
-        try {
-            return Files.readString(path);
-        } catch (IOException e) {
-            throw new CliException("cannot read " + path + " - check that it exists and is a file you may read");
-        }
+        return input.parameters(this::usage);
     }
 
     /** One line for a failed activation: its status and error, e.g. {@code application error: no name (activation 7f3c…)}. */

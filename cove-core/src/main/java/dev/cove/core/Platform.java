@@ -1,5 +1,6 @@
 package dev.cove.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
 import dev.cove.core.invoke.ActivationLog;
@@ -17,6 +18,8 @@ import dev.cove.core.registry.Registry;
 import dev.cove.core.registry.Store;
 import dev.cove.core.runtime.InvalidFunctionException;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.workflow.Executions;
+import dev.cove.core.workflow.InvalidWorkflowException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -62,10 +65,12 @@ public final class Platform implements AutoCloseable {
     private final Deadlines deadlines;
     private final Dispatcher dispatcher;
     private final AsyncInvocations async;
+    private final Executions executions;
     private final PrometheusMeterRegistry metrics;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
-            Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, PrometheusMeterRegistry metrics) {
+            Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, Executions executions,
+            PrometheusMeterRegistry metrics) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -73,6 +78,7 @@ public final class Platform implements AutoCloseable {
         this.deadlines = deadlines;
         this.dispatcher = dispatcher;
         this.async = async;
+        this.executions = executions;
         this.metrics = metrics;
     }
 
@@ -101,7 +107,12 @@ public final class Platform implements AutoCloseable {
         if (recovered > 0) {
             LOG.info("running {} invocations accepted before the last stop", recovered);
         }
-        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, metrics);
+        Executions executions = Executions.create(store, registry, dispatcher, deadlines, clock);
+        int restarted = executions.recover();
+        if (restarted > 0) {
+            LOG.info("started again {} workflow executions that were running at the last stop", restarted);
+        }
+        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, metrics);
     }
 
     public Namespace guest() {
@@ -138,10 +149,18 @@ public final class Platform implements AutoCloseable {
      * Checks, stores and installs a new version of an application: all its functions or none. Blocks
      * on disk (and javac). Functions its previous version had and this one hasn't are removed.
      *
-     * @throws InvalidFunctionException when a function's code can't run: the message names it
+     * @throws InvalidFunctionException when a function's code can't run (the message names it) or the
+     *     workflow is not valid (the message names its state)
      * @throws dev.cove.core.registry.ConflictException when a name is taken outside the application
      */
     public ApplicationRevision deploy(String namespace, ApplicationSpec application) throws InvalidFunctionException {
+        if (application.workflow().isPresent()) {
+            try {
+                Executions.check(application.workflow().get(), application.functionNames());
+            } catch (InvalidWorkflowException e) {
+                throw new InvalidFunctionException("The workflow: " + e.getMessage());
+            }
+        }
         List<FunctionSpec> checked = new ArrayList<>();
         List<Runtimes.StagedCode> staged = new ArrayList<>();
         Registry.Deployed deployed;
@@ -248,6 +267,30 @@ public final class Platform implements AutoCloseable {
                 .skip(query.skip()).limit(query.limit()).toList();
     }
 
+    /**
+     * Starts the application's workflow with this input; the execution is in the store on return
+     * (blocks on it), and runs without the caller.
+     *
+     * @throws IllegalArgumentException when the application has no workflow
+     */
+    public Optional<Executions.Started> startWorkflow(String namespace, String application, JsonNode input) {
+        Optional<ApplicationRevision> app = registry.application(namespace, application);
+        if (app.isPresent() && app.get().workflow().isEmpty()) {
+            throw new IllegalArgumentException("The application " + application + " has no workflow.");
+        }
+        return app.map(a -> executions.start(a, input));
+    }
+
+    /** One workflow execution with its history (so far, while it runs). Blocks on the store. */
+    public Optional<ObjectNode> execution(String namespace, String executionId) {
+        return executions.execution(namespace, executionId);
+    }
+
+    /** Workflow executions newest first, without their histories. Blocks on the store. */
+    public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
+        return executions.executions(namespace, application, limit);
+    }
+
     /** The most activations {@link #chain} lists. */
     public static final int MAX_CHAIN = 1000;
 
@@ -306,6 +349,7 @@ public final class Platform implements AutoCloseable {
     /** Stops the workers, stores the last records, closes the store. */
     @Override
     public void close() {
+        executions.close();
         async.close();
         dispatcher.close(async.unfinished());
         deadlines.close();

@@ -31,6 +31,7 @@ final class HttpApi {
     private final long maxPayloadBytes;
     private final Actions actions;
     private final Applications applications;
+    private final WorkflowExecutions workflows;
     private final Activations activations;
     private final Invocations invocations;
     private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
@@ -40,6 +41,7 @@ final class HttpApi {
         this.maxPayloadBytes = maxPayloadBytes;
         this.actions = new Actions(platform);
         this.applications = new Applications(platform);
+        this.workflows = new WorkflowExecutions(platform);
         this.activations = new Activations(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
     }
@@ -106,6 +108,15 @@ final class HttpApi {
             actionRoutes(ex, method, ns, p);
         } else if (p.length >= 6 && p[5].equals("applications")) {
             applicationRoutes(ex, method, ns, p);
+        } else if (p.length >= 6 && p[5].equals("executions")) {
+            requireMethod(method, HttpMethod.GET);
+            if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
+                workflows.list(ex, ns);
+            } else if (p.length == 7) {
+                workflows.get(ex, ns, p[6]);
+            } else {
+                throw ApiError.notFound();
+            }
         } else if (p.length >= 6 && p[5].equals("activations")) {
             requireMethod(method, HttpMethod.GET);
             activations.route(ex, ns, p);
@@ -118,6 +129,12 @@ final class HttpApi {
         if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
             requireMethod(method, HttpMethod.GET);
             applications.list(ex, ns);
+            return;
+        }
+        if (p.length == 8 && p[7].equals("executions")) {
+            requireMethod(method, HttpMethod.POST);
+            String application = requireName(p[6]);
+            ex.body(maxPayloadBytes, body -> workflows.start(ex, ns, application, body));
             return;
         }
         if (p.length != 7) {

@@ -180,7 +180,7 @@ public final class Dispatcher implements AutoCloseable {
      * the other 20 random, so ids sort by time and the store's index grows at its end instead of
      * everywhere at once.
      */
-    static String newActivationId() {
+    public static String newActivationId() {
         long random = ThreadLocalRandom.current().nextLong();
         int more = ThreadLocalRandom.current().nextInt() & 0xFFFF;
         return hex(System.currentTimeMillis(), 12) + hex(more, 4) + hex(random, 16);

@@ -19,6 +19,7 @@ final class MemoryStore implements Store {
     private final Map<String, ApplicationRevision> applications = new TreeMap<>();
     private final Map<String, ActivationRecord> activations = new HashMap<>();
     private final Map<String, QueuedInvocation> queued = new HashMap<>();
+    private final Map<String, ExecutionRecord> executions = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -151,6 +152,32 @@ final class MemoryStore implements Store {
     public synchronized List<QueuedInvocation> queued() {
         return queued.values().stream().sorted(java.util.Comparator.comparingLong(QueuedInvocation::arrivedMillis)
                 .thenComparing(QueuedInvocation::activationId)).toList();
+    }
+
+    @Override
+    public synchronized void putExecution(ExecutionRecord execution) {
+        executions.put(execution.executionId(), execution);
+    }
+
+    @Override
+    public synchronized Optional<ExecutionRecord> execution(String namespace, String executionId) {
+        return Optional.ofNullable(executions.get(executionId)).filter(e -> e.namespace().equals(namespace));
+    }
+
+    @Override
+    public synchronized List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
+        return executions.values().stream()
+                .filter(e -> e.namespace().equals(namespace) && application.map(e.application()::equals).orElse(true))
+                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+                        .thenComparing(ExecutionRecord::executionId).reversed())
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<ExecutionRecord> runningExecutions() {
+        return executions.values().stream().filter(e -> e.status().equals(ExecutionRecord.RUNNING))
+                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+                        .thenComparing(ExecutionRecord::executionId)).toList();
     }
 
     @Override

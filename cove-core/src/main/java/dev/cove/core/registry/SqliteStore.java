@@ -34,6 +34,10 @@ final class SqliteStore implements Store {
             CREATE TABLE IF NOT EXISTS queued_invocations (
               id TEXT PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, params TEXT NOT NULL,
               caused_by TEXT, arrived INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS executions (
+              id TEXT PRIMARY KEY, namespace TEXT NOT NULL, application TEXT NOT NULL, status TEXT NOT NULL,
+              started INTEGER NOT NULL, document TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS executions_by_start ON executions (namespace, started);
             CREATE TABLE IF NOT EXISTS applications (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               workflow TEXT, PRIMARY KEY (namespace, name));
@@ -418,6 +422,64 @@ final class SqliteStore implements Store {
                 return all;
             } catch (SQLException e) {
                 throw failed("read the queued invocations", e);
+            }
+        }
+    }
+
+    @Override
+    public void putExecution(ExecutionRecord e) {
+        synchronized (activationWriter) {
+            inTransaction(activationWriter, "store the execution " + e.executionId(), c -> {
+                try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO executions "
+                        + "(id, namespace, application, status, started, document) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    p.setString(1, e.executionId());
+                    p.setString(2, e.namespace());
+                    p.setString(3, e.application());
+                    p.setString(4, e.status());
+                    p.setLong(5, e.startMillis());
+                    p.setString(6, e.document().toString());
+                    p.executeUpdate();
+                }
+            });
+        }
+    }
+
+    @Override
+    public Optional<ExecutionRecord> execution(String namespace, String executionId) {
+        return selectExecutions("WHERE namespace = ? AND id = ?", namespace, executionId).stream().findFirst();
+    }
+
+    @Override
+    public List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
+        String order = " ORDER BY started DESC, id DESC LIMIT " + Math.max(0, limit);
+        return application.isPresent()
+                ? selectExecutions("WHERE namespace = ? AND application = ?" + order, namespace, application.get())
+                : selectExecutions("WHERE namespace = ?" + order, namespace);
+    }
+
+    @Override
+    public List<ExecutionRecord> runningExecutions() {
+        return selectExecutions("WHERE status = ? ORDER BY started, id", ExecutionRecord.RUNNING);
+    }
+
+    private List<ExecutionRecord> selectExecutions(String where, String... args) {
+        synchronized (activationReader) {
+            try (PreparedStatement p = activationReader.prepareStatement(
+                    "SELECT id, namespace, application, status, started, document FROM executions " + where)) {
+                for (int i = 0; i < args.length; i++) {
+                    p.setString(i + 1, args[i]);
+                }
+                List<ExecutionRecord> found = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new ExecutionRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getLong(5),
+                                (com.fasterxml.jackson.databind.node.ObjectNode) SpecJson.readTree(rs.getString(6))));
+                    }
+                }
+                return found;
+            } catch (SQLException e) {
+                throw failed("read executions", e);
             }
         }
     }

@@ -83,6 +83,17 @@ public interface Store extends AutoCloseable {
     /** The queued invocations, oldest first. */
     List<QueuedInvocation> queued();
 
+    /** Creates or replaces a workflow execution's record; durable against a crash of the process on return. */
+    void putExecution(ExecutionRecord execution);
+
+    Optional<ExecutionRecord> execution(String namespace, String executionId);
+
+    /** The namespace's executions, newest first; of one application when {@code application} is not empty. */
+    List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit);
+
+    /** Executions of every namespace still {@link ExecutionRecord#RUNNING}, oldest first. */
+    List<ExecutionRecord> runningExecutions();
+
     /** Removes the records of activations that started before the given time; answers how many. */
     int deleteActivationsStartedBefore(long epochMillis);
 

@@ -6,6 +6,7 @@ import dev.cove.core.registry.ApplicationRevision;
 import dev.cove.core.registry.ApplicationSpec;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.ExecutionRecord;
 import dev.cove.core.registry.Namespace;
 import dev.cove.core.registry.QueuedInvocation;
 import dev.cove.core.registry.Store;
@@ -109,6 +110,26 @@ class DelegatingStore implements Store {
     @Override
     public List<QueuedInvocation> queued() {
         return inner.queued();
+    }
+
+    @Override
+    public void putExecution(ExecutionRecord execution) {
+        inner.putExecution(execution);
+    }
+
+    @Override
+    public Optional<ExecutionRecord> execution(String namespace, String executionId) {
+        return inner.execution(namespace, executionId);
+    }
+
+    @Override
+    public List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
+        return inner.executions(namespace, application, limit);
+    }
+
+    @Override
+    public List<ExecutionRecord> runningExecutions() {
+        return inner.runningExecutions();
     }
 
     @Override

@@ -211,6 +211,27 @@ abstract class StoreContract {
         assertThat(store.queued()).containsExactly(later);
     }
 
+    static ExecutionRecord execution(String label, String application, String status, long start) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode().put("status", status).put("label", "é " + label);
+        return new ExecutionRecord(id(label, start), "guest", application, status, start, document);
+    }
+
+    @Test
+    void executionsAreReplacedListedNewestFirstAndFoundWhileRunning() {
+        ExecutionRecord first = execution("e1", "shop", ExecutionRecord.RUNNING, 1000);
+        ExecutionRecord second = execution("e2", "other", ExecutionRecord.RUNNING, 2000);
+        store.putExecution(first);
+        store.putExecution(second);
+        ExecutionRecord firstDone = execution("e1", "shop", "SUCCEEDED", 1000);
+        store.putExecution(firstDone);
+        assertThat(store.execution("guest", first.executionId())).contains(firstDone);
+        assertThat(store.execution("other", first.executionId())).isEmpty();
+        assertThat(store.executions("guest", Optional.empty(), 10)).containsExactly(second, firstDone);
+        assertThat(store.executions("guest", Optional.of("shop"), 10)).containsExactly(firstDone);
+        assertThat(store.executions("guest", Optional.empty(), 1)).containsExactly(second);
+        assertThat(store.runningExecutions()).containsExactly(second);
+    }
+
     @Test
     void anActivationIsFoundOnlyInItsNamespace() {
         store.putActivations(List.of(record("a1", "hello", 1000)));
