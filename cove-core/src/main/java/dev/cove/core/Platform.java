@@ -13,6 +13,7 @@ import dev.cove.core.registry.ApplicationSpec;
 import dev.cove.core.registry.ActivationRecord;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Namespace;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.registry.Store;
@@ -132,6 +133,9 @@ public final class Platform implements AutoCloseable {
      *     has its name
      */
     public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        if (spec.kind() == Kind.SEQUENCE) {
+            spec = checkedSequence(namespace, spec);
+        }
         Runtimes.StagedCode staged = runtimes.stage(namespace, spec);
         FunctionRevision revision;
         try {
@@ -161,6 +165,12 @@ public final class Platform implements AutoCloseable {
                 throw new InvalidFunctionException("The workflow: " + e.getMessage());
             }
         }
+        for (FunctionSpec spec : application.functions()) {
+            if (spec.kind() == Kind.SEQUENCE) {
+                throw new InvalidFunctionException("The function " + spec.name() + ": a sequence can't be part of "
+                        + "an application; the application's workflow chains its functions.");
+            }
+        }
         List<FunctionSpec> checked = new ArrayList<>();
         List<Runtimes.StagedCode> staged = new ArrayList<>();
         Registry.Deployed deployed;
@@ -185,6 +195,44 @@ public final class Platform implements AutoCloseable {
             runtimes.forget(namespace, name);
         });
         return deployed.application();
+    }
+
+    /**
+     * A sequence whose components are functions of its namespace, named without it, none of which
+     * leads back to the sequence itself.
+     */
+    private FunctionSpec checkedSequence(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        List<String> names = new ArrayList<>();
+        for (String component : Runtimes.sequenceComponents(spec)) {
+            String[] parts = component.split("/", -1);
+            boolean qualified = component.startsWith("/") && parts.length == 3;
+            if (qualified && !parts[1].equals("_") && !parts[1].equals(namespace)) {
+                throw new InvalidFunctionException("A sequence's components are actions of its own namespace; "
+                        + component + " is not.");
+            }
+            String name = qualified ? parts[2] : component;
+            if (registry.function(namespace, name).isEmpty()) {
+                throw new InvalidFunctionException("Sequence component does not exist: " + component + ".");
+            }
+            if (reaches(namespace, name, spec.name(), new java.util.HashSet<>())) {
+                throw new InvalidFunctionException("The sequence would call itself through " + component + ".");
+            }
+            names.add(name);
+        }
+        String code = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(names).toString();
+        return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.registry.Code.source(code), spec.main(),
+                spec.parameters(), spec.env(), spec.limits(), spec.annotations());
+    }
+
+    private boolean reaches(String namespace, String from, String target, java.util.Set<String> seen) {
+        if (from.equals(target)) {
+            return true;
+        }
+        Optional<FunctionRevision> f = registry.function(namespace, from);
+        if (!seen.add(from) || f.isEmpty() || f.get().spec().kind() != Kind.SEQUENCE) {
+            return false;
+        }
+        return Runtimes.sequenceComponents(f.get().spec()).stream().anyMatch(c -> reaches(namespace, c, target, seen));
     }
 
     private Runtimes.StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {

@@ -31,7 +31,7 @@ final class ActionJson {
         }
         try {
             Kind kind = exec.isMissingNode() ? old.get().kind() : kind(exec);
-            Code code = exec.isMissingNode() ? old.get().code() : code(exec);
+            Code code = exec.isMissingNode() ? old.get().code() : kind == Kind.SEQUENCE ? components(exec) : code(exec);
             String main = exec.isMissingNode() ? old.get().main() : exec.path("main").asText("main");
             if (main.isBlank()) {
                 main = "main";
@@ -55,12 +55,26 @@ final class ActionJson {
 
     private static Kind kind(JsonNode exec) throws ApiError {
         String kind = exec.path("kind").asText("");
-        if (kind.equals("sequence") || kind.equals("blackbox")) {
+        if (kind.equals("blackbox")) {
             throw ApiError.badRequest("The kind '" + kind + "' is not supported by Cove yet.");
         }
         return Kind.parse(kind).orElseThrow(() -> ApiError.badRequest("The specified runtime '" + kind
                 + "' is not supported by this platform. Valid values are: '" + String.join("', '", Kind.spellings())
                 + "'."));
+    }
+
+    /** A sequence's code: its components' names, {@code /namespace/name} or plain, as a JSON list. */
+    private static Code components(JsonNode exec) throws ApiError {
+        JsonNode components = exec.path("components");
+        if (!components.isArray() || components.isEmpty()) {
+            throw ApiError.badRequest("exec.components of a sequence must be a list of one or more action names");
+        }
+        for (JsonNode c : components) {
+            if (!c.isTextual()) {
+                throw ApiError.badRequest("exec.components must hold action names, was " + c);
+            }
+        }
+        return Code.source(components.toString());
     }
 
     private static Code code(JsonNode exec) throws ApiError {
@@ -143,7 +157,11 @@ final class ActionJson {
         node.put("application", revision.application());
         ObjectNode exec = node.putObject("exec");
         exec.put("kind", spec.kind().kindName());
-        if (withCode) {
+        if (spec.kind() == Kind.SEQUENCE) {
+            ArrayNode components = exec.putArray("components");
+            dev.cove.core.runtime.Runtimes.sequenceComponents(spec)
+                    .forEach(c -> components.add("/" + revision.namespace() + "/" + c));
+        } else if (withCode) {
             exec.put("code", spec.code().binary() ? Base64.getEncoder().encodeToString(spec.code().bytes())
                     : spec.code().text());
         }

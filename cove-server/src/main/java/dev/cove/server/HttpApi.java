@@ -216,7 +216,7 @@ final class HttpApi {
         info.put("description", "Cove, a serverless platform");
         ObjectNode runtimes = info.putObject("runtimes");
         for (Kind kind : Kind.values()) {
-            if (platform.supports(kind)) {
+            if (kind.runsCode() && platform.supports(kind)) {
                 runtimes.putArray(kind.family()).addObject().put("kind", kind.kindName()).put("default", true);
             }
         }

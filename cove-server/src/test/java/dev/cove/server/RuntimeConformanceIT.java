@@ -286,27 +286,6 @@ class RuntimeConformanceIT {
                 .isTrue();
     }
 
-    /** The activation's causedBy annotation, or an empty string. */
-    static String causedBy(JsonNode activation) {
-        for (JsonNode annotation : activation.path("annotations")) {
-            if (annotation.path("key").asText().equals("causedBy")) {
-                return annotation.path("value").asText();
-            }
-        }
-        return "";
-    }
-
-    static JsonNode activation(String id) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            TestCove.Answer answer = cove.get("/api/v1/namespaces/_/activations/" + id);
-            if (answer.status() == 200) {
-                return answer.json();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no activation " + id);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python", "java"})
     void aFunctionInvokesAnotherAndGetsItsResult(String runtime) throws Exception {
@@ -320,7 +299,7 @@ class RuntimeConformanceIT {
         assertThat(result.path("result").path("text").asText()).isEqualTo("héllo");
         assertThat(result.path("me").asText()).isEqualTo(answer.json().path("activationId").asText());
         JsonNode called = cove.get("/api/v1/namespaces/_/activations?name=" + callee + "&limit=1").json().get(0);
-        assertThat(causedBy(called)).isEqualTo(answer.json().path("activationId").asText());
+        assertThat(TestCove.causedBy(called)).isEqualTo(answer.json().path("activationId").asText());
     }
 
     @ParameterizedTest
@@ -333,7 +312,7 @@ class RuntimeConformanceIT {
         assertThat(failed.path("name").asText()).isEqualTo("InvocationError");
         assertThat(failed.path("status").asText()).isEqualTo("application error");
         assertThat(failed.path("calledResult").path("error").asText()).isEqualTo("not found");
-        assertThat(activation(failed.path("activationId").asText()).path("statusCode").asInt()).isEqualTo(1);
+        assertThat(cove.activation(failed.path("activationId").asText()).path("statusCode").asInt()).isEqualTo(1);
         JsonNode missing = result(cove.invoke(caller, params().put("target", "no-such-function")));
         assertThat(missing.path("failed").asText())
                 .isEqualTo("There is no function named no-such-function in the namespace guest.");
@@ -350,9 +329,9 @@ class RuntimeConformanceIT {
                 .set("params", params().put("sent", true)));
         String sent = result(answer).path("activationId").asText();
         assertThat(sent).hasSize(32);
-        JsonNode activation = activation(sent);
+        JsonNode activation = cove.activation(sent);
         assertThat(activation.path("response").path("result").path("sent").asBoolean()).isTrue();
-        assertThat(causedBy(activation)).isEqualTo(answer.json().path("activationId").asText());
+        assertThat(TestCove.causedBy(activation)).isEqualTo(answer.json().path("activationId").asText());
         JsonNode chain = cove.get("/api/v1/namespaces/_/activations/" + answer.json().path("activationId").asText()
                 + "/chain").json();
         assertThat(chain).extracting(a -> a.path("activationId").asText())

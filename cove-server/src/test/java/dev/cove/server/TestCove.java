@@ -64,6 +64,28 @@ final class TestCove implements AutoCloseable {
         return post("/api/v1/namespaces/_/actions/" + name + "?blocking=true", params);
     }
 
+    /** An activation by id, asking again while its record is on its way (up to 5 s). */
+    JsonNode activation(String id) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            Answer answer = get("/api/v1/namespaces/_/activations/" + id);
+            if (answer.status() == 200) {
+                return answer.json();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no activation " + id);
+    }
+
+    /** The activation's causedBy annotation, or an empty string. */
+    static String causedBy(JsonNode activation) {
+        for (JsonNode annotation : activation.path("annotations")) {
+            if (annotation.path("key").asText().equals("causedBy")) {
+                return annotation.path("value").asText();
+            }
+        }
+        return "";
+    }
+
     Answer put(String path, JsonNode body) throws Exception {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
     }

@@ -88,7 +88,7 @@ class WorkflowsIT {
 
         String executionId = big.path("executionId").asText();
         JsonNode squares = cove.get("/api/v1/namespaces/_/activations?name=Square&limit=1").json();
-        assertThat(RuntimeConformanceIT.causedBy(squares.get(0))).isEqualTo(executionId);
+        assertThat(TestCove.causedBy(squares.get(0))).isEqualTo(executionId);
         JsonNode listed = cove.get("/api/v1/namespaces/_/executions?application=math").json();
         assertThat(listed).extracting(e -> e.path("executionId").asText())
                 .containsExactly(small.path("executionId").asText(), executionId);
@@ -136,6 +136,36 @@ class WorkflowsIT {
         }
         assertThat(ended.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(ended.path("output").path("n").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void anOpenWhiskSequenceChainsItsComponentsAndListsTheirActivations() throws Exception {
+        cove.deploy("seq-double", "nodejs:default", DOUBLE_JS, TestCove.object());
+        cove.deploy("seq-add", "python:default", ADD_PY, TestCove.object());
+        cove.deploy("SeqSquare", "java:default", SQUARE_JAVA.replace("Square", "SeqSquare"), TestCove.object());
+        ObjectNode sequence = TestCove.object();
+        sequence.putObject("exec").put("kind", "sequence").putArray("components")
+                .add("/_/seq-double").add("/guest/seq-add").add("SeqSquare");
+        TestCove.Answer put = cove.put("/api/v1/namespaces/_/actions/seq?overwrite=true", sequence);
+        assertThat(put.status()).as(put.json().toString()).isEqualTo(200);
+        assertThat(put.json().path("exec").path("components")).extracting(JsonNode::asText)
+                .containsExactly("/guest/seq-double", "/guest/seq-add", "/guest/SeqSquare");
+
+        TestCove.Answer answer = cove.invoke("seq", TestCove.object().put("n", 3));
+        assertThat(answer.json().path("response").path("result").path("n").asInt()).isEqualTo(49);
+        JsonNode logs = answer.json().path("logs");
+        assertThat(logs).hasSize(3);
+        String square = logs.get(2).asText().replaceAll(".* ", "");
+        JsonNode component = cove.activation(square);
+        assertThat(component.path("name").asText()).isEqualTo("SeqSquare");
+        assertThat(TestCove.causedBy(component)).isEqualTo(answer.json().path("activationId").asText());
+
+        sequence.withObject("exec").putArray("components").add("seq-double").add("nothing");
+        assertThat(cove.put("/api/v1/namespaces/_/actions/seq2", sequence).json().path("error").asText())
+                .isEqualTo("Sequence component does not exist: nothing.");
+        sequence.withObject("exec").putArray("components").add("seq");
+        assertThat(cove.put("/api/v1/namespaces/_/actions/seq?overwrite=true", sequence).json().path("error").asText())
+                .isEqualTo("The sequence would call itself through seq.");
     }
 
     @Test

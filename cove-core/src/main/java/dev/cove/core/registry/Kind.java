@@ -9,7 +9,9 @@ import java.util.Optional;
 public enum Kind {
     NODEJS("nodejs", "nodejs:20", ".js"),
     PYTHON("python", "python:3", ".py"),
-    JAVA("java", "java:21", ".java");
+    JAVA("java", "java:21", ".java"),
+    /** An OpenWhisk sequence: its code is the JSON list of its components' names. */
+    SEQUENCE("sequence", "sequence", ".json");
 
     private final String family;
     private final String kindName;
@@ -41,11 +43,18 @@ public enum Kind {
         String wanted = text.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values())
                 .filter(k -> wanted.equals(k.kindName) || wanted.equals(k.family + ":default") || wanted.equals(k.family))
+                .filter(k -> k != SEQUENCE || wanted.equals(k.kindName))
                 .findFirst();
     }
 
     /** Every accepted spelling, for error messages. */
     public static List<String> spellings() {
-        return Arrays.stream(values()).flatMap(k -> List.of(k.kindName, k.family + ":default").stream()).toList();
+        return Arrays.stream(values()).flatMap(k -> k == SEQUENCE ? List.of(k.kindName).stream()
+                : List.of(k.kindName, k.family + ":default").stream()).toList();
+    }
+
+    /** Whether functions of this kind are code of their own (not a sequence of other functions). */
+    public boolean runsCode() {
+        return this != SEQUENCE;
     }
 }

@@ -29,6 +29,7 @@ import java.util.zip.ZipInputStream;
 final class CodeDirs {
     static final String NODE_FILE = "function.js";
     static final String PYTHON_FILE = "function.py";
+    static final String SEQUENCE_FILE = "components.json";
     static final String PACKAGE_DIR = "package";
     static final String JAR_FILE = "function.jar";
     static final String CLASSES_DIR = "classes";
@@ -101,6 +102,7 @@ final class CodeDirs {
             case NODEJS -> spec.code().binary() ? dir.resolve(PACKAGE_DIR) : dir.resolve(NODE_FILE);
             case PYTHON -> spec.code().binary() ? dir.resolve(PACKAGE_DIR) : dir.resolve(PYTHON_FILE);
             case JAVA -> spec.code().binary() ? dir.resolve(JAR_FILE) : dir.resolve(CLASSES_DIR);
+            case SEQUENCE -> dir.resolve(SEQUENCE_FILE);
         };
     }
 
@@ -119,6 +121,10 @@ final class CodeDirs {
     private String write(FunctionSpec spec, Path dir) throws IOException, InvalidFunctionException {
         Code code = spec.code();
         Kind kind = spec.kind();
+        if (kind == Kind.SEQUENCE) {
+            Files.writeString(dir.resolve(SEQUENCE_FILE), code.text());
+            return spec.main();
+        }
         if (kind == Kind.JAVA) {
             return code.binary() ? java.stageJar(code.bytes(), spec.main(), dir.resolve(JAR_FILE))
                     : java.compile(code.text(), spec.main(), dir.resolve(CLASSES_DIR));

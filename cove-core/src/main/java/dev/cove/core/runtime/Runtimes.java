@@ -148,7 +148,7 @@ public final class Runtimes implements AutoCloseable {
     }
 
     public boolean supports(Kind kind) {
-        return kind == Kind.JAVA || pools.containsKey(kind);
+        return kind == Kind.JAVA || kind == Kind.SEQUENCE || pools.containsKey(kind);
     }
 
     /** How many stem cells of a kind are waiting. */
@@ -198,9 +198,12 @@ public final class Runtimes implements AutoCloseable {
             return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.FUNCTION, e.getMessage()));
         }
         long timeoutMs = revision.spec().limits().timeout().toMillis();
-        CompletableFuture<Instance> started = revision.spec().kind() == Kind.JAVA
-                ? startJava(revision, entry, initLogs)
-                : startWorker(revision, entry, initLogs);
+        CompletableFuture<Instance> started = switch (revision.spec().kind()) {
+            case JAVA -> startJava(revision, entry, initLogs);
+            case SEQUENCE -> CompletableFuture.completedFuture(new SequenceInstance(revision,
+                    sequenceComponents(revision.spec()), calls));
+            case NODEJS, PYTHON -> startWorker(revision, entry, initLogs);
+        };
         return started.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
             if (cause instanceof java.util.concurrent.TimeoutException) {
@@ -210,6 +213,17 @@ public final class Runtimes implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(cause);
         });
+    }
+
+    /** A sequence's components, as its code lists them (a JSON array of function names). */
+    public static List<String> sequenceComponents(FunctionSpec spec) {
+        try {
+            List<String> names = new java.util.ArrayList<>();
+            Frames.JSON.readTree(spec.code().text()).forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a sequence's components are not a JSON list: " + spec.name(), e);
+        }
     }
 
     private CompletableFuture<Instance> startJava(FunctionRevision revision, Path entry, RunListener initLogs) {

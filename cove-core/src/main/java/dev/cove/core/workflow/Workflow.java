@@ -1,18 +1,14 @@
 package dev.cove.core.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A workflow: a state machine in the Amazon States Language (the subset KNIX runs), or an OpenWhisk
- * sequence, parsed and checked once at deployment and then started any number of times.
+ * A workflow: a state machine in the Amazon States Language (the subset KNIX runs), parsed and
+ * checked once at deployment and then started any number of times. (OpenWhisk sequences, a plain
+ * chain, run as functions of their own: the runtime package's SequenceInstance.)
  *
  * <p><b>Execution model.</b> Each execution is a small actor. Its steps (enter a state, take a task's
  * result, a timer's tick) go through one mailbox and run one at a time, on whichever thread posts when
@@ -58,41 +54,6 @@ public final class Workflow {
         Parser parser = new Parser();
         Machine machine = parser.top(definition);
         return new Workflow(definition, machine, parser.resources());
-    }
-
-    /**
-     * An OpenWhisk sequence: one Task per function, in order, each function's output the next one's
-     * input; the first failure ends it. States are named after their functions ({@code "name (2)"} for a
-     * function's second appearance).
-     */
-    public static Workflow sequence(List<String> functions) {
-        if (functions.isEmpty()) {
-            throw new IllegalArgumentException("a sequence needs at least one function, was empty");
-        }
-        List<String> names = stateNames(functions);
-        ObjectNode definition = JsonNodeFactory.instance.objectNode().put("StartAt", names.get(0));
-        ObjectNode states = definition.putObject("States");
-        for (int i = 0; i < functions.size(); i++) {
-            ObjectNode task = states.putObject(names.get(i)).put("Type", "Task").put("Resource", functions.get(i));
-            if (i + 1 < functions.size()) {
-                task.put("Next", names.get(i + 1));
-            } else {
-                task.put("End", true);
-            }
-        }
-        try {
-            return parse(definition);
-        } catch (InvalidWorkflowException e) {
-            throw new IllegalArgumentException("not a valid sequence of functions " + functions + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> stateNames(List<String> functions) {
-        Map<String, Integer> seen = new HashMap<>();
-        return functions.stream().map(function -> {
-            int count = seen.merge(function, 1, Integer::sum);
-            return count == 1 ? function : function + " (" + count + ")";
-        }).toList();
     }
 
     /** Every Task's Resource, in branches and iterators too: the functions a deployment must find. */

@@ -213,13 +213,4 @@ class FlowTest {
         assertThat(outcome.error()).isEqualTo(Optional.empty());
         assertThat(outcome.toJson().has("error")).isFalse();
     }
-
-    @Test
-    void aSequencePassesEachOutputToTheNextFunction() {
-        harness.tasks.on("inc", input -> ok("{\"n\": " + (input.path("n").asInt() + 1) + "}"))
-                .on("double", input -> ok("{\"n\": " + input.path("n").asInt() * 2 + "}"));
-        Outcome outcome = Workflow.sequence(java.util.List.of("inc", "double", "inc"))
-                .start("seq", json("{\"n\": 1}"), harness.environment(), harness.history::add).outcome().join();
-        assertThat(output(outcome)).isEqualTo(json("{\"n\": 5}"));
-    }
 }

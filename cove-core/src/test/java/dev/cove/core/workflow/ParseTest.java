@@ -266,17 +266,4 @@ class ParseTest {
         String text = "{\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Pass\", \"End\": true}}}";
         assertThat(Workflow.parse(json(text)).definition()).isEqualTo(json(text));
     }
-
-    @Test
-    void aSequenceIsAChainOfTasksNamedAfterTheirFunctions() {
-        Workflow sequence = Workflow.sequence(List.of("split", "count", "split"));
-        assertThat(sequence.resources()).containsExactlyInAnyOrder("split", "count");
-        assertThat(sequence.definition()).isEqualTo(json("""
-                {"StartAt": "split", "States": {
-                  "split": {"Type": "Task", "Resource": "split", "Next": "count"},
-                  "count": {"Type": "Task", "Resource": "count", "Next": "split (2)"},
-                  "split (2)": {"Type": "Task", "Resource": "split", "End": true}}}"""));
-        assertThatThrownBy(() -> Workflow.sequence(List.of()))
-                .hasMessage("a sequence needs at least one function, was empty");
-    }
 }

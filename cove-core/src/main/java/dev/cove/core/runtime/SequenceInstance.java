@@ -1,0 +1,78 @@
+package dev.cove.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An OpenWhisk sequence: its components called one after another over the local bus, each one's result
+ * the next one's parameters. Each component's activation records the sequence's as its
+ * {@code causedBy}, and the sequence's logs list the components' activation ids, as OpenWhisk's do.
+ * The first component that does not succeed ends the sequence with its result (or, when the call was
+ * refused, as a developer error with the reason). Nothing runs in a process of its own: one instance
+ * serves any number of activations at once.
+ */
+final class SequenceInstance implements Instance {
+    private final FunctionRevision revision;
+    private final List<String> components;
+    private final Calls calls;
+    private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
+    private volatile String killReason;
+
+    SequenceInstance(FunctionRevision revision, List<String> components, Calls calls) {
+        this.revision = revision;
+        this.components = List.copyOf(components);
+        this.calls = calls;
+    }
+
+    @Override
+    public void run(RunRequest request, RunListener listener) {
+        step(0, request.activationId(), request.params(), listener);
+    }
+
+    private void step(int index, String activationId, ObjectNode params, RunListener listener) {
+        if (killReason != null) {
+            listener.done(new RunOutcome.Crashed(killReason));
+            return;
+        }
+        calls.call(revision, activationId, components.get(index), params, true).whenComplete((outcome, error) -> {
+            switch (outcome == null ? new Calls.CallOutcome.Refused("The call failed inside the platform.") : outcome) {
+                case Calls.CallOutcome.Ended e -> {
+                    listener.log("stdout", e.activationId());
+                    JsonNode result = e.result().tree();
+                    if (!e.success() || index + 1 == components.size() || !(result instanceof ObjectNode next)) {
+                        listener.done(new RunOutcome.Returned(e.result()));
+                    } else {
+                        step(index + 1, activationId, next, listener);
+                    }
+                }
+                case Calls.CallOutcome.Refused r -> listener.done(new RunOutcome.Failed(
+                        "The sequence's component " + components.get(index) + " could not be called: " + r.message()));
+                case Calls.CallOutcome.Accepted a -> listener.done(new RunOutcome.Failed("a waited-for call was only accepted"));
+            }
+        });
+    }
+
+    @Override
+    public void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+            deathCallbacks.forEach(Runnable::run);
+        }
+    }
+
+    @Override
+    public void onDeath(Runnable callback) {
+        deathCallbacks.add(callback);
+        if (killReason != null) {
+            callback.run();
+        }
+    }
+
+    @Override
+    public boolean alive() {
+        return killReason == null;
+    }
+}
