@@ -54,7 +54,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Teardown.</b> Killing one worker asks the keeper to kill its process group and every process
  * still descended from it; if the keeper hasn't reported it gone within {@link #KILL_GRACE_MS}, the
- * whole sandbox is killed. When the last worker has ended, the sandbox is killed; when bwrap has
+ * whole sandbox is killed. Killing the last worker not killed yet kills the sandbox at once, and from
+ * then on it takes no new worker (a function's replacement gets a fresh sandbox rather than one
+ * with whatever its killed worker left behind). When the last worker has ended, the sandbox is
+ * killed; when bwrap has
  * exited (with it the keeper and, its pid namespace gone, everything), the workers still listed end
  * with bwrap's status, and the cgroups, the code's copies and the network helper are released.
  *
@@ -164,6 +167,16 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     private void killWorker(Member member) {
+        boolean last;
+        synchronized (this) {
+            member.killed = true;
+            last = workers.values().stream().allMatch(m -> m.killed);
+            ending = ending || last;
+        }
+        if (last) {
+            kill(); // nothing left worth keeping: whatever the workers left behind goes too, and at once
+            return;
+        }
         try {
             send("kill\t" + member.name + "\n");
         } catch (IOException e) {
@@ -437,6 +450,8 @@ final class BubblewrapSandbox implements Sandbox {
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
         private volatile long pid = -1;
         private volatile Optional<String> exceeded = Optional.empty();
+        /** Guarded by the sandbox's lock. */
+        private boolean killed;
 
         Member(Spawn spawn) {
             this.name = spawn.name();
