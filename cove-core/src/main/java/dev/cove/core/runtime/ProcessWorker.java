@@ -33,6 +33,8 @@ final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
     private static final long SOCKET_CLOSE_GRACE_MS = 200;
+    /** A worker's share of its sandbox's budget until it is given a function. */
+    private static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
     /** Hard-linking a function's code into a sandbox is file work: kept off event loops. */
     private static final java.util.concurrent.Executor FILE_WORK = java.util.concurrent.Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("cove-code-", 0).daemon().factory());
@@ -45,7 +47,7 @@ final class ProcessWorker implements Instance {
     private final Map<String, RunListener> runs = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
-    private Process process;
+    private Sandbox.Worker process;
     private Sandbox sandbox;
     private Runnable release = () -> {};
     private volatile NetSocket socket;
@@ -93,20 +95,24 @@ final class ProcessWorker implements Instance {
     }
 
     /**
-     * Starts the worker in a sandbox of the factory's, with an empty environment but for PATH and
-     * LANG. Blocks for the fork. {@code release} runs once the worker is dead (closing its socket).
+     * Starts the worker in the sandbox (made by the factory), with an empty environment but for PATH
+     * and LANG, and a stem cell's share of the sandbox's budget. Blocks for the fork. {@code release}
+     * runs once the worker is dead (closing its socket).
      */
-    void start(SandboxFactory sandboxes, Path socket, Runnable release) throws IOException {
+    void start(SandboxFactory sandboxes, Sandbox sandbox, Path socket, Runnable release) throws IOException {
         Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
         List<String> command = runtime.command(sandboxes.programPath(runtime.programDir(), runtime.workerProgram()),
                 sandboxes.socketPath(socket), token);
         this.release = release;
-        sandbox = sandboxes.start(new SandboxFactory.Launch("w-" + token, command, runtime.programDir(), socket, env));
-        process = sandbox.process();
-        String name = runtime.kind().family() + "-" + process.pid();
-        OutputPump.start(name + "-out", process.getInputStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stdout", l));
-        OutputPump.start(name + "-err", process.getErrorStream(), MAX_RAW_LINE_BYTES, l -> onRawLine("stderr", l));
-        process.onExit().thenRun(this::onExit);
+        this.sandbox = sandbox;
+        process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, STEM_CELL, MAX_RAW_LINE_BYTES,
+                this::onRawLine));
+        process.exit().thenRun(this::onExit);
+    }
+
+    /** The sandbox it runs in. */
+    Sandbox sandbox() {
+        return sandbox;
     }
 
     long pid() {
@@ -141,11 +147,11 @@ final class ProcessWorker implements Instance {
 
     private String prepare(FunctionRevision revision, Path entry) {
         try {
-            sandbox.limit(ResourceLimits.forFunction(revision.spec().limits().memoryMb()));
+            process.share(ResourceLimits.forFunction(revision.spec().limits().memoryMb()));
             if (revision.spec().limits().network() == Network.OUTBOUND) {
                 sandbox.openOutbound();
             }
-            return sandbox.expose(entry);
+            return sandbox.expose(revision.name() + "/" + revision.version(), entry);
         } catch (IOException e) {
             throw new java.util.concurrent.CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The function's sandbox could not be prepared: " + e.getMessage()));
@@ -206,8 +212,8 @@ final class ProcessWorker implements Instance {
         if (killReason == null) {
             killReason = reason;
         }
-        if (process != null && process.isAlive()) {
-            sandbox.kill();
+        if (process != null && process.alive()) {
+            process.kill();
         }
         NetSocket s = socket;
         if (s != null) {
@@ -361,7 +367,7 @@ final class ProcessWorker implements Instance {
     void onSocketClosed() {
         socketClosed.complete(null);
         CompletableFuture.delayedExecutor(SOCKET_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
-            if (process.isAlive()) {
+            if (process.alive()) {
                 kill("The function's worker closed its connection.");
             }
         });
@@ -394,9 +400,6 @@ final class ProcessWorker implements Instance {
             failRun(id, message);
         }
         release.run();
-        if (sandbox != null) {
-            sandbox.close();
-        }
         onDeath.accept(this);
     }
 
@@ -408,14 +411,14 @@ final class ProcessWorker implements Instance {
     }
 
     private String deathMessage() {
-        Optional<String> exceeded = sandbox == null ? Optional.empty() : sandbox.exceededLimit();
+        Optional<String> exceeded = process == null ? Optional.empty() : process.exceededLimit();
         if (exceeded.isPresent()) {
             return "The function exceeded " + exceeded.get() + ".";
         }
         if (killReason != null) {
             return killReason;
         }
-        int status = process.exitValue();
+        int status = process.exit().getNow(-1);
         return status > 128
                 ? "The function's worker was killed by signal " + (status - 128) + "."
                 : "The function's worker exited with status " + status + ".";

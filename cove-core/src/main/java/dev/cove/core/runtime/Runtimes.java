@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
  * The runtimes a function can run in, and the only way to start an {@link Instance}.
  *
  * <p>Node and python functions run in worker processes; each runtime keeps a few stem cells (started
- * workers not yet specialised) so that starting an instance is sending one init frame. Java functions
- * load into the platform's own JVM. All workers connect to one Unix socket in a private folder; the
- * socket is served by Vert.x, so frames are read and written on event loops.
+ * workers not yet specialised, each in a sandbox of its own) so that starting an instance is sending
+ * one init frame. All workers of one application run in one sandbox ({@link AppSandboxes}): the first
+ * takes a stem cell, the next ones start in its sandbox. Java functions load into the platform's own
+ * JVM. Each worker connects to a Unix socket of its own in a private folder; the sockets are served by
+ * Vert.x, so frames are read and written on event loops.
  */
 public final class Runtimes implements AutoCloseable {
 
@@ -57,6 +59,7 @@ public final class Runtimes implements AutoCloseable {
     private SandboxFactory sandboxes;
     private volatile Calls calls = Calls.NONE;
     private final Map<Kind, StemCells> pools = new EnumMap<>(Kind.class);
+    private final AppSandboxes homes = new AppSandboxes();
     private final List<String> available = new ArrayList<>();
     private final List<String> unavailable = new ArrayList<>();
 
@@ -66,7 +69,7 @@ public final class Runtimes implements AutoCloseable {
         this.runDir = runDir;
         this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
-        this.channel = new WorkerChannel(vertx, runDir, maxFrame);
+        this.channel = new WorkerChannel(vertx, maxFrame);
         this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cove-spawner");
             t.setDaemon(true);
@@ -97,13 +100,17 @@ public final class Runtimes implements AutoCloseable {
             return;
         }
         Path runtimesDir = options.dataDir().resolve("runtimes");
+        List<ProcessRuntime> found = new ArrayList<>();
         for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
-            ProcessRuntime.discover(kind, runtimesDir, unavailable).ifPresent(rt -> {
-                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes);
-                pools.put(kind, cells);
-                available.add(rt.describe());
-                cells.prime();
-            });
+            ProcessRuntime.discover(kind, runtimesDir, unavailable).ifPresent(found::add);
+        }
+        List<Path> interpreters = found.stream().map(ProcessRuntime::executable).toList();
+        for (ProcessRuntime rt : found) {
+            StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes, runDir,
+                    interpreters);
+            pools.put(rt.kind(), cells);
+            available.add(rt.describe());
+            cells.prime();
         }
     }
 
@@ -245,7 +252,9 @@ public final class Runtimes implements AutoCloseable {
                     "The " + revision.spec().kind().kindName() + " runtime is not available on this server."));
         }
         long maxLog = Math.min(options.maxLogBytes(), revision.spec().limits().logBytes());
-        return cells.take().thenCompose(worker -> worker
+        CompletableFuture<ProcessWorker> placed = sandboxes.shares()
+                ? homes.place(revision.applicationPath(), cells) : cells.take();
+        return placed.thenCompose(worker -> worker
                 .init(revision, entry, options.maxResultBytes(), maxLog, initLogs, calls)
                 .handle((ok, failure) -> {
                     if (failure != null) {
@@ -269,5 +278,10 @@ public final class Runtimes implements AutoCloseable {
 
     Vertx vertx() {
         return vertx;
+    }
+
+    /** The sandbox an application's workers run in now, if it has one. */
+    Optional<dev.cove.core.sandbox.Sandbox> sandboxOf(String applicationPath) {
+        return homes.of(applicationPath);
     }
 }

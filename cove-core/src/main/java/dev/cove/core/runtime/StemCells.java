@@ -1,7 +1,9 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,12 +13,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Started, not yet specialised workers of one runtime, kept ready so that a function's first call
- * loads code into a waiting process instead of spawning one (OpenWhisk's prewarmed containers).
+ * loads code into a waiting process instead of spawning one (OpenWhisk's prewarmed containers). Each
+ * stem cell is the first worker of a sandbox of its own; the pool also starts workers in sandboxes
+ * that run already ({@link #startIn}), for the further functions of an application.
  *
  * <p>One lock guards the counts. Spawning happens on the spawner thread, never on the caller's. A
  * worker that dies before saying hello counts as a failed start; after three in a row the pool waits
@@ -28,12 +33,16 @@ final class StemCells implements AutoCloseable {
     private static final int FAILURES_BEFORE_BACKOFF = 3;
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long REFILL_DELAY_MS = 50;
+    /** Names the sandboxes of every pool (short: a socket's path must fit in 108 bytes). */
+    private static final AtomicLong SANDBOXES = new AtomicLong();
 
     private final ProcessRuntime runtime;
     private final WorkerChannel channel;
     private final int target;
     private final ScheduledExecutorService spawner;
     private final SandboxFactory sandboxes;
+    private final Path socketRoot;
+    private final List<Path> interpreters;
 
     private final Deque<ProcessWorker> idle = new ArrayDeque<>();
     private final Deque<CompletableFuture<ProcessWorker>> waiters = new ArrayDeque<>();
@@ -42,13 +51,19 @@ final class StemCells implements AutoCloseable {
     private boolean backingOff;
     private volatile boolean closed;
 
+    /**
+     * @param socketRoot the private folder that holds each sandbox's folder of sockets
+     * @param interpreters every process runtime's interpreter, so that any of them can run in any sandbox
+     */
     StemCells(ProcessRuntime runtime, WorkerChannel channel, int target, ScheduledExecutorService spawner,
-            SandboxFactory sandboxes) {
+            SandboxFactory sandboxes, Path socketRoot, List<Path> interpreters) {
         this.runtime = runtime;
         this.channel = channel;
         this.target = target;
         this.spawner = spawner;
         this.sandboxes = sandboxes;
+        this.socketRoot = socketRoot;
+        this.interpreters = List.copyOf(interpreters);
     }
 
     ProcessRuntime runtime() {
@@ -108,15 +123,68 @@ final class StemCells implements AutoCloseable {
     }
 
     private void spawn() {
-        String token = UUID.randomUUID().toString();
-        ProcessWorker worker = new ProcessWorker(runtime, token, this::onHello, this::onDiedAsStemCell);
+        ProcessWorker worker = new ProcessWorker(runtime, UUID.randomUUID().toString(), this::onHello,
+                this::onDiedAsStemCell);
         try {
-            Path socket = channel.open(token, worker);
-            worker.start(sandboxes, socket, () -> channel.forget(token));
+            Sandbox sandbox = newSandbox();
+            try {
+                start(worker, sandbox);
+            } catch (IOException e) {
+                sandbox.kill();
+                throw e;
+            }
         } catch (IOException e) {
-            channel.forget(token);
             onFailedStart("could not start " + runtime.executable() + ": " + e.getMessage());
         }
+    }
+
+    private Sandbox newSandbox() throws IOException {
+        String name = "s" + SANDBOXES.incrementAndGet();
+        Path sockets = Files.createDirectories(socketRoot.resolve(name));
+        try {
+            Sandbox sandbox = sandboxes.start(new SandboxFactory.Launch(name, runtime.programDir(), sockets, interpreters));
+            sandbox.ended().thenRun(() -> CodeDirs.deleteTree(sockets));
+            return sandbox;
+        } catch (IOException e) {
+            CodeDirs.deleteTree(sockets);
+            throw e;
+        }
+    }
+
+    private void start(ProcessWorker worker, Sandbox sandbox) throws IOException {
+        try {
+            Path socket = channel.open(sandbox.socketDir(), worker.token(), worker);
+            worker.start(sandboxes, sandbox, socket, () -> channel.forget(worker.token()));
+        } catch (IOException e) {
+            channel.forget(worker.token());
+            throw e;
+        }
+    }
+
+    /**
+     * A worker of this runtime started in a sandbox that runs already, the caller's as soon as it has
+     * said hello (it is no stem cell). Fails with a {@link StartFailure}, or with the
+     * {@link dev.cove.core.sandbox.SandboxEndedException} of a sandbox that is ending.
+     */
+    CompletableFuture<ProcessWorker> startIn(Sandbox sandbox) {
+        CompletableFuture<ProcessWorker> ready = new CompletableFuture<>();
+        ProcessWorker worker = new ProcessWorker(runtime, UUID.randomUUID().toString(), ready::complete, w -> {
+            channel.forget(w.token());
+            ready.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, "The "
+                    + runtime.kind().kindName() + " runtime could not start a worker: it exited before it was ready"
+                    + (w.lastRawLine().isEmpty() ? "" : ": " + w.lastRawLine())));
+        });
+        spawner.execute(() -> {
+            try {
+                start(worker, sandbox);
+            } catch (dev.cove.core.sandbox.SandboxEndedException e) {
+                ready.completeExceptionally(e);
+            } catch (IOException e) {
+                ready.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, "The "
+                        + runtime.kind().kindName() + " runtime could not start a worker: " + e.getMessage()));
+            }
+        });
+        return ready;
     }
 
     private void onHello(ProcessWorker worker) {

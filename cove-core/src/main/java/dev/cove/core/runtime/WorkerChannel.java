@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Unix sockets workers connect to: one per worker. A sandbox sees only its own socket, and once its
- * worker has connected, every further connection to that socket is closed at once, so a function can
- * neither reach another worker's socket nor open connections of its own to the platform. (The socket
+ * The Unix sockets workers connect to: one per worker, in a folder per sandbox. A sandbox sees only
+ * the sockets of its own workers (one application's), and once a worker has connected, every further
+ * connection to its socket is closed at once, so a function can neither reach the socket of another
+ * application's worker nor open connections of its own to the platform. (The socket
  * can't simply be closed then: closing a Vert.x server closes its connections too.) The first
  * connection still proves itself with the one-time token its first frame (hello) carries.
  *
@@ -37,26 +38,26 @@ final class WorkerChannel implements AutoCloseable {
     private static final long LISTEN_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
-    private final Path runDir;
     private final int maxFrameBytes;
     private final Map<String, ProcessWorker> expected = new ConcurrentHashMap<>();
     private final Map<String, NetServer> listening = new ConcurrentHashMap<>();
+    private final Map<String, Path> sockets = new ConcurrentHashMap<>();
     private final Context loop;
 
-    WorkerChannel(Vertx vertx, Path runDir, int maxFrameBytes) {
+    WorkerChannel(Vertx vertx, int maxFrameBytes) {
         this.vertx = vertx;
-        this.runDir = runDir;
         this.maxFrameBytes = maxFrameBytes;
         this.loop = vertx.getOrCreateContext();
     }
 
     /**
-     * Opens the socket the worker with this token will connect to, and answers its path. Blocks
-     * until it listens.
+     * Opens the socket the worker with this token will connect to, in {@code dir} (its sandbox's
+     * folder of sockets), and answers its path. Blocks until it listens.
      */
-    Path open(String token, ProcessWorker worker) throws IOException {
-        Path socket = runDir.resolve("w-" + token + ".sock");
+    Path open(Path dir, String token, ProcessWorker worker) throws IOException {
+        Path socket = dir.resolve("w-" + token + ".sock");
         Files.deleteIfExists(socket);
+        sockets.put(token, socket);
         expected.put(token, worker);
         NetServer server = vertx.createNetServer().connectHandler(connection -> accept(token, connection));
         listening.put(token, server);
@@ -91,7 +92,10 @@ final class WorkerChannel implements AutoCloseable {
             server.close();
         }
         try {
-            Files.deleteIfExists(runDir.resolve("w-" + token + ".sock"));
+            Path socket = sockets.remove(token);
+            if (socket != null) {
+                Files.deleteIfExists(socket);
+            }
         } catch (IOException e) {
             LOG.debug("could not remove the socket of worker {}", token, e);
         }

@@ -1,8 +1,5 @@
 package dev.cove.core.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -37,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * under them but what is mounted is reachable.
  *
  * <p>Its root is an empty tmpfs made read-only once everything is mounted: {@code /tmp} is the only
- * place a function can write. The sandbox sees {@code /cove/runtimes} (the worker programs), {@code /cove/worker.sock} (its
- * socket) and {@code /code}, a folder that stays empty until the worker is given a function: then
- * the function's code is hard-linked into it (copied when the file systems differ). Killing bwrap
- * kills the whole sandbox: its processes are in a pid namespace whose init is bwrap's child, started
- * with {@code --die-with-parent}, so nothing a function starts outlives its worker.
+ * place a function can write. The sandbox sees {@code /cove/runtimes} (the worker programs),
+ * {@code /cove/sockets} (its workers' sockets, one each), {@code /cove/keeper.py} and {@code /code},
+ * a folder that stays empty until a worker is given a function: then the function's code is
+ * hard-linked into it under its name and version (copied when the file systems differ). The
+ * sandbox's first process is the keeper of {@link BubblewrapSandbox}, pid 1, which starts the workers.
+ * Killing bwrap kills the whole sandbox: the keeper is started with {@code --die-with-parent}, and
+ * when a pid namespace's init ends, everything in it ends.
  *
  * <p>The network namespace holds a loopback only until {@link Sandbox#openOutbound} attaches
  * {@link OutboundNetwork}; {@code /etc/resolv.conf} points at its DNS either way.
@@ -50,25 +49,25 @@ final class Bubblewrap implements SandboxFactory {
     private static final Logger LOG = LoggerFactory.getLogger(Bubblewrap.class);
     private static final String WRAPPER = "IFS='\n'; for f in $COVE_CGROUP_PROCS; do echo $$ > \"$f\" || exit 97; done; "
             + "s=$COVE_SECCOMP; i=$COVE_INFO; unset COVE_CGROUP_PROCS COVE_SECCOMP COVE_INFO; exec \"$@\" 3<\"$s\" 4>\"$i\"";
-    private static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
     private static final String RUNTIMES = "/cove/runtimes";
-    private static final String SOCKET = "/cove/worker.sock";
-    private static final String CODE = "/code";
-    private static final ObjectMapper INFO = new ObjectMapper();
+    private static final String SOCKETS = "/cove/sockets";
+    private static final String KEEPER = "/cove/keeper.py";
     /** How often the sandboxes' pids counters are read: at most this long may a fork bomb burn. */
     private static final long WATCH_MS = 10;
 
     private final Path bwrap;
+    private final Path python;
     private final Path stagingDir;
     private final Path seccomp;
     private final Optional<Cgroups> cgroups;
     private final long tmpBytes;
-    private final java.util.Set<Started> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<BubblewrapSandbox> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("cove-sandbox-watchdog").daemon().unstarted(r));
 
-    private Bubblewrap(Path bwrap, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
+    private Bubblewrap(Path bwrap, Path python, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
         this.bwrap = bwrap;
+        this.python = python;
         this.stagingDir = stagingDir;
         this.seccomp = seccomp;
         this.cgroups = cgroups;
@@ -80,7 +79,7 @@ final class Bubblewrap implements SandboxFactory {
 
     /** Ends every sandbox that has reached its limit of processes (see {@link Sandbox#exceededLimit}). */
     private void killForkBombs() {
-        for (Started sandbox : live) {
+        for (BubblewrapSandbox sandbox : live) {
             try {
                 sandbox.killIfAtProcessLimit();
             } catch (RuntimeException e) { // a failure must not end the schedule
@@ -91,8 +90,15 @@ final class Bubblewrap implements SandboxFactory {
 
     static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
         Path bwrap = findBwrap().orElseThrow(() -> new IOException("bwrap was not found (install bubblewrap)"));
+        Path python = findPython().orElseThrow(() -> new IOException("python3 was not found (install python3)"));
         Files.createDirectories(stagingDir);
         clean(stagingDir);
+        try (var keeper = Bubblewrap.class.getResourceAsStream("keeper.py")) {
+            if (keeper == null) {
+                throw new IOException("the sandbox keeper keeper.py is missing from the build");
+            }
+            Files.copy(keeper, stagingDir.resolve("keeper.py"), StandardCopyOption.REPLACE_EXISTING);
+        }
         Path seccomp = stagingDir.resolve("seccomp.bpf");
         Files.write(seccomp, SeccompFilter.program());
         Files.writeString(stagingDir.resolve("resolv.conf"), "nameserver 10.0.2.3\n"); // slirp4netns's DNS
@@ -101,11 +107,17 @@ final class Bubblewrap implements SandboxFactory {
         if (cgroups.isEmpty()) {
             LOG.warn("sandboxes run without memory, pids and CPU limits: no usable cgroups");
         }
-        return new Bubblewrap(bwrap, stagingDir, seccomp, cgroups, tmpBytes);
+        return new Bubblewrap(bwrap, python, stagingDir, seccomp, cgroups, tmpBytes);
     }
 
     static Optional<Path> findBwrap() {
         return Stream.of("/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap").map(Path::of)
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    /** The system's python3, which runs each sandbox's keeper. */
+    static Optional<Path> findPython() {
+        return Stream.of("/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3").map(Path::of)
                 .filter(Files::isExecutable).findFirst();
     }
 
@@ -114,6 +126,9 @@ final class Bubblewrap implements SandboxFactory {
         Optional<Path> bwrap = findBwrap();
         if (bwrap.isEmpty()) {
             return Optional.of("bwrap was not found (install the package bubblewrap)");
+        }
+        if (findPython().isEmpty()) {
+            return Optional.of("python3, which runs each sandbox's keeper, was not found (install the package python3)");
         }
         try {
             Process p = new ProcessBuilder(bwrap.get().toString(), "--unshare-all", "--unshare-user",
@@ -143,11 +158,9 @@ final class Bubblewrap implements SandboxFactory {
         Optional<Cgroups.Group> group = Optional.empty();
         if (cgroups.isPresent()) {
             group = Optional.of(cgroups.get().group(launch.name()));
-            group.get().limit(STEM_CELL);
+            group.get().limit(BubblewrapSandbox.STEM_CELL);
         }
-        ProcessBuilder builder = new ProcessBuilder(command(launch, code))
-                .directory(own.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command(launch, code)).directory(own.toFile());
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("PATH", "/usr/bin:/bin");
@@ -156,8 +169,10 @@ final class Bubblewrap implements SandboxFactory {
         env.put("COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
                 .toList()).orElse(List.of())));
         try {
-            Started started = new Started(builder.start(), own, code, group, live::remove);
+            BubblewrapSandbox started = new BubblewrapSandbox(launch.name(), builder.start(), own, code,
+                    launch.socketDir(), group, watchdog, live::remove);
             live.add(started);
+            started.begin();
             return started;
         } catch (IOException e) {
             group.ifPresent(Cgroups.Group::close);
@@ -169,7 +184,7 @@ final class Bubblewrap implements SandboxFactory {
     private List<String> command(Launch launch, Path code) {
         List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh", bwrap.toString(),
                 "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
-                "--cap-drop", "ALL", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "cove",
+                "--as-pid-1", "--cap-drop", "ALL", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "cove",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
                 "--symlink", "usr/lib", "/lib"));
         if (Files.exists(Path.of("/usr/lib64"))) {
@@ -180,15 +195,16 @@ final class Bubblewrap implements SandboxFactory {
         }
         args.addAll(List.of("--ro-bind", stagingDir.resolve("resolv.conf").toString(), "/etc/resolv.conf",
                 "--ro-bind", stagingDir.resolve("hosts").toString(), "/etc/hosts"));
-        interpreterPrefix(launch.command().get(0)).ifPresent(prefix -> args.addAll(List.of("--ro-bind", prefix, prefix)));
+        Stream.concat(Stream.of(python), launch.interpreters().stream()).map(p -> interpreterPrefix(p.toString()))
+                .flatMap(Optional::stream).distinct()
+                .forEach(prefix -> args.addAll(List.of("--ro-bind", prefix, prefix)));
         args.addAll(List.of("--proc", "/proc", "--tmpfs", "/proc/1", "--remount-ro", "/proc/1", "--dev", "/dev", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
                 "--ro-bind", launch.programDir().toString(), RUNTIMES,
-                "--ro-bind", code.toString(), CODE,
-                "--bind", launch.socket().toString(), SOCKET,
-                "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4"));
-        launch.env().forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
-        args.add("--");
-        args.addAll(launch.command());
+                "--ro-bind", stagingDir.resolve("keeper.py").toString(), KEEPER,
+                "--ro-bind", code.toString(), BubblewrapSandbox.CODE,
+                "--bind", launch.socketDir().toString(), SOCKETS,
+                "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4",
+                "--", python.toString(), "-I", "-S", KEEPER));
         return args;
     }
 
@@ -213,8 +229,13 @@ final class Bubblewrap implements SandboxFactory {
     }
 
     @Override
+    public boolean shares() {
+        return true;
+    }
+
+    @Override
     public String socketPath(Path socket) {
-        return SOCKET;
+        return SOCKETS + "/" + socket.getFileName();
     }
 
     @Override
@@ -228,16 +249,15 @@ final class Bubblewrap implements SandboxFactory {
     @Override
     public void close() {
         watchdog.shutdownNow();
-        for (Started sandbox : List.copyOf(live)) {
+        for (BubblewrapSandbox sandbox : List.copyOf(live)) {
             sandbox.kill();
         }
-        for (Started sandbox : List.copyOf(live)) {
+        for (BubblewrapSandbox sandbox : List.copyOf(live)) {
             try {
-                sandbox.process().onExit().get(5, TimeUnit.SECONDS);
+                sandbox.ended().get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.debug("a sandbox did not end within 5 s", e);
             }
-            sandbox.close();
         }
         cgroups.ifPresent(Cgroups::close);
         clean(stagingDir);
@@ -259,100 +279,6 @@ final class Bubblewrap implements SandboxFactory {
             all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | java.io.UncheckedIOException e) {
             LOG.debug("could not remove {}", dir, e); // a sandbox closing at the same moment removed part of it
-        }
-    }
-
-    /** One started sandbox. */
-    private static final class Started implements Sandbox {
-        private final Process process;
-        private final Path own;
-        private final Path code;
-        private final Optional<Cgroups.Group> group;
-        private final java.util.function.Consumer<Started> onClose;
-        private volatile long memoryLimit;
-        private volatile int processLimit;
-        private volatile boolean exceededProcesses;
-        private volatile OutboundNetwork network;
-
-        Started(Process process, Path own, Path code, Optional<Cgroups.Group> group,
-                java.util.function.Consumer<Started> onClose) {
-            this.process = process;
-            this.own = own;
-            this.code = code;
-            this.group = group;
-            this.onClose = onClose;
-            this.memoryLimit = group.isPresent() ? STEM_CELL.memoryBytes() : 0;
-            this.processLimit = group.isPresent() ? STEM_CELL.pids() : 0;
-        }
-
-        void killIfAtProcessLimit() {
-            if (!exceededProcesses && group.isPresent() && group.get().pidsLimitHits() > 0) {
-                exceededProcesses = true;
-                kill();
-            }
-        }
-
-        @Override
-        public void kill() {
-            group.ifPresent(Cgroups.Group::unthrottle);
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly(); // bwrap's child dies with it, and with that child its pid namespace
-        }
-
-        @Override
-        public Process process() {
-            return process;
-        }
-
-        @Override
-        public String expose(Path source) throws IOException {
-            Path target = code.resolve(source.getFileName().toString());
-            linkTree(source, target);
-            return CODE + "/" + source.getFileName();
-        }
-
-        @Override
-        public void limit(ResourceLimits limits) throws IOException {
-            if (group.isPresent()) {
-                group.get().limit(limits);
-                memoryLimit = limits.memoryBytes();
-                processLimit = limits.pids();
-            }
-        }
-
-        @Override
-        public synchronized void openOutbound() throws IOException {
-            if (network == null) {
-                network = OutboundNetwork.attach(childPid(), own.resolve("slirp4netns.log"));
-            }
-        }
-
-        /** The host's pid of bwrap's child, the sandbox's first process, from bwrap's info. */
-        private long childPid() throws IOException {
-            JsonNode info = INFO.readTree(own.resolve("info.json").toFile());
-            if (!info.path("child-pid").canConvertToLong()) {
-                throw new IOException("bwrap gave no child-pid: " + info);
-            }
-            return info.path("child-pid").asLong();
-        }
-
-        @Override
-        public Optional<String> exceededLimit() {
-            if (group.map(g -> g.oomKills() > 0).orElse(false)) {
-                return Optional.of("its memory limit of " + memoryLimit / (1024 * 1024) + " MB");
-            }
-            return exceededProcesses ? Optional.of("its limit of " + processLimit + " processes and threads")
-                    : Optional.empty();
-        }
-
-        @Override
-        public void close() {
-            onClose.accept(this);
-            if (network != null) {
-                network.close();
-            }
-            group.ifPresent(Cgroups.Group::close);
-            deleteTree(own);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.cove.core.sandbox;
 
 /**
- * What one sandbox may use.
+ * What one sandbox may use, or one worker's share of what its sandbox may use.
  *
  * @param memoryBytes memory of all its processes together, page cache and its /tmp included
  * @param pids processes and threads at once (a fork bomb stops there)
@@ -36,5 +36,27 @@ public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double c
         double cpus = Math.min(Runtime.getRuntime().availableProcessors(), memoryMb / 256.0);
         return new ResourceLimits(memoryMb * 1024L * 1024L, 128, Math.max(1, Math.min(10_000, memoryMb * 100 / 256)),
                 cpus);
+    }
+
+    /**
+     * The budget of a sandbox whose workers have these shares: memory, processes and CPU weight add
+     * up (weight at most 10000), and so does CPU time, at most all of this machine's CPUs; so CPU stays
+     * in proportion to memory, as for one function.
+     */
+    public static ResourceLimits sum(java.util.Collection<ResourceLimits> shares) {
+        if (shares.isEmpty()) {
+            throw new IllegalArgumentException("a budget needs at least one share");
+        }
+        long memory = 0;
+        int pids = 0;
+        int weight = 0;
+        double cpus = 0;
+        for (ResourceLimits share : shares) {
+            memory += share.memoryBytes();
+            pids += share.pids();
+            weight = Math.min(10_000, weight + share.cpuWeight());
+            cpus += share.cpus();
+        }
+        return new ResourceLimits(memory, pids, weight, Math.min(Runtime.getRuntime().availableProcessors(), cpus));
     }
 }

@@ -2,51 +2,120 @@ package dev.cove.core.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One started, confined worker process. It is started before anyone knows which function it will
- * run (a stem cell), so a function's code and limits are given to it afterwards.
+ * A started, confined set of worker processes: the workers of one application's functions. It is
+ * started before anyone knows which application it will serve (a stem cell, with one idle worker in
+ * it), so code, limits and network are given to it afterwards, and further workers can be started in
+ * it ({@link #spawn}) while it runs.
  *
- * <p>Today a sandbox holds one worker and one function. Everything it is given is keyed so that it
- * can hold more: {@link #expose} adds code under its own name beside what is there, the limits are the
- * sandbox's (one cgroup budget), and the network is opened once for all. Functions of one application
- * will share a sandbox that way; a sandbox is never given functions of two applications, since
- * nothing inside it separates them.
+ * <p>Everything it holds is keyed per worker or per function: {@link #expose} adds code under its own
+ * name beside what is there; each worker has a {@link Worker#share share} of the sandbox's one budget
+ * of memory, processes and CPU, which is the sum of the shares; the network is opened once for all.
+ * A sandbox is never given functions of two applications, since nothing inside it separates them: its
+ * workers share a user, a pid namespace, a /tmp and a loopback.
+ *
+ * <p>A sandbox ends when its last worker has ended, or when it is {@link #kill killed} (then every
+ * worker in it ends); either way it then releases what it held outside its processes (its cgroups,
+ * its copies of code, its network helper) and completes {@link #ended}.
  */
-public interface Sandbox extends AutoCloseable {
-
-    /** The process the platform started (for a bubblewrap sandbox, bwrap itself). */
-    Process process();
+public interface Sandbox {
 
     /**
-     * Makes a function's code (a file or a folder) visible inside the sandbox, read-only, and answers
-     * the path at which the worker finds it.
+     * A worker to start.
+     *
+     * @param name unique among the sandbox's workers: letters, digits and '-'
+     * @param command its command line as the sandbox sees it (see {@link SandboxFactory#programPath},
+     *     {@link SandboxFactory#socketPath})
+     * @param env its whole environment
+     * @param share what it adds to the sandbox's budget
+     * @param maxLineBytes where a line of its raw output is cut
+     * @param output where each line it (or a process it started) writes to fd 1 or 2 goes
      */
-    String expose(Path code) throws IOException;
+    record Spawn(String name, List<String> command, Map<String, String> env, ResourceLimits share, int maxLineBytes,
+            Output output) {
+        public Spawn {
+            if (!name.matches("[A-Za-z0-9-]{1,100}")) {
+                throw new IllegalArgumentException("a worker's name is 1 to 100 letters, digits or '-', was '" + name + "'");
+            }
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("a worker's command must not be empty");
+            }
+            if (maxLineBytes < 1) {
+                throw new IllegalArgumentException("maxLineBytes must be at least 1, was " + maxLineBytes);
+            }
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+        }
+    }
 
-    /** Ends every process of the sandbox now (the platform learns of it as the process's exit). */
-    void kill();
+    /** Lines of a worker's raw output, called from one thread at a time. */
+    @FunctionalInterface
+    interface Output {
+        /** @param stream {@code stdout} or {@code stderr} */
+        void line(String stream, String line);
+    }
 
-    /** Applies a function's resource limits; may be called again to change them. */
-    void limit(ResourceLimits limits) throws IOException;
+    /** One worker process in the sandbox. */
+    interface Worker {
+        /** Its pid as the sandbox numbers it, or -1 until it is known. */
+        long pid();
+
+        /** Completes with its exit status (128 + the signal when a signal ended it) once it has ended. */
+        CompletableFuture<Integer> exit();
+
+        default boolean alive() {
+            return !exit().isDone();
+        }
+
+        /**
+         * Ends it and every process it started that is still in its session or descended from it; not
+         * its siblings. (A process that left its session and its parent lives until the sandbox ends.)
+         */
+        void kill();
+
+        /** Sets what it adds to the sandbox's budget; may be called again to change it. */
+        void share(ResourceLimits share) throws IOException;
+
+        /**
+         * The limit of the sandbox's budget whose enforcement ended this worker, in words ("its memory
+         * limit of 128 MB"): the kernel killed it for memory, or the sandbox reached its limit of
+         * processes and threads and was ended for it (a fork bomb held at its limit keeps its processes
+         * spinning on refused forks, burning CPU in the kernel where nothing preempts them, so it is ended
+         * at once rather than at its time limit). Known once {@link #exit} has completed.
+         */
+        Optional<String> exceededLimit();
+    }
+
+    /**
+     * Starts a worker in the sandbox; blocks no longer than a fork. Fails with
+     * {@link SandboxEndedException} when the sandbox has ended or is ending.
+     */
+    Worker spawn(Spawn spawn) throws IOException;
+
+    /** The host folder where its workers' sockets go (bound into the sandbox, see {@link SandboxFactory#socketPath}). */
+    Path socketDir();
+
+    /**
+     * Makes a function's code (a file or a folder) visible inside the sandbox, read-only, under a key
+     * of its own (a function's name and version, say), and answers the path at which a worker finds it.
+     * Exposing the same key again answers the same path.
+     */
+    String expose(String key, Path code) throws IOException;
 
     /**
      * Lets the sandbox reach addresses beyond this machine (never the machine itself); until then it
-     * has its own loopback only.
+     * has its own loopback only. Opened once, for all its workers.
      */
     void openOutbound() throws IOException;
 
-    /**
-     * The limit the sandbox went over, in words ("its memory limit of 128 MB"), when that is what
-     * ended it: the kernel killed a process for memory, or the sandbox reached its limit of processes
-     * and threads and was killed for it (a fork bomb held at its limit keeps its processes spinning on
-     * refused forks, burning CPU in the kernel where nothing preempts them, so it is ended at once
-     * rather than at its time limit).
-     */
-    Optional<String> exceededLimit();
+    /** Ends every process of the sandbox now. */
+    void kill();
 
-    /** Releases what the sandbox held outside its process (its cgroups, its copy of the code). */
-    @Override
-    void close();
+    /** Completes once the sandbox has ended and released what it held. */
+    CompletableFuture<Void> ended();
 }

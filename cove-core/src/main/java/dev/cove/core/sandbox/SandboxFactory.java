@@ -3,7 +3,6 @@ package dev.cove.core.sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,24 +13,32 @@ import java.util.Optional;
 public interface SandboxFactory extends AutoCloseable {
 
     /**
-     * What to start.
+     * A sandbox to start, empty of workers until its first {@link Sandbox#spawn}.
      *
      * @param name a name unique among this factory's sandboxes, used for its cgroup and folders
-     * @param command the worker's command line as the sandbox sees it (see {@link #programPath},
-     *     {@link #socketPath})
      * @param programDir the host folder holding the worker programs, visible read-only
-     * @param socket the host path of the Unix socket the worker connects to
-     * @param env the worker's whole environment
+     * @param socketDir the host folder where its workers' Unix sockets go, visible read-write
+     * @param interpreters the programs its workers may run (those outside /usr are made visible)
      */
-    record Launch(String name, List<String> command, Path programDir, Path socket, Map<String, String> env) {}
+    record Launch(String name, Path programDir, Path socketDir, List<Path> interpreters) {
+        public Launch {
+            interpreters = List.copyOf(interpreters);
+        }
+    }
 
-    /** Starts a confined process; blocks for the fork. */
+    /** Starts a sandbox; blocks for the fork. */
     Sandbox start(Launch launch) throws IOException;
+
+    /**
+     * Whether a sandbox holds several workers that share what it isolates (one application's): true for
+     * bubblewrap; false when nothing is isolated, so that each worker may as well be a stem cell.
+     */
+    boolean shares();
 
     /** Where a worker program in {@code programDir} is seen by the sandboxed process. */
     String programPath(Path programDir, Path program);
 
-    /** Where the socket is seen by the sandboxed process. */
+    /** Where a socket in a sandbox's {@link Sandbox#socketDir} is seen by its workers. */
     String socketPath(Path socket);
 
     /** One line for the operator: what isolates the workers. */

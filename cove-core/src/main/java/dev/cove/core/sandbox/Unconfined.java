@@ -4,55 +4,132 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Workers as plain child processes with a cleared environment; what --no-sandbox asks for. */
+/**
+ * Workers as plain child processes with a cleared environment; what --no-sandbox asks for. A
+ * "sandbox" here is only a name for its workers: nothing is isolated, so nothing is shared either.
+ */
 final class Unconfined implements SandboxFactory {
 
     @Override
-    public Sandbox start(Launch launch) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(launch.command())
-                .directory(new File(System.getProperty("java.io.tmpdir")))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(launch.env());
-        Process process = builder.start();
-        return new Sandbox() {
-            @Override
-            public Process process() {
-                return process;
-            }
+    public Sandbox start(Launch launch) {
+        return new Group(launch.socketDir());
+    }
 
-            @Override
-            public String expose(Path code) {
-                return code.toString();
-            }
+    /** The workers started under one name; it ends with its last one. */
+    private static final class Group implements Sandbox {
+        private final Path socketDir;
+        private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+        private boolean ending;
 
-            @Override
-            public void limit(ResourceLimits limits) {
-                // nothing enforces them
-            }
+        Group(Path socketDir) {
+            this.socketDir = socketDir;
+        }
 
-            @Override
-            public void kill() {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+        @Override
+        public Worker spawn(Spawn spawn) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(spawn.command())
+                    .directory(new File(System.getProperty("java.io.tmpdir")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().clear();
+            builder.environment().putAll(spawn.env());
+            Process process;
+            synchronized (this) {
+                if (ending) {
+                    throw new SandboxEndedException();
+                }
+                process = builder.start();
+                processes.add(process);
             }
+            String name = spawn.name();
+            OutputPump.start(name + "-out", process.getInputStream(),
+                    new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stdout", l)));
+            OutputPump.start(name + "-err", process.getErrorStream(),
+                    new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stderr", l)));
+            CompletableFuture<Integer> exit = process.onExit().thenApply(Process::exitValue);
+            exit.thenRun(() -> onExit(process));
+            return new Worker() {
+                @Override
+                public long pid() {
+                    return process.pid();
+                }
 
-            @Override
-            public void openOutbound() {
-                // an unconfined process has the server's whole network already
-            }
+                @Override
+                public CompletableFuture<Integer> exit() {
+                    return exit;
+                }
 
-            @Override
-            public Optional<String> exceededLimit() {
-                return Optional.empty(); // nothing enforces any
-            }
+                @Override
+                public void kill() {
+                    destroy(process);
+                }
 
-            @Override
-            public void close() {
-                // nothing held outside the process
+                @Override
+                public void share(ResourceLimits share) {
+                    // nothing enforces it
+                }
+
+                @Override
+                public Optional<String> exceededLimit() {
+                    return Optional.empty(); // nothing enforces any
+                }
+            };
+        }
+
+        private void onExit(Process process) {
+            synchronized (this) {
+                processes.remove(process);
+                ending = ending || processes.isEmpty();
             }
-        };
+            if (processes.isEmpty()) {
+                ended.complete(null);
+            }
+        }
+
+        private static void destroy(Process process) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+
+        @Override
+        public Path socketDir() {
+            return socketDir;
+        }
+
+        @Override
+        public String expose(String key, Path code) {
+            return code.toString();
+        }
+
+        @Override
+        public void openOutbound() {
+            // an unconfined process has the server's whole network already
+        }
+
+        @Override
+        public void kill() {
+            synchronized (this) {
+                ending = true;
+            }
+            processes.forEach(Group::destroy);
+            if (processes.isEmpty()) {
+                ended.complete(null);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> ended() {
+            return ended;
+        }
+    }
+
+    @Override
+    public boolean shares() {
+        return false;
     }
 
     @Override

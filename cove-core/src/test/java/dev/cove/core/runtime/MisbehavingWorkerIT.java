@@ -64,7 +64,7 @@ class MisbehavingWorkerIT {
     @BeforeEach
     void open() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        channel = new WorkerChannel(vertx, dir, 1 << 20);
+        channel = new WorkerChannel(vertx, 1 << 20);
         spawner = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -79,7 +79,7 @@ class MisbehavingWorkerIT {
         Path script = Files.writeString(dir.resolve(mode + ".py"), "MODE = \"" + mode + "\"\n" + SCRIPT);
         Path python = ProcessRuntime.findExecutable("python3").orElseThrow();
         return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", dir, script, List.of("-I")), channel,
-                1, spawner, SandboxFactory.unconfined());
+                1, spawner, SandboxFactory.unconfined(), dir, List.of(python));
     }
 
     /** Takes a stem cell, specialises it, runs one activation and answers how it ended and what it logged. */
@@ -89,17 +89,7 @@ class MisbehavingWorkerIT {
                 Instant.now()), Path.of("/nonexistent"), 1 << 20, 1 << 20, null, Calls.NONE).get(10, TimeUnit.SECONDS);
         CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
         worker.run(new RunRequest("a".repeat(32), JsonNodeFactory.instance.objectNode(), Instant.now().plusSeconds(10)),
-                new RunListener() {
-                    @Override
-                    public void log(String stream, String line) {
-                        logs.add(line);
-                    }
-
-                    @Override
-                    public void done(RunOutcome o) {
-                        outcome.complete(o);
-                    }
-                });
+                new Recording(logs, outcome));
         return outcome.get(10, TimeUnit.SECONDS);
     }
 

@@ -1,0 +1,501 @@
+package dev.cove.core.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bubblewrap sandbox, holding the workers of one application.
+ *
+ * <p><b>How a worker joins a running sandbox.</b> bwrap can't add a process to a sandbox it has
+ * started, and the platform can't enter one without redoing all of bwrap's work (namespaces, root,
+ * seccomp, capabilities). So the sandbox's main process, pid 1 inside (bwrap's {@code --as-pid-1}), is
+ * a keeper: {@code keeper.py}, run by {@code python3 -I -S} (it starts in about 10 ms, off the path of
+ * any invocation since sandboxes are started as stem cells ahead of need). The platform writes it
+ * commands on its stdin (start a worker with this command line and environment; kill a worker) and
+ * reads events on its stdout (a worker's pid, a chunk of its output, its exit status). A worker that
+ * forks its siblings was the other choice: it would have to be a worker of each runtime, and a
+ * function could break the fork server it runs in.
+ *
+ * <p><b>Attribution.</b> The keeper starts each worker in a session of its own with a pipe of its own
+ * for each of stdout and stderr, and tags every chunk it relays and every exit it reaps with the
+ * worker's name; so a worker's raw output lines and its exit status are its own, and before an exit it
+ * relays what is left in that worker's pipes. Frames still go over each worker's own Unix socket,
+ * which the keeper never sees. Being pid 1, the keeper can't be killed by the sandbox's processes
+ * (the kernel drops signals to a namespace's init that it has no handler for), and {@code /proc/1}
+ * is covered; the events it sends are still parsed as untrusted input: anything malformed ends the
+ * sandbox.
+ *
+ * <p><b>Budget.</b> Each worker has a share (its function's limits, a stem cell's until it is given
+ * one); the sandbox's cgroup gets the {@link ResourceLimits#sum sum}, grown before a worker starts and
+ * shrunk after one ends. A process the kernel kills for memory is the one it picked; a worker that
+ * ends by SIGKILL while the group's OOM-kill count is above the kills already accounted for takes one
+ * and is said to have exceeded the sandbox's memory limit. Reaching the processes limit ends the whole
+ * sandbox (it is the application's shared budget), and every worker in it says so.
+ *
+ * <p><b>Teardown.</b> Killing one worker asks the keeper to kill its process group and every process
+ * still descended from it; if the keeper hasn't reported it gone within {@link #KILL_GRACE_MS}, the
+ * whole sandbox is killed. Killing the last worker not killed yet kills the sandbox at once, and from
+ * then on it takes no new worker (a function's replacement gets a fresh sandbox rather than one
+ * with whatever its killed worker left behind). When the last worker has ended, the sandbox is
+ * killed; when bwrap has
+ * exited (with it the keeper and, its pid namespace gone, everything), the workers still listed end
+ * with bwrap's status, and the cgroups, the code's copies and the network helper are released.
+ *
+ * <p>One lock guards the workers, their shares and the budget; one reader thread reads the keeper's
+ * events, and it alone feeds each worker's output and completes its exit.
+ */
+final class BubblewrapSandbox implements Sandbox {
+    private static final Logger LOG = LoggerFactory.getLogger(BubblewrapSandbox.class);
+    /** What a sandbox may use before it has a worker with a function. */
+    static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
+    static final String CODE = "/code";
+    private static final ObjectMapper INFO = new ObjectMapper();
+    private static final int MAX_HEADER_BYTES = 512;
+    private static final int MAX_CHUNK_BYTES = 65536;
+    private static final int MAX_MESSAGE_BYTES = 16 * 1024;
+    static final long KILL_GRACE_MS = 2000;
+    private static final int SIGKILLED = 128 + 9;
+
+    private final String name;
+    private final Process process;
+    private final Path own;
+    private final Path code;
+    private final Path socketDir;
+    private final Optional<Cgroups.Group> group;
+    private final ScheduledExecutorService scheduler;
+    private final Consumer<BubblewrapSandbox> onEnd;
+    private final OutputStream commands;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final CompletableFuture<Void> messagesRead = new CompletableFuture<>();
+
+    private final Map<String, Member> workers = new HashMap<>();
+    private final Map<String, ResourceLimits> shares = new HashMap<>();
+    private ResourceLimits budget = STEM_CELL;
+    private boolean ending;
+    private long oomKillsCounted;
+    private volatile boolean exceededProcesses;
+    private OutboundNetwork network;
+
+    BubblewrapSandbox(String name, Process process, Path own, Path code, Path socketDir, Optional<Cgroups.Group> group,
+            ScheduledExecutorService scheduler, Consumer<BubblewrapSandbox> onEnd) {
+        this.name = name;
+        this.process = process;
+        this.own = own;
+        this.code = code;
+        this.socketDir = socketDir;
+        this.group = group;
+        this.scheduler = scheduler;
+        this.onEnd = onEnd;
+        this.commands = process.getOutputStream();
+    }
+
+    /** Starts reading what the keeper and bwrap say. */
+    void begin() {
+        Thread.ofPlatform().name(name + "-keeper").daemon().stackSize(OutputPump.STACK_BYTES).start(this::readEvents);
+        Thread.ofPlatform().name(name + "-bwrap").daemon().stackSize(OutputPump.STACK_BYTES).start(() -> {
+            OutputPump.pump(process.getErrorStream(), new Lines(MAX_MESSAGE_BYTES, this::onMessage));
+            messagesRead.complete(null);
+        });
+    }
+
+    // ---- workers ----
+
+    @Override
+    public Worker spawn(Spawn spawn) throws IOException {
+        String command = startCommand(spawn);
+        Member member = new Member(spawn);
+        synchronized (this) {
+            if (ending) {
+                throw new SandboxEndedException();
+            }
+            if (workers.containsKey(spawn.name())) {
+                throw new IllegalArgumentException("the sandbox has a worker named " + spawn.name() + " already");
+            }
+            workers.put(spawn.name(), member);
+            shares.put(spawn.name(), spawn.share());
+            try {
+                applyBudget();
+            } catch (IOException e) {
+                workers.remove(spawn.name());
+                shares.remove(spawn.name());
+                throw e;
+            }
+        }
+        send(command);
+        return member;
+    }
+
+    /** {@code start <name> <n> <KEY=VALUE>... <argv>...}, as keeper.py reads it. */
+    static String startCommand(Spawn spawn) {
+        List<String> fields = new ArrayList<>(List.of("start", spawn.name(), Integer.toString(spawn.env().size())));
+        spawn.env().forEach((k, v) -> fields.add(k + "=" + v));
+        fields.addAll(spawn.command());
+        for (String field : fields) {
+            if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0 || field.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a worker's command and environment can't hold tabs, line breaks "
+                        + "or NUL, was '" + field + "'");
+            }
+        }
+        return String.join("\t", fields) + "\n";
+    }
+
+    private void send(String command) throws IOException {
+        synchronized (commands) {
+            commands.write(command.getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+        }
+    }
+
+    private void killWorker(Member member) {
+        boolean last;
+        synchronized (this) {
+            member.killed = true;
+            last = workers.values().stream().allMatch(m -> m.killed);
+            ending = ending || last;
+        }
+        if (last) {
+            kill(); // nothing left worth keeping: whatever the workers left behind goes too, and at once
+            return;
+        }
+        try {
+            send("kill\t" + member.name + "\n");
+        } catch (IOException e) {
+            kill(); // the keeper is gone: so is the sandbox, or it will be
+            return;
+        }
+        scheduler.schedule(() -> {
+            if (member.alive()) {
+                LOG.warn("sandbox {}: worker {} outlived its kill by {} ms; ending the sandbox", name, member.name,
+                        KILL_GRACE_MS);
+                kill();
+            }
+        }, KILL_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void reshare(String worker, ResourceLimits share) throws IOException {
+        if (workers.containsKey(worker)) {
+            shares.put(worker, share);
+            applyBudget();
+        }
+    }
+
+    /** Sets the cgroup's limits to the sum of the shares, when that changed; under the lock. */
+    private void applyBudget() throws IOException {
+        if (shares.isEmpty()) {
+            return;
+        }
+        ResourceLimits next = ResourceLimits.sum(shares.values());
+        if (!next.equals(budget) && group.isPresent()) {
+            group.get().limit(next);
+        }
+        budget = next;
+    }
+
+    // ---- the keeper's events ----
+
+    private void readEvents() {
+        try (InputStream in = new BufferedInputStream(process.getInputStream(), MAX_CHUNK_BYTES)) {
+            for (Optional<String> header = readHeader(in); header.isPresent(); header = readHeader(in)) {
+                if (!onEvent(header.get().split("\t", -1), in)) {
+                    LOG.warn("sandbox {}: its keeper sent '{}'; ending the sandbox", name, header.get());
+                    kill();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("sandbox {}: its keeper's events ended", name, e);
+        }
+        onSandboxExit();
+    }
+
+    /** One line, without its line break; empty at the end of the stream. */
+    static Optional<String> readHeader(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return Optional.empty();
+            }
+            if (line.size() == MAX_HEADER_BYTES) {
+                throw new IOException("a keeper's event line is over " + MAX_HEADER_BYTES + " bytes");
+            }
+            line.write(b);
+        }
+        return Optional.of(line.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Applies one event; answers false when it is malformed. */
+    private boolean onEvent(String[] fields, InputStream in) throws IOException {
+        try {
+            switch (fields[0]) {
+                case "started" -> {
+                    if (fields.length != 3) {
+                        return false;
+                    }
+                    long pid = Long.parseLong(fields[2]);
+                    member(fields[1]).ifPresent(m -> m.pid = pid);
+                    return true;
+                }
+                case "out" -> {
+                    int length = fields.length == 4 ? Integer.parseInt(fields[3]) : -1;
+                    if (length < 0 || length > MAX_CHUNK_BYTES) {
+                        return false;
+                    }
+                    byte[] chunk = in.readNBytes(length);
+                    member(fields[1]).ifPresent(m -> m.output(fields[2], chunk));
+                    return chunk.length == length;
+                }
+                case "exit" -> {
+                    if (fields.length != 3) {
+                        return false;
+                    }
+                    onWorkerExit(fields[1], Integer.parseInt(fields[2]));
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private synchronized Optional<Member> member(String worker) {
+        return Optional.ofNullable(workers.get(worker));
+    }
+
+    private void onWorkerExit(String worker, int status) {
+        Member member;
+        boolean last;
+        synchronized (this) {
+            member = workers.remove(worker);
+            if (member == null) {
+                return;
+            }
+            shares.remove(worker);
+            last = workers.isEmpty();
+            ending = ending || last;
+        }
+        member.end(status, exceededBy(status, claimOomKill(status)));
+        if (last) {
+            kill();
+        } else {
+            shrinkBudget();
+        }
+    }
+
+    private synchronized void shrinkBudget() {
+        try {
+            applyBudget();
+        } catch (IOException e) {
+            LOG.debug("sandbox {}: its budget could not shrink (yet) to its workers' shares", name, e);
+        }
+    }
+
+    /** Whether the kernel killed a process for memory that no worker's end accounts for yet; takes it. */
+    private synchronized boolean claimOomKill(int status) {
+        if (status != SIGKILLED || group.isEmpty() || group.get().oomKills() <= oomKillsCounted) {
+            return false;
+        }
+        oomKillsCounted++;
+        return true;
+    }
+
+    private synchronized Optional<String> exceededBy(int status, boolean killedForMemory) {
+        if (exceededProcesses) {
+            return Optional.of("its limit of " + budget.pids() + " processes and threads");
+        }
+        return killedForMemory ? Optional.of("its memory limit of " + budget.memoryBytes() / (1024 * 1024) + " MB")
+                : Optional.empty();
+    }
+
+    /** bwrap has ended (or the keeper's events have): every worker left ends with bwrap's status. */
+    private void onSandboxExit() {
+        int status = awaitExit();
+        try {
+            messagesRead.get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.debug("sandbox {}: bwrap's messages did not end", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Member> left;
+        synchronized (this) {
+            ending = true;
+            left = new ArrayList<>(workers.values());
+            workers.clear();
+            shares.clear();
+        }
+        boolean killedForMemory = !left.isEmpty() && claimOomKill(status);
+        left.forEach(m -> m.end(status, exceededBy(status, killedForMemory)));
+        release();
+    }
+
+    private int awaitExit() {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            return SIGKILLED;
+        }
+    }
+
+    /** A line bwrap or the keeper wrote: for the log, and for each worker, so a sandbox that fails says why. */
+    private void onMessage(String line) {
+        LOG.warn("sandbox {}: {}", name, line);
+        List<Member> all;
+        synchronized (this) {
+            all = List.copyOf(workers.values());
+        }
+        all.forEach(m -> m.output.line("stderr", line));
+    }
+
+    // ---- the sandbox as a whole ----
+
+    void killIfAtProcessLimit() {
+        if (!exceededProcesses && group.isPresent() && group.get().pidsLimitHits() > 0) {
+            exceededProcesses = true;
+            kill();
+        }
+    }
+
+    @Override
+    public void kill() {
+        group.ifPresent(Cgroups.Group::unthrottle);
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly(); // the keeper dies with it, and with the keeper its pid namespace
+    }
+
+    @Override
+    public CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    @Override
+    public Path socketDir() {
+        return socketDir;
+    }
+
+    @Override
+    public synchronized String expose(String key, Path source) throws IOException {
+        for (String part : key.split("/", -1)) {
+            if (!part.matches("[A-Za-z0-9_@-][A-Za-z0-9_.@-]*")) {
+                throw new IllegalArgumentException("a code key is names joined by '/', was '" + key + "'");
+            }
+        }
+        Path target = code.resolve(key).resolve(source.getFileName().toString());
+        if (!Files.exists(target)) {
+            Files.createDirectories(target.getParent());
+            Bubblewrap.linkTree(source, target);
+        }
+        return CODE + "/" + key + "/" + source.getFileName();
+    }
+
+    @Override
+    public synchronized void openOutbound() throws IOException {
+        if (network == null) {
+            network = OutboundNetwork.attach(childPid(), own.resolve("slirp4netns.log"));
+        }
+    }
+
+    /** The host's pid of bwrap's child, the keeper, from bwrap's info. */
+    private long childPid() throws IOException {
+        JsonNode info = INFO.readTree(own.resolve("info.json").toFile());
+        if (!info.path("child-pid").canConvertToLong()) {
+            throw new IOException("bwrap gave no child-pid: " + info);
+        }
+        return info.path("child-pid").asLong();
+    }
+
+    /** Releases what the sandbox held outside its processes, once they are gone. */
+    private void release() {
+        onEnd.accept(this);
+        synchronized (this) {
+            if (network != null) {
+                network.close();
+            }
+        }
+        group.ifPresent(Cgroups.Group::close);
+        Bubblewrap.deleteTree(own);
+        ended.complete(null);
+    }
+
+    /** One worker of the sandbox. */
+    private final class Member implements Worker {
+        private final String name;
+        private final Output output;
+        private final Lines stdout;
+        private final Lines stderr;
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        private volatile long pid = -1;
+        private volatile Optional<String> exceeded = Optional.empty();
+        /** Guarded by the sandbox's lock. */
+        private boolean killed;
+
+        Member(Spawn spawn) {
+            this.name = spawn.name();
+            this.output = spawn.output();
+            this.stdout = new Lines(spawn.maxLineBytes(), l -> output.line("stdout", l));
+            this.stderr = new Lines(spawn.maxLineBytes(), l -> output.line("stderr", l));
+        }
+
+        void output(String stream, byte[] chunk) {
+            ("stderr".equals(stream) ? stderr : stdout).accept(chunk, 0, chunk.length);
+        }
+
+        void end(int status, Optional<String> exceededLimit) {
+            stdout.finish();
+            stderr.finish();
+            exceeded = exceededLimit;
+            exit.complete(status);
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public CompletableFuture<Integer> exit() {
+            return exit;
+        }
+
+        @Override
+        public void kill() {
+            if (alive()) {
+                killWorker(this);
+            }
+        }
+
+        @Override
+        public void share(ResourceLimits share) throws IOException {
+            reshare(name, share);
+        }
+
+        @Override
+        public Optional<String> exceededLimit() {
+            return exceeded;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cove.core.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads a stream a process writes (a worker's raw output, a sandbox's own messages) as {@link Lines}.
+ *
+ * <p>On a platform thread with a small stack, not a virtual one: a pipe read blocks its carrier, and
+ * with a few workers warm these reads held every carrier of the virtual-thread scheduler, so the
+ * in-process Java functions, which run on it, stopped (seen in bench/warm_invoke.py, jstack showing
+ * all carriers in FileInputStream.readBytes).
+ */
+final class OutputPump {
+    static final long STACK_BYTES = 128 * 1024;
+
+    private OutputPump() {}
+
+    /** Starts a thread that pumps the stream into the lines and finishes them at its end. */
+    static Thread start(String name, InputStream in, Lines lines) {
+        return Thread.ofPlatform().name(name).daemon().stackSize(STACK_BYTES).start(() -> pump(in, lines));
+    }
+
+    static void pump(InputStream in, Lines lines) {
+        byte[] chunk = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                lines.accept(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            // the process is gone; what was read is all there is
+        }
+        lines.finish();
+    }
+}

@@ -1,0 +1,179 @@
+"""Cove's sandbox keeper: the first process (pid 1) of a sandbox, which starts the sandbox's worker
+processes when the platform asks, so that one sandbox can hold the workers of every function of one
+application. bwrap cannot add a process to a sandbox that runs already; this program, inside it, can.
+Started as `python3 -I -S keeper.py` with an empty environment; the standard library's built-in
+modules only, so it starts in about 10 ms.
+
+The platform writes commands on standard input, one a line, fields separated by tabs:
+
+    start <id> <number of env entries> <KEY=VALUE>... <argv>...   start a worker
+    kill <id>                                                     kill a worker and what it started
+
+and reads events on standard output, one header line each, tabs again:
+
+    started <id> <pid>             the worker runs, with this pid inside the sandbox
+    out <id> <stream> <n>          followed by n bytes the worker (or its children) wrote to fd 1 or 2
+    exit <id> <status>             the worker ended: its exit code, or 128 + the signal that killed it
+
+Each worker gets its own session (so its own process group), /dev/null as input and a pipe of its own
+for each of stdout and stderr: what a worker's processes print stays that worker's. When a worker
+ends, what is left in its pipes is sent before its exit. A kill ends the worker's process group and
+every process still descended from it. Orphans that a worker left behind become this process's
+children and are reaped here. The keeper ends when its input closes; being pid 1, that ends every
+process of the sandbox.
+"""
+
+import os
+import select
+import _signal
+
+READ_SIZE = 65536
+
+
+class Keeper:
+    def __init__(self):
+        self.ids = {}  # pid -> worker id
+        self.pids = {}  # worker id -> pid
+        self.streams = {}  # read fd -> (worker id, stream name)
+        self.owned = {}  # worker id -> its read fds
+        self.poll = select.poll()
+        self.pending = b""
+
+    def run(self):
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(wake_w, False)
+        _signal.set_wakeup_fd(wake_w)
+        _signal.signal(_signal.SIGCHLD, lambda signum, frame: None)
+        self.poll.register(0, select.POLLIN)
+        self.poll.register(wake_r, select.POLLIN)
+        while True:
+            for fd, _ in self.poll.poll():
+                if fd == 0:
+                    self.read_commands()
+                elif fd == wake_r:
+                    drain(wake_r)
+                    self.reap()
+                else:
+                    self.relay(fd)
+
+    def read_commands(self):
+        data = os.read(0, READ_SIZE)
+        if not data:
+            os._exit(0)
+        lines = (self.pending + data).split(b"\n")
+        self.pending = lines.pop()
+        for line in lines:
+            fields = line.decode("utf-8", "surrogateescape").split("\t")
+            if fields[0] == "start" and len(fields) >= 4:
+                self.start(fields[1], fields[3:3 + int(fields[2])], fields[3 + int(fields[2]):])
+            elif fields[0] == "kill" and len(fields) == 2:
+                self.kill(fields[1])
+
+    def start(self, worker, env, argv):
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            pid = os.posix_spawn(argv[0], argv, dict(e.split("=", 1) for e in env), setsid=True, file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, out_w, 1),
+                (os.POSIX_SPAWN_DUP2, err_w, 2)])
+        except OSError as e:
+            for fd in (out_r, out_w, err_r, err_w):
+                os.close(fd)
+            message = ("could not start %s: %s\n" % (argv[0], e.strerror)).encode()
+            emit(b"out\t%s\tstderr\t%d\n" % (worker.encode(), len(message)) + message)
+            emit(b"exit\t%s\t127\n" % worker.encode())
+            return
+        os.close(out_w)
+        os.close(err_w)
+        self.ids[pid] = worker
+        self.pids[worker] = pid
+        self.owned[worker] = [out_r, err_r]
+        for fd, name in ((out_r, "stdout"), (err_r, "stderr")):
+            os.set_blocking(fd, False)
+            self.streams[fd] = (worker, name)
+            self.poll.register(fd, select.POLLIN)
+        emit(b"started\t%s\t%d\n" % (worker.encode(), pid))
+
+    def kill(self, worker):
+        pid = self.pids.get(worker)
+        if pid is None:
+            return
+        doomed = descendants(pid)
+        for target in [-pid, pid] + doomed:
+            try:
+                os.kill(target, 9)
+            except OSError:
+                pass
+
+    def relay(self, fd, everything=False):
+        """Sends what the stream holds: one read, or everything up to now."""
+        while fd in self.streams:
+            worker, name = self.streams[fd]
+            try:
+                data = os.read(fd, READ_SIZE)
+            except BlockingIOError:
+                return
+            if not data:
+                self.poll.unregister(fd)
+                del self.streams[fd]
+                os.close(fd)
+            else:
+                emit(b"out\t%s\t%s\t%d\n" % (worker.encode(), name.encode(), len(data)) + data)
+                if not everything:
+                    return
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            worker = self.ids.pop(pid, None)
+            if worker is None:
+                continue  # an orphan some worker left behind
+            del self.pids[worker]
+            for fd in self.owned.pop(worker):
+                self.relay(fd, everything=True)  # what it printed comes before its exit
+            code = os.waitstatus_to_exitcode(status)
+            emit(b"exit\t%s\t%d\n" % (worker.encode(), code if code >= 0 else 128 - code))
+
+
+def descendants(root):
+    """Every process of the sandbox descended from root, from the parents /proc gives."""
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name, "rb") as f:
+                    stat = f.read()
+                children.setdefault(int(stat[stat.rindex(b")") + 2:].split()[1]), []).append(int(name))
+            except (OSError, ValueError, IndexError):
+                pass  # gone meanwhile
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def drain(fd):
+    try:
+        while os.read(fd, 4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def emit(data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
+
+
+if __name__ == "__main__":
+    Keeper().run()
