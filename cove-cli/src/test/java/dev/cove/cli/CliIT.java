@@ -184,8 +184,8 @@ class CliIT {
     @Test
     void theShopApplicationChainsNodePythonAndJava() throws Exception {
         assertThat(ok("app", "deploy", example("shop/cove.yaml").toString()).out())
-                .isEqualTo("deployed shop as version 0.0.1: Tax 0.0.1, checkout 0.0.1, price 0.0.1\n");
-        assertThat(ok("app", "list").out()).contains("shop  0.0.1    Tax,checkout,price  no");
+                .isEqualTo("deployed shop as version 0.0.1: Tax 0.0.1, checkout 0.0.1, price 0.0.1, total 0.0.1\n");
+        assertThat(ok("app", "list").out()).contains("shop  0.0.1    Tax,checkout,price,total  yes");
         assertThat(ok("app", "get", "shop").out()).contains("function    price 0.0.1 (python:3)");
         String result = ok("invoke", "checkout", "-p", "items", "[{\"sku\": \"tea\", \"qty\": 2}, {\"sku\": \"cake\"}]").out();
         assertThat(result).contains("\"total\": 12.61").contains("\"currency\": \"EUR\"");
@@ -195,6 +195,18 @@ class CliIT {
         assertThat(chain.lines().skip(1).map(line -> line.split("\\s+")[1]))
                 .containsExactly("checkout", "price", "price", "Tax", "Tax");
         assertThat(chain.lines().filter(line -> line.endsWith(id))).hasSize(2);
+
+        String items = "[{\"sku\": \"tea\", \"qty\": 2}, {\"sku\": \"cake\"}]";
+        assertThat(ok("workflow", "start", "shop", "-p", "items", items).out()).contains("\"total\": 12.61");
+        Cli.Result refused = cli.run("workflow", "start", "shop", "-p", "items", "[{\"sku\": \"beer\"}]");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).matches("FAILED: BasketRefused: a line of the basket could not be priced \\(execution "
+                + ID + "\\)\n");
+        String failedId = refused.err().replaceAll(".*\\(execution (" + ID + ")\\)\\s*", "$1");
+        assertThat(ok("workflow", "executions", "shop").out().lines().skip(1).map(line -> line.split("\\s+")[2]))
+                .containsExactly("FAILED", "SUCCEEDED");
+        assertThat(ok("workflow", "execution", failedId).out())
+                .contains("status      FAILED").contains("CaughtError").contains("States.TaskFailed: no product named beer");
         assertThat(ok("app", "delete", "shop").out()).isEqualTo("deleted shop and its functions\n");
         assertThat(cli.run("get", "price").err()).contains("no function named 'price'");
     }
