@@ -92,6 +92,38 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void aWorkflowStartedWithoutWaitingRunsAfterKill9() throws Exception {
+        int port = freePort();
+        Process first = start(port);
+        String app = """
+                {"functions": [{"name": "inc", "exec": {"kind": "nodejs:20", "code": "function main(p) { return {n: p.n + 1}; }"}}],
+                 "workflow": {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 2, "Next": "Inc"},
+                              "Inc": {"Type": "Task", "Resource": "inc", "End": true}}}}""";
+        assertThat(send(HttpRequest.newBuilder(URI.create(apiHost + "/api/v1/namespaces/_/applications/napper"))
+                .PUT(HttpRequest.BodyPublishers.ofString(app))).statusCode()).isEqualTo(200);
+        HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(apiHost
+                + "/api/v1/namespaces/_/applications/napper/executions")).POST(HttpRequest.BodyPublishers.ofString("{\"n\": 41}")));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = JSON.readTree(started.body()).path("executionId").asText();
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, while it waits
+
+        Process second = start(port);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            JsonNode execution = get("/api/v1/namespaces/_/executions/" + id);
+            while (execution.path("status").asText().equals("RUNNING") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                execution = get("/api/v1/namespaces/_/executions/" + id);
+            }
+            assertThat(execution.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(execution.path("output").path("n").asInt()).isEqualTo(42);
+        } finally {
+            second.destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** Invokes without waiting; answers the activation id of the 202. */
     private String async(String name, int n) throws Exception {
         HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(apiHost

@@ -316,17 +316,19 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Starts the application's workflow with this input; the execution is in the store on return
-     * (blocks on it), and runs without the caller.
+     * Starts the application's workflow with this input. Unless the caller waits for it
+     * ({@code blocking}), the execution is in the store on return (blocks on it), so that a restart
+     * runs it.
      *
      * @throws IllegalArgumentException when the application has no workflow
      */
-    public Optional<Executions.Started> startWorkflow(String namespace, String application, JsonNode input) {
+    public Optional<Executions.Started> startWorkflow(String namespace, String application, JsonNode input,
+            boolean blocking) {
         Optional<ApplicationRevision> app = registry.application(namespace, application);
         if (app.isPresent() && app.get().workflow().isEmpty()) {
             throw new IllegalArgumentException("The application " + application + " has no workflow.");
         }
-        return app.map(a -> executions.start(a, input));
+        return app.map(a -> executions.start(a, input, !blocking));
     }
 
     /** One workflow execution with its history (so far, while it runs). Blocks on the store. */

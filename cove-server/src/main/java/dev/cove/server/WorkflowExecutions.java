@@ -32,15 +32,16 @@ final class WorkflowExecutions {
         try {
             ObjectNode input = Exchange.jsonObject(body);
             boolean blocking = ex.flag("blocking");
-            ex.blocking(() -> started(ns, application, input), started -> answer(ex, started, blocking));
+            ex.blocking(() -> started(ns, application, input, blocking), started -> answer(ex, started, blocking));
         } catch (ApiError e) {
             ex.error(e);
         }
     }
 
-    private Executions.Started started(String ns, String application, ObjectNode input) throws ApiError {
+    private Executions.Started started(String ns, String application, ObjectNode input, boolean blocking)
+            throws ApiError {
         try {
-            return platform.startWorkflow(ns, application, input).orElseThrow(ApiError::notFound);
+            return platform.startWorkflow(ns, application, input, blocking).orElseThrow(ApiError::notFound);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * application, admitted straight to the dispatcher (the local bus, as {@code ctx.invoke} is) and
  * recording the execution's id as its {@code causedBy}.
  *
- * <p>An execution is in the store, {@code RUNNING}, before {@link #start} returns; its history is kept
+ * <p>An execution started for a caller that does not wait is in the store, {@code RUNNING}, before
+ * {@link #start} returns (one whose caller waits is stored when it ends); its history is kept
  * in memory while it runs and stored with its outcome, written by one thread of its own so that no
  * event loop waits on the disk. At the next start, executions still {@code RUNNING} (the server
  * stopped or crashed) are started again from the beginning with their input: at least once, as
@@ -59,6 +60,8 @@ public final class Executions implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Workflow> parsed = new ConcurrentHashMap<>();
+    /** Ended executions on their way to the store, served from here until they are there. */
+    private final Map<String, ObjectNode> unstored = new ConcurrentHashMap<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("cove-execution-writer").daemon().unstarted(r));
     private volatile boolean closing;
@@ -93,17 +96,21 @@ public final class Executions implements AutoCloseable {
     }
 
     /**
-     * Starts the application's workflow; the execution is in the store on return. Blocks on the store.
+     * Starts the application's workflow. A durable start is in the store on return (it blocks on the
+     * store), for a caller that does not wait; one whose caller waits for it is stored when it ends, as
+     * a blocking invocation is: if the server dies, so does the caller's connection.
      *
      * @throws IllegalStateException when the application has no workflow
      */
-    public Started start(ApplicationRevision app, JsonNode input) {
+    public Started start(ApplicationRevision app, JsonNode input, boolean durable) {
         String id = Dispatcher.newActivationId();
         ObjectNode document = JsonNodeFactory.instance.objectNode().put("executionId", id)
                 .put("namespace", app.namespace()).put("application", app.name()).put("version", app.semver())
                 .put("status", ExecutionRecord.RUNNING).put("started", clock.millis());
         document.set("input", input.deepCopy());
-        store.putExecution(record(document));
+        if (durable) {
+            store.putExecution(record(document));
+        }
         return run(app, document);
     }
 
@@ -132,11 +139,11 @@ public final class Executions implements AutoCloseable {
                 new Workflow.Environment(tasksOf(app, id), timer, clock), history::add);
         running.put(id, new Running(document, history, execution));
         execution.outcome().thenAccept(outcome -> {
-            running.remove(id);
             ObjectNode done = document.deepCopy();
             outcome.output().ifPresent(out -> done.set("output", out));
             ended.complete(end(done, List.copyOf(history), outcome.status().name(), outcome.error().orElse(""),
                     outcome.cause().orElse("")));
+            running.remove(id);
         });
         return new Started(id, ended);
     }
@@ -163,6 +170,7 @@ public final class Executions implements AutoCloseable {
         ArrayNode events = document.putArray("history");
         history.forEach(e -> events.add(e.toJson()));
         if (!closing) { // an execution ended by the shutdown stays RUNNING in the store: the next start runs it
+            unstored.put(document.path("executionId").asText(), document);
             writer.execute(() -> storeEnded(document));
         }
         return document;
@@ -174,6 +182,8 @@ public final class Executions implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not store the end of the execution {}: {}", document.path("executionId").asText(),
                     e.getMessage());
+        } finally {
+            unstored.remove(document.path("executionId").asText());
         }
     }
 
@@ -192,16 +202,30 @@ public final class Executions implements AutoCloseable {
             List.copyOf(live.history()).forEach(e -> events.add(e.toJson()));
             return Optional.of(now);
         }
+        ObjectNode ended = unstored.get(executionId);
+        if (ended != null && ended.path("namespace").asText().equals(namespace)) {
+            return Optional.of(ended.deepCopy());
+        }
         return store.execution(namespace, executionId).map(ExecutionRecord::document);
     }
 
-    /** The namespace's executions, newest first, without their histories. */
+    /** The namespace's executions, newest first, without their histories; running ones too. */
     public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
-        return store.executions(namespace, application, limit).stream().map(r -> {
-            ObjectNode summary = r.document();
-            summary.remove("history");
-            return summary;
-        }).toList();
+        Map<String, ObjectNode> all = new java.util.LinkedHashMap<>();
+        java.util.stream.Stream.concat(unstored.values().stream(), running.values().stream().map(Running::document))
+                .filter(d -> d.path("namespace").asText().equals(namespace)
+                        && application.map(d.path("application").asText()::equals).orElse(true))
+                .forEach(d -> all.putIfAbsent(d.path("executionId").asText(), d.deepCopy()));
+        store.executions(namespace, application, limit).forEach(r -> all.putIfAbsent(r.executionId(), r.document()));
+        return all.values().stream()
+                .sorted(java.util.Comparator.comparingLong((ObjectNode d) -> d.path("started").asLong())
+                        .thenComparing(d -> d.path("executionId").asText()).reversed())
+                .limit(limit)
+                .map(d -> {
+                    d.remove("history");
+                    return d;
+                })
+                .toList();
     }
 
     private Tasks tasksOf(ApplicationRevision app, String executionId) {
