@@ -120,6 +120,61 @@ class ApplicationsIT {
         assertThat(cove.get("/api/v1/namespaces/_/applications/five").status()).isEqualTo(404);
     }
 
+    static final String SERVER_JS = """
+            const net = require('net');
+            let server;
+            function main() {
+              if (!server) server = net.createServer((s) => s.end('hi from left')).listen(7001, '127.0.0.1');
+              return {listening: true};
+            }
+            """;
+    static final String WRITER_PY = """
+            def main(a):
+                with open('/tmp/left-secret', 'w') as f:
+                    f.write('only for left')
+                return {'written': True}
+            """;
+    /** Reads the left application's file and connects to its port, answering what it got. */
+    static final String PROBE_JS = """
+            const net = require('net');
+            const fs = require('fs');
+            function main() {
+              let file;
+              try { file = fs.readFileSync('/tmp/left-secret', 'utf8'); } catch (e) { file = e.code; }
+              return new Promise((resolve) => {
+                const s = net.connect(7001, '127.0.0.1');
+                let data = '';
+                s.on('data', (d) => { data += d; });
+                s.on('end', () => resolve({file, net: data}));
+                s.on('error', (e) => resolve({file, net: e.code}));
+              });
+            }
+            """;
+
+    @Test
+    void functionsOfOneApplicationShareFilesAndLoopbackAndTwoApplicationsShareNothing() throws Exception {
+        assertThat(cove.put("/api/v1/namespaces/_/applications/left", app(function("left-server", "nodejs:default", SERVER_JS),
+                function("left-writer", "python:default", WRITER_PY), function("left-probe", "nodejs:default", PROBE_JS)))
+                .status()).isEqualTo(200);
+        assertThat(cove.put("/api/v1/namespaces/_/applications/right",
+                app(function("right-probe", "nodejs:default", PROBE_JS))).status()).isEqualTo(200);
+        assertThat(result("left-server").path("listening").asBoolean()).isTrue();
+        assertThat(result("left-writer").path("written").asBoolean()).isTrue();
+
+        JsonNode inside = result("left-probe");
+        assertThat(inside.path("file").asText()).isEqualTo("only for left");
+        assertThat(inside.path("net").asText()).isEqualTo("hi from left");
+        JsonNode outside = result("right-probe");
+        assertThat(outside.path("file").asText()).isEqualTo("ENOENT");
+        assertThat(outside.path("net").asText()).isEqualTo("ECONNREFUSED");
+    }
+
+    static JsonNode result(String function) throws Exception {
+        TestCove.Answer answer = cove.invoke(function, TestCove.object());
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        return answer.json().path("response").path("result");
+    }
+
     @Test
     void deletingAnApplicationDeletesItsFunctions() throws Exception {
         cove.put("/api/v1/namespaces/_/applications/six", app(function("six-a", "nodejs:default", ECHO_JS),
