@@ -143,6 +143,7 @@ function onFrame(line) {
     case 'run': return run(frame);
     case 'init': return init(frame);
     case 'called': return called(frame);
+    case 'cached': return cached(frame);
     default: return undefined; // frames of later protocol versions
   }
 }
@@ -401,7 +402,74 @@ function context(frame) {
     functionVersion: func.version, deadline: frame.deadline,
     invoke: (name, params) => call(frame.id, name, params, true),
     send: (name, params) => call(frame.id, name, params, false),
+    cache: cacheOf(frame.id),
   };
+}
+
+// ---- the function's cache ----
+
+/**
+ * ctx.cache (the function's own entries) and ctx.cache.app (its application's): each operation is a
+ * `cache` frame answered by a `cached` one. Values are JSON values or Buffers; get answers undefined
+ * for a missing entry; ttl is in seconds.
+ */
+function cacheOf(activationId) {
+  const scoped = (scope) => ({
+    get: (key) => cacheOp(activationId, scope, 'get', key),
+    set: (key, value, options) => cacheOp(activationId, scope, 'set', key, value, options),
+    delete: (key) => cacheOp(activationId, scope, 'delete', key),
+    increment: (key, by, options) => cacheOp(activationId, scope, 'increment', key, by === undefined ? 1 : by, options),
+    getOrCompute: async (key, compute, options) => {
+      const found = await cacheOp(activationId, scope, 'get', key);
+      if (found !== undefined) return found;
+      const value = await compute();
+      await cacheOp(activationId, scope, 'set', key, value, options);
+      return value;
+    },
+  });
+  const cache = scoped('function');
+  cache.app = scoped('app');
+  return cache;
+}
+
+function cacheOp(activationId, scope, op, key, value, options) {
+  return new Promise((resolve, reject) => {
+    const id = 'k' + (++lastCall);
+    const frame = { type: 'cache', id, activation: activationId, scope, op, key: String(key) };
+    if (op === 'set') {
+      if (Buffer.isBuffer(value)) frame.bytes = value.toString('base64');
+      else if (value === undefined) return reject(new Error('ctx.cache.set needs a value'));
+      else frame.value = value;
+    }
+    if (op === 'increment') frame.by = value;
+    if (options && options.ttl !== undefined) frame.ttlMs = Math.round(Number(options.ttl) * 1000);
+    let text;
+    try {
+      text = JSON.stringify(frame);
+    } catch (e) {
+      return reject(new Error('The value is not valid JSON: ' + (e && e.message)));
+    }
+    calls.set(id, { resolve, reject, cache: op });
+    send(text + '\n');
+    return undefined;
+  });
+}
+
+function cached(frame) {
+  const pending = calls.get(frame.id);
+  if (pending === undefined) return;
+  calls.delete(frame.id);
+  if (frame.error !== undefined) {
+    const e = new Error(String(frame.error));
+    e.name = 'CacheError';
+    pending.reject(e);
+  } else if (pending.cache === 'get') {
+    pending.resolve(frame.bytes !== undefined ? Buffer.from(frame.bytes, 'base64') : frame.value);
+  } else if (pending.cache === 'delete') {
+    pending.resolve(frame.deleted === true);
+  } else {
+    pending.resolve(frame.value);
+  }
 }
 
 // ---- calls to other functions ----
@@ -477,6 +545,7 @@ function kubelessContext(activationId) {
     'function-name': func.name, timeout: func.timeout, runtime: func.kind, 'memory-limit': func.memory,
     invoke: (name, params) => call(activationId, name, params, true),
     send: (name, params) => call(activationId, name, params, false),
+    cache: cacheOf(activationId),
   };
 }
 

@@ -113,6 +113,11 @@ class Context:
         """Starts another function without waiting for it; returns its activation id."""
         return call_function(self.activation_id, name, params, False)
 
+    @property
+    def cache(self):
+        """The function's own cache entries; .app has its application's."""
+        return FunctionCache(self.activation_id, "function")
+
 
 class KubelessContext(dict):
     """Kubeless's context dict, which can also call other functions."""
@@ -126,6 +131,75 @@ class KubelessContext(dict):
 
     def send(self, name, params=None):
         return call_function(self.activation_id, name, params, False)
+
+    @property
+    def cache(self):
+        return FunctionCache(self.activation_id, "function")
+
+
+class FunctionCache:
+    """ctx.cache: each operation is a `cache` frame answered by a `cached` one. Values are JSON values
+    or bytes; get returns None for a missing entry (and for a stored null); ttl is in seconds."""
+
+    __slots__ = ("activation_id", "scope")
+
+    def __init__(self, activation_id, scope):
+        self.activation_id = activation_id
+        self.scope = scope
+
+    @property
+    def app(self):
+        return FunctionCache(self.activation_id, "app")
+
+    def get(self, key, default=None):
+        return self._value(self._op("get", key), default)
+
+    def set(self, key, value, ttl=None):
+        self._op("set", key, value=value, ttl=ttl)
+
+    def delete(self, key):
+        return self._op("delete", key).get("deleted") is True
+
+    def increment(self, key, by=1, ttl=None):
+        return self._op("increment", key, by=by, ttl=ttl)["value"]
+
+    def get_or_compute(self, key, compute, ttl=None):
+        answer = self._op("get", key)
+        if answer.get("found"):
+            return self._value(answer)
+        value = compute()
+        self.set(key, value, ttl)
+        return value
+
+    @staticmethod
+    def _value(answer, default=None):
+        if not answer.get("found"):
+            return default
+        if "bytes" in answer:
+            import base64
+            return base64.b64decode(answer["bytes"])
+        return answer.get("value")
+
+    def _op(self, op, key, value=None, by=None, ttl=None):
+        frame = {"type": "cache", "activation": self.activation_id, "scope": self.scope, "op": op, "key": str(key)}
+        if op == "set":
+            if isinstance(value, (bytes, bytearray)):
+                import base64
+                frame["bytes"] = base64.b64encode(bytes(value)).decode()
+            else:
+                frame["value"] = value
+        if by is not None:
+            frame["by"] = by
+        if ttl is not None:
+            frame["ttlMs"] = int(round(float(ttl) * 1000))
+        answer = request(frame)
+        if "error" in answer:
+            raise CacheError(str(answer["error"]))
+        return answer
+
+
+class CacheError(Exception):
+    """A cache operation the platform refused (a value over the size limit, a key too long, …)."""
 
 
 class InvocationError(Exception):
@@ -246,7 +320,7 @@ def on_frame(line):
             run(frame)
         else:
             _pool.submit(frame)
-    elif kind == "called":
+    elif kind == "called" or kind == "cached":
         answered(frame)
     elif kind == "init":
         init(frame)
@@ -267,26 +341,34 @@ def exit_now(status):
 # ---- calls to other functions ----
 
 def call_function(activation_id, name, params, wait):
-    """One call frame and its answer. The reader thread (a run with concurrency 1) reads frames itself
-    until the answer comes; any other thread waits on a lock the reader releases."""
-    call_id = "c%d" % next(_call_ids)
+    """One call frame and its answer."""
     try:
-        text = json_encode({"type": "call", "id": call_id, "activation": activation_id, "name": name,
-                            "params": {} if params is None else params, "wait": wait})
+        answer = request({"type": "call", "activation": activation_id, "name": name,
+                          "params": {} if params is None else params, "wait": wait})
     except (TypeError, ValueError) as e:
         raise InvocationError("The parameters of the call are not valid JSON: %s" % e, name)
+    return call_answer(name, answer, wait)
+
+
+def request(frame):
+    """Sends a frame with a fresh id and returns the platform's answer to it. The reader thread (a run
+    with concurrency 1) reads frames itself until the answer comes; any other thread waits on a lock
+    the reader releases."""
+    frame_id = "c%d" % next(_call_ids)
+    frame["id"] = frame_id
+    text = json_encode(frame)
     on_reader = _thread.get_ident() == _reader
     slot = [None, None if on_reader else _thread.allocate_lock()]
     if slot[1] is not None:
         slot[1].acquire()
-    _calls[call_id] = slot
+    _calls[frame_id] = slot
     send(text.encode() + b"\n")
     if on_reader:
         while slot[0] is None:
             read_once(_sock)
     else:
         slot[1].acquire()
-    return call_answer(name, slot[0], wait)
+    return slot[0]
 
 
 def answered(frame):

@@ -45,6 +45,9 @@ public interface Context {
      */
     String send(String function, Map<String, Object> params);
 
+    /** The function's cache: its own entries, and with {@link Cache#app()} its application's. */
+    Cache cache();
+
     /** The time left before {@link #deadline()}, never negative. */
     default Duration remainingTime() {
         Duration left = Duration.between(Instant.now(), deadline());

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What a running function may ask of the platform: to call another function ({@code ctx.invoke},
- * {@code ctx.send}). The platform gives its implementation, the local bus, to {@link Runtimes#connect};
- * until then every call is refused.
+ * {@code ctx.send}) and to use its cache ({@code ctx.cache}). The platform gives its implementation (the
+ * local bus and the cache) to {@link Runtimes#connect}; until then every call is refused.
  */
 @FunctionalInterface
 public interface Calls {
@@ -25,6 +25,14 @@ public interface Calls {
      */
     CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, ObjectNode params,
             boolean wait);
+
+    /**
+     * A cache operation of a function's: the fields of its {@code cache} frame (docs/worker-protocol.md),
+     * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused.
+     */
+    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+        return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
+    }
 
     /** How a call ended, as the caller hears of it. */
     sealed interface CallOutcome {

@@ -2,6 +2,8 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.api.Cache;
+import dev.cove.api.CacheException;
 import dev.cove.api.Context;
 import dev.cove.api.Handler;
 import dev.cove.api.InvocationException;
@@ -15,9 +17,11 @@ import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -231,6 +235,11 @@ final class JavaInstance implements Instance {
         }
 
         @Override
+        public Cache cache() {
+            return new FunctionCache(request.activationId(), "function");
+        }
+
+        @Override
         public Map<String, Object> invoke(String function, Map<String, Object> params) {
             return switch (call(function, params, true)) {
                 case Calls.CallOutcome.Ended e when e.success() -> asMap(e.result().tree());
@@ -273,6 +282,79 @@ final class JavaInstance implements Instance {
         private static String errorText(JsonNode result) {
             JsonNode error = result.path("error");
             return error.isTextual() ? error.asText() : error.toString();
+        }
+    }
+
+    /** A Java function's cache: each operation is a request to the platform's cache, as a worker's frame is. */
+    private final class FunctionCache implements Cache {
+        private final String activationId;
+        private final String scope;
+
+        FunctionCache(String activationId, String scope) {
+            this.activationId = activationId;
+            this.scope = scope;
+        }
+
+        @Override
+        public Optional<Object> get(String key) {
+            JsonNode answer = op("get", key);
+            if (answer.has("bytes")) {
+                return Optional.of(java.util.Base64.getDecoder().decode(answer.path("bytes").asText()));
+            }
+            return answer.path("found").asBoolean() ? Optional.ofNullable(JavaValues.toJava(answer.path("value")))
+                    : Optional.empty();
+        }
+
+        @Override
+        public void set(String key, Object value) {
+            set(key, value, Optional.empty());
+        }
+
+        @Override
+        public void set(String key, Object value, Duration ttl) {
+            set(key, value, Optional.of(ttl));
+        }
+
+        private void set(String key, Object value, Optional<Duration> ttl) {
+            ObjectNode request = request("set", key);
+            if (value instanceof byte[] bytes) {
+                request.put("bytes", java.util.Base64.getEncoder().encodeToString(bytes));
+            } else {
+                request.set("value", JavaValues.toJson(value));
+            }
+            ttl.ifPresent(t -> request.put("ttlMs", t.toMillis()));
+            send(request);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return op("delete", key).path("deleted").asBoolean();
+        }
+
+        @Override
+        public long increment(String key, long by) {
+            return send(request("increment", key).put("by", by)).path("value").asLong();
+        }
+
+        @Override
+        public Cache app() {
+            return new FunctionCache(activationId, "app");
+        }
+
+        private JsonNode op(String op, String key) {
+            return send(request(op, key));
+        }
+
+        private ObjectNode request(String op, String key) {
+            return Frames.object().put("activation", activationId).put("scope", scope).put("op", op).put("key", key);
+        }
+
+        private JsonNode send(ObjectNode request) {
+            ObjectNode answer = calls.cache(revision, request).join();
+            if (answer.has("error")) {
+                throw new CacheException(answer.path("error").asText());
+            }
+            return answer;
         }
     }
 

@@ -36,7 +36,16 @@ final class JavaValues {
         }
     }
 
-    private static Object toJava(JsonNode node) {
+    /** A value a Java function gives the cache, as JSON. */
+    static JsonNode toJson(Object value) {
+        try {
+            return toNode(value, "$", new long[] {0});
+        } catch (NotJson e) {
+            throw new dev.cove.api.CacheException("The value is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    static Object toJava(JsonNode node) {
         return switch (node.getNodeType()) {
             case OBJECT -> toMap((ObjectNode) node);
             case ARRAY -> {

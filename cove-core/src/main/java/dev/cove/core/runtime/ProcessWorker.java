@@ -236,6 +236,7 @@ final class ProcessWorker implements Instance {
             case "done" -> onDone(frame);
             case "ready" -> onReady(frame.fields());
             case "call" -> onCall(frame);
+            case "cache" -> onCache(frame);
             default -> onProtocolViolation("sent an unknown frame type '" + frame.type() + "'");
         }
     }
@@ -286,6 +287,30 @@ final class ProcessWorker implements Instance {
         calls.call(revision, fields.path("activation").asText(), fields.path("name").asText(), given,
                 fields.path("wait").asBoolean(true)).whenComplete((outcome, error) -> answer(callId, error == null
                         ? outcome : new Calls.CallOutcome.Refused("The call failed inside the platform.")));
+    }
+
+    /** A cache operation (docs/worker-protocol.md, "cache"), on behalf of an activation this worker runs. */
+    private void onCache(Frames.Decoded frame) {
+        ObjectNode fields = frame.fields();
+        String id = fields.path("id").asText("");
+        CompletableFuture<ObjectNode> answer;
+        if (!runs.containsKey(fields.path("activation").asText(""))) {
+            answer = CompletableFuture.completedFuture(Frames.object()
+                    .put("error", "A function can use its cache only while one of its activations runs."));
+        } else if (frame.length() > maxCallBytes + 4096) {
+            answer = CompletableFuture.completedFuture(Frames.object().put("error", "The cache operation is "
+                    + frame.length() + " bytes, over the limit of " + maxCallBytes + " bytes."));
+        } else {
+            answer = calls.cache(revision, fields);
+        }
+        answer.whenComplete((fieldsOut, error) -> {
+            ObjectNode out = Frames.object().put("type", "cached").put("id", id);
+            out.setAll(error == null ? fieldsOut : Frames.object().put("error", "The cache failed inside the platform."));
+            NetSocket s = socket;
+            if (s != null) {
+                s.write(Frames.encode(out));
+            }
+        });
     }
 
     private Optional<String> refusal(JsonNode fields, JsonNode params, int length) {
