@@ -78,4 +78,9 @@ public interface Cache extends AutoCloseable {
     static Cache embedded(CacheSettings settings, Ticker ticker) {
         return new EmbeddedCache(settings, ticker);
     }
+
+    /** A Redis backend; the connection pool opens lazily, so a Redis that is down fails the first call, not this one. */
+    static Cache redis(RedisSettings redis, CacheSettings settings) {
+        return new RedisCache(redis, settings);
+    }
 }
