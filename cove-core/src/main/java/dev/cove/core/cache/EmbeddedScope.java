@@ -1,0 +1,115 @@
+package dev.cove.core.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/** One scope's entries in their own Caffeine cache, and its counters. */
+final class EmbeddedScope {
+    /** An entry's TTL that means "keep the expiry the entry had" (an increment of an existing entry). */
+    static final long KEEP_EXPIRY = -1;
+
+    /** A value, its size as the quota counts it (key and value bytes), and the TTL it was written with. */
+    record Entry(byte[] value, long bytes, long ttlNanos) {}
+
+    private final com.github.benmanes.caffeine.cache.Cache<String, Entry> entries;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+
+    EmbeddedScope(Quota quota, Ticker ticker) {
+        this.entries = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .maximumWeight(quota.capacity())
+                .<String, Entry>weigher((key, entry) -> quota.weight(entry.bytes()))
+                .expireAfter(new EntryExpiry())
+                .removalListener(this::removed)
+                .build();
+    }
+
+    Optional<byte[]> get(String key) {
+        Entry entry = entries.getIfPresent(key);
+        (entry == null ? misses : hits).increment();
+        return entry == null ? Optional.empty() : Optional.of(entry.value());
+    }
+
+    void set(String key, Entry entry) {
+        entries.put(key, entry);
+    }
+
+    boolean setIfAbsent(String key, Entry entry) {
+        return entries.asMap().putIfAbsent(key, entry) == null;
+    }
+
+    boolean delete(String key) {
+        return entries.asMap().remove(key) != null;
+    }
+
+    long increment(String key, long keyBytes, long delta, long ttlNanos) {
+        Entry sum = entries.asMap().compute(key, (k, old) -> {
+            long current = old == null ? 0 : Rules.counter(old.value());
+            long next;
+            try {
+                next = Math.addExact(current, delta);
+            } catch (ArithmeticException e) {
+                throw Rules.overflow(Long.toString(current), delta);
+            }
+            byte[] text = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
+            return new Entry(text, keyBytes + text.length, old == null ? ttlNanos : KEEP_EXPIRY);
+        });
+        return Long.parseLong(new String(sum.value(), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Counts by walking the entries, which skips expired ones: Caffeine removes an expired entry only
+     * when its timer wheel's bucket (about a second wide) comes due, so counters kept on removal would
+     * lag. A walk costs about 0.06 µs an entry (0.6 ms for 10 000).
+     */
+    CacheStats stats() {
+        long count = 0;
+        long total = 0;
+        for (Entry entry : entries.asMap().values()) {
+            count++;
+            total += entry.bytes();
+        }
+        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), count, total);
+    }
+
+    Optional<Duration> timeToLive(String key) {
+        return entries.policy().expireVariably().orElseThrow().getExpiresAfter(key);
+    }
+
+    void clear() {
+        entries.invalidateAll();
+    }
+
+    private void removed(String key, Entry entry, RemovalCause cause) {
+        if (cause == RemovalCause.SIZE) {
+            evictions.increment();
+        }
+    }
+
+    /** Each entry lives for the TTL it was written with; an increment keeps the expiry it found. */
+    private static final class EntryExpiry implements Expiry<String, Entry> {
+        @Override
+        public long expireAfterCreate(String key, Entry entry, long now) {
+            return entry.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Entry entry, long now, long remaining) {
+            return entry.ttlNanos() == KEEP_EXPIRY ? remaining : entry.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterRead(String key, Entry entry, long now, long remaining) {
+            return remaining;
+        }
+    }
+}

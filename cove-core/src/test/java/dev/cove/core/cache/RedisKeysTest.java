@@ -1,0 +1,51 @@
+package dev.cove.core.cache;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RedisKeysTest {
+
+    @Test
+    void aTagSpellsItsNamesLengthPrefixed() {
+        assertThat(new String(RedisKeys.tag(Scope.function("guest", "shop", "cart")), UTF_8))
+                .isEqualTo("5:guest4:shopf4:cart");
+        assertThat(new String(RedisKeys.tag(Scope.application("guest", "shop")), UTF_8)).isEqualTo("5:guest4:shopa");
+        assertThat(new String(RedisKeys.tag(Scope.application("é", "a:b")), UTF_8)).isEqualTo("2:é3:a:ba");
+        assertThat(new String(RedisKeys.of("cove:", Scope.application("ns", "app")).data("k".getBytes(UTF_8)), UTF_8))
+                .isEqualTo("cove:{2:ns3:appa}kk");
+    }
+
+    @Test
+    void everyTagReadsBackAsItsScope() {
+        for (Scope scope : CacheContract.TRICKY_SCOPES) {
+            assertThat(RedisKeys.scope(RedisKeys.tag(scope))).contains(scope);
+        }
+    }
+
+    @Test
+    void bytesThatAreNoTagReadAsNone() {
+        for (String notATag : new String[] {"", "5:guest", "5:guest4:shop", "5:guest4:shopx", "5:guest4:shopa!",
+                "9:guest4:shopa", "x:guest4:shopa", "5:guest4:shopf9:cart", "-1:a1:ba"}) {
+            assertThat(RedisKeys.scope(notATag.getBytes(UTF_8))).as(notATag).isEmpty();
+        }
+    }
+
+    @Test
+    void noTwoTrickyScopeAndKeyPairsShareARedisKey() {
+        Set<String> seen = new HashSet<>();
+        for (Scope scope : CacheContract.TRICKY_SCOPES) {
+            RedisKeys keys = RedisKeys.of("cove:", scope);
+            assertThat(seen.add(new String(keys.stats(), UTF_8))).isTrue();
+            assertThat(seen.add(new String(keys.index(), UTF_8))).isTrue();
+            assertThat(seen.add(new String(keys.sizes(), UTF_8))).isTrue();
+            for (String key : CacheContract.TRICKY_KEYS) {
+                assertThat(seen.add(new String(keys.data(key.getBytes(UTF_8)), UTF_8))).as("%s %s", scope, key).isTrue();
+            }
+            assertThat(seen).doesNotContain(new String(keys.registry(), UTF_8));
+        }
+    }
+}
