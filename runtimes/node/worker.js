@@ -449,10 +449,20 @@ function cacheOp(activationId, scope, op, key, value, options) {
     } catch (e) {
       return reject(new Error('The value is not valid JSON: ' + (e && e.message)));
     }
+    if (tooLarge(text)) {
+      const e = new Error('The value is ' + Buffer.byteLength(text) + " bytes, over the cache's limit");
+      e.name = 'CacheError';
+      return reject(e);
+    }
     calls.set(id, { resolve, reject, cache: op });
     send(text + '\n');
     return undefined;
   });
+}
+
+/** A frame the platform would refuse as a whole (and stop the worker for): twice the result limit. */
+function tooLarge(text) {
+  return text.length > func.maxResultBytes && Buffer.byteLength(text) > 2 * func.maxResultBytes;
 }
 
 function cached(frame) {
@@ -489,6 +499,10 @@ function call(activationId, name, params, wait) {
       });
     } catch (e) {
       reject(new Error('The parameters of the call are not valid JSON: ' + (e && e.message)));
+      return;
+    }
+    if (tooLarge(text)) {
+      reject(new Error('The call is ' + Buffer.byteLength(text) + ' bytes, over the limit of ' + func.maxResultBytes + ' bytes'));
       return;
     }
     calls.set(id, { resolve, reject, name, wait });

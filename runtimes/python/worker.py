@@ -357,6 +357,9 @@ def request(frame):
     frame_id = "c%d" % next(_call_ids)
     frame["id"] = frame_id
     text = json_encode(frame)
+    max_bytes = 2 * _func.get("max_result_bytes", DEFAULT_LIMIT)
+    if len(text) > max_bytes // 4 and len(text.encode()) > max_bytes:  # the platform would stop the worker for it
+        return {"error": "The request is %d bytes, over the limit of %d bytes" % (len(text.encode()), max_bytes)}
     on_reader = _thread.get_ident() == _reader
     slot = [None, None if on_reader else _thread.allocate_lock()]
     if slot[1] is not None:

@@ -114,6 +114,17 @@ final class CoveClient implements AutoCloseable {
                 "no workflow execution with id '" + id + "' (cove workflow executions lists the recent ones)");
     }
 
+    Response cacheStats(Optional<String> function) {
+        String query = function.map(f -> "?function=" + encode(f)).orElse("");
+        return expectOk(send(request(NAMESPACE + "/cache" + query, REQUEST_TIMEOUT).GET()),
+                function.map(CoveClient::notFound).orElse(""));
+    }
+
+    Response clearCache(String function, boolean application) {
+        return expectOk(send(request(NAMESPACE + "/cache/" + encode(function) + "?scope=" + (application ? "app" : "function"),
+                REQUEST_TIMEOUT).DELETE()), notFound(function));
+    }
+
     Response listActions(int limit, int skip) {
         return expectOk(send(request(NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip, REQUEST_TIMEOUT)
                 .GET()), "");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Cove runs functions: deploy JavaScript, Python and Java functions and invoke them.",
         versionProvider = VersionCommand.Provider.class,
         subcommands = {
-            UpCommand.class, DeployCommand.class, AppCommand.class, WorkflowCommand.class, ListCommand.class, GetCommand.class, DeleteCommand.class,
+            UpCommand.class, DeployCommand.class, AppCommand.class, WorkflowCommand.class, CacheCommand.class, ListCommand.class, GetCommand.class, DeleteCommand.class,
             InvokeCommand.class, ActivationsCommand.class, ActivationCommand.class, LogsCommand.class,
             VersionCommand.class},
         synopsisSubcommandLabel = "COMMAND",

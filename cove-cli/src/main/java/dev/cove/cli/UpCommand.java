@@ -2,6 +2,7 @@ package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.server.CoveServer;
+import dev.cove.core.cache.RedisSettings;
 import dev.cove.server.ServerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,6 +50,12 @@ final class UpCommand implements Callable<Integer> {
                     + " them those runtimes are off).")
     boolean noSandbox;
 
+    @Option(names = "--cache-redis", paramLabel = "HOST:PORT",
+            description = "Keep the functions' caches in this Redis; its password (and ACL user) come from the"
+                    + " environment variables COVE_CACHE_REDIS_PASSWORD (and COVE_CACHE_REDIS_USER), never the"
+                    + " command line (default: the embedded cache, in this server's memory).")
+    Optional<String> cacheRedis = Optional.empty();
+
     @Override
     public Integer call() {
         ServerOptions options = options();
@@ -73,10 +80,26 @@ final class UpCommand implements Callable<Integer> {
         try {
             ServerOptions defaults = ServerOptions.defaults();
             return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()))
-                    .withSandboxed(!noSandbox);
+                    .withSandboxed(!noSandbox).withCacheRedis(cacheRedis.map(this::redis));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** HOST:PORT, and the credentials from the environment. */
+    private RedisSettings redis(String where) {
+        int colon = where.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--cache-redis takes HOST:PORT, was '" + where + "'");
+        }
+        int redisPort;
+        try {
+            redisPort = Integer.parseInt(where.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--cache-redis takes HOST:PORT, was '" + where + "'");
+        }
+        return new RedisSettings(where.substring(0, colon), redisPort, root.env().variable("COVE_CACHE_REDIS_USER"),
+                root.env().variable("COVE_CACHE_REDIS_PASSWORD"), Optional.empty());
     }
 
     private void announce(CoveServer server, ServerOptions options) {
@@ -87,7 +110,8 @@ final class UpCommand implements Callable<Integer> {
                     .put("auth", server.guestAuth())
                     .put("data", options.dataDir().toString())
                     .put("config", root.env().configFile().toString())
-                    .put("isolation", server.isolation());
+                    .put("isolation", server.isolation())
+                    .put("cache", server.cache());
             server.runtimes().forEach(facts.putArray("runtimes")::add);
             server.unavailableRuntimes().forEach(facts.putArray("unavailable")::add);
             out.println(Json.compact(facts));
@@ -96,6 +120,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("  auth      " + server.guestAuth());
             out.println("  runtimes  " + String.join(", ", server.runtimes()));
             out.println("  isolation " + server.isolation());
+            out.println("  cache     " + server.cache());
             out.println("  data      " + options.dataDir());
             out.println("  config    " + root.env().configFile() + " (the cove command reads it)");
             PrintWriter err = spec.commandLine().getErr();

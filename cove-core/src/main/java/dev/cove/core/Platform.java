@@ -3,6 +3,10 @@ package dev.cove.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
+import dev.cove.core.cache.Cache;
+import dev.cove.core.cache.CacheGateway;
+import dev.cove.core.cache.CacheSettings;
+import dev.cove.core.cache.RedisSettings;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Deadlines;
@@ -17,10 +21,12 @@ import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Namespace;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.registry.Store;
+import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.InvalidFunctionException;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.workflow.Executions;
 import dev.cove.core.workflow.InvalidWorkflowException;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -51,9 +57,10 @@ public final class Platform implements AutoCloseable {
      * @param maxQueuePerFunction activations one function may have waiting
      * @param maxLogBytes the most log bytes one activation keeps
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
+     * @param cacheRedis the Redis that holds the functions' caches; empty for the embedded cache
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed) {}
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, Optional<RedisSettings> cacheRedis) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
@@ -67,11 +74,12 @@ public final class Platform implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final AsyncInvocations async;
     private final Executions executions;
+    private final CacheGateway cache;
     private final PrometheusMeterRegistry metrics;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
             Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, Executions executions,
-            PrometheusMeterRegistry metrics) {
+            CacheGateway cache, PrometheusMeterRegistry metrics) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -80,6 +88,7 @@ public final class Platform implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.async = async;
         this.executions = executions;
+        this.cache = cache;
         this.metrics = metrics;
     }
 
@@ -103,7 +112,23 @@ public final class Platform implements AutoCloseable {
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
-        runtimes.connect(LocalBus.create(registry, dispatcher, async));
+        CacheGateway cache = config.cacheRedis()
+                .map(redis -> CacheGateway.remote(Cache.redis(redis, CacheSettings.defaults()), metrics))
+                .orElseGet(() -> CacheGateway.embedded(Cache.embedded(CacheSettings.defaults(), Ticker.systemTicker()),
+                        metrics));
+        LocalBus bus = LocalBus.create(registry, dispatcher, async);
+        runtimes.connect(new Calls() {
+            @Override
+            public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
+                    ObjectNode params, boolean wait) {
+                return bus.call(caller, callerId, target, params, wait);
+            }
+
+            @Override
+            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+                return cache.handle(caller, request);
+            }
+        });
         int recovered = async.recover(registry::function);
         if (recovered > 0) {
             LOG.info("running {} invocations accepted before the last stop", recovered);
@@ -113,7 +138,7 @@ public final class Platform implements AutoCloseable {
         if (restarted > 0) {
             LOG.info("started again {} workflow executions that were running at the last stop", restarted);
         }
-        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, metrics);
+        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics);
     }
 
     public Namespace guest() {
@@ -341,6 +366,29 @@ public final class Platform implements AutoCloseable {
         return executions.executions(namespace, application, limit);
     }
 
+    /**
+     * The cache counters of the namespace's functions and applications, or of one function's and its
+     * application's; empty when that function does not exist. Blocks on the cache's backend.
+     */
+    public Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function) {
+        if (function.isEmpty()) {
+            return Optional.of(cache.stats(namespace, Optional.empty()));
+        }
+        return registry.function(namespace, function.get()).map(f -> cache.stats(namespace, Optional.of(f)));
+    }
+
+    /** Empties a function's cache (or its application's shared one); false when there is no such function. */
+    public boolean clearCache(String namespace, String function, boolean application) {
+        Optional<FunctionRevision> found = registry.function(namespace, function);
+        found.ifPresent(f -> cache.clear(f, application));
+        return found.isPresent();
+    }
+
+    /** What holds the functions' caches, one line. */
+    public String cacheDescription() {
+        return cache.describe();
+    }
+
     /** The most activations {@link #chain} lists. */
     public static final int MAX_CHAIN = 1000;
 
@@ -402,6 +450,7 @@ public final class Platform implements AutoCloseable {
         executions.close();
         async.close();
         dispatcher.close(async.unfinished());
+        cache.close();
         deadlines.close();
         runtimes.close();
         activationLog.close();

@@ -60,7 +60,7 @@ public final class CoveServer implements AutoCloseable {
         try {
             platform = Platform.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
-                    MAX_LOG_BYTES, options.sandboxed()), vertx);
+                    MAX_LOG_BYTES, options.sandboxed(), options.cacheRedis()), vertx);
         } catch (IOException | RuntimeException e) {
             vertx.close();
             throw new StartException("Cove could not start: " + e.getMessage(), e);
@@ -186,6 +186,11 @@ public final class CoveServer implements AutoCloseable {
     /** One line per available runtime, e.g. {@code nodejs:20 (node v20.20.2)}. */
     public List<String> runtimes() {
         return platform.runtimes();
+    }
+
+    /** What holds the functions' caches, one line. */
+    public String cache() {
+        return platform.cacheDescription();
     }
 
     /** What isolates the functions' workers, one line (bubblewrap sandboxes, or none). */

@@ -32,6 +32,7 @@ final class HttpApi {
     private final Actions actions;
     private final Applications applications;
     private final WorkflowExecutions workflows;
+    private final Caches caches;
     private final Activations activations;
     private final Invocations invocations;
     private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
@@ -42,6 +43,7 @@ final class HttpApi {
         this.actions = new Actions(platform);
         this.applications = new Applications(platform);
         this.workflows = new WorkflowExecutions(platform);
+        this.caches = new Caches(platform);
         this.activations = new Activations(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
     }
@@ -108,6 +110,14 @@ final class HttpApi {
             actionRoutes(ex, method, ns, p);
         } else if (p.length >= 6 && p[5].equals("applications")) {
             applicationRoutes(ex, method, ns, p);
+        } else if (p.length >= 6 && p[5].equals("cache")) {
+            if (p.length == 6 && method == HttpMethod.GET) {
+                caches.stats(ex, ns);
+            } else if (p.length == 7 && method == HttpMethod.DELETE) {
+                caches.clear(ex, ns, requireName(p[6]));
+            } else {
+                throw ApiError.notFound();
+            }
         } else if (p.length >= 6 && p[5].equals("executions")) {
             requireMethod(method, HttpMethod.GET);
             if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {

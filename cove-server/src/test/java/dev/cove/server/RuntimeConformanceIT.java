@@ -361,6 +361,25 @@ class RuntimeConformanceIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python", "java"})
+    void theCacheKeepsJsonBytesAndCountsPerFunction(String runtime) throws Exception {
+        String name = deploy(runtime, "cachey", params());
+        JsonNode out = result(cove.invoke(name, params().put("key", "k").put("big", 1536 * 1024)));
+        assertThat(out.path("missing").isMissingNode() || out.path("missing").isNull()).as(out.toString()).isTrue();
+        assertThat(out.path("json")).isEqualTo(params().put("n", 1).put("text", "héllo"));
+        assertThat(out.path("bytes").toString()).isEqualTo("[0,1,2,255]");
+        assertThat(out.path("counted").toString()).isEqualTo("[1,6]");
+        assertThat(out.path("deleted").toString()).isEqualTo("[true,false]");
+        assertThat(out.path("computed").asText()).isEqualTo("made");
+        assertThat(out.path("again").asText()).isEqualTo("made");
+        assertThat(out.path("appOwn").isMissingNode() || out.path("appOwn").isNull())
+                .as("the application's entries are not the function's").isTrue();
+        assertThat(out.path("big").asText()).startsWith("CacheError: ").contains("over the cache's limit of");
+        JsonNode again = result(cove.invoke(name, params().put("key", "k")));
+        assertThat(again.path("counted").toString()).as("entries outlive the activation").isEqualTo("[7,12]");
+    }
+
     static byte[] zip(Path root) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(root)) {

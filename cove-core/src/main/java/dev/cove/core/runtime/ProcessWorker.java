@@ -297,9 +297,6 @@ final class ProcessWorker implements Instance {
         if (!runs.containsKey(fields.path("activation").asText(""))) {
             answer = CompletableFuture.completedFuture(Frames.object()
                     .put("error", "A function can use its cache only while one of its activations runs."));
-        } else if (frame.length() > maxCallBytes + 4096) {
-            answer = CompletableFuture.completedFuture(Frames.object().put("error", "The cache operation is "
-                    + frame.length() + " bytes, over the limit of " + maxCallBytes + " bytes."));
         } else {
             answer = calls.cache(revision, fields);
         }

@@ -1,0 +1,190 @@
+package dev.cove.core.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.FunctionRevision;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The functions' side of the cache: a {@code cache} frame's fields (docs/worker-protocol.md) in, the
+ * {@code cached} frame's fields out. The scope comes from the function that asks, never from the
+ * frame: a function names only its key and whether it means its own entries or its application's.
+ *
+ * <p>Values are stored as their JSON text (UTF-8), or as a 0 byte followed by the raw bytes for a bytes
+ * value: JSON text never starts with a 0 byte, and an integer {@link Cache#increment} writes is JSON
+ * too. A backend that blocks (Redis) is called on virtual threads; the embedded one on the caller's
+ * thread, which is an event loop: a Caffeine operation takes microseconds.
+ */
+public final class CacheGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheGateway.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte BYTES = 0;
+
+    private final Cache cache;
+    private final Optional<Executor> blocking;
+    private final MeterRegistry metrics;
+    private final Set<Scope> metered = ConcurrentHashMap.newKeySet();
+
+    private CacheGateway(Cache cache, Optional<Executor> blocking, MeterRegistry metrics) {
+        this.cache = cache;
+        this.blocking = blocking;
+        this.metrics = metrics;
+    }
+
+    /** The embedded backend, called on the caller's thread. */
+    public static CacheGateway embedded(Cache cache, MeterRegistry metrics) {
+        return new CacheGateway(cache, Optional.empty(), metrics);
+    }
+
+    /** A backend whose calls block on the network, called on virtual threads. */
+    public static CacheGateway remote(Cache cache, MeterRegistry metrics) {
+        return new CacheGateway(cache, Optional.of(Executors.newVirtualThreadPerTaskExecutor()), metrics);
+    }
+
+    public String describe() {
+        return cache.describe();
+    }
+
+    /** Answers one cache frame of the function's. */
+    public CompletableFuture<ObjectNode> handle(FunctionRevision function, ObjectNode request) {
+        if (blocking.isEmpty()) {
+            return CompletableFuture.completedFuture(answer(function, request));
+        }
+        return CompletableFuture.supplyAsync(() -> answer(function, request), blocking.get());
+    }
+
+    private ObjectNode answer(FunctionRevision function, JsonNode request) {
+        try {
+            Scope scope = scopeOf(function, request.path("scope").asText("function"));
+            meter(scope);
+            String key = request.path("key").asText("");
+            return switch (request.path("op").asText("")) {
+                case "get" -> get(scope, key);
+                case "set" -> {
+                    cache.set(scope, key, encode(request), ttl(request));
+                    yield JSON.createObjectNode().put("ok", true);
+                }
+                case "delete" -> JSON.createObjectNode().put("deleted", cache.delete(scope, key));
+                case "increment" -> JSON.createObjectNode().put("value",
+                        cache.increment(scope, key, request.path("by").asLong(1), ttl(request)));
+                default -> error("Unknown cache operation '" + request.path("op").asText() + "'.");
+            };
+        } catch (CacheRefusedException e) {
+            return error(e.getMessage());
+        } catch (CacheUnavailableException e) {
+            LOG.warn("the cache failed: {}", e.getMessage());
+            return error("The cache is unavailable just now.");
+        }
+    }
+
+    private ObjectNode get(Scope scope, String key) {
+        Optional<byte[]> value = cache.get(scope, key);
+        ObjectNode out = JSON.createObjectNode().put("found", value.isPresent());
+        value.ifPresent(bytes -> {
+            if (bytes.length > 0 && bytes[0] == BYTES) {
+                out.put("bytes", Base64.getEncoder().encodeToString(Arrays.copyOfRange(bytes, 1, bytes.length)));
+            } else {
+                out.set("value", decode(bytes));
+            }
+        });
+        return out;
+    }
+
+    static Scope scopeOf(FunctionRevision function, String scope) {
+        return switch (scope) {
+            case "app" -> Scope.application(function.namespace(), function.application());
+            case "function" -> Scope.function(function.namespace(), function.application(), function.name());
+            default -> throw new CacheRefusedException("A cache scope is function or app, was '" + scope + "'.");
+        };
+    }
+
+    private static byte[] encode(JsonNode request) {
+        if (request.has("bytes")) {
+            byte[] raw;
+            try {
+                raw = Base64.getDecoder().decode(request.path("bytes").asText());
+            } catch (IllegalArgumentException e) {
+                throw new CacheRefusedException("The bytes to store are not valid base64.");
+            }
+            byte[] out = new byte[raw.length + 1];
+            System.arraycopy(raw, 0, out, 1, raw.length);
+            return out;
+        }
+        if (!request.has("value")) {
+            throw new CacheRefusedException("A value to store is needed.");
+        }
+        return request.path("value").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode decode(byte[] json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(new String(json, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Optional<Duration> ttl(JsonNode request) {
+        JsonNode ms = request.path("ttlMs");
+        return ms.isNumber() ? Optional.of(Duration.ofMillis(ms.asLong())) : Optional.empty();
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    /** The stats of the namespace's scopes, or of one function's and its application's. */
+    public List<ObjectNode> stats(String namespace, Optional<FunctionRevision> function) {
+        List<Scope> scopes = function.map(f -> List.of(scopeOf(f, "function"), scopeOf(f, "app")))
+                .orElseGet(() -> cache.scopes(namespace));
+        return scopes.stream().map(scope -> {
+            CacheStats s = cache.stats(scope);
+            ObjectNode out = JSON.createObjectNode().put("application", scope.application());
+            scope.function().ifPresent(f -> out.put("function", f));
+            return out.put("hits", s.hits()).put("misses", s.misses()).put("evictions", s.evictions())
+                    .put("entries", s.entries()).put("bytes", s.bytes());
+        }).toList();
+    }
+
+    /** Removes the function's entries, or with {@code application} its application's shared ones. */
+    public void clear(FunctionRevision function, boolean application) {
+        cache.clear(scopeOf(function, application ? "app" : "function"));
+    }
+
+    /** Each scope's counters on the metrics endpoint, registered when the scope is first used. */
+    private void meter(Scope scope) {
+        if (!metered.add(scope)) {
+            return;
+        }
+        String[] tags = {"namespace", scope.namespace(), "application", scope.application(),
+            "function", scope.function().orElse("")};
+        FunctionCounter.builder("cove.cache.hits", scope, s -> cache.stats(s).hits()).tags(tags).register(metrics);
+        FunctionCounter.builder("cove.cache.misses", scope, s -> cache.stats(s).misses()).tags(tags).register(metrics);
+        FunctionCounter.builder("cove.cache.evictions", scope, s -> cache.stats(s).evictions()).tags(tags).register(metrics);
+        Gauge.builder("cove.cache.entries", scope, s -> cache.stats(s).entries()).tags(tags).register(metrics);
+        Gauge.builder("cove.cache.bytes", scope, s -> cache.stats(s).bytes()).tags(tags).baseUnit("bytes")
+                .register(metrics);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.cove.core.Platform;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/namespaces/{ns}/cache}: the functions' cache counters ({@code GET}, {@code ?function=}
+ * for one function's and its application's), and {@code DELETE …/cache/{function}} to empty a
+ * function's cache ({@code ?scope=app} for its application's shared one).
+ */
+final class Caches {
+    private final Platform platform;
+
+    Caches(Platform platform) {
+        this.platform = platform;
+    }
+
+    void stats(Exchange ex, String ns) {
+        Optional<String> function = ex.query("function").filter(f -> !f.isBlank());
+        ex.blocking(() -> platform.cacheStats(ns, function).orElseThrow(ApiError::notFound), stats -> {
+            ArrayNode list = Exchange.JSON.createArrayNode();
+            stats.forEach(list::add);
+            ex.json(200, list);
+        });
+    }
+
+    void clear(Exchange ex, String ns, String function) throws ApiError {
+        String scope = ex.query("scope").orElse("function");
+        if (!scope.equals("function") && !scope.equals("app")) {
+            throw ApiError.badRequest("scope must be function or app, was '" + scope + "'");
+        }
+        boolean application = scope.equals("app");
+        ex.blocking(() -> {
+            if (!platform.clearCache(ns, function, application)) {
+                throw ApiError.notFound();
+            }
+            return Exchange.JSON.createObjectNode().put("cleared", function).put("scope", scope);
+        }, answer -> ex.json(200, answer));
+    }
+}
