@@ -423,8 +423,9 @@ function cacheOf(activationId) {
       const found = await cacheOp(activationId, scope, 'get', key);
       if (found !== undefined) return found;
       const value = await compute();
-      await cacheOp(activationId, scope, 'set', key, value, options);
-      return value;
+      if (await cacheOp(activationId, scope, 'setIfAbsent', key, value, options)) return value;
+      const first = await cacheOp(activationId, scope, 'get', key); // another caller stored one first
+      return first === undefined ? value : first;
     },
   });
   const cache = scoped('function');
@@ -436,7 +437,7 @@ function cacheOp(activationId, scope, op, key, value, options) {
   return new Promise((resolve, reject) => {
     const id = 'k' + (++lastCall);
     const frame = { type: 'cache', id, activation: activationId, scope, op, key: String(key) };
-    if (op === 'set') {
+    if (op === 'set' || op === 'setIfAbsent') {
       if (Buffer.isBuffer(value)) frame.bytes = value.toString('base64');
       else if (value === undefined) return reject(new Error('ctx.cache.set needs a value'));
       else frame.value = value;
@@ -477,6 +478,8 @@ function cached(frame) {
     pending.resolve(frame.bytes !== undefined ? Buffer.from(frame.bytes, 'base64') : frame.value);
   } else if (pending.cache === 'delete') {
     pending.resolve(frame.deleted === true);
+  } else if (pending.cache === 'setIfAbsent') {
+    pending.resolve(frame.written === true);
   } else {
     pending.resolve(frame.value);
   }

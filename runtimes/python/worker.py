@@ -168,8 +168,10 @@ class FunctionCache:
         if answer.get("found"):
             return self._value(answer)
         value = compute()
-        self.set(key, value, ttl)
-        return value
+        if self._op("setIfAbsent", key, value=value, ttl=ttl).get("written"):
+            return value
+        first = self._op("get", key)  # another caller stored one first
+        return self._value(first) if first.get("found") else value
 
     @staticmethod
     def _value(answer, default=None):
@@ -182,7 +184,7 @@ class FunctionCache:
 
     def _op(self, op, key, value=None, by=None, ttl=None):
         frame = {"type": "cache", "activation": self.activation_id, "scope": self.scope, "op": op, "key": str(key)}
-        if op == "set":
+        if op in ("set", "setIfAbsent"):
             if isinstance(value, (bytes, bytearray)):
                 import base64
                 frame["bytes"] = base64.b64encode(bytes(value)).decode()

@@ -29,16 +29,21 @@ public interface Cache {
     /** Adds {@code by} to a whole number (a missing entry counts as 0) and answers the new value. */
     long increment(String key, long by);
 
-    /** The entry's value, or else {@code compute}'s, which is then stored with the given time to live. */
+    /**
+     * The entry's value, or else {@code compute}'s, which is then stored with the given time to live
+     * unless another caller stored one first (then that one is answered, so all callers agree).
+     */
     default Object getOrCompute(String key, Supplier<Object> compute, Duration ttl) {
         Optional<Object> found = get(key);
         if (found.isPresent()) {
             return found.get();
         }
         Object value = compute.get();
-        set(key, value, ttl);
-        return value;
+        return setIfAbsent(key, value, ttl) ? value : get(key).orElse(value);
     }
+
+    /** Stores the value only if there is no entry under the key; answers whether it did. */
+    boolean setIfAbsent(String key, Object value, Duration ttl);
 
     /** The entries shared by the functions of this function's application. */
     Cache app();

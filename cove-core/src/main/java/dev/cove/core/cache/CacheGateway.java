@@ -81,6 +81,8 @@ public final class CacheGateway implements AutoCloseable {
                     cache.set(scope, key, encode(request), ttl(request));
                     yield JSON.createObjectNode().put("ok", true);
                 }
+                case "setIfAbsent" -> JSON.createObjectNode().put("written",
+                        cache.setIfAbsent(scope, key, encode(request), ttl(request)));
                 case "delete" -> JSON.createObjectNode().put("deleted", cache.delete(scope, key));
                 case "increment" -> JSON.createObjectNode().put("value",
                         cache.increment(scope, key, request.path("by").asLong(1), ttl(request)));

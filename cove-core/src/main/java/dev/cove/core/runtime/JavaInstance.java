@@ -315,15 +315,24 @@ final class JavaInstance implements Instance {
             set(key, value, Optional.of(ttl));
         }
 
+        @Override
+        public boolean setIfAbsent(String key, Object value, Duration ttl) {
+            return write("setIfAbsent", key, value, Optional.of(ttl)).path("written").asBoolean();
+        }
+
         private void set(String key, Object value, Optional<Duration> ttl) {
-            ObjectNode request = request("set", key);
+            write("set", key, value, ttl);
+        }
+
+        private JsonNode write(String op, String key, Object value, Optional<Duration> ttl) {
+            ObjectNode request = request(op, key);
             if (value instanceof byte[] bytes) {
                 request.put("bytes", java.util.Base64.getEncoder().encodeToString(bytes));
             } else {
                 request.set("value", JavaValues.toJson(value));
             }
             ttl.ifPresent(t -> request.put("ttlMs", t.toMillis()));
-            send(request);
+            return send(request);
         }
 
         @Override
