@@ -1,0 +1,130 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.RedisSettings;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The function cache with a real redis-server behind it: functions use it through {@code ctx.cache},
+ * and none of them finds the Redis password or address anywhere it can look (its environment, every
+ * /proc it can read, the files it can read, its own memory) or reaches the Redis port.
+ */
+class CacheSecretsIT {
+    @TempDir
+    static Path dir;
+    static Process redis;
+    static int redisPort;
+    static String password;
+    static TestCove cove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        password = HexFormat.of().formatHex(random);
+        try (ServerSocket s = new ServerSocket(0)) {
+            redisPort = s.getLocalPort();
+        }
+        redis = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(redisPort),
+                "--save", "", "--appendonly", "no", "--requirepass", password)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        awaitPort(redisPort);
+        cove = new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir.resolve("data")).withStemCellsPerRuntime(1)
+                .withCacheRedis(Optional.of(new RedisSettings("127.0.0.1", redisPort, Optional.empty(),
+                        Optional.of(password), Optional.empty()))));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cove != null) {
+            cove.close();
+        }
+        redis.destroy();
+        redis.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    static void awaitPort(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.shutdownOutput();
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(25);
+            }
+        }
+        throw new AssertionError("redis-server did not listen on " + port);
+    }
+
+    @Test
+    void functionsUseTheRedisCacheThroughThePlatform() throws Exception {
+        TestCove.Answer deployed = cove.deployFixture("python", "cachey", "redis-cachey", TestCove.object());
+        assertThat(deployed.status()).isEqualTo(200);
+        JsonNode out = cove.invoke("redis-cachey", TestCove.object().put("key", "r")).json().path("response").path("result");
+        assertThat(out.path("json").path("text").asText()).isEqualTo("héllo");
+        assertThat(out.path("counted").toString()).isEqualTo("[1,6]");
+        assertThat(cove.get("/api/v1/namespaces/_/cache?function=redis-cachey").json().get(0).path("hits").asLong())
+                .isPositive();
+    }
+
+    @Test
+    void noFunctionFindsTheRedisPasswordOrAddressOrReachesItsPort() throws Exception {
+        String code = Files.readString(Path.of("src/test/resources/secrets/seek.py"));
+        ObjectNode limits = TestCove.object();
+        limits.putObject("limits").put("network", "outbound").put("timeout", 60_000);
+        assertThat(cove.deploy("seek", "python:default", code, limits).status()).isEqualTo(200);
+        ObjectNode params = TestCove.object();
+        ArrayNode secrets = params.putArray("secrets");
+        secrets.add(secret("the Redis password", password));
+        secrets.add(secret("the Redis address", "127.0.0.1:" + redisPort));
+        ArrayNode hosts = params.put("port", redisPort).putArray("hosts");
+        hostAddresses().forEach(hosts::add);
+
+        TestCove.Answer answer = cove.invoke("seek", params);
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        JsonNode report = answer.json().path("response").path("result");
+        assertThat(report.path("found")).as("where a secret was found").isEmpty();
+        assertThat(report.path("files").asInt()).as("files read").isPositive();
+        assertThat(report.path("memoryBytes").asLong()).as("bytes of its own memory read").isGreaterThan(1_000_000);
+        assertThat(report.path("connections").size()).isEqualTo(hosts.size());
+        report.path("connections").properties().forEach(c ->
+                assertThat(c.getValue().asText()).as("connecting to the Redis port on " + c.getKey())
+                        .isNotEqualTo("connected"));
+    }
+
+    static ObjectNode secret(String name, String secret) throws Exception {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        return TestCove.object().put("name", name).put("prefix", secret.substring(0, 6)).put("length", bytes.length)
+                .put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    }
+
+    /** 127.0.0.1 and every IPv4 address of this machine. */
+    static List<String> hostAddresses() throws Exception {
+        List<String> all = new ArrayList<>(List.of("127.0.0.1"));
+        for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            java.util.Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
+                    .map(a -> a.getHostAddress()).filter(a -> !all.contains(a)).forEach(all::add);
+        }
+        return all;
+    }
+}
