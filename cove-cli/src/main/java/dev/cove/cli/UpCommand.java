@@ -50,8 +50,8 @@ final class UpCommand implements Callable<Integer> {
                     + " them those runtimes are off).")
     boolean noSandbox;
 
-    @Option(names = "--cache-redis", paramLabel = "HOST:PORT",
-            description = "Keep the functions' caches in this Redis; its password (and ACL user) come from the"
+    @Option(names = "--cache-redis", paramLabel = "ADDR",
+            description = "Keep the functions' caches in the Redis at ADDR (HOST:PORT); its password (and ACL user) come from the"
                     + " environment variables COVE_CACHE_REDIS_PASSWORD (and COVE_CACHE_REDIS_USER), never the"
                     + " command line (default: the embedded cache, in this server's memory).")
     Optional<String> cacheRedis = Optional.empty();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,17 +38,20 @@ class MainTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Usage: cove [-hV] COMMAND");
-        for (String command : new String[] {"up", "deploy", "list", "get", "delete", "invoke", "activations",
-                "activation", "logs", "version"}) {
+        for (String command : new String[] {"up", "deploy", "app", "workflow", "cache", "list", "get", "delete",
+                "invoke", "activations", "activation", "logs", "version"}) {
             assertThat(result.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "deploy", "list", "get", "delete", "invoke", "activations", "activation", "logs",
-        "version"})
+        "version", "app deploy", "app list", "app get", "app delete", "workflow start", "workflow executions",
+        "workflow execution", "cache stats", "cache clear"})
     void everyCommandHasCompleteHelp(String command) {
-        Cli.Result result = cli().run(command, "--help");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+        Cli.Result result = cli().run(args.toArray(String[]::new));
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("Usage: cove " + command).contains("--json").contains("-h, --help");
