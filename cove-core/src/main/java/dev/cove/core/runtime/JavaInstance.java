@@ -19,12 +19,10 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,15 +31,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the platform. Killing the instance interrupts its activations and drops the loader; a thread that
  * ignores interrupts keeps its CPU until it ends, which is why hostile code belongs in a process tier.
  */
-final class JavaInstance implements Instance {
+final class JavaInstance extends InProcessInstance {
     private final FunctionRevision revision;
     private final URLClassLoader loader;
     private final Handler handler;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
-    private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
     private final long maxResultBytes;
     private final Calls calls;
-    private volatile String killReason;
 
     private JavaInstance(FunctionRevision revision, URLClassLoader loader, Handler handler, long maxResultBytes,
             Calls calls) {
@@ -143,15 +139,16 @@ final class JavaInstance implements Instance {
         ThreadOutput.bind(listener);
         RunOutcome outcome;
         try {
-            if (killReason != null) {
-                outcome = new RunOutcome.Crashed(killReason);
+            Optional<String> killed = killReason();
+            if (killed.isPresent()) {
+                outcome = new RunOutcome.Crashed(killed.get());
             } else {
                 Map<String, Object> params = JavaValues.toMap(request.params());
                 Map<String, Object> result = handler.handle(params, new RunContext(request));
                 outcome = JavaValues.toResult(result, maxResultBytes);
             }
         } catch (Throwable t) {
-            outcome = killReason != null ? new RunOutcome.Crashed(killReason) : new RunOutcome.Failed(describe(t));
+            outcome = killReason().<RunOutcome>map(RunOutcome.Crashed::new).orElseGet(() -> new RunOutcome.Failed(describe(t)));
         } finally {
             ThreadOutput.unbind();
             running.remove(self);
@@ -165,27 +162,9 @@ final class JavaInstance implements Instance {
     }
 
     @Override
-    public void kill(String reason) {
-        if (killReason != null) {
-            return;
-        }
-        killReason = reason;
+    void onKill() {
         running.forEach(Thread::interrupt);
         close(loader);
-        deathCallbacks.forEach(Runnable::run);
-    }
-
-    @Override
-    public void onDeath(Runnable callback) {
-        deathCallbacks.add(callback);
-        if (killReason != null) {
-            callback.run();
-        }
-    }
-
-    @Override
-    public boolean alive() {
-        return killReason == null;
     }
 
     private static void close(URLClassLoader loader) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An OpenWhisk sequence: its components called one after another over the local bus, each one's result
@@ -14,12 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * refused, as a developer error with the reason). Nothing runs in a process of its own: one instance
  * serves any number of activations at once.
  */
-final class SequenceInstance implements Instance {
+final class SequenceInstance extends InProcessInstance {
     private final FunctionRevision revision;
     private final List<String> components;
     private final Calls calls;
-    private final List<Runnable> deathCallbacks = new CopyOnWriteArrayList<>();
-    private volatile String killReason;
 
     SequenceInstance(FunctionRevision revision, List<String> components, Calls calls) {
         this.revision = revision;
@@ -33,8 +30,8 @@ final class SequenceInstance implements Instance {
     }
 
     private void step(int index, String activationId, ObjectNode params, RunListener listener) {
-        if (killReason != null) {
-            listener.done(new RunOutcome.Crashed(killReason));
+        if (killReason().isPresent()) {
+            listener.done(new RunOutcome.Crashed(killReason().get()));
             return;
         }
         calls.call(revision, activationId, components.get(index), params, true).whenComplete((outcome, error) -> {
@@ -53,26 +50,5 @@ final class SequenceInstance implements Instance {
                 case Calls.CallOutcome.Accepted a -> listener.done(new RunOutcome.Failed("a waited-for call was only accepted"));
             }
         });
-    }
-
-    @Override
-    public void kill(String reason) {
-        if (killReason == null) {
-            killReason = reason;
-            deathCallbacks.forEach(Runnable::run);
-        }
-    }
-
-    @Override
-    public void onDeath(Runnable callback) {
-        deathCallbacks.add(callback);
-        if (killReason != null) {
-            callback.run();
-        }
-    }
-
-    @Override
-    public boolean alive() {
-        return killReason == null;
     }
 }
