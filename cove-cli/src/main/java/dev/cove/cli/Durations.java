@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code --timeout} values: {@code 500ms}, {@code 30s}, {@code 2m}, or plain milliseconds. */
+/** Durations such as {@code --timeout}'s: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
 final class Durations implements ITypeConverter<Duration> {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
 
     @Override
     public Duration convert(String value) {
@@ -24,13 +24,14 @@ final class Durations implements ITypeConverter<Duration> {
     static Duration parse(String text) {
         Matcher matcher = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 2m or 60000");
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 2m, 1h or 60000");
         }
         long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
         Duration duration = switch (unit) {
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
             default -> Duration.ofMillis(amount);
         };
         if (duration.isZero()) {

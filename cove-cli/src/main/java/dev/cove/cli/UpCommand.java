@@ -2,10 +2,12 @@ package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.server.CoveServer;
+import dev.cove.core.cache.CacheSettings;
 import dev.cove.core.cache.RedisSettings;
 import dev.cove.server.ServerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +58,24 @@ final class UpCommand implements Callable<Integer> {
                     + " command line (default: the embedded cache, in this server's memory).")
     Optional<String> cacheRedis = Optional.empty();
 
+    @Option(names = "--cache-ttl", paramLabel = "TIME", converter = Durations.class, defaultValue = "1h",
+            description = "How long a cache entry lives when its function names no TTL (default: ${DEFAULT-VALUE}).")
+    Duration cacheTtl;
+
+    @Option(names = "--cache-max-ttl", paramLabel = "TIME", converter = Durations.class, defaultValue = "24h",
+            description = "The longest TTL a function may ask for; longer ones are refused (default: ${DEFAULT-VALUE}).")
+    Duration cacheMaxTtl;
+
+    @Option(names = "--cache-entries", paramLabel = "N", defaultValue = "10000",
+            description = "The most entries one function's cache (or one application's shared one) holds;"
+                    + " eviction keeps it there (default: ${DEFAULT-VALUE}).")
+    long cacheEntries;
+
+    @Option(names = "--cache-mb", paramLabel = "MB", defaultValue = "64",
+            description = "The most megabytes of keys and values one function's cache (or one application's"
+                    + " shared one) holds (default: ${DEFAULT-VALUE}).")
+    long cacheMb;
+
     @Override
     public Integer call() {
         ServerOptions options = options();
@@ -76,14 +96,20 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ServerOptions options() {
+    ServerOptions options() {
         try {
             ServerOptions defaults = ServerOptions.defaults();
             return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()))
-                    .withSandboxed(!noSandbox).withCacheRedis(cacheRedis.map(this::redis));
+                    .withSandboxed(!noSandbox).withCacheRedis(cacheRedis.map(this::redis)).withCache(cacheSettings());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private CacheSettings cacheSettings() {
+        CacheSettings defaults = CacheSettings.defaults();
+        return new CacheSettings(cacheTtl, cacheMaxTtl, defaults.maxValueBytes(), defaults.maxKeyBytes(), cacheEntries,
+                cacheMb * 1024 * 1024);
     }
 
     /** HOST:PORT, and the credentials from the environment. */

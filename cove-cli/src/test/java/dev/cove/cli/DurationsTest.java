@@ -20,17 +20,18 @@ class DurationsTest {
         "1, 1",
         "' 45 S ', 45000",
         "300s, 300000",
+        "2h, 7200000",
     })
-    void parsesMillisecondsSecondsMinutesAndPlainNumbers(String text, long millis) {
+    void parsesMillisecondsSecondsMinutesHoursAndPlainNumbers(String text, long millis) {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "5h", "1.5s", "-3s", "s", "30 seconds", "9999999999"})
+    @ValueSource(strings = {"", "abc", "5d", "1.5s", "-3s", "s", "30 seconds", "9999999999"})
     void refusesWhatIsNotADuration(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'" + text + "' is not a duration like 500ms, 30s, 2m or 60000");
+                .hasMessage("'" + text + "' is not a duration like 500ms, 30s, 2m, 1h or 60000");
     }
 
     @ParameterizedTest

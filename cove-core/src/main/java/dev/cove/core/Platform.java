@@ -58,9 +58,11 @@ public final class Platform implements AutoCloseable {
      * @param maxLogBytes the most log bytes one activation keeps
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
      * @param cacheRedis the Redis that holds the functions' caches; empty for the embedded cache
+     * @param cache the caches' TTLs, limits and quotas
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, Optional<RedisSettings> cacheRedis) {}
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, Optional<RedisSettings> cacheRedis,
+            CacheSettings cache) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
@@ -113,9 +115,8 @@ public final class Platform implements AutoCloseable {
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
         CacheGateway cache = config.cacheRedis()
-                .map(redis -> CacheGateway.remote(Cache.redis(redis, CacheSettings.defaults()), metrics))
-                .orElseGet(() -> CacheGateway.embedded(Cache.embedded(CacheSettings.defaults(), Ticker.systemTicker()),
-                        metrics));
+                .map(redis -> CacheGateway.remote(Cache.redis(redis, config.cache()), metrics))
+                .orElseGet(() -> CacheGateway.embedded(Cache.embedded(config.cache(), Ticker.systemTicker()), metrics));
         LocalBus bus = LocalBus.create(registry, dispatcher, async);
         runtimes.connect(new Calls() {
             @Override

@@ -60,7 +60,7 @@ public final class CoveServer implements AutoCloseable {
         try {
             platform = Platform.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
-                    MAX_LOG_BYTES, options.sandboxed(), options.cacheRedis()), vertx);
+                    MAX_LOG_BYTES, options.sandboxed(), options.cacheRedis(), options.cache()), vertx);
         } catch (IOException | RuntimeException e) {
             vertx.close();
             throw new StartException("Cove could not start: " + e.getMessage(), e);

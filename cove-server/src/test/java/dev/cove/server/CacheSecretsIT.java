@@ -85,6 +85,8 @@ class CacheSecretsIT {
         assertThat(out.path("counted").toString()).isEqualTo("[1,6]");
         assertThat(cove.get("/api/v1/namespaces/_/cache?function=redis-cachey").json().get(0).path("hits").asLong())
                 .isPositive();
+        assertThat(cove.get("/metrics").raw().body()).containsPattern(
+                "cove_cache_hits_total\\{application=\"redis-cachey\",function=\"redis-cachey\",namespace=\"guest\"} [1-9]");
     }
 
     @Test

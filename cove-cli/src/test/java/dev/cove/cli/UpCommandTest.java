@@ -1,0 +1,63 @@
+package dev.cove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cove.core.cache.CacheSettings;
+import dev.cove.server.ServerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
+
+class UpCommandTest {
+    @TempDir
+    Path dir;
+
+    private ServerOptions options(String... args) {
+        return up(Map.of(), args).options();
+    }
+
+    private UpCommand up(Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "up";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Cli.with(env, dir.resolve("config.json")).parse(UpCommand.class, all);
+    }
+
+    @Test
+    void theCacheDefaultsAreTheSettingsDefaults() {
+        assertThat(options().cache()).isEqualTo(CacheSettings.defaults());
+        assertThat(options().cacheRedis()).isEmpty();
+    }
+
+    @Test
+    void theCachesTtlsAndQuotasAreTheOperators() {
+        CacheSettings cache = options("--cache-ttl", "5m", "--cache-max-ttl", "2h", "--cache-entries", "50",
+                "--cache-mb", "8").cache();
+        assertThat(cache.defaultTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(cache.maxTtl()).isEqualTo(Duration.ofHours(2));
+        assertThat(cache.entriesPerScope()).isEqualTo(50);
+        assertThat(cache.bytesPerScope()).isEqualTo(8L * 1024 * 1024);
+    }
+
+    @Test
+    void aDefaultTtlOverTheMaximumIsAUsageError() {
+        assertThatThrownBy(() -> options("--cache-ttl", "25h")).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("defaultTtl must be between 1 ms and maxTtl");
+    }
+
+    @Test
+    void redisTakesHostAndPortAndItsPasswordFromTheEnvironmentOnly() {
+        var redis = up(Map.of("COVE_CACHE_REDIS_PASSWORD", "s3cret"), "--cache-redis", "10.0.0.5:6380").options()
+                .cacheRedis().orElseThrow();
+        assertThat(redis.host()).isEqualTo("10.0.0.5");
+        assertThat(redis.port()).isEqualTo(6380);
+        assertThat(redis.password()).contains("s3cret");
+        assertThat(redis.toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> options("--cache-redis", "nohost")).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("HOST:PORT");
+    }
+}
