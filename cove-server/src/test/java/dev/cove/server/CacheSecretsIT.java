@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The function cache with a real redis-server behind it: functions use it through {@code ctx.cache},
@@ -89,12 +91,13 @@ class CacheSecretsIT {
                 "cove_cache_hits_total\\{application=\"redis-cachey\",function=\"redis-cachey\",namespace=\"guest\"} [1-9]");
     }
 
-    @Test
-    void noFunctionFindsTheRedisPasswordOrAddressOrReachesItsPort() throws Exception {
-        String code = Files.readString(Path.of("src/test/resources/secrets/seek.py"));
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void noFunctionFindsTheRedisPasswordOrAddressOrReachesItsPort(String runtime) throws Exception {
+        String code = Files.readString(Path.of("src/test/resources/secrets/seek" + (runtime.equals("nodejs") ? ".js" : ".py")));
         ObjectNode limits = TestCove.object();
-        limits.putObject("limits").put("network", "outbound").put("timeout", 60_000);
-        assertThat(cove.deploy("seek", "python:default", code, limits).status()).isEqualTo(200);
+        limits.putObject("limits").put("network", "outbound").put("timeout", 60_000).put("memory", 512);
+        assertThat(cove.deploy("seek-" + runtime, runtime + ":default", code, limits).status()).isEqualTo(200);
         ObjectNode params = TestCove.object();
         ArrayNode secrets = params.putArray("secrets");
         secrets.add(secret("the Redis password", password));
@@ -102,7 +105,7 @@ class CacheSecretsIT {
         ArrayNode hosts = params.put("port", redisPort).putArray("hosts");
         hostAddresses().forEach(hosts::add);
 
-        TestCove.Answer answer = cove.invoke("seek", params);
+        TestCove.Answer answer = cove.invoke("seek-" + runtime, params);
         assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
         JsonNode report = answer.json().path("response").path("result");
         assertThat(report.path("found")).as("where a secret was found").isEmpty();
