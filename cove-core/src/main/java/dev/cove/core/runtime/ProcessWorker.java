@@ -387,6 +387,7 @@ final class ProcessWorker implements Instance {
 
     /** A worker that exits closes its socket first: give it a moment to be reaped with its status. */
     void onSocketClosed() {
+        retireSandboxUnlessAsked();
         socketClosed.complete(null);
         CompletableFuture.delayedExecutor(SOCKET_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
             if (process.alive()) {
@@ -395,7 +396,18 @@ final class ProcessWorker implements Instance {
         });
     }
 
+    /**
+     * A worker that ends without the platform asking (it exited, crashed, or was killed by the kernel)
+     * leaves its sandbox to end with its other workers: its replacement starts in a fresh one.
+     */
+    private void retireSandboxUnlessAsked() {
+        if (killReason == null && sandbox != null) {
+            sandbox.retire();
+        }
+    }
+
     private void onExit() {
+        retireSandboxUnlessAsked();
         if (socket == null) {
             socketClosed.complete(null);
         }

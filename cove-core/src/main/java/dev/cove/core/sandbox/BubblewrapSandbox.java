@@ -388,6 +388,18 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     @Override
+    public void retire() {
+        boolean empty;
+        synchronized (this) {
+            ending = true;
+            empty = workers.isEmpty();
+        }
+        if (empty) {
+            kill();
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> ended() {
         return ended;
     }

@@ -116,6 +116,14 @@ public interface Sandbox {
     /** Ends every process of the sandbox now. */
     void kill();
 
+    /**
+     * Takes no new worker from now on ({@link #spawn} fails with {@link SandboxEndedException}); the
+     * sandbox ends when its last worker does. For a sandbox whose worker ended on its own (it crashed,
+     * exited, was killed by the kernel): whatever that worker left behind goes with the sandbox instead
+     * of meeting the worker that replaces it.
+     */
+    void retire();
+
     /** Completes once the sandbox has ended and released what it held. */
     CompletableFuture<Void> ended();
 }

@@ -111,6 +111,18 @@ final class Unconfined implements SandboxFactory {
         }
 
         @Override
+        public void retire() {
+            boolean empty;
+            synchronized (this) {
+                ending = true;
+                empty = processes.isEmpty();
+            }
+            if (empty) {
+                ended.complete(null);
+            }
+        }
+
+        @Override
         public void kill() {
             synchronized (this) {
                 ending = true;
