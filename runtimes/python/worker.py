@@ -7,6 +7,9 @@ Every frame goes out in one sendall under a lock. sys.stdout and sys.stderr are 
 that turn each line into a log frame carrying the activation of the current thread; os.environ shows
 that activation's __OW_ACTIVATION_ID and __OW_DEADLINE the same way. Only the standard library is
 used, and only what start-up needs is imported at start-up.
+
+One file of some 900 lines on purpose: it is the whole program a sandbox runs, unpacked as one script,
+and a module of its own to import would cost every stem cell's start-up another file lookup.
 """
 
 import os
