@@ -22,6 +22,7 @@ final class Unconfined implements SandboxFactory {
     /** The workers started under one name; it ends with its last one. */
     private static final class Group implements Sandbox {
         private final Path socketDir;
+        private static final long OUTPUT_GRACE_MS = 200;
         private final Set<Process> processes = ConcurrentHashMap.newKeySet();
         private final CompletableFuture<Void> ended = new CompletableFuture<>();
         private boolean ending;
@@ -46,11 +47,15 @@ final class Unconfined implements SandboxFactory {
                 processes.add(process);
             }
             String name = spawn.name();
-            OutputPump.start(name + "-out", process.getInputStream(),
+            Thread out = OutputPump.start(name + "-out", process.getInputStream(),
                     new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stdout", l)));
-            OutputPump.start(name + "-err", process.getErrorStream(),
+            Thread err = OutputPump.start(name + "-err", process.getErrorStream(),
                     new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stderr", l)));
-            CompletableFuture<Integer> exit = process.onExit().thenApply(Process::exitValue);
+            // what the worker printed comes before its exit, as a sandbox's keeper relays it
+            CompletableFuture<Integer> exit = process.onExit().thenApplyAsync(p -> {
+                awaitOutput(out, err);
+                return p.exitValue();
+            }, task -> Thread.ofVirtual().start(task));
             exit.thenRun(() -> onExit(process));
             return new Worker() {
                 @Override
@@ -78,6 +83,17 @@ final class Unconfined implements SandboxFactory {
                     return Optional.empty(); // nothing enforces any
                 }
             };
+        }
+
+        /** Until both pumps have read to the end, or a moment: a child that inherited the pipes may keep them open. */
+        private static void awaitOutput(Thread... pumps) {
+            try {
+                for (Thread pump : pumps) {
+                    pump.join(OUTPUT_GRACE_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void onExit(Process process) {
