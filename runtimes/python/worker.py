@@ -1,15 +1,15 @@
 """Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
+Over 800 lines on purpose: it is the whole program a sandbox runs, unpacked as one script, and a
+module of its own to import would cost every stem cell's start-up another file lookup.
+
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
 Every frame goes out in one sendall under a lock. sys.stdout and sys.stderr are replaced by writers
 that turn each line into a log frame carrying the activation of the current thread; os.environ shows
 that activation's __OW_ACTIVATION_ID and __OW_DEADLINE the same way. Only the standard library is
 used, and only what start-up needs is imported at start-up.
-
-One file of some 900 lines on purpose: it is the whole program a sandbox runs, unpacked as one script,
-and a module of its own to import would cost every stem cell's start-up another file lookup.
 """
 
 import os
@@ -93,20 +93,10 @@ class Activation:
         self.partial_length = [0, 0]
 
 
-class Context:
-    """The second argument of an OpenWhisk-style main(args, ctx)."""
+class PlatformCalls:
+    """What a function asks of the platform through its context, for the activation it runs."""
 
-    __slots__ = ("activation_id", "namespace", "function_name", "function_version", "deadline")
-
-    def __init__(self, activation_id, namespace, function_name, function_version, deadline):
-        self.activation_id = activation_id
-        self.namespace = namespace
-        self.function_name = function_name
-        self.function_version = function_version
-        self.deadline = deadline
-
-    def __repr__(self):
-        return "Context(activation_id=%r, function_name=%r)" % (self.activation_id, self.function_name)
+    __slots__ = ()
 
     def invoke(self, name, params=None):
         """Calls another function and returns its result; raises InvocationError when it fails."""
@@ -122,22 +112,28 @@ class Context:
         return FunctionCache(self.activation_id, "function")
 
 
-class KubelessContext(dict):
-    """Kubeless's context dict, which can also call other functions."""
+class Context(PlatformCalls):
+    """The second argument of an OpenWhisk-style main(args, ctx)."""
+
+    __slots__ = ("activation_id", "namespace", "function_name", "function_version", "deadline")
+
+    def __init__(self, activation_id, namespace, function_name, function_version, deadline):
+        self.activation_id = activation_id
+        self.namespace = namespace
+        self.function_name = function_name
+        self.function_version = function_version
+        self.deadline = deadline
+
+    def __repr__(self):
+        return "Context(activation_id=%r, function_name=%r)" % (self.activation_id, self.function_name)
+
+
+class KubelessContext(dict, PlatformCalls):
+    """Kubeless's context dict, which can also call other functions and use the cache."""
 
     def __init__(self, activation_id, fields):
         dict.__init__(self, fields)
         self.activation_id = activation_id
-
-    def invoke(self, name, params=None):
-        return call_function(self.activation_id, name, params, True)
-
-    def send(self, name, params=None):
-        return call_function(self.activation_id, name, params, False)
-
-    @property
-    def cache(self):
-        return FunctionCache(self.activation_id, "function")
 
 
 class FunctionCache:

@@ -245,7 +245,9 @@ public final class Platform implements AutoCloseable {
             }
             names.add(name);
         }
-        String code = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(names).toString();
+        com.fasterxml.jackson.databind.node.ArrayNode list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        names.forEach(list::add);
+        String code = list.toString();
         return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.registry.Code.source(code), spec.main(),
                 spec.parameters(), spec.env(), spec.limits(), spec.annotations());
     }
@@ -329,13 +331,7 @@ public final class Platform implements AutoCloseable {
     public List<ActivationRecord> activations(ActivationQuery query) {
         ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
                 query.uptoMillis(), 0, Math.min(ActivationQuery.MAX_LIMIT, query.skip() + query.limit()));
-        List<ActivationRecord> all = new ArrayList<>(store.activations(firstPages));
-        activationLog.unstored(query).forEach(r -> {
-            if (all.stream().noneMatch(a -> a.activationId().equals(r.activationId()))) {
-                all.add(r);
-            }
-        });
-        return all.stream()
+        return withUnstored(store.activations(firstPages), activationLog.unstored(query)).stream()
                 .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
                         .thenComparing(ActivationRecord::activationId).reversed())
                 .skip(query.skip()).limit(query.limit()).toList();
@@ -405,16 +401,19 @@ public final class Platform implements AutoCloseable {
         List<ActivationRecord> chain = new ArrayList<>(List.of(root.get()));
         for (int next = 0; next < chain.size() && chain.size() < MAX_CHAIN; next++) {
             String parent = chain.get(next).activationId();
-            List<ActivationRecord> children = new ArrayList<>(store.activationsCausedBy(namespace, parent));
-            activationLog.unstoredCausedBy(namespace, parent).forEach(r -> {
-                if (children.stream().noneMatch(c -> c.activationId().equals(r.activationId()))) {
-                    children.add(r);
-                }
-            });
-            children.sort(Comparator.comparing(ActivationRecord::activationId));
-            children.stream().limit(MAX_CHAIN - chain.size()).forEach(chain::add);
+            withUnstored(store.activationsCausedBy(namespace, parent), activationLog.unstoredCausedBy(namespace, parent))
+                    .stream().sorted(Comparator.comparing(ActivationRecord::activationId))
+                    .limit(MAX_CHAIN - chain.size()).forEach(chain::add);
         }
         return chain;
+    }
+
+    /** Stored records and those not stored yet, each once (a record may be in both while it is written). */
+    private static List<ActivationRecord> withUnstored(List<ActivationRecord> stored, List<ActivationRecord> unstored) {
+        java.util.Map<String, ActivationRecord> byId = new java.util.LinkedHashMap<>();
+        stored.forEach(r -> byId.put(r.activationId(), r));
+        unstored.forEach(r -> byId.putIfAbsent(r.activationId(), r));
+        return List.copyOf(byId.values());
     }
 
     /** The platform's cheap timers, for waits that are almost always cancelled. */
