@@ -103,29 +103,53 @@ public final class CoveServer implements AutoCloseable {
     }
 
     private static StartException portInUse(String host, int port) {
-        return new StartException("Port " + port + " on " + host
+        return new PortInUse("Port " + port + " on " + host
                 + " is already in use - is Cove already running? Pick another with --port.");
+    }
+
+    /** A port someone else holds: the one failure worth another free port. */
+    private static final class PortInUse extends StartException {
+        private static final long serialVersionUID = 1L;
+
+        PortInUse(String message) {
+            super(message);
+        }
     }
 
     /**
      * One server per event loop, all on one port, which Vert.x binds once and shares among them. Port 0
-     * is first turned into a free port, since Vert.x shares only servers asking for the same port.
+     * is first turned into a free port, since Vert.x shares only servers asking for the same port; as
+     * another process can take that port before it is bound, a few are tried.
      */
     private static int listen(Vertx vertx, Platform platform, ServerOptions options) throws StartException {
         HttpApi api = new HttpApi(platform, options.maxPayloadBytes());
-        int port = options.port() == 0 ? freePort(options.host()) : options.port();
+        if (options.port() != 0) {
+            return listen(vertx, api, options.host(), options.port());
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return listen(vertx, api, options.host(), freePort(options.host()));
+            } catch (PortInUse e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static int listen(Vertx vertx, HttpApi api, String host, int port) throws StartException {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         try {
-            await(vertx.deployVerticle(() -> new HttpVerticle(api, options.host(), port),
+            await(vertx.deployVerticle(() -> new HttpVerticle(api, host, port),
                     new DeploymentOptions().setInstances(instances)));
             return port;
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             LOG.debug("listening failed", cause);
             if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")) {
-                throw portInUse(options.host(), port);
+                throw portInUse(host, port);
             }
-            throw new StartException("Cove could not listen on " + options.host() + ":" + port + ": "
+            throw new StartException("Cove could not listen on " + host + ":" + port + ": "
                     + cause.getMessage(), e);
         }
     }
@@ -215,7 +239,7 @@ public final class CoveServer implements AutoCloseable {
     }
 
     /** Starting failed for a reason a person can act on; the message says which. */
-    public static final class StartException extends Exception {
+    public static class StartException extends Exception {
         private static final long serialVersionUID = 1L;
 
         public StartException(String message) {
