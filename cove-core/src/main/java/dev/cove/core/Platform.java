@@ -327,10 +327,13 @@ public final class Platform implements AutoCloseable {
         return recent.isPresent() ? recent : store.activation(namespace, activationId);
     }
 
-    /** Activations newest first, including those ended but not yet stored. Blocks on the store. */
+    /**
+     * Activations newest first, including those ended but not yet stored: the store's first
+     * skip + limit and the unstored ones, merged, then paged. Blocks on the store.
+     */
     public List<ActivationRecord> activations(ActivationQuery query) {
         ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
-                query.uptoMillis(), 0, Math.min(ActivationQuery.MAX_LIMIT, query.skip() + query.limit()));
+                query.uptoMillis(), 0, (int) Math.min(Integer.MAX_VALUE, (long) query.skip() + query.limit()));
         return withUnstored(store.activations(firstPages), activationLog.unstored(query)).stream()
                 .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
                         .thenComparing(ActivationRecord::activationId).reversed())

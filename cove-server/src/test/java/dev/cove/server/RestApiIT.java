@@ -170,6 +170,24 @@ class RestApiIT {
     }
 
     @Test
+    void activationsArePagedPastTheFirstPage() throws Exception {
+        String code = "import java.util.Map; public class Paged {"
+                + " public static Map<String, Object> main(Map<String, Object> p) { return p; } }";
+        cove.deploy("paged", "java:21", code, object());
+        int count = dev.cove.core.registry.ActivationQuery.MAX_LIMIT + 30;
+        for (int i = 0; i < count; i++) {
+            assertThat(cove.invoke("paged", object()).status()).isEqualTo(200);
+        }
+        List<String> seen = new ArrayList<>();
+        for (int skip = 0; skip < count + dev.cove.core.registry.ActivationQuery.MAX_LIMIT; skip += dev.cove.core.registry.ActivationQuery.MAX_LIMIT) {
+            JsonNode page = cove.get("/api/v1/namespaces/_/activations?name=paged&limit=" + dev.cove.core.registry.ActivationQuery.MAX_LIMIT
+                    + "&skip=" + skip).json();
+            seen.addAll(page.findValuesAsText("activationId"));
+        }
+        assertThat(seen).hasSize(count).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aFullQueueAnswers429() throws Exception {
         ObjectNode body = deployBody("function main(p) { return new Promise(r => setTimeout(() => r({}), 1500)); }");
         body.putObject("limits").put("maxInstances", 1).put("concurrency", 1);
