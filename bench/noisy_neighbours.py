@@ -7,6 +7,11 @@ kills it (the memory bomb) or when its time limit does (the fork bomb, held at i
 the next one starts a fresh instance. The kernel's log says how many sandboxes the memory limit
 killed and how many met the pids limit.
 
+Before the rounds, a warm-up window (not counted) runs the load and the bombs together: a young
+server's JIT compiler otherwise spends the first noisy window compiling the code that kills and
+replaces sandboxes, on the CPUs the healthy function needs, which is a cost of starting the server,
+not of its neighbours.
+
 The healthy function gets a steady load well below what it can serve (wrk, 2 threads, a few
 keep-alive connections, each waiting a moment after every answer), so that its latency shows what
 the bombs take from it, not how a saturated server shares its CPU. Rounds interleave quiet and noisy
@@ -55,8 +60,13 @@ def main():
         for name, (file, kind, limits) in BOMBS.items():
             cove.deploy(name, kind, (cb.ROOT / "bench" / file).read_text(), limits)
         load = dict(connections=args.connections, think_ms=args.think_ms)
-        for url in urls.values():
-            cb.wrk(url, args.warmup, cb.ECHO_BODY, **load)
+        bombs = Bombs(cove, args.callers)  # warms up the paths that kill and replace the bombs, too
+        try:
+            for url in urls.values():
+                cb.wrk(url, args.warmup, cb.ECHO_BODY, **load)
+        finally:
+            bombs.stop()
+        time.sleep(SETTLE_SECONDS)
         results = {(runtime, window): [] for runtime in RUNTIMES for window in ("quiet", "noisy")}
         outcomes = collections.Counter()
         kernel = KernelLog(cove.process.pid)

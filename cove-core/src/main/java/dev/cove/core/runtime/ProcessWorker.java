@@ -33,8 +33,6 @@ final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
     private static final long SOCKET_CLOSE_GRACE_MS = 200;
-    /** A worker's share of its sandbox's budget until it is given a function. */
-    private static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
     /** Hard-linking a function's code into a sandbox is file work: kept off event loops. */
     private static final java.util.concurrent.Executor FILE_WORK = java.util.concurrent.Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("cove-code-", 0).daemon().factory());
@@ -105,7 +103,7 @@ final class ProcessWorker implements Instance {
                 sandboxes.socketPath(socket), token);
         this.release = release;
         this.sandbox = sandbox;
-        process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, STEM_CELL, MAX_RAW_LINE_BYTES,
+        process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, ResourceLimits.STEM_CELL, MAX_RAW_LINE_BYTES,
                 this::onRawLine));
         process.exit().thenRun(this::onExit);
     }

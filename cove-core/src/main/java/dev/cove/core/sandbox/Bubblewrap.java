@@ -158,7 +158,7 @@ final class Bubblewrap implements SandboxFactory {
         Optional<Cgroups.Group> group = Optional.empty();
         if (cgroups.isPresent()) {
             group = Optional.of(cgroups.get().group(launch.name()));
-            group.get().limit(BubblewrapSandbox.STEM_CELL);
+            group.get().limit(ResourceLimits.STEM_CELL);
         }
         ProcessBuilder builder = new ProcessBuilder(command(launch, code)).directory(own.toFile());
         Map<String, String> env = builder.environment();

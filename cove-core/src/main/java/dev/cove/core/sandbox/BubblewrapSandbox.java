@@ -66,8 +66,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BubblewrapSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(BubblewrapSandbox.class);
-    /** What a sandbox may use before it has a worker with a function. */
-    static final ResourceLimits STEM_CELL = ResourceLimits.forFunction(256);
     static final String CODE = "/code";
     private static final ObjectMapper INFO = new ObjectMapper();
     private static final int MAX_HEADER_BYTES = 512;
@@ -90,7 +88,7 @@ final class BubblewrapSandbox implements Sandbox {
 
     private final Map<String, Member> workers = new HashMap<>();
     private final Map<String, ResourceLimits> shares = new HashMap<>();
-    private ResourceLimits budget = STEM_CELL;
+    private ResourceLimits budget = ResourceLimits.STEM_CELL;
     private boolean ending;
     private long oomKillsCounted;
     private volatile boolean exceededProcesses;
@@ -382,7 +380,7 @@ final class BubblewrapSandbox implements Sandbox {
 
     @Override
     public void kill() {
-        group.ifPresent(Cgroups.Group::unthrottle);
+        group.ifPresent(Cgroups.Group::letDie);
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly(); // the keeper dies with it, and with the keeper its pid namespace
     }

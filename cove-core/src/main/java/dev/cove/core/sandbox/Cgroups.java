@@ -46,10 +46,12 @@ abstract class Cgroups {
         long pidsLimitHits();
 
         /**
-         * Lifts the CPU quota, so that processes being killed get the CPU to end: a throttled fork
-         * bomb would otherwise take seconds to die, its 128 processes sharing a fraction of a CPU.
+         * Lets processes being killed end without slowing anyone else: lifts the CPU quota (a
+         * throttled fork bomb would take seconds to die, its 128 processes sharing a fraction of a
+         * CPU) and drops the CPU weight to the least, so that their ending takes only CPU that no
+         * other sandbox and not the platform wants.
          */
-        void unthrottle();
+        void letDie();
 
         /**
          * Removes the groups, killing whatever is still in them; see {@link #removeGroups} for why
@@ -284,7 +286,8 @@ abstract class Cgroups {
                 }
 
                 @Override
-                public void unthrottle() {
+                public void letDie() {
+                    writeQuietly(c.resolve("cpu.shares"), "2");
                     writeQuietly(c.resolve("cpu.cfs_quota_us"), "-1");
                 }
 
@@ -402,7 +405,8 @@ abstract class Cgroups {
                 }
 
                 @Override
-                public void unthrottle() {
+                public void letDie() {
+                    writeQuietly(g.resolve("cpu.weight"), "1");
                     writeQuietly(g.resolve("cpu.max"), "max " + CPU_PERIOD_US);
                 }
 

@@ -12,6 +12,13 @@ package dev.cove.core.sandbox;
  */
 public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double cpus) {
 
+    /**
+     * A stem cell's share until it is given a function: room to start any runtime, and the least CPU
+     * weight, since it is started ahead of need and must not take CPU from the functions serving
+     * calls (its start then waits for idle CPU, which a busy machine still has between calls).
+     */
+    public static final ResourceLimits STEM_CELL = new ResourceLimits(256L * 1024 * 1024, 128, 1, 1.0);
+
     public ResourceLimits {
         if (memoryBytes < 16L * 1024 * 1024) {
             throw new IllegalArgumentException("memoryBytes must be at least 16 MB, was " + memoryBytes);

@@ -29,6 +29,32 @@ class CgroupsIT {
         }
     }
 
+    /** A sandbox being killed loses its quota (its processes must run to end) and its CPU weight. */
+    @Test
+    void aGroupLetDieHasNoCpuQuotaAndTheLeastWeight() throws Exception {
+        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+        try (Cgroups.Group group = cgroups.group("dying")) {
+            group.limit(ResourceLimits.forFunction(128));
+            Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
+            boolean v1 = Files.exists(cpu.resolve("cpu.shares"));
+            assertThat(Files.readString(cpu.resolve(v1 ? "cpu.cfs_quota_us" : "cpu.max")).trim())
+                    .as("a function of 128 MB has half a CPU").startsWith("5000");
+
+            group.letDie();
+
+            if (v1) {
+                assertThat(Files.readString(cpu.resolve("cpu.shares")).trim()).isEqualTo("2");
+                assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim()).isEqualTo("-1");
+            } else {
+                assertThat(Files.readString(cpu.resolve("cpu.weight")).trim()).isEqualTo("1");
+                assertThat(Files.readString(cpu.resolve("cpu.max")).trim()).startsWith("max ");
+            }
+        } finally {
+            cgroups.close();
+        }
+    }
+
     /**
      * A sandbox's processes may still be exiting when it is closed (bwrap's outer process exits before
      * the rest of its pid namespace): what is left in its groups is killed and the groups are removed.
