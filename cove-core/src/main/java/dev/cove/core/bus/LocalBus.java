@@ -24,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Failure modes: a call to a missing function, or one the dispatcher refuses (a full queue, a
  * shutdown), answers {@link Calls.CallOutcome.Refused} at once; an admitted one always ends, by its
- * outcome or its own time limit. A function that calls itself and waits holds an instance per level
- * until its time limit ends the chain: each level's wait counts against the caller's own deadline.
+ * outcome or its own time limit. A chain of calls stops at {@link Dispatcher#MAX_CALL_DEPTH}; a
+ * function that calls itself and waits holds an instance per level until then, each level's wait
+ * counting against the caller's own deadline.
  */
 public final class LocalBus implements Calls {
     private final Registry registry;

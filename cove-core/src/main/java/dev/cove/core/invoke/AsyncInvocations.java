@@ -34,9 +34,13 @@ public final class AsyncInvocations implements AutoCloseable {
     private static final int MAX_BATCH = 1000;
     private static final long RETRY_DELAY_MS = 1000;
 
-    /** @param recovered kept from before a restart: a refusal is retried, never dropped */
+    /**
+     * @param recovered kept from before a restart: a refusal is retried, never dropped
+     * @param depth how deep in its chain of calls (not stored: a chain recovered after a restart counts
+     *     afresh, so it is still bounded)
+     */
     private record Submitted(QueuedInvocation invocation, FunctionRevision revision,
-            CompletableFuture<Dispatcher.Admission> admitted, boolean recovered) {}
+            CompletableFuture<Dispatcher.Admission> admitted, boolean recovered, int depth) {}
 
     private final Store store;
     private final Dispatcher dispatcher;
@@ -64,17 +68,19 @@ public final class AsyncInvocations implements AutoCloseable {
 
     /** Stores, then admits, an invocation nobody waits for; completes with the dispatcher's answer. */
     public CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params) {
-        return submit(revision, params, Optional.empty());
+        return submit(revision, params, Optional.empty(), 1);
     }
 
     /** As {@link #submit}, sent by the function of the activation {@code callerId}. */
     public CompletableFuture<Dispatcher.Admission> submitFrom(String callerId, FunctionRevision revision,
             ObjectNode params) {
-        return submit(revision, params, Optional.of(callerId));
+        int depth = dispatcher.depthOfCallFrom(callerId);
+        return Dispatcher.tooDeep(depth).map(CompletableFuture::completedFuture)
+                .orElseGet(() -> submit(revision, params, Optional.of(callerId), depth));
     }
 
     private CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params,
-            Optional<String> causedBy) {
+            Optional<String> causedBy, int depth) {
         CompletableFuture<Dispatcher.Admission> admitted = new CompletableFuture<>();
         if (closing) {
             admitted.complete(new Dispatcher.Admission.Rejected("The platform is shutting down."));
@@ -82,7 +88,7 @@ public final class AsyncInvocations implements AutoCloseable {
         }
         QueuedInvocation invocation = new QueuedInvocation(Dispatcher.newActivationId(), revision.namespace(),
                 revision.name(), params, causedBy, clock.millis());
-        arrivals.add(new Submitted(invocation, revision, admitted, false));
+        arrivals.add(new Submitted(invocation, revision, admitted, false, depth));
         return admitted;
     }
 
@@ -100,7 +106,7 @@ public final class AsyncInvocations implements AutoCloseable {
                         q.activationId(), q.namespace(), q.name());
                 dropped.add(q.activationId());
             } else {
-                arrivals.add(new Submitted(q, revision.get(), new CompletableFuture<>(), true));
+                arrivals.add(new Submitted(q, revision.get(), new CompletableFuture<>(), true, 1));
                 admitted++;
             }
         }
@@ -145,7 +151,7 @@ public final class AsyncInvocations implements AutoCloseable {
         List<String> refused = new ArrayList<>();
         for (Submitted s : batch) {
             QueuedInvocation q = s.invocation();
-            Dispatcher.Admission admission = dispatcher.admit(q.activationId(), s.revision(), q.params(), q.causedBy());
+            Dispatcher.Admission admission = dispatcher.admit(q.activationId(), s.revision(), q.params(), q.causedBy(), s.depth());
             if (admission instanceof Dispatcher.Admission.Accepted a) {
                 unfinished.add(q.activationId());
                 a.completion().whenComplete((activation, error) -> onEnded(q.activationId()));

@@ -41,6 +41,13 @@ public final class Dispatcher implements AutoCloseable {
      */
     public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
 
+    /**
+     * The deepest a chain of calls between functions goes ({@code ctx.invoke}, {@code ctx.send}): an
+     * activation at this depth that calls once more is refused, so that a function calling itself
+     * without an end stops there instead of running on (a chain of sends would outlive restarts).
+     */
+    public static final int MAX_CALL_DEPTH = 50;
+
     /** The dispatcher's answer to an invocation. */
     public sealed interface Admission {
         /** It will run; {@code completion} completes with its activation. */
@@ -57,6 +64,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Settings settings;
     private final DispatchMetrics metrics;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
+    /** The depth of each activation under way that a call started (depth 2 and more; others are 1). */
+    private final Map<String, Integer> callDepths = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Set<String> runAgain = Set.of();
 
@@ -80,16 +89,39 @@ public final class Dispatcher implements AutoCloseable {
      * merged under them). Never blocks.
      */
     public Admission invoke(FunctionRevision revision, ObjectNode params) {
-        return admit(newActivationId(), revision, params, Optional.empty());
+        return admit(newActivationId(), revision, params, Optional.empty(), 1);
     }
 
-    /** As {@link #invoke}, for a call made by the function of the activation {@code callerId}. */
+    /**
+     * As {@link #invoke}, for a call made by the function of the activation {@code callerId}; refused
+     * past {@link #MAX_CALL_DEPTH}.
+     */
     public Admission invokeFrom(String callerId, FunctionRevision revision, ObjectNode params) {
-        return admit(newActivationId(), revision, params, Optional.of(callerId));
+        int depth = depthOfCallFrom(callerId);
+        return tooDeep(depth).orElseGet(() -> admit(newActivationId(), revision, params, Optional.of(callerId), depth));
     }
 
-    /** Admits an invocation under an id it was given before (see {@link AsyncInvocations}). */
-    Admission admit(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy) {
+    /** How deep in its chain a call made now by the activation {@code callerId} would be. */
+    int depthOfCallFrom(String callerId) {
+        return callDepths.getOrDefault(callerId, 1) + 1;
+    }
+
+    /** The refusal of a call this deep, if it is too deep. */
+    static Optional<Admission> tooDeep(int depth) {
+        if (depth <= MAX_CALL_DEPTH) {
+            return Optional.empty();
+        }
+        return Optional.of(new Admission.Rejected("The call would make a chain of " + depth + " activations,"
+                + " over the limit of " + MAX_CALL_DEPTH + ": a function that calls itself needs a condition that"
+                + " ends the chain."));
+    }
+
+    /**
+     * Admits an invocation under an id it was given before (see {@link AsyncInvocations}), {@code depth}
+     * deep in its chain of calls (1 when nothing called it).
+     */
+    Admission admit(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy,
+            int depth) {
         if (closed) {
             return new Admission.Rejected("The platform is shutting down.");
         }
@@ -100,7 +132,16 @@ public final class Dispatcher implements AutoCloseable {
         FunctionPool pool = poolFor(revision);
         Pending pending = new Pending(activationId, revision, pool.withDefaults(params), causedBy, clock,
                 Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
-        return pool.admit(pending);
+        if (depth == 1) {
+            return pool.admit(pending);
+        }
+        callDepths.put(activationId, depth);
+        Admission admission = pool.admit(pending);
+        switch (admission) {
+            case Admission.Rejected r -> callDepths.remove(activationId);
+            case Admission.Accepted a -> a.completion().whenComplete((activation, error) -> callDepths.remove(activationId));
+        }
+        return admission;
     }
 
     private FunctionPool poolFor(FunctionRevision revision) {
