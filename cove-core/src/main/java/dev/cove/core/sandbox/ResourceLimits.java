@@ -13,11 +13,13 @@ package dev.cove.core.sandbox;
 public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double cpus) {
 
     /**
-     * A stem cell's share until it is given a function: room to start any runtime, and the least CPU
-     * weight, since it is started ahead of need and must not take CPU from the functions serving
-     * calls (its start then waits for idle CPU, which a busy machine still has between calls).
+     * A stem cell's share until it is given a function: room to start any runtime, and a tenth of a
+     * function's CPU weight, since it is mostly started ahead of need and must not take CPU from the
+     * functions serving calls. Not the least weight: a cell an activation waits for (none was ready)
+     * starts at this weight too, and at the least it could wait out its activation's time limit on a
+     * busy machine (seen once in 39 starts while bombs ran).
      */
-    public static final ResourceLimits STEM_CELL = new ResourceLimits(256L * 1024 * 1024, 128, 1, 1.0);
+    public static final ResourceLimits STEM_CELL = new ResourceLimits(256L * 1024 * 1024, 128, 10, 1.0);
 
     public ResourceLimits {
         if (memoryBytes < 16L * 1024 * 1024) {
