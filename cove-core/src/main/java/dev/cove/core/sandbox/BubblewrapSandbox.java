@@ -379,14 +379,24 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     /**
-     * Kills bwrap: the keeper dies with it ({@code --die-with-parent}), and with the keeper its pid
-     * namespace, so nothing in the sandbox outlives it. Walking the processes' tree to kill each one
-     * as well would add nothing, and costs about 10 ms with a few hundred processes on the machine,
-     * on whatever thread kills (often the event loop every worker's frames go through).
+     * Kills every process of the sandbox, then bwrap (the keeper would die with it, and with the keeper
+     * its pid namespace, but only after bwrap has gone, and {@link #ended} must mean they are all
+     * gone). Walking the processes costs about 10 ms with a few hundred on the machine, so it runs on
+     * the sandboxes' scheduler, not on the thread that kills, which is often the event loop every
+     * worker's frames go through.
      */
     @Override
     public void kill() {
         group.ifPresent(Cgroups.Group::letDie);
+        try {
+            scheduler.execute(this::killProcesses);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // the platform is closing
+            killProcesses();
+        }
+    }
+
+    private void killProcesses() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
