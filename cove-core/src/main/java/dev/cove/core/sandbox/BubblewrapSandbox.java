@@ -330,6 +330,7 @@ final class BubblewrapSandbox implements Sandbox {
     /** bwrap has ended (or the keeper's events have): every worker left ends with bwrap's status. */
     private void onSandboxExit() {
         int status = awaitExit();
+        awaitKeeper();
         try {
             messagesRead.get(200, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -379,24 +380,15 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     /**
-     * Kills every process of the sandbox, then bwrap (the keeper would die with it, and with the keeper
-     * its pid namespace, but only after bwrap has gone, and {@link #ended} must mean they are all
-     * gone). Walking the processes costs about 10 ms with a few hundred on the machine, so it runs on
-     * the sandboxes' scheduler, not on the thread that kills, which is often the event loop every
-     * worker's frames go through.
+     * Kills bwrap: the keeper dies with it ({@code --die-with-parent}), and with the keeper its pid
+     * namespace; {@link #onSandboxExit} waits for the keeper to be gone before the sandbox counts as
+     * ended. One signal, where walking the processes to kill each one costs about 10 ms with a few
+     * hundred on the machine, on the thread that kills: often the event loop every worker's frames go
+     * through.
      */
     @Override
     public void kill() {
         group.ifPresent(Cgroups.Group::letDie);
-        try {
-            scheduler.execute(this::killProcesses);
-        } catch (java.util.concurrent.RejectedExecutionException e) { // the platform is closing
-            killProcesses();
-        }
-    }
-
-    private void killProcesses() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
@@ -441,6 +433,40 @@ final class BubblewrapSandbox implements Sandbox {
     public synchronized void openOutbound() throws IOException {
         if (network == null) {
             network = OutboundNetwork.attach(childPid(), own.resolve("slirp4netns.log"));
+        }
+    }
+
+    /**
+     * Waits (up to {@link #KILL_GRACE_MS}) for the keeper to be gone, or a zombie, once bwrap is: a pid
+     * namespace's init exits only after everything in its namespace, so then nothing of the sandbox
+     * runs. (A zombie because, bwrap gone, whichever process adopts it may reap it late.)
+     */
+    private void awaitKeeper() {
+        Path keeper;
+        try {
+            keeper = Path.of("/proc", Long.toString(childPid()), "stat");
+        } catch (IOException e) {
+            return; // bwrap ended before it started the keeper
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_GRACE_MS);
+        while (running(keeper) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether the process of this /proc/PID/stat exists and is no zombie. */
+    private static boolean running(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            int end = text.lastIndexOf(')'); // the state follows the name, which may hold anything
+            return end < 0 || end + 2 >= text.length() || text.charAt(end + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
         }
     }
 
