@@ -334,7 +334,8 @@ public final class Platform implements AutoCloseable {
     public List<ActivationRecord> activations(ActivationQuery query) {
         ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
                 query.uptoMillis(), 0, (int) Math.min(Integer.MAX_VALUE, (long) query.skip() + query.limit()));
-        return withUnstored(store.activations(firstPages), activationLog.unstored(query)).stream()
+        List<ActivationRecord> unstored = activationLog.unstored(query); // first: see withUnstored
+        return withUnstored(store.activations(firstPages), unstored).stream()
                 .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
                         .thenComparing(ActivationRecord::activationId).reversed())
                 .skip(query.skip()).limit(query.limit()).toList();
@@ -404,14 +405,20 @@ public final class Platform implements AutoCloseable {
         List<ActivationRecord> chain = new ArrayList<>(List.of(root.get()));
         for (int next = 0; next < chain.size() && chain.size() < MAX_CHAIN; next++) {
             String parent = chain.get(next).activationId();
-            withUnstored(store.activationsCausedBy(namespace, parent), activationLog.unstoredCausedBy(namespace, parent))
+            List<ActivationRecord> unstored = activationLog.unstoredCausedBy(namespace, parent); // first: see withUnstored
+            withUnstored(store.activationsCausedBy(namespace, parent), unstored)
                     .stream().sorted(Comparator.comparing(ActivationRecord::activationId))
                     .limit(MAX_CHAIN - chain.size()).forEach(chain::add);
         }
         return chain;
     }
 
-    /** Stored records and those not stored yet, each once (a record may be in both while it is written). */
+    /**
+     * Stored records and those not stored yet, each once (a record may be in both while it is
+     * written). The unstored ones must be read before the store: a record leaves them only once it is
+     * stored, so read in that order none is missed, where the other order misses those written between
+     * the two reads.
+     */
     private static List<ActivationRecord> withUnstored(List<ActivationRecord> stored, List<ActivationRecord> unstored) {
         java.util.Map<String, ActivationRecord> byId = new java.util.LinkedHashMap<>();
         stored.forEach(r -> byId.put(r.activationId(), r));
