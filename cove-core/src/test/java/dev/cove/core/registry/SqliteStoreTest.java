@@ -3,6 +3,12 @@ package dev.cove.core.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +39,36 @@ class SqliteStoreTest extends StoreContract {
             stop.set(true);
             writer.join();
         }
+    }
+
+    @Test
+    void aGroupCommitOverTheRowLimitIsStoredAsSeveralRowsAndReadWhole() throws Exception {
+        String padding = "x".repeat(100_000);
+        List<ActivationRecord> records = java.util.stream.IntStream.range(0, 12).mapToObj(i -> {
+            ActivationRecord r = record("big" + i, i % 2 == 0 ? "even" : "odd", 1000 + i);
+            byte[] json = ("{\"activationId\":\"" + r.activationId() + "\",\"p\":\"" + padding + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new ActivationRecord(r.activationId(), r.namespace(), r.name(), r.startMillis(), r.endMillis(),
+                    r.statusCode(), json);
+        }).toList();
+        store.putActivations(records);
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("cove.db"));
+                ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT count(*), max(length(records)) FROM activation_batches")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3); // 5 records of ~100 KB fit in 512 KB
+            assertThat(rs.getInt(2)).isLessThanOrEqualTo(SqliteActivations.MAX_ROW_BYTES + 5);
+        }
+        for (ActivationRecord r : records) {
+            assertThat(store.activation("guest", r.activationId()).map(ActivationRecord::jsonText))
+                    .contains(r.jsonText());
+        }
+        ActivationQuery evens = new ActivationQuery("guest", Optional.of("even"), Optional.empty(), Optional.empty(),
+                0, 200);
+        assertThat(ids(store.activations(evens))).containsExactlyElementsOf(ids(records.stream()
+                .filter(r -> r.name().equals("even")).sorted(Comparator.comparingLong(ActivationRecord::startMillis)
+                        .reversed()).toList()));
     }
 
     @Test
