@@ -41,8 +41,8 @@ public final class ActivationLog implements AutoCloseable {
     private final Duration flushInterval;
     private final int maxBacklog;
     private final Duration retention;
-    private final LinkedBlockingQueue<Activation> queue = new LinkedBlockingQueue<>();
-    private final Map<String, Activation> unstored = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<ActivationRecord> queue = new LinkedBlockingQueue<>();
+    private final Map<String, ActivationRecord> unstored = new ConcurrentHashMap<>();
     private final AtomicInteger backlog = new AtomicInteger();
     private final Thread writer;
     private final ScheduledExecutorService janitor;
@@ -67,11 +67,17 @@ public final class ActivationLog implements AutoCloseable {
         return log;
     }
 
-    /** Queues an activation's record. */
+    /**
+     * Queues an activation's record, encoded here rather than by the writer: what waits for the store
+     * is then one array per activation instead of its result's JSON tree, so a backlog the writer
+     * works through costs the garbage collector a copy, not a trace of thousands of small objects
+     * (young pauses of 36 ms were seen copying 20 MB of such trees).
+     */
     void add(Activation activation) {
-        unstored.put(activation.activationId(), activation);
+        ActivationRecord record = activation.toRecord();
+        unstored.put(record.activationId(), record);
         backlog.incrementAndGet();
-        queue.add(activation);
+        queue.add(record);
     }
 
     /** True when the store is so far behind that new invocations should be refused. */
@@ -81,27 +87,23 @@ public final class ActivationLog implements AutoCloseable {
 
     /** An activation that has ended but whose record may not be in the store yet. */
     public Optional<ActivationRecord> recent(String namespace, String activationId) {
-        return Optional.ofNullable(unstored.get(activationId))
-                .filter(a -> a.revision().namespace().equals(namespace))
-                .map(Activation::toRecord);
+        return Optional.ofNullable(unstored.get(activationId)).filter(r -> r.namespace().equals(namespace));
     }
 
     /** The ended, not yet stored activations a query would list, in no order. */
     public List<ActivationRecord> unstored(ActivationQuery q) {
         return unstored.values().stream()
-                .filter(a -> a.revision().namespace().equals(q.namespace()))
-                .filter(a -> q.name().map(a.revision().name()::equals).orElse(true))
-                .filter(a -> q.sinceMillis().map(s -> a.start().toEpochMilli() >= s).orElse(true))
-                .filter(a -> q.uptoMillis().map(u -> a.start().toEpochMilli() <= u).orElse(true))
-                .map(Activation::toRecord)
+                .filter(r -> r.namespace().equals(q.namespace()))
+                .filter(r -> q.name().map(r.name()::equals).orElse(true))
+                .filter(r -> q.sinceMillis().map(s -> r.startMillis() >= s).orElse(true))
+                .filter(r -> q.uptoMillis().map(u -> r.startMillis() <= u).orElse(true))
                 .toList();
     }
 
     /** The ended, not yet stored activations the given one caused, in no order. */
     public List<ActivationRecord> unstoredCausedBy(String namespace, String activationId) {
         return unstored.values().stream()
-                .filter(a -> a.revision().namespace().equals(namespace) && a.causedBy().filter(activationId::equals).isPresent())
-                .map(Activation::toRecord)
+                .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
                 .toList();
     }
 
@@ -121,9 +123,9 @@ public final class ActivationLog implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Activation> batch = new ArrayList<>(MAX_BATCH);
+        List<ActivationRecord> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            Activation first;
+            ActivationRecord first;
             try {
                 first = closing ? queue.poll() : queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -157,14 +159,13 @@ public final class ActivationLog implements AutoCloseable {
         }
     }
 
-    private void writeWithRetry(List<Activation> batch) {
-        List<ActivationRecord> records = batch.stream().map(Activation::toRecord).toList();
+    private void writeWithRetry(List<ActivationRecord> batch) {
         while (true) {
             try {
-                store.putActivations(records);
+                store.putActivations(batch);
                 break;
             } catch (RuntimeException e) {
-                LOG.error("could not store {} activation records, retrying: {}", records.size(), e.getMessage());
+                LOG.error("could not store {} activation records, retrying: {}", batch.size(), e.getMessage());
                 if (closing) {
                     return;
                 }
@@ -175,7 +176,7 @@ public final class ActivationLog implements AutoCloseable {
                 }
             }
         }
-        batch.forEach(a -> unstored.remove(a.activationId()));
+        batch.forEach(r -> unstored.remove(r.activationId()));
         backlog.addAndGet(-batch.size());
     }
 

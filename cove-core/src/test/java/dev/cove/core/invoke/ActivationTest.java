@@ -69,6 +69,33 @@ class ActivationTest {
     }
 
     @Test
+    void eachVersionsActivationsCarryThatVersionsNameAndLimitsWhateverWasEncodedBefore() {
+        List<FunctionRevision> versions = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> new FunctionRevision("ns" + i, FunctionSpec.of("f" + i, Kind.NODEJS,
+                        Code.source("function main(a) { return a; }"), "main"), i + 1, Instant.EPOCH))
+                .toList();
+        for (int round = 0; round < 2; round++) { // more versions than the fragments cache has slots
+            for (int i = 0; i < versions.size(); i++) {
+                ObjectNode json = new Activation("d".repeat(32), versions.get(i), Instant.EPOCH, Instant.EPOCH,
+                        ActivationStatus.SUCCESS, JsonValue.of(JsonNodeFactory.instance.objectNode()), List.of(),
+                        Optional.empty(), Duration.ZERO, Optional.empty()).toJson();
+                assertThat(json.path("namespace").asText()).isEqualTo("ns" + i);
+                assertThat(json.path("name").asText()).isEqualTo("f" + i);
+                assertThat(json.path("version").asText()).isEqualTo("0.0." + (i + 1));
+                assertThat(json.path("annotations").get(0).path("value").asText()).isEqualTo("ns" + i + "/f" + i);
+            }
+        }
+    }
+
+    @Test
+    void anIdThatIsNotLettersAndDigitsIsEscaped() {
+        Activation a = new Activation("id \"with\" quotes", HELLO, Instant.EPOCH, Instant.EPOCH,
+                ActivationStatus.SUCCESS, JsonValue.of(JsonNodeFactory.instance.objectNode()), List.of(),
+                Optional.empty(), Duration.ZERO, Optional.empty());
+        assertThat(a.toJson().path("activationId").asText()).isEqualTo("id \"with\" quotes");
+    }
+
+    @Test
     void theRecordKeepsTheQueryFields() {
         var record = activation(ActivationStatus.APPLICATION_ERROR, Optional.empty()).toRecord();
         assertThat(record.statusCode()).isEqualTo(1);
