@@ -6,10 +6,11 @@ module of its own to import would cost every stem cell's start-up another file l
 
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
-Every frame goes out in one sendall under a lock. sys.stdout and sys.stderr are replaced by writers
-that turn each line into a log frame carrying the activation of the current thread; os.environ shows
-that activation's __OW_ACTIVATION_ID and __OW_DEADLINE the same way. Only the standard library is
-used, and only what start-up needs is imported at start-up.
+Every frame goes out whole, in one sendall with the others that piled up while a send was under way.
+sys.stdout and sys.stderr are replaced by writers that turn each line into a log frame carrying the
+activation of the current thread; os.environ shows that activation's __OW_ACTIVATION_ID and
+__OW_DEADLINE the same way. Only the standard library is used, and only what start-up needs is
+imported at start-up.
 """
 
 import os
@@ -216,7 +217,11 @@ class InvocationError(Exception):
 
 _local = _thread._local()
 _nobody = Activation(None, float("inf"))
-_send_lock = _thread.allocate_lock()
+_send_lock = _thread.allocate_lock()  # guards _outbox and _sending
+_outbox = []  # frames waiting for the thread that is sending
+_outbox_bytes = 0
+_sending = False
+OUTBOX_BYTES = 1048576
 _sock = None
 _fn = None
 _fn_kubeless = False
@@ -328,14 +333,48 @@ def on_frame(line):
 
 
 def send(data):
+    """Sends a frame. A thread that finds another sending leaves its frame to that one and goes on: the
+    sender sends whatever has piled up meanwhile, in order, in one sendall, so no thread waits for
+    another's send and a busy worker wakes the platform fewer times than it has frames. Past
+    OUTBOX_BYTES piled up (a log flood while the platform reads slowly), a thread waits instead."""
+    global _sending, _outbox_bytes
+    while _outbox_bytes > OUTBOX_BYTES and _sending:
+        _wait_a_little()
     with _send_lock:
-        _sock.sendall(data)
+        _outbox.append(data)
+        _outbox_bytes += len(data)
+        if _sending:
+            return
+        _sending = True
+    try:
+        while True:
+            with _send_lock:
+                if not _outbox:
+                    _sending = False
+                    return
+                data = _outbox[0] if len(_outbox) == 1 else b"".join(_outbox)
+                del _outbox[:]
+                _outbox_bytes = 0
+            _sock.sendall(data)
+    except BaseException:
+        with _send_lock:
+            _sending = False
+        raise
+
+
+def _wait_a_little():
+    import time
+    time.sleep(0.001)
 
 
 def exit_now(status):
     for act in (getattr(_local, "activation", None), _nobody):
         if act is not None and not act.done:
             flush_partial(act)
+    for _ in range(1000):  # another thread may still be sending this one's last frames
+        if not _sending:
+            break
+        _wait_a_little()
     os._exit(status)
 
 

@@ -280,6 +280,32 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void concurrentActivationsOfOneInstanceEachKeepAllTheirLogLinesInOrder(String runtime) throws Exception {
+        ObjectNode extra = params();
+        extra.putObject("limits").put("concurrency", 8).put("maxInstances", 1);
+        String name = deploy(runtime, "chatty", extra);
+        int lines = 400;
+        List<CompletableFuture<TestCove.Answer>> calls = Stream.iterate(0, i -> i + 1).limit(8)
+                .map(i -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return cove.invoke(name, params().put("tag", "t" + i).put("lines", lines));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })).toList();
+        for (int i = 0; i < 8; i++) {
+            TestCove.Answer answer = calls.get(i).join();
+            assertThat(result(answer).path("tag").asText()).isEqualTo("t" + i);
+            List<String> logged = new ArrayList<>();
+            answer.json().path("logs").forEach(l -> logged.add(l.asText().replaceFirst("^\\S+ stdout: ", "")));
+            String tag = "t" + i;
+            assertThat(logged).as("activation %s's own lines, every one, in order", tag)
+                    .containsExactlyElementsOf(Stream.iterate(0, n -> n + 1).limit(lines).map(n -> tag + " " + n).toList());
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nodejs"})
     void promisesAreAwaited(String runtime) throws Exception {
         assertThat(result(cove.invoke(deploy(runtime, "promise", params()), params())).path("async").asBoolean())
