@@ -49,6 +49,17 @@ class RuntimeConformanceIT {
         return name;
     }
 
+    /** A blocking invocation on another thread, so that several run at once. */
+    static CompletableFuture<TestCove.Answer> invokeAsync(String name, ObjectNode params) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return cove.invoke(name, params);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     static Path fixture(String runtime, String fixture) {
         return switch (runtime) {
             case "nodejs" -> TestCove.CONFORMANCE.resolve("nodejs/" + fixture + ".js");
@@ -265,13 +276,8 @@ class RuntimeConformanceIT {
         extra.putObject("limits").put("concurrency", 4).put("maxInstances", 1);
         String name = deploy(runtime, "slow", extra);
         assertThat(cove.invoke(name, params().put("ms", 1)).status()).isEqualTo(200); // warm it
-        List<CompletableFuture<TestCove.Answer>> calls = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return cove.invoke(name, params().put("ms", 400));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        })).limit(4).toList();
+        List<CompletableFuture<TestCove.Answer>> calls = Stream.generate(() -> invokeAsync(name, params().put("ms", 400)))
+                .limit(4).toList();
         List<JsonNode> activations = calls.stream().map(CompletableFuture::join).map(TestCove.Answer::json).toList();
         long latestStart = activations.stream().mapToLong(a -> a.path("start").asLong()).max().orElseThrow();
         long earliestEnd = activations.stream().mapToLong(a -> a.path("end").asLong()).min().orElseThrow();
@@ -287,13 +293,7 @@ class RuntimeConformanceIT {
         String name = deploy(runtime, "chatty", extra);
         int lines = 400;
         List<CompletableFuture<TestCove.Answer>> calls = Stream.iterate(0, i -> i + 1).limit(8)
-                .map(i -> CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return cove.invoke(name, params().put("tag", "t" + i).put("lines", lines));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })).toList();
+                .map(i -> invokeAsync(name, params().put("tag", "t" + i).put("lines", lines))).toList();
         for (int i = 0; i < 8; i++) {
             TestCove.Answer answer = calls.get(i).join();
             assertThat(result(answer).path("tag").asText()).isEqualTo("t" + i);
@@ -374,13 +374,7 @@ class RuntimeConformanceIT {
         List<CompletableFuture<TestCove.Answer>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             int ms = 50 + 20 * i;
-            calls.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return cove.invoke(caller, params().put("target", callee).set("params", params().put("ms", ms)));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+            calls.add(invokeAsync(caller, params().put("target", callee).set("params", params().put("ms", ms))));
         }
         for (int i = 0; i < 8; i++) {
             assertThat(result(calls.get(i).join()).path("result").path("slept").asInt()).isEqualTo(50 + 20 * i);
