@@ -141,6 +141,28 @@ abstract class Cgroups {
         return 0;
     }
 
+    /**
+     * The limits a group's files hold, so that a change writes only the files that change: a cold
+     * start turns a stem cell's limits into its function's, which for a function of 256 MB is the CPU
+     * weight alone, and each write of a control file took about 85 µs of the cold start (run by the
+     * interpreter: cold starts are too rare for it to be compiled). Unknown (empty) until a first limit
+     * and after {@link Group#letDie}, and while a limit is being written, so that a write that fails
+     * leaves the next limit to write everything.
+     */
+    private static final class Applied {
+        private ResourceLimits limits;
+
+        synchronized Optional<ResourceLimits> take() {
+            Optional<ResourceLimits> was = Optional.ofNullable(limits);
+            limits = null;
+            return was;
+        }
+
+        synchronized void set(ResourceLimits applied) {
+            limits = applied;
+        }
+    }
+
     static void write(Path file, String value) throws IOException {
         Files.writeString(file, value);
     }
@@ -260,6 +282,8 @@ abstract class Cgroups {
             Path p = Files.createDirectories(pids.resolve(name));
             Path c = Files.createDirectories(cpu.resolve(name));
             return new Group() {
+                private final Applied applied = new Applied();
+
                 @Override
                 public List<Path> procsFiles() {
                     return List.of(m.resolve("cgroup.procs"), p.resolve("cgroup.procs"), c.resolve("cgroup.procs"));
@@ -267,12 +291,24 @@ abstract class Cgroups {
 
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
-                    limitMemory(m, limits.memoryBytes());
-                    write(p.resolve("pids.max"), Integer.toString(limits.pids()));
-                    // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
-                    write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
-                    write(c.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
-                    write(c.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
+                    Optional<ResourceLimits> was = applied.take();
+                    if (was.map(w -> w.memoryBytes() != limits.memoryBytes()).orElse(true)) {
+                        limitMemory(m, limits.memoryBytes());
+                    }
+                    if (was.map(w -> w.pids() != limits.pids()).orElse(true)) {
+                        write(p.resolve("pids.max"), Integer.toString(limits.pids()));
+                    }
+                    if (was.map(w -> w.cpuWeight() != limits.cpuWeight()).orElse(true)) {
+                        // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
+                        write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
+                    }
+                    if (was.isEmpty()) {
+                        write(c.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
+                    }
+                    if (was.map(w -> w.cpus() != limits.cpus()).orElse(true)) {
+                        write(c.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
+                    }
+                    applied.set(limits);
                 }
 
                 @Override
@@ -287,6 +323,7 @@ abstract class Cgroups {
 
                 @Override
                 public void letDie() {
+                    applied.take();
                     writeQuietly(c.resolve("cpu.shares"), "2");
                     writeQuietly(c.resolve("cpu.cfs_quota_us"), "-1");
                 }
@@ -376,6 +413,7 @@ abstract class Cgroups {
         Group group(String name) throws IOException {
             Path g = Files.createDirectories(parent.resolve(name));
             return new Group() {
+                private final Applied applied = new Applied();
                 @Override
                 public List<Path> procsFiles() {
                     return List.of(g.resolve("cgroup.procs"));
@@ -383,15 +421,25 @@ abstract class Cgroups {
 
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
-                    write(g.resolve("memory.max"), Long.toString(limits.memoryBytes()));
-                    if (Files.exists(g.resolve("memory.swap.max"))) {
+                    Optional<ResourceLimits> was = applied.take();
+                    if (was.map(w -> w.memoryBytes() != limits.memoryBytes()).orElse(true)) {
+                        write(g.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+                    }
+                    if (was.isEmpty() && Files.exists(g.resolve("memory.swap.max"))) {
                         write(g.resolve("memory.swap.max"), "0");
                     }
-                    write(g.resolve("pids.max"), Integer.toString(limits.pids()));
-                    if (Files.exists(g.resolve("cpu.weight"))) {
-                        write(g.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
-                        write(g.resolve("cpu.max"), quotaMicros(limits) + " " + CPU_PERIOD_US);
+                    if (was.map(w -> w.pids() != limits.pids()).orElse(true)) {
+                        write(g.resolve("pids.max"), Integer.toString(limits.pids()));
                     }
+                    if (Files.exists(g.resolve("cpu.weight"))) {
+                        if (was.map(w -> w.cpuWeight() != limits.cpuWeight()).orElse(true)) {
+                            write(g.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
+                        }
+                        if (was.map(w -> w.cpus() != limits.cpus()).orElse(true)) {
+                            write(g.resolve("cpu.max"), quotaMicros(limits) + " " + CPU_PERIOD_US);
+                        }
+                    }
+                    applied.set(limits);
                 }
 
                 @Override
@@ -406,6 +454,7 @@ abstract class Cgroups {
 
                 @Override
                 public void letDie() {
+                    applied.take();
                     writeQuietly(g.resolve("cpu.weight"), "1");
                     writeQuietly(g.resolve("cpu.max"), "max " + CPU_PERIOD_US);
                 }

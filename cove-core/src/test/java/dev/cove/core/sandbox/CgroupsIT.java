@@ -29,6 +29,40 @@ class CgroupsIT {
         }
     }
 
+    /**
+     * A new limit writes only the files whose value changes (a cold start's limits differ from a stem
+     * cell's in the CPU weight alone), and everything again after {@link Cgroups.Group#letDie}.
+     */
+    @Test
+    void aNewLimitWritesWhatChangesAndEverythingAfterLetDie() throws Exception {
+        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+        try (Cgroups.Group group = cgroups.group("changes")) {
+            Path pids = group.procsFiles().get(group.procsFiles().size() == 1 ? 0 : 1).getParent().resolve("pids.max");
+            Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
+            boolean v1 = Files.exists(cpu.resolve("cpu.shares"));
+            Path weight = cpu.resolve(v1 ? "cpu.shares" : "cpu.weight");
+            group.limit(ResourceLimits.STEM_CELL);
+            assertThat(Files.readString(weight).trim()).isEqualTo(v1 ? "102" : "10");
+            Files.writeString(pids, "77"); // a value no limit would write
+
+            group.limit(ResourceLimits.forFunction(256));
+            assertThat(Files.readString(weight).trim()).as("the weight changed").isEqualTo(v1 ? "1024" : "100");
+            assertThat(Files.readString(pids).trim()).as("the pids limit did not, so it was not written")
+                    .isEqualTo("77");
+            assertThat(memoryLimit(group)).isEqualTo(256L * 1024 * 1024);
+
+            group.letDie();
+            group.limit(ResourceLimits.forFunction(512));
+            assertThat(Files.readString(pids).trim()).as("after letDie, everything is written").isEqualTo("128");
+            assertThat(Files.readString(weight).trim()).isEqualTo(v1 ? "2048" : "200");
+            assertThat(Files.readString(cpu.resolve(v1 ? "cpu.cfs_quota_us" : "cpu.max")).trim()).startsWith("20000");
+            assertThat(memoryLimit(group)).isEqualTo(512L * 1024 * 1024);
+        } finally {
+            cgroups.close();
+        }
+    }
+
     /** A sandbox being killed loses its quota (its processes must run to end) and its CPU weight. */
     @Test
     void aGroupLetDieHasNoCpuQuotaAndTheLeastWeight() throws Exception {
