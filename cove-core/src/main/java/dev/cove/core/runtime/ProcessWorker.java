@@ -153,7 +153,8 @@ final class ProcessWorker implements Instance {
             if (revision.spec().limits().network() == Network.OUTBOUND) {
                 sandbox.openOutbound();
             }
-            return sandbox.expose(revision.name() + "/" + revision.version(), entry);
+            // one folder, NAME@VERSION, not two: a mkdir takes about 0.2 ms here, on every cold start
+            return sandbox.expose(revision.name() + "@" + revision.version(), entry);
         } catch (IOException e) {
             throw new java.util.concurrent.CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The function's sandbox could not be prepared: " + e.getMessage()));
