@@ -163,6 +163,12 @@ abstract class Cgroups {
         }
     }
 
+    /** Whether a field of the next limits differs from what the files hold: always, when that is unknown. */
+    private static boolean differs(Optional<ResourceLimits> was, ResourceLimits next,
+            java.util.function.Function<ResourceLimits, Object> field) {
+        return was.map(w -> !field.apply(w).equals(field.apply(next))).orElse(true);
+    }
+
     static void write(Path file, String value) throws IOException {
         Files.writeString(file, value);
     }
@@ -292,20 +298,20 @@ abstract class Cgroups {
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
                     Optional<ResourceLimits> was = applied.take();
-                    if (was.map(w -> w.memoryBytes() != limits.memoryBytes()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::memoryBytes)) {
                         limitMemory(m, limits.memoryBytes());
                     }
-                    if (was.map(w -> w.pids() != limits.pids()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::pids)) {
                         write(p.resolve("pids.max"), Integer.toString(limits.pids()));
                     }
-                    if (was.map(w -> w.cpuWeight() != limits.cpuWeight()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::cpuWeight)) {
                         // v1's cpu.shares is 1024 for an ordinary process where v2's weight is 100
                         write(c.resolve("cpu.shares"), Integer.toString(Math.max(2, limits.cpuWeight() * 1024 / 100)));
                     }
                     if (was.isEmpty()) {
                         write(c.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
                     }
-                    if (was.map(w -> w.cpus() != limits.cpus()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::cpus)) {
                         write(c.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
                     }
                     applied.set(limits);
@@ -414,6 +420,7 @@ abstract class Cgroups {
             Path g = Files.createDirectories(parent.resolve(name));
             return new Group() {
                 private final Applied applied = new Applied();
+
                 @Override
                 public List<Path> procsFiles() {
                     return List.of(g.resolve("cgroup.procs"));
@@ -422,20 +429,20 @@ abstract class Cgroups {
                 @Override
                 public void limit(ResourceLimits limits) throws IOException {
                     Optional<ResourceLimits> was = applied.take();
-                    if (was.map(w -> w.memoryBytes() != limits.memoryBytes()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::memoryBytes)) {
                         write(g.resolve("memory.max"), Long.toString(limits.memoryBytes()));
                     }
                     if (was.isEmpty() && Files.exists(g.resolve("memory.swap.max"))) {
                         write(g.resolve("memory.swap.max"), "0");
                     }
-                    if (was.map(w -> w.pids() != limits.pids()).orElse(true)) {
+                    if (differs(was, limits, ResourceLimits::pids)) {
                         write(g.resolve("pids.max"), Integer.toString(limits.pids()));
                     }
                     if (Files.exists(g.resolve("cpu.weight"))) {
-                        if (was.map(w -> w.cpuWeight() != limits.cpuWeight()).orElse(true)) {
+                        if (differs(was, limits, ResourceLimits::cpuWeight)) {
                             write(g.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
                         }
-                        if (was.map(w -> w.cpus() != limits.cpus()).orElse(true)) {
+                        if (differs(was, limits, ResourceLimits::cpus)) {
                             write(g.resolve("cpu.max"), quotaMicros(limits) + " " + CPU_PERIOD_US);
                         }
                     }

@@ -5,10 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A real cgroup of this machine's hierarchy (v1 or v2), as a sandbox's limits change. */
 class CgroupsIT {
+    private Cgroups cgroups;
+
+    @BeforeEach
+    void detect() {
+        cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
+                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
+    }
+
+    @AfterEach
+    void close() {
+        cgroups.close();
+    }
 
     /**
      * A stem cell starts at 256 MB and is then given its function's memory, which may be more or less;
@@ -17,15 +31,11 @@ class CgroupsIT {
      */
     @Test
     void aGroupsMemoryLimitGrowsAndShrinks() throws Exception {
-        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
-                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
         try (Cgroups.Group group = cgroups.group("resize")) {
             for (int mb : new int[] {256, 512, 128, 1024, 256}) {
                 group.limit(ResourceLimits.forFunction(mb));
                 assertThat(memoryLimit(group)).as("after asking for %d MB", mb).isEqualTo(mb * 1024L * 1024L);
             }
-        } finally {
-            cgroups.close();
         }
     }
 
@@ -35,8 +45,6 @@ class CgroupsIT {
      */
     @Test
     void aNewLimitWritesWhatChangesAndEverythingAfterLetDie() throws Exception {
-        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
-                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
         try (Cgroups.Group group = cgroups.group("changes")) {
             Path pids = group.procsFiles().get(group.procsFiles().size() == 1 ? 0 : 1).getParent().resolve("pids.max");
             Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
@@ -58,16 +66,12 @@ class CgroupsIT {
             assertThat(Files.readString(weight).trim()).isEqualTo(v1 ? "2048" : "200");
             assertThat(Files.readString(cpu.resolve(v1 ? "cpu.cfs_quota_us" : "cpu.max")).trim()).startsWith("20000");
             assertThat(memoryLimit(group)).isEqualTo(512L * 1024 * 1024);
-        } finally {
-            cgroups.close();
         }
     }
 
     /** A sandbox being killed loses its quota (its processes must run to end) and its CPU weight. */
     @Test
     void aGroupLetDieHasNoCpuQuotaAndTheLeastWeight() throws Exception {
-        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
-                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
         try (Cgroups.Group group = cgroups.group("dying")) {
             group.limit(ResourceLimits.forFunction(128));
             Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
@@ -84,8 +88,6 @@ class CgroupsIT {
                 assertThat(Files.readString(cpu.resolve("cpu.weight")).trim()).isEqualTo("1");
                 assertThat(Files.readString(cpu.resolve("cpu.max")).trim()).startsWith("max ");
             }
-        } finally {
-            cgroups.close();
         }
     }
 
@@ -95,8 +97,6 @@ class CgroupsIT {
      */
     @Test
     void closingAGroupKillsWhatIsLeftInItAndRemovesIt() throws Exception {
-        Cgroups cgroups = Cgroups.detect("cove-cgroups-it-" + ProcessHandle.current().pid())
-                .orElseThrow(() -> new AssertionError("no writable cgroups here: the integration tests run as root"));
         Process straggler = new ProcessBuilder("sleep", "60").start();
         try {
             Cgroups.Group group = cgroups.group("straggler");
@@ -116,7 +116,6 @@ class CgroupsIT {
             assertThat(group.procsFiles().stream().map(Path::getParent)).as("the group's folders").noneMatch(Files::exists);
         } finally {
             straggler.destroyForcibly();
-            cgroups.close();
         }
     }
 
