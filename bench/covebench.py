@@ -119,6 +119,13 @@ class Cove:
             die(f"deploying {name} failed: {status} {answer}")
         return answer
 
+    def deploy_app(self, name, body):
+        """Deploys the application `name`: body is the REST API's (functions, and a workflow if any)."""
+        status, answer = self.request("PUT", f"/api/v1/namespaces/_/applications/{name}", body)
+        if status != 200:
+            die(f"deploying {name} failed: {status} {answer}")
+        return answer
+
     def invoke(self, name, params):
         return self.request("POST", f"/api/v1/namespaces/_/actions/{name}?blocking=true&result=true", params)
 

@@ -48,9 +48,7 @@ def measure(cove, name, runtime):
     """Answers the ms to the first result of the application's first function and of its second."""
     kind, code = CODE[runtime]
     body = {"functions": [{"name": f"{name}-{i}", "exec": {"kind": kind, "code": code}} for i in (1, 2)]}
-    status, answer = cove.request("PUT", f"/api/v1/namespaces/_/applications/{name}", body)
-    if status != 200:
-        cb.die(f"deploying {name} failed: {status} {answer}")
+    cove.deploy_app(name, body)
     first = timed(cove, f"{name}-1", {"n": 1})
     further = timed(cove, f"{name}-2", {"n": 2})
     cove.request("DELETE", f"/api/v1/namespaces/_/applications/{name}")

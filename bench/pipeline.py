@@ -55,9 +55,7 @@ def deploy(cove, runtime):
     states = {f"S{i}": {"Type": "Task", "Resource": n, **({"Next": f"S{i + 1}"} if i < 4 else {"End": True})}
               for i, n in enumerate(names, start=1)}
     body = {"functions": functions, "workflow": {"StartAt": "S1", "States": states}}
-    status, answer = cove.request("PUT", f"/api/v1/namespaces/_/applications/pipe-{runtime}", body)
-    if status != 200:
-        cb.die(f"deploying pipe-{runtime} failed: {status} {answer}")
+    cove.deploy_app(f"pipe-{runtime}", body)
 
 
 def timed(cove, runtime, how, runs):

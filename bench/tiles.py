@@ -49,9 +49,7 @@ def deploy(cove, delay_ms):
         {"name": "tile", "exec": {"kind": "python:3", "code": (app / "tile.py").read_text()}},
         {"name": "origin", "exec": {"kind": "nodejs:20", "code": (app / "origin.js").read_text()},
          "parameters": [{"key": "delayMs", "value": delay_ms}]}]}
-    status, answer = cove.request("PUT", "/api/v1/namespaces/_/applications/tiles", body)
-    if status != 200:
-        cb.die(f"deploying the tiles example failed: {status} {answer}")
+    cove.deploy_app("tiles", body)
 
 
 def get(web, z, x, y):
