@@ -8,9 +8,11 @@
 // one. Runs are plain calls (a returned Promise is awaited), so any number may be in flight; each
 // runs inside AsyncLocalStorage with its Activation, which is how output written through
 // process.stdout / process.stderr (and so console.*) is tied to the activation that printed it, and
-// how process.env shows each run its own __OW_ACTIVATION_ID.
+// how process.env shows each run its own __OW_ACTIVATION_ID. A fused call (ctx.invoke of a peer) is
+// one more run, started by the caller at once, of a function whose code was loaded as init loads.
 
 const net = require('net');
+const crypto = require('crypto');
 const { AsyncLocalStorage } = require('async_hooks');
 
 const NEWLINE = 10;
@@ -20,14 +22,18 @@ const STDERR = ',"stream":"stderr","line":';
 const LOOKUP = Symbol.for('cove.lookup');
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Output and state of one init or run; the store of the AsyncLocalStorage while it runs. */
+/** Output and state of one init or run (or fused call); the store of the AsyncLocalStorage while it runs. */
 class Activation {
-  constructor(id, maxLogBytes, isInit, deadline) {
+  constructor(id, func, isInit, deadline, depth) {
     this.id = id;
+    this.func = func; // the function it runs: the init's, or a peer's
     this.isInit = isInit;
-    this.deadline = deadline; // text, for __OW_DEADLINE
+    this.deadline = deadline; // epoch ms
+    this.depth = depth; // its place in its chain of calls
+    this.fused = 0; // how many fused calls it made: the n of the next one is one more
+    this.invoked = null; // for a fused call, {resolve, reject} of the caller's ctx.invoke
     this.idJson = JSON.stringify(id);
-    this.maxLogBytes = maxLogBytes;
+    this.maxLogBytes = func === null ? Infinity : func.maxLogBytes;
     this.logBytes = 0;
     this.truncated = false;
     this.done = false;
@@ -36,12 +42,12 @@ class Activation {
 }
 
 const activations = new AsyncLocalStorage();
-const nobody = new Activation(null, Infinity, false, undefined);
-const fn = { call: null, kubeless: false };
-let initialised = false;
-let func = null; // {namespace, name, version, actionName, kind, timeout, memory, maxResultBytes, maxLogBytes}
+const nobody = new Activation(null, null, false, undefined, 1);
+let func = null; // the init's function, see functionOf; also holds maxResultBytes, the worker's own limit
+let maxCallDepth = 50;
+const peers = new Map(); // name -> function record (see functionOf) of a peer; call is null until its first fused call
+const unfusable = new Set(); // name@version of peers whose code failed to load
 let socket = null;
-let initEntry = '/';
 let doneBatch = null; // done frames waiting for the end of the chunk being read
 const calls = new Map(); // call id -> {resolve, reject, name}, for ctx.invoke and ctx.send
 let lastCall = 0;
@@ -144,6 +150,8 @@ function onFrame(line) {
     case 'init': return init(frame);
     case 'called': return called(frame);
     case 'cached': return cached(frame);
+    case 'peer': return addPeer(frame);
+    case 'unpeer': return peers.delete(frame.name);
     default: return undefined; // frames of later protocol versions
   }
 }
@@ -151,36 +159,42 @@ function onFrame(line) {
 // ---- init ----
 
 function init(frame) {
-  const id = frame.id;
-  if (initialised) {
-    send(readyFrame(id, 'The worker was already initialised'));
+  if (func !== null) {
+    send(readyFrame(frame.id, 'The worker was already initialised'));
     return;
   }
-  initialised = true;
-  func = {
-    namespace: String(frame.namespace), name: String(frame.name), version: String(frame.version),
-    actionName: '/' + frame.namespace + '/' + frame.name,
-    kind: frame.kind || 'nodejs:' + process.versions.node.split('.')[0],
-    timeout: String((frame.timeoutMs || 60000) / 1000), memory: String(frame.memoryMb || 256),
-    maxResultBytes: limit(frame.maxResultBytes), maxLogBytes: limit(frame.maxLogBytes),
-  };
-  initEntry = String(frame.entry);
-  const act = new Activation(id, func.maxLogBytes, true, undefined);
+  func = functionOf(frame, String(frame.namespace));
+  func.maxResultBytes = limit(frame.maxResultBytes);
+  if (typeof frame.maxCallDepth === 'number') maxCallDepth = frame.maxCallDepth;
+  const act = new Activation(frame.id, func, true, undefined, 1);
   activations.run(act, () => {
     let loaded;
     try {
       applyEnv(frame.env);
-      loaded = load(String(frame.entry), entryNames(frame.main));
+      loaded = load(func.entry, entryNames(func.main));
     } catch (e) {
-      return initFailed(act, e, frame.entry);
+      return initFailed(act, e);
     }
     if (loaded instanceof Promise) {
-      loaded.then((exp) => specialise(act, exp, frame), (e) => initFailed(act, e, frame.entry));
+      loaded.then((exp) => specialise(act, exp), (e) => initFailed(act, e));
     } else {
-      specialise(act, loaded, frame);
+      specialise(act, loaded);
     }
     return undefined;
   });
+}
+
+/** What running a function needs, from its init or peer frame: `call` is set once its code has loaded;
+ *  `params` are a peer's default parameters, as JSON. */
+function functionOf(frame, namespace) {
+  const timeoutMs = frame.timeoutMs || 60000;
+  return {
+    call: null, kubeless: false, entry: String(frame.entry), main: frame.main,
+    namespace, name: String(frame.name), version: String(frame.version), actionName: '/' + namespace + '/' + frame.name,
+    kind: frame.kind || 'nodejs:' + process.versions.node.split('.')[0],
+    timeoutMs, timeout: String(timeoutMs / 1000), memory: String(frame.memoryMb || 256),
+    maxLogBytes: limit(frame.maxLogBytes), params: JSON.stringify(frame.params || {}),
+  };
 }
 
 function limit(value) {
@@ -199,18 +213,24 @@ function applyEnv(env) {
   process.env = runEnvironment(real);
 }
 
+const PER_RUN = new Map([
+  ['__OW_ACTIVATION_ID', (act) => act.id], ['__OW_DEADLINE', (act) => String(act.deadline)],
+  ['__OW_ACTION_NAME', (act) => act.func.actionName], ['__OW_ACTION_VERSION', (act) => act.func.version],
+]);
+
 /**
  * process.env, plus __OW_ACTIVATION_ID and __OW_DEADLINE of the run that reads it (found through
- * the AsyncLocalStorage, so concurrent runs each see their own). They are not written into the real
- * environment: glibc's setenv never frees a value, so a new id per run would leak ~100 bytes each.
- * Child processes started through child_process see them, since it reads process.env.
+ * the AsyncLocalStorage, so concurrent runs each see their own), and the __OW_ACTION_NAME and
+ * __OW_ACTION_VERSION of its function (a fused call's differ from the init's). They are not written
+ * into the real environment: glibc's setenv never frees a value, so a new id per run would leak ~100
+ * bytes each. Child processes started through child_process see them, since it reads process.env.
  */
 function runEnvironment(real) {
   const perRun = (key) => {
-    if (key !== '__OW_ACTIVATION_ID' && key !== '__OW_DEADLINE') return undefined;
+    const get = PER_RUN.get(key);
+    if (get === undefined) return undefined;
     const act = activations.getStore();
-    if (act === undefined || act.isInit || act === nobody) return undefined;
-    return key === '__OW_ACTIVATION_ID' ? act.id : act.deadline;
+    return act === undefined || act.isInit || act === nobody ? undefined : get(act);
   };
   return new Proxy(real, {
     get(target, key) {
@@ -222,7 +242,7 @@ function runEnvironment(real) {
     },
     ownKeys(target) {
       const keys = Reflect.ownKeys(target);
-      for (const key of ['__OW_ACTIVATION_ID', '__OW_DEADLINE']) {
+      for (const key of PER_RUN.keys()) {
         if (perRun(key) !== undefined && !keys.includes(key)) keys.push(key);
       }
       return keys;
@@ -290,17 +310,23 @@ function importPackage(dir) {
   return import(pathToFileURL(target).href).then((ns) => ({ exports: ns, lookup: null }));
 }
 
-function specialise(act, loaded, frame) {
-  const names = entryNames(frame.main);
-  for (const name of names) {
+function specialise(act, loaded) {
+  if (bind(func, loaded)) return finishInit(act, null);
+  return finishInit(act, 'The code has no function named '
+    + entryNames(func.main).map((n) => '"' + n + '"').join(' or '));
+}
+
+/** Sets the function's call (and how it is called) from its loaded code; false when it has no entry point. */
+function bind(f, loaded) {
+  for (const name of entryNames(f.main)) {
     const found = find(loaded, name);
     if (found !== null) {
-      fn.call = found;
-      fn.kubeless = name !== 'main' && found.length === 2;
-      return finishInit(act, null);
+      f.call = found;
+      f.kubeless = name !== 'main' && found.length === 2;
+      return true;
     }
   }
-  return finishInit(act, 'The code has no function named ' + names.map((n) => '"' + n + '"').join(' or '));
+  return false;
 }
 
 /** An exported function of that name, else a top-level one. */
@@ -315,8 +341,8 @@ function find(loaded, name) {
   return typeof value === 'function' ? value : null;
 }
 
-function initFailed(act, e, entry) {
-  finishInit(act, initErrorText(e, String(entry)));
+function initFailed(act, e) {
+  finishInit(act, initErrorText(e, func.entry));
 }
 
 function finishInit(act, error) {
@@ -369,22 +395,18 @@ function errorName(e) {
 // ---- run ----
 
 function run(frame) {
-  const maxLogBytes = func ? func.maxLogBytes : DEFAULT_LIMIT;
-  const act = new Activation(frame.id, maxLogBytes, false, String(frame.deadline));
-  if (fn.call === null) {
-    finishRun(act, null, 'The worker was not initialised');
-    return;
-  }
-  activations.run(act, invoke, act, frame);
+  const act = new Activation(frame.id, func, false, frame.deadline, typeof frame.depth === 'number' ? frame.depth : 1);
+  if (func === null || func.call === null) finishRun(act, null, 'The worker was not initialised');
+  else activations.run(act, runFunction, act, frame.params);
 }
 
-function invoke(act, frame) {
-  const params = frame.params === undefined || frame.params === null ? {} : frame.params;
+/** Calls the activation's function; runs inside the AsyncLocalStorage with the activation. */
+function runFunction(act, given) {
+  const f = act.func;
+  const params = given === undefined || given === null ? {} : given;
   let value;
   try {
-    value = fn.kubeless
-      ? fn.call(kubelessEvent(frame.id, params), kubelessContext(frame.id))
-      : fn.call(params, context(frame));
+    value = f.kubeless ? f.call(kubelessEvent(act.id, params), kubelessContext(act)) : f.call(params, context(act));
   } catch (e) {
     finishRun(act, null, failureText(e));
     return;
@@ -396,14 +418,20 @@ function invoke(act, frame) {
   }
 }
 
-function context(frame) {
-  return {
-    activationId: frame.id, namespace: func.namespace, functionName: func.name,
-    functionVersion: func.version, deadline: frame.deadline,
-    invoke: (name, params) => call(frame.id, name, params, true),
-    send: (name, params) => call(frame.id, name, params, false),
-    cache: cacheOf(frame.id),
-  };
+function context(act) {
+  const f = act.func;
+  return withCalls(act, {
+    activationId: act.id, namespace: f.namespace, functionName: f.name, functionVersion: f.version,
+    deadline: act.deadline,
+  });
+}
+
+/** The activation's calls (invoke, send) and cache, added to its context (either shape). */
+function withCalls(act, ctx) {
+  ctx.invoke = (name, params) => call(act, name, params, true);
+  ctx.send = (name, params) => call(act, name, params, false);
+  ctx.cache = cacheOf(act.id);
+  return ctx;
 }
 
 // ---- the function's cache ----
@@ -451,9 +479,7 @@ function cacheOp(activationId, scope, op, key, value, options) {
       return reject(new Error('The value is not valid JSON: ' + (e && e.message)));
     }
     if (tooLarge(text)) {
-      const e = new Error('The value is ' + Buffer.byteLength(text) + " bytes, over the cache's limit");
-      e.name = 'CacheError';
-      return reject(e);
+      return reject(cacheError('The value is ' + Buffer.byteLength(text) + " bytes, over the cache's limit"));
     }
     calls.set(id, { resolve, reject, cache: op });
     send(text + '\n');
@@ -471,9 +497,7 @@ function cached(frame) {
   if (pending === undefined) return;
   calls.delete(frame.id);
   if (frame.error !== undefined) {
-    const e = new Error(String(frame.error));
-    e.name = 'CacheError';
-    pending.reject(e);
+    pending.reject(cacheError(String(frame.error)));
   } else if (pending.cache === 'get') {
     pending.resolve(frame.bytes !== undefined ? Buffer.from(frame.bytes, 'base64') : frame.value);
   } else if (pending.cache === 'delete') {
@@ -485,32 +509,46 @@ function cached(frame) {
   }
 }
 
+function cacheError(message) {
+  const e = new Error(message);
+  e.name = 'CacheError';
+  return e;
+}
+
 // ---- calls to other functions ----
 
 /**
  * ctx.invoke resolves to the called function's result and rejects with an Error carrying
  * activationId, status and result when it did not succeed (or the call was refused); ctx.send
- * resolves to the activation id once the call is admitted.
+ * resolves to the activation id once the call is admitted. ctx.invoke of a peer is a fused call.
  */
-function call(activationId, name, params, wait) {
+function call(act, name, params, wait) {
   return new Promise((resolve, reject) => {
+    const peer = wait ? peerFor(act, name) : null;
+    if (peer !== null) return fuse(act, peer, params, resolve, reject);
     const id = 'c' + (++lastCall);
     let text;
     try {
       text = JSON.stringify({
-        type: 'call', id, activation: activationId, name, params: params === undefined ? {} : params, wait,
+        type: 'call', id, activation: act.id, name, params: params === undefined ? {} : params, wait,
       });
     } catch (e) {
-      reject(new Error('The parameters of the call are not valid JSON: ' + (e && e.message)));
-      return;
+      return reject(notJson(e));
     }
-    if (tooLarge(text)) {
-      reject(new Error('The call is ' + Buffer.byteLength(text) + ' bytes, over the limit of ' + func.maxResultBytes + ' bytes'));
-      return;
-    }
+    if (tooLarge(text)) return reject(overLimit(text));
     calls.set(id, { resolve, reject, name, wait });
     send(text + '\n');
+    return undefined;
   });
+}
+
+function notJson(e) {
+  return new Error('The parameters of the call are not valid JSON: ' + (e && e.message));
+}
+
+function overLimit(text) {
+  return new Error('The call is ' + Buffer.byteLength(text) + ' bytes, over the limit of ' + func.maxResultBytes
+    + ' bytes');
 }
 
 function called(frame) {
@@ -522,6 +560,74 @@ function called(frame) {
   } else {
     pending.resolve(pending.wait ? frame.result : frame.activationId);
   }
+}
+
+// ---- fused calls ----
+
+function addPeer(frame) {
+  if (func === null || typeof frame.name !== 'string' || unfusable.has(frame.name + '@' + frame.version)) return;
+  peers.set(frame.name, functionOf(frame, func.namespace));
+}
+
+/**
+ * The peer a call of the activation runs as a fused call, or null: not for an activation that has
+ * ended (the platform stops a worker for a fused frame of one) nor past maxCallDepth (the call frame
+ * is refused). Its code loads at its first call; code that fails to load is left to the function's
+ * own instance, which the call frame reaches, and not taken again at that version.
+ */
+function peerFor(act, name) {
+  const peer = peers.get(name);
+  if (peer === undefined || act.done || act.depth >= maxCallDepth) return null;
+  if (peer.call !== null) return peer;
+  try {
+    if (bind(peer, load(peer.entry, entryNames(peer.main)))) return peer;
+  } catch (e) {
+    // the function's own instance reports it
+  }
+  peers.delete(name);
+  unfusable.add(peer.name + '@' + peer.version);
+  return null;
+}
+
+/**
+ * Runs the caller's call of a peer here, as a run frame would run it (docs/worker-protocol.md,
+ * "fused"), under the id the platform computes too, announced before any of its code runs. Its
+ * parameters are copies, so neither side sees the other's objects; its done settles the call.
+ */
+function fuse(caller, peer, params, resolve, reject) {
+  let json;
+  try {
+    json = JSON.stringify(params === undefined || params === null ? {} : params);
+  } catch (e) {
+    return reject(notJson(e));
+  }
+  if (json === undefined || json.charCodeAt(0) !== 123) { // not '{': refused as the platform refuses such a call frame
+    return reject(callError(peer.name, { error: 'The parameters of a call must be a JSON object.' }));
+  }
+  if (json.length > func.maxResultBytes / 3 && Buffer.byteLength(json) > func.maxResultBytes) { // as the platform's
+    return reject(overLimit(json)); // limit on a call frame, which is that of a result
+  }
+  const n = ++caller.fused;
+  const id = caller.id.slice(0, 12) + crypto.createHash('sha256').update(caller.id + '/' + n).digest('hex').slice(0, 20);
+  const act = new Activation(id, peer, false, Date.now() + peer.timeoutMs, caller.depth + 1);
+  act.invoked = { resolve, reject };
+  send('{"type":"fused","id":' + act.idJson + ',"activation":' + caller.idJson + ',"n":' + n + ',"name":'
+    + JSON.stringify(peer.name) + ',"version":' + JSON.stringify(peer.version) + '}\n');
+  return activations.run(act, runFunction, act, JSON.parse(withDefaults(peer.params, json)));
+}
+
+/** Both objects' JSON as one, the call's keys over the defaults': JSON.parse keeps a repeated key's last value. */
+function withDefaults(defaults, json) {
+  if (defaults === '{}') return json;
+  return json === '{}' ? defaults : defaults.slice(0, -1) + ',' + json.slice(1);
+}
+
+/** The end of a fused call, to its caller: as a called frame would tell it. */
+function answerCaller(act, resultJson, failure) {
+  const result = resultJson !== null ? JSON.parse(resultJson) : { error: String(failure) };
+  if (resultJson !== null && !Object.prototype.hasOwnProperty.call(result, 'error')) return act.invoked.resolve(result);
+  const status = resultJson !== null ? 'application error' : 'action developer error';
+  return act.invoked.reject(callError(act.func.name, { activationId: act.id, status, result }));
 }
 
 function callError(name, frame) {
@@ -557,13 +663,9 @@ function kubelessEvent(id, params) {
   return event;
 }
 
-function kubelessContext(activationId) {
-  return {
-    'function-name': func.name, timeout: func.timeout, runtime: func.kind, 'memory-limit': func.memory,
-    invoke: (name, params) => call(activationId, name, params, true),
-    send: (name, params) => call(activationId, name, params, false),
-    cache: cacheOf(activationId),
-  };
+function kubelessContext(act) {
+  const f = act.func;
+  return withCalls(act, { 'function-name': f.name, timeout: f.timeout, runtime: f.kind, 'memory-limit': f.memory });
 }
 
 function succeed(act, value) {
@@ -573,11 +675,8 @@ function succeed(act, value) {
     return;
   }
   if (typeof value !== 'object') {
-    if (fn.kubeless) {
-      finishRun(act, JSON.stringify({ body: String(value) }), null);
-    } else {
-      finishRun(act, null, notAnObject('a ' + typeof value));
-    }
+    if (act.func.kubeless) finishRun(act, JSON.stringify({ body: String(value) }), null);
+    else finishRun(act, null, notAnObject('a ' + typeof value));
     return;
   }
   let json;
@@ -632,7 +731,8 @@ function failureText(e) {
   return String(e);
 }
 
-/** Sends the activation's last partial lines, then its done frame: one write each. */
+/** Sends the activation's last partial lines, then its done frame: one write each; a fused call's
+ *  caller then hears of it. */
 function finishRun(act, resultJson, failure) {
   if (act.done) return;
   flushPartial(act);
@@ -642,6 +742,7 @@ function finishRun(act, resultJson, failure) {
     : '{"type":"done","id":' + act.idJson + ',"failure":' + JSON.stringify(String(failure)) + '}\n';
   if (doneBatch !== null) doneBatch.push(frame);
   else send(frame);
+  if (act.invoked !== null) answerCaller(act, resultJson, failure);
 }
 
 /** An exception nobody caught: it fails the activation it came from; one from nowhere ends the worker
@@ -649,7 +750,7 @@ function finishRun(act, resultJson, failure) {
 function onUncaught(e) {
   const act = activations.getStore();
   if (act !== undefined && act !== nobody && !act.done) {
-    if (act.isInit) initFailed(act, e, initEntry);
+    if (act.isInit) initFailed(act, e);
     else finishRun(act, null, failureText(e));
     return;
   }

@@ -1,15 +1,17 @@
 """Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
-Over 800 lines on purpose: it is the whole program a sandbox runs, unpacked as one script, and a
+Over 1000 lines on purpose: it is the whole program a sandbox runs, unpacked as one script, and a
 module of its own to import would cost every stem cell's start-up another file lookup.
 
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
 Every frame goes out whole, in one sendall with the others that piled up while a send was under way.
 sys.stdout and sys.stderr are replaced by writers that turn each line into a log frame carrying the
-activation of the current thread; os.environ shows that activation's __OW_ACTIVATION_ID and
-__OW_DEADLINE the same way. Only the standard library is used, and only what start-up needs is
+activation of the current thread; os.environ shows that activation's __OW_ACTIVATION_ID,
+__OW_DEADLINE, __OW_ACTION_NAME and __OW_ACTION_VERSION the same way. A ctx.invoke of a peer (a
+function the platform lets this worker host) is a fused call: the callee runs right there, on the
+caller's thread, as a run would. Only the standard library is used, and only what start-up needs is
 imported at start-up.
 """
 
@@ -76,14 +78,17 @@ json_decode, json_encode, json_encode_ascii, json_quote = _make_codec()
 
 
 class Activation:
-    """Output and state of one init or run; the current one of a thread is _local.activation."""
+    """Output and state of one init, run or fused call; the current one of a thread is _local.activation."""
 
-    __slots__ = ("id", "id_json", "deadline", "max_log_bytes", "log_bytes", "truncated", "done", "partial",
-                 "partial_length")
+    __slots__ = ("id", "id_json", "deadline", "func", "depth", "fused", "max_log_bytes", "log_bytes",
+                 "truncated", "done", "partial", "partial_length")
 
-    def __init__(self, activation_id, max_log_bytes, deadline=None):
+    def __init__(self, activation_id, max_log_bytes, deadline=None, func=None, depth=1):
         self.id = activation_id
         self.deadline = deadline  # text, for __OW_DEADLINE; None for an init
+        self.func = func  # the function it runs: _func, or a peer's record
+        self.depth = depth  # its place in its chain of calls
+        self.fused = 0  # how many fused calls it has made
         self.id_json = (json_quote(activation_id) if type(activation_id) is str
                         else json_encode_ascii(activation_id)).encode()
         self.max_log_bytes = max_log_bytes
@@ -101,7 +106,7 @@ class PlatformCalls:
 
     def invoke(self, name, params=None):
         """Calls another function and returns its result; raises InvocationError when it fails."""
-        return call_function(self.activation_id, name, params, True)
+        return invoke(self._activation, name, params)
 
     def send(self, name, params=None):
         """Starts another function without waiting for it; returns its activation id."""
@@ -116,10 +121,11 @@ class PlatformCalls:
 class Context(PlatformCalls):
     """The second argument of an OpenWhisk-style main(args, ctx)."""
 
-    __slots__ = ("activation_id", "namespace", "function_name", "function_version", "deadline")
+    __slots__ = ("activation_id", "namespace", "function_name", "function_version", "deadline", "_activation")
 
-    def __init__(self, activation_id, namespace, function_name, function_version, deadline):
-        self.activation_id = activation_id
+    def __init__(self, act, namespace, function_name, function_version, deadline):
+        self._activation = act
+        self.activation_id = act.id
         self.namespace = namespace
         self.function_name = function_name
         self.function_version = function_version
@@ -132,9 +138,10 @@ class Context(PlatformCalls):
 class KubelessContext(dict, PlatformCalls):
     """Kubeless's context dict, which can also call other functions and use the cache."""
 
-    def __init__(self, activation_id, fields):
+    def __init__(self, act, fields):
         dict.__init__(self, fields)
-        self.activation_id = activation_id
+        self._activation = act
+        self.activation_id = act.id
 
 
 class FunctionCache:
@@ -223,10 +230,11 @@ _outbox_bytes = 0
 _sending = False
 OUTBOX_BYTES = 1048576
 _sock = None
-_fn = None
-_fn_kubeless = False
-_fn_positional = 1
-_func = {}
+_func = {}  # the worker's function: its limits, and fn, kubeless, positional once it has loaded
+_peers = {}  # name -> the record of a function this worker may run itself, its _func (fn None until it loads)
+_unfusable = set()  # name@version of peers whose code failed to load
+_peer_lock = _thread.allocate_lock()  # one thread loads a peer's code while the others wait for it
+_fused_lock = _thread.allocate_lock()  # a caller's fused frames go out in the order of their numbers
 _initialised = False
 _pool = None  # the threads that run activations when concurrency > 1
 _loops = _thread._local()  # each thread's asyncio event loop, for async def entry points
@@ -293,9 +301,9 @@ def read_frames(sock):
         read_once(sock)
 
 
-def read_once(sock):
+def read_once(sock, flags=0):
     """Reads what has arrived and handles each whole frame; a line spread over reads is joined once."""
-    data = sock.recv(READ_SIZE)
+    data = sock.recv(READ_SIZE, flags)
     if not data:
         exit_now(0)
     start = 0
@@ -330,6 +338,10 @@ def on_frame(line):
         answered(frame)
     elif kind == "init":
         init(frame)
+    elif kind == "peer":
+        peer(frame)
+    elif kind == "unpeer":
+        _peers.pop(str(frame.get("name")), None)
 
 
 def send(data):
@@ -397,9 +409,9 @@ def request(frame):
     frame_id = "c%d" % next(_call_ids)
     frame["id"] = frame_id
     text = json_encode(frame)
-    max_bytes = 2 * _func.get("max_result_bytes", DEFAULT_LIMIT)
-    if len(text) > max_bytes // 4 and len(text.encode()) > max_bytes:  # the platform would stop the worker for it
-        return {"error": "The request is %d bytes, over the limit of %d bytes" % (len(text.encode()), max_bytes)}
+    refusal = over_limit(text)
+    if refusal is not None:
+        return {"error": refusal}
     on_reader = _thread.get_ident() == _reader
     slot = [None, None if on_reader else _thread.allocate_lock()]
     if slot[1] is not None:
@@ -412,6 +424,25 @@ def request(frame):
     else:
         slot[1].acquire()
     return slot[0]
+
+
+def read_waiting(sock):
+    """Handles the frames that have arrived, without waiting for more. The reader thread, busy running a
+    function (concurrency 1), reads frames only while it waits for an answer: this is how it hears of a
+    peer, or of an unpeer, before the function's next ctx.invoke."""
+    try:
+        while True:
+            read_once(sock, _socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        pass
+
+
+def over_limit(text):
+    """Why a request this long is not sent (the platform would stop the worker for its frame), or None."""
+    max_bytes = 2 * _func.get("max_result_bytes", DEFAULT_LIMIT)
+    if len(text) > max_bytes // 4 and len(text.encode()) > max_bytes:
+        return "The request is %d bytes, over the limit of %d bytes" % (len(text.encode()), max_bytes)
+    return None
 
 
 def answered(frame):
@@ -434,6 +465,101 @@ def call_answer(name, frame, wait):
         raise InvocationError(error if type(error) is str else json_encode(error), name, activation_id,
                               frame.get("status"), result)
     return result
+
+
+# ---- fused calls: peers the worker runs itself ----
+
+def peer(frame):
+    """A function this worker may run itself from now on, replacing any of that name; its code loads at
+    its first call."""
+    name, version = str(frame.get("name")), str(frame.get("version"))
+    if _func.get("fn") is None or name + "@" + version in _unfusable:
+        return
+    import hashlib  # noqa: F401  for the ids of fused calls, now rather than during the first
+    params = frame.get("params")
+    timeout_ms = frame.get("timeoutMs") or 60000
+    _peers[name] = dict(
+        _func, fn=None, name=name, version=version, action_name="/%s/%s" % (_func["namespace"], name),
+        kind=frame.get("kind") or "python:3", timeout_ms=timeout_ms, timeout=seconds_text(timeout_ms),
+        memory=str(frame.get("memoryMb") or 256), max_log_bytes=limit(frame.get("maxLogBytes")),
+        entry=str(frame.get("entry")), main=frame.get("main") or "main",
+        params=json_encode(params if isinstance(params, dict) else {}),
+        fused_tail=(',"name":%s,"version":%s}\n' % (json_quote(name), json_quote(version))).encode())
+
+
+def invoke(caller, name, params):
+    """ctx.invoke: a fused call when name is a peer whose code loads and the chain of calls may grow by
+    one, else a call frame. A caller that has ended goes as a call frame too, for the platform to refuse."""
+    if _thread.get_ident() == _reader:
+        read_waiting(_sock)
+    func = _peers.get(name) if isinstance(name, str) else None
+    if (func is None or caller.done or caller.depth >= _func["max_call_depth"]
+            or (func["fn"] is None and not load_peer(func))):
+        return call_function(caller.id, name, params, True)
+    return fused_call(caller, func, name, params)
+
+
+def load_peer(func):
+    """Loads a peer's code, once, as a module of its own; one that fails is forgotten and not taken
+    again at that version. Its output while it loads is its caller's, as an init's is its run's."""
+    key = func["name"] + "@" + func["version"]
+    with _peer_lock:
+        if func["fn"] is None and key not in _unfusable:
+            try:
+                module = load(func["entry"], "__cove_peer_%s__" % func["name"])
+                failed = specialise(module, func["main"], func) is not None
+            except BaseException:  # the call goes as a call frame, where the function's own instance says why
+                failed = True
+            if failed:
+                _unfusable.add(key)
+                if _peers.get(func["name"]) is func:
+                    del _peers[func["name"]]
+    return func["fn"] is not None
+
+
+def fused_call(caller, func, name, params):
+    """Runs a peer on the caller's thread as a run of its own, under the id the platform computes too,
+    and answers as a called frame would (docs/worker-protocol.md, "fused")."""
+    text = fused_params(name, params)
+    import hashlib
+    import time
+    with _fused_lock:
+        caller.fused += 1
+        n = caller.fused
+        callee_id = caller.id[:12] + hashlib.sha256(("%s/%d" % (caller.id, n)).encode()).hexdigest()[:20]
+        send(b"".join((b'{"type":"fused","id":', json_quote(callee_id).encode(), b',"activation":', caller.id_json,
+                       b',"n":%d' % n, func["fused_tail"])))
+    given = json_decode(func["params"])  # copies, so neither side sees the other's objects
+    given.update(json_decode(text))
+    deadline = int(time.time() * 1000) + func["timeout_ms"]
+    act = Activation(callee_id, func["max_log_bytes"], str(deadline), func, caller.depth + 1)
+    body, failure = execute(act, given, deadline)
+    finish_run(act, body, failure)
+    if failure is not None:
+        answer = {"activationId": callee_id, "status": "action developer error", "result": {"error": failure}}
+    else:
+        result = json_decode(body.decode())
+        ok = type(result) is not dict or "error" not in result
+        answer = {"activationId": callee_id, "success": ok, "status": "success" if ok else "application error",
+                  "result": result}
+    return call_answer(name, answer, True)
+
+
+def fused_params(name, params):
+    """The JSON text of a fused call's parameters, refused where the platform would refuse a call frame's."""
+    if params is None:
+        return "{}"
+    if not isinstance(params, dict):
+        raise InvocationError("The parameters of a call must be a JSON object.", name)
+    try:
+        text = json_encode(params)
+    except (TypeError, ValueError) as e:
+        raise InvocationError("The parameters of the call are not valid JSON: %s" % e, name)
+    size = len(text.encode()) if len(text) > _func["max_result_bytes"] // 4 else 0
+    if size > _func["max_result_bytes"]:  # the platform's limit on a call frame, which is that of a result
+        raise InvocationError("The call is %d bytes, over the limit of %d bytes." % (size, _func["max_result_bytes"]),
+                              name)
+    return text
 
 
 class Pool:
@@ -473,14 +599,15 @@ def init(frame):
         timeout=seconds_text(frame.get("timeoutMs") or 60000),
         memory=str(frame.get("memoryMb") or 256),
         max_result_bytes=limit(frame.get("maxResultBytes")),
-        max_log_bytes=limit(frame.get("maxLogBytes")))
+        max_log_bytes=limit(frame.get("maxLogBytes")),
+        max_call_depth=frame.get("maxCallDepth") or 50, fn=None)
     act = Activation(init_id, _func["max_log_bytes"])
     _local.activation = act
     entry = str(frame.get("entry"))
     try:
         apply_env(frame.get("env"))
-        module = load(entry)
-        error = specialise(module, frame.get("main") or "main")
+        module = load(entry, "__cove_function__")
+        error = specialise(module, frame.get("main") or "main", _func)
     except SystemExit as e:
         exit_now(exit_status(e))
     except BaseException as e:  # whatever the code raised is the developer's error
@@ -514,20 +641,25 @@ def apply_env(env):
     environ.__class__ = _run_environ_class(type(environ))
 
 
-_PER_RUN = ("__OW_ACTIVATION_ID", "__OW_DEADLINE")
+_PER_RUN = ("__OW_ACTIVATION_ID", "__OW_DEADLINE", "__OW_ACTION_NAME", "__OW_ACTION_VERSION")
 
 
 def _per_run(key):
     act = getattr(_local, "activation", None)
     if act is None or act.deadline is None:
         return None
-    return act.id if key == "__OW_ACTIVATION_ID" else act.deadline
+    if key == "__OW_ACTIVATION_ID":
+        return act.id
+    if key == "__OW_DEADLINE":
+        return act.deadline
+    return act.func["action_name"] if key == "__OW_ACTION_NAME" else act.func["version"]
 
 
 def _run_environ_class(base):
-    """os.environ, plus __OW_ACTIVATION_ID and __OW_DEADLINE of the run on the current thread. They
-    are not written into the real environment: glibc's setenv never frees a value, so a new id per run
-    would leak ~100 bytes each. (So a child process sees them only when given env=os.environ.)"""
+    """os.environ, plus __OW_ACTIVATION_ID and __OW_DEADLINE of the run on the current thread, and the
+    name and version of its function (a fused call's is a peer's). They are not written into the real
+    environment: glibc's setenv never frees a value, so a new id per run would leak ~100 bytes each.
+    (So a child process sees them only when given env=os.environ.)"""
 
     class RunEnviron(base):
         def __getitem__(self, key):
@@ -550,7 +682,7 @@ def _run_environ_class(base):
     return RunEnviron
 
 
-def load(entry):
+def load(entry, module_name):
     """Runs a .py file, or a folder's __main__.py with the folder (and its virtualenv) on sys.path."""
     import importlib.machinery
     import importlib.util
@@ -562,10 +694,10 @@ def load(entry):
         folder = os.path.dirname(entry)
         path = entry
         sys.path.insert(0, folder)
-    loader = importlib.machinery.SourceFileLoader("__cove_function__", path)  # whatever the file's suffix
-    spec = importlib.util.spec_from_file_location("__cove_function__", path, loader=loader)
+    loader = importlib.machinery.SourceFileLoader(module_name, path)  # whatever the file's suffix
+    spec = importlib.util.spec_from_file_location(module_name, path, loader=loader)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["__cove_function__"] = module
+    sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -582,8 +714,7 @@ def add_to_path(folder):
     sys.path[:] = [folder] + added + before
 
 
-def specialise(module, wanted):
-    global _fn, _fn_kubeless, _fn_positional
+def specialise(module, wanted, func):
     name = wanted
     found = find(module, wanted)
     if found is None and wanted == "main":
@@ -593,9 +724,9 @@ def specialise(module, wanted):
         names = '"main" or "handler"' if wanted == "main" else '"%s"' % wanted
         return "The code has no function named " + names
     positional, varargs = positional_parameters(found)
-    _fn = found
-    _fn_kubeless = name != "main" and positional == 2 and not varargs
-    _fn_positional = 2 if varargs or positional >= 2 else 1
+    func["kubeless"] = name != "main" and positional == 2 and not varargs
+    func["positional"] = 2 if varargs or positional >= 2 else 1
+    func["fn"] = found  # last: a thread that sees it loaded sees the rest
     return None
 
 
@@ -653,35 +784,40 @@ def init_error_text(e, entry):
 # ---- run ----
 
 def run(frame):
-    act = Activation(frame.get("id"), _func.get("max_log_bytes", DEFAULT_LIMIT), str(frame.get("deadline")))
-    if _fn is None:
+    act = Activation(frame.get("id"), _func.get("max_log_bytes", DEFAULT_LIMIT), str(frame.get("deadline")),
+                     _func, frame.get("depth") or 1)
+    if _func.get("fn") is None:
         finish_run(act, None, "The worker was not initialised")
         return
+    body, failure = execute(act, frame.get("params"), frame.get("deadline"))
+    finish_run(act, body, failure)
+
+
+def execute(act, params, deadline):
+    """Calls act's function as act, the thread's activation meanwhile (a fused call's caller is again
+    afterwards); returns (result body, failure) for its done frame."""
+    outer = getattr(_local, "activation", None)
     _local.activation = act
     try:
-        value = call(frame)
+        value = call(act, {} if params is None else params, deadline)
         if type(value) is not dict and hasattr(value, "__await__"):
             value = run_awaitable(value)
     except SystemExit as e:
         exit_now(exit_status(e))
     except BaseException as e:  # whatever the function raised is its failure
-        finish_run(act, None, failure_text(e))
-        return
+        return None, failure_text(e)
     finally:
-        _local.activation = None
-    succeed(act, value)
+        _local.activation = outer
+    return outcome(act, value)
 
 
-def call(frame):
-    params = frame.get("params")
-    if params is None:
-        params = {}
-    if _fn_kubeless:
-        return _fn(kubeless_event(frame["id"], params), kubeless_context(frame["id"]))
-    if _fn_positional == 2:
-        return _fn(params, Context(frame["id"], _func["namespace"], _func["name"], _func["version"],
-                                   frame.get("deadline")))
-    return _fn(params)
+def call(act, params, deadline):
+    func = act.func
+    if func["kubeless"]:
+        return func["fn"](kubeless_event(act.id, params), kubeless_context(act))
+    if func["positional"] == 2:
+        return func["fn"](params, Context(act, func["namespace"], func["name"], func["version"], deadline))
+    return func["fn"](params)
 
 
 async def _await(awaitable):
@@ -689,10 +825,20 @@ async def _await(awaitable):
 
 
 def run_awaitable(awaitable):
-    """Runs an `async def` entry point on this thread's own event loop, kept from run to run."""
+    """Runs an `async def` entry point on this thread's own event loop, kept from run to run. A fused
+    callee's, while an `async def` caller's loop waits in ctx.invoke, gets a loop for that call."""
+    import asyncio
+    outer = asyncio._get_running_loop()
+    if outer is not None:
+        asyncio._set_running_loop(None)  # a thread runs one loop at a time; the caller's waits meanwhile
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(_await(awaitable))
+        finally:
+            loop.close()
+            asyncio._set_running_loop(outer)
     loop = getattr(_loops, "loop", None)
     if loop is None:
-        import asyncio
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         _loops.loop = loop
@@ -713,9 +859,10 @@ def kubeless_event(activation_id, params):
     return event
 
 
-def kubeless_context(activation_id):
-    return KubelessContext(activation_id, {"function-name": _func["name"], "timeout": _func["timeout"],
-                                           "runtime": _func["kind"], "memory-limit": _func["memory"]})
+def kubeless_context(act):
+    func = act.func
+    return KubelessContext(act, {"function-name": func["name"], "timeout": func["timeout"],
+                                 "runtime": func["kind"], "memory-limit": func["memory"]})
 
 
 def iso_now():
@@ -724,27 +871,22 @@ def iso_now():
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (int(now * 1000) % 1000)
 
 
-def succeed(act, value):
+def outcome(act, value):
+    """(result body, failure) of what act's function returned."""
     if value is None:
-        finish_run(act, b"{}", None)
-        return
+        return b"{}", None
     if not isinstance(value, (dict, list, tuple)):
-        if _fn_kubeless:
-            value = {"body": str(value)}
-        else:
-            finish_run(act, None, not_an_object(value))
-            return
+        if not act.func["kubeless"]:
+            return None, not_an_object(value)
+        value = {"body": str(value)}
     try:
         body = encode_result(value)
     except (TypeError, ValueError, RecursionError) as e:
-        finish_run(act, None, "The function's result is not valid JSON: %s" % e)
-        return
+        return None, "The function's result is not valid JSON: %s" % e
     limit_bytes = _func["max_result_bytes"]
     if len(body) > limit_bytes:
-        finish_run(act, None, "The function's result is %d bytes, over the limit of %d bytes"
-                   % (len(body), limit_bytes))
-        return
-    finish_run(act, body, None)
+        return None, "The function's result is %d bytes, over the limit of %d bytes" % (len(body), limit_bytes)
+    return body, None
 
 
 def encode_result(value):

@@ -22,7 +22,9 @@ import dev.cove.core.registry.Namespace;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.registry.Store;
 import dev.cove.core.runtime.Calls;
+import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.InvalidFunctionException;
+import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.workflow.Executions;
 import dev.cove.core.workflow.InvalidWorkflowException;
@@ -128,6 +130,16 @@ public final class Platform implements AutoCloseable {
             @Override
             public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
                 return cache.handle(caller, request);
+            }
+
+            @Override
+            public Optional<FunctionRevision> revisionOf(FunctionRevision caller, String target) {
+                return bus.revisionOf(caller, target);
+            }
+
+            @Override
+            public RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
+                return bus.fused(callerId, activationId, callee, host);
             }
         });
         int recovered = async.recover(registry::function);

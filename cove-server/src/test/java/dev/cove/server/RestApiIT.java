@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.invoke.Dispatcher;
+import dev.cove.core.runtime.Calls;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -195,13 +195,13 @@ class RestApiIT {
                   const n = p.n || 1;
                   try { return await ctx.invoke('recurse', {n: n + 1}); } catch (e) { return {n, refused: e.message}; }
                 }""");
-        body.putObject("limits").put("concurrency", 2 * Dispatcher.MAX_CALL_DEPTH);
+        body.putObject("limits").put("concurrency", 2 * Calls.MAX_CALL_DEPTH);
         cove.put(ACTIONS + "recurse?overwrite=true", body);
 
         JsonNode deepest = cove.post(ACTIONS + "recurse?blocking=true&result=true", object()).json();
 
-        assertThat(deepest.path("n").asInt()).as(deepest.toString()).isEqualTo(Dispatcher.MAX_CALL_DEPTH);
-        assertThat(deepest.path("refused").asText()).contains("over the limit of " + Dispatcher.MAX_CALL_DEPTH);
+        assertThat(deepest.path("n").asInt()).as(deepest.toString()).isEqualTo(Calls.MAX_CALL_DEPTH);
+        assertThat(deepest.path("refused").asText()).contains("over the limit of " + Calls.MAX_CALL_DEPTH);
     }
 
     @Test
@@ -217,15 +217,15 @@ class RestApiIT {
         String listed = "/api/v1/namespaces/_/activations?name=resend&docs=true&limit=200";
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode records = cove.get(listed).json();
-        while (records.size() < Dispatcher.MAX_CALL_DEPTH && System.nanoTime() < deadline) {
+        while (records.size() < Calls.MAX_CALL_DEPTH && System.nanoTime() < deadline) {
             Thread.sleep(100);
             records = cove.get(listed).json();
         }
         Thread.sleep(500); // a chain that went on would show more by now
         records = cove.get(listed).json();
-        assertThat(records).hasSize(Dispatcher.MAX_CALL_DEPTH);
+        assertThat(records).hasSize(Calls.MAX_CALL_DEPTH);
         assertThat(records.get(0).path("response").path("result").path("refused").asText())
-                .contains("over the limit of " + Dispatcher.MAX_CALL_DEPTH);
+                .contains("over the limit of " + Calls.MAX_CALL_DEPTH);
     }
 
     @Test

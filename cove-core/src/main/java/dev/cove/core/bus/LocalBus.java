@@ -8,6 +8,8 @@ import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
+import dev.cove.core.runtime.Instance;
+import dev.cove.core.runtime.RunListener;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,11 +22,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A call reaches the functions of the caller's namespace: those of its own application, and the
  * others with the same rights as the caller's namespace has over HTTP. On a single node both stay in
- * this process; the distinction is the application, which decides what shares a sandbox.
+ * this process; the distinction is the application, which decides what shares a sandbox. A call to a
+ * function of the caller's own application that its worker can host is run by that worker itself once
+ * it has been offered the callee ({@link #revisionOf}, {@link #fused}; docs/worker-protocol.md, "peer").
  *
  * <p>Failure modes: a call to a missing function, or one the dispatcher refuses (a full queue, a
  * shutdown), answers {@link Calls.CallOutcome.Refused} at once; an admitted one always ends, by its
- * outcome or its own time limit. A chain of calls stops at {@link Dispatcher#MAX_CALL_DEPTH}; a
+ * outcome or its own time limit. A chain of calls stops at {@link Calls#MAX_CALL_DEPTH}; a
  * function that calls itself and waits holds an instance per level until then, each level's wait
  * counting against the caller's own deadline.
  */
@@ -65,6 +69,17 @@ public final class LocalBus implements Calls {
             case Dispatcher.Admission.Rejected r -> refused(r.message());
             case Dispatcher.Admission.Accepted a -> a.completion().thenApply(LocalBus::ended);
         };
+    }
+
+    @Override
+    public Optional<FunctionRevision> revisionOf(FunctionRevision caller, String target) {
+        return invalidName(target).isPresent() ? Optional.empty() : registry.function(caller.namespace(), target);
+    }
+
+    /** A call the caller's worker runs itself: recorded by the dispatcher like the others. */
+    @Override
+    public RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
+        return dispatcher.adopt(callerId, activationId, callee, host);
     }
 
     private static Optional<String> invalidName(String target) {

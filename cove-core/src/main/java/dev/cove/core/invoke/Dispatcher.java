@@ -1,7 +1,11 @@
 package dev.cove.core.invoke;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.runtime.Calls;
+import dev.cove.core.runtime.Instance;
+import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -40,13 +44,6 @@ public final class Dispatcher implements AutoCloseable {
      *     worker shares its process with the function, so its word is not enough
      */
     public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
-
-    /**
-     * The deepest a chain of calls between functions goes ({@code ctx.invoke}, {@code ctx.send}): an
-     * activation at this depth that calls once more is refused, so that a function calling itself
-     * without an end stops there instead of running on (a chain of sends would outlive restarts).
-     */
-    public static final int MAX_CALL_DEPTH = 50;
 
     /** The dispatcher's answer to an invocation. */
     public sealed interface Admission {
@@ -94,7 +91,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * As {@link #invoke}, for a call made by the function of the activation {@code callerId}; refused
-     * past {@link #MAX_CALL_DEPTH}.
+     * past {@link Calls#MAX_CALL_DEPTH}.
      */
     public Admission invokeFrom(String callerId, FunctionRevision revision, ObjectNode params) {
         int depth = depthOfCallFrom(callerId);
@@ -103,16 +100,38 @@ public final class Dispatcher implements AutoCloseable {
 
     /** How deep in its chain a call made now by the activation {@code callerId} would be. */
     int depthOfCallFrom(String callerId) {
-        return callDepths.getOrDefault(callerId, 1) + 1;
+        return depthOf(callerId) + 1;
+    }
+
+    /** How deep in its chain an activation under way is: 1 when no function called it. */
+    int depthOf(String activationId) {
+        return callDepths.getOrDefault(activationId, 1);
+    }
+
+    /**
+     * Opens an activation that a worker runs itself for a call from the activation {@code callerId}
+     * (see {@link Calls#fused}). The worker admitted it and runs it already: nothing here refuses it,
+     * not a full queue, a shutdown, nor a chain too deep (which the worker sends here as a call instead).
+     */
+    public RunListener adopt(String callerId, String activationId, FunctionRevision revision, Instance host) {
+        int depth = depthOfCallFrom(callerId);
+        // its parameters stay in the worker, which merged them: records don't keep them
+        Pending pending = new Pending(activationId, revision, JsonNodeFactory.instance.objectNode(),
+                Optional.of(callerId), clock, Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()),
+                settings.maxResultBytes());
+        callDepths.put(activationId, depth);
+        pending.completion.whenComplete((activation, error) -> callDepths.remove(activationId));
+        poolFor(revision).adopt(pending, host);
+        return pending;
     }
 
     /** The refusal of a call this deep, if it is too deep. */
     static Optional<Admission> tooDeep(int depth) {
-        if (depth <= MAX_CALL_DEPTH) {
+        if (depth <= Calls.MAX_CALL_DEPTH) {
             return Optional.empty();
         }
         return Optional.of(new Admission.Rejected("The call would make a chain of " + depth + " activations,"
-                + " over the limit of " + MAX_CALL_DEPTH + ": a function that calls itself needs a condition that"
+                + " over the limit of " + Calls.MAX_CALL_DEPTH + ": a function that calls itself needs a condition that"
                 + " ends the chain."));
     }
 

@@ -135,7 +135,30 @@ final class FunctionPool {
         pending.onEnd(activation -> ended(slot, pending, activation));
         long timeoutMs = limits.timeout().toMillis();
         pending.deadline = dispatcher.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
-        slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs)), pending);
+        slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs),
+                dispatcher.depthOf(pending.activationId)), pending);
+    }
+
+    /**
+     * Records an activation that {@code host}, an instance of another function, runs itself (a fused
+     * call): it begins now and ends by its outcome, the host's death, or its own revision's time limit,
+     * which stops the host as it would stop an instance of this function.
+     */
+    void adopt(Pending pending, Instance host) {
+        Duration timeout = pending.revision.spec().limits().timeout();
+        pending.begin(dispatcher.clock().instant(), Optional.empty(), List.of());
+        pending.onEnd(activation -> {
+            pending.deadline.cancel();
+            meters.thenAccept(m -> m.ended(activation));
+            dispatcher.record(activation);
+        });
+        pending.deadline = dispatcher.deadlines().arm(timeout, () -> {
+            if (pending.end(ActivationStatus.TIMEOUT, Pending.error("The function exceeded its time limit of "
+                    + timeout.toMillis() + " ms."))) {
+                host.kill("The function's instance was stopped because activation " + pending.activationId
+                        + " ran past its time limit.");
+            }
+        });
     }
 
     /**

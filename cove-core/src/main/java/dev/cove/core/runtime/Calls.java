@@ -2,6 +2,7 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,6 +12,14 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface Calls {
+
+    /**
+     * The deepest a chain of calls between functions goes ({@code ctx.invoke}, {@code ctx.send}): an
+     * activation at this depth that calls once more is refused, so that a function calling itself
+     * without an end stops there instead of running on (a chain of sends would outlive restarts).
+     * Workers hear of it too, since they run some calls themselves (docs/worker-protocol.md, "peer").
+     */
+    int MAX_CALL_DEPTH = 50;
 
     /** Refuses every call. */
     Calls NONE = (caller, callerId, target, params, wait) -> CompletableFuture.completedFuture(
@@ -32,6 +41,24 @@ public interface Calls {
      */
     default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
         return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
+    }
+
+    /**
+     * The version of {@code target} that a call from {@code caller} would run now, if the caller may call
+     * it: where a worker finds out that a callee it may run itself was redeployed or deleted.
+     */
+    default Optional<FunctionRevision> revisionOf(FunctionRevision caller, String target) {
+        return Optional.empty();
+    }
+
+    /**
+     * Opens the activation {@code activationId} of {@code callee}, caused by {@code callerId}, that the
+     * instance {@code host} runs itself (a fused call, docs/worker-protocol.md "peer"): it is recorded
+     * like any other, ends as a timeout at the callee's time limit (stopping {@code host}), and hears its
+     * output and outcome through the listener answered.
+     */
+    default RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
+        throw new UnsupportedOperationException("fused calls need a platform: no callee is offered without one");
     }
 
     /** How a call ended, as the caller hears of it. */

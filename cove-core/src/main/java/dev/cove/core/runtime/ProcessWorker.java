@@ -33,6 +33,7 @@ final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
     private static final long SOCKET_CLOSE_GRACE_MS = 200;
+    private static final String NOT_RUNNING = "A function can call others only while one of its activations runs.";
     /**
      * Hard-linking a function's code into a sandbox is file work: kept off event loops, on threads kept
      * for a minute after their last task; starting a thread for each cold start took 0.4-0.5 ms of it
@@ -46,7 +47,11 @@ final class ProcessWorker implements Instance {
     private final Consumer<ProcessWorker> onHello;
     private volatile Consumer<ProcessWorker> onDeath;
     private volatile String lastRawLine = "";
-    private final Map<String, RunListener> runs = new ConcurrentHashMap<>();
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Every function version offered to this worker to run itself (peer frames), by name@version. */
+    private final Map<String, FunctionRevision> offered = new ConcurrentHashMap<>();
+    /** The version of each function the worker holds as a peer now, as far as the platform knows. */
+    private final Map<String, Integer> peers = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
     private Sandbox.Worker process;
@@ -56,7 +61,9 @@ final class ProcessWorker implements Instance {
     private volatile RunListener initListener;
     private volatile FunctionRevision revision;
     private volatile Calls calls = Calls.NONE;
+    private volatile CodeDirs code;
     private volatile long maxCallBytes;
+    private volatile long maxLogBytes;
     private volatile String initId;
     private volatile CompletableFuture<Void> ready;
     private volatile String killReason;
@@ -136,15 +143,18 @@ final class ProcessWorker implements Instance {
      * Specialises this stem cell to a function: applies its limits to the sandbox, makes its code
      * visible there (file work, so off the caller's thread), and completes when the code has loaded.
      * The calls its function makes to others go to {@code calls}, with parameters of at most
-     * {@code maxResultBytes}.
+     * {@code maxResultBytes}; an activation keeps at most {@code maxLogBytes} of logs, or its function's
+     * limit when lower. Functions it may run itself (fused calls) have their code in {@code code}.
      */
     CompletableFuture<Void> init(FunctionRevision revision, Path entry, long maxResultBytes, long maxLogBytes,
-            RunListener logs, Calls calls) {
+            RunListener logs, Calls calls, CodeDirs code) {
         this.revision = revision;
         this.calls = calls;
+        this.code = code;
         this.maxCallBytes = maxResultBytes;
+        this.maxLogBytes = maxLogBytes;
         return CompletableFuture.supplyAsync(() -> prepare(revision, entry), FILE_WORK)
-                .thenCompose(inside -> sendInit(revision, inside, maxResultBytes, maxLogBytes, logs));
+                .thenCompose(inside -> sendInit(revision, inside, maxResultBytes, logs));
     }
 
     private String prepare(FunctionRevision revision, Path entry) {
@@ -162,7 +172,7 @@ final class ProcessWorker implements Instance {
     }
 
     private CompletableFuture<Void> sendInit(FunctionRevision revision, String entry, long maxResultBytes,
-            long maxLogBytes, RunListener logs) {
+            RunListener logs) {
         Limits limits = revision.spec().limits();
         ObjectNode frame = Frames.object()
                 .put("type", "init")
@@ -175,9 +185,10 @@ final class ProcessWorker implements Instance {
                 .put("main", revision.spec().main())
                 .put("concurrency", limits.concurrency())
                 .put("maxResultBytes", maxResultBytes)
-                .put("maxLogBytes", maxLogBytes)
+                .put("maxLogBytes", Math.min(maxLogBytes, limits.logBytes()))
                 .put("timeoutMs", limits.timeout().toMillis())
-                .put("memoryMb", limits.memoryMb());
+                .put("memoryMb", limits.memoryMb())
+                .put("maxCallDepth", Calls.MAX_CALL_DEPTH);
         ObjectNode env = frame.putObject("env");
         revision.spec().env().forEach(env::put);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -190,7 +201,7 @@ final class ProcessWorker implements Instance {
 
     @Override
     public void run(RunRequest request, RunListener listener) {
-        runs.put(request.activationId(), listener);
+        runs.put(request.activationId(), new Run(listener, revision));
         if (dead) {
             failRun(request.activationId(), deathMessage());
             return;
@@ -200,6 +211,9 @@ final class ProcessWorker implements Instance {
                 .put("id", request.activationId());
         frame.set("params", request.params());
         frame.put("deadline", request.deadline().toEpochMilli());
+        if (request.depth() > 1) {
+            frame.put("depth", request.depth());
+        }
         send(frame);
     }
 
@@ -240,6 +254,7 @@ final class ProcessWorker implements Instance {
             case "ready" -> onReady(frame.fields());
             case "call" -> onCall(frame);
             case "cache" -> onCache(frame);
+            case "fused" -> onFused(frame.fields());
             default -> onProtocolViolation("sent an unknown frame type '" + frame.type() + "'");
         }
     }
@@ -248,7 +263,7 @@ final class ProcessWorker implements Instance {
         String id = frame.path("id").isTextual() ? frame.path("id").asText() : null;
         String stream = "stderr".equals(frame.path("stream").asText()) ? "stderr" : "stdout";
         String line = frame.path("line").asText();
-        RunListener listener = id == null ? null : id.equals(initId) ? initListener : runs.get(id);
+        RunListener listener = id == null ? null : id.equals(initId) ? initListener : listenerOf(runs.get(id));
         if (listener == null) {
             listener = soleListener().orElse(null);
         }
@@ -260,7 +275,7 @@ final class ProcessWorker implements Instance {
     }
 
     private void onDone(Frames.Decoded frame) {
-        RunListener listener = runs.remove(frame.fields().path("id").asText());
+        RunListener listener = listenerOf(runs.remove(frame.fields().path("id").asText()));
         if (listener == null) {
             return;
         }
@@ -282,14 +297,131 @@ final class ProcessWorker implements Instance {
         String callId = fields.path("id").asText("");
         JsonNode params = fields.path("params");
         Optional<String> refusal = refusal(fields, params, frame.length());
-        if (refusal.isPresent()) {
-            answer(callId, new Calls.CallOutcome.Refused(refusal.get()));
+        Run caller = runs.get(fields.path("activation").asText(""));
+        if (refusal.isPresent() || caller == null) {
+            answer(callId, new Calls.CallOutcome.Refused(refusal.orElse(NOT_RUNNING)));
             return;
         }
         ObjectNode given = params.isObject() ? (ObjectNode) params : Frames.object();
-        calls.call(revision, fields.path("activation").asText(), fields.path("name").asText(), given,
-                fields.path("wait").asBoolean(true)).whenComplete((outcome, error) -> answer(callId, error == null
+        String name = fields.path("name").asText();
+        boolean wait = fields.path("wait").asBoolean(true);
+        calls.call(caller.revision, fields.path("activation").asText(), name, given, wait)
+                .whenComplete((outcome, error) -> answer(callId, error == null
                         ? outcome : new Calls.CallOutcome.Refused("The call failed inside the platform.")));
+        if (wait) {
+            offer(name);
+        }
+    }
+
+    /**
+     * Offers the worker a function it may run itself from now on (docs/worker-protocol.md, "peer"): one
+     * of the same application it can host, at the version calls reach now, offered once per version.
+     */
+    private void offer(String name) {
+        Optional<FunctionRevision> callee = calls.revisionOf(revision, name);
+        if (callee.isEmpty() || !hosts(callee.get())) {
+            return;
+        }
+        FunctionRevision peer = callee.get();
+        Integer held = peers.put(name, peer.version());
+        if (held != null && held == peer.version()) {
+            return; // offered already: the worker could not load it, or its depth was at the limit
+        }
+        offered.put(peerKey(peer), peer);
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return sandbox.expose(peerKey(peer), code.ensure(peer));
+            } catch (IOException | InvalidFunctionException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, FILE_WORK).whenComplete((inside, failure) -> {
+            if (failure != null) {
+                LOG.debug("{} could not be offered to worker {}: {}", peer.name(), pid(), failure.getMessage());
+                return;
+            }
+            Limits limits = peer.spec().limits();
+            ObjectNode frame = Frames.object()
+                    .put("type", "peer")
+                    .put("name", peer.name())
+                    .put("version", peer.semver())
+                    .put("entry", inside)
+                    .put("main", peer.spec().main())
+                    .put("kind", peer.spec().kind().kindName())
+                    .put("timeoutMs", limits.timeout().toMillis())
+                    .put("memoryMb", limits.memoryMb())
+                    .put("maxLogBytes", Math.min(maxLogBytes, limits.logBytes()));
+            frame.set("params", peer.spec().parameters());
+            send(frame);
+        });
+    }
+
+    /**
+     * Whether this worker can run a function's calls itself: one of its own application, runtime,
+     * environment (a process has one) and network, whose code is one source file (a folder brings its
+     * own module paths). The sandbox and its budget are the application's already.
+     */
+    private boolean hosts(FunctionRevision callee) {
+        return callee.applicationPath().equals(revision.applicationPath())
+                && callee.spec().kind() == revision.spec().kind()
+                && !callee.spec().code().binary()
+                && callee.spec().env().equals(revision.spec().env())
+                && callee.spec().limits().network() == revision.spec().limits().network();
+    }
+
+    private static String peerKey(FunctionRevision revision) {
+        return revision.name() + "@" + revision.version();
+    }
+
+    /**
+     * A call this worker runs itself (docs/worker-protocol.md, "fused"): the platform opens the callee's
+     * activation, under the id both sides compute, and hears of it as of a run. A callee that is no
+     * longer what calls would reach is still recorded, as the version that ran, and taken back from the
+     * worker.
+     */
+    private void onFused(JsonNode fields) {
+        String callerId = fields.path("activation").asText("");
+        Run caller = runs.get(callerId);
+        long n = fields.path("n").asLong(0);
+        String id = fields.path("id").asText("");
+        FunctionRevision callee = offered.get(fields.path("name").asText("") + "@" + versionOf(fields));
+        if (caller == null || n <= caller.lastFused || !id.equals(fusedId(callerId, n)) || callee == null
+                || runs.containsKey(id)) {
+            onProtocolViolation("sent a fused frame the platform can't accept: " + fields);
+            return;
+        }
+        caller.lastFused = n;
+        runs.put(id, new Run(calls.fused(callerId, id, callee, this), callee));
+        Optional<FunctionRevision> now = calls.revisionOf(revision, callee.name());
+        if ((now.isEmpty() || now.get().version() != callee.version() || !hosts(now.get()))
+                && peers.remove(callee.name(), callee.version())) {
+            // unless a newer version was offered since, which replaced this one in the worker already
+            send(Frames.object().put("type", "unpeer").put("name", callee.name()));
+        }
+    }
+
+    /** The number of a version spelled {@code 0.0.N}, or -1. */
+    private static int versionOf(JsonNode fields) {
+        String text = fields.path("version").asText("");
+        try {
+            return text.startsWith("0.0.") ? Integer.parseInt(text.substring(4)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The id of the {@code n}th fused call of activation {@code callerId}: its first 12 characters (the
+     * time, so that ids still sort by it) and 20 hex digits of SHA-256 of {@code callerId/n}.
+     */
+    static String fusedId(String callerId, long n) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((callerId + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String prefix = callerId.length() >= 12 ? callerId.substring(0, 12) : callerId;
+            return prefix + java.util.HexFormat.of().formatHex(digest, 0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A cache operation (docs/worker-protocol.md, "cache"), on behalf of an activation this worker runs. */
@@ -297,11 +429,12 @@ final class ProcessWorker implements Instance {
         ObjectNode fields = frame.fields();
         String id = fields.path("id").asText("");
         CompletableFuture<ObjectNode> answer;
-        if (!runs.containsKey(fields.path("activation").asText(""))) {
+        Run run = runs.get(fields.path("activation").asText(""));
+        if (run == null) {
             answer = CompletableFuture.completedFuture(Frames.object()
                     .put("error", "A function can use its cache only while one of its activations runs."));
         } else {
-            answer = calls.cache(revision, fields);
+            answer = calls.cache(run.revision, fields);
         }
         answer.whenComplete((fieldsOut, error) -> {
             ObjectNode out = Frames.object().put("type", "cached").put("id", id);
@@ -315,7 +448,7 @@ final class ProcessWorker implements Instance {
 
     private Optional<String> refusal(JsonNode fields, JsonNode params, int length) {
         if (!runs.containsKey(fields.path("activation").asText(""))) {
-            return Optional.of("A function can call others only while one of its activations runs.");
+            return Optional.of(NOT_RUNNING);
         }
         if (!fields.path("name").isTextual()) {
             return Optional.of("A call needs the name of the function to call.");
@@ -385,7 +518,31 @@ final class ProcessWorker implements Instance {
         if (runs.size() != 1) {
             return Optional.empty();
         }
-        return runs.values().stream().findFirst();
+        return runs.values().stream().findFirst().map(Run::listener);
+    }
+
+    private static RunListener listenerOf(Run run) {
+        return run == null ? null : run.listener;
+    }
+
+    /**
+     * An activation under way in this worker: a run of its function, or a fused call to another function
+     * ({@code revision}), whose own calls and cache are that function's.
+     */
+    private static final class Run {
+        final RunListener listener;
+        final FunctionRevision revision;
+        /** The number of its last fused call; read and written on the socket's event loop only. */
+        long lastFused;
+
+        Run(RunListener listener, FunctionRevision revision) {
+            this.listener = listener;
+            this.revision = revision;
+        }
+
+        RunListener listener() {
+            return listener;
+        }
     }
 
     /** A worker that exits closes its socket first: give it a moment to be reaped with its status. */
@@ -441,7 +598,7 @@ final class ProcessWorker implements Instance {
     }
 
     private void failRun(String id, String message) {
-        RunListener listener = runs.remove(id);
+        RunListener listener = listenerOf(runs.remove(id));
         if (listener != null) {
             listener.done(new RunOutcome.Crashed(message));
         }

@@ -9,5 +9,12 @@ import java.time.Instant;
  * @param activationId the activation's id
  * @param params the parameters, defaults already merged
  * @param deadline when the activation ends as a timeout
+ * @param depth its place in its chain of calls: 1 when no function called it
  */
-public record RunRequest(String activationId, ObjectNode params, Instant deadline) {}
+public record RunRequest(String activationId, ObjectNode params, Instant deadline, int depth) {
+
+    /** An activation nothing called. */
+    public RunRequest(String activationId, ObjectNode params, Instant deadline) {
+        this(activationId, params, deadline, 1);
+    }
+}

@@ -251,11 +251,10 @@ public final class Runtimes implements AutoCloseable {
             return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The " + revision.spec().kind().kindName() + " runtime is not available on this server."));
         }
-        long maxLog = Math.min(options.maxLogBytes(), revision.spec().limits().logBytes());
         CompletableFuture<ProcessWorker> placed = sandboxes.shares()
                 ? homes.place(revision.applicationPath(), cells) : cells.take();
         return placed.thenCompose(worker -> worker
-                .init(revision, entry, options.maxResultBytes(), maxLog, initLogs, calls)
+                .init(revision, entry, options.maxResultBytes(), options.maxLogBytes(), initLogs, calls, code)
                 .handle((ok, failure) -> {
                     if (failure != null) {
                         worker.kill("The function failed to initialise.");

@@ -86,7 +86,7 @@ class MisbehavingWorkerIT {
     static RunOutcome runOnce(StemCells cells, List<String> logs) throws Exception {
         ProcessWorker worker = cells.take().get(10, TimeUnit.SECONDS);
         worker.init(new FunctionRevision("guest", FunctionSpec.of("f", Kind.PYTHON, Code.source(""), "main"), 1,
-                Instant.now()), Path.of("/nonexistent"), 1 << 20, 1 << 20, null, Calls.NONE).get(10, TimeUnit.SECONDS);
+                Instant.now()), Path.of("/nonexistent"), 1 << 20, 1 << 20, null, Calls.NONE, null).get(10, TimeUnit.SECONDS);
         CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
         worker.run(new RunRequest("a".repeat(32), JsonNodeFactory.instance.objectNode(), Instant.now().plusSeconds(10)),
                 new Recording(logs, outcome));
