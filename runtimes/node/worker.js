@@ -2,6 +2,9 @@
 // Cove's worker for the nodejs runtime: runs one function, speaking docs/worker-protocol.md over a
 // Unix socket. Started as `node worker.js --socket PATH --token TOKEN` with an empty environment.
 //
+// Over 800 lines on purpose: it is the whole program a sandbox runs, one file that node loads at
+// every stem cell's start, where each further module would be another file to find and compile.
+//
 // Design: one event loop. Frames are read as Buffers and cut at '\n' (a frame split across chunks is
 // joined once, with Buffer.concat, so a large frame costs linear time). Every frame goes out in one
 // socket.write; the done frames of the runs that one chunk started and that finished at once share
