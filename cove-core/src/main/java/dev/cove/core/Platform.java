@@ -138,6 +138,11 @@ public final class Platform implements AutoCloseable {
             }
 
             @Override
+            public boolean refusing() {
+                return bus.refusing();
+            }
+
+            @Override
             public RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
                 return bus.fused(callerId, activationId, callee, host);
             }

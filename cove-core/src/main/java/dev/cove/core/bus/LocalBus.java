@@ -82,6 +82,11 @@ public final class LocalBus implements Calls {
         return dispatcher.adopt(callerId, activationId, callee, host);
     }
 
+    @Override
+    public boolean refusing() {
+        return dispatcher.refusing();
+    }
+
     private static Optional<String> invalidName(String target) {
         if (target.indexOf('/') >= 0) {
             return Optional.of("A call names a function of the caller's own namespace, without a namespace or"

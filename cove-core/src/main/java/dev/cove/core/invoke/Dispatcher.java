@@ -109,6 +109,14 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * Whether invocations are refused now (a shutdown, or records not stored fast enough): calls that
+     * workers run themselves, which nothing refuses, are then sent here again, where they are.
+     */
+    public boolean refusing() {
+        return closed || log.full();
+    }
+
+    /**
      * Opens an activation that a worker runs itself for a call from the activation {@code callerId}
      * (see {@link Calls#fused}). The worker admitted it and runs it already: nothing here refuses it,
      * not a full queue, a shutdown, nor a chain too deep (which the worker sends here as a call instead).

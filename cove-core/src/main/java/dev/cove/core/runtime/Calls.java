@@ -61,6 +61,14 @@ public interface Calls {
         throw new UnsupportedOperationException("fused calls need a platform: no callee is offered without one");
     }
 
+    /**
+     * Whether the platform refuses invocations now (overloaded, shutting down): a worker running calls
+     * itself is then taken back its callees, so that its calls meet the refusal too.
+     */
+    default boolean refusing() {
+        return false;
+    }
+
     /** How a call ended, as the caller hears of it. */
     sealed interface CallOutcome {
         /** The call was not admitted: no such function, a full queue, a shutdown. */

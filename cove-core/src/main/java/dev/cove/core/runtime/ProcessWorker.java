@@ -315,11 +315,12 @@ final class ProcessWorker implements Instance {
 
     /**
      * Offers the worker a function it may run itself from now on (docs/worker-protocol.md, "peer"): one
-     * of the same application it can host, at the version calls reach now, offered once per version.
+     * of the same application it can host, at the version calls reach now, offered once per version,
+     * and not while the platform refuses invocations.
      */
     private void offer(String name) {
         Optional<FunctionRevision> callee = calls.revisionOf(revision, name);
-        if (callee.isEmpty() || !hosts(callee.get())) {
+        if (callee.isEmpty() || !hosts(callee.get()) || calls.refusing()) {
             return;
         }
         FunctionRevision peer = callee.get();
@@ -376,7 +377,8 @@ final class ProcessWorker implements Instance {
      * A call this worker runs itself (docs/worker-protocol.md, "fused"): the platform opens the callee's
      * activation, under the id both sides compute, and hears of it as of a run. A callee that is no
      * longer what calls would reach is still recorded, as the version that ran, and taken back from the
-     * worker.
+     * worker; so is every callee while the platform refuses invocations, so that a function calling in a
+     * loop meets the refusal (a full store would otherwise queue its records without bound).
      */
     private void onFused(JsonNode fields) {
         String callerId = fields.path("activation").asText("");
@@ -392,7 +394,7 @@ final class ProcessWorker implements Instance {
         caller.lastFused = n;
         runs.put(id, new Run(calls.fused(callerId, id, callee, this), callee));
         Optional<FunctionRevision> now = calls.revisionOf(revision, callee.name());
-        if ((now.isEmpty() || now.get().version() != callee.version() || !hosts(now.get()))
+        if ((now.isEmpty() || now.get().version() != callee.version() || !hosts(now.get()) || calls.refusing())
                 && peers.remove(callee.name(), callee.version())) {
             // unless a newer version was offered since, which replaced this one in the worker already
             send(Frames.object().put("type", "unpeer").put("name", callee.name()));

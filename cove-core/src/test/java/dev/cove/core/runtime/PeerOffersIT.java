@@ -1,0 +1,152 @@
+package dev.cove.core.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.Code;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * When the platform offers a worker the functions it may run itself, and takes them back (docs/
+ * worker-protocol.md, "peer"), seen from a real node or python worker whose platform is a fake:
+ * calls that reach it answer {@code {"where": "bus"}}, a callee the worker ran itself answers
+ * {@code {"where": "worker"}}.
+ */
+class PeerOffersIT {
+    static final long WAIT_S = 20;
+    static final int PAUSE_MS = 150;
+    static final String CALLER_JS = """
+            async function main(p, ctx) {
+              const ran = [];
+              for (let i = 0; i < p.times; i++) {
+                if (i > 0) await new Promise((resolve) => setTimeout(resolve, p.pauseMs));
+                ran.push((await ctx.invoke('callee', {})).where);
+              }
+              return { ran };
+            }
+            """;
+    static final String CALLER_PY = """
+            import time
+            def main(p, ctx):
+                ran = []
+                for i in range(p["times"]):
+                    if i > 0:
+                        time.sleep(p["pauseMs"] / 1000)
+                    ran.append(ctx.invoke("callee", {})["where"])
+                return {"ran": ran}
+            """;
+    static final String CALLEE_JS = "function main() { return { where: 'worker' }; }";
+    static final String CALLEE_PY = "def main(p):\n    return {'where': 'worker'}\n";
+
+    @TempDir
+    Path dir;
+    Vertx vertx;
+    Runtimes runtimes;
+    final AtomicBoolean refusing = new AtomicBoolean();
+    final List<String> fused = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        runtimes.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static FunctionRevision revision(String name, Kind kind, String code) {
+        return new FunctionRevision("guest", FunctionSpec.of(name, kind, Code.source(code), "main"), 1, Instant.now(),
+                "app");
+    }
+
+    /** A platform whose bus answers every call itself and whose callee is of the caller's application. */
+    void connect(FunctionRevision callee) {
+        runtimes.connect(new Calls() {
+            @Override
+            public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
+                    ObjectNode params, boolean wait) {
+                return CompletableFuture.completedFuture(new CallOutcome.Ended("b".repeat(32), true, "success",
+                        JsonValue.of(JsonNodeFactory.instance.objectNode().put("where", "bus"))));
+            }
+
+            @Override
+            public Optional<FunctionRevision> revisionOf(FunctionRevision caller, String target) {
+                return target.equals(callee.name()) ? Optional.of(callee) : Optional.empty();
+            }
+
+            @Override
+            public RunListener fused(String callerId, String activationId, FunctionRevision revision, Instance host) {
+                assertThat(revision).isEqualTo(callee);
+                fused.add(activationId);
+                return new Recording(new CopyOnWriteArrayList<>(), new CompletableFuture<>());
+            }
+
+            @Override
+            public boolean refusing() {
+                return refusing.get();
+            }
+        });
+    }
+
+    static List<String> ran(Instance caller, int times) throws Exception {
+        CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("times", times).put("pauseMs", PAUSE_MS);
+        caller.run(new RunRequest(UUID.randomUUID().toString().replace("-", ""), params,
+                Instant.now().plusSeconds(WAIT_S)), new Recording(new CopyOnWriteArrayList<>(), outcome));
+        RunOutcome ended = outcome.get(WAIT_S, TimeUnit.SECONDS);
+        assertThat(ended).isInstanceOf(RunOutcome.Returned.class);
+        List<String> ran = new ArrayList<>();
+        ((RunOutcome.Returned) ended).result().tree().path("ran").forEach(where -> ran.add(where.asText()));
+        return ran;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void aCalleeIsOfferedAfterAFirstCallTakenBackWhileThePlatformRefusesAndOfferedAgainAfter(String runtime)
+            throws Exception {
+        boolean node = runtime.equals("nodejs");
+        Kind kind = node ? Kind.NODEJS : Kind.PYTHON;
+        FunctionRevision callee = revision("callee", kind, node ? CALLEE_JS : CALLEE_PY);
+        connect(callee);
+        Instance caller = runtimes.start(revision("caller", kind, node ? CALLER_JS : CALLER_PY),
+                new Recording(new CopyOnWriteArrayList<>(), new CompletableFuture<>())).get(WAIT_S, TimeUnit.SECONDS);
+
+        assertThat(ran(caller, 3)).as("the first call goes to the platform, which offers the callee")
+                .containsExactly("bus", "worker", "worker");
+        assertThat(fused).hasSize(2);
+
+        refusing.set(true);
+        assertThat(ran(caller, 3)).as("one more runs in the worker, and the platform takes the callee back")
+                .containsExactly("worker", "bus", "bus");
+        assertThat(fused).hasSize(3);
+
+        refusing.set(false);
+        assertThat(ran(caller, 3)).as("a call reaches the platform again, which offers the callee again")
+                .containsExactly("bus", "worker", "worker");
+        assertThat(fused).hasSize(5);
+    }
+}
