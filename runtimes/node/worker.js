@@ -13,6 +13,8 @@
 // process.stdout / process.stderr (and so console.*) is tied to the activation that printed it, and
 // how process.env shows each run its own __OW_ACTIVATION_ID. A fused call (ctx.invoke of a peer) is
 // one more run, started by the caller at once, of a function whose code was loaded as init loads.
+// A cache get answered with keepMs is kept as a copy, which answers later gets without a frame until
+// it expires, the worker writes the key or an uncache frame names it.
 
 const net = require('net');
 const crypto = require('crypto');
@@ -24,6 +26,8 @@ const STDOUT = ',"stream":"stdout","line":';
 const STDERR = ',"stream":"stderr","line":';
 const LOOKUP = Symbol.for('cove.lookup');
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const KEPT_COPIES = 512;
+const KEPT_CHARS = 1048576; // of the values' JSON or base64 text
 
 /** Output and state of one init or run (or fused call); the store of the AsyncLocalStorage while it runs. */
 class Activation {
@@ -35,6 +39,7 @@ class Activation {
     this.depth = depth; // its place in its chain of calls
     this.fused = 0; // how many fused calls it made: the n of the next one is one more
     this.invoked = null; // for a fused call, {resolve, reject} of the caller's ctx.invoke
+    this.hits = null; // gets answered from kept copies, per scope ({function: n, app: m}), once there is one
     this.idJson = JSON.stringify(id);
     this.maxLogBytes = func === null ? Infinity : func.maxLogBytes;
     this.logBytes = 0;
@@ -53,6 +58,10 @@ const unfusable = new Set(); // name@version of peers whose code failed to load
 let socket = null;
 let doneBatch = null; // done frames waiting for the end of the chunk being read
 const calls = new Map(); // call id -> {resolve, reject, name}, for ctx.invoke and ctx.send
+const copies = new Map(); // scope/key -> {json, bytes, size, until} kept from gets, least recently used first
+let copiedChars = 0;
+let hitsSinceTurn = 0; // hits answered since one last waited for the event loop, see answerFromCopy
+const getting = new Map(); // scope/key -> Set of the gets of it in flight; a change drops the Set, so none is kept
 let lastCall = 0;
 
 function main() {
@@ -154,7 +163,10 @@ function onFrame(line) {
     case 'called': return called(frame);
     case 'cached': return cached(frame);
     case 'peer': return addPeer(frame);
-    case 'unpeer': return peers.delete(frame.name);
+    case 'uncache': return uncache(frame);
+    case 'unpeer': // the platform need not tell of changes to the peer's entries from now on
+      uncache({ scope: 'function', function: frame.name });
+      return peers.delete(frame.name);
     default: return undefined; // frames of later protocol versions
   }
 }
@@ -433,7 +445,7 @@ function context(act) {
 function withCalls(act, ctx) {
   ctx.invoke = (name, params) => call(act, name, params, true);
   ctx.send = (name, params) => call(act, name, params, false);
-  ctx.cache = cacheOf(act.id);
+  ctx.cache = cacheOf(act);
   return ctx;
 }
 
@@ -441,33 +453,46 @@ function withCalls(act, ctx) {
 
 /**
  * ctx.cache (the function's own entries) and ctx.cache.app (its application's): each operation is a
- * `cache` frame answered by a `cached` one. Values are JSON values or Buffers; get answers undefined
- * for a missing entry; ttl is in seconds.
+ * `cache` frame answered by a `cached` one, but a get of an entry kept from an earlier answer (see
+ * keep) is answered here. Values are JSON values or Buffers; get answers undefined for a missing
+ * entry; ttl is in seconds. A fused call's own entries are its function's, not the worker's.
  */
-function cacheOf(activationId) {
-  const scoped = (scope) => ({
-    get: (key) => cacheOp(activationId, scope, 'get', key),
-    set: (key, value, options) => cacheOp(activationId, scope, 'set', key, value, options),
-    delete: (key) => cacheOp(activationId, scope, 'delete', key),
-    increment: (key, by, options) => cacheOp(activationId, scope, 'increment', key, by === undefined ? 1 : by, options),
-    getOrCompute: async (key, compute, options) => {
-      const found = await cacheOp(activationId, scope, 'get', key);
-      if (found !== undefined) return found;
-      const value = await compute();
-      if (await cacheOp(activationId, scope, 'setIfAbsent', key, value, options)) return value;
-      const first = await cacheOp(activationId, scope, 'get', key); // another caller stored one first
-      return first === undefined ? value : first;
-    },
-  });
-  const cache = scoped('function');
-  cache.app = scoped('app');
+function cacheOf(act) {
+  const scoped = (name, prefix) => {
+    const scope = { name, prefix }; // prefix: of the keys in copies and getting; names never hold a '/'
+    return {
+      get: (key) => cacheOp(act, scope, 'get', key),
+      set: (key, value, options) => cacheOp(act, scope, 'set', key, value, options),
+      delete: (key) => cacheOp(act, scope, 'delete', key),
+      increment: (key, by, options) => cacheOp(act, scope, 'increment', key, by === undefined ? 1 : by, options),
+      getOrCompute: async (key, compute, options) => {
+        const found = await cacheOp(act, scope, 'get', key);
+        if (found !== undefined) return found;
+        const value = await compute();
+        if (await cacheOp(act, scope, 'setIfAbsent', key, value, options)) return value;
+        const first = await cacheOp(act, scope, 'get', key); // another caller stored one first
+        return first === undefined ? value : first;
+      },
+    };
+  };
+  const cache = scoped('function', 'function/' + act.func.name + '/');
+  cache.app = scoped('app', 'app/');
   return cache;
 }
 
-function cacheOp(activationId, scope, op, key, value, options) {
+function cacheOp(act, scope, op, key, value, options) {
   return new Promise((resolve, reject) => {
+    const copy = scope.prefix + String(key);
+    if (op === 'get' && !act.done) { // once done, its hits could no longer be counted
+      const kept = copyOf(copy);
+      if (kept !== undefined) {
+        if (act.hits === null) act.hits = {};
+        act.hits[scope.name] = (act.hits[scope.name] || 0) + 1;
+        return answerFromCopy(resolve, kept);
+      }
+    }
     const id = 'k' + (++lastCall);
-    const frame = { type: 'cache', id, activation: activationId, scope, op, key: String(key) };
+    const frame = { type: 'cache', id, activation: act.id, scope: scope.name, op, key: String(key) };
     if (op === 'set' || op === 'setIfAbsent') {
       if (Buffer.isBuffer(value)) frame.bytes = value.toString('base64');
       else if (value === undefined) return reject(new Error('ctx.cache.set needs a value'));
@@ -484,8 +509,12 @@ function cacheOp(activationId, scope, op, key, value, options) {
     if (tooLarge(text)) {
       return reject(cacheError('The value is ' + Buffer.byteLength(text) + " bytes, over the cache's limit"));
     }
-    calls.set(id, { resolve, reject, cache: op });
+    const pending = { resolve, reject, cache: op, copy };
+    calls.set(id, pending);
     send(text + '\n');
+    if (op !== 'get') changed(copy);
+    else if (getting.has(copy)) getting.get(copy).add(pending);
+    else getting.set(copy, new Set([pending]));
     return undefined;
   });
 }
@@ -499,6 +528,9 @@ function cached(frame) {
   const pending = calls.get(frame.id);
   if (pending === undefined) return;
   calls.delete(frame.id);
+  if (pending.cache === 'get' && untouched(pending) && frame.found === true && frame.keepMs > 0) {
+    keep(pending.copy, frame);
+  }
   if (frame.error !== undefined) {
     pending.reject(cacheError(String(frame.error)));
   } else if (pending.cache === 'get') {
@@ -516,6 +548,80 @@ function cacheError(message) {
   const e = new Error(message);
   e.name = 'CacheError';
   return e;
+}
+
+/** Forgets an answered get; true when nothing changed its entry while it was in flight. */
+function untouched(get) {
+  const gets = getting.get(get.copy);
+  if (gets === undefined || !gets.delete(get)) return false;
+  if (gets.size === 0) getting.delete(get.copy);
+  return true;
+}
+
+/**
+ * Keeps a get's answer for keepMs from now, which the platform sends only when it will tell this
+ * worker of every change to the entry (an uncache frame). The JSON is kept as text, so that each
+ * hit decodes a copy of its own; the least recently used copies go first past the bounds.
+ */
+function keep(copy, frame) {
+  const json = frame.bytes === undefined ? JSON.stringify(frame.value) : null;
+  const size = json !== null ? json.length : frame.bytes.length;
+  if (size > KEPT_CHARS) return;
+  drop(copy);
+  const bytes = json === null ? Buffer.from(frame.bytes, 'base64') : null;
+  copies.set(copy, { json, bytes, size, until: performance.now() + frame.keepMs });
+  copiedChars += size;
+  for (const oldest of copies.keys()) {
+    if (copies.size <= KEPT_COPIES && copiedChars <= KEPT_CHARS) break;
+    drop(oldest);
+  }
+}
+
+/** A fresh copy of the live kept entry, now the most recently used; undefined when there is none. */
+/**
+ * A hit resolves at once, without the event loop turning; so that a function polling a kept entry
+ * (`while (!(await ctx.cache.get('flag')))`) still hears of its change, every 64th hit waits for
+ * the loop to turn, reading the socket, first.
+ */
+function answerFromCopy(resolve, kept) {
+  if (++hitsSinceTurn < 64) return resolve(kept);
+  hitsSinceTurn = 0;
+  return setImmediate(resolve, kept);
+}
+
+function copyOf(copy) {
+  const kept = copies.get(copy);
+  if (kept === undefined) return undefined;
+  copies.delete(copy);
+  if (kept.until <= performance.now()) {
+    copiedChars -= kept.size;
+    return undefined;
+  }
+  copies.set(copy, kept);
+  return kept.bytes !== null ? Buffer.from(kept.bytes) : JSON.parse(kept.json);
+}
+
+function drop(copy) {
+  const kept = copies.get(copy);
+  if (kept === undefined) return;
+  copies.delete(copy);
+  copiedChars -= kept.size;
+}
+
+/** The entry changes (this worker writes it, or the platform says so): gets of it in flight are not kept. */
+function changed(copy) {
+  drop(copy);
+  getting.delete(copy);
+}
+
+/** Drops the copies an uncache frame names: one entry, or without a key all of a scope's. */
+function uncache(frame) {
+  if (frame.scope !== 'app' && frame.scope !== 'function') return undefined; // a scope of a later protocol version
+  const prefix = frame.scope === 'app' ? 'app/' : 'function/' + frame.function + '/';
+  if (frame.key !== undefined) return changed(prefix + frame.key);
+  for (const copy of copies.keys()) if (copy.startsWith(prefix)) drop(copy);
+  for (const copy of getting.keys()) if (copy.startsWith(prefix)) getting.delete(copy);
+  return undefined;
 }
 
 // ---- calls to other functions ----
@@ -740,9 +846,10 @@ function finishRun(act, resultJson, failure) {
   if (act.done) return;
   flushPartial(act);
   act.done = true;
+  const hits = act.hits === null ? '' : ',"cacheHits":' + JSON.stringify(act.hits);
   const frame = resultJson !== null
-    ? '{"type":"done","id":' + act.idJson + ',"result":' + resultJson + '}\n'
-    : '{"type":"done","id":' + act.idJson + ',"failure":' + JSON.stringify(String(failure)) + '}\n';
+    ? '{"type":"done","id":' + act.idJson + ',"result":' + resultJson + hits + '}\n'
+    : '{"type":"done","id":' + act.idJson + ',"failure":' + JSON.stringify(String(failure)) + hits + '}\n';
   if (doneBatch !== null) doneBatch.push(frame);
   else send(frame);
   if (act.invoked !== null) answerCaller(act, resultJson, failure);

@@ -11,8 +11,9 @@ sys.stdout and sys.stderr are replaced by writers that turn each line into a log
 activation of the current thread; os.environ shows that activation's __OW_ACTIVATION_ID,
 __OW_DEADLINE, __OW_ACTION_NAME and __OW_ACTION_VERSION the same way. A ctx.invoke of a peer (a
 function the platform lets this worker host) is a fused call: the callee runs right there, on the
-caller's thread, as a run would. Only the standard library is used, and only what start-up needs is
-imported at start-up.
+caller's thread, as a run would. A cache get the platform answers with keepMs is kept as a copy that
+later gets answer without a frame, until it expires, the worker writes the key or an uncache frame
+names it. Only the standard library is used, and only what start-up needs is imported at start-up.
 """
 
 import os
@@ -81,7 +82,7 @@ class Activation:
     """Output and state of one init, run or fused call; the current one of a thread is _local.activation."""
 
     __slots__ = ("id", "id_json", "deadline", "func", "depth", "fused", "max_log_bytes", "log_bytes",
-                 "truncated", "done", "partial", "partial_length")
+                 "truncated", "done", "partial", "partial_length", "cache_hits")
 
     def __init__(self, activation_id, max_log_bytes, deadline=None, func=None, depth=1):
         self.id = activation_id
@@ -97,6 +98,7 @@ class Activation:
         self.done = False
         self.partial = ([], [])  # per stream, the pieces of a line not yet ended
         self.partial_length = [0, 0]
+        self.cache_hits = [0, 0]  # gets answered from copies: of the function's scope, of the app's
 
 
 class PlatformCalls:
@@ -115,7 +117,7 @@ class PlatformCalls:
     @property
     def cache(self):
         """The function's own cache entries; .app has its application's."""
-        return FunctionCache(self.activation_id, "function")
+        return FunctionCache(self._activation, "function")
 
 
 class Context(PlatformCalls):
@@ -145,21 +147,24 @@ class KubelessContext(dict, PlatformCalls):
 
 
 class FunctionCache:
-    """ctx.cache: each operation is a `cache` frame answered by a `cached` one. Values are JSON values
-    or bytes; get returns None for a missing entry (and for a stored null); ttl is in seconds."""
+    """ctx.cache: each operation is a `cache` frame answered by a `cached` one, or a get answered from a
+    copy the platform let the worker keep. Values are JSON values or bytes; get returns None for a
+    missing entry (and for a stored null); ttl is in seconds."""
 
-    __slots__ = ("activation_id", "scope")
+    __slots__ = ("activation_id", "scope", "_activation")
 
-    def __init__(self, activation_id, scope):
-        self.activation_id = activation_id
+    def __init__(self, act, scope):
+        self._activation = act
+        self.activation_id = act.id
         self.scope = scope
 
     @property
     def app(self):
-        return FunctionCache(self.activation_id, "app")
+        return FunctionCache(self._activation, "app")
 
     def get(self, key, default=None):
-        return self._value(self._op("get", key), default)
+        found, value = self._get(key)
+        return value if found else default
 
     def set(self, key, value, ttl=None):
         self._op("set", key, value=value, ttl=ttl)
@@ -171,23 +176,57 @@ class FunctionCache:
         return self._op("increment", key, by=by, ttl=ttl)["value"]
 
     def get_or_compute(self, key, compute, ttl=None):
-        answer = self._op("get", key)
-        if answer.get("found"):
-            return self._value(answer)
+        found, value = self._get(key)
+        if found:
+            return value
         value = compute()
         if self._op("setIfAbsent", key, value=value, ttl=ttl).get("written"):
             return value
-        first = self._op("get", key)  # another caller stored one first
-        return self._value(first) if first.get("found") else value
+        found, first = self._get(key)  # another caller stored one first
+        return first if found else value
 
     @staticmethod
-    def _value(answer, default=None):
-        if not answer.get("found"):
-            return default
+    def _value(answer):
         if "bytes" in answer:
             import base64
             return base64.b64decode(answer["bytes"])
         return answer.get("value")
+
+    def _where(self, key):
+        """What a copy of the entry is kept under: (the function's name, or None for the app's scope, key)."""
+        return self._activation.func["name"] if self.scope == "function" else None, str(key)
+
+    def _get(self, key):
+        """(found, value): from a live copy without a frame, else from the platform, whose answer is kept
+        when it says for how long and no change to the entry was heard while it was under way."""
+        where = self._where(key)
+        if where in _copies:
+            if _thread.get_ident() == _reader:
+                read_waiting(_sock)  # an uncache that has arrived is heard before the copy answers
+            found = from_copy(self._activation, self.scope == "app", where)
+            if found is not None:
+                return found
+        import time
+        since = time.monotonic()  # before the frame: a copy outlives the answer's arrival by keepMs at most
+        mark = [where, False]  # what is got, and whether a change to it was heard meanwhile
+        copy = None
+        with _copies_lock:
+            _getting[id(mark)] = mark
+        try:
+            answer = self._op("get", key)
+            if not answer.get("found"):
+                return False, None
+            value = self._value(answer)
+            keep_ms = answer.get("keepMs")
+            if type(keep_ms) in (int, float) and keep_ms > 0:
+                copy = value if type(value) is bytes else json_encode(value)  # text: each hit decodes its own
+                size = len(answer["bytes"]) if type(value) is bytes else len(copy)
+            return True, value
+        finally:
+            with _copies_lock:
+                del _getting[id(mark)]
+                if copy is not None and not mark[1]:
+                    keep(where, copy, since + keep_ms / 1000, size)
 
     def _op(self, op, key, value=None, by=None, ttl=None):
         frame = {"type": "cache", "activation": self.activation_id, "scope": self.scope, "op": op, "key": str(key)}
@@ -201,7 +240,9 @@ class FunctionCache:
             frame["by"] = by
         if ttl is not None:
             frame["ttlMs"] = int(round(float(ttl) * 1000))
-        answer = request(frame)
+        # a write drops its key's copy once its frame is queued: a get sent later is answered after the
+        # write, and one sent earlier is not kept
+        answer = request(frame, None if op == "get" else lambda: changed(*self._where(key)))
         if "error" in answer:
             raise CacheError(str(answer["error"]))
         return answer
@@ -242,10 +283,16 @@ _calls = {}  # call id -> [the called frame once it arrives, a lock released the
 _call_ids = iter(range(1, 1 << 62))
 _reader = 0  # the thread that reads frames: a call it makes reads on until its answer arrives
 _unread = []  # the start of a frame not yet ended by a newline
+COPIES = 512
+COPIES_BYTES = 1048576
+_copies = None  # (function name or None, key) -> (JSON text or bytes, expiry, size), least recently used first
+_copies_bytes = 0
+_copies_lock = _thread.allocate_lock()  # guards _copies, _copies_bytes, _getting and the hit counts
+_getting = {}  # id -> [(function name or None, key), whether a change was heard] of each get under way
 
 
 def main():
-    global _sock
+    global _sock, _copies
     args = parse_args(sys.argv[1:])
     if "socket" not in args or "token" not in args:
         sys.stderr.write("usage: python3 -I worker.py --socket PATH --token TOKEN\n")
@@ -262,6 +309,8 @@ def main():
     # cold start: it took init from ~9 ms to ~3 ms
     import importlib.machinery  # noqa: F401
     import importlib.util  # noqa: F401
+    import _collections  # for the copies of cache entries, likewise kept out of the cold start
+    _copies = _collections.OrderedDict()
     try:
         read_frames(_sock)
     except OSError:  # the platform went away
@@ -342,6 +391,11 @@ def on_frame(line):
         peer(frame)
     elif kind == "unpeer":
         _peers.pop(str(frame.get("name")), None)
+        changed(str(frame.get("name")), None)  # the platform need not tell of its entries' changes from now on
+    elif kind == "uncache":
+        scope, key = frame.get("scope"), frame.get("key")
+        if scope == "app" or scope == "function":
+            changed(None if scope == "app" else str(frame.get("function")), None if key is None else str(key))
 
 
 def send(data):
@@ -402,10 +456,10 @@ def call_function(activation_id, name, params, wait):
     return call_answer(name, answer, wait)
 
 
-def request(frame):
+def request(frame, sent=None):
     """Sends a frame with a fresh id and returns the platform's answer to it. The reader thread (a run
     with concurrency 1) reads frames itself until the answer comes; any other thread waits on a lock
-    the reader releases."""
+    the reader releases. sent, when given, is called once the frame is on its way."""
     frame_id = "c%d" % next(_call_ids)
     frame["id"] = frame_id
     text = json_encode(frame)
@@ -418,6 +472,8 @@ def request(frame):
         slot[1].acquire()
     _calls[frame_id] = slot
     send(text.encode() + b"\n")
+    if sent is not None:
+        sent()
     if on_reader:
         while slot[0] is None:
             read_once(_sock)
@@ -465,6 +521,54 @@ def call_answer(name, frame, wait):
         raise InvocationError(error if type(error) is str else json_encode(error), name, activation_id,
                               frame.get("status"), result)
     return result
+
+
+# ---- copies of cache entries (docs/worker-protocol.md, "Copies a worker keeps") ----
+
+def from_copy(act, app, where):
+    """(True, a fresh copy of the value) from a live copy, counting a hit for act; None without one."""
+    import time
+    with _copies_lock:
+        copy = _copies.get(where)
+        if copy is None:
+            return None
+        if copy[1] <= time.monotonic():
+            drop((where,))
+            return None
+        _copies.move_to_end(where)
+        act.cache_hits[app] += 1
+    return True, copy[0] if type(copy[0]) is bytes else json_decode(copy[0])
+
+
+def keep(where, copy, expiry, size):
+    """Keeps a copy, dropping the least recently used past COPIES entries or COPIES_BYTES; under _copies_lock."""
+    global _copies_bytes
+    if size > COPIES_BYTES:
+        return
+    drop((where,))
+    _copies[where] = (copy, expiry, size)
+    _copies_bytes += size
+    while len(_copies) > COPIES or _copies_bytes > COPIES_BYTES:
+        _copies_bytes -= _copies.popitem(last=False)[1][2]
+
+
+def changed(function, key):
+    """An entry changed (key None: all of a scope; function None: the app's scope): drops its copies, and
+    marks the gets of it under way not to be kept, since their answers may predate the change."""
+    with _copies_lock:
+        drop([(function, key)] if key is not None else [w for w in _copies if w[0] == function])
+        for mark in _getting.values():
+            if mark[0][0] == function and (key is None or mark[0][1] == key):
+                mark[1] = True
+
+
+def drop(wheres):
+    """Drops these copies, where there are; under _copies_lock."""
+    global _copies_bytes
+    for where in wheres:
+        copy = _copies.pop(where, None)
+        if copy is not None:
+            _copies_bytes -= copy[2]
 
 
 # ---- fused calls: peers the worker runs itself ----
@@ -932,11 +1036,15 @@ def finish_run(act, body, failure):
         return
     flush_partial(act)
     act.done = True
+    function, app = act.cache_hits
+    hits = b""
+    if function or app:  # the gets answered from copies, which the platform adds to the scopes' hits
+        hits = b',"cacheHits":' + json_encode({k: n for k, n in (("function", function), ("app", app)) if n}).encode()
     if body is not None:
-        send(b"".join((b'{"type":"done","id":', act.id_json, b',"result":', body, b"}\n")))
+        send(b"".join((b'{"type":"done","id":', act.id_json, b',"result":', body, hits, b"}\n")))
     else:
         send(b"".join((b'{"type":"done","id":', act.id_json, b',"failure":',
-                       json_quote(failure).encode("ascii"), b"}\n")))
+                       json_quote(failure).encode("ascii"), hits, b"}\n")))
 
 
 # ---- output ----

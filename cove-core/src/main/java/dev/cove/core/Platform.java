@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
 import dev.cove.core.cache.Cache;
+import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.cache.CacheSettings;
 import dev.cove.core.cache.RedisSettings;
@@ -128,8 +129,19 @@ public final class Platform implements AutoCloseable {
             }
 
             @Override
-            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
-                return cache.handle(caller, request);
+            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
+                    Optional<CacheCopies> copies) {
+                return cache.handle(caller, request, copies);
+            }
+
+            @Override
+            public void forget(CacheCopies copies) {
+                cache.forget(copies);
+            }
+
+            @Override
+            public void cacheHits(FunctionRevision function, long functionHits, long appHits) {
+                cache.countHits(function, functionHits, appHits);
             }
 
             @Override

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Applications over the REST API: deployed all or nothing, as one version, and deleted as one. */
+/** Applications over the REST API: deployed all or nothing, as one version, deleted as one, sharing a cache. */
 class ApplicationsIT {
     @TempDir
     static java.nio.file.Path dir;
@@ -183,5 +185,57 @@ class ApplicationsIT {
         assertThat(cove.get("/api/v1/namespaces/_/actions/six-a").status()).isEqualTo(404);
         assertThat(cove.get("/api/v1/namespaces/_/actions/six-b").status()).isEqualTo(404);
         assertThat(cove.delete("/api/v1/namespaces/_/applications/six").status()).isEqualTo(404);
+    }
+
+    static final String CACHE_READER_JS = """
+            async function main(p, ctx) {
+              const seen = [];
+              for (let i = 0; i < 3; i++) seen.push(await ctx.cache.app.get('k'));
+              return { seen };
+            }
+            """;
+    static final String CACHE_READER_PY = """
+            def main(p, ctx):
+                return {"seen": [ctx.cache.app.get("k") for _ in range(3)]}
+            """;
+    static final String CACHE_WRITER_JS =
+            "async function main(p, ctx) { await ctx.cache.app.set('k', p.v); return {}; }";
+    static final String CACHE_WRITER_PY = "def main(p, ctx):\n    ctx.cache.app.set('k', p['v'])\n    return {}\n";
+
+    static JsonNode seen(String reader) throws Exception {
+        TestCove.Answer answer = cove.invoke(reader, TestCove.object());
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        return answer.json().path("response").path("result").path("seen");
+    }
+
+    static void write(String writer, String value) throws Exception {
+        assertThat(cove.invoke(writer, TestCove.object().put("v", value)).status()).isEqualTo(200);
+    }
+
+    /** Workers keep copies of the entries they read: a write by another function of the application reaches them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void aWriteByAnotherFunctionReachesAReaderHoldingACopy(String runtime) throws Exception {
+        boolean node = runtime.equals("nodejs");
+        String app = runtime + "-copies";
+        String kind = runtime + ":default";
+        TestCove.Answer deployed = cove.put("/api/v1/namespaces/_/applications/" + app, app(
+                function(app + "-reader", kind, node ? CACHE_READER_JS : CACHE_READER_PY),
+                function(app + "-writer", kind, node ? CACHE_WRITER_JS : CACHE_WRITER_PY)));
+        assertThat(deployed.status()).as(deployed.json().toString()).isEqualTo(200);
+
+        write(app + "-writer", "one");
+        assertThat(seen(app + "-reader")).extracting(JsonNode::asText).containsExactly("one", "one", "one");
+        for (int i = 0; i < 5; i++) {
+            String value = "v" + i;
+            write(app + "-writer", value);
+            assertThat(seen(app + "-reader")).as("after the write of %s", value).extracting(JsonNode::asText)
+                    .containsExactly(value, value, value);
+        }
+        JsonNode stats = cove.get("/api/v1/namespaces/_/cache?function=" + app + "-reader").json();
+        assertThat(stats).as(stats.toString()).anySatisfy(scope -> {
+            assertThat(scope.has("function")).as("the application's scope").isFalse();
+            assertThat(scope.path("hits").asLong()).as("every get found its entry, copy or not").isEqualTo(18);
+        });
     }
 }

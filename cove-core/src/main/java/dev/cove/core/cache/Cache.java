@@ -55,6 +55,19 @@ public interface Cache extends AutoCloseable {
      */
     long increment(Scope scope, String key, long delta, Optional<Duration> ttl);
 
+    /** How long the entry has left to live; empty when there is none. */
+    Optional<Duration> timeToLive(Scope scope, String key);
+
+    /**
+     * Tells {@code changes} of every change to an entry from now on (see {@link CacheCopies}), if this
+     * backend can, and answers whether it will: only then may copies of what is read be kept. A backend
+     * that others write behind its back (a shared Redis) can't.
+     */
+    boolean watch(CacheCopies changes);
+
+    /** Counts gets that copies answered (see {@link #watch}) among the scope's hits. */
+    void countHits(Scope scope, long hits);
+
     /** The scope's counters; a scope never used has {@link CacheStats#empty()}. */
     CacheStats stats(Scope scope);
 

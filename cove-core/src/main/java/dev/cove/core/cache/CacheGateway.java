@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * value: JSON text never starts with a 0 byte, and an integer {@link Cache#increment} writes is JSON
  * too. A backend that blocks (Redis) is called on virtual threads; the embedded one on the caller's
  * thread, which is an event loop: a Caffeine operation takes microseconds.
+ *
+ * <p><b>Copies.</b> When the backend tells of every change ({@link Cache#watch}), a get answered to
+ * someone who keeps copies ({@link CacheCopies}, a worker) says how long the copy may live, and the
+ * gateway tells each keeper of every later change to the scopes it read (docs/worker-protocol.md,
+ * "uncache"). A keeper is counted in before the entry is read, so a change that the read did not see
+ * is always told of.
  */
 public final class CacheGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheGateway.class);
@@ -41,11 +48,16 @@ public final class CacheGateway implements AutoCloseable {
     private final Optional<Executor> blocking;
     private final MeterRegistry metrics;
     private final Set<Scope> metered = ConcurrentHashMap.newKeySet();
+    /** Who keeps copies of each scope's entries, and which scopes each keeper read. */
+    private final Map<Scope, Set<CacheCopies>> keepers = new ConcurrentHashMap<>();
+    private final Map<CacheCopies, Set<Scope>> kept = new ConcurrentHashMap<>();
+    private final boolean copiesKept;
 
     private CacheGateway(Cache cache, Optional<Executor> blocking, MeterRegistry metrics) {
         this.cache = cache;
         this.blocking = blocking;
         this.metrics = metrics;
+        this.copiesKept = cache.watch(this::changed);
     }
 
     /** The embedded backend, called on the caller's thread. */
@@ -62,21 +74,59 @@ public final class CacheGateway implements AutoCloseable {
         return cache.describe();
     }
 
-    /** Answers one cache frame of the function's. */
-    public CompletableFuture<ObjectNode> handle(FunctionRevision function, ObjectNode request) {
+    /** Answers one cache frame of the function's, from someone who keeps copies of what it gets, or not. */
+    public CompletableFuture<ObjectNode> handle(FunctionRevision function, ObjectNode request,
+            Optional<CacheCopies> copies) {
         if (blocking.isEmpty()) {
-            return CompletableFuture.completedFuture(answer(function, request));
+            return CompletableFuture.completedFuture(answer(function, request, copies));
         }
-        return CompletableFuture.supplyAsync(() -> answer(function, request), blocking.get());
+        return CompletableFuture.supplyAsync(() -> answer(function, request, copies), blocking.get());
     }
 
-    private ObjectNode answer(FunctionRevision function, JsonNode request) {
+    /** The keeper keeps nothing from now on (a worker that ended): it is told of no more changes. */
+    public void forget(CacheCopies copies) {
+        Set<Scope> scopes = kept.remove(copies);
+        if (scopes != null) {
+            scopes.forEach(scope -> keepers.computeIfPresent(scope, (s, set) -> {
+                set.remove(copies);
+                return set.isEmpty() ? null : set;
+            }));
+        }
+    }
+
+    /** Counts gets of the function's that copies answered, in its own scope and its application's. */
+    public void countHits(FunctionRevision function, long functionHits, long appHits) {
+        if (functionHits > 0) {
+            cache.countHits(scopeOf(function, "function"), functionHits);
+        }
+        if (appHits > 0) {
+            cache.countHits(scopeOf(function, "app"), appHits);
+        }
+    }
+
+    private void changed(Scope scope, Optional<String> key) {
+        Set<CacheCopies> told = keepers.get(scope);
+        if (told != null) {
+            told.forEach(copies -> copies.changed(scope, key));
+        }
+    }
+
+    private void keep(Scope scope, CacheCopies copies) {
+        kept.computeIfAbsent(copies, c -> ConcurrentHashMap.newKeySet()).add(scope);
+        keepers.compute(scope, (s, set) -> {
+            Set<CacheCopies> out = set == null ? ConcurrentHashMap.newKeySet() : set;
+            out.add(copies);
+            return out;
+        });
+    }
+
+    private ObjectNode answer(FunctionRevision function, JsonNode request, Optional<CacheCopies> copies) {
         try {
             Scope scope = scopeOf(function, request.path("scope").asText("function"));
             meter(scope);
             String key = request.path("key").asText("");
             return switch (request.path("op").asText("")) {
-                case "get" -> get(scope, key);
+                case "get" -> get(scope, key, copies.filter(c -> copiesKept));
                 case "set" -> {
                     cache.set(scope, key, encode(request), ttl(request));
                     yield JSON.createObjectNode().put("ok", true);
@@ -96,9 +146,15 @@ public final class CacheGateway implements AutoCloseable {
         }
     }
 
-    private ObjectNode get(Scope scope, String key) {
+    private ObjectNode get(Scope scope, String key, Optional<CacheCopies> copies) {
+        copies.ifPresent(c -> keep(scope, c));
         Optional<byte[]> value = cache.get(scope, key);
         ObjectNode out = JSON.createObjectNode().put("found", value.isPresent());
+        if (value.isPresent() && copies.isPresent()) {
+            // a millisecond short of the entry's end: the copy's time counts from the answer's arrival
+            cache.timeToLive(scope, key).map(left -> left.toMillis() - 1).filter(ms -> ms > 0)
+                    .ifPresent(ms -> out.put("keepMs", ms));
+        }
         value.ifPresent(bytes -> {
             if (bytes.length > 0 && bytes[0] == BYTES) {
                 out.put("bytes", Base64.getEncoder().encodeToString(Arrays.copyOfRange(bytes, 1, bytes.length)));

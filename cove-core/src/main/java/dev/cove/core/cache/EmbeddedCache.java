@@ -35,6 +35,7 @@ final class EmbeddedCache implements Cache {
     private final Quota quota;
     private final Ticker ticker;
     private final ConcurrentHashMap<Scope, EmbeddedScope> scopes = new ConcurrentHashMap<>();
+    private volatile CacheCopies changes = (scope, key) -> {};
 
     EmbeddedCache(CacheSettings settings, Ticker ticker) {
         this.rules = new Rules(settings);
@@ -90,6 +91,7 @@ final class EmbeddedCache implements Cache {
         EmbeddedScope removed = scopes.remove(scope);
         if (removed != null) {
             removed.clear();
+            changes.changed(scope, Optional.empty());
         }
     }
 
@@ -104,10 +106,25 @@ final class EmbeddedCache implements Cache {
         scopes.clear();
     }
 
-    /** The time the entry has left, for tests. */
-    Optional<Duration> timeToLive(Scope scope, String key) {
+    @Override
+    public Optional<Duration> timeToLive(Scope scope, String key) {
         EmbeddedScope found = scopes.get(scope);
         return found == null ? Optional.empty() : found.timeToLive(key);
+    }
+
+    /** Every write goes through this object, so it can tell of every change. */
+    @Override
+    public boolean watch(CacheCopies changes) {
+        this.changes = changes;
+        return true;
+    }
+
+    @Override
+    public void countHits(Scope scope, long hits) {
+        EmbeddedScope found = scopes.get(scope);
+        if (found != null) {
+            found.countHits(hits);
+        }
     }
 
     private EmbeddedScope.Entry entry(String key, byte[] value, Optional<Duration> ttl) {
@@ -119,6 +136,7 @@ final class EmbeddedCache implements Cache {
 
     private EmbeddedScope scope(Scope scope) {
         EmbeddedScope found = scopes.get(scope);
-        return found != null ? found : scopes.computeIfAbsent(scope, s -> new EmbeddedScope(quota, ticker));
+        return found != null ? found : scopes.computeIfAbsent(scope,
+                s -> new EmbeddedScope(quota, ticker, key -> changes.changed(s, Optional.of(key))));
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /** One scope's entries in their own Caffeine cache, and its counters. */
 final class EmbeddedScope {
@@ -21,8 +22,13 @@ final class EmbeddedScope {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final Consumer<String> changed;
+    /** Set while the scope is cleared: its whole is told of once, not each key. */
+    private volatile boolean clearing;
 
-    EmbeddedScope(Quota quota, Ticker ticker) {
+    /** {@code changed} hears of each key whose entry changes other than by expiring, on the writer's thread. */
+    EmbeddedScope(Quota quota, Ticker ticker, Consumer<String> changed) {
+        this.changed = changed;
         this.entries = Caffeine.newBuilder()
                 .ticker(ticker)
                 .executor(Runnable::run)
@@ -81,17 +87,26 @@ final class EmbeddedScope {
         return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), count, total);
     }
 
+    void countHits(long n) {
+        hits.add(n);
+    }
+
     Optional<Duration> timeToLive(String key) {
         return entries.policy().expireVariably().orElseThrow().getExpiresAfter(key);
     }
 
     void clear() {
+        clearing = true;
         entries.invalidateAll();
     }
 
+    /** Runs on the writer's thread ({@code executor(Runnable::run)}), after the write. */
     private void removed(String key, Entry entry, RemovalCause cause) {
         if (cause == RemovalCause.SIZE) {
             evictions.increment();
+        }
+        if (cause != RemovalCause.EXPIRED && !clearing) {
+            changed.accept(key);
         }
     }
 

@@ -147,10 +147,25 @@ final class RedisCache implements Cache {
         client.close();
     }
 
-    /** The time the entry has left, for tests. */
-    Optional<Duration> timeToLive(Scope scope, String key) {
+    @Override
+    public Optional<Duration> timeToLive(Scope scope, String key) {
         long ms = call(() -> client.pttl(RedisKeys.of(redis.prefix(), scope).data(RedisKeys.utf8(key))));
         return ms < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
+    }
+
+    /**
+     * Not yet: other platforms may share this Redis and write it without this one hearing of it, so
+     * copies can't be kept (Redis's client tracking could tell; it is not wired in).
+     */
+    @Override
+    public boolean watch(CacheCopies changes) {
+        return false;
+    }
+
+    @Override
+    public void countHits(Scope scope, long hits) {
+        byte[] stats = RedisKeys.of(redis.prefix(), scope).stats();
+        call(() -> client.hincrBy(stats, "hits".getBytes(StandardCharsets.US_ASCII), hits));
     }
 
     /** Runs a script with the KEYS and ARGV every script takes (see RedisScripts), then its own ARGV. */

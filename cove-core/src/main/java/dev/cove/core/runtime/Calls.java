@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.registry.FunctionRevision;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,10 +38,22 @@ public interface Calls {
 
     /**
      * A cache operation of a function's: the fields of its {@code cache} frame (docs/worker-protocol.md),
-     * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused.
+     * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused. A worker
+     * that keeps copies of what it gets passes {@code copies}, to hear of changes to them.
      */
-    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
+            Optional<CacheCopies> copies) {
         return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
+    }
+
+    /** The keeper of copies ended: it hears of no more changes. */
+    default void forget(CacheCopies copies) {
+        // nothing was kept without a cache
+    }
+
+    /** Gets of the function's that a worker answered from its copies: counted among its scopes' hits. */
+    default void cacheHits(FunctionRevision function, long functionHits, long appHits) {
+        // no cache, no hits
     }
 
     /**

@@ -338,7 +338,7 @@ final class JavaInstance extends InProcessInstance {
         }
 
         private JsonNode send(ObjectNode request) {
-            ObjectNode answer = calls.cache(revision, request).join();
+            ObjectNode answer = calls.cache(revision, request, Optional.empty()).join();
             if (answer.has("error")) {
                 throw new CacheException(answer.path("error").asText());
             }

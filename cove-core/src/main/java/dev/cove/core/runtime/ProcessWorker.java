@@ -2,6 +2,8 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCopies;
+import dev.cove.core.cache.Scope;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.Network;
@@ -52,6 +54,8 @@ final class ProcessWorker implements Instance {
     private final Map<String, FunctionRevision> offered = new ConcurrentHashMap<>();
     /** The version of each function the worker holds as a peer now, as far as the platform knows. */
     private final Map<String, Integer> peers = new ConcurrentHashMap<>();
+    /** The worker keeps copies of the cache entries it gets: it hears of their changes through this. */
+    private final CacheCopies copies = this::uncache;
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
     private Sandbox.Worker process;
@@ -275,10 +279,15 @@ final class ProcessWorker implements Instance {
     }
 
     private void onDone(Frames.Decoded frame) {
-        RunListener listener = listenerOf(runs.remove(frame.fields().path("id").asText()));
-        if (listener == null) {
+        Run run = runs.remove(frame.fields().path("id").asText());
+        if (run == null) {
             return;
         }
+        JsonNode hits = frame.fields().path("cacheHits");
+        if (hits.isObject()) {
+            calls.cacheHits(run.revision, hits.path("function").asLong(0), hits.path("app").asLong(0));
+        }
+        RunListener listener = run.listener;
         JsonNode failure = frame.fields().get("failure");
         if (failure != null && !failure.isNull()) {
             listener.done(new RunOutcome.Failed(failure.asText()));
@@ -436,7 +445,7 @@ final class ProcessWorker implements Instance {
             answer = CompletableFuture.completedFuture(Frames.object()
                     .put("error", "A function can use its cache only while one of its activations runs."));
         } else {
-            answer = calls.cache(run.revision, fields);
+            answer = calls.cache(run.revision, fields, Optional.of(copies));
         }
         answer.whenComplete((fieldsOut, error) -> {
             ObjectNode out = Frames.object().put("type", "cached").put("id", id);
@@ -446,6 +455,15 @@ final class ProcessWorker implements Instance {
                 s.write(Frames.encode(out));
             }
         });
+    }
+
+    /** An entry this worker may keep a copy of changed (docs/worker-protocol.md, "uncache"). */
+    private void uncache(Scope scope, Optional<String> key) {
+        ObjectNode frame = Frames.object().put("type", "uncache");
+        scope.function().ifPresentOrElse(name -> frame.put("scope", "function").put("function", name),
+                () -> frame.put("scope", "app"));
+        key.ifPresent(k -> frame.put("key", k));
+        send(frame);
     }
 
     private Optional<String> refusal(JsonNode fields, JsonNode params, int length) {
@@ -595,6 +613,7 @@ final class ProcessWorker implements Instance {
         for (String id : runs.keySet()) {
             failRun(id, message);
         }
+        calls.forget(copies);
         release.run();
         onDeath.accept(this);
     }

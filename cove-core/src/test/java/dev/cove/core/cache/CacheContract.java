@@ -29,9 +29,6 @@ abstract class CacheContract {
     /** Lets time pass: a fake ticker's, or the real one's. */
     abstract void elapse(Duration duration);
 
-    /** How long the entry has left. */
-    abstract Optional<Duration> timeToLive(Cache cache, Scope scope, String key);
-
     Cache open(CacheSettings settings) {
         Cache cache = create(settings);
         opened.add(cache);
@@ -133,11 +130,11 @@ abstract class CacheContract {
         cache.set(CART, "default", bytes("v"), Optional.empty());
         cache.set(CART, "ten", bytes("v"), Optional.of(Duration.ofMinutes(10)));
         cache.set(CART, "max", bytes("v"), Optional.of(Duration.ofHours(24)));
-        assertThat(timeToLive(cache, CART, "default")).hasValueSatisfying(
+        assertThat(cache.timeToLive(CART, "default")).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(59), Duration.ofHours(1)));
-        assertThat(timeToLive(cache, CART, "ten")).hasValueSatisfying(
+        assertThat(cache.timeToLive(CART, "ten")).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
-        assertThat(timeToLive(cache, CART, "max")).hasValueSatisfying(
+        assertThat(cache.timeToLive(CART, "max")).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofHours(23), Duration.ofHours(24)));
     }
 
@@ -216,7 +213,7 @@ abstract class CacheContract {
         cache.increment(CART, "n", 1, Optional.of(Duration.ofMinutes(10)));
         cache.increment(CART, "n", 1, Optional.of(Duration.ofHours(2)));
         cache.increment(CART, "n", 1, Optional.empty());
-        assertThat(timeToLive(cache, CART, "n")).hasValueSatisfying(
+        assertThat(cache.timeToLive(CART, "n")).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
     }
 
@@ -400,6 +397,16 @@ abstract class CacheContract {
         cache.delete(CART, "a");
         assertThat(cache.stats(CART)).isEqualTo(new CacheStats(2, 1, 0, 1, 7));
         assertThat(cache.stats(SHOP)).isEqualTo(CacheStats.empty());
+    }
+
+    @Test
+    void hitsThatCopiesAnsweredCountAmongTheScopesHits() {
+        Cache cache = open();
+        cache.set(CART, "a", bytes("xyz"), Optional.empty());
+        cache.get(CART, "a");
+        cache.countHits(CART, 5);
+        assertThat(cache.stats(CART).hits()).isEqualTo(6);
+        assertThat(cache.stats(SHOP).hits()).isZero();
     }
 
     @Test

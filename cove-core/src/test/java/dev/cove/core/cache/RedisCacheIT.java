@@ -50,9 +50,9 @@ class RedisCacheIT extends CacheContract {
         }
     }
 
-    @Override
-    Optional<Duration> timeToLive(Cache cache, Scope scope, String key) {
-        return ((RedisCache) cache).timeToLive(scope, key);
+    @Test
+    void copiesAreNotKeptOfWhatOthersMayWriteBehindItsBack() {
+        assertThat(open().watch((scope, key) -> { })).isFalse();
     }
 
     @Test

@@ -1,0 +1,81 @@
+package dev.cove.core.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.Code;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's part in the copies workers keep: how long they may live, and who hears of changes. */
+class CacheGatewayTest {
+    static final FunctionRevision TILE = revision("tile");
+    static final FunctionRevision ORIGIN = revision("origin");
+
+    final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    final CacheGateway gateway = CacheGateway.embedded(Cache.embedded(CacheSettings.defaults(), nanos::get),
+            new SimpleMeterRegistry());
+    final List<String> told = new CopyOnWriteArrayList<>();
+    final CacheCopies keeper = (scope, key) -> told.add(scope.function().orElse("app") + " " + key.orElse("*"));
+
+    static FunctionRevision revision(String name) {
+        return new FunctionRevision("guest", FunctionSpec.of(name, Kind.NODEJS, Code.source(""), "main"), 1,
+                Instant.now(), "tiles");
+    }
+
+    static ObjectNode op(String op, String scope, String key) {
+        return JsonNodeFactory.instance.objectNode().put("op", op).put("scope", scope).put("key", key);
+    }
+
+    ObjectNode answer(FunctionRevision function, ObjectNode request, Optional<CacheCopies> copies) {
+        return gateway.handle(function, request, copies).join();
+    }
+
+    @Test
+    void aKeeperLearnsHowLongItsCopyMayLiveAndHearsOfEveryChangeToTheScopesItRead() {
+        answer(ORIGIN, op("set", "function", "t").put("value", "png").put("ttlMs", 60_000), Optional.empty());
+        answer(ORIGIN, op("set", "app", "health").put("value", "ok"), Optional.empty());
+        ObjectNode got = answer(ORIGIN, op("get", "function", "t"), Optional.of(keeper));
+        assertThat(got.path("value").asText()).isEqualTo("png");
+        assertThat(got.path("keepMs").asLong()).isBetween(59_000L, 59_999L);
+        assertThat(answer(ORIGIN, op("get", "function", "nothing"), Optional.of(keeper)).has("keepMs")).isFalse();
+        assertThat(answer(ORIGIN, op("get", "app", "health"), Optional.empty()).has("keepMs"))
+                .as("a get from someone who keeps nothing").isFalse();
+
+        answer(ORIGIN, op("set", "function", "t").put("value", "new"), Optional.empty());
+        answer(TILE, op("set", "function", "t").put("value", "tile's own"), Optional.empty());
+        answer(ORIGIN, op("delete", "app", "health"), Optional.empty());
+        assertThat(told).as("changes to origin's scope, not tile's nor the application's it did not read")
+                .containsExactly("origin t");
+
+        answer(ORIGIN, op("get", "app", "anything"), Optional.of(keeper));
+        answer(TILE, op("set", "app", "health").put("value", "ok"), Optional.empty());
+        answer(TILE, op("increment", "app", "health2").put("by", 1), Optional.empty());
+        answer(TILE, op("increment", "app", "health2").put("by", 1), Optional.empty());
+        gateway.clear(ORIGIN, false);
+        assertThat(told).containsExactly("origin t", "app health2", "origin *");
+
+        gateway.forget(keeper);
+        answer(ORIGIN, op("set", "function", "x").put("value", 1), Optional.empty());
+        answer(ORIGIN, op("set", "function", "x").put("value", 2), Optional.empty());
+        assertThat(told).as("a forgotten keeper hears nothing more").hasSize(3);
+    }
+
+    @Test
+    void hitsOfCopiesCountInTheFunctionsScopes() {
+        answer(TILE, op("set", "function", "t").put("value", 1), Optional.empty());
+        answer(TILE, op("set", "app", "a").put("value", 1), Optional.empty());
+        gateway.countHits(TILE, 4, 2);
+        assertThat(gateway.stats("guest", Optional.of(TILE))).extracting(s -> s.path("hits").asLong())
+                .containsExactly(4L, 2L);
+    }
+}
