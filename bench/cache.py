@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A cache get from inside a function, node and python, with the embedded cache and with Redis,
 against the worker's bare round trip to the platform in the same run (a call the platform refuses at
-once: the frame there and back with no work). The calling function times --count operations of each
-kind per round; figures are medians over rounds of the rounds' p50 and p99.
-Goals: embedded under 50 us p50, Redis under 150 us p50.
+once: the frame there and back with no work). A get of an entry that is there is timed over and over
+(with the embedded cache the worker answers it from its copy after the first), and so is a get of an
+entry the function has just written again (the write drops any copy: the get goes to the platform).
+The calling function times --count operations of each kind per round; figures are medians over
+rounds of the rounds' p50 and p99. Goals: a get under 50 us p50 embedded, under 150 us with Redis.
 
     bench/cache.py [--rounds 5] [--count 5000] [--warmup 1000]
 """
@@ -19,6 +21,7 @@ import covebench as cb
 
 RUNTIMES = {"nodejs": ("nodejs:20", "cache_getter.js"), "python": ("python:3", "cache_getter.py")}
 GOALS_US = {"embedded": 50, "redis": 150}
+VIAS = ("cache", "written", "bare")
 
 
 def main():
@@ -48,7 +51,7 @@ def main():
         for round_ in range(args.rounds):
             for backend, cove in servers.items():
                 for runtime in RUNTIMES:
-                    for via in ("cache", "bare"):
+                    for via in VIAS:
                         results.setdefault((backend, runtime, via), []).append(timed(cove, runtime, via, args))
             print(f"round {round_ + 1}: " + ", ".join(f"{b} {r} {v} {x[-1]['p50']:.0f} us"
                                                       for (b, r, v), x in results.items()), file=sys.stderr)
@@ -68,15 +71,17 @@ def timed(cove, runtime, via, args):
 
 def report(results, args):
     print(f"{args.rounds} rounds of {args.count} operations each (medians; microseconds as the function times them)")
-    print(f"{'backend':<9} {'runtime':<7} {'get p50':>8} {'get p99':>8} {'bare p50':>9} {'bare p99':>9}  goal")
+    print(f"{'backend':<9} {'runtime':<7} {'get p50':>8} {'get p99':>8} {'written p50':>12} {'written p99':>12}"
+          f" {'bare p50':>9} {'bare p99':>9}  goal")
     for backend in GOALS_US:
         for runtime in RUNTIMES:
-            get, bare = results[(backend, runtime, "cache")], results[(backend, runtime, "bare")]
+            get, written, bare = (results[(backend, runtime, via)] for via in VIAS)
             p50 = cb.median([r["p50"] for r in get])
             verdict = "met" if p50 < GOALS_US[backend] else "not met"
             print(f"{backend:<9} {runtime:<7} {p50:>8.0f} {cb.median([r['p99'] for r in get]):>8.0f}"
+                  f" {cb.median([r['p50'] for r in written]):>12.0f} {cb.median([r['p99'] for r in written]):>12.0f}"
                   f" {cb.median([r['p50'] for r in bare]):>9.0f} {cb.median([r['p99'] for r in bare]):>9.0f}"
-                  f"  p50 < {GOALS_US[backend]} us: {verdict}")
+                  f"  get p50 < {GOALS_US[backend]} us: {verdict}")
 
 
 if __name__ == "__main__":
