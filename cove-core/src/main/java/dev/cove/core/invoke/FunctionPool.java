@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.runtime.Instance;
+import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
 import dev.cove.core.runtime.RunRequest;
@@ -153,10 +154,8 @@ final class FunctionPool {
             dispatcher.record(activation);
         });
         pending.deadline = dispatcher.deadlines().arm(timeout, () -> {
-            if (pending.end(ActivationStatus.TIMEOUT, Pending.error("The function exceeded its time limit of "
-                    + timeout.toMillis() + " ms."))) {
-                host.kill("The function's instance was stopped because activation " + pending.activationId
-                        + " ran past its time limit.");
+            if (pending.end(ActivationStatus.TIMEOUT, overTimeLimit(timeout.toMillis()))) {
+                host.kill(stoppedFor(pending)); // not when its done came first: the host is not stuck
             }
         });
     }
@@ -170,10 +169,18 @@ final class FunctionPool {
             return;
         }
         drop(slot);
-        pending.end(ActivationStatus.TIMEOUT,
-                Pending.error("The function exceeded its time limit of " + timeoutMs + " ms."));
-        slot.instance.kill("The function's instance was stopped because activation " + pending.activationId
-                + " ran past its time limit.");
+        pending.end(ActivationStatus.TIMEOUT, overTimeLimit(timeoutMs));
+        slot.instance.kill(stoppedFor(pending));
+    }
+
+    private static JsonValue overTimeLimit(long timeoutMs) {
+        return Pending.error("The function exceeded its time limit of " + timeoutMs + " ms.");
+    }
+
+    /** Why an instance was killed: an activation it ran timed out, and its code may still be running. */
+    private static String stoppedFor(Pending pending) {
+        return "The function's instance was stopped because activation " + pending.activationId
+                + " ran past its time limit.";
     }
 
     private void ended(Slot slot, Pending pending, Activation activation) {
