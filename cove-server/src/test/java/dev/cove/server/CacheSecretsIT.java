@@ -26,10 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The function cache with a real redis-server behind it: functions use it through {@code ctx.cache},
- * and none of them finds the Redis password or address anywhere it can look (its environment, every
+ * their workers keep copies of what they read until Redis reports a change, whoever made it, and none
+ * of them finds the Redis password or address anywhere it can look (its environment, every
  * /proc it can read, the files it can read, its own memory) or reaches the Redis port.
  */
 class CacheSecretsIT {
@@ -89,6 +92,58 @@ class CacheSecretsIT {
                 .isPositive();
         assertThat(cove.get("/metrics").raw().body()).containsPattern(
                 "cove_cache_hits_total\\{application=\"redis-cachey\",function=\"redis-cachey\",namespace=\"guest\"} [1-9]");
+    }
+
+    static final String KEEPER_JS = """
+            async function main(p, ctx) {
+              const seen = [];
+              for (let i = 0; i < 3; i++) seen.push(await ctx.cache.get('k'));
+              return { seen };
+            }
+            """;
+    static final String KEEPER_PY = """
+            def main(p, ctx):
+                return {'seen': [ctx.cache.get('k') for _ in range(3)]}
+            """;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void workersKeepCopiesOfRedisEntriesAndHearOfWritesMadeBehindThePlatformsBack(String runtime) throws Exception {
+        String name = "keeper-" + runtime;
+        assertThat(cove.deploy(name, runtime + ":default", runtime.equals("nodejs") ? KEEPER_JS : KEEPER_PY,
+                TestCove.object()).status()).isEqualTo(200);
+        String key = "cove:d{5:guest" + name.length() + ":" + name + "f" + name.length() + ":" + name + "}k";
+        try (Jedis other = new Jedis("127.0.0.1", redisPort)) {
+            other.auth(password);
+            other.set(key, "\"one\"", SetParams.setParams().px(60_000));
+            assertThat(seen(name)).containsExactly("one", "one", "one");
+            long scripts = scriptCalls(other);
+            assertThat(seen(name)).containsExactly("one", "one", "one");
+            assertThat(scriptCalls(other) - scripts).as("scripts Redis ran for three gets of a kept entry").isZero();
+
+            other.set(key, "\"two\"", SetParams.setParams().px(60_000));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            List<String> seen = seen(name);
+            while (!seen.equals(List.of("two", "two", "two")) && System.nanoTime() < deadline) {
+                seen = seen(name);
+            }
+            assertThat(seen).as("the copy after another platform's write (the entry lives 60 s more)")
+                    .containsExactly("two", "two", "two");
+        }
+    }
+
+    static List<String> seen(String name) throws Exception {
+        TestCove.Answer answer = cove.invoke(name, TestCove.object());
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        List<String> seen = new ArrayList<>();
+        answer.json().path("response").path("result").path("seen").forEach(v -> seen.add(v.asText()));
+        return seen;
+    }
+
+    /** How many scripts (EVAL and EVALSHA) Redis has run. */
+    static long scriptCalls(Jedis redis) {
+        return redis.info("commandstats").lines().filter(line -> line.matches("cmdstat_eval(sha)?:.*"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"))).sum();
     }
 
     @ParameterizedTest

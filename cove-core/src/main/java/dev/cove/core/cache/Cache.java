@@ -34,6 +34,12 @@ public interface Cache extends AutoCloseable {
     /** The entry's value, or empty when there is none (never written, deleted, expired, evicted). */
     Optional<byte[]> get(Scope scope, String key);
 
+    /**
+     * The entry's value and how long it has left to live, read at once (a get, counted as one): for a
+     * copy that must not outlive its entry.
+     */
+    Optional<Entry> getEntry(Scope scope, String key);
+
     /** Writes the entry, replacing any; {@code ttl} empty means the default TTL. */
     void set(Scope scope, String key, byte[] value, Optional<Duration> ttl);
 
@@ -55,15 +61,19 @@ public interface Cache extends AutoCloseable {
      */
     long increment(Scope scope, String key, long delta, Optional<Duration> ttl);
 
-    /** How long the entry has left to live; empty when there is none. */
-    Optional<Duration> timeToLive(Scope scope, String key);
+    /**
+     * Tells {@code changes} of every change to an entry from now on, for as long as {@link #watching}
+     * says it hears of them all.
+     */
+    void watch(CacheWatcher changes);
 
     /**
-     * Tells {@code changes} of every change to an entry from now on (see {@link CacheCopies}), if this
-     * backend can, and answers whether it will: only then may copies of what is read be kept. A backend
-     * that others write behind its back (a shared Redis) can't.
+     * Whether every change is told just now, so that copies of what is read may be kept. A backend that
+     * others write behind its back (a shared Redis) hears of their writes only while it listens to its
+     * server; when it stops, this turns false first, then {@link CacheWatcher#allChanged} is told, as
+     * changes may have gone untold.
      */
-    boolean watch(CacheCopies changes);
+    boolean watching();
 
     /** Counts gets that copies answered (see {@link #watch}) among the scope's hits. */
     void countHits(Scope scope, long hits);
@@ -86,6 +96,9 @@ public interface Cache extends AutoCloseable {
     /** Releases the backend's resources (Redis connections); the cache is not used afterwards. */
     @Override
     void close();
+
+    /** An entry's value and the time it has left to live. */
+    record Entry(byte[] value, Duration timeToLive) {}
 
     /** The in-process backend (Caffeine): nothing to install; entries live as long as this JVM. */
     static Cache embedded(CacheSettings settings, Ticker ticker) {

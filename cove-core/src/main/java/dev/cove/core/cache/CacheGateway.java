@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * too. A backend that blocks (Redis) is called on virtual threads; the embedded one on the caller's
  * thread, which is an event loop: a Caffeine operation takes microseconds.
  *
- * <p><b>Copies.</b> When the backend tells of every change ({@link Cache#watch}), a get answered to
- * someone who keeps copies ({@link CacheCopies}, a worker) says how long the copy may live, and the
- * gateway tells each keeper of every later change to the scopes it read (docs/worker-protocol.md,
+ * <p><b>Copies.</b> While the backend tells of every change ({@link Cache#watching}), a get answered
+ * to someone who keeps copies ({@link CacheCopies}, a worker) says how long the copy may live, and
+ * the gateway tells each keeper of every later change to the scopes it read (docs/worker-protocol.md,
  * "uncache"). A keeper is counted in before the entry is read, so a change that the read did not see
- * is always told of.
+ * is always told of; when the backend may have missed changes ({@link CacheWatcher#allChanged}),
+ * every keeper is told that every scope it read changed.
  */
 public final class CacheGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheGateway.class);
@@ -51,13 +53,25 @@ public final class CacheGateway implements AutoCloseable {
     /** Who keeps copies of each scope's entries, and which scopes each keeper read. */
     private final Map<Scope, Set<CacheCopies>> keepers = new ConcurrentHashMap<>();
     private final Map<CacheCopies, Set<Scope>> kept = new ConcurrentHashMap<>();
-    private final boolean copiesKept;
+    /** How many times the backend said that any entry may have changed: a get that spans one grants no copy. */
+    private final AtomicLong allChanged = new AtomicLong();
 
     private CacheGateway(Cache cache, Optional<Executor> blocking, MeterRegistry metrics) {
         this.cache = cache;
         this.blocking = blocking;
         this.metrics = metrics;
-        this.copiesKept = cache.watch(this::changed);
+        cache.watch(new CacheWatcher() {
+            @Override
+            public void changed(Scope scope, Optional<String> key) {
+                tell(scope, key);
+            }
+
+            @Override
+            public void allChanged() {
+                allChanged.incrementAndGet();
+                keepers.keySet().forEach(scope -> tell(scope, Optional.empty()));
+            }
+        });
     }
 
     /** The embedded backend, called on the caller's thread. */
@@ -104,7 +118,7 @@ public final class CacheGateway implements AutoCloseable {
         }
     }
 
-    private void changed(Scope scope, Optional<String> key) {
+    private void tell(Scope scope, Optional<String> key) {
         Set<CacheCopies> told = keepers.get(scope);
         if (told != null) {
             told.forEach(copies -> copies.changed(scope, key));
@@ -126,7 +140,7 @@ public final class CacheGateway implements AutoCloseable {
             meter(scope);
             String key = request.path("key").asText("");
             return switch (request.path("op").asText("")) {
-                case "get" -> get(scope, key, copies.filter(c -> copiesKept));
+                case "get" -> get(scope, key, copies);
                 case "set" -> {
                     cache.set(scope, key, encode(request), ttl(request));
                     yield JSON.createObjectNode().put("ok", true);
@@ -146,16 +160,22 @@ public final class CacheGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * A keeper is counted in before the entry is read, and told how long its copy may live only if the
+     * backend heard of every change all the while: a change it missed can't have been told.
+     */
     private ObjectNode get(Scope scope, String key, Optional<CacheCopies> copies) {
+        long before = allChanged.get();
         copies.ifPresent(c -> keep(scope, c));
-        Optional<byte[]> value = cache.get(scope, key);
-        ObjectNode out = JSON.createObjectNode().put("found", value.isPresent());
-        if (value.isPresent() && copies.isPresent()) {
+        Optional<Cache.Entry> found = cache.getEntry(scope, key);
+        ObjectNode out = JSON.createObjectNode().put("found", found.isPresent());
+        found.ifPresent(entry -> {
             // a millisecond short of the entry's end: the copy's time counts from the answer's arrival
-            cache.timeToLive(scope, key).map(left -> left.toMillis() - 1).filter(ms -> ms > 0)
-                    .ifPresent(ms -> out.put("keepMs", ms));
-        }
-        value.ifPresent(bytes -> {
+            long keepMs = entry.timeToLive().toMillis() - 1;
+            if (copies.isPresent() && keepMs > 0 && cache.watching() && allChanged.get() == before) {
+                out.put("keepMs", keepMs);
+            }
+            byte[] bytes = entry.value();
             if (bytes.length > 0 && bytes[0] == BYTES) {
                 out.put("bytes", Base64.getEncoder().encodeToString(Arrays.copyOfRange(bytes, 1, bytes.length)));
             } else {

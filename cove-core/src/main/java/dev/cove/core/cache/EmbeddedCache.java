@@ -35,7 +35,7 @@ final class EmbeddedCache implements Cache {
     private final Quota quota;
     private final Ticker ticker;
     private final ConcurrentHashMap<Scope, EmbeddedScope> scopes = new ConcurrentHashMap<>();
-    private volatile CacheCopies changes = (scope, key) -> {};
+    private volatile CacheWatcher changes = CacheWatcher.NOBODY;
 
     EmbeddedCache(CacheSettings settings, Ticker ticker) {
         this.rules = new Rules(settings);
@@ -47,6 +47,13 @@ final class EmbeddedCache implements Cache {
     public Optional<byte[]> get(Scope scope, String key) {
         rules.checkKey(key);
         return scope(scope).get(key).map(byte[]::clone);
+    }
+
+    @Override
+    public Optional<Entry> getEntry(Scope scope, String key) {
+        rules.checkKey(key);
+        EmbeddedScope found = scope(scope);
+        return found.get(key).flatMap(value -> found.timeToLive(key).map(left -> new Entry(value.clone(), left)));
     }
 
     @Override
@@ -106,16 +113,14 @@ final class EmbeddedCache implements Cache {
         scopes.clear();
     }
 
+    /** Every write goes through this object, so it tells of every change, always. */
     @Override
-    public Optional<Duration> timeToLive(Scope scope, String key) {
-        EmbeddedScope found = scopes.get(scope);
-        return found == null ? Optional.empty() : found.timeToLive(key);
+    public void watch(CacheWatcher changes) {
+        this.changes = changes;
     }
 
-    /** Every write goes through this object, so it can tell of every change. */
     @Override
-    public boolean watch(CacheCopies changes) {
-        this.changes = changes;
+    public boolean watching() {
         return true;
     }
 

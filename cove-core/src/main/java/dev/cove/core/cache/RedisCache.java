@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -33,14 +35,19 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * index entries remain counted until their expiry time, at most maxTtl: give Cove's Redis
  * {@code maxmemory-policy noeviction} or room enough.
  *
- * <p><b>Cost.</b> A get is one EVALSHA round trip: about 42 µs on the 2-core development machine,
- * 1.6 times a plain Jedis GET measured beside it (26 µs; the machine was shared, so the ratio is the
- * number to trust). A write also walks
- * the scope's expired index entries, usually none.
+ * <p><b>Cost.</b> A get is one EVALSHA round trip (the value and its time left): about 42 µs on the
+ * 2-core development machine, 1.6 times a plain Jedis GET measured beside it (26 µs; the machine was
+ * shared, so the ratio is the number to trust). A write also walks the scope's expired index entries,
+ * usually none.
+ *
+ * <p><b>Copies.</b> Once watched, it hears of every change through {@link RedisWatch}, and tells of
+ * the changes it makes itself before answering their writer (the watch reports them again a little
+ * later: a worker's copy taken meanwhile is dropped once more, a miss, never a stale read). Evictions
+ * its scripts make are heard through the watch only.
  *
  * <p><b>Failures.</b> A Redis that is down, slow past {@value #TIMEOUT_MS} ms, or refuses the
  * credentials fails the call with {@link CacheUnavailableException}; the next call tries again. The
- * password lives only in this object's client configuration.
+ * password lives only in this object's client configurations (the pool's and the watch's).
  */
 final class RedisCache implements Cache {
     static final int CONNECTIONS = 16;
@@ -51,32 +58,42 @@ final class RedisCache implements Cache {
     private final RedisClient client;
     private final byte[] maxEntries;
     private final byte[] maxBytes;
+    private volatile CacheWatcher changes = CacheWatcher.NOBODY;
+    private volatile RedisWatch watch;
 
     RedisCache(RedisSettings redis, CacheSettings settings) {
         this.redis = redis;
         this.rules = new Rules(settings);
         this.maxEntries = ascii(settings.entriesPerScope());
         this.maxBytes = ascii(settings.bytesPerScope());
-        this.client = connect(redis);
-    }
-
-    private static RedisClient connect(RedisSettings redis) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .timeoutMillis(TIMEOUT_MS).clientName("cove-cache");
-        redis.user().ifPresent(config::user);
-        redis.password().ifPresent(config::password);
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(CONNECTIONS);
         pool.setMaxIdle(CONNECTIONS);
         pool.setMaxWait(Duration.ofMillis(TIMEOUT_MS));
-        return RedisClient.builder().hostAndPort(redis.host(), redis.port())
-                .clientConfig(config.build()).poolConfig(pool).build();
+        this.client = RedisClient.builder().hostAndPort(redis.host(), redis.port())
+                .clientConfig(config(redis, "cove-cache").build()).poolConfig(pool).build();
+    }
+
+    /** How to connect and as whom; the password lives here and in the configurations built from it only. */
+    private static DefaultJedisClientConfig.Builder config(RedisSettings redis, String clientName) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .timeoutMillis(TIMEOUT_MS).clientName(clientName);
+        redis.user().ifPresent(config::user);
+        redis.password().ifPresent(config::password);
+        return config;
     }
 
     @Override
     public Optional<byte[]> get(Scope scope, String key) {
+        return getEntry(scope, key).map(Entry::value);
+    }
+
+    @Override
+    public Optional<Entry> getEntry(Scope scope, String key) {
         rules.checkKey(key);
-        return Optional.ofNullable((byte[]) run(RedisScripts.GET, scope, key));
+        List<?> found = (List<?>) run(RedisScripts.GET, scope, key);
+        return found == null ? Optional.empty()
+                : Optional.of(new Entry((byte[]) found.get(0), Duration.ofMillis((Long) found.get(1))));
     }
 
     @Override
@@ -94,13 +111,13 @@ final class RedisCache implements Cache {
         rules.checkValue(value);
         long ttlMillis = rules.ttlMillis(ttl);
         Object wrote = run(RedisScripts.SET, scope, key, value, ascii(ttlMillis), ascii(onlyIfAbsent ? 1 : 0));
-        return ((Long) wrote) == 1;
+        return told(((Long) wrote) == 1, scope, key);
     }
 
     @Override
     public boolean delete(Scope scope, String key) {
         rules.checkKey(key);
-        return ((Long) run(RedisScripts.DELETE, scope, key)) == 1;
+        return told(((Long) run(RedisScripts.DELETE, scope, key)) == 1, scope, key);
     }
 
     @Override
@@ -110,7 +127,10 @@ final class RedisCache implements Cache {
         List<?> reply = (List<?>) run(RedisScripts.INCREMENT, scope, key, ascii(delta), ascii(ttlMillis));
         String outcome = text(reply.get(0));
         return switch (outcome) {
-            case "ok" -> Long.parseLong(text(reply.get(1)));
+            case "ok" -> {
+                told(true, scope, key);
+                yield Long.parseLong(text(reply.get(1)));
+            }
             case "overflow" -> throw Rules.overflow(text(reply.get(1)), delta);
             default -> throw Rules.notAnInteger();
         };
@@ -135,6 +155,7 @@ final class RedisCache implements Cache {
     @Override
     public void clear(Scope scope) {
         run(RedisScripts.CLEAR, scope, "");
+        changes.changed(scope, Optional.empty());
     }
 
     @Override
@@ -144,22 +165,28 @@ final class RedisCache implements Cache {
 
     @Override
     public void close() {
+        Optional.ofNullable(watch).ifPresent(RedisWatch::close);
         client.close();
     }
 
-    @Override
-    public Optional<Duration> timeToLive(Scope scope, String key) {
-        long ms = call(() -> client.pttl(RedisKeys.of(redis.prefix(), scope).data(RedisKeys.utf8(key))));
-        return ms < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
-    }
-
     /**
-     * Not yet: other platforms may share this Redis and write it without this one hearing of it, so
-     * copies can't be kept (Redis's client tracking could tell; it is not wired in).
+     * Starts hearing of changes through a connection of its own ({@link RedisWatch}). Changes made
+     * through this object are also told before their writer is answered, so that a function that
+     * writes and then calls another sees the other read what it wrote.
      */
     @Override
-    public boolean watch(CacheCopies changes) {
-        return false;
+    public synchronized void watch(CacheWatcher changes) {
+        this.changes = changes;
+        if (watch == null) {
+            watch = new RedisWatch(new HostAndPort(redis.host(), redis.port()),
+                    config(redis, "cove-cache-watch").protocol(RedisProtocol.RESP2).build(), redis.prefix(), changes);
+        }
+    }
+
+    @Override
+    public boolean watching() {
+        RedisWatch heard = watch;
+        return heard != null && heard.hearing();
     }
 
     @Override
@@ -168,12 +195,20 @@ final class RedisCache implements Cache {
         call(() -> client.hincrBy(stats, "hits".getBytes(StandardCharsets.US_ASCII), hits));
     }
 
+    /** Tells of a change this object made, when it made one. */
+    private boolean told(boolean changed, Scope scope, String key) {
+        if (changed) {
+            changes.changed(scope, Optional.of(key));
+        }
+        return changed;
+    }
+
     /** Runs a script with the KEYS and ARGV every script takes (see RedisScripts), then its own ARGV. */
     private Object run(RedisScripts.Script script, Scope scope, String key, byte[]... own) {
         RedisKeys keys = RedisKeys.of(redis.prefix(), scope);
         byte[] member = RedisKeys.utf8(key);
         List<byte[]> keyList = List.of(keys.data(member), keys.index(), keys.sizes(), keys.stats(), keys.registry());
-        List<byte[]> args = new ArrayList<>(List.of(member, keys.base(), keys.tag(), maxEntries, maxBytes));
+        List<byte[]> args = new ArrayList<>(List.of(member, keys.dataBase(), keys.tag(), maxEntries, maxBytes));
         args.addAll(Arrays.asList(own));
         return call(() -> {
             try {

@@ -2,29 +2,56 @@ package dev.cove.core.cache;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Where a scope's entries live in Redis. A scope's tag spells its names as length-prefixed parts
  * (UTF-8 byte count in decimal, ':', the bytes), then 'a' for an application's shared scope or 'f'
  * and the function's part: a tag ends where its parts say, so no tag starts another and no choice of
- * names or key makes two scopes' keys equal. Every key of a scope starts with
- * {@code prefix + "{" + tag + "}"} (the braces make a Redis Cluster hash tag: one scope, one slot),
- * then one letter for what the key holds:
+ * names or key makes two scopes' keys equal. A scope's entries lie under
+ * {@code prefix + "d{" + tag + "}"} and its bookkeeping under {@code prefix + "{" + tag + "}"} (the
+ * braces make a Redis Cluster hash tag: one scope, one slot), so that the entries of every scope have a
+ * prefix of their own, {@code prefix + "d{"}, for Redis's client tracking to report (see
+ * {@link RedisWatch}) without the counters every get writes:
  * <pre>
- *   {prefix}{tag}k{key}   an entry's value (string, with PX expiry)
+ *   {prefix}d{tag}{key}   an entry's value (string, with PX expiry)
  *   {prefix}{tag}x        the scope's index: a sorted set of keys by expiry time (ms)
  *   {prefix}{tag}z        the scope's sizes: a hash of key to key+value bytes
  *   {prefix}{tag}s        the scope's counters: a hash of hits, misses, evictions, entries, bytes
  *   {prefix}n{namespace}  the namespace's scopes: a set of tags (namespace length-prefixed too)
  * </pre>
  */
-record RedisKeys(byte[] tag, byte[] base, byte[] registry) {
+record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
+
+    /** An entry's scope and key. */
+    record Place(Scope scope, String key) {}
 
     static RedisKeys of(String prefix, Scope scope) {
         byte[] tag = tag(scope);
         byte[] base = concat(utf8(prefix + "{"), tag, utf8("}"));
-        return new RedisKeys(tag, base, registry(prefix, scope.namespace()));
+        byte[] dataBase = concat(dataPrefix(prefix), tag, utf8("}"));
+        return new RedisKeys(tag, base, dataBase, registry(prefix, scope.namespace()));
+    }
+
+    /** What the data keys of every scope start with. */
+    static byte[] dataPrefix(String prefix) {
+        return utf8(prefix + "d{");
+    }
+
+    /** The entry a data key holds; empty for a key that is none of this prefix's entries. */
+    static Optional<Place> place(String prefix, byte[] dataKey) {
+        byte[] start = dataPrefix(prefix);
+        if (dataKey.length < start.length || !Arrays.equals(dataKey, 0, start.length, start, 0, start.length)) {
+            return Optional.empty();
+        }
+        try {
+            Reader in = new Reader(dataKey, start.length);
+            Optional<Scope> scope = in.scope();
+            return scope.isPresent() && in.next() == '}' ? Optional.of(new Place(scope.get(), in.rest())) : Optional.empty();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
     }
 
     static byte[] registry(String prefix, String namespace) {
@@ -48,20 +75,15 @@ record RedisKeys(byte[] tag, byte[] base, byte[] registry) {
     /** The scope a tag spells; empty for bytes that are no tag. */
     static Optional<Scope> scope(byte[] tag) {
         try {
-            Reader in = new Reader(tag);
-            String namespace = in.part();
-            String application = in.part();
-            int kind = in.next();
-            Optional<String> function = kind == 'f' ? Optional.of(in.part()) : Optional.empty();
-            return (kind == 'f' || kind == 'a') && in.atEnd()
-                    ? Optional.of(new Scope(namespace, application, function)) : Optional.empty();
+            Reader in = new Reader(tag, 0);
+            return in.scope().filter(scope -> in.atEnd());
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.empty();
         }
     }
 
     byte[] data(byte[] member) {
-        return concat(base, new byte[] {'k'}, member);
+        return concat(dataBase, member);
     }
 
     byte[] index() {
@@ -94,13 +116,22 @@ record RedisKeys(byte[] tag, byte[] base, byte[] registry) {
         return out.toByteArray();
     }
 
-    /** Reads a tag's parts back. */
+    /** Reads a tag's parts back, from where a key holds it. */
     private static final class Reader {
         private final byte[] bytes;
         private int at;
 
-        Reader(byte[] bytes) {
+        Reader(byte[] bytes, int at) {
             this.bytes = bytes;
+            this.at = at;
+        }
+
+        Optional<Scope> scope() {
+            String namespace = part();
+            String application = part();
+            int kind = next();
+            Optional<String> function = kind == 'f' ? Optional.of(part()) : Optional.empty();
+            return kind == 'f' || kind == 'a' ? Optional.of(new Scope(namespace, application, function)) : Optional.empty();
         }
 
         int next() {
@@ -109,6 +140,10 @@ record RedisKeys(byte[] tag, byte[] base, byte[] registry) {
 
         boolean atEnd() {
             return at == bytes.length;
+        }
+
+        String rest() {
+            return new String(bytes, at, bytes.length - at, StandardCharsets.UTF_8);
         }
 
         String part() {

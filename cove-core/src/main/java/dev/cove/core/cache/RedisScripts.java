@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * The Lua scripts that make each operation one atomic round trip. Every script gets the same KEYS
  * (the entry's data key, the scope's index, sizes, counters, the namespace's registry) and ARGV
- * (the key as index member, the scope's key base, its tag, the entry and byte quotas, then its own).
+ * (the key as index member, what the scope's data keys start with, its tag, the entry and byte quotas,
+ * then its own).
  * Time is Redis's (TIME), so that expiry in the index agrees with the data keys' PX.
  */
 final class RedisScripts {
@@ -34,7 +35,7 @@ final class RedisScripts {
 
     private static final String PRELUDE = """
             local data, index, sizes, stats, registry = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-            local member, base, tag = ARGV[1], ARGV[2], ARGV[3]
+            local member, dataBase, tag = ARGV[1], ARGV[2], ARGV[3]
             local maxEntries, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -75,19 +76,23 @@ final class RedisScripts {
                 if victim == keep then victim = first[2] end
                 if not victim then break end
                 forget(victim)
-                redis.call('DEL', base .. 'k' .. victim)
+                redis.call('DEL', dataBase .. victim)
                 n = n + 1
               end
               if n > 0 then redis.call('HINCRBY', stats, 'evictions', n) end
             end
             """;
 
-    /** The hot path: no prelude, so no TIME call; a plain GET and two O(1) counter writes. */
+    /**
+     * The hot path: no prelude, so no TIME call; a plain GET, two O(1) counter writes, and the entry's
+     * time left. Answers {value, ms left}, or nil for no entry.
+     */
     static final Script GET = Script.bare("""
             local value = redis.call('GET', KEYS[1])
             redis.call('HINCRBY', KEYS[4], value and 'hits' or 'misses', 1)
             redis.call('SADD', KEYS[5], ARGV[3])
-            return value
+            if not value then return false end
+            return {value, redis.call('PTTL', KEYS[1])}
             """);
 
     /** ARGV[6] the value, ARGV[7] the TTL in ms, ARGV[8] '1' to write only when absent. */
@@ -137,7 +142,7 @@ final class RedisScripts {
             """);
 
     static final Script CLEAR = Script.of("""
-            for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do redis.call('DEL', base .. 'k' .. m) end
+            for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do redis.call('DEL', dataBase .. m) end
             redis.call('DEL', index, sizes, stats)
             redis.call('SREM', registry, tag)
             return 1

@@ -130,11 +130,11 @@ abstract class CacheContract {
         cache.set(CART, "default", bytes("v"), Optional.empty());
         cache.set(CART, "ten", bytes("v"), Optional.of(Duration.ofMinutes(10)));
         cache.set(CART, "max", bytes("v"), Optional.of(Duration.ofHours(24)));
-        assertThat(cache.timeToLive(CART, "default")).hasValueSatisfying(
+        assertThat(cache.getEntry(CART, "default").map(Cache.Entry::timeToLive)).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(59), Duration.ofHours(1)));
-        assertThat(cache.timeToLive(CART, "ten")).hasValueSatisfying(
+        assertThat(cache.getEntry(CART, "ten").map(Cache.Entry::timeToLive)).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
-        assertThat(cache.timeToLive(CART, "max")).hasValueSatisfying(
+        assertThat(cache.getEntry(CART, "max").map(Cache.Entry::timeToLive)).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofHours(23), Duration.ofHours(24)));
     }
 
@@ -213,7 +213,7 @@ abstract class CacheContract {
         cache.increment(CART, "n", 1, Optional.of(Duration.ofMinutes(10)));
         cache.increment(CART, "n", 1, Optional.of(Duration.ofHours(2)));
         cache.increment(CART, "n", 1, Optional.empty());
-        assertThat(cache.timeToLive(CART, "n")).hasValueSatisfying(
+        assertThat(cache.getEntry(CART, "n").map(Cache.Entry::timeToLive)).hasValueSatisfying(
                 ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
     }
 

@@ -26,8 +26,18 @@ class EmbeddedCacheTest extends CacheContract {
     void everyChangeToAnEntryButItsExpiryIsToldToTheWatcher() {
         Cache cache = open(quota(3, 1_000_000));
         List<String> told = new ArrayList<>();
-        assertThat(cache.watch((scope, key) -> told.add(scope.function().orElse("app") + " " + key.orElse("*"))))
-                .isTrue();
+        cache.watch(new CacheWatcher() {
+            @Override
+            public void changed(Scope scope, Optional<String> key) {
+                told.add(scope.function().orElse("app") + " " + key.orElse("*"));
+            }
+
+            @Override
+            public void allChanged() {
+                told.add("all");
+            }
+        });
+        assertThat(cache.watching()).isTrue();
         cache.set(CART, "new", bytes("1"), Optional.empty());
         cache.setIfAbsent(CART, "new", bytes("2"), Optional.empty());
         cache.increment(SHOP, "n", 1, Optional.empty());

@@ -16,7 +16,7 @@ class RedisKeysTest {
         assertThat(new String(RedisKeys.tag(Scope.application("guest", "shop")), UTF_8)).isEqualTo("5:guest4:shopa");
         assertThat(new String(RedisKeys.tag(Scope.application("é", "a:b")), UTF_8)).isEqualTo("2:é3:a:ba");
         assertThat(new String(RedisKeys.of("cove:", Scope.application("ns", "app")).data("k".getBytes(UTF_8)), UTF_8))
-                .isEqualTo("cove:{2:ns3:appa}kk");
+                .isEqualTo("cove:d{2:ns3:appa}k");
     }
 
     @Test
@@ -24,6 +24,27 @@ class RedisKeysTest {
         for (Scope scope : CacheContract.TRICKY_SCOPES) {
             assertThat(RedisKeys.scope(RedisKeys.tag(scope))).contains(scope);
         }
+    }
+
+    @Test
+    void everyDataKeyReadsBackAsItsScopeAndKey() {
+        for (Scope scope : CacheContract.TRICKY_SCOPES) {
+            for (String key : CacheContract.TRICKY_KEYS) {
+                byte[] data = RedisKeys.of("cove:", scope).data(key.getBytes(UTF_8));
+                assertThat(RedisKeys.place("cove:", data)).contains(new RedisKeys.Place(scope, key));
+                assertThat(RedisKeys.place("staging:", data)).as("another prefix's").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void keysThatHoldNoEntryReadAsNone() {
+        for (String notAnEntry : new String[] {"", "cove:", "cove:d{", "cove:{5:guest4:shopa}s", "cove:n5:guest",
+                "cove:d{5:guest4:shopa", "cove:d{5:guest4:shopax", "cove:d{9:guest4:shopa}k", "other:d{1:a1:ba}k"}) {
+            assertThat(RedisKeys.place("cove:", notAnEntry.getBytes(UTF_8))).as(notAnEntry).isEmpty();
+        }
+        assertThat(RedisKeys.place("cove:", "cove:d{1:a1:ba}".getBytes(UTF_8)))
+                .as("the empty key").contains(new RedisKeys.Place(Scope.application("a", "b"), ""));
     }
 
     @Test
