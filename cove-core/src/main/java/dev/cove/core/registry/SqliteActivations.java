@@ -1,10 +1,10 @@
 package dev.cove.core.registry;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -305,8 +305,8 @@ final class SqliteActivations {
         for (ActivationRecord r : records) {
             size += encodedSize(r);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        byte[] blob = new byte[Math.toIntExact(size)];
+        try (DataOutputStream out = new DataOutputStream(new Filling(blob))) {
             out.writeByte(FORMAT);
             out.writeInt(records.size());
             for (ActivationRecord r : records) {
@@ -323,13 +323,52 @@ final class SqliteActivations {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
-        return bytes.toByteArray();
+        return blob;
+    }
+
+    /** Writes into an array made to the encoded size, so that a batch's bytes are not copied once more. */
+    private static final class Filling extends OutputStream {
+        private final byte[] into;
+        private int at;
+
+        Filling(byte[] into) {
+            this.into = into;
+        }
+
+        @Override
+        public void write(int b) {
+            into[at++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            System.arraycopy(bytes, offset, into, at, length);
+            at += length;
+        }
+
+        @Override
+        public void close() {
+            if (at != into.length) {
+                throw new IllegalStateException("an activation batch's size was reckoned wrong: "
+                        + at + " bytes written of " + into.length);
+            }
+        }
     }
 
     /** What {@link #encode} writes for the record, exactly when its strings are ASCII (ids and names are). */
     private static long encodedSize(ActivationRecord r) {
-        return 2 + r.activationId().length() + 2 + r.namespace().length() + 2 + r.name().length() + 8 + 8 + 4
-                + 2 + r.causedBy().map(String::length).orElse(0) + 4 + r.json().length;
+        return utf(r.activationId()) + utf(r.namespace()) + utf(r.name()) + 8 + 8 + 4
+                + utf(r.causedBy().orElse("")) + 4 + r.json().length;
+    }
+
+    /** What {@link DataOutputStream#writeUTF} writes: the length, then modified UTF-8 (ids and names are ASCII). */
+    private static int utf(String s) {
+        int bytes = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            bytes += ch >= 1 && ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+        }
+        return bytes;
     }
 
     static List<ActivationRecord> decode(byte[] blob) {
