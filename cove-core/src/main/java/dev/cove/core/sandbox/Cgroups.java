@@ -1,8 +1,12 @@
 package dev.cove.core.sandbox;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,15 +134,69 @@ abstract class Cgroups {
     /** A named counter of a flat-keyed cgroup file ("name value" lines), 0 when absent or unreadable. */
     static long counter(Path file, String name) {
         try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(name + " ")) {
-                    return Long.parseLong(line.substring(name.length() + 1).trim());
-                }
-            }
+            return counter(Files.readString(file), name);
         } catch (IOException | NumberFormatException e) {
             LOG.debug("could not read {}", file, e);
+            return 0;
+        }
+    }
+
+    private static long counter(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
         }
         return 0;
+    }
+
+    /**
+     * A named counter of a small flat-keyed cgroup file that is read over and over (the sandbox
+     * watchdog reads each sandbox's pids.events every 10 ms): the file stays open and each read is
+     * one pread of its start, which the kernel answers with the file's content as of now. Opening,
+     * reading and closing the file each time kept the watchdog at about 2.8% of a core with a few idle
+     * sandboxes. 0 when absent or unreadable, and once closed.
+     */
+    static final class Counter implements AutoCloseable {
+        private final Path file;
+        private final String name;
+        private final ByteBuffer buffer = ByteBuffer.allocate(512);
+        private FileChannel channel;
+        private boolean closed;
+
+        Counter(Path file, String name) {
+            this.file = file;
+            this.name = name;
+        }
+
+        synchronized long read() {
+            if (closed) {
+                return 0;
+            }
+            try {
+                if (channel == null) {
+                    channel = FileChannel.open(file, StandardOpenOption.READ);
+                }
+                buffer.clear();
+                channel.read(buffer, 0);
+                return counter(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII), name);
+            } catch (IOException | NumberFormatException e) {
+                LOG.debug("could not read {}", file, e);
+                return 0;
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    LOG.debug("could not close {}", file, e);
+                }
+            }
+        }
     }
 
     /**
@@ -289,6 +347,7 @@ abstract class Cgroups {
             Path c = Files.createDirectories(cpu.resolve(name));
             return new Group() {
                 private final Applied applied = new Applied();
+                private final Counter pidsLimitHits = new Counter(p.resolve("pids.events"), "max");
 
                 @Override
                 public List<Path> procsFiles() {
@@ -324,7 +383,7 @@ abstract class Cgroups {
 
                 @Override
                 public long pidsLimitHits() {
-                    return counter(p.resolve("pids.events"), "max");
+                    return pidsLimitHits.read();
                 }
 
                 @Override
@@ -336,6 +395,7 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
+                    pidsLimitHits.close();
                     removeGroups(List.of(m, p, c));
                 }
             };
@@ -420,6 +480,7 @@ abstract class Cgroups {
             Path g = Files.createDirectories(parent.resolve(name));
             return new Group() {
                 private final Applied applied = new Applied();
+                private final Counter pidsLimitHits = new Counter(g.resolve("pids.events"), "max");
 
                 @Override
                 public List<Path> procsFiles() {
@@ -456,7 +517,7 @@ abstract class Cgroups {
 
                 @Override
                 public long pidsLimitHits() {
-                    return counter(g.resolve("pids.events"), "max");
+                    return pidsLimitHits.read();
                 }
 
                 @Override
@@ -468,6 +529,7 @@ abstract class Cgroups {
 
                 @Override
                 public void close() {
+                    pidsLimitHits.close();
                     removeGroups(List.of(g));
                 }
             };
