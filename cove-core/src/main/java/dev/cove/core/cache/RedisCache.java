@@ -176,11 +176,10 @@ final class RedisCache implements Cache {
      */
     @Override
     public synchronized void watch(CacheWatcher changes) {
+        Optional.ofNullable(watch).ifPresent(RedisWatch::close);
         this.changes = changes;
-        if (watch == null) {
-            watch = new RedisWatch(new HostAndPort(redis.host(), redis.port()),
-                    config(redis, "cove-cache-watch").protocol(RedisProtocol.RESP2).build(), redis.prefix(), changes);
-        }
+        watch = new RedisWatch(new HostAndPort(redis.host(), redis.port()),
+                config(redis, "cove-cache-watch").protocol(RedisProtocol.RESP2).build(), redis.prefix(), changes);
     }
 
     @Override
