@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A Java function loaded in its own class loader inside the platform (the inline tier). Each
  * activation runs on a virtual thread. The function sees the JDK and {@code dev.cove.api}, nothing of
- * the platform. Killing the instance interrupts its activations and drops the loader; a thread that
+ * the platform ({@link VirtualStarts} starts them). Killing the instance interrupts its activations and drops the loader; a thread that
  * ignores interrupts keeps its CPU until it ends, which is why hostile code belongs in a process tier.
  */
 final class JavaInstance extends InProcessInstance {
@@ -130,7 +130,7 @@ final class JavaInstance extends InProcessInstance {
                 }
             }
         };
-        Thread.ofVirtual().name("java-" + request.activationId()).start(() -> execute(request, once));
+        VirtualStarts.start("java-" + request.activationId(), () -> execute(request, once));
     }
 
     private void execute(RunRequest request, RunListener listener) {
