@@ -23,7 +23,7 @@ ECHO_BODY = '{"name":"Ada Lovelace","msg":"hello from wrk!","n":123456789}'  # 6
 ECHOES = {  # runtime: (file in examples/, kind, limits) of the echo function the warm benchmarks load
     "java": ("Echo.java", "java:21", {"concurrency": 64}),
     "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}),
-    "python": ("echo.py", "python:3", {"concurrency": 4, "maxInstances": 2}),
+    "python": ("echo.py", "python:3", {"concurrency": 16, "maxInstances": 2}),
 }
 COLD = {  # runtime: (kind, code) of the functions the cold-start benchmarks deploy, one fresh copy each
     "nodejs": ("nodejs:20", "function main(p) { return {n: p.n}; }"),
