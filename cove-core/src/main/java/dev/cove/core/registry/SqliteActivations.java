@@ -5,17 +5,22 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * Activation records in SQLite, one row per group-committed batch rather than one per activation.
@@ -55,8 +60,14 @@ final class SqliteActivations {
      * each allocation is humongous and starts a collection (28 of 72 in 15 s at 30,000 activations/s).
      */
     static final int MAX_ROW_BYTES = 512 * 1024;
-    /** 2 adds each record's causedBy; batches written as 1 are still read. */
-    private static final byte FORMAT = 2;
+    /**
+     * 3 is 2 deflated; 2 added each record's causedBy to 1. Batches of each are read. Why deflate (at
+     * its fastest level): records repeat their function's names, limits and annotations, so a batch
+     * of the Java echo's records takes 36 bytes a record on disk instead of 785, which is what seven
+     * days of records at a busy function's rate come to. The writer's CPU stayed about the same, 4.8 µs
+     * a record against 5.0-6.3 (the kernel's part of writing the bytes, 1.5-5.7 µs, became deflate's).
+     */
+    private static final byte FORMAT = 3;
     private static final Comparator<ActivationRecord> NEWEST_FIRST = Comparator
             .comparingLong(ActivationRecord::startMillis).thenComparing(ActivationRecord::activationId).reversed();
 
@@ -300,14 +311,19 @@ final class SqliteActivations {
         }
     }
 
+    /** Format 3: the format byte, the body's length (an int), then the body deflated. */
     static byte[] encode(List<ActivationRecord> records) {
-        long size = 5;
+        return deflated(body(records));
+    }
+
+    /** The records as format 2 wrote them after its format byte: their count, then each record. */
+    static byte[] body(List<ActivationRecord> records) {
+        long size = 4;
         for (ActivationRecord r : records) {
             size += encodedSize(r);
         }
         byte[] blob = new byte[Math.toIntExact(size)];
         try (DataOutputStream out = new DataOutputStream(new Filling(blob))) {
-            out.writeByte(FORMAT);
             out.writeInt(records.size());
             for (ActivationRecord r : records) {
                 out.writeUTF(r.activationId());
@@ -324,6 +340,52 @@ final class SqliteActivations {
             throw new IllegalStateException("writing to memory failed", e);
         }
         return blob;
+    }
+
+    private static byte[] deflated(byte[] body) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(body);
+            deflater.finish();
+            byte[] out = new byte[5 + body.length / 8 + 64];
+            out[0] = FORMAT;
+            ByteBuffer.wrap(out, 1, 4).putInt(body.length);
+            int at = 5;
+            while (!deflater.finished()) {
+                if (at == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                at += deflater.deflate(out, at, out.length - at);
+            }
+            return Arrays.copyOf(out, at);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflated(byte[] blob) {
+        int length = ByteBuffer.wrap(blob, 1, 4).getInt();
+        if (length < 4) {
+            throw new IllegalStateException("an activation batch is corrupt: a body of " + length + " bytes");
+        }
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(blob, 5, blob.length - 5);
+            byte[] body = new byte[length];
+            int at = 0;
+            while (at < length) {
+                int n = inflater.inflate(body, at, length - at);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IllegalStateException("an activation batch is corrupt: its body ends early");
+                }
+                at += n;
+            }
+            return body;
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("an activation batch is corrupt", e);
+        } finally {
+            inflater.end();
+        }
     }
 
     /** Writes into an array made to the encoded size, so that a batch's bytes are not copied once more. */
@@ -372,11 +434,17 @@ final class SqliteActivations {
     }
 
     static List<ActivationRecord> decode(byte[] blob) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-            byte format = in.readByte();
-            if (format != 1 && format != FORMAT) {
-                throw new IllegalStateException("an activation batch of an unknown format");
-            }
+        byte format = blob.length == 0 ? 0 : blob[0];
+        return switch (format) {
+            case 1, 2 -> decode(blob, 1, format);
+            case FORMAT -> decode(inflated(blob), 0, 2);
+            default -> throw new IllegalStateException("an activation batch of an unknown format");
+        };
+    }
+
+    /** Reads a body of format 1 or 2 (1 has no causedBy) from {@code offset} on. */
+    private static List<ActivationRecord> decode(byte[] bytes, int offset, int format) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset))) {
             int count = in.readInt();
             List<ActivationRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
