@@ -32,7 +32,9 @@ import java.util.Optional;
 public interface Cache extends AutoCloseable {
 
     /** The entry's value, or empty when there is none (never written, deleted, expired, evicted). */
-    Optional<byte[]> get(Scope scope, String key);
+    default Optional<byte[]> get(Scope scope, String key) {
+        return getEntry(scope, key).map(Entry::value);
+    }
 
     /**
      * The entry's value and how long it has left to live, read at once (a get, counted as one): for a

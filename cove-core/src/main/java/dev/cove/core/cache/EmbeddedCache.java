@@ -44,12 +44,6 @@ final class EmbeddedCache implements Cache {
     }
 
     @Override
-    public Optional<byte[]> get(Scope scope, String key) {
-        rules.checkKey(key);
-        return scope(scope).get(key).map(byte[]::clone);
-    }
-
-    @Override
     public Optional<Entry> getEntry(Scope scope, String key) {
         rules.checkKey(key);
         EmbeddedScope found = scope(scope);

@@ -84,11 +84,6 @@ final class RedisCache implements Cache {
     }
 
     @Override
-    public Optional<byte[]> get(Scope scope, String key) {
-        return getEntry(scope, key).map(Entry::value);
-    }
-
-    @Override
     public Optional<Entry> getEntry(Scope scope, String key) {
         rules.checkKey(key);
         List<?> found = (List<?>) run(RedisScripts.GET, scope, key);
