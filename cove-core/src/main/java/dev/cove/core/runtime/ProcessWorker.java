@@ -49,7 +49,7 @@ final class ProcessWorker implements Instance {
     private volatile Consumer<ProcessWorker> onDeath;
     private volatile String lastRawLine = "";
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
-    /** Every function version offered to this worker to run itself (peer frames), by name@version. */
+    /** Every function version offered to this worker to run itself (peer frames), by name@semver, as fused frames name them. */
     private final Map<String, FunctionRevision> offered = new ConcurrentHashMap<>();
     /** The version of each function the worker holds as a peer now, as far as the platform knows. */
     private final Map<String, Integer> peers = new ConcurrentHashMap<>();
@@ -337,7 +337,7 @@ final class ProcessWorker implements Instance {
         if (held != null && held == peer.version()) {
             return; // offered already: the worker could not load it, or its depth was at the limit
         }
-        offered.put(codeKey(peer), peer);
+        offered.put(peer.name() + "@" + peer.semver(), peer);
         CompletableFuture.supplyAsync(() -> {
             try {
                 return sandbox.expose(codeKey(peer), code.ensure(peer));
@@ -379,7 +379,7 @@ final class ProcessWorker implements Instance {
     }
 
     /**
-     * A version's folder in the sandbox, {@code /code/NAME@VERSION}, and its key among what was offered:
+     * A version's folder in the sandbox, {@code /code/NAME@VERSION}, for a worker's own code and its peers':
      * one folder, not two, since a mkdir takes about 0.2 ms here, on every cold start.
      */
     private static String codeKey(FunctionRevision revision) {
@@ -398,7 +398,7 @@ final class ProcessWorker implements Instance {
         Run caller = runs.get(callerId);
         long n = fields.path("n").asLong(0);
         String id = fields.path("id").asText("");
-        FunctionRevision callee = offered.get(fields.path("name").asText("") + "@" + versionOf(fields));
+        FunctionRevision callee = offered.get(fields.path("name").asText("") + "@" + fields.path("version").asText(""));
         if (caller == null || n <= caller.lastFused || !id.equals(fusedId(callerId, n)) || callee == null
                 || runs.containsKey(id)) {
             onProtocolViolation("sent a fused frame the platform can't accept: " + fields);
@@ -411,16 +411,6 @@ final class ProcessWorker implements Instance {
                 && peers.remove(callee.name(), callee.version())) {
             // unless a newer version was offered since, which replaced this one in the worker already
             send(Frames.object().put("type", "unpeer").put("name", callee.name()));
-        }
-    }
-
-    /** The number of a version spelled {@code 0.0.N}, or -1. */
-    private static int versionOf(JsonNode fields) {
-        String text = fields.path("version").asText("");
-        try {
-            return text.startsWith("0.0.") ? Integer.parseInt(text.substring(4)) : -1;
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
