@@ -8,6 +8,7 @@ import dev.cove.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,28 @@ class UpCommandTest {
         all[0] = "up";
         System.arraycopy(args, 0, all, 1, args.length);
         return Cli.with(env, dir.resolve("config.json")).parse(UpCommand.class, all);
+    }
+
+    @Test
+    void javaFunctionsGetHalfTheCoresUnlessTold() {
+        assertThat(System.getProperty(UpCommand.CARRIERS_PROPERTY)).isNull();
+        assertThat(UpCommand.carriers(Optional.empty(), 1)).contains(1);
+        assertThat(UpCommand.carriers(Optional.empty(), 2)).contains(1);
+        assertThat(UpCommand.carriers(Optional.empty(), 8)).contains(4);
+        assertThat(UpCommand.carriers(Optional.of(3), 2)).contains(3);
+        assertThat(up(Map.of(), "--java-threads", "6").javaThreads).contains(6);
+        assertThatThrownBy(() -> UpCommand.carriers(Optional.of(0), 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--java-threads must be between 1 and 256, was 0");
+    }
+
+    @Test
+    void aCarrierCountTheJvmWasGivenIsKept() {
+        System.setProperty(UpCommand.CARRIERS_PROPERTY, "5");
+        try {
+            assertThat(UpCommand.carriers(Optional.of(3), 2)).isEmpty();
+        } finally {
+            System.clearProperty(UpCommand.CARRIERS_PROPERTY);
+        }
     }
 
     @Test
