@@ -3,14 +3,16 @@ package dev.cove.core.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
-/** How a batch of activation records is laid out in its row: deflated now, and as earlier versions wrote it. */
+/** How a batch of activation records is laid out in its row: LZ4-compressed now, and as earlier versions wrote it. */
 class SqliteActivationsTest {
 
     static ActivationRecord record(int i, Optional<String> causedBy) {
@@ -39,11 +41,11 @@ class SqliteActivationsTest {
     }
 
     @Test
-    void aBatchIsDeflatedAndReadsBackWhole() {
+    void aBatchIsCompressedAndReadsBackWhole() {
         List<ActivationRecord> records = batch(500);
         byte[] row = SqliteActivations.encode(records);
         byte[] body = SqliteActivations.body(records);
-        assertThat(row[0]).as("format").isEqualTo((byte) 3);
+        assertThat(row[0]).as("format").isEqualTo((byte) 4);
         assertThat(row.length).as("records that repeat their names and limits shrink").isLessThan(body.length / 5);
         assertSame(SqliteActivations.decode(row), records);
         assertSame(SqliteActivations.decode(SqliteActivations.encode(List.of())), List.of());
@@ -53,6 +55,8 @@ class SqliteActivationsTest {
     void batchesEarlierVersionsWroteAreStillRead() {
         List<ActivationRecord> records = batch(7);
         byte[] body = SqliteActivations.body(records);
+        assertSame(SqliteActivations.decode(deflated(body)), records);
+
         byte[] format2 = new byte[body.length + 1];
         format2[0] = 2;
         System.arraycopy(body, 0, format2, 1, body.length);
@@ -69,6 +73,19 @@ class SqliteActivationsTest {
         assertSame(SqliteActivations.decode(withoutCause), List.of(uncaused));
     }
 
+    /** Format 3: the format byte, the body's length, then the body deflated. */
+    private static byte[] deflated(byte[] body) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        deflater.setInput(body);
+        deflater.finish();
+        byte[] out = new byte[5 + body.length + 64];
+        out[0] = 3;
+        ByteBuffer.wrap(out, 1, 4).putInt(body.length);
+        int length = deflater.deflate(out, 5, out.length - 5);
+        deflater.end();
+        return Arrays.copyOf(out, 5 + length);
+    }
+
     @Test
     void aCorruptOrUnknownBatchFailsClearly() {
         byte[] row = SqliteActivations.encode(batch(20));
@@ -79,6 +96,11 @@ class SqliteActivationsTest {
             scrambled[i] ^= 0x5a;
         }
         assertThatThrownBy(() -> SqliteActivations.decode(scrambled))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("an activation batch is corrupt");
+        byte[] deflated = deflated(SqliteActivations.body(batch(20)));
+        assertThatThrownBy(() -> SqliteActivations.decode(Arrays.copyOf(deflated, deflated.length / 2)))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("an activation batch is corrupt");
+        assertThatThrownBy(() -> SqliteActivations.decode(new byte[] {4, 0, 0}))
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("an activation batch is corrupt");
         assertThatThrownBy(() -> SqliteActivations.decode(new byte[] {9, 0, 0}))
                 .isInstanceOf(IllegalStateException.class).hasMessage("an activation batch of an unknown format");
