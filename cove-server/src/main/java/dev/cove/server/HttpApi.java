@@ -247,6 +247,9 @@ final class HttpApi {
 
     /** The path after the function's name in a web route, with its leading slash, or empty. */
     private static String rest(String[] p, int from) {
+        if (from >= p.length) {
+            return "";
+        }
         StringBuilder path = new StringBuilder();
         for (int i = from; i < p.length; i++) {
             path.append('/').append(p[i]);

@@ -92,12 +92,11 @@ final class Invocations {
             case Admission.Rejected r -> ex.error(new ApiError(429, r.message()));
             case Admission.Accepted a -> {
                 ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
-                ObjectNode accepted = Exchange.JSON.createObjectNode().put("activationId", a.activationId());
                 AtomicBoolean answered = new AtomicBoolean();
                 Duration wait = revision.spec().limits().timeout().plus(BLOCKING_GRACE);
                 Deadlines.Armed deadline = platform.deadlines().arm(wait, () -> {
                     if (answered.compareAndSet(false, true)) {
-                        ex.json(202, accepted);
+                        ex.json(202, Exchange.JSON.createObjectNode().put("activationId", a.activationId()));
                     }
                 });
                 a.completion().thenAccept(activation -> {

@@ -23,17 +23,14 @@ final class WebRequests {
     private WebRequests() {}
 
     static ObjectNode params(HttpServerRequest request, Buffer body, String path) throws ApiError {
-        ObjectNode params = Exchange.JSON.createObjectNode();
+        String contentType = request.getHeader("content-type") == null ? ""
+                : request.getHeader("content-type").toLowerCase(Locale.ROOT);
+        ObjectNode params = body.length() > 0 ? fromBody(body, contentType) : Exchange.JSON.createObjectNode();
         request.params().forEach(e -> {
-            if (!params.has(e.getKey())) {
+            if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value
                 params.put(e.getKey(), e.getValue());
             }
         });
-        String contentType = request.getHeader("content-type") == null ? ""
-                : request.getHeader("content-type").toLowerCase(Locale.ROOT);
-        if (body.length() > 0) {
-            readBody(body, contentType, params);
-        }
         params.put("__ow_method", request.method().name().toLowerCase(Locale.ROOT));
         params.put("__ow_path", path);
         params.put("__ow_query", request.query() == null ? "" : request.query());
@@ -42,7 +39,11 @@ final class WebRequests {
         return params;
     }
 
-    private static void readBody(Buffer body, String contentType, ObjectNode params) throws ApiError {
+    /**
+     * The parameters a body gives: a JSON object's own fields (the object itself, not a copy), a
+     * form's fields, and otherwise the body as {@code __ow_body}.
+     */
+    private static ObjectNode fromBody(Buffer body, String contentType) throws ApiError {
         if (contentType.contains("json")) {
             JsonNode json;
             try {
@@ -51,10 +52,11 @@ final class WebRequests {
                 throw ApiError.badRequest("The request content was malformed:\n" + Exchange.firstLine(e.getMessage()));
             }
             if (json != null && json.isObject()) {
-                params.setAll((ObjectNode) json);
-                return;
+                return (ObjectNode) json;
             }
-        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+        }
+        ObjectNode params = Exchange.JSON.createObjectNode();
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
             String form = body.toString(StandardCharsets.UTF_8);
             for (Map.Entry<String, List<String>> e : new QueryStringDecoder(form, false).parameters().entrySet()) {
                 params.put(e.getKey(), e.getValue().get(0));
@@ -62,6 +64,7 @@ final class WebRequests {
         }
         params.put("__ow_body", textual(contentType) ? body.toString(StandardCharsets.UTF_8)
                 : Base64.getEncoder().encodeToString(body.getBytes()));
+        return params;
     }
 
     static boolean textual(String contentType) {

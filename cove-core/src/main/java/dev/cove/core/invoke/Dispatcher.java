@@ -8,6 +8,7 @@ import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,16 +250,18 @@ public final class Dispatcher implements AutoCloseable {
      * everywhere at once.
      */
     public static String newActivationId() {
-        long random = ThreadLocalRandom.current().nextLong();
-        int more = ThreadLocalRandom.current().nextInt() & 0xFFFF;
-        return hex(System.currentTimeMillis(), 12) + hex(more, 4) + hex(random, 16);
+        byte[] id = new byte[32];
+        hex(id, 0, 12, System.currentTimeMillis());
+        hex(id, 12, 4, ThreadLocalRandom.current().nextInt());
+        hex(id, 16, 16, ThreadLocalRandom.current().nextLong());
+        return new String(id, StandardCharsets.ISO_8859_1);
     }
 
-    private static String hex(long value, int digits) {
-        String text = Long.toHexString(value);
-        if (text.length() > digits) {
-            return text.substring(text.length() - digits);
+    /** Writes the low {@code digits} hex digits of {@code value} at {@code at}. */
+    private static void hex(byte[] into, int at, int digits, long value) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            into[i] = (byte) Character.forDigit((int) (value & 0xF), 16);
+            value >>>= 4;
         }
-        return "0".repeat(digits - text.length()) + text;
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
 
 /** One function version's instances and queue; see {@link Dispatcher} for the model. */
 final class FunctionPool {
@@ -150,7 +151,7 @@ final class FunctionPool {
         pending.begin(dispatcher.clock().instant(), Optional.empty(), List.of());
         pending.onEnd(activation -> {
             pending.deadline.cancel();
-            meters.thenAccept(m -> m.ended(activation));
+            metered(activation);
             dispatcher.record(activation);
         });
         pending.deadline = dispatcher.deadlines().arm(timeout, () -> {
@@ -183,9 +184,18 @@ final class FunctionPool {
                 + " ran past its time limit.";
     }
 
+    /** Counts the activation in the function's meters, which are made off the invocation path. */
+    private void metered(Activation activation) {
+        if (meters.state() == Future.State.SUCCESS) {
+            meters.resultNow().ended(activation);
+        } else {
+            meters.thenAccept(made -> made.ended(activation));
+        }
+    }
+
     private void ended(Slot slot, Pending pending, Activation activation) {
         pending.deadline.cancel();
-        meters.thenAccept(m -> m.ended(activation));
+        metered(activation);
         dispatcher.record(activation);
         if (!slot.instance.alive()) {
             // a dying worker ends its activations before it reports its death: without this, the
@@ -350,7 +360,7 @@ final class FunctionPool {
             p.begin(dispatcher.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
             first = false;
             p.onEnd(activation -> {
-                meters.thenAccept(m -> m.ended(activation));
+                metered(activation);
                 dispatcher.record(activation);
             });
             p.end(status, Pending.error(message));
