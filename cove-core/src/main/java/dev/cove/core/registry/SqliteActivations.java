@@ -86,33 +86,42 @@ final class SqliteActivations {
      */
     static void put(Connection c, List<ActivationRecord> records) throws SQLException {
         int from = 0;
-        long bytes = 0;
+        long bytes = 4;
         for (int i = 0; i < records.size(); i++) {
             long size = encodedSize(records.get(i));
             if (i > from && bytes + size > MAX_ROW_BYTES) {
-                putBatch(c, records.subList(from, i));
+                putBatch(c, records.subList(from, i), bytes);
                 from = i;
-                bytes = 0;
+                bytes = 4;
             }
             bytes += size;
         }
-        putBatch(c, records.subList(from, records.size()));
+        putBatch(c, records.subList(from, records.size()), bytes);
         putCauses(c, records);
     }
 
-    private static void putBatch(Connection c, List<ActivationRecord> records) throws SQLException {
-        long batch = insertBatch(c, records);
-        Map<String, Long> newestPerFunction = new HashMap<>();
-        for (ActivationRecord r : records) {
-            newestPerFunction.merge(r.namespace() + "\n" + r.name(), r.startMillis(), Math::max);
+    /** A function whose records are in a batch. */
+    private record Function(String namespace, String name) {}
+
+    /** Stores one batch, whose body takes {@code bytes}, and files it under each function it holds. */
+    private static void putBatch(Connection c, List<ActivationRecord> records, long bytes) throws SQLException {
+        long batch = insertBatch(c, records, bytes);
+        Map<Function, long[]> newestPerFunction = new HashMap<>();
+        Function last = null;
+        long[] newest = null;
+        for (ActivationRecord r : records) { // a busy function's records come in runs: one lookup a run
+            if (last == null || !last.name().equals(r.name()) || !last.namespace().equals(r.namespace())) {
+                last = new Function(r.namespace(), r.name());
+                newest = newestPerFunction.computeIfAbsent(last, f -> new long[] {Long.MIN_VALUE});
+            }
+            newest[0] = Math.max(newest[0], r.startMillis());
         }
         try (PreparedStatement p = c.prepareStatement(
                 "INSERT INTO activation_functions (namespace, name, max_start, batch) VALUES (?, ?, ?, ?)")) {
-            for (Map.Entry<String, Long> e : newestPerFunction.entrySet()) {
-                int nl = e.getKey().indexOf('\n');
-                p.setString(1, e.getKey().substring(0, nl));
-                p.setString(2, e.getKey().substring(nl + 1));
-                p.setLong(3, e.getValue());
+            for (Map.Entry<Function, long[]> e : newestPerFunction.entrySet()) {
+                p.setString(1, e.getKey().namespace());
+                p.setString(2, e.getKey().name());
+                p.setLong(3, e.getValue()[0]);
                 p.setLong(4, batch);
                 p.addBatch();
             }
@@ -155,7 +164,7 @@ final class SqliteActivations {
         return found;
     }
 
-    private static long insertBatch(Connection c, List<ActivationRecord> records) throws SQLException {
+    private static long insertBatch(Connection c, List<ActivationRecord> records, long bytes) throws SQLException {
         long minArrival = Long.MAX_VALUE, maxArrival = Long.MIN_VALUE, minStart = Long.MAX_VALUE, maxStart = Long.MIN_VALUE;
         for (ActivationRecord r : records) {
             long arrival = arrival(r.activationId(), r.startMillis());
@@ -172,7 +181,7 @@ final class SqliteActivations {
             p.setLong(3, minStart);
             p.setLong(4, maxStart);
             p.setInt(5, records.size());
-            p.setBytes(6, encode(records));
+            p.setBytes(6, encode(records, bytes));
             p.executeUpdate();
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
@@ -320,7 +329,11 @@ final class SqliteActivations {
 
     /** Format 4: the format byte, the body's length (an int), then the body as one LZ4 block. */
     static byte[] encode(List<ActivationRecord> records) {
-        byte[] body = body(records);
+        return encode(records, bodySize(records));
+    }
+
+    private static byte[] encode(List<ActivationRecord> records, long bodySize) {
+        byte[] body = body(records, bodySize);
         LZ4Compressor lz4 = LZ4.fastCompressor();
         byte[] out = new byte[5 + lz4.maxCompressedLength(body.length)];
         out[0] = FORMAT;
@@ -331,10 +344,19 @@ final class SqliteActivations {
 
     /** The records as format 2 wrote them after its format byte: their count, then each record. */
     static byte[] body(List<ActivationRecord> records) {
+        return body(records, bodySize(records));
+    }
+
+    private static long bodySize(List<ActivationRecord> records) {
         long size = 4;
         for (ActivationRecord r : records) {
             size += encodedSize(r);
         }
+        return size;
+    }
+
+    /** The body, whose size the caller reckoned with {@link #encodedSize}. */
+    private static byte[] body(List<ActivationRecord> records, long size) {
         byte[] blob = new byte[Math.toIntExact(size)];
         try (DataOutputStream out = new DataOutputStream(new Filling(blob))) {
             out.writeInt(records.size());
