@@ -2,6 +2,7 @@ package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.registry.ActivationDocument;
 import dev.cove.core.registry.ActivationRecord;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.runtime.JsonValue;
@@ -31,6 +32,13 @@ public record Activation(
         Optional<String> causedBy) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[][] STATUS = new byte[ActivationStatus.values().length][];
+
+    static {
+        for (ActivationStatus s : ActivationStatus.values()) {
+            STATUS[s.ordinal()] = ActivationDocument.statusFragment(s.statusCode(), s.label(), s.success());
+        }
+    }
 
     public Activation {
         logs = List.copyOf(logs);
@@ -49,14 +57,20 @@ public record Activation(
         }
     }
 
-    /** The same as UTF-8 JSON: encoded for every activation's record, so it is written by hand. */
+    /** The same as UTF-8 JSON. */
     public byte[] toJsonBytes() {
-        return ActivationEncoder.encode(this);
+        return document().json();
     }
 
-    /** The activation as the store keeps it. */
+    /** The activation as the store keeps it: its parts, whose JSON is written only when asked for. */
     public ActivationRecord toRecord() {
         return new ActivationRecord(activationId, revision.namespace(), revision.name(), start.toEpochMilli(),
-                end.toEpochMilli(), status.statusCode(), toJsonBytes(), causedBy);
+                end.toEpochMilli(), status.statusCode(), document(), causedBy);
+    }
+
+    private ActivationDocument document() {
+        return ActivationDocument.of(revision, STATUS[status.ordinal()], activationId, start.toEpochMilli(),
+                end.toEpochMilli(), result.bytes(), logs, initTime.map(Duration::toMillis).orElse(-1L),
+                waitTime.toMillis(), causedBy, status == ActivationStatus.TIMEOUT);
     }
 }

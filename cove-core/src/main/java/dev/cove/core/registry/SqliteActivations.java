@@ -1,11 +1,12 @@
 package dev.cove.core.registry;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,16 +65,21 @@ final class SqliteActivations {
      */
     static final int MAX_ROW_BYTES = 512 * 1024;
     /**
-     * 4 is 2 as an LZ4 block; 3 was 2 deflated; 2 added each record's causedBy to 1. Batches of each
-     * are read. Why compress: records repeat their function's names, limits and annotations, so a
-     * batch of the Java echo's records takes about 35 bytes a record on disk instead of 770, which is
-     * what seven days of records at a busy function's rate come to. Why LZ4 rather than deflate at its
-     * fastest level: 0.15 µs a record against 1.3-4.5 µs for the same batches (deflate's window slides
-     * over a 512 KB row), and deflate's 24 bytes a record were not worth the writer's being the
-     * largest single cost of a warm Java invocation.
+     * 5 keeps each record's parts (see {@link ActivationDocument}) with the fragments they share once
+     * per batch, as an LZ4 block; 4 was 2 as an LZ4 block; 3 was 2 deflated; 2 added each record's
+     * causedBy to 1. Batches of each are read. Why compress: records repeat their function's names,
+     * limits and annotations, so a batch of the Java echo's records takes about 35 bytes a record on
+     * disk instead of 770, which is what seven days of records at a busy function's rate come to. Why
+     * LZ4 rather than deflate at its fastest level: 0.15 µs a record against 1.3-4.5 µs for the same
+     * batches (deflate's window slides over a 512 KB row). Why parts rather than each record's JSON:
+     * recording every activation was 2.1 µs of the Java echo's server CPU a request, most of it
+     * writing each record's JSON and copying it into its batch.
      */
-    private static final byte FORMAT = 4;
+    private static final byte FORMAT = 5;
+    private static final byte LZ4_WHOLE = 4;
     private static final byte DEFLATED = 3;
+    private static final byte WHOLE = 0;
+    private static final byte PARTS = 1;
     /** The native library where it loads (as it does on Linux x86-64 and arm64), else pure Java. */
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private static final Comparator<ActivationRecord> NEWEST_FIRST = Comparator
@@ -327,24 +334,19 @@ final class SqliteActivations {
         }
     }
 
-    /** Format 4: the format byte, the body's length (an int), then the body as one LZ4 block. */
+    /** Format 5: the format byte, the body's length (an int), then the body as one LZ4 block. */
     static byte[] encode(List<ActivationRecord> records) {
         return encode(records, bodySize(records));
     }
 
     private static byte[] encode(List<ActivationRecord> records, long bodySize) {
-        byte[] body = body(records, bodySize);
+        Growing body = body(records, bodySize);
         LZ4Compressor lz4 = LZ4.fastCompressor();
-        byte[] out = new byte[5 + lz4.maxCompressedLength(body.length)];
+        byte[] out = new byte[5 + lz4.maxCompressedLength(body.size())];
         out[0] = FORMAT;
-        ByteBuffer.wrap(out, 1, 4).putInt(body.length);
-        int length = lz4.compress(body, 0, body.length, out, 5, out.length - 5);
+        ByteBuffer.wrap(out, 1, 4).putInt(body.size());
+        int length = lz4.compress(body.array(), 0, body.size(), out, 5, out.length - 5);
         return Arrays.copyOf(out, 5 + length);
-    }
-
-    /** The records as format 2 wrote them after its format byte: their count, then each record. */
-    static byte[] body(List<ActivationRecord> records) {
-        return body(records, bodySize(records));
     }
 
     private static long bodySize(List<ActivationRecord> records) {
@@ -355,11 +357,32 @@ final class SqliteActivations {
         return size;
     }
 
-    /** The body, whose size the caller reckoned with {@link #encodedSize}. */
-    private static byte[] body(List<ActivationRecord> records, long size) {
-        byte[] blob = new byte[Math.toIntExact(size)];
-        try (DataOutputStream out = new DataOutputStream(new Filling(blob))) {
+    /**
+     * Format 5's body: the count of records; the fragments the records share (a count, then each as
+     * its length and bytes); then each record: its query fields as format 2 has them, and either its
+     * whole JSON or its parts, the shared ones as indexes into the fragments.
+     */
+    private static Growing body(List<ActivationRecord> records, long sizeHint) {
+        Growing blob = new Growing(Math.toIntExact(Math.min(sizeHint + 1024, Integer.MAX_VALUE - 16)));
+        Map<byte[], Integer> fragments = new IdentityHashMap<>();
+        List<byte[]> table = new ArrayList<>();
+        for (ActivationRecord r : records) {
+            ActivationDocument d = r.document();
+            if (!d.whole()) {
+                for (byte[] f : new byte[][] {d.head, d.status, d.annotations}) {
+                    if (fragments.putIfAbsent(f, table.size()) == null) {
+                        table.add(f);
+                    }
+                }
+            }
+        }
+        try (DataOutputStream out = new DataOutputStream(blob)) {
             out.writeInt(records.size());
+            out.writeInt(table.size());
+            for (byte[] f : table) {
+                out.writeInt(f.length);
+                out.write(f);
+            }
             for (ActivationRecord r : records) {
                 out.writeUTF(r.activationId());
                 out.writeUTF(r.namespace());
@@ -368,8 +391,28 @@ final class SqliteActivations {
                 out.writeLong(r.endMillis());
                 out.writeInt(r.statusCode());
                 out.writeUTF(r.causedBy().orElse(""));
-                out.writeInt(r.json().length);
-                out.write(r.json());
+                ActivationDocument d = r.document();
+                if (d.whole()) {
+                    out.writeByte(WHOLE);
+                    out.writeInt(d.json().length);
+                    out.write(d.json());
+                    continue;
+                }
+                out.writeByte(PARTS);
+                out.writeInt(fragments.get(d.head));
+                out.writeInt(fragments.get(d.status));
+                out.writeInt(fragments.get(d.annotations));
+                out.writeInt(d.result.length);
+                out.write(d.result);
+                out.writeInt(d.logs.size());
+                for (String line : d.logs) {
+                    byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(utf8.length);
+                    out.write(utf8);
+                }
+                out.writeLong(d.initTimeMillis);
+                out.writeLong(d.waitTimeMillis);
+                out.writeBoolean(d.timeout);
             }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
@@ -377,7 +420,7 @@ final class SqliteActivations {
         return blob;
     }
 
-    /** The body of a batch of format 3 or 4, whose header says how long it is. */
+    /** The body of a batch of format 3, 4 or 5, whose header says how long it is. */
     private static byte[] unpacked(byte[] blob) {
         int length = blob.length < 5 ? -1 : ByteBuffer.wrap(blob, 1, 4).getInt();
         if (length < 4 || length / 1032 > blob.length) { // deflate shrinks at most 1032 times, LZ4 255
@@ -417,65 +460,54 @@ final class SqliteActivations {
         }
     }
 
-    /** Writes into an array made to the encoded size, so that a batch's bytes are not copied once more. */
-    private static final class Filling extends OutputStream {
-        private final byte[] into;
-        private int at;
-
-        Filling(byte[] into) {
-            this.into = into;
+    /** A byte array stream whose array is compressed where it is, not copied out first. */
+    private static final class Growing extends ByteArrayOutputStream {
+        Growing(int size) {
+            super(size);
         }
 
-        @Override
-        public void write(int b) {
-            into[at++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            System.arraycopy(bytes, offset, into, at, length);
-            at += length;
-        }
-
-        @Override
-        public void close() {
-            if (at != into.length) {
-                throw new IllegalStateException("an activation batch's size was reckoned wrong: "
-                        + at + " bytes written of " + into.length);
-            }
+        byte[] array() {
+            return buf;
         }
     }
 
-    /** What {@link #encode} writes for the record, exactly when its strings are ASCII (ids and names are). */
+    /**
+     * About what {@link #body} writes for the record, for cutting batches into rows: exact for ASCII
+     * ids and names, and over for log lines (three bytes a char), so that no row grows past its bound.
+     */
     private static long encodedSize(ActivationRecord r) {
-        return utf(r.activationId()) + utf(r.namespace()) + utf(r.name()) + 8 + 8 + 4
-                + utf(r.causedBy().orElse("")) + 4 + r.json().length;
-    }
-
-    /** What {@link DataOutputStream#writeUTF} writes: the length, then modified UTF-8 (ids and names are ASCII). */
-    private static int utf(String s) {
-        int bytes = 2;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            bytes += ch >= 1 && ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+        long size = 2 + r.activationId().length() + 2 + r.namespace().length() + 2 + r.name().length() + 8 + 8 + 4
+                + 2 + r.causedBy().map(String::length).orElse(0) + 1;
+        ActivationDocument d = r.document();
+        if (d.whole()) {
+            return size + 4 + d.json().length;
         }
-        return bytes;
+        size += 12 + 4 + d.result.length + 4 + 8 + 8 + 1;
+        for (String line : d.logs) {
+            size += 4 + 3L * line.length();
+        }
+        return size;
     }
 
     static List<ActivationRecord> decode(byte[] blob) {
         byte format = blob.length == 0 ? 0 : blob[0];
         return switch (format) {
             case 1, 2 -> decode(blob, 1, format);
-            case DEFLATED, FORMAT -> decode(unpacked(blob), 0, 2);
+            case DEFLATED, LZ4_WHOLE -> decode(unpacked(blob), 0, 2);
+            case FORMAT -> decode(unpacked(blob), 0, FORMAT);
             default -> throw new IllegalStateException("an activation batch of an unknown format");
         };
     }
 
-    /** Reads a body of format 1 or 2 (1 has no causedBy) from {@code offset} on. */
+    /** Reads a body of format 1, 2 (1 has no causedBy; 3 and 4 hold 2's) or 5 from {@code offset} on. */
     private static List<ActivationRecord> decode(byte[] bytes, int offset, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset))) {
             int count = in.readInt();
-            List<ActivationRecord> records = new ArrayList<>(count);
+            byte[][] fragments = new byte[format == FORMAT ? Math.min(in.readInt(), bytes.length) : 0][];
+            for (int i = 0; i < fragments.length; i++) {
+                fragments[i] = lengthAndBytes(in);
+            }
+            List<ActivationRecord> records = new ArrayList<>(Math.min(count, bytes.length));
             for (int i = 0; i < count; i++) {
                 String id = in.readUTF();
                 String namespace = in.readUTF();
@@ -484,13 +516,51 @@ final class SqliteActivations {
                 long end = in.readLong();
                 int status = in.readInt();
                 Optional<String> causedBy = format == 1 ? Optional.empty() : Optional.of(in.readUTF()).filter(s -> !s.isEmpty());
-                byte[] json = new byte[in.readInt()];
-                in.readFully(json);
-                records.add(new ActivationRecord(id, namespace, name, start, end, status, json, causedBy));
+                ActivationDocument document = format == FORMAT ? document(in, fragments, id, start, end, causedBy)
+                        : ActivationDocument.of(lengthAndBytes(in));
+                records.add(new ActivationRecord(id, namespace, name, start, end, status, document, causedBy));
             }
             return records;
         } catch (IOException e) {
             throw new IllegalStateException("an activation batch is corrupt", e);
         }
+    }
+
+    /** A format 5 record's document: its JSON, or its parts (see {@link #body}). */
+    private static ActivationDocument document(DataInputStream in, byte[][] fragments, String id, long start,
+            long end, Optional<String> causedBy) throws IOException {
+        return switch (in.readByte()) {
+            case WHOLE -> ActivationDocument.of(lengthAndBytes(in));
+            case PARTS -> {
+                byte[] head = fragment(fragments, in.readInt());
+                byte[] outcome = fragment(fragments, in.readInt());
+                byte[] annotations = fragment(fragments, in.readInt());
+                byte[] result = lengthAndBytes(in);
+                List<String> logs = new ArrayList<>();
+                for (int n = in.readInt(); logs.size() < n; ) {
+                    logs.add(new String(lengthAndBytes(in), StandardCharsets.UTF_8));
+                }
+                yield new ActivationDocument(head, outcome, annotations, id, start, end, result, logs, in.readLong(),
+                        in.readLong(), causedBy, in.readBoolean());
+            }
+            default -> throw new IOException("a record of an unknown kind");
+        };
+    }
+
+    private static byte[] lengthAndBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("a length of " + length + " with " + in.available() + " bytes left");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    private static byte[] fragment(byte[][] fragments, int index) throws IOException {
+        if (index < 0 || index >= fragments.length) {
+            throw new IOException("no fragment " + index + " of " + fragments.length);
+        }
+        return fragments[index];
     }
 }
