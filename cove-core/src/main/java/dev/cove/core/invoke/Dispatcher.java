@@ -55,6 +55,8 @@ public final class Dispatcher implements AutoCloseable {
         record Rejected(String message) implements Admission {}
     }
 
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
     private final Runtimes runtimes;
     private final ActivationLog log;
     private final Deadlines deadlines;
@@ -106,7 +108,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** How deep in its chain an activation under way is: 1 when no function called it. */
     int depthOf(String activationId) {
-        return callDepths.getOrDefault(activationId, 1);
+        return callDepths.isEmpty() ? 1 : callDepths.getOrDefault(activationId, 1); // most activations: no chain
     }
 
     /**
@@ -260,7 +262,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Writes the low {@code digits} hex digits of {@code value} at {@code at}. */
     private static void hex(byte[] into, int at, int digits, long value) {
         for (int i = at + digits - 1; i >= at; i--) {
-            into[i] = (byte) Character.forDigit((int) (value & 0xF), 16);
+            into[i] = HEX_DIGITS[(int) (value & 0xF)];
             value >>>= 4;
         }
     }
