@@ -68,7 +68,7 @@ final class SqliteActivations {
      * 5 keeps each record's parts (see {@link ActivationDocument}) with the fragments they share once
      * per batch, as an LZ4 block; 4 was 2 as an LZ4 block; 3 was 2 deflated; 2 added each record's
      * causedBy to 1. Batches of each are read. Why compress: records repeat their function's names,
-     * limits and annotations, so a batch of the Java echo's records takes about 35 bytes a record on
+     * limits and annotations, so a batch of the Java echo's records takes about 30 bytes a record on
      * disk instead of 770, which is what seven days of records at a busy function's rate come to. Why
      * LZ4 rather than deflate at its fastest level: 0.15 µs a record against 1.3-4.5 µs for the same
      * batches (deflate's window slides over a 512 KB row). Why parts rather than each record's JSON:
