@@ -14,8 +14,12 @@ import java.util.function.Consumer;
 
 /** Invoking functions: OpenWhisk's {@code POST …/actions/{name}} and the web routes. */
 final class Invocations {
-    /** How much longer than the function's timeout a blocking call waits before answering 202. */
+    /**
+     * How much longer than the function's timeout a blocking call waits for a queued activation before
+     * answering 202. One that went straight to an instance needs no such wait: its own deadline ends it.
+     */
     private static final Duration BLOCKING_GRACE = Duration.ofSeconds(60);
+    private static final Deadlines.Armed NOT_ARMED = () -> {};
 
     private final Platform platform;
     private final long maxPayloadBytes;
@@ -93,12 +97,12 @@ final class Invocations {
             case Admission.Accepted a -> {
                 ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
                 AtomicBoolean answered = new AtomicBoolean();
-                Duration wait = revision.spec().limits().timeout().plus(BLOCKING_GRACE);
-                Deadlines.Armed deadline = platform.deadlines().arm(wait, () -> {
-                    if (answered.compareAndSet(false, true)) {
-                        ex.json(202, Exchange.JSON.createObjectNode().put("activationId", a.activationId()));
-                    }
-                });
+                Deadlines.Armed deadline = a.running() ? NOT_ARMED : platform.deadlines().arm(
+                        revision.spec().limits().timeout().plus(BLOCKING_GRACE), () -> {
+                            if (answered.compareAndSet(false, true)) {
+                                ex.json(202, Exchange.JSON.createObjectNode().put("activationId", a.activationId()));
+                            }
+                        });
                 a.completion().thenAccept(activation -> {
                     if (answered.compareAndSet(false, true)) {
                         deadline.cancel();

@@ -23,8 +23,8 @@ final class WebRequests {
     private WebRequests() {}
 
     static ObjectNode params(HttpServerRequest request, Buffer body, String path) throws ApiError {
-        String contentType = request.getHeader("content-type") == null ? ""
-                : request.getHeader("content-type").toLowerCase(Locale.ROOT);
+        String declared = request.getHeader("content-type");
+        String contentType = declared == null ? "" : declared.toLowerCase(Locale.ROOT);
         ObjectNode params = body.length() > 0 ? fromBody(body, contentType) : Exchange.JSON.createObjectNode();
         request.params().forEach(e -> {
             if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value

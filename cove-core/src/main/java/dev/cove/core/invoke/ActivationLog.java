@@ -7,14 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +40,13 @@ public final class ActivationLog implements AutoCloseable {
     private final Duration flushInterval;
     private final int maxBacklog;
     private final Duration retention;
-    private final LinkedBlockingQueue<ActivationRecord> queue = new LinkedBlockingQueue<>();
-    private final Map<String, ActivationRecord> unstored = new ConcurrentHashMap<>();
+    /**
+     * Records in the order they ended, from their activation's end until they are stored: the writer
+     * takes them from the head only once they are. One lock-free queue: a map beside a blocking queue
+     * took 0.17 µs of a warm echo's CPU in a profile. Finding one record is a scan, which reads afford.
+     */
+    private final ConcurrentLinkedQueue<ActivationRecord> unstored = new ConcurrentLinkedQueue<>();
+    /** How many are in {@link #unstored}: counted after each is added, so never more than are there. */
     private final AtomicInteger backlog = new AtomicInteger();
     private final Thread writer;
     private final ScheduledExecutorService janitor;
@@ -74,10 +78,10 @@ public final class ActivationLog implements AutoCloseable {
      * seen copying 20 MB of such trees). Its JSON is written only if it is read before it is stored.
      */
     void add(Activation activation) {
-        ActivationRecord record = activation.toRecord();
-        unstored.put(record.activationId(), record);
-        backlog.incrementAndGet();
-        queue.add(record);
+        unstored.add(activation.toRecord());
+        if (backlog.getAndIncrement() == 0) {
+            LockSupport.unpark(writer);
+        }
     }
 
     /** True when the store is so far behind that new invocations should be refused. */
@@ -87,12 +91,17 @@ public final class ActivationLog implements AutoCloseable {
 
     /** An activation that has ended but whose record may not be in the store yet. */
     public Optional<ActivationRecord> recent(String namespace, String activationId) {
-        return Optional.ofNullable(unstored.get(activationId)).filter(r -> r.namespace().equals(namespace));
+        for (ActivationRecord r : unstored) {
+            if (r.activationId().equals(activationId)) {
+                return Optional.of(r).filter(found -> found.namespace().equals(namespace));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The ended, not yet stored activations a query would list, in no order. */
     public List<ActivationRecord> unstored(ActivationQuery q) {
-        return unstored.values().stream()
+        return unstored.stream()
                 .filter(r -> r.namespace().equals(q.namespace()))
                 .filter(r -> q.name().map(r.name()::equals).orElse(true))
                 .filter(r -> q.sinceMillis().map(s -> r.startMillis() >= s).orElse(true))
@@ -102,7 +111,7 @@ public final class ActivationLog implements AutoCloseable {
 
     /** The ended, not yet stored activations the given one caused, in no order. */
     public List<ActivationRecord> unstoredCausedBy(String namespace, String activationId) {
-        return unstored.values().stream()
+        return unstored.stream()
                 .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
                 .toList();
     }
@@ -125,22 +134,23 @@ public final class ActivationLog implements AutoCloseable {
     private void writeLoop() {
         List<ActivationRecord> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            ActivationRecord first;
-            try {
-                first = closing ? queue.poll() : queue.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                closing = true;
-                continue;
-            }
-            if (first == null) {
+            int waiting = backlog.get();
+            if (waiting == 0) {
                 if (closing) {
                     return;
                 }
+                LockSupport.park(this); // until the next record, or close's interrupt
                 continue;
             }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            writeWithRetry(batch);
+            for (ActivationRecord r : unstored) {
+                batch.add(r);
+                if (batch.size() == Math.min(waiting, MAX_BATCH)) {
+                    break;
+                }
+            }
+            if (!writeWithRetry(batch)) {
+                return; // closing, and the store refuses: what is left is lost, as a crash would lose it
+            }
             boolean full = batch.size() == MAX_BATCH;
             batch.clear();
             if (!full) {
@@ -159,16 +169,18 @@ public final class ActivationLog implements AutoCloseable {
         }
     }
 
-    private void writeWithRetry(List<ActivationRecord> batch) {
+    /** Stores the batch, trying again until it is stored or the log closes; answers whether it was. */
+    private boolean writeWithRetry(List<ActivationRecord> batch) {
         while (true) {
             try {
                 store.putActivations(batch);
                 break;
             } catch (RuntimeException e) {
-                LOG.error("could not store {} activation records, retrying: {}", batch.size(), e.getMessage());
                 if (closing) {
-                    return;
+                    LOG.error("could not store {} activation records, which are lost: {}", backlog.get(), e.getMessage());
+                    return false;
                 }
+                LOG.error("could not store {} activation records, retrying: {}", batch.size(), e.getMessage());
                 try {
                     Thread.sleep(RETRY_DELAY_MS);
                 } catch (InterruptedException interrupted) {
@@ -176,8 +188,11 @@ public final class ActivationLog implements AutoCloseable {
                 }
             }
         }
-        batch.forEach(r -> unstored.remove(r.activationId()));
+        for (int i = 0; i < batch.size(); i++) {
+            unstored.poll(); // the batch is the queue's head, and only this thread takes from it
+        }
         backlog.addAndGet(-batch.size());
+        return true;
     }
 
     /** Stores everything queued, then stops. */

@@ -112,13 +112,13 @@ final class FunctionPool {
             }
         }
         if (target != null) {
-            dispatch(target, pending, cold);
+            dispatch(target, pending, cold, pending.arrived); // it arrived just now: no second clock read
         } else if (start) {
             startInstance();
         } else {
             drain();
         }
-        return new Dispatcher.Admission.Accepted(pending.activationId, pending.completion);
+        return new Dispatcher.Admission.Accepted(pending.activationId, pending.completion, target != null);
     }
 
     private int[] inFlight() {
@@ -129,10 +129,8 @@ final class FunctionPool {
         return counts;
     }
 
-    /** Sends an activation to an instance; the caller has counted it in the instance's load. */
-    private void dispatch(Slot slot, Pending pending, ColdStart cold) {
-        Clock clock = dispatcher.clock();
-        Instant now = clock.instant();
+    /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */
+    private void dispatch(Slot slot, Pending pending, ColdStart cold, Instant now) {
         pending.begin(now, cold.initTime(), cold.logs());
         pending.onEnd(activation -> ended(slot, pending, activation));
         long timeoutMs = limits.timeout().toMillis();
@@ -247,7 +245,7 @@ final class FunctionPool {
                 next = queue.pollFirst();
                 cold = target.take();
             }
-            dispatch(target, next, cold);
+            dispatch(target, next, cold, dispatcher.clock().instant());
         }
         if (start) {
             startInstance();

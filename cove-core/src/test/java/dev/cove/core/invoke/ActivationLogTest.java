@@ -50,6 +50,34 @@ class ActivationLogTest {
     }
 
     @Test
+    void aRecordIsInTheLogOrTheStoreAtEveryMomentOfItsWrite() throws Exception {
+        Store store = Store.inMemory();
+        try (ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 100_000, FOREVER)) {
+            Activation template = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
+            for (int i = 0; i < 3000; i++) {
+                String id = String.format("%032x", i);
+                log.add(new Activation(id, template.revision(), template.start(), template.end(), template.status(),
+                        template.result(), template.logs(), template.initTime(), template.waitTime(),
+                        template.causedBy()));
+                String earlier = String.format("%032x", i / 2); // the log first, then the store, as reads look
+                assertThat(log.recent("guest", earlier).or(() -> store.activation("guest", earlier)))
+                        .as("activation %s after %s were added", earlier, i + 1).isPresent();
+            }
+        }
+        assertThat(store.deleteActivationsStartedBefore(Long.MAX_VALUE)).isEqualTo(3000);
+    }
+
+    @Test
+    void closingGivesUpOnAStoreThatRefusesWrites() {
+        ActivationLog log = ActivationLog.start(new StoreThatFails(), Clock.systemUTC(), Duration.ofMillis(1), 100,
+                FOREVER);
+        log.add(ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty()));
+        long start = System.nanoTime();
+        log.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aBacklogOverTheLimitIsFull() {
         Store slow = new StoreThatFails();
         try (ActivationLog log = ActivationLog.start(slow, Clock.systemUTC(), Duration.ofMillis(1), 3,
