@@ -26,14 +26,17 @@ final class WebRequests {
         String declared = request.getHeader("content-type");
         String contentType = declared == null ? "" : declared.toLowerCase(Locale.ROOT);
         ObjectNode params = body.length() > 0 ? fromBody(body, contentType) : Exchange.JSON.createObjectNode();
-        request.params().forEach(e -> {
-            if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value
-                params.put(e.getKey(), e.getValue());
-            }
-        });
+        String query = request.query();
+        if (query != null) { // without one, params() would still decode the URI
+            request.params().forEach(e -> {
+                if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value
+                    params.put(e.getKey(), e.getValue());
+                }
+            });
+        }
         params.put("__ow_method", request.method().name().toLowerCase(Locale.ROOT));
         params.put("__ow_path", path);
-        params.put("__ow_query", request.query() == null ? "" : request.query());
+        params.put("__ow_query", query == null ? "" : query);
         ObjectNode headers = params.putObject("__ow_headers");
         request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         return params;
