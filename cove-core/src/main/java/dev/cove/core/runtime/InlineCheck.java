@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +72,8 @@ final class InlineCheck {
     private final Map<String, byte[]> classFiles;
     private final String entry;
     private final AllowList allowed;
-    private final Map<String, Optional<ClassNode>> headers = new HashMap<>();
+    /** Parsed on demand; concurrent because the inline loader checks classes on several threads. */
+    private final Map<String, Optional<ClassNode>> headers = new ConcurrentHashMap<>();
 
     /** {@code classFiles} by internal name ({@code pkg/Outer$Inner}); {@code entryClass} as Java names it. */
     InlineCheck(Map<String, byte[]> classFiles, String entryClass, AllowList allowed) {
@@ -158,9 +158,13 @@ final class InlineCheck {
         if (!node.name.equals(name)) {
             return List.of(name + ".class holds the class " + node.name.replace('/', '.'));
         }
-        checkHeader(node, reasons);
-        for (MethodNode method : node.methods) {
-            checkMethod(node, method, reasons);
+        try {
+            checkHeader(node, reasons);
+            for (MethodNode method : node.methods) {
+                checkMethod(node, method, reasons);
+            }
+        } catch (RuntimeException e) {
+            reasons.add(simple(name) + " cannot be checked (" + e + ")"); // a malformed descriptor, say
         }
         return List.copyOf(reasons);
     }
