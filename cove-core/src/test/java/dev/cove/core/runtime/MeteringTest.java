@@ -55,6 +55,9 @@ class MeteringTest {
             handler("Loop", "long n = ((Number) p.get(\"n\")).longValue(); long sum = 0;"
                     + " for (long i = 0; i < n; i++) { sum += i ^ (sum >>> 3); } return Map.of(\"sum\", sum);"),
             handler("Getenv", "return Map.of(\"h\", System.getenv(\"HOME\"));"),
+            handler("ReachesGetenv", "return Map.of(\"h\", Env.home());"),
+            "final class Env { static String home() { return System.getenv(\"HOME\"); } }",
+            handler("PrintingDoubling", "StringBuilder b = new StringBuilder(\"x\"); while (true) { System.out.print(\"\"); b.append(b); }"),
             Fixtures.IMPORTS + """
                     public class Mixed implements Handler {
                         enum Op { ADD, MUL }
@@ -220,6 +223,13 @@ class MeteringTest {
     }
 
     @Test
+    void printingBetweenAllocationsDoesNotHideThem() throws Exception {
+        assumeThat(Budget.memoryMetered()).as("needs --add-exports java.base/jdk.internal.access=ALL-UNNAMED").isTrue();
+        Activation a = Activation.start("PrintingDoubling", System.nanoTime() + GENEROUS.toNanos(), 64 * MB);
+        assertThat(a.thrown()).isInstanceOf(Budget.Stopped.class).hasMessageContaining("memory limit of 64 MB");
+    }
+
+    @Test
     void multiDimensionalArraysAreChargedAndWork() throws Exception {
         Activation a = Activation.start("Grid", System.nanoTime() + GENEROUS.toNanos(), 64 * MB);
         assertThat(a.result.get(GENEROUS.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Map.of("n", 7));
@@ -290,6 +300,10 @@ class MeteringTest {
         assertThat(a.thrown()).isInstanceOf(Budget.Stopped.class)
                 .hasMessageEndingWith("Getenv.handle calls java.lang.System.getenv");
         assertThat(a.budget().stopped()).hasValueSatisfying(s -> assertThat(s.reason()).isEqualTo(Budget.Reason.NOT_INLINE));
+
+        Activation reaching = Activation.start("ReachesGetenv", System.nanoTime() + GENEROUS.toNanos(), 64 * MB);
+        assertThat(reaching.thrown()).isInstanceOf(Budget.Stopped.class)
+                .hasMessageEndingWith("Env.home calls java.lang.System.getenv");
     }
 
     @Test
