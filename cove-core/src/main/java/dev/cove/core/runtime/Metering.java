@@ -333,12 +333,18 @@ final class Metering {
             }
         }
 
-        /** Printing takes the shared stream's lock; the platform's cache and calls wait for answers. */
+        /**
+         * Printing takes the shared stream's lock; the platform's cache and calls wait for answers; a
+         * random UUID takes the shared SecureRandom's lock. Other allowed calls may park on a JDK lock
+         * rarely and briefly (a class's initialisation, a first lookup of a charset or locale): what
+         * other virtual threads allocate on the carrier then is charged to the function.
+         */
         private static boolean mayBlock(MethodInsnNode call) {
             return switch (call.owner) {
                 case "java/io/PrintStream", "dev/cove/api/Cache" -> true;
                 case "dev/cove/api/Context" -> call.name.equals("invoke") || call.name.equals("send");
                 case "java/lang/Throwable" -> call.name.equals("printStackTrace");
+                case "java/util/UUID" -> call.name.equals("randomUUID");
                 default -> false;
             };
         }
