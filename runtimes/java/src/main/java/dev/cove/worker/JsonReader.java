@@ -314,12 +314,18 @@ final class JsonReader {
         if (negative) {
             v = -v;
         }
-        return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (Number) Integer.valueOf((int) v) : (Number) Long.valueOf(v);
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            return Integer.valueOf((int) v);
+        }
+        return Long.valueOf(v);
     }
 
     private Number big(int from) {
         BigInteger v = new BigInteger(new String(in, from, pos - from, StandardCharsets.ISO_8859_1));
-        return v.bitLength() < 64 ? (Number) Long.valueOf(v.longValue()) : v;
+        if (v.bitLength() < 64) {
+            return Long.valueOf(v.longValue());
+        }
+        return v;
     }
 
     private Object literal(byte[] word, Object value) {
