@@ -1,6 +1,7 @@
 package dev.cove.worker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -194,6 +195,6 @@ final class Frames {
     /** An object field; absent or not an object, an empty one. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> object(Object value) {
-        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : new java.util.LinkedHashMap<>();
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : new LinkedHashMap<>();
     }
 }

@@ -2,8 +2,8 @@ package dev.cove.worker;
 
 import dev.cove.worker.probe.HandlerProbe;
 import dev.cove.worker.probe.StaticProbe;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The worker's own code, run once before it says hello, through workers of its own whose frames go
@@ -50,6 +50,6 @@ final class Warmup {
                 + "\"version\":\"0.0.1\",\"env\":{\"A\":\"b\",\"N\":1},\"concurrency\":1,\"maxResultBytes\":1048576,"
                 + "\"maxLogBytes\":1048576,\"timeoutMs\":60000,\"memoryMb\":256,\"maxCallDepth\":50,\"entry\":"));
         w.string(entry).raw(Frames.ascii(",\"main\":")).string(probe).raw((byte) '}');
-        return java.util.Arrays.copyOf(w.array(), w.size());
+        return Arrays.copyOf(w.array(), w.size());
     }
 }
