@@ -1,7 +1,10 @@
+import java.util.Arrays;
 import java.util.Map;
 
 public class Big {
     public static Map<String, Object> main(Map<String, Object> params) {
-        return Map.of("data", "x".repeat(((Number) params.get("size")).intValue()));
+        char[] data = new char[((Number) params.get("size")).intValue()];
+        Arrays.fill(data, 'x');
+        return Map.of("data", new String(data));
     }
 }

@@ -4,6 +4,7 @@ import dev.cove.api.Context;
 import dev.cove.api.Handler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ public class Cachey implements Handler {
         cache.app().set(key + "-shared", "for the application");
         out.put("appOwn", cache.get(key + "-shared").orElse(null));
         try {
-            cache.set(key + "-big", "x".repeat(((Number) params.getOrDefault("big", 0)).intValue()));
+            char[] big = new char[((Number) params.getOrDefault("big", 0)).intValue()];
+            Arrays.fill(big, 'x');
+            cache.set(key + "-big", new String(big));
             out.put("big", "stored");
         } catch (CacheException e) {
             out.put("big", "CacheError: " + e.getMessage());

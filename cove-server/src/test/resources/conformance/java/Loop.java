@@ -1,10 +1,11 @@
 import java.util.Map;
 
-/** Loops until interrupted: in-process Java code is stopped by interruption, not by a kill. */
+/** Spins until something stops it: inline its budget checks do, in the process tier its worker is killed. */
 public class Loop {
-    public static Map<String, Object> main(Map<String, Object> params) throws InterruptedException {
+    public static Map<String, Object> main(Map<String, Object> params) {
+        long spins = 0;
         while (true) {
-            Thread.sleep(10);
+            spins++;
         }
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  cove deploy examples/hello.js",
             "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512 --network outbound",
-            "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x"})
+            "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x",
+            "  cove deploy Probe.java --tier process"})
 final class DeployCommand extends ApiCommand {
 
     @Parameters(paramLabel = "FILE",
@@ -38,6 +39,12 @@ final class DeployCommand extends ApiCommand {
             description = "The entry point: a function's name, or for java a class (default: main, else handler;"
                     + " for java the source's public class or the jar's Main-Class).")
     Optional<String> main = Optional.empty();
+
+    @Option(names = "--tier", paramLabel = "TIER",
+            description = "Java only: where the code runs. inline: in the platform's JVM, metered, for code that"
+                    + " passes the platform's check (refused otherwise, with the reasons); process: in a JVM of its own"
+                    + " in the function's sandbox; auto: inline when the code passes, else process (default: auto).")
+    Optional<String> tier = Optional.empty();
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "How long one activation may run: 500ms, 30s, 2m or milliseconds, at most 5m"
@@ -83,6 +90,7 @@ final class DeployCommand extends ApiCommand {
         JsonNode action = response.json();
         out().printf("deployed %s (%s) as version %s%n", Json.text(action, "name"),
                 Json.text(action.path("exec"), "kind"), Json.text(action, "version"));
+        GetCommand.tierLine(action).ifPresent(tier -> out().println("tier: " + tier));
         return 0;
     }
 
@@ -114,7 +122,9 @@ final class DeployCommand extends ApiCommand {
 
     private ObjectNode exec() {
         try {
-            return FunctionFile.exec(file, runtime, main);
+            ObjectNode exec = FunctionFile.exec(file, runtime, main);
+            tier.ifPresent(value -> exec.put("tier", value));
+            return exec;
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

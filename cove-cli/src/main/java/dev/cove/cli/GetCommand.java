@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,19 @@ final class GetCommand extends ApiCommand {
         return 0;
     }
 
+    /**
+     * Where a Java function runs, and why not inline: {@code process (Probe.main calls
+     * java.nio.file.Files.readString)}; empty for other kinds.
+     */
+    static Optional<String> tierLine(JsonNode action) {
+        JsonNode tier = action.path("tier");
+        if (!tier.isObject()) {
+            return Optional.empty();
+        }
+        String runs = Json.text(tier, "runs");
+        return Optional.of(tier.has("reason") ? runs + " (" + Json.text(tier, "reason") + ")" : runs);
+    }
+
     /** The action as lines of text for a person. */
     static List<String> describe(JsonNode action) {
         JsonNode exec = action.path("exec");
@@ -40,6 +54,7 @@ final class GetCommand extends ApiCommand {
         if (exec.has("main")) {
             lines.add("main        " + Json.text(exec, "main"));
         }
+        tierLine(action).ifPresent(tier -> lines.add("tier        " + tier));
         lines.add("limits      timeout " + Json.text(limits, "timeout") + " ms, memory " + Json.text(limits, "memory")
                 + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
                 + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB, network "

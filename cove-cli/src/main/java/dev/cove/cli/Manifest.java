@@ -24,6 +24,7 @@ import java.util.Optional;
  *     file: cart.js            # relative to the manifest
  *     runtime: nodejs          # default: from the file's extension
  *     main: main               # default: main, else handler
+ *     tier: auto               # java only: auto, inline or process (default auto)
  *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none}
  *     parameters: {currency: EUR}
  *     env: {API_URL: https://example.com}
@@ -38,7 +39,7 @@ record Manifest(String name, ObjectNode body) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> TOP = List.of("application", "functions", "workflow");
-    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "limits", "parameters", "env");
+    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "limits", "parameters", "env");
     private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network");
 
     static Manifest read(Path file) {
@@ -90,8 +91,10 @@ record Manifest(String name, ObjectNode body) {
         }
         ObjectNode action = Json.MAPPER.createObjectNode().put("name", name);
         try {
-            action.set("exec", FunctionFile.exec(dir.resolve(file.asText()), text(spec, "runtime", where),
-                    text(spec, "main", where)));
+            ObjectNode exec = FunctionFile.exec(dir.resolve(file.asText()), text(spec, "runtime", where),
+                    text(spec, "main", where));
+            text(spec, "tier", where).ifPresent(tier -> exec.put("tier", tier));
+            action.set("exec", exec);
         } catch (IllegalArgumentException e) {
             throw new CliException(where + ": " + e.getMessage());
         }

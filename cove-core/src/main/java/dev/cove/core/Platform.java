@@ -22,6 +22,7 @@ import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Namespace;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.registry.Store;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.InvalidFunctionException;
@@ -278,7 +279,7 @@ public final class Platform implements AutoCloseable {
         names.forEach(list::add);
         String code = list.toString();
         return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.registry.Code.source(code), spec.main(),
-                spec.parameters(), spec.env(), spec.limits(), spec.annotations());
+                spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier());
     }
 
     private boolean reaches(String namespace, String from, String target, java.util.Set<String> seen) {
@@ -321,6 +322,11 @@ public final class Platform implements AutoCloseable {
 
     public Optional<FunctionRevision> function(String namespace, String name) {
         return registry.function(namespace, name);
+    }
+
+    /** The tier a Java function's version runs in now; empty for other kinds. May read the disk. */
+    public Optional<TierVerdict> tierOf(FunctionRevision revision) {
+        return runtimes.tierOf(revision);
     }
 
     public List<FunctionRevision> functions(String namespace) {

@@ -9,6 +9,8 @@ import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.Network;
+import dev.cove.core.registry.Tier;
+import dev.cove.core.registry.TierVerdict;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ final class ActionJson {
             Kind kind = exec.isMissingNode() ? old.get().kind() : kind(exec);
             Code code = exec.isMissingNode() ? old.get().code() : kind == Kind.SEQUENCE ? components(exec) : code(exec);
             String main = exec.isMissingNode() ? old.get().main() : exec.path("main").asText("main");
+            Tier tier = exec.isMissingNode() ? old.get().tier() : tier(exec);
             if (main.isBlank()) {
                 main = "main";
             }
@@ -47,7 +50,7 @@ final class ActionJson {
             Limits limits = limits(body.path("limits"), old.map(FunctionSpec::limits).orElse(Limits.DEFAULT));
             ArrayNode annotations = body.path("annotations").isArray() ? (ArrayNode) body.path("annotations")
                     : old.map(FunctionSpec::annotations).orElse(Exchange.JSON.createArrayNode());
-            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations);
+            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
@@ -61,6 +64,19 @@ final class ActionJson {
         return Kind.parse(kind).orElseThrow(() -> ApiError.badRequest("The specified runtime '" + kind
                 + "' is not supported by this platform. Valid values are: '" + String.join("', '", Kind.spellings())
                 + "'."));
+    }
+
+    /** {@code exec.tier}: where a Java function asks to run; {@code auto} when left out. */
+    private static Tier tier(JsonNode exec) throws ApiError {
+        JsonNode value = exec.path("tier");
+        if (value.isMissingNode() || value.isNull()) {
+            return Tier.AUTO;
+        }
+        try {
+            return Tier.parse(value.asText(value.toString()));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("exec." + e.getMessage());
+        }
     }
 
     /** A sequence's code: its components' names, {@code /namespace/name} or plain, as a JSON list. */
@@ -149,6 +165,14 @@ final class ActionJson {
 
     /** The action as OpenWhisk shows it; {@code withCode} false leaves the code out. */
     static ObjectNode render(FunctionRevision revision, boolean withCode) {
+        return render(revision, withCode, Optional.empty());
+    }
+
+    /**
+     * The same, with the tier a Java function runs in now (Cove's extension): {@code "tier": {"runs":
+     * "process", "reason": …}}.
+     */
+    static ObjectNode render(FunctionRevision revision, boolean withCode, Optional<TierVerdict> tier) {
         FunctionSpec spec = revision.spec();
         ObjectNode node = Exchange.JSON.createObjectNode();
         node.put("namespace", revision.namespace());
@@ -167,6 +191,9 @@ final class ActionJson {
         }
         exec.put("main", spec.main());
         exec.put("binary", spec.code().binary());
+        if (spec.kind() == Kind.JAVA) {
+            exec.put("tier", spec.tier().wire());
+        }
         ArrayNode parameters = node.putArray("parameters");
         spec.parameters().properties().forEach(e -> parameters.addObject().put("key", e.getKey()).set("value", e.getValue()));
         ObjectNode env = node.putObject("env");
@@ -181,6 +208,10 @@ final class ActionJson {
             if (!"exec".equals(a.path("key").asText())) {
                 annotations.add(a);
             }
+        });
+        tier.ifPresent(t -> {
+            ObjectNode runs = node.putObject("tier").put("runs", t.tier().wire());
+            t.reason().ifPresent(why -> runs.put("reason", why));
         });
         node.put("publish", false);
         node.put("updated", revision.updated().toEpochMilli());

@@ -34,7 +34,8 @@ final class Actions {
     void get(Exchange ex, String ns, String name) throws ApiError {
         FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
         boolean withCode = ex.query("code").map(c -> !c.equalsIgnoreCase("false")).orElse(true);
-        ex.json(200, ActionJson.render(revision, withCode));
+        // a Java function's tier may be read from disk the first time it is asked for
+        ex.blocking(() -> ActionJson.render(revision, withCode, platform.tierOf(revision)), node -> ex.json(200, node));
     }
 
     void put(Exchange ex, String ns, String name, Buffer body) {
@@ -45,7 +46,10 @@ final class Actions {
                 throw new ApiError(409, "resource already exists");
             }
             FunctionSpec spec = ActionJson.parse(name, json, existing);
-            ex.blocking(() -> deploy(ns, spec), revision -> ex.json(200, ActionJson.render(revision, false)));
+            ex.blocking(() -> {
+                FunctionRevision revision = deploy(ns, spec);
+                return ActionJson.render(revision, false, platform.tierOf(revision));
+            }, node -> ex.json(200, node));
         } catch (ApiError e) {
             ex.error(e);
         }

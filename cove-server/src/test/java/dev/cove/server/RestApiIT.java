@@ -111,12 +111,35 @@ class RestApiIT {
     }
 
     @Test
-    void javaCodeThatWouldEndThePlatformIsRefused() throws Exception {
+    void javaCodeThatWouldEndThePlatformRunsInItsOwnJvmAndIsRefusedInline() throws Exception {
         String exits = "import java.util.Map; public class Quit { public static Map<String, Object> main(Map<String, Object> p) {"
                 + " System.exit(1); return p; } }";
-        TestCove.Answer answer = cove.deploy("quit", "java:21", exits, object());
+        ObjectNode inline = object();
+        inline.putObject("exec").put("kind", "java:21").put("code", exits).put("tier", "inline");
+        TestCove.Answer refused = cove.put(ACTIONS + "quit?overwrite=true", inline);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText())
+                .startsWith("the function can't run in the inline tier: Quit.main calls java.lang.System.exit");
+        assertThat(cove.get(ACTIONS + "quit").status()).isEqualTo(404);
+
+        TestCove.Answer deployed = cove.deploy("quit", "java:21", exits, object());
+        assertThat(deployed.status()).as(deployed.json().toString()).isEqualTo(200);
+        assertThat(deployed.json().path("exec").path("tier").asText()).isEqualTo("auto");
+        assertThat(deployed.json().path("tier").path("runs").asText()).isEqualTo("process");
+        assertThat(deployed.json().path("tier").path("reason").asText()).isEqualTo("Quit.main calls java.lang.System.exit");
+        assertThat(cove.get(ACTIONS + "quit").json().path("tier")).isEqualTo(deployed.json().path("tier"));
+    }
+
+    @Test
+    void onlyJavaFunctionsChooseATier() throws Exception {
+        ObjectNode body = deployBody(ECHO);
+        ((ObjectNode) body.path("exec")).put("tier", "inline");
+        TestCove.Answer answer = cove.put(ACTIONS + "tiered?overwrite=true", body);
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.json().path("error").asText()).contains("System.exit").contains("Quit.class");
+        assertThat(answer.json().path("error").asText()).contains("only Java functions choose their tier");
+        ((ObjectNode) body.path("exec")).put("tier", "sometimes");
+        assertThat(cove.put(ACTIONS + "tiered?overwrite=true", body).json().path("error").asText())
+                .isEqualTo("exec.tier must be auto, inline or process, was 'sometimes'");
     }
 
     @Test

@@ -23,8 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The one suite every runtime passes, against a real server with real node and python workers and the
- * in-process Java tier. The fixtures under src/test/resources/conformance behave alike in each runtime.
+ * The one suite every runtime passes, against a real server with real node, python and Java workers
+ * and the inline Java tier. The fixtures under src/test/resources/conformance behave alike in each
+ * runtime. {@code java} deploys them as users do (the platform picks the tier: inline where the code
+ * passes the check, which most fixtures do); {@code java-process} asks for the process tier.
  */
 class RuntimeConformanceIT {
     @TempDir
@@ -44,9 +46,24 @@ class RuntimeConformanceIT {
     /** Deploys a fixture as {@code <runtime>-<fixture>} and answers that name. */
     static String deploy(String runtime, String fixture, ObjectNode extra) throws Exception {
         String name = runtime + "-" + fixture;
-        TestCove.Answer answer = cove.deploy(name, runtime + ":default", Files.readString(fixture(runtime, fixture)), extra);
+        TestCove.Answer answer = cove.deploy(name, kind(runtime), Files.readString(fixture(runtime, fixture)),
+                tiered(runtime, extra));
         assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
         return name;
+    }
+
+    /** The kind a runtime of this suite deploys as: {@code java-process} is Java in the process tier. */
+    static String kind(String runtime) {
+        return (runtime.startsWith("java") ? "java" : runtime) + ":default";
+    }
+
+    /** The deployment's extra fields, with the tier {@code java-process} asks for. */
+    static ObjectNode tiered(String runtime, ObjectNode extra) {
+        ObjectNode copy = extra.deepCopy();
+        if (runtime.equals("java-process")) {
+            copy.withObject("exec").put("tier", "process");
+        }
+        return copy;
     }
 
     /** A blocking invocation on another thread, so that several run at once. */
@@ -82,7 +99,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void initAndParametersMergedOverDefaults(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putArray("parameters").addObject().put("key", "fromDefault").put("value", 1);
@@ -97,7 +114,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void environmentHoldsWhatWasDeclaredAndNothingOfThePlatform(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putArray("parameters").addObject().put("key", "GREETING").put("value", "hi there").put("init", true);
@@ -111,7 +128,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void unicodeSurvivesTheRoundTrip(String runtime) throws Exception {
         String name = deploy(runtime, "unicode", params());
         JsonNode result = result(cove.invoke(name, params().put("text", "héllo wörld 👋")));
@@ -120,7 +137,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void payloadsUpToTheLimitPassAndLargerOnesAreRefused(String runtime) throws Exception {
         String echo = deploy(runtime, "echo", params());
         String nearLimit = "é".repeat(450_000);
@@ -138,15 +155,15 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aNonDefaultEntryPointIsCalled(String runtime) throws Exception {
         ObjectNode extra = params();
         String code = Files.readString(fixture(runtime, "entry"));
-        TestCove.Answer deployed = cove.deploy(runtime + "-entry", runtime + ":default", code, extra);
+        TestCove.Answer deployed = cove.deploy(runtime + "-entry", kind(runtime), code, tiered(runtime, extra));
         assertThat(deployed.status()).isEqualTo(200);
-        ObjectNode body = params();
-        body.putObject("exec").put("kind", runtime + ":default").put("code", code)
-                .put("main", runtime.equals("java") ? "Greet" : "greet");
+        ObjectNode body = tiered(runtime, params());
+        body.withObject("exec").put("kind", kind(runtime)).put("code", code)
+                .put("main", runtime.startsWith("java") ? "Greet" : "greet");
         assertThat(cove.put("/api/v1/namespaces/_/actions/" + runtime + "-entry?overwrite=true", body).status())
                 .isEqualTo(200);
         TestCove.Answer answer = cove.invoke(runtime + "-entry", params().put("name", "Ada"));
@@ -154,7 +171,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aResultThatIsNotAJsonObjectIsTheDevelopersError(String runtime) throws Exception {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "nonjson", params()), params());
         assertThat(answer.status()).isEqualTo(502);
@@ -163,7 +180,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aThrowIsADeveloperErrorCarryingTheMessage(String runtime) throws Exception {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "throws", params()), params());
         assertThat(answer.status()).isEqualTo(502);
@@ -172,7 +189,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aTimeoutEndsTheActivationAndReplacesTheInstance(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putObject("limits").put("timeout", 500);
@@ -190,12 +207,12 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aCrashIsADeveloperErrorAndTheNextCallGetsAFreshInstance(String runtime) throws Exception {
         String crash = deploy(runtime, "crash", params());
         TestCove.Answer answer = cove.invoke(crash, params());
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(error(answer)).contains(runtime.equals("java") ? "StackOverflowError" : "exited with status 3");
+        assertThat(error(answer)).contains(runtime.startsWith("java") ? "StackOverflowError" : "exited with status 3");
         assertThat(answer.json().path("logs").toString()).contains("about to crash");
         assertThat(cove.invoke(crash, params()).status()).isEqualTo(502);
         TestCove.Answer healthy = cove.invoke(deploy(runtime, "echo", params()), params().put("ok", 1));
@@ -203,7 +220,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void logsAreCapturedInOrderWithTheirStreams(String runtime) throws Exception {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "logs", params()), params());
         assertThat(answer.status()).isEqualTo(200);
@@ -219,7 +236,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void anErrorResultIsTheApplicationsError(String runtime) throws Exception {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "apperror", params()), params());
         assertThat(answer.status()).isEqualTo(502);
@@ -237,13 +254,13 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java"})
+    @ValueSource(strings = {"java", "java-process"})
     void javaThatFailsToCompileIsRefusedAtDeployment(String runtime) throws Exception {
-        TestCove.Answer answer = cove.deploy("java-initerror", "java:21",
-                Files.readString(fixture(runtime, "initerror")), params());
+        TestCove.Answer answer = cove.deploy(runtime + "-initerror", "java:21",
+                Files.readString(fixture(runtime, "initerror")), tiered(runtime, params()));
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.json().path("error").asText()).contains("does not compile").contains("Initerror.java:2");
-        assertThat(cove.get("/api/v1/namespaces/_/actions/java-initerror").status()).isEqualTo(404);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/" + runtime + "-initerror").status()).isEqualTo(404);
     }
 
     @ParameterizedTest
@@ -270,7 +287,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void concurrentActivationsShareOneInstanceUpToItsConcurrency(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putObject("limits").put("concurrency", 4).put("maxInstances", 1);
@@ -286,7 +303,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void concurrentActivationsOfOneInstanceEachKeepAllTheirLogLinesInOrder(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putObject("limits").put("concurrency", 8).put("maxInstances", 1);
@@ -313,7 +330,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aFunctionInvokesAnotherAndGetsItsResult(String runtime) throws Exception {
         String caller = deploy(runtime, "caller", params());
         String callee = deploy(runtime.equals("nodejs") ? "python" : "nodejs", "echo", params());
@@ -329,7 +346,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aFailedCallIsAnErrorCarryingTheCalleesOutcome(String runtime) throws Exception {
         String caller = deploy(runtime, "caller", params());
         String failing = deploy("python", "apperror", params());
@@ -347,7 +364,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void aSentCallRunsOnItsOwnAndRecordsItsCause(String runtime) throws Exception {
         String caller = deploy(runtime, "caller", params());
         String callee = deploy("nodejs", "echo", params());
@@ -365,7 +382,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void concurrentActivationsOfOneInstanceEachGetTheirOwnAnswer(String runtime) throws Exception {
         ObjectNode extra = params();
         extra.putObject("limits").put("concurrency", 8).put("maxInstances", 1);
@@ -382,7 +399,7 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python", "java"})
+    @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void theCacheKeepsJsonBytesAndCountsPerFunction(String runtime) throws Exception {
         String name = deploy(runtime, "cachey", params());
         JsonNode out = result(cove.invoke(name, params().put("key", "k").put("big", 1536 * 1024)));
@@ -398,6 +415,24 @@ class RuntimeConformanceIT {
         assertThat(out.path("big").asText()).startsWith("CacheError: ").contains("over the cache's limit of");
         JsonNode again = result(cove.invoke(name, params().put("key", "k")));
         assertThat(again.path("counted").toString()).as("entries outlive the activation").isEqualTo("[7,12]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "java-process"})
+    void everyJavaActivationSaysWhichTierRanIt(String runtime) throws Exception {
+        String name = deploy(runtime, "echo", params());
+        TestCove.Answer answer = cove.invoke(name, params().put("n", 1));
+        assertThat(answer.status()).isEqualTo(200);
+        String annotations = answer.json().path("annotations").toString();
+        JsonNode action = cove.get("/api/v1/namespaces/_/actions/" + name).json();
+        if (runtime.equals("java")) {
+            assertThat(annotations).contains("{\"key\":\"tier\",\"value\":\"inline\"}").doesNotContain("tierReason");
+            assertThat(action.path("tier").toString()).isEqualTo("{\"runs\":\"inline\"}");
+        } else {
+            assertThat(annotations).contains("{\"key\":\"tier\",\"value\":\"process\"}")
+                    .contains("{\"key\":\"tierReason\",\"value\":\"it was deployed with --tier process\"}");
+            assertThat(action.path("tier").path("runs").asText()).isEqualTo("process");
+        }
     }
 
     static byte[] zip(Path root) throws IOException {

@@ -45,11 +45,20 @@ final class TestCove implements AutoCloseable {
         return JSON.createObjectNode();
     }
 
-    /** Deploys source text as an action of the given kind; extra fields (limits, parameters) merge in. */
+    /**
+     * Deploys source text as an action of the given kind; extra fields (limits, parameters) merge in,
+     * and so do the fields of an extra {@code exec} (a tier, say) into the exec made here.
+     */
     Answer deploy(String name, String kind, String code, ObjectNode extra) throws Exception {
         ObjectNode body = object();
-        body.putObject("exec").put("kind", kind).put("code", code);
-        body.setAll(extra);
+        ObjectNode exec = body.putObject("exec").put("kind", kind).put("code", code);
+        extra.properties().forEach(field -> {
+            if (field.getKey().equals("exec")) {
+                exec.setAll((ObjectNode) field.getValue());
+            } else {
+                body.set(field.getKey(), field.getValue());
+            }
+        });
         return put("/api/v1/namespaces/_/actions/" + name + "?overwrite=true", body);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.ActivationDocument;
 import dev.cove.core.registry.ActivationRecord;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,11 +26,12 @@ import java.util.Optional;
  * @param initTime how long loading the code took, when this activation caused a cold start
  * @param waitTime how long it waited before it began
  * @param causedBy the activation whose function called this one, if one did
+ * @param tier the tier a Java function's activation ran in; empty for other kinds
  */
 public record Activation(
         String activationId, FunctionRevision revision, Instant start, Instant end, ActivationStatus status,
         JsonValue result, List<String> logs, Optional<Duration> initTime, Duration waitTime,
-        Optional<String> causedBy) {
+        Optional<String> causedBy, Optional<TierVerdict> tier) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[][] STATUS = new byte[ActivationStatus.values().length][];
@@ -69,7 +71,7 @@ public record Activation(
     }
 
     private ActivationDocument document() {
-        return ActivationDocument.of(revision, STATUS[status.ordinal()], activationId, start.toEpochMilli(),
+        return ActivationDocument.of(revision, tier, STATUS[status.ordinal()], activationId, start.toEpochMilli(),
                 end.toEpochMilli(), result.bytes(), logs, initTime.map(Duration::toMillis).orElse(-1L),
                 waitTime.toMillis(), causedBy, status == ActivationStatus.TIMEOUT);
     }

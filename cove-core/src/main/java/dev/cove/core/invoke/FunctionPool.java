@@ -3,6 +3,7 @@ package dev.cove.core.invoke;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
@@ -132,7 +133,9 @@ final class FunctionPool {
     /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */
     private void dispatch(Slot slot, Pending pending, ColdStart cold, Instant now) {
         pending.begin(now, cold.initTime(), cold.logs());
+        pending.tier = slot.instance.tier();
         pending.onEnd(activation -> ended(slot, pending, activation));
+        pending.onRerun(reason -> rerun(slot, pending, reason));
         long timeoutMs = limits.timeout().toMillis();
         pending.deadline = dispatcher.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
         slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs),
@@ -147,6 +150,7 @@ final class FunctionPool {
     void adopt(Pending pending, Instance host) {
         Duration timeout = pending.revision.spec().limits().timeout();
         pending.begin(dispatcher.clock().instant(), Optional.empty(), List.of());
+        pending.tier = host.tier();
         pending.onEnd(activation -> {
             pending.deadline.cancel();
             metered(activation);
@@ -214,6 +218,24 @@ final class FunctionPool {
         }
         if (stop) {
             slot.instance.kill("The function was redeployed or deleted.");
+        }
+        drain();
+    }
+
+    /**
+     * An activation the inline tier stopped before it did anything with effects (a Java function that
+     * moved to the process tier): it goes back to the head of the queue, with a line in its logs
+     * saying why, and runs again from the start on an instance of the function's new tier.
+     */
+    private void rerun(Slot slot, Pending pending, String reason) {
+        pending.deadline.cancel();
+        pending.log("stderr", reason + " It runs again in the process tier.");
+        if (!slot.instance.alive()) {
+            drop(slot);
+        }
+        synchronized (this) {
+            slot.inFlight--;
+            queue.addFirst(pending);
         }
         drain();
     }
@@ -354,8 +376,10 @@ final class FunctionPool {
                     ? "The function failed to initialise: " + f.getMessage() : f.getMessage();
         }
         boolean first = true;
+        Optional<TierVerdict> tier = dispatcher.runtimes().tierOf(revision);
         for (Pending p : failed) {
             p.begin(dispatcher.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
+            p.tier = tier;
             first = false;
             p.onEnd(activation -> {
                 metered(activation);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
@@ -38,6 +39,10 @@ final class Pending implements RunListener {
     private volatile Instant started;
     private volatile Optional<Duration> initTime = Optional.empty();
     private volatile Consumer<Activation> onEnd = a -> {};
+    /** Where a {@link RunOutcome.Rerun} goes: back to its pool's queue; ends it as crashed where there is none. */
+    private volatile Consumer<String> onRerun = reason -> end(ActivationStatus.DEVELOPER_ERROR, error(reason));
+    /** The tier of the instance that ran it, or was to. */
+    volatile Optional<TierVerdict> tier = Optional.empty();
     volatile Deadlines.Armed deadline = () -> {};
 
     Pending(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy, Clock clock,
@@ -69,6 +74,10 @@ final class Pending implements RunListener {
         onEnd = callback;
     }
 
+    void onRerun(Consumer<String> callback) {
+        onRerun = callback;
+    }
+
     boolean ended() {
         return ended.get();
     }
@@ -86,6 +95,7 @@ final class Pending implements RunListener {
             case RunOutcome.Returned r -> returned(r.result());
             case RunOutcome.Failed f -> end(ActivationStatus.DEVELOPER_ERROR, failure(f.message()));
             case RunOutcome.Crashed c -> end(ActivationStatus.DEVELOPER_ERROR, error(c.message()));
+            case RunOutcome.Rerun r -> onRerun.accept(r.reason());
         }
     }
 
@@ -138,7 +148,7 @@ final class Pending implements RunListener {
         Instant end = clock.instant();
         Instant begin = started == null ? end : started;
         Activation activation = new Activation(activationId, revision, begin, end, status, result, logs.lines(),
-                initTime, Duration.between(arrived, begin), causedBy);
+                initTime, Duration.between(arrived, begin), causedBy, tier);
         onEnd.accept(activation);
         completion.complete(activation);
         return true;

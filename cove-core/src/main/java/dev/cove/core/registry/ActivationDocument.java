@@ -23,8 +23,8 @@ public final class ActivationDocument {
     /** A small direct-mapped cache of versions' fragments, by identity: a miss only encodes them again. */
     private static final Fragments[] FRAGMENTS = new Fragments[64];
 
-    /** What every activation of one function version starts with, and its first annotations. */
-    private record Fragments(FunctionRevision revision, byte[] head, byte[] annotations) {}
+    /** What every activation of one function version in one tier starts with, and its first annotations. */
+    private record Fragments(FunctionRevision revision, Optional<TierVerdict> tier, byte[] head, byte[] annotations) {}
 
     final byte[] head;
     final byte[] status;
@@ -69,13 +69,14 @@ public final class ActivationDocument {
     }
 
     /**
-     * The document of an activation of {@code revision}; {@code status} is the outcome's fragment
-     * ({@link #statusFragment}), {@code result} the result's UTF-8 JSON.
+     * The document of an activation of {@code revision} in {@code tier} (a Java function's; empty for
+     * other kinds); {@code status} is the outcome's fragment ({@link #statusFragment}), {@code result}
+     * the result's UTF-8 JSON.
      */
-    public static ActivationDocument of(FunctionRevision revision, byte[] status, String activationId,
-            long startMillis, long endMillis, byte[] result, List<String> logs, long initTimeMillis,
-            long waitTimeMillis, Optional<String> causedBy, boolean timeout) {
-        Fragments f = fragments(revision);
+    public static ActivationDocument of(FunctionRevision revision, Optional<TierVerdict> tier, byte[] status,
+            String activationId, long startMillis, long endMillis, byte[] result, List<String> logs,
+            long initTimeMillis, long waitTimeMillis, Optional<String> causedBy, boolean timeout) {
+        Fragments f = fragments(revision, tier);
         return new ActivationDocument(f.head, status, f.annotations, activationId, startMillis, endMillis, result,
                 logs, initTimeMillis, waitTimeMillis, causedBy, timeout);
     }
@@ -129,11 +130,11 @@ public final class ActivationDocument {
         return w.done();
     }
 
-    private static Fragments fragments(FunctionRevision revision) {
+    private static Fragments fragments(FunctionRevision revision, Optional<TierVerdict> tier) {
         int slot = System.identityHashCode(revision) & (FRAGMENTS.length - 1);
         Fragments f = FRAGMENTS[slot];
-        if (f == null || f.revision != revision) {
-            f = new Fragments(revision, head(revision), annotations(revision));
+        if (f == null || f.revision != revision || !f.tier.equals(tier)) {
+            f = new Fragments(revision, tier, head(revision), annotations(revision, tier));
             FRAGMENTS[slot] = f; // a record's fields are final: another thread sees it whole, or not at all
         }
         return f;
@@ -147,14 +148,19 @@ public final class ActivationDocument {
                 .raw(",\"activationId\":").done();
     }
 
-    private static byte[] annotations(FunctionRevision r) {
+    private static byte[] annotations(FunctionRevision r, Optional<TierVerdict> tier) {
         Limits l = r.spec().limits();
-        return new Writer(192).raw("{\"key\":\"path\",\"value\":").string(r.path())
+        Writer w = new Writer(192).raw("{\"key\":\"path\",\"value\":").string(r.path())
                 .raw("},{\"key\":\"kind\",\"value\":").string(r.spec().kind().kindName())
                 .raw("},{\"key\":\"limits\",\"value\":{\"timeout\":").number(l.timeout().toMillis())
                 .raw(",\"memory\":").number(l.memoryMb())
                 .raw(",\"concurrency\":").number(l.concurrency())
-                .raw(",\"logs\":").number(l.logsMb()).raw("}}").done();
+                .raw(",\"logs\":").number(l.logsMb()).raw("}}");
+        tier.ifPresent(t -> {
+            w.raw(",{\"key\":\"tier\",\"value\":").string(t.tier().wire()).raw("}");
+            t.reason().ifPresent(why -> w.raw(",{\"key\":\"tierReason\",\"value\":").string(why).raw("}"));
+        });
+        return w.done();
     }
 
     /** JSON into a byte array: punctuation and keys as they are, outside strings escaped. */

@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * @param env environment variables of the function's workers
  * @param limits what it may use
  * @param annotations free-form key/value pairs, kept as given (OpenWhisk's {@code [{"key", "value"}]})
+ * @param tier where a Java function asks to run; {@link Tier#AUTO} for every other kind
  */
 public record FunctionSpec(
         String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
-        Limits limits, ArrayNode annotations) {
+        Limits limits, ArrayNode annotations, Tier tier) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,255}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
@@ -42,6 +43,10 @@ public record FunctionSpec(
                 throw new IllegalArgumentException("environment variable " + key + " contains a NUL character");
             }
         });
+        if (tier != Tier.AUTO && kind != Kind.JAVA) {
+            throw new IllegalArgumentException("only Java functions choose their tier; a " + kind.kindName()
+                    + " function runs in its sandbox's worker, was asked for tier " + tier.wire());
+        }
         parameters = parameters.deepCopy();
         env = Map.copyOf(new TreeMap<>(env));
         annotations = annotations.deepCopy();
@@ -50,7 +55,7 @@ public record FunctionSpec(
     /** A spec with no parameters, environment or annotations and the default limits. */
     public static FunctionSpec of(String name, Kind kind, Code code, String main) {
         return new FunctionSpec(name, kind, code, main, JsonNodeFactory.instance.objectNode(), Map.of(),
-                Limits.DEFAULT, JsonNodeFactory.instance.arrayNode());
+                Limits.DEFAULT, JsonNodeFactory.instance.arrayNode(), Tier.AUTO);
     }
 
     public static void requireName(String name) {
@@ -75,18 +80,22 @@ public record FunctionSpec(
     }
 
     public FunctionSpec withLimits(Limits newLimits) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations);
+        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations, tier);
     }
 
     public FunctionSpec withMain(String newMain) {
-        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations);
+        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations, tier);
     }
 
     public FunctionSpec withParameters(ObjectNode newParameters) {
-        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations);
+        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations, tier);
     }
 
     public FunctionSpec withEnv(Map<String, String> newEnv) {
-        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations);
+        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations, tier);
+    }
+
+    public FunctionSpec withTier(Tier newTier) {
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier);
     }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network) {
 
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+    public static final int MAX_MEMORY_MB = 4096;
     public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 256, 1, 10, 4, Network.NONE);
 
     public Limits {
@@ -23,7 +24,7 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
             throw new IllegalArgumentException(
                     "timeout must be between 1 ms and " + MAX_TIMEOUT.toMillis() + " ms, was " + ms + " ms");
         }
-        requireBetween("memory", memoryMb, 128, 4096, " MB");
+        requireBetween("memory", memoryMb, 128, MAX_MEMORY_MB, " MB");
         requireBetween("concurrency", concurrency, 1, 500, "");
         requireBetween("logs", logsMb, 0, 100, " MB");
         requireBetween("maxInstances", maxInstances, 1, 100, "");

@@ -32,6 +32,7 @@ final class SpecJson {
                 .put("maxInstances", limits.maxInstances())
                 .put("network", limits.network().wire());
         node.set("annotations", spec.annotations());
+        node.put("tier", spec.tier().wire());
         return node.toString();
     }
 
@@ -57,7 +58,7 @@ final class SpecJson {
             node.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             return new FunctionSpec(name, kind, new Code(code, node.path("binary").asBoolean()),
                     node.path("main").asText(), (ObjectNode) node.path("parameters"), env, limits,
-                    (ArrayNode) node.path("annotations"));
+                    (ArrayNode) node.path("annotations"), Tier.parse(node.path("tier").asText("auto")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored function is not valid JSON: " + name, e);
         }

@@ -96,8 +96,11 @@ final class CodeDirs {
     }
 
     private Path entry(FunctionRevision revision) {
-        Path dir = dirOf(revision);
-        FunctionSpec spec = revision.spec();
+        return entry(dirOf(revision), revision.spec());
+    }
+
+    /** The path the runtime loads in a version's folder (or a staged one). */
+    static Path entry(Path dir, FunctionSpec spec) {
         return switch (spec.kind()) {
             case NODEJS -> spec.code().binary() ? dir.resolve(PACKAGE_DIR) : dir.resolve(NODE_FILE);
             case PYTHON -> spec.code().binary() ? dir.resolve(PACKAGE_DIR) : dir.resolve(PYTHON_FILE);

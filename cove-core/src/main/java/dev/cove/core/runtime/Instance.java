@@ -1,5 +1,8 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.registry.TierVerdict;
+import java.util.Optional;
+
 /**
  * One started, specialised copy of a function: a worker process or, for Java, a loaded class. It runs
  * up to the function's concurrency activations at once; the dispatcher keeps count.
@@ -20,4 +23,9 @@ public interface Instance {
 
     /** False once the instance has died or been killed. */
     boolean alive();
+
+    /** The tier of a Java function's instance; empty for other kinds. */
+    default Optional<TierVerdict> tier() {
+        return Optional.empty();
+    }
 }

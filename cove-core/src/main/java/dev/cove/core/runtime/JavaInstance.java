@@ -8,73 +8,145 @@ import dev.cove.api.Context;
 import dev.cove.api.Handler;
 import dev.cove.api.InvocationException;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.Limits;
+import dev.cove.core.registry.TierVerdict;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * A Java function loaded in its own class loader inside the platform (the inline tier). Each
- * activation runs on a virtual thread. The function sees the JDK and {@code dev.cove.api}, nothing of
- * the platform ({@link VirtualStarts} starts them). Killing the instance interrupts its activations and drops the loader; a thread that
- * ignores interrupts keeps its CPU until it ends, which is why hostile code belongs in a process tier.
+ * A Java function run inline: in the platform's own JVM, its classes checked and metered as they load
+ * ({@link InlineLoader}), each activation on a virtual thread ({@link VirtualStarts}) with a
+ * {@link Budget} bound to it. Only code that passed the inline check at deploy gets here
+ * ({@link JavaTiers}); everything else runs in a JVM worker in its sandbox.
+ *
+ * <p><b>Failure modes.</b> A budget stops its activation's code at the next tick, so an activation
+ * past its time limit ends as a timeout (the dispatcher's deadline says so; its thread is free again
+ * within a poll period) and one past its memory limit, or whose code fails the check when it loads,
+ * is stopped. Any of these, and a stack overflow, moves the function to the process tier for good:
+ * the instance kills itself, and each of its activations stopped before it did anything with effects
+ * (a call to another function, a cache write) runs again there ({@link RunOutcome.Rerun}); one that
+ * did ends as a developer error saying why. A JDK call runs to its end before the next tick, which is
+ * why the allow-list admits only calls whose time is bounded by their inputs.
  */
 final class JavaInstance extends InProcessInstance {
+    private static final long MB = 1024 * 1024;
+
     private final FunctionRevision revision;
-    private final URLClassLoader loader;
+    private final InlineLoader loader;
     private final Handler handler;
-    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final Map<Thread, Run> running = new ConcurrentHashMap<>();
     private final long maxResultBytes;
     private final Calls calls;
+    private final Consumer<String> moveToProcess;
+    private volatile boolean moved;
 
-    private JavaInstance(FunctionRevision revision, URLClassLoader loader, Handler handler, long maxResultBytes,
-            Calls calls) {
+    /** The code can't run inline after all (it failed as it loaded): start it in the process tier. */
+    static final class Moved extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Moved(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** One activation under way: its budget, and whether it has done anything with effects yet. */
+    private static final class Run {
+        final Budget budget;
+        final Instant deadline;
+        volatile boolean effects;
+
+        Run(Budget budget, Instant deadline) {
+            this.budget = budget;
+            this.deadline = deadline;
+        }
+    }
+
+    private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, long maxResultBytes,
+            Calls calls, Consumer<String> moveToProcess) {
         this.revision = revision;
         this.loader = loader;
         this.handler = handler;
         this.maxResultBytes = maxResultBytes;
         this.calls = calls;
+        this.moveToProcess = moveToProcess;
     }
 
-    /** Loads the class and finds its shape; static initialisers run here, printing to the init's logs. */
+    /**
+     * Loads the class and finds its shape, under a budget of the function's limits: static
+     * initialisers and the constructor run here, printing to the init's logs.
+     *
+     * @param moveToProcess moves the function to the process tier for good, for the reason given
+     * @throws Moved when the code stopped where the process tier would not stop it (it was moved)
+     */
     static JavaInstance load(FunctionRevision revision, Path entry, long maxResultBytes, RunListener initLogs,
-            Calls calls) throws StartFailure {
+            Calls calls, Consumer<String> moveToProcess) throws StartFailure, Moved {
         String className = revision.spec().main();
-        URLClassLoader loader;
-        try {
-            loader = new URLClassLoader("function-" + revision.name(), new URL[] {entry.toUri().toURL()},
-                    ApiOnlyLoader.INSTANCE);
-        } catch (IOException e) {
-            throw new StartFailure(StartFailure.Fault.FUNCTION, "cannot read the function's classes: " + e.getMessage());
-        }
+        InlineLoader loader = open(revision, entry, className);
+        Limits limits = revision.spec().limits();
+        Budget budget = Budget.open(Instant.now().plus(limits.timeout()), limits.memoryMb() * MB);
         ThreadOutput.bind(initLogs);
         try {
             Class<?> type = Class.forName(className, true, loader);
-            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes, calls);
+            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes, calls, moveToProcess);
+        } catch (Budget.Stopped e) {
+            close(loader);
+            throw initStopped(e, limits, moveToProcess);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             close(loader);
             throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " could not be loaded: " + e.getMessage());
         } catch (ExceptionInInitializerError e) {
             close(loader);
             throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " failed to initialise: " + e.getCause());
+        } catch (StackOverflowError e) {
+            close(loader);
+            moveToProcess.accept("its code overflowed its stack inline while it loaded");
+            throw new StartFailure(StartFailure.Fault.FUNCTION, "the class " + className + " failed to initialise: " + e);
         } catch (StartFailure e) {
             close(loader);
             throw e;
         } finally {
             ThreadOutput.unbind();
+            budget.close();
         }
+    }
+
+    private static InlineLoader open(FunctionRevision revision, Path entry, String className) throws StartFailure {
+        try {
+            return Files.isDirectory(entry) ? InlineLoader.ofDirectory("function-" + revision.name(), entry, className)
+                    : InlineLoader.ofJar("function-" + revision.name(), entry, className);
+        } catch (IOException e) {
+            throw new StartFailure(StartFailure.Fault.FUNCTION, "cannot read the function's classes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Loading ran past the time limit (a timeout, as in every runtime: thrown), or stopped where a
+     * process would not (answered, to be thrown).
+     */
+    private static Moved initStopped(Budget.Stopped stop, Limits limits, Consumer<String> moveToProcess)
+            throws StartFailure {
+        if (stop.reason() == Budget.Reason.TIME) {
+            moveToProcess.accept("its code ran past its time limit inline while it loaded");
+            throw new StartFailure(StartFailure.Fault.TIMEOUT, "The function exceeded its time limit of "
+                    + limits.timeout().toMillis() + " ms during initialization.");
+        }
+        String reason = stop.getMessage();
+        moveToProcess.accept(movedBecause(reason));
+        return new Moved(reason);
     }
 
     private static Handler handlerOf(Class<?> type) throws StartFailure {
@@ -115,6 +187,11 @@ final class JavaInstance extends InProcessInstance {
     }
 
     @Override
+    public Optional<TierVerdict> tier() {
+        return Optional.of(TierVerdict.INLINE);
+    }
+
+    @Override
     public void run(RunRequest request, RunListener listener) {
         AtomicBoolean finished = new AtomicBoolean();
         RunListener once = new RunListener() {
@@ -134,26 +211,82 @@ final class JavaInstance extends InProcessInstance {
     }
 
     private void execute(RunRequest request, RunListener listener) {
+        if (moved) {
+            listener.done(new RunOutcome.Rerun("The function moved to the process tier."));
+            return;
+        }
         Thread self = Thread.currentThread();
-        running.add(self);
+        Run run = new Run(Budget.open(request.deadline(), revision.spec().limits().memoryMb() * MB), request.deadline());
+        running.put(self, run);
         ThreadOutput.bind(listener);
-        RunOutcome outcome;
+        Optional<RunOutcome> outcome;
         try {
             Optional<String> killed = killReason();
             if (killed.isPresent()) {
-                outcome = new RunOutcome.Crashed(killed.get());
+                outcome = Optional.of(new RunOutcome.Crashed(killed.get()));
             } else {
-                Map<String, Object> params = JavaValues.toMap(request.params());
-                Map<String, Object> result = handler.handle(params, new RunContext(request));
-                outcome = JavaValues.toResult(result, maxResultBytes);
+                Map<String, Object> result = handler.handle(JavaValues.toMap(request.params()), new RunContext(request, run));
+                outcome = Optional.of(JavaValues.toResult(result, maxResultBytes));
             }
+        } catch (Budget.Stopped e) {
+            outcome = stopped(e, run);
+        } catch (StackOverflowError e) {
+            move("an inline activation overflowed its stack");
+            outcome = Optional.of(new RunOutcome.Failed(describe(e)));
+        } catch (OutOfMemoryError e) {
+            outcome = stopped(new Budget.Stopped(Budget.Reason.MEMORY, "The function ran the platform's JVM out of "
+                    + "memory."), run);
         } catch (Throwable t) {
-            outcome = killReason().<RunOutcome>map(RunOutcome.Crashed::new).orElseGet(() -> new RunOutcome.Failed(describe(t)));
+            Optional<Budget.Stopped> stop = run.budget.stopped();
+            outcome = stop.isPresent() ? stopped(stop.get(), run)
+                    : Optional.of(killReason().<RunOutcome>map(RunOutcome.Crashed::new)
+                            .orElseGet(() -> new RunOutcome.Failed(describe(t))));
         } finally {
             ThreadOutput.unbind();
             running.remove(self);
+            run.budget.close();
         }
-        listener.done(outcome);
+        outcome.ifPresent(listener::done);
+        if (moved) {
+            kill("The function moved to the process tier.");
+        }
+    }
+
+    /**
+     * What an activation the budget stopped ends as: nothing here for a timeout (the dispatcher's
+     * deadline ends it as one); a run again in the process tier, or a developer error when it did
+     * something with effects, for what would not stop a process; the kill's reason for a kill.
+     */
+    private Optional<RunOutcome> stopped(Budget.Stopped stop, Run run) {
+        return switch (stop.reason()) {
+            case TIME -> {
+                move("an inline activation ran past its time limit of "
+                        + revision.spec().limits().timeout().toMillis() + " ms");
+                yield Optional.empty();
+            }
+            case KILLED -> Optional.of(moved && !run.effects ? new RunOutcome.Rerun("The inline tier stopped the activation: "
+                    + "its function moved to the process tier.") : new RunOutcome.Crashed(killReason().orElse(stop.getMessage())));
+            case MEMORY, NOT_INLINE -> {
+                move(movedBecause(stop.getMessage()));
+                yield Optional.of(run.effects ? new RunOutcome.Failed(stop.getMessage() + " It had called another function or "
+                        + "written to its cache, so it was not run again; the function runs in the process tier from now on.")
+                        : new RunOutcome.Rerun(stop.getMessage()));
+            }
+            case OUTSIDE -> Optional.of(new RunOutcome.Failed(stop.getMessage()));
+        };
+    }
+
+    /** The process tier's reason, from what stopped an activation inline: "The function allocated …" to "an inline activation allocated …". */
+    private static String movedBecause(String stop) {
+        String what = stop.endsWith(".") ? stop.substring(0, stop.length() - 1) : stop;
+        return what.startsWith("The function ") ? "an inline activation " + what.substring("The function ".length()) : what;
+    }
+
+    private void move(String reason) {
+        if (!moved) {
+            moved = true;
+            moveToProcess.accept(reason);
+        }
     }
 
     private static String describe(Throwable t) {
@@ -161,13 +294,27 @@ final class JavaInstance extends InProcessInstance {
         return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
     }
 
+    /**
+     * Stops every activation under way at its next tick: one past its deadline as a timeout (the kill
+     * came from it, and the function moves), the others as killed.
+     */
     @Override
     void onKill() {
-        running.forEach(Thread::interrupt);
+        Instant now = Instant.now();
+        running.forEach((thread, run) -> {
+            if (!now.isBefore(run.deadline)) {
+                move("an inline activation ran past its time limit of " + revision.spec().limits().timeout().toMillis()
+                        + " ms");
+            }
+        });
+        running.forEach((thread, run) -> {
+            run.budget.stop(now.isBefore(run.deadline) ? Budget.Reason.KILLED : Budget.Reason.TIME);
+            thread.interrupt();
+        });
         close(loader);
     }
 
-    private static void close(URLClassLoader loader) {
+    private static void close(InlineLoader loader) {
         try {
             loader.close();
         } catch (IOException ignored) {
@@ -178,9 +325,11 @@ final class JavaInstance extends InProcessInstance {
     /** What a function may know of its activation. */
     private final class RunContext implements Context {
         private final RunRequest request;
+        private final Run run;
 
-        RunContext(RunRequest request) {
+        RunContext(RunRequest request, Run run) {
             this.request = request;
+            this.run = run;
         }
 
         @Override
@@ -215,7 +364,7 @@ final class JavaInstance extends InProcessInstance {
 
         @Override
         public Cache cache() {
-            return new FunctionCache(request.activationId(), "function");
+            return new FunctionCache(request.activationId(), "function", run);
         }
 
         @Override
@@ -238,6 +387,7 @@ final class JavaInstance extends InProcessInstance {
             };
         }
 
+        /** A call has effects (the callee runs), so an activation that made one is never run again. */
         private Calls.CallOutcome call(String function, Map<String, Object> params, boolean wait) {
             ObjectNode json;
             try {
@@ -245,7 +395,8 @@ final class JavaInstance extends InProcessInstance {
             } catch (IllegalArgumentException e) {
                 return new Calls.CallOutcome.Refused(e.getMessage());
             }
-            return calls.call(revision, request.activationId(), function, json, wait).join();
+            run.effects = true;
+            return blocking(calls.call(revision, request.activationId(), function, json, wait));
         }
 
         private static InvocationException refused(Calls.CallOutcome.Refused r) {
@@ -264,14 +415,32 @@ final class JavaInstance extends InProcessInstance {
         }
     }
 
-    /** A Java function's cache: each operation is a request to the platform's cache, as a worker's frame is. */
+    /**
+     * Waits for the platform on the activation's virtual thread, which may move to another carrier
+     * meanwhile: the budget counts the carrier's allocations up to here, and starts anew after.
+     */
+    private static <T> T blocking(CompletableFuture<T> answer) {
+        Budget.beforeBlocking();
+        try {
+            return answer.join();
+        } finally {
+            Budget.afterBlocking();
+        }
+    }
+
+    /**
+     * A Java function's cache: each operation is a request to the platform's cache, as a worker's frame
+     * is. A write has effects: an activation that made one is never run again.
+     */
     private final class FunctionCache implements Cache {
         private final String activationId;
         private final String scope;
+        private final Run run;
 
-        FunctionCache(String activationId, String scope) {
+        FunctionCache(String activationId, String scope, Run run) {
             this.activationId = activationId;
             this.scope = scope;
+            this.run = run;
         }
 
         @Override
@@ -304,6 +473,7 @@ final class JavaInstance extends InProcessInstance {
         }
 
         private JsonNode write(String op, String key, Object value, Optional<Duration> ttl) {
+            run.effects = true;
             ObjectNode request = request(op, key);
             if (value instanceof byte[] bytes) {
                 request.put("bytes", java.util.Base64.getEncoder().encodeToString(bytes));
@@ -316,17 +486,19 @@ final class JavaInstance extends InProcessInstance {
 
         @Override
         public boolean delete(String key) {
+            run.effects = true;
             return op("delete", key).path("deleted").asBoolean();
         }
 
         @Override
         public long increment(String key, long by) {
+            run.effects = true;
             return send(request("increment", key).put("by", by)).path("value").asLong();
         }
 
         @Override
         public Cache app() {
-            return new FunctionCache(activationId, "app");
+            return new FunctionCache(activationId, "app", run);
         }
 
         private JsonNode op(String op, String key) {
@@ -338,32 +510,11 @@ final class JavaInstance extends InProcessInstance {
         }
 
         private JsonNode send(ObjectNode request) {
-            ObjectNode answer = calls.cache(revision, request, Optional.empty()).join();
+            ObjectNode answer = blocking(calls.cache(revision, request, Optional.empty()));
             if (answer.has("error")) {
                 throw new CacheException(answer.path("error").asText());
             }
             return answer;
-        }
-    }
-
-    /**
-     * The parent of every function's loader: the JDK and the Cove API, nothing else of the platform, so a
-     * function can't reach the store, the dispatcher or the platform's libraries.
-     */
-    private static final class ApiOnlyLoader extends ClassLoader {
-        static final ApiOnlyLoader INSTANCE = new ApiOnlyLoader();
-        private static final ClassLoader PLATFORM = Handler.class.getClassLoader();
-
-        private ApiOnlyLoader() {
-            super("cove-api-only", ClassLoader.getPlatformClassLoader());
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith("dev.cove.api.")) {
-                return PLATFORM.loadClass(name);
-            }
-            return super.loadClass(name, resolve);
         }
     }
 }

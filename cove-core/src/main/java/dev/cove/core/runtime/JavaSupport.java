@@ -2,19 +2,16 @@ package dev.cove.core.runtime;
 
 import dev.cove.api.Handler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -23,9 +20,8 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * Turns a Java function's deployment into classes on disk: compiles a {@code .java} source, or checks
- * a jar, and refuses code that would call {@code System.exit}, {@code Runtime.exit} or
- * {@code Runtime.halt}, which in the in-process tier would end the platform itself.
+ * Turns a Java function's deployment into classes on disk (compiles a {@code .java} source, or checks
+ * a jar) and checks those classes for the inline tier ({@link InlineCheck}).
  */
 final class JavaSupport {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
@@ -56,7 +52,6 @@ final class JavaSupport {
         if (!Files.exists(classesDir.resolve(entry.replace('.', '/') + ".class"))) {
             throw new InvalidFunctionException("the source defines no class " + entry);
         }
-        refuseExits(classesDir);
         return entry;
     }
 
@@ -77,37 +72,18 @@ final class JavaSupport {
             if (file.getEntry(entry.replace('.', '/') + ".class") == null) {
                 throw new InvalidFunctionException("the jar has no class " + entry);
             }
-            List<String> offenders = new ArrayList<>();
-            for (var e : (Iterable<java.util.jar.JarEntry>) file.stream()::iterator) {
-                if (e.getName().endsWith(".class")) {
-                    try (InputStream in = file.getInputStream(e)) {
-                        ExitScanner.exitCall(in.readAllBytes()).ifPresent(call -> offenders.add(e.getName() + " (" + call + ")"));
-                    }
-                }
-            }
-            refuse(offenders);
             return entry;
         } catch (IOException e) {
             throw new InvalidFunctionException("the code is not a valid jar: " + e.getMessage());
         }
     }
 
-    private static void refuseExits(Path classesDir) throws IOException, InvalidFunctionException {
-        List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(classesDir)) {
-            for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-                ExitScanner.exitCall(Files.readAllBytes(p))
-                        .ifPresent(call -> offenders.add(classesDir.relativize(p) + " (" + call + ")"));
-            }
-        }
-        refuse(offenders);
-    }
-
-    private static void refuse(List<String> offenders) throws InvalidFunctionException {
-        if (!offenders.isEmpty()) {
-            throw new InvalidFunctionException("Java functions run inside the platform and may not end the JVM; "
-                    + "remove the calls in " + String.join(", ", offenders));
-        }
+    /**
+     * Why a version's code (a classes folder or a jar) can't run inline, the first thing found first;
+     * empty when it can.
+     */
+    List<String> check(Path entry, String main) throws IOException {
+        return Files.isDirectory(entry) ? InlineCheck.checkDirectory(entry, main) : InlineCheck.checkJar(entry, main);
     }
 
     private static String className(String source) throws InvalidFunctionException {

@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,18 @@ import java.util.concurrent.TimeUnit;
 record ProcessRuntime(Kind kind, Path executable, String version, Path programDir, Path workerProgram,
         List<String> interpreterFlags) {
 
+    /** The Java worker program, as the build packs it (runtimes/java). */
+    static final String JAVA_WORKER = "java/cove-worker.jar";
+
+    /**
+     * How a Java worker's JVM starts; each flag measured on a stem cell (bench/README.md, "Java's
+     * process tier"). The heap may grow to what the largest memory limit allows: a stem cell is
+     * started before anyone knows its function's limit, and the sandbox's cgroup holds each function
+     * to its own, as it does node's and python's.
+     */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+            "-Xshare:auto", "-Xms8m", "-Xmx" + Limits.MAX_MEMORY_MB + "m");
+
     /**
      * The worker's command line, with the program and socket as the sandbox sees them; the socket and
      * token travel as arguments, not in the environment.
@@ -47,6 +60,9 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
      * why it can't.
      */
     static Optional<ProcessRuntime> discover(Kind kind, Path runtimesDir, List<String> reasons) {
+        if (kind == Kind.JAVA) {
+            return discoverJava(runtimesDir, reasons);
+        }
         String program = kind == Kind.NODEJS ? "node" : "python3";
         Optional<Path> executable = findExecutable(program);
         if (executable.isEmpty()) {
@@ -62,6 +78,28 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
             return Optional.of(new ProcessRuntime(kind, executable.get(), version, runtimesDir, worker, flags));
         } catch (IOException e) {
             reasons.add(kind.kindName() + " is unavailable: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Java's process tier: a JVM worker ({@code runtimes/java}) run by the JDK the platform runs on, so
+     * that a function compiled at deploy runs on the Java it was compiled for.
+     */
+    private static Optional<ProcessRuntime> discoverJava(Path runtimesDir, List<String> reasons) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            reasons.add(Kind.JAVA.kindName() + "'s process tier is unavailable: " + java + " is not executable");
+            return Optional.empty();
+        }
+        try {
+            Path worker = unpack(JAVA_WORKER, runtimesDir);
+            List<String> flags = new ArrayList<>(JVM_FLAGS);
+            flags.add("-jar");
+            return Optional.of(new ProcessRuntime(Kind.JAVA, java, Runtime.version().toString(), runtimesDir, worker,
+                    flags));
+        } catch (IOException e) {
+            reasons.add(Kind.JAVA.kindName() + "'s process tier is unavailable: " + e.getMessage());
             return Optional.empty();
         }
     }

@@ -7,6 +7,7 @@ import dev.cove.core.cache.Scope;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.Network;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.sandbox.ResourceLimits;
 import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxFactory;
@@ -71,6 +72,7 @@ final class ProcessWorker implements Instance {
     private volatile CompletableFuture<Void> ready;
     private volatile String killReason;
     private volatile boolean dead;
+    private volatile Optional<TierVerdict> tier = Optional.empty();
 
     ProcessWorker(ProcessRuntime runtime, String token, Consumer<ProcessWorker> onHello,
             Consumer<ProcessWorker> onDeath) {
@@ -120,6 +122,17 @@ final class ProcessWorker implements Instance {
         process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, ResourceLimits.STEM_CELL, MAX_RAW_LINE_BYTES,
                 this::onRawLine));
         process.exit().thenRun(this::onExit);
+    }
+
+    /** Says which tier this worker is, for a Java function's; answers itself. */
+    ProcessWorker tier(Optional<TierVerdict> verdict) {
+        this.tier = verdict;
+        return this;
+    }
+
+    @Override
+    public Optional<TierVerdict> tier() {
+        return tier;
     }
 
     /** The sandbox it runs in. */

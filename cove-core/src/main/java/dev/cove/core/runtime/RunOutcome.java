@@ -11,4 +11,13 @@ public sealed interface RunOutcome {
 
     /** The instance died under the activation (the process exited, or was killed). */
     record Crashed(String message) implements RunOutcome {}
+
+    /**
+     * The inline tier stopped the activation where the process tier would not have (see
+     * docs/functions.md, "Tiers"), before it did anything with effects: it runs again, from the start,
+     * in an instance of the process tier, which its function moved to.
+     *
+     * @param reason what stopped it, for its logs
+     */
+    record Rerun(String reason) implements RunOutcome {}
 }

@@ -3,12 +3,15 @@ package dev.cove.core.runtime;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.Tier;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,19 +19,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The runtimes a function can run in, and the only way to start an {@link Instance}.
  *
- * <p>Node and python functions run in worker processes; each runtime keeps a few stem cells (started
- * workers not yet specialised, each in a sandbox of its own) so that starting an instance is sending
- * one init frame. All workers of one application run in one sandbox ({@link AppSandboxes}): the first
- * takes a stem cell, the next ones start in its sandbox. Java functions load into the platform's own
- * JVM. Each worker connects to a Unix socket of its own in a private folder; the sockets are served by
- * Vert.x, so frames are read and written on event loops.
+ * <p>Node, python and Java functions run in worker processes; each runtime keeps a few stem cells
+ * (started workers not yet specialised, each in a sandbox of its own) so that starting an instance is
+ * sending one init frame. All workers of one application run in one sandbox ({@link AppSandboxes}):
+ * the first takes a stem cell, the next ones start in its sandbox. A Java function whose code passes
+ * the inline check runs in the platform's own JVM instead, metered ({@link JavaTiers}). Each worker
+ * connects to a Unix socket of its own in a private folder; the sockets are served by Vert.x, so
+ * frames are read and written on event loops.
  */
 public final class Runtimes implements AutoCloseable {
 
@@ -44,8 +50,12 @@ public final class Runtimes implements AutoCloseable {
     public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes,
             boolean sandboxed) {}
 
+    /** The longest an instance's start waits for a worker to start (a stem cell, or one in its sandbox). */
+    private static final Duration WORKER_WAIT = Duration.ofSeconds(60);
     /** The size of each sandbox's private /tmp. */
     private static final long SANDBOX_TMP_BYTES = 64L * 1024 * 1024;
+    /** The runtimes whose functions run in worker processes (Java's when not inline). */
+    private static final List<Kind> PROCESS_KINDS = List.of(Kind.NODEJS, Kind.PYTHON, Kind.JAVA);
 
     /** A deployment's code written and checked, waiting for the store to accept it. */
     public record StagedCode(Path dir, String main) {}
@@ -53,6 +63,8 @@ public final class Runtimes implements AutoCloseable {
     private final Vertx vertx;
     private final Options options;
     private final CodeDirs code;
+    private final JavaTiers tiers;
+    private final Optional<String> inlineOff;
     private final Path runDir;
     private final WorkerChannel channel;
     private final ScheduledExecutorService spawner;
@@ -67,7 +79,12 @@ public final class Runtimes implements AutoCloseable {
         this.vertx = vertx;
         this.options = options;
         this.runDir = runDir;
-        this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
+        JavaSupport java = new JavaSupport();
+        this.code = new CodeDirs(options.dataDir().resolve("code"), java);
+        this.inlineOff = Budget.memoryMetered() ? Optional.empty() : Optional.of("the platform's JVM was started "
+                + "without --add-exports java.base/jdk.internal.access=ALL-UNNAMED, which metering a function's "
+                + "memory needs (./cove up's jar asks for it)");
+        this.tiers = new JavaTiers(code, java::check, inlineOff);
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
         this.channel = new WorkerChannel(vertx, maxFrame);
         this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,17 +108,18 @@ public final class Runtimes implements AutoCloseable {
 
     private void discover() {
         ThreadOutput.install();
-        available.add(Kind.JAVA.kindName() + " (in-process, Java " + Runtime.version().feature() + ")");
+        inlineOff.ifPresentOrElse(why -> unavailable.add(Kind.JAVA.kindName() + "'s inline tier is off: " + why),
+                () -> available.add(Kind.JAVA.kindName() + " (inline, Java " + Runtime.version().feature() + ")"));
         Optional<String> noSandbox = chooseSandboxes();
         if (noSandbox.isPresent()) {
-            for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
-                unavailable.add(kind.kindName() + " is off: " + noSandbox.get());
+            for (Kind kind : PROCESS_KINDS) {
+                unavailable.add(processTierName(kind) + " is off: " + noSandbox.get());
             }
             return;
         }
         Path runtimesDir = options.dataDir().resolve("runtimes");
         List<ProcessRuntime> found = new ArrayList<>();
-        for (Kind kind : List.of(Kind.NODEJS, Kind.PYTHON)) {
+        for (Kind kind : PROCESS_KINDS) {
             ProcessRuntime.discover(kind, runtimesDir, unavailable).ifPresent(found::add);
         }
         List<Path> interpreters = found.stream().map(ProcessRuntime::executable).toList();
@@ -112,6 +130,11 @@ public final class Runtimes implements AutoCloseable {
             available.add(rt.describe());
             cells.prime();
         }
+    }
+
+    /** How the operator reads of a runtime's workers: Java's are its process tier. */
+    private static String processTierName(Kind kind) {
+        return kind == Kind.JAVA ? kind.kindName() + "'s process tier" : kind.kindName();
     }
 
     /** Bubblewrap sandboxes unless the operator said otherwise; answers why there are none, if so. */
@@ -155,7 +178,7 @@ public final class Runtimes implements AutoCloseable {
     }
 
     public boolean supports(Kind kind) {
-        return kind == Kind.JAVA || kind == Kind.SEQUENCE || pools.containsKey(kind);
+        return kind == Kind.SEQUENCE || pools.containsKey(kind) || kind == Kind.JAVA && inlineOff.isEmpty();
     }
 
     /** How many stem cells of a kind are waiting. */
@@ -175,7 +198,37 @@ public final class Runtimes implements AutoCloseable {
                     .findFirst().orElse("the " + spec.kind().kindName() + " runtime is not available on this server"));
         }
         CodeDirs.Staged staged = code.stage(namespace, spec);
+        if (spec.kind() == Kind.JAVA) {
+            try {
+                placeJava(spec, staged);
+            } catch (InvalidFunctionException | RuntimeException e) {
+                CodeDirs.deleteTree(staged.dir());
+                throw e;
+            }
+        }
         return new StagedCode(staged.dir(), staged.main());
+    }
+
+    /** Decides a Java function's tier from its staged code, and refuses a tier this server can't give. */
+    private void placeJava(FunctionSpec spec, CodeDirs.Staged staged) throws InvalidFunctionException {
+        TierVerdict verdict;
+        try {
+            verdict = tiers.decide(spec.tier(), CodeDirs.entry(staged.dir(), spec), staged.main());
+            JavaTiers.write(staged.dir(), verdict);
+        } catch (IOException e) {
+            throw new IllegalStateException("the staged code could not be checked: " + e.getMessage(), e);
+        }
+        if (verdict.tier() == Tier.PROCESS && !pools.containsKey(Kind.JAVA)) {
+            throw new InvalidFunctionException("the function needs Java's process tier (" + verdict.reason().orElseThrow()
+                    + "), which this server can't run: " + unavailable.stream()
+                            .filter(r -> r.startsWith(processTierName(Kind.JAVA))).findFirst()
+                            .orElse("no sandbox can be made here"));
+        }
+    }
+
+    /** The tier a Java function's version runs in now; empty for other kinds. */
+    public Optional<TierVerdict> tierOf(FunctionRevision revision) {
+        return revision.spec().kind() == Kind.JAVA ? Optional.of(tiers.of(revision)) : Optional.empty();
     }
 
     /** Puts staged code where the revision's instances load it from. */
@@ -195,7 +248,10 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * Starts an instance of the revision: specialises a stem cell, or loads the Java class. Output
-     * printed while the code loads goes to {@code initLogs}. Fails with {@link StartFailure}.
+     * printed while the code loads goes to {@code initLogs}. Fails with {@link StartFailure}. The
+     * function's time limit bounds loading its code, not the wait for a worker to start (a JVM takes
+     * far longer to start than any function's code to load): that wait is the platform's, bounded by
+     * {@link #WORKER_WAIT}.
      */
     public CompletableFuture<Instance> start(FunctionRevision revision, RunListener initLogs) {
         Path entry;
@@ -204,17 +260,23 @@ public final class Runtimes implements AutoCloseable {
         } catch (InvalidFunctionException | RuntimeException e) {
             return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.FUNCTION, e.getMessage()));
         }
-        long timeoutMs = revision.spec().limits().timeout().toMillis();
-        CompletableFuture<Instance> started = switch (revision.spec().kind()) {
-            case JAVA -> startJava(revision, entry, initLogs);
+        return switch (revision.spec().kind()) {
+            case JAVA -> tiers.of(revision).tier() == Tier.INLINE ? startInline(revision, entry, initLogs)
+                    : startWorker(revision, entry, initLogs);
             case SEQUENCE -> CompletableFuture.completedFuture(new SequenceInstance(revision,
                     sequenceComponents(revision.spec()), calls));
             case NODEJS, PYTHON -> startWorker(revision, entry, initLogs);
         };
-        return started.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-            if (cause instanceof java.util.concurrent.TimeoutException) {
-                started.thenAccept(i -> i.kill("The instance started too late."));
+    }
+
+    /** Loading the code within the function's time limit; an instance that comes later is killed. */
+    private static <T extends Instance> CompletableFuture<Instance> loadedInTime(CompletableFuture<T> loading,
+            FunctionRevision revision) {
+        long timeoutMs = revision.spec().limits().timeout().toMillis();
+        return loading.<Instance>thenApply(i -> i).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                loading.thenAccept(i -> i.kill("The instance started too late."));
                 return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.TIMEOUT,
                         "The function exceeded its time limit of " + timeoutMs + " ms during initialization."));
             }
@@ -233,16 +295,24 @@ public final class Runtimes implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Instance> startJava(FunctionRevision revision, Path entry, RunListener initLogs) {
-        CompletableFuture<Instance> loaded = new CompletableFuture<>();
+    /** Loads a Java function inline; one whose code stops as it loads where a process would not starts there instead. */
+    private CompletableFuture<Instance> startInline(FunctionRevision revision, Path entry, RunListener initLogs) {
+        CompletableFuture<JavaInstance> inline = new CompletableFuture<>();
         Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
             try {
-                loaded.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs, calls));
-            } catch (StartFailure e) {
-                loaded.completeExceptionally(e);
+                inline.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs, calls,
+                        reason -> tiers.move(revision, reason)));
+            } catch (StartFailure | JavaInstance.Moved e) {
+                inline.completeExceptionally(e);
             }
         });
-        return loaded;
+        return loadedInTime(inline, revision).exceptionallyCompose(e -> {
+            if (unwrap(e) instanceof JavaInstance.Moved moved) {
+                initLogs.log("stderr", moved.getMessage() + " It runs in the process tier from now on.");
+                return startWorker(revision, entry, initLogs);
+            }
+            return CompletableFuture.failedFuture(unwrap(e));
+        });
     }
 
     private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs) {
@@ -253,15 +323,25 @@ public final class Runtimes implements AutoCloseable {
         }
         CompletableFuture<ProcessWorker> placed = sandboxes.shares()
                 ? homes.place(revision.applicationPath(), cells) : cells.take();
-        return placed.thenCompose(worker -> worker
-                .init(revision, entry, options.maxResultBytes(), options.maxLogBytes(), initLogs, calls, code)
-                .handle((ok, failure) -> {
-                    if (failure != null) {
-                        worker.kill("The function failed to initialise.");
-                        throw new java.util.concurrent.CompletionException(failure);
-                    }
-                    return (Instance) worker;
-                }));
+        Optional<TierVerdict> tier = tierOf(revision);
+        return placed.orTimeout(WORKER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
+                        ? new StartFailure(StartFailure.Fault.PLATFORM, "No " + revision.spec().kind().kindName()
+                                + " worker could be started within " + WORKER_WAIT.toSeconds() + " s.")
+                        : unwrap(e)))
+                .thenCompose(worker -> loadedInTime(worker.tier(tier)
+                        .init(revision, entry, options.maxResultBytes(), options.maxLogBytes(), initLogs, calls, code)
+                        .handle((ok, failure) -> {
+                            if (failure != null) {
+                                worker.kill("The function failed to initialise.");
+                                throw new CompletionException(failure);
+                            }
+                            return worker;
+                        }), revision));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException ? e.getCause() : e;
     }
 
     @Override

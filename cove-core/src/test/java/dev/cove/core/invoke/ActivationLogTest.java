@@ -42,7 +42,7 @@ class ActivationLogTest {
         for (int i = 0; i < 5000; i++) {
             Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
             log.add(new Activation(String.format("%032x", i), a.revision(), a.start(), a.end(), a.status(),
-                    a.result(), a.logs(), a.initTime(), a.waitTime(), a.causedBy()));
+                    a.result(), a.logs(), a.initTime(), a.waitTime(), a.causedBy(), a.tier()));
         }
         log.close();
         assertThat(store.activations(ActivationQuery.latest("guest", 200))).hasSize(200);
@@ -58,7 +58,7 @@ class ActivationLogTest {
                 String id = String.format("%032x", i);
                 log.add(new Activation(id, template.revision(), template.start(), template.end(), template.status(),
                         template.result(), template.logs(), template.initTime(), template.waitTime(),
-                        template.causedBy()));
+                        template.causedBy(), template.tier()));
                 String earlier = String.format("%032x", i / 2); // the log first, then the store, as reads look
                 assertThat(log.recent("guest", earlier).or(() -> store.activation("guest", earlier)))
                         .as("activation %s after %s were added", earlier, i + 1).isPresent();

@@ -8,6 +8,7 @@ import dev.cove.core.registry.Code;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class ActivationTest {
         JsonValue result = JsonValue.of(JsonNodeFactory.instance.objectNode().put("ok", true));
         Instant start = Instant.ofEpochMilli(1_000);
         return new Activation("a".repeat(32), HELLO, start, start.plusMillis(7), status, result,
-                List.of("t stdout: hi"), initTime, Duration.ofMillis(2), Optional.empty());
+                List.of("t stdout: hi"), initTime, Duration.ofMillis(2), Optional.empty(), Optional.empty());
     }
 
     @Test
@@ -60,7 +61,7 @@ class ActivationTest {
         var f = JsonNodeFactory.instance;
         JsonValue result = JsonValue.of(f.objectNode().put("text", "quote \" and \u2028 and \n"));
         Activation a = new Activation("b".repeat(32), HELLO, Instant.EPOCH, Instant.EPOCH, ActivationStatus.SUCCESS,
-                result, List.of("t stdout: \"quoted\"\ttab ✓"), Optional.empty(), Duration.ZERO, Optional.of("c".repeat(32)));
+                result, List.of("t stdout: \"quoted\"\ttab ✓"), Optional.empty(), Duration.ZERO, Optional.of("c".repeat(32)), Optional.empty());
         ObjectNode json = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.toJsonBytes());
         assertThat(json.path("response").path("result")).isEqualTo(result.tree());
         assertThat(json.path("logs").get(0).asText()).isEqualTo("t stdout: \"quoted\"\ttab ✓");
@@ -78,7 +79,7 @@ class ActivationTest {
             for (int i = 0; i < versions.size(); i++) {
                 ObjectNode json = new Activation("d".repeat(32), versions.get(i), Instant.EPOCH, Instant.EPOCH,
                         ActivationStatus.SUCCESS, JsonValue.of(JsonNodeFactory.instance.objectNode()), List.of(),
-                        Optional.empty(), Duration.ZERO, Optional.empty()).toJson();
+                        Optional.empty(), Duration.ZERO, Optional.empty(), Optional.empty()).toJson();
                 assertThat(json.path("namespace").asText()).isEqualTo("ns" + i);
                 assertThat(json.path("name").asText()).isEqualTo("f" + i);
                 assertThat(json.path("version").asText()).isEqualTo("0.0." + (i + 1));
@@ -88,10 +89,29 @@ class ActivationTest {
     }
 
     @Test
+    void aJavaActivationSaysWhichTierRanItAndWhyNotInline() {
+        FunctionRevision java = new FunctionRevision("guest", FunctionSpec.of("Probe", Kind.JAVA,
+                Code.source("class Probe {}"), "Probe"), 1, Instant.EPOCH);
+        JsonValue empty = JsonValue.of(JsonNodeFactory.instance.objectNode());
+        String inline = new Activation("e".repeat(32), java, Instant.EPOCH, Instant.EPOCH, ActivationStatus.SUCCESS,
+                empty, List.of(), Optional.empty(), Duration.ZERO, Optional.empty(), Optional.of(TierVerdict.INLINE))
+                .toJson().path("annotations").toString();
+        String process = new Activation("f".repeat(32), java, Instant.EPOCH, Instant.EPOCH, ActivationStatus.SUCCESS,
+                empty, List.of(), Optional.empty(), Duration.ZERO, Optional.empty(),
+                Optional.of(TierVerdict.process("Probe.main calls java.nio.file.Files.readString")))
+                .toJson().path("annotations").toString();
+        assertThat(inline).contains("{\"key\":\"tier\",\"value\":\"inline\"}").doesNotContain("tierReason");
+        assertThat(process).contains("{\"key\":\"tier\",\"value\":\"process\"}")
+                .contains("{\"key\":\"tierReason\",\"value\":\"Probe.main calls java.nio.file.Files.readString\"}");
+        assertThat(activation(ActivationStatus.SUCCESS, Optional.empty()).toJson().path("annotations").toString())
+                .as("other kinds have one tier").doesNotContain("tier");
+    }
+
+    @Test
     void anIdThatIsNotLettersAndDigitsIsEscaped() {
         Activation a = new Activation("id \"with\" quotes", HELLO, Instant.EPOCH, Instant.EPOCH,
                 ActivationStatus.SUCCESS, JsonValue.of(JsonNodeFactory.instance.objectNode()), List.of(),
-                Optional.empty(), Duration.ZERO, Optional.empty());
+                Optional.empty(), Duration.ZERO, Optional.empty(), Optional.empty());
         assertThat(a.toJson().path("activationId").asText()).isEqualTo("id \"with\" quotes");
     }
 

@@ -45,7 +45,7 @@ class SqliteActivationsTest {
         FunctionRevision revision = i % 2 == 0 ? ECHO : OTHER;
         boolean failed = i % 3 == 0;
         String id = String.format("%032x", i);
-        ActivationDocument document = ActivationDocument.of(revision,
+        ActivationDocument document = ActivationDocument.of(revision, Optional.empty(),
                 ActivationDocument.statusFragment(failed ? 2 : 0, failed ? "action developer error" : "success", !failed),
                 id, 1_000L + i, 1_005L + i,
                 ("{\"n\":" + i + ",\"text\":\"h\u00e9llo \u2603\"}").getBytes(StandardCharsets.UTF_8),

@@ -1,0 +1,18 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Sends SIGKILL to its parent, then to every process it may signal (kill -9 -1, from a shell). */
+public class Killparent {
+    public static Map<String, Object> main(Map<String, Object> params) throws Exception {
+        if (params.get("attack") == null) {
+            return Map.of("pidns", Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+        }
+        ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+        String outcome = parent.destroyForcibly() ? "sent" : "refused";
+        System.out.println("SIGKILL to parent " + parent.pid() + ": " + outcome);
+        System.out.flush();
+        new ProcessBuilder("/bin/sh", "-c", "kill -9 -1").inheritIO().start().waitFor();
+        return Map.of("survived", true);
+    }
+}
