@@ -335,7 +335,7 @@ final class Metering {
 
         /**
          * Printing takes the shared stream's lock; the platform's cache and calls wait for answers; a
-         * random UUID takes the shared SecureRandom's lock. Other allowed calls may park on a JDK lock
+         * random UUID takes the shared SecureRandom's lock; a sleep parks. Other allowed calls may park on a JDK lock
          * rarely and briefly (a class's initialisation, a first lookup of a charset or locale): what
          * other virtual threads allocate on the carrier then is charged to the function.
          */
@@ -345,6 +345,7 @@ final class Metering {
                 case "dev/cove/api/Context" -> call.name.equals("invoke") || call.name.equals("send");
                 case "java/lang/Throwable" -> call.name.equals("printStackTrace");
                 case "java/util/UUID" -> call.name.equals("randomUUID");
+                case "java/lang/Thread" -> call.name.equals("sleep");
                 default -> false;
             };
         }

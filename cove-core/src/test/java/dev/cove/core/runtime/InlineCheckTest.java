@@ -71,6 +71,7 @@ class InlineCheckTest {
                             }
                         }
                         """, PASSES),
+                arguments("a sleep", main("Thread.sleep(1); Thread.sleep(java.time.Duration.ofMillis(1)); return params;"), PASSES),
                 arguments("printing", main("System.out.println(\"hi \" + params); System.err.print('x'); return params;"), PASSES),
                 arguments("a method reference to an allowed JDK method", main("""
                         Function<String, Integer> length = String::length;
@@ -109,8 +110,8 @@ class InlineCheckTest {
                         "Probe.handle calls java.lang.Class.getClassLoader"),
                 arguments("module reflection", main("Probe.class.getModule().addOpens(\"x\", null); return params;"),
                         "Probe.main calls java.lang.Class.getModule"),
-                arguments("a thread", main("new Thread(() -> {}).start(); return params;"), "Probe.main creates java.lang.Thread"),
-                arguments("extending Thread", Fixtures.IMPORTS + "public class Probe extends Thread {}\n", "Probe extends java.lang.Thread"),
+                arguments("a thread", main("new Thread(() -> {}).start(); return params;"), "Probe.main calls new java.lang.Thread(Runnable)"),
+                arguments("extending Thread", Fixtures.IMPORTS + "public class Probe extends Thread {}\n", "Probe keeps mutable state across activations (superclass java.lang.Thread)"),
                 arguments("a synchronized block", main("synchronized (params) { return params; }"), "Probe.main uses synchronized"),
                 arguments("a synchronized method", main("bump(); return params;").replace("\n}\n", "\n    static synchronized void bump() {}\n}\n"),
                         "Probe.bump uses synchronized"),
