@@ -1,5 +1,7 @@
 package dev.cove.server;
 
+import static dev.cove.server.Attacks.*;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,15 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongPredicate;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,50 +28,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Functions that attack the platform, in every process runtime, against a real server with real
- * sandboxes. Each attack must end as an activation classified by who is at fault, with a message that
- * says what happened; it must not reach the host, the platform's secrets or other functions; and while
- * it runs, a {@link Guard} keeps calling healthy functions of the same server, every one of which must
- * answer correctly and quickly.
- *
- * <p>Facts about the sandbox that the assertions lean on: every sandbox has a pid namespace of its own
- * (the fixtures report its name, {@code pid:[inode]}, which the host sees as the same link under
- * {@code /proc/PID/ns/pid}) and cgroups of its own (those of its processes that the server is not in);
- * so "the worker was replaced" is "a new pid namespace answers", and "nothing of it remains" is "no
- * live host process is left in the old one, and its cgroups are gone".
+ * Functions that attack the platform, in every process runtime (Java's process tier too), against a
+ * real server with real sandboxes. Each attack must end as an activation classified by who is at
+ * fault, with a message that says what happened; it must not reach the host, the platform's secrets
+ * or other functions; and while it runs, a {@link Attacks.Guard} keeps calling healthy functions of
+ * the same server, every one of which must answer correctly and quickly. ({@link HostileJavaIT} has
+ * the attacks only Java can make, and those on the inline tier.)
  *
  * <p>One server serves the whole suite; each test deploys the fixture it needs as {@code
- * <runtime>-<fixture>}, with short time limits, so that the suite runs in well under a minute on two
- * cores.
+ * <runtime>-<fixture>}, with short time limits, so that the suite runs in about a minute on two cores.
  */
 class HostileFunctionsIT {
-    static final Path FIXTURES = Path.of("src/test/resources/hostile");
-    static final List<String> RUNTIMES = List.of("nodejs", "python");
-    static final String ACTIONS = "/api/v1/namespaces/_/actions/";
-    static final long MB = 1024 * 1024;
-    /** The platform's default largest result (ServerOptions.defaults()). */
-    static final long MAX_RESULT_BYTES = MB;
-    /** The size of every sandbox's private /tmp. */
-    static final long SANDBOX_TMP_BYTES = 64 * MB;
-    /** The most processes and threads one sandbox may have (ResourceLimits.forFunction). */
-    static final int SANDBOX_PIDS = 128;
-    /** How long the old sandbox's processes may take to be gone after its worker is killed. */
-    static final Duration GONE_WITHIN = Duration.ofSeconds(5);
-
     @TempDir
     static Path dir;
-    static TestCove cove;
 
     @BeforeAll
     static void start() throws Exception {
-        cove = new TestCove(dir);
-        for (String runtime : RUNTIMES) {
-            String code = Files.readString(TestCove.CONFORMANCE.resolve(runtime + "/echo" + suffix(runtime)));
-            ObjectNode extra = object();
-            extra.putObject("limits").put("timeout", Guard.QUICK.toMillis());
-            assertThat(cove.deploy(Guard.name(runtime), runtime + ":default", code, extra).status()).isEqualTo(200);
-            assertThat(cove.invoke(Guard.name(runtime), object()).status()).isEqualTo(200);
-        }
+        serve(new TestCove(dir));
     }
 
     @AfterAll
@@ -88,7 +55,7 @@ class HostileFunctionsIT {
     // ---- 1. an endless loop ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void anEndlessLoopTimesOutAndItsWorkerIsReplaced(String runtime) throws Exception {
         String fn = deploy(runtime, "loop", limits(Map.of("timeout", 1500)));
         Sandbox sandbox = Sandbox.of(cove.invoke(fn, object()));
@@ -102,7 +69,7 @@ class HostileFunctionsIT {
     // ---- 2. a memory bomb ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aMemoryBombIsStoppedAtItsMemoryLimit(String runtime) throws Exception {
         String fn = deploy(runtime, "memory", limits(Map.of("memory", 128, "timeout", 20_000)));
         Sandbox sandbox = Sandbox.of(cove.invoke(fn, object()));
@@ -121,7 +88,7 @@ class HostileFunctionsIT {
      * time limit), and the activation says why; nothing of the sandbox remains.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aForkBombIsEndedAtItsPidsLimitAndLeavesNothingBehind(String runtime) throws Exception {
         String fn = deploy(runtime, "forkbomb", limits(Map.of("timeout", 20_000)));
         Sandbox sandbox = Sandbox.of(cove.invoke(fn, object()));
@@ -140,11 +107,12 @@ class HostileFunctionsIT {
      * fast as it is called; one activation that succeeds ends the pauses.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aFunctionThatKeepsDyingIsRestartedAfterGrowingPauses(String runtime) throws Exception {
         String fn = runtime + "-crashloop";
-        String code = Files.readString(FIXTURES.resolve(runtime).resolve("exit" + suffix(runtime)));
-        assertThat(cove.deploy(fn, runtime + ":default", code, object()).status()).isEqualTo(200);
+        String code = Files.readString(fixture(runtime, "exit"));
+        assertThat(cove.deploy(fn, RuntimeConformanceIT.kind(runtime), code, tiered(runtime, object())).status())
+                .isEqualTo(200);
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             TestCove.Answer crash = cove.invoke(fn, attack());
@@ -158,7 +126,9 @@ class HostileFunctionsIT {
         assertThat(cove.invoke(fn, object()).status()).as("a success after the pause").isEqualTo(200);
         cove.invoke(fn, attack());
         TestCove.Answer afterOneDeath = cove.invoke(fn, attack());
-        assertThat(waitTime(afterOneDeath)).as("the pauses ended with the success").isLessThan(300);
+        // without the pauses' end it would wait 1.6 s; a JVM worker takes a few hundred ms to start
+        assertThat(waitTime(afterOneDeath)).as("the pauses ended with the success")
+                .isLessThan(runtime.startsWith("java") ? 1000 : 300);
     }
 
     static long waitTime(TestCove.Answer answer) {
@@ -173,7 +143,7 @@ class HostileFunctionsIT {
     // ---- 4. filling /tmp ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void fillingTmpEndsInNoSpaceWithinTheSandboxOnly(String runtime) throws Exception {
         String fn = deploy(runtime, "tmpfill", object());
         String file = "cove-hostile-fill-" + UUID.randomUUID();
@@ -196,7 +166,7 @@ class HostileFunctionsIT {
 
     /** Written straight to the file descriptor, so the worker's own cap never sees it; the platform's must. */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aLogFloodIsCappedWithANoteSayingSo(String runtime) throws Exception {
         String fn = deploy(runtime, "logflood", limits(Map.of("logs", 1)));
 
@@ -220,7 +190,7 @@ class HostileFunctionsIT {
 
     /** With 512 MB (more than a stem cell's 256), so that the result's size stops it, not memory. */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aFiftyMegabyteResultIsRefusedAsTooLarge(String runtime) throws Exception {
         String fn = deploy(runtime, "bigresult", limits(Map.of("memory", 512)));
 
@@ -234,7 +204,7 @@ class HostileFunctionsIT {
 
     /** A function owns its worker's process, so it can skip the worker's check: the platform must check too. */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python"}) // a Java function would have to reach into its worker's socket
     void aResultForgedPastTheWorkersCheckIsRefusedToo(String runtime) throws Exception {
         String fn = deploy(runtime, "bigresult", limits(Map.of("memory", 512)));
 
@@ -246,7 +216,7 @@ class HostileFunctionsIT {
 
     /** An error is a result too: a function that fails with a huge message is held to the same limit. */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aHugeErrorMessageIsHeldToTheResultLimit(String runtime) throws Exception {
         String fn = deploy(runtime, "bigresult", limits(Map.of("memory", 512)));
 
@@ -260,7 +230,7 @@ class HostileFunctionsIT {
     // ---- 7. reading secrets ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void nothingOfTheHostOrThePlatformCanBeRead(String runtime) throws Exception {
         String fn = deploy(runtime, "snoop", object());
         String dataDir = cove.dataDir.toString();
@@ -302,7 +272,7 @@ class HostileFunctionsIT {
     // ---- 8. the network ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void neitherTheApiNorAnyHostPortCanBeReached(String runtime) throws Exception {
         String fn = deploy(runtime, "network", object());
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -345,7 +315,7 @@ class HostileFunctionsIT {
     // ---- 9. writing outside /tmp ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void nothingOutsideTmpCanBeWritten(String runtime) throws Exception {
         String fn = deploy(runtime, "writes", object());
         List<String> outside = List.of("/code/hostile", "/usr/hostile", "/hostile", "/etc/hostile");
@@ -369,7 +339,7 @@ class HostileFunctionsIT {
     // ---- 10. killing its parent, and everything else ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void killingItsParentAndEveryProcessEndsOnlyItsOwnWorker(String runtime) throws Exception {
         String fn = deploy(runtime, "killparent", object());
         Sandbox sandbox = Sandbox.of(cove.invoke(fn, object()));
@@ -384,7 +354,7 @@ class HostileFunctionsIT {
     // ---- 11. exiting mid-activation ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void exitingMidActivationIsADeveloperError(String runtime) throws Exception {
         String fn = deploy(runtime, "exit", object());
         Sandbox sandbox = Sandbox.of(cove.invoke(fn, object()));
@@ -400,7 +370,7 @@ class HostileFunctionsIT {
 
     /** The guard runs from the start of the activation until the background process is gone. */
     @ParameterizedTest
-    @ValueSource(strings = {"nodejs", "python"})
+    @ValueSource(strings = {"nodejs", "python", "java-process"})
     void aDetachedBackgroundProcessDiesWithItsWorker(String runtime) throws Exception {
         String fn = deploy(runtime, "detached", object());
         String marker = "cove-hostile-" + UUID.randomUUID();
@@ -416,313 +386,5 @@ class HostileFunctionsIT {
             assertGone(sandbox);
             return null;
         });
-    }
-
-    // ---- the guard: healthy functions that must keep answering ----
-
-    /**
-     * Calls the healthy echo functions of both runtimes in turn, back to back on a thread of its own,
-     * from its start until it is closed, and keeps every call: when it ran, and whether its answer was
-     * right and quick.
-     */
-    static final class Guard implements AutoCloseable {
-        static final Duration QUICK = Duration.ofSeconds(3);
-        private static final long PAUSE_MS = 2;
-
-        private record Call(long startNanos, long endNanos, String failure) {}
-
-        private final List<Call> calls = new CopyOnWriteArrayList<>();
-        private final CountDownLatch first = new CountDownLatch(1);
-        private volatile boolean stopped;
-        private final Thread thread;
-
-        private Guard() {
-            thread = Thread.ofPlatform().name("guard").daemon().start(this::run);
-        }
-
-        static String name(String runtime) {
-            return "guard-" + runtime;
-        }
-
-        /** Starts calling; answers once the first call has come back. */
-        static Guard start() throws InterruptedException {
-            Guard guard = new Guard();
-            assertThat(guard.first.await(30, TimeUnit.SECONDS)).as("the guard's first answer").isTrue();
-            return guard;
-        }
-
-        private void run() {
-            for (int n = 0; !stopped; n++) {
-                String runtime = RUNTIMES.get(n % RUNTIMES.size());
-                ObjectNode params = object().put("n", n).put("from", "guard");
-                long began = System.nanoTime();
-                String failure;
-                try {
-                    TestCove.Answer answer = cove.invoke(name(runtime), params);
-                    failure = answer.status() == 200 && result(answer).equals(params) ? null
-                            : runtime + " answered " + answer.status() + " " + answer.json();
-                } catch (Exception e) {
-                    failure = runtime + " failed: " + e;
-                }
-                long end = System.nanoTime();
-                if (failure == null && end - began > QUICK.toNanos()) {
-                    failure = runtime + " took " + (end - began) / 1_000_000 + " ms";
-                }
-                calls.add(new Call(began, end, failure));
-                first.countDown();
-                sleep(PAUSE_MS);
-            }
-        }
-
-        /**
-         * Every call was answered rightly and quickly, and at least {@code atLeast} of them ran while the
-         * attack did (an attack shorter than one call overlaps one).
-         */
-        void assertHealthy(long fromNanos, long toNanos, int atLeast) {
-            close();
-            assertThat(calls.stream().map(Call::failure).filter(f -> f != null)).as("the guard's failed calls").isEmpty();
-            assertThat(calls.stream().filter(c -> c.startNanos() <= toNanos && c.endNanos() >= fromNanos).count())
-                    .as("healthy calls during the attack (%d ms)", (toNanos - fromNanos) / 1_000_000)
-                    .isGreaterThanOrEqualTo(atLeast);
-        }
-
-        @Override
-        public void close() {
-            stopped = true;
-            try {
-                thread.join(QUICK.toMillis() * 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Runs an attack while a {@link Guard} calls healthy functions, and checks the guard's answers. */
-    static <T> T underGuard(int atLeast, Callable<T> attack) throws Exception {
-        try (Guard guard = Guard.start()) {
-            long from = System.nanoTime();
-            T outcome = attack.call();
-            long to = System.nanoTime();
-            guard.assertHealthy(from, to, atLeast);
-            return outcome;
-        }
-    }
-
-    // ---- assertions on activations ----
-
-    static void assertTimedOut(TestCove.Answer answer, long timeoutMs) {
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(408);
-        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
-        assertThat(error(answer)).isEqualTo("The function exceeded its time limit of " + timeoutMs + " ms.");
-        assertThat(answer.json().path("annotations").toString()).contains("{\"key\":\"timeout\",\"value\":true}");
-    }
-
-    static void assertDeveloperError(TestCove.Answer answer, String message) {
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(502);
-        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
-        assertThat(answer.json().path("annotations").toString()).doesNotContain("{\"key\":\"timeout\",\"value\":true}");
-        assertThat(error(answer)).contains(message);
-    }
-
-    /**
-     * The function answers again, from a new sandbox started for it, and nothing of the old sandbox is
-     * left on the host: neither a process nor a cgroup.
-     */
-    static void assertReplaced(String fn, Sandbox old) throws Exception {
-        TestCove.Answer next = cove.invoke(fn, object());
-        assertThat(next.status()).as(next.json().toString()).isEqualTo(200);
-        assertThat(pidNamespace(next)).as("the next call's sandbox").isNotEqualTo(old.pidNamespace());
-        assertThat(next.json().path("annotations").toString()).as("a cold start").contains("initTime");
-        assertGone(old);
-    }
-
-    static void assertGone(Sandbox sandbox) throws InterruptedException {
-        awaitNone(() -> processesIn(sandbox.pidNamespace()), "processes of the old sandbox " + sandbox.pidNamespace());
-        awaitTrue(() -> sandbox.cgroups().stream().noneMatch(Files::exists), GONE_WITHIN,
-                "the old sandbox's cgroups " + sandbox.cgroups() + " are removed");
-    }
-
-    // ---- sandboxes as the host sees them ----
-
-    /** A sandbox: its pid namespace, and the cgroup folders that are its own (not the server's too). */
-    record Sandbox(String pidNamespace, List<Path> cgroups) {
-        /** The sandbox that answered a call of a fixture's probe (its result names its pid namespace). */
-        static Sandbox of(TestCove.Answer probe) {
-            String ns = HostileFunctionsIT.pidNamespace(probe);
-            List<Long> inside = processesIn(ns);
-            assertThat(inside).as("the host's processes in " + ns).isNotEmpty();
-            return of(inside.get(0));
-        }
-
-        /** The sandbox a host process runs in. */
-        static Sandbox of(long pid) {
-            try {
-                String ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString();
-                Map<String, String> server = cgroupsOf("self");
-                List<Path> own = cgroupsOf(Long.toString(pid)).entrySet().stream()
-                        .filter(e -> !e.getValue().equals(server.get(e.getKey())))
-                        .map(e -> cgroupFolder(e.getKey(), e.getValue())).toList();
-                assertThat(own).as("the sandbox's own cgroups").isNotEmpty().allMatch(Files::isDirectory);
-                return new Sandbox(ns, own);
-            } catch (IOException e) {
-                throw new AssertionError("process " + pid + " could not be inspected", e);
-            }
-        }
-
-        /** Hierarchy ("memory", "name=systemd", "" for v2) to path, from /proc/PID/cgroup. */
-        private static Map<String, String> cgroupsOf(String pid) throws IOException {
-            Map<String, String> groups = new TreeMap<>();
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "cgroup"))) {
-                String[] parts = line.split(":", 3);
-                groups.put(parts[1], parts[2]);
-            }
-            return groups;
-        }
-
-        private static Path cgroupFolder(String hierarchy, String path) {
-            Path root = Path.of("/sys/fs/cgroup");
-            if (hierarchy.isEmpty()) {
-                root = Files.exists(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
-            } else {
-                root = root.resolve(hierarchy.replace("name=", ""));
-            }
-            return root.resolve(path.substring(1));
-        }
-    }
-
-    // ---- the host's processes ----
-
-    /** The host's processes in a pid namespace, e.g. {@code pid:[4026532301]}. */
-    static List<Long> processesIn(String pidNamespace) {
-        return hostProcesses(pid -> {
-            try {
-                return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString()
-                        .equals(pidNamespace);
-            } catch (IOException e) {
-                return false; // gone meanwhile
-            }
-        });
-    }
-
-    /** The host's processes whose command line contains the text. */
-    static List<Long> processesWithCommandLine(String text) {
-        return hostProcesses(pid -> {
-            try {
-                byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-                return new String(cmdline, StandardCharsets.ISO_8859_1).contains(text);
-            } catch (IOException e) {
-                return false; // gone meanwhile
-            }
-        });
-    }
-
-    /**
-     * The host's live processes that match. A zombie has ended already: it runs nothing and holds no
-     * memory, only its process table entry until its parent reaps it. (When a worker ends by itself,
-     * bwrap's outer process exits as soon as the worker has, before the sandbox's init is reaped; that
-     * init is then the host init's to reap, which some inits do lazily.)
-     */
-    private static List<Long> hostProcesses(LongPredicate matches) {
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-                    .map(Long::parseLong).filter(matches::test).filter(pid -> !zombie(pid)).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
-        }
-    }
-
-    /** Whether the process is a zombie (state Z in /proc/PID/stat, after the parenthesised name); gone counts as one. */
-    private static boolean zombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    static void awaitNone(Supplier<List<Long>> processes, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
-        List<Long> left = processes.get();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            left = processes.get();
-        }
-        assertThat(left).as("%s, %s after", what, GONE_WITHIN).isEmpty();
-    }
-
-    static void awaitTrue(BooleanSupplier condition, Duration within, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within %s: %s", within, what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    // ---- small things ----
-
-    static String deploy(String runtime, String fixture, ObjectNode extra) throws Exception {
-        String name = runtime + "-" + fixture;
-        String code = Files.readString(FIXTURES.resolve(runtime).resolve(fixture + suffix(runtime)));
-        TestCove.Answer answer = cove.deploy(name, runtime + ":default", code, extra);
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
-        return name;
-    }
-
-    static String suffix(String runtime) {
-        return runtime.equals("nodejs") ? ".js" : ".py";
-    }
-
-    /** A deployment's extra fields: these limits. */
-    static ObjectNode limits(Map<String, Integer> limits) {
-        ObjectNode extra = object();
-        limits.forEach(extra.putObject("limits")::put);
-        return extra;
-    }
-
-    static ObjectNode object() {
-        return TestCove.object();
-    }
-
-    static ObjectNode attack() {
-        return object().put("attack", true);
-    }
-
-    static TestCove.Answer invokeUnchecked(String fn, ObjectNode params) {
-        try {
-            return cove.invoke(fn, params);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static JsonNode result(TestCove.Answer answer) {
-        return answer.json().path("response").path("result");
-    }
-
-    static String error(TestCove.Answer answer) {
-        return result(answer).path("error").asText();
-    }
-
-    static String pidNamespace(TestCove.Answer answer) {
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
-        String ns = result(answer).path("pidns").asText();
-        assertThat(ns).matches("pid:\\[\\d+\\]");
-        return ns;
-    }
-
-    static List<String> lines(JsonNode array) {
-        List<String> lines = new ArrayList<>();
-        array.forEach(l -> lines.add(l.asText()));
-        return lines;
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

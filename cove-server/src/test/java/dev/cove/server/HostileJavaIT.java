@@ -1,0 +1,223 @@
+package dev.cove.server;
+
+import static dev.cove.server.Attacks.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The attacks only Java functions make, and the attacks on the inline tier, against a real server
+ * (running in this JVM, as the inline tier runs in the server's) with real JVM workers in real
+ * sandboxes, under the same {@link Attacks.Guard} as {@link HostileFunctionsIT}. {@code java} is
+ * the platform's choice of tier (inline for the fixtures that pass the check), {@code java-process}
+ * the process tier.
+ */
+class HostileJavaIT {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        serve(new TestCove(dir));
+    }
+
+    @AfterAll
+    static void stop() {
+        cove.close();
+    }
+
+    // ---- what the check keeps out of the platform's JVM ----
+
+    /** Each reaches outside its activation: inline, it is refused at deploy, saying how it would. */
+    @ParameterizedTest
+    @ValueSource(strings = {"snoop", "forkbomb", "platform", "opens", "halt", "outlive", "exit", "network"})
+    void codeThatReachesOutsideItsActivationIsRefusedInline(String fixture) throws Exception {
+        ObjectNode inline = object();
+        inline.putObject("exec").put("tier", "inline");
+        TestCove.Answer refused = cove.deploy("inline-" + fixture, "java:21", Files.readString(fixture("java", fixture)),
+                inline);
+        assertThat(refused.status()).as(refused.json().toString()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText()).startsWith("the function can't run in the inline tier: ")
+                .matches("(?s).*\\w+\\.\\w+ (calls|creates|reads|uses) .*");
+
+        String fn = deploy("java", fixture, object());
+        JsonNode action = cove.get(ACTIONS + fn).json();
+        assertThat(action.path("tier").path("runs").asText()).as("left to the platform").isEqualTo("process");
+        assertThat(action.path("tier").path("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void thePlatformsOwnClassesAreNotThere() throws Exception {
+        String fn = deploy("java", "platform", object());
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertDeveloperError(answer, "java.lang.ClassNotFoundException: dev.cove.core.Platform");
+    }
+
+    @Test
+    void reflectionIntoTheJdkEndsAsTheFunctionsOwnError() throws Exception {
+        String fn = deploy("java", "opens", object());
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertDeveloperError(answer, "java.lang.reflect.InaccessibleObjectException");
+    }
+
+    @Test
+    void haltingItsJvmEndsOnlyItsOwnWorker() throws Exception {
+        String fn = deploy("java", "halt", object());
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertDeveloperError(answer, "The function's worker exited with status 5.");
+        assertThat(answer.json().path("logs").toString()).contains("halting");
+    }
+
+    /** The thread spins on in its worker, held to the function's CPU share, and goes with its sandbox. */
+    @Test
+    void aThreadThatOutlivesItsActivationStaysInItsWorker() throws Exception {
+        String fn = deploy("java", "outlive", limits(Map.of("memory", 128)));
+
+        TestCove.Answer answer = underGuard(3, () -> {
+            TestCove.Answer first = cove.invoke(fn, object());
+            assertThat(cove.invoke(fn, object()).status()).as("the next call, beside the spinning thread").isEqualTo(200);
+            return first;
+        });
+
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        assertThat(cove.delete(ACTIONS + fn).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "java-process"})
+    void aStaticInitialiserThatThrowsIsADeveloperError(String runtime) throws Exception {
+        String fn = deploy(runtime, "staticinit", object());
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertDeveloperError(answer, "The function failed to initialise: the class Staticinit failed to initialise: "
+                + "java.lang.IllegalStateException: static boom");
+        assertThat(tier(answer)).isEqualTo(runtime.equals("java") ? "inline" : "process");
+    }
+
+    /** Inline, a stack overflow moves the function to the process tier, where it overflows again. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "java-process"})
+    void deepRecursionIsADeveloperError(String runtime) throws Exception {
+        String fn = deploy(runtime, "recursion", object());
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertDeveloperError(answer, "java.lang.StackOverflowError");
+        assertThat(tier(answer)).isEqualTo(runtime.equals("java") ? "inline" : "process");
+        assertThat(cove.get(ACTIONS + fn).json().path("tier").path("runs").asText()).isEqualTo("process");
+        assertDeveloperError(cove.invoke(fn, object()), "java.lang.StackOverflowError");
+    }
+
+    // ---- the inline tier stops what it runs ----
+
+    /**
+     * The loop's ticks stop it at its deadline: the activation ends as a timeout then, the server's
+     * JVM spins no more, and the function runs in the process tier from then on.
+     */
+    @Test
+    void anEndlessLoopInlineEndsAtItsDeadlineAndMovesToTheProcessTier() throws Exception {
+        String fn = deploy("java", "spin", limits(Map.of("timeout", 1000)));
+        assertThat(tier(cove.invoke(fn, object()))).isEqualTo("inline");
+
+        TestCove.Answer attack = underGuard(5, () -> cove.invoke(fn, attack()));
+
+        assertTimedOut(attack, 1000);
+        assertThat(tier(attack)).isEqualTo("inline");
+        assertThat(attack.json().path("duration").asLong()).as("ended at its deadline").isBetween(1000L, 1500L);
+        assertThat(serverCpuOver(Duration.ofSeconds(1))).as("the server's CPU in the second after").isLessThan(
+                Duration.ofMillis(500));
+        JsonNode moved = cove.get(ACTIONS + fn).json().path("tier");
+        assertThat(moved.path("runs").asText()).isEqualTo("process");
+        assertThat(moved.path("reason").asText()).isEqualTo("an inline activation ran past its time limit of 1000 ms");
+        TestCove.Answer again = cove.invoke(fn, attack());
+        assertTimedOut(again, 1000);
+        assertThat(tier(again)).isEqualTo("process");
+    }
+
+    /** Stopped inline at its allocations, before it did anything with effects: it runs again in a JVM of its own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hog", "doubler"})
+    void aMemoryBombInlineRunsAgainInTheProcessTierAndEndsAtItsLimit(String fixture) throws Exception {
+        String fn = deploy("java", fixture, limits(Map.of("memory", 128, "timeout", 20_000)));
+        assertThat(tier(cove.invoke(fn, object()))).isEqualTo("inline");
+
+        TestCove.Answer attack = underGuard(1, () -> cove.invoke(fn, attack()));
+
+        assertDeveloperError(attack, "The function exceeded its memory limit of 128 MB.");
+        assertThat(tier(attack)).isEqualTo("process");
+        assertThat(attack.json().path("logs").toString()).contains(
+                "stderr: The function allocated more than its memory limit of 128 MB. It runs again in the process tier.");
+        assertThat(cove.get(ACTIONS + fn).json().path("tier").path("reason").asText())
+                .isEqualTo("an inline activation allocated more than its memory limit of 128 MB");
+    }
+
+    /** One that wrote to its cache first is not run again: it would write twice. */
+    @Test
+    void aMemoryBombInlineThatWroteToItsCacheEndsWithoutRunningAgain() throws Exception {
+        String fn = deploy("java", "cachehog", limits(Map.of("memory", 128, "timeout", 20_000)));
+        TestCove.Answer probe = cove.invoke(fn, object());
+        assertThat(tier(probe)).isEqualTo("inline");
+        assertThat(result(probe).path("runs").asLong()).isEqualTo(1);
+
+        TestCove.Answer attack = underGuard(1, () -> cove.invoke(fn, attack()));
+
+        assertDeveloperError(attack, "The function allocated more than its memory limit of 128 MB. It had called "
+                + "another function or written to its cache, so it was not run again");
+        assertThat(tier(attack)).isEqualTo("inline");
+        TestCove.Answer after = cove.invoke(fn, object());
+        assertThat(tier(after)).isEqualTo("process");
+        assertThat(result(after).path("runs").asLong()).as("the attack's one write, then this one").isEqualTo(3);
+    }
+
+    @Test
+    void aLogFloodInlineIsCappedWithANoteSayingSo() throws Exception {
+        String fn = deploy("java", "chatty", limits(Map.of("logs", 1)));
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object().put("bytes", 4 * MB)));
+
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        assertThat(tier(answer)).isEqualTo("inline");
+        List<String> logs = lines(answer.json().path("logs"));
+        assertThat(logs.getLast()).endsWith(" stderr: Logs were truncated because they exceeded the limit of " + MB + " bytes.");
+        assertThat(logs.size()).isLessThan(1100);
+    }
+
+    // ---- small things ----
+
+    static String tier(TestCove.Answer answer) {
+        for (JsonNode a : answer.json().path("annotations")) {
+            if (a.path("key").asText().equals("tier")) {
+                return a.path("value").asText();
+            }
+        }
+        throw new AssertionError("no tier in " + answer.json());
+    }
+
+    /** The CPU this JVM (the server's, the inline tier's) spends over the next {@code window}. */
+    static Duration serverCpuOver(Duration window) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long before = os.getProcessCpuTime();
+        Thread.sleep(window.toMillis());
+        return Duration.ofNanos(os.getProcessCpuTime() - before);
+    }
+}
