@@ -20,9 +20,9 @@ public interface Context {
     String functionVersion();
 
     /**
-     * The environment variables the function was deployed with ({@code cove deploy -e KEY=VALUE}). Java
-     * functions run inside the platform's JVM, so read them here: {@code System.getenv()} is the
-     * platform's own environment, not the function's.
+     * The environment variables the function was deployed with ({@code cove deploy -e KEY=VALUE}). Read
+     * them here: {@code System.getenv()} is the environment of the JVM the function runs in (its worker,
+     * or inline the platform's), not the function's.
      */
     Map<String, String> env();
 

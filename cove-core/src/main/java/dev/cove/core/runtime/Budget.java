@@ -142,7 +142,8 @@ public final class Budget {
             throw new IllegalStateException("this thread already runs an inline activation");
         }
         Budget budget = new Budget(deadlineNanos, memoryBytes);
-        budget.poll = 1; // the first tick checks the deadline
+        // the first tick checks a deadline already past; any other waits for the clock, which an echo never does
+        budget.poll = deadlineNanos - budget.openedNanos <= 0 ? 1 : 0;
         CURRENT.set(budget);
         budget.sample();
         Clock.add(budget);
@@ -446,11 +447,16 @@ public final class Budget {
         private static final Queue<Budget> WAITING = new ConcurrentLinkedQueue<>();
         private static final AtomicInteger RELEASED_NOT_RUNNING = new AtomicInteger();
         private static volatile ForkJoinPool carriers;
+        /** Whether the clock sleeps until a budget opens (none is open). */
+        private static volatile boolean idle;
         private static final Thread THREAD = Thread.ofPlatform().daemon().name("cove-budget-clock").start(Clock::run);
 
+        /** Wakes the clock only when it sleeps for want of open budgets: every activation opens one. */
         static void add(Budget budget) {
             OPEN.add(budget);
-            LockSupport.unpark(THREAD);
+            if (idle) {
+                LockSupport.unpark(THREAD);
+            }
         }
 
         static void remove(Budget budget) {
@@ -467,7 +473,10 @@ public final class Budget {
                 releaseEarly(budget);
             }
             while (budget.gate != RELEASED) {
-                LockSupport.park(budget);
+                LockSupport.parkNanos(budget, MAX_WAIT_NANOS);
+                if (System.nanoTime() - budget.parkedSince > 2 * MAX_WAIT_NANOS && release(budget)) {
+                    WAITING.remove(budget); // the clock has not let it in for twice its longest wait: it goes in itself
+                }
             }
             budget.gate = RUNNING;
             RELEASED_NOT_RUNNING.decrementAndGet();
@@ -491,7 +500,11 @@ public final class Budget {
         private static void run() {
             while (true) {
                 if (OPEN.isEmpty()) {
-                    LockSupport.park();
+                    idle = true;
+                    if (OPEN.isEmpty()) { // a budget opened after the first look sees idle and unparks
+                        LockSupport.park();
+                    }
+                    idle = false;
                     continue;
                 }
                 for (Budget b : OPEN) {
