@@ -19,9 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A function's network: {@code none} reaches nothing but its own loopback; {@code outbound} reaches
+ * A function's network, in python and in Java's process tier: {@code none} reaches nothing but its own loopback; {@code outbound} reaches
  * beyond this machine through slirp4netns, and neither reaches the API port or any service of the
  * host, on its loopback or on its own addresses.
  */
@@ -46,13 +48,18 @@ class SandboxNetworkIT {
                 .orElseThrow(() -> new AssertionError("this test needs a non-loopback IPv4 address on the host"))
                 .getHostAddress();
         onHostAddress = new ServerSocket(0, 50, InetAddress.getByName(hostAddress));
-        String code = Files.readString(Path.of("src/test/resources/sandbox/netprobe.py"));
-        assertThat(cove.deploy("closed", "python:3", code, TestCove.object()).status()).isEqualTo(200);
-        ObjectNode outbound = TestCove.object();
-        outbound.putObject("limits").put("network", "outbound");
-        TestCove.Answer deployed = cove.deploy("open", "python:3", code, outbound);
-        assertThat(deployed.status()).isEqualTo(200);
-        assertThat(deployed.json().path("limits").path("network").asText()).isEqualTo("outbound");
+        for (String runtime : List.of("python", "java-process")) {
+            String code = Files.readString(Path.of("src/test/resources/sandbox/"
+                    + (runtime.equals("python") ? "netprobe.py" : "NetProbe.java")));
+            String kind = RuntimeConformanceIT.kind(runtime);
+            assertThat(cove.deploy("closed-" + runtime, kind, code, RuntimeConformanceIT.tiered(runtime, TestCove.object()))
+                    .status()).isEqualTo(200);
+            ObjectNode outbound = RuntimeConformanceIT.tiered(runtime, TestCove.object());
+            outbound.putObject("limits").put("network", "outbound");
+            TestCove.Answer deployed = cove.deploy("open-" + runtime, kind, code, outbound);
+            assertThat(deployed.status()).isEqualTo(200);
+            assertThat(deployed.json().path("limits").path("network").asText()).isEqualTo("outbound");
+        }
     }
 
     @AfterAll
@@ -68,9 +75,10 @@ class SandboxNetworkIT {
         }
     }
 
-    @Test
-    void aFunctionWithoutNetworkReachesNothingButItsOwnLoopback() throws Exception {
-        JsonNode report = probe("closed", List.of(
+    @ParameterizedTest
+    @ValueSource(strings = {"python", "java-process"})
+    void aFunctionWithoutNetworkReachesNothingButItsOwnLoopback(String runtime) throws Exception {
+        JsonNode report = probe("closed-" + runtime, List.of(
                 target("10.0.2.2", onLoopback.getLocalPort()),
                 target(hostAddress, onHostAddress.getLocalPort()),
                 target(hostAddress, cove.server.port()),
@@ -81,10 +89,11 @@ class SandboxNetworkIT {
                 .containsExactly("ENETUNREACH", "ENETUNREACH", "ENETUNREACH", "ECONNREFUSED", "ENETUNREACH");
     }
 
-    @Test
-    void anOutboundFunctionReachesBeyondTheMachineButNeverTheMachineItself() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"python", "java-process"})
+    void anOutboundFunctionReachesBeyondTheMachineButNeverTheMachineItself(String runtime) throws Exception {
         boolean hostReachesOutside = reachable(OUTSIDE, 443);
-        JsonNode report = probe("open", List.of(
+        JsonNode report = probe("open-" + runtime, List.of(
                 target("10.0.2.2", onLoopback.getLocalPort()),
                 target("10.0.2.2", cove.server.port()),
                 target(hostAddress, onHostAddress.getLocalPort()),
