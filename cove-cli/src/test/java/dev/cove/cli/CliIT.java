@@ -92,6 +92,29 @@ class CliIT {
     }
 
     @Test
+    void aJavaFunctionSaysWhichTierItRunsInAndWhy() throws Exception {
+        assertThat(ok("deploy", example("Hello.java").toString()).out())
+                .matches("deployed Hello \\(java:21\\) as version \\d+\\.\\d+\\.\\d+\ntier: inline\n");
+        Path probe = function("Probe.java", "import java.nio.file.*; import java.util.Map; public class Probe {"
+                + " public static Map<String, Object> main(Map<String, Object> p) throws Exception {"
+                + " return Map.of(\"exists\", Files.exists(Path.of(\"/etc/shadow\"))); } }");
+        assertThat(ok("deploy", probe.toString()).out())
+                .endsWith("tier: process (Probe.main calls java.nio.file.Path.of)\n");
+        assertThat(ok("invoke", "Probe").out()).contains("\"exists\": false");
+        Cli.Result refused = cli.run("deploy", probe.toString(), "--tier", "inline");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("the function can't run in the inline tier: Probe.main calls java.nio.file.Path.of");
+        assertThat(ok("deploy", example("Hello.java").toString(), "--tier", "process").out())
+                .endsWith("tier: process (it was deployed with --tier process)\n");
+        assertThat(ok("get", "Hello").out()).contains("tier        process (it was deployed with --tier process)");
+
+        Path manifest = function("cove.yaml", "application: tiered\nfunctions:\n  Greeter: {file: "
+                + example("Hello.java").toAbsolutePath() + ", tier: process}\n");
+        ok("app", "deploy", manifest.toString());
+        assertThat(ok("get", "Greeter").out()).contains("tier        process (it was deployed with --tier process)");
+    }
+
+    @Test
     void invokePrintsTheResultAsPrettyJson() throws Exception {
         Path file = function("echo.js", "function main(params) { return params; }");
         ok("deploy", file.toString());
@@ -230,7 +253,7 @@ class CliIT {
         Cli.Result result = cli.run("app", "deploy", manifest.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
-                + " main, limits, parameters, env)\n");
+                + " main, tier, limits, parameters, env)\n");
         assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
     }
 

@@ -69,6 +69,15 @@ class DeployCommandTest {
     }
 
     @Test
+    void aTierGoesIntoExec() throws Exception {
+        Path file = Files.writeString(dir.resolve("Hello.java"), "public class Hello {}");
+
+        assertThat(body("deploy", file.toString(), "--tier", "process").path("exec").path("tier").asText())
+                .isEqualTo("process");
+        assertThat(body("deploy", file.toString()).path("exec").has("tier")).as("left to the server").isFalse();
+    }
+
+    @Test
     void aTimeoutInPlainMillisecondsIsSentAsIs() {
         assertThat(body("deploy", source.toString(), "--timeout", "1500").path("limits").path("timeout").asLong())
                 .isEqualTo(1500);
