@@ -31,10 +31,11 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
     static final String JAVA_WORKER = "java/cove-worker.jar";
 
     /**
-     * How a Java worker's JVM starts; each flag measured on a stem cell (bench/README.md, "Java's
-     * process tier"). The heap may grow to what the largest memory limit allows: a stem cell is
-     * started before anyone knows its function's limit, and the sandbox's cgroup holds each function
-     * to its own, as it does node's and python's.
+     * How a Java worker's JVM starts, before its class-data archive's flags ({@link WorkerArchive}); each
+     * flag measured on stem cells (bench/README.md, "Java's process tier"). The heap may grow to what the
+     * largest memory limit allows: a stem cell is started before anyone knows its function's limit, and
+     * the sandbox's cgroup holds each function to its own, as it does node's and python's (which also
+     * kills a function in a small limit that makes garbage fast: see the same section).
      */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xms8m",
             "-Xmx" + Limits.MAX_MEMORY_MB + "m");
