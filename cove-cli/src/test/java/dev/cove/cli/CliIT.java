@@ -230,7 +230,7 @@ class CliIT {
         Cli.Result result = cli.run("app", "deploy", manifest.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
-                + " main, limits, parameters, env)\n");
+                + " main, tier, limits, parameters, env)\n");
         assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
     }
 
