@@ -18,7 +18,8 @@ from pathlib import Path
 
 import covebench as cb
 
-GOALS = {"nodejs": 15, "python": 15, "java": 50}  # runtime: p50 goal in ms
+GOALS = {"nodejs": 15, "python": 15, "java": 50, "java-process": 30}  # runtime: p50 goal in ms
+PAUSES = {"java-process": 1.0}  # s between deployments: a JVM stem cell takes longer than 0.3 s to replace
 REPLY = "class Reply { public static void main(String[] a) throws Exception {" \
         " System.out.println(new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()); } }\n"
 
@@ -32,13 +33,14 @@ def main():
     cove = cb.Cove()
     try:
         time.sleep(2)  # let the stem cells start
-        print(f"{'runtime':<8} {'p50 ms':>7} {'p90 ms':>7} {'bare p50':>9} {'ratio':>6}  goal")
+        print(f"{'runtime':<12} {'p50 ms':>7} {'p90 ms':>7} {'bare p50':>9} {'ratio':>6}  goal")
         for runtime, goal in GOALS.items():
-            cold = [cb.cold_start(cove, f"cold-{runtime}-{i}", runtime) for i in range(args.functions)]
+            cold = [cb.cold_start(cove, f"cold-{runtime}-{i}", runtime, PAUSES.get(runtime, 0.3))
+                    for i in range(args.functions)]
             bare = [spawn_and_reply(baselines[runtime]) for _ in range(args.functions)]
             p50, p90, bare50 = cb.percentile(cold, 50), cb.percentile(cold, 90), cb.percentile(bare, 50)
             verdict = "met" if p50 < goal else "MISSED"
-            print(f"{runtime:<8} {p50:>7.1f} {p90:>7.1f} {bare50:>9.1f} {p50 / bare50:>6.2f}  p50 < {goal} ms: {verdict}")
+            print(f"{runtime:<12} {p50:>7.1f} {p90:>7.1f} {bare50:>9.1f} {p50 / bare50:>6.2f}  p50 < {goal} ms: {verdict}")
     finally:
         cove.close()
 
@@ -52,6 +54,7 @@ def bare_commands():
         "nodejs": ["node", "-e", "process.stdin.once('data', d => process.stdout.write(d))"],
         "python": ["/usr/bin/python3", "-I", "-c", "import sys; sys.stdout.write(sys.stdin.readline())"],
         "java": [cb.java(), "-Xshare:auto", "-cp", str(scratch), "Reply"],
+        "java-process": [cb.java(), "-Xshare:auto", "-cp", str(scratch), "Reply"],
     }
 
 

@@ -20,16 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "cove-cli" / "target" / "cove.jar"
 
 ECHO_BODY = '{"name":"Ada Lovelace","msg":"hello from wrk!","n":123456789}'  # 61 bytes
-ECHOES = {  # runtime: (file in examples/, kind, limits) of the echo function the warm benchmarks load
-    "java": ("Echo.java", "java:21", {"concurrency": 64}),
-    "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}),
-    "python": ("echo.py", "python:3", {"concurrency": 16, "maxInstances": 2}),
+ECHOES = {  # runtime: (file in examples/, kind, limits, tier) of the echo function the warm benchmarks load
+    "java": ("Echo.java", "java:21", {"concurrency": 64}, None),
+    "java-process": ("Echo.java", "java:21", {"concurrency": 64}, "process"),
+    "nodejs": ("echo.js", "nodejs:20", {"concurrency": 64}, None),
+    "python": ("echo.py", "python:3", {"concurrency": 16, "maxInstances": 2}, None),
 }
-COLD = {  # runtime: (kind, code) of the functions the cold-start benchmarks deploy, one fresh copy each
-    "nodejs": ("nodejs:20", "function main(p) { return {n: p.n}; }"),
-    "python": ("python:3", "def main(a):\n    return {'n': a['n']}\n"),
-    "java": ("java:21", "import java.util.Map; public class Cold {"
-             " public static Map<String, Object> main(Map<String, Object> p) { return Map.of(\"n\", p.get(\"n\")); } }"),
+JAVA_COLD = ("java:21", "import java.util.Map; public class Cold {"
+             " public static Map<String, Object> main(Map<String, Object> p) { return Map.of(\"n\", p.get(\"n\")); } }")
+COLD = {  # runtime: (kind, code, tier) of the functions the cold-start benchmarks deploy, one fresh copy each
+    "nodejs": ("nodejs:20", "function main(p) { return {n: p.n}; }", None),
+    "python": ("python:3", "def main(a):\n    return {'n': a['n']}\n", None),
+    "java": (*JAVA_COLD, None),
+    "java-process": (*JAVA_COLD, "process"),
 }
 
 
@@ -72,10 +75,13 @@ def wait_for_port(port, seconds=60):
 class Cove:
     """A Cove server in its own data folder, started with ./cove up, and a client for its API."""
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), jvm_options=()):
+        """jvm_options: options for the server's JVM (through the java launcher's JDK_JAVA_OPTIONS)."""
         self.dir = Path(tempfile.mkdtemp(prefix="cove-bench-"))
         self.port = free_port()
         env = dict(os.environ, COVE_CONFIG=str(self.dir / "config.json"))
+        if jvm_options:
+            env["JDK_JAVA_OPTIONS"] = " ".join(f"'{o}'" for o in jvm_options)
         self.log = open(self.dir / "server.log", "w")
         self.process = subprocess.Popen([str(ROOT / "cove"), "up", "--port", str(self.port),
                                          "--data", str(self.dir / "data"), *extra_args],
@@ -112,8 +118,9 @@ class Cove:
         data = response.read()
         return response.status, json.loads(data) if data else None
 
-    def deploy(self, name, kind, code, limits=None):
-        body = {"exec": {"kind": kind, "code": code}, "limits": limits or {}}
+    def deploy(self, name, kind, code, limits=None, tier=None):
+        """tier: a Java function's exec.tier ("inline", "process"), or None for the platform's choice."""
+        body = {"exec": {"kind": kind, "code": code, **({"tier": tier} if tier else {})}, "limits": limits or {}}
         status, answer = self.request("PUT", f"/api/v1/namespaces/_/actions/{name}?overwrite=true", body)
         if status != 200:
             die(f"deploying {name} failed: {status} {answer}")
@@ -136,8 +143,8 @@ class Cove:
 
     def deploy_echo(self, runtime):
         """Deploys the runtime's echo function as echo-RUNTIME; answers its /fn URL."""
-        file, kind, limits = ECHOES[runtime]
-        self.deploy("echo-" + runtime, kind, (ROOT / "examples" / file).read_text(), limits)
+        file, kind, limits, tier = ECHOES[runtime]
+        self.deploy("echo-" + runtime, kind, (ROOT / "examples" / file).read_text(), limits, tier)
         return self.url("/fn/echo-" + runtime)
 
     def isolation(self):
@@ -202,19 +209,20 @@ def latency(out, percentile):
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def cold_start(cove, name, runtime):
+def cold_start(cove, name, runtime, pause=0.3):
     """Deploys a new function of the runtime's and answers the ms from the deployment's answer to its
     first result. Then deletes it, so that many cold starts don't leave as many workers running, and
-    waits 0.3 s, as between real deployments, so that the stem cell it took is replaced before the next."""
-    kind, code = COLD[runtime]
-    cove.deploy(name, kind, code)
+    waits `pause` seconds, as between real deployments, so that the stem cell it took is replaced
+    before the next."""
+    kind, code, tier = COLD[runtime]
+    cove.deploy(name, kind, code, tier=tier)
     start = time.perf_counter()
     status, result = cove.invoke(name, {"n": 1})
     elapsed = (time.perf_counter() - start) * 1000
     if status != 200 or result != {"n": 1}:
         die(f"{name} answered {status} {result}")
     cove.delete(name)
-    time.sleep(0.3)
+    time.sleep(pause)
     return elapsed
 
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +31,14 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
     static final String JAVA_WORKER = "java/cove-worker.jar";
 
     /**
-     * How a Java worker's JVM starts; each flag measured on a stem cell (bench/README.md, "Java's
-     * process tier"). The heap may grow to what the largest memory limit allows: a stem cell is
-     * started before anyone knows its function's limit, and the sandbox's cgroup holds each function
-     * to its own, as it does node's and python's.
+     * How a Java worker's JVM starts, before its class-data archive's flags ({@link WorkerArchive}); each
+     * flag measured on stem cells (bench/README.md, "Java's process tier"). The heap may grow to what the
+     * largest memory limit allows: a stem cell is started before anyone knows its function's limit, and
+     * the sandbox's cgroup holds each function to its own, as it does node's and python's (which also
+     * kills a function in a small limit that makes garbage fast: see the same section).
      */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-            "-Xshare:auto", "-Xms8m", "-Xmx" + Limits.MAX_MEMORY_MB + "m");
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xms8m",
+            "-Xmx" + Limits.MAX_MEMORY_MB + "m");
 
     /**
      * The worker's command line, with the program and socket as the sandbox sees them; the socket and
@@ -94,7 +96,7 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
         }
         try {
             Path worker = unpack(JAVA_WORKER, runtimesDir);
-            List<String> flags = new ArrayList<>(JVM_FLAGS);
+            List<String> flags = new ArrayList<>(givenJvmFlags().orElse(JVM_FLAGS));
             flags.add("-jar");
             return Optional.of(new ProcessRuntime(Kind.JAVA, java, Runtime.version().toString(), runtimesDir, worker,
                     flags));
@@ -102,6 +104,27 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
             reasons.add(Kind.JAVA.kindName() + "'s process tier is unavailable: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The Java worker's JVM flags given with {@code -Dcove.java.workerFlags} (separated by spaces), which
+     * replace {@link #JVM_FLAGS} and the class-data archive: for measuring other flags through the
+     * platform (bench/java_worker_flags.py).
+     */
+    static Optional<List<String>> givenJvmFlags() {
+        String given = System.getProperty("cove.java.workerFlags", "").strip();
+        return given.isEmpty() ? Optional.empty() : Optional.of(List.of(given.split("\\s+")));
+    }
+
+    /** This Java runtime with more JVM flags (its class-data archive's), placed before {@code -jar}. */
+    ProcessRuntime withJvmFlags(List<String> more) {
+        if (kind != Kind.JAVA) {
+            throw new IllegalStateException("only a JVM takes JVM flags, not " + kind.kindName());
+        }
+        List<String> flags = new ArrayList<>(interpreterFlags.subList(0, interpreterFlags.size() - 1));
+        flags.addAll(more);
+        flags.add("-jar");
+        return new ProcessRuntime(kind, executable, version, programDir, workerProgram, flags);
     }
 
     /**
@@ -138,18 +161,27 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
         }
     }
 
-    /** Copies a worker program from the class path, replacing an older copy. */
-    private static Path unpack(String script, Path runtimesDir) throws IOException {
+    /**
+     * Copies a worker program from the class path, replacing an older copy; an unchanged copy is left
+     * alone, so that its modification time stays what a JVM's class-data archive of it checks.
+     */
+    static Path unpack(String script, Path runtimesDir) throws IOException {
         Path target = runtimesDir.resolve(script);
+        byte[] program;
         try (InputStream in = ProcessRuntime.class.getResourceAsStream("workers/" + script)) {
             if (in == null) {
                 throw new IOException("the worker program " + script + " is missing from the build");
             }
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".worker", ".tmp");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            program = in.readAllBytes();
         }
+        if (Files.isRegularFile(target) && Files.size(target) == program.length
+                && Arrays.equals(Files.readAllBytes(target), program)) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".worker", ".tmp");
+        Files.write(tmp, program);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
 }

@@ -59,6 +59,7 @@ final class ProcessWorker implements Instance {
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
     private Sandbox.Worker process;
+    private volatile long spawnedAt;
     private Sandbox sandbox;
     private Runnable release = () -> {};
     private volatile NetSocket socket;
@@ -119,6 +120,7 @@ final class ProcessWorker implements Instance {
                 sandboxes.socketPath(socket), token);
         this.release = release;
         this.sandbox = sandbox;
+        spawnedAt = System.nanoTime();
         process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, ResourceLimits.STEM_CELL, MAX_RAW_LINE_BYTES,
                 this::onRawLine));
         process.exit().thenRun(this::onExit);
@@ -147,7 +149,8 @@ final class ProcessWorker implements Instance {
     /** Called by the channel when this worker's hello arrives. */
     void attach(NetSocket socket, JsonNode hello) {
         this.socket = socket;
-        LOG.debug("{} worker {} is a stem cell", runtime.kind().family(), hello.path("pid").asLong());
+        LOG.debug("{} worker {} is a stem cell, {} us after its spawn", runtime.kind().family(), hello.path("pid").asLong(),
+                (System.nanoTime() - spawnedAt) / 1000);
         onHello.accept(this);
     }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtimes a function can run in, and the only way to start an {@link Instance}.
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeoutException;
  * frames are read and written on event loops.
  */
 public final class Runtimes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
 
     /**
      * @param dataDir where code ({@code code/}), the worker programs ({@code runtimes/}) and the
@@ -74,6 +77,7 @@ public final class Runtimes implements AutoCloseable {
     private final AppSandboxes homes = new AppSandboxes();
     private final List<String> available = new ArrayList<>();
     private final List<String> unavailable = new ArrayList<>();
+    private Optional<WorkerArchive> archive = Optional.empty();
 
     private Runtimes(Vertx vertx, Options options, Path runDir) {
         this.vertx = vertx;
@@ -128,7 +132,18 @@ public final class Runtimes implements AutoCloseable {
                     interpreters);
             pools.put(rt.kind(), cells);
             available.add(rt.describe());
+            attachArchive(cells, interpreters);
             cells.prime();
+        }
+    }
+
+    /** Java's stem cells start from a class-data archive once there is one (made now if there is none). */
+    private void attachArchive(StemCells cells, List<Path> interpreters) {
+        try {
+            archive = WorkerArchive.forRuntime(cells.runtime());
+            archive.ifPresent(a -> a.attach(cells, sandboxes, runDir, interpreters));
+        } catch (IOException e) {
+            LOG.warn("Java's stem cells start without a class-data archive: {}", e.getMessage());
         }
     }
 
@@ -346,6 +361,7 @@ public final class Runtimes implements AutoCloseable {
 
     @Override
     public void close() {
+        archive.ifPresent(WorkerArchive::close);
         pools.values().forEach(StemCells::close);
         channel.close();
         spawner.shutdownNow();

@@ -36,7 +36,8 @@ final class StemCells implements AutoCloseable {
     /** Names the sandboxes of every pool (short: a socket's path must fit in 108 bytes). */
     private static final AtomicLong SANDBOXES = new AtomicLong();
 
-    private final ProcessRuntime runtime;
+    /** Replaced once Java's class-data archive is made: cells started from then on use it. */
+    private volatile ProcessRuntime runtime;
     private final WorkerChannel channel;
     private final int target;
     private final ScheduledExecutorService spawner;
@@ -68,6 +69,15 @@ final class StemCells implements AutoCloseable {
 
     ProcessRuntime runtime() {
         return runtime;
+    }
+
+    /** Starts the cells from now on as {@code newer} says; the ones started already stay as they are. */
+    void use(ProcessRuntime newer) {
+        if (newer.kind() != runtime.kind()) {
+            throw new IllegalArgumentException("a pool of " + runtime.kind().kindName() + " can't start "
+                    + newer.kind().kindName() + " workers");
+        }
+        runtime = newer;
     }
 
     /** Fills the pool up to its target. */
