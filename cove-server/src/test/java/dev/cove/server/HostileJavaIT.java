@@ -171,6 +171,27 @@ class HostileJavaIT {
                 .isEqualTo("an inline activation allocated more than its memory limit of 128 MB");
     }
 
+    /**
+     * Garbage is no bomb: in the process tier the JVM's heap is sized for the function's limit, so it
+     * collects instead of growing past it; inline, every byte allocated counts, so the function is
+     * stopped there and runs again in the process tier, where it succeeds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "java-process"})
+    void aFunctionThatMakesMuchGarbageWithinItsLimitSucceeds(String runtime) throws Exception {
+        String fn = deploy(runtime, "garbage", limits(Map.of("memory", 128, "timeout", 20_000)));
+
+        TestCove.Answer answer = underGuard(1, () -> cove.invoke(fn, object()));
+
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        assertThat(result(answer).path("allocatedMb").asLong()).isEqualTo(1024);
+        assertThat(tier(answer)).isEqualTo("process");
+        if (runtime.equals("java")) {
+            assertThat(answer.json().path("logs").toString())
+                    .contains("allocated more than its memory limit of 128 MB. It runs again in the process tier.");
+        }
+    }
+
     /** One that wrote to its cache first is not run again: it would write twice. */
     @Test
     void aMemoryBombInlineThatWroteToItsCacheEndsWithoutRunningAgain() throws Exception {

@@ -1,7 +1,6 @@
 package dev.cove.core.runtime;
 
 import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +30,11 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
     static final String JAVA_WORKER = "java/cove-worker.jar";
 
     /**
-     * How a Java worker's JVM starts, before its class-data archive's flags ({@link WorkerArchive}); each
-     * flag measured on stem cells (bench/README.md, "Java's process tier"). The heap may grow to what the
-     * largest memory limit allows: a stem cell is started before anyone knows its function's limit, and
-     * the sandbox's cgroup holds each function to its own, as it does node's and python's (which also
-     * kills a function in a small limit that makes garbage fast: see the same section).
+     * How a Java worker's JVM starts, before its heap's size (from its function's memory limit:
+     * {@link JavaStemCells}) and its class-data archive's flags ({@link WorkerArchive}); each flag
+     * measured on stem cells (bench/README.md, "Java's process tier").
      */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xms8m",
-            "-Xmx" + Limits.MAX_MEMORY_MB + "m");
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xms8m");
 
     /**
      * The worker's command line, with the program and socket as the sandbox sees them; the socket and

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.cache.Scope;
 import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.Kind;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.Network;
 import dev.cove.core.registry.TierVerdict;
@@ -36,6 +37,11 @@ final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
     private static final long SOCKET_CLOSE_GRACE_MS = 200;
+    /**
+     * The status a Java worker exits with when its function runs the heap, sized for the function's
+     * memory limit, out of memory (docs/worker-protocol.md, "The Java worker").
+     */
+    static final int JAVA_OUT_OF_HEAP = 251;
     /**
      * Hard-linking a function's code into a sandbox is file work: kept off event loops, on threads kept
      * for a minute after their last task; starting a thread for each cold start took 0.4-0.5 ms of it
@@ -641,6 +647,9 @@ final class ProcessWorker implements Instance {
             return killReason;
         }
         int status = process.exit().getNow(-1);
+        if (status == JAVA_OUT_OF_HEAP && runtime.kind() == Kind.JAVA && revision != null) {
+            return "The function exceeded its memory limit of " + revision.spec().limits().memoryMb() + " MB.";
+        }
         return status > 128
                 ? "The function's worker was killed by signal " + (status - 128) + "."
                 : "The function's worker exited with status " + status + ".";

@@ -3,6 +3,7 @@ package dev.cove.core.runtime;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.Tier;
 import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.sandbox.SandboxFactory;
@@ -78,6 +79,8 @@ public final class Runtimes implements AutoCloseable {
     private final List<String> available = new ArrayList<>();
     private final List<String> unavailable = new ArrayList<>();
     private Optional<WorkerArchive> archive = Optional.empty();
+    /** Java's stem cells, a pool per memory limit; empty when the process tier is off. */
+    private Optional<JavaStemCells> java = Optional.empty();
 
     private Runtimes(Vertx vertx, Options options, Path runDir) {
         this.vertx = vertx;
@@ -128,20 +131,27 @@ public final class Runtimes implements AutoCloseable {
         }
         List<Path> interpreters = found.stream().map(ProcessRuntime::executable).toList();
         for (ProcessRuntime rt : found) {
-            StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes, runDir,
-                    interpreters);
-            pools.put(rt.kind(), cells);
             available.add(rt.describe());
-            attachArchive(cells, interpreters);
-            cells.prime();
+            if (rt.kind() == Kind.JAVA) {
+                java = Optional.of(new JavaStemCells(rt, r -> new StemCells(r, channel, options.stemCellsPerRuntime(),
+                        spawner, sandboxes, runDir, interpreters)));
+                pools.put(Kind.JAVA, java.get().standard());
+                attachArchive(java.get(), interpreters);
+            } else {
+                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes, runDir,
+                        interpreters);
+                pools.put(rt.kind(), cells);
+                cells.prime();
+            }
         }
     }
 
     /** Java's stem cells start from a class-data archive once there is one (made now if there is none). */
-    private void attachArchive(StemCells cells, List<Path> interpreters) {
+    private void attachArchive(JavaStemCells cells, List<Path> interpreters) {
+        ProcessRuntime runtime = cells.runtimeFor(Limits.DEFAULT.memoryMb());
         try {
-            archive = WorkerArchive.forRuntime(cells.runtime());
-            archive.ifPresent(a -> a.attach(cells, sandboxes, runDir, interpreters));
+            archive = WorkerArchive.forRuntime(runtime);
+            archive.ifPresent(a -> a.attach(runtime, cells::useArchive, sandboxes, runDir, interpreters));
         } catch (IOException e) {
             LOG.warn("Java's stem cells start without a class-data archive: {}", e.getMessage());
         }
@@ -198,6 +208,9 @@ public final class Runtimes implements AutoCloseable {
 
     /** How many stem cells of a kind are waiting. */
     public int stemCells(Kind kind) {
+        if (kind == Kind.JAVA) {
+            return java.map(JavaStemCells::idleCount).orElse(0);
+        }
         StemCells cells = pools.get(kind);
         return cells == null ? 0 : cells.idleCount();
     }
@@ -331,7 +344,9 @@ public final class Runtimes implements AutoCloseable {
     }
 
     private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs) {
-        StemCells cells = pools.get(revision.spec().kind());
+        StemCells cells = revision.spec().kind() == Kind.JAVA
+                ? java.map(j -> j.forMemory(revision.spec().limits().memoryMb())).orElse(null)
+                : pools.get(revision.spec().kind());
         if (cells == null) {
             return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The " + revision.spec().kind().kindName() + " runtime is not available on this server."));
@@ -362,6 +377,7 @@ public final class Runtimes implements AutoCloseable {
     @Override
     public void close() {
         archive.ifPresent(WorkerArchive::close);
+        java.ifPresent(JavaStemCells::close);
         pools.values().forEach(StemCells::close);
         channel.close();
         spawner.shutdownNow();

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,18 +111,19 @@ final class WorkerArchive {
     }
 
     /**
-     * Has the stem cells use the archive: at once when it exists, else once a training run (started
-     * here, on a thread of its own) has made it. Never blocks for the training.
+     * Hands the flags that use the archive to {@code use}: at once when it exists, else once a training
+     * run of {@code runtime} (started here, on a thread of its own) has made it. Never blocks for the
+     * training.
      */
-    void attach(StemCells cells, SandboxFactory sandboxes, Path socketRoot, List<Path> interpreters) {
-        ProcessRuntime runtime = cells.runtime();
+    void attach(ProcessRuntime runtime, Consumer<List<String>> use, SandboxFactory sandboxes, Path socketRoot,
+            List<Path> interpreters) {
         if (exists()) {
-            cells.use(runtime.withJvmFlags(useFlags(sandboxes, runtime)));
+            use.accept(useFlags(sandboxes, runtime));
             return;
         }
         Thread.ofVirtual().name("cove-worker-archive").start(() -> {
             if (make(runtime, sandboxes, socketRoot, interpreters)) {
-                cells.use(runtime.withJvmFlags(useFlags(sandboxes, runtime)));
+                use.accept(useFlags(sandboxes, runtime));
             }
         });
     }

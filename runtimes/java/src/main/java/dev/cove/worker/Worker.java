@@ -17,13 +17,23 @@ import java.util.Optional;
  * activation meanwhile. Frames go out whole, one at a time ({@link Channel}), and an activation's
  * thread sends its log frames before its done frame, so they arrive in that order.
  *
- * <p>Failure modes: whatever a function throws, {@code StackOverflowError} and
- * {@code OutOfMemoryError} included, ends that activation as a failure and nothing else. Threads a
+ * <p>Failure modes: whatever a function throws, {@code StackOverflowError} included, ends that
+ * activation as a failure and nothing else. An {@code OutOfMemoryError} is the function's memory
+ * limit, which the platform sized this JVM's heap for: the worker exits at once with
+ * {@link #OUT_OF_MEMORY_STATUS}, as a process over its limit is killed in every runtime (a JVM that ran
+ * out of heap may have failed anywhere, in its own threads too). Threads a
  * function leaves behind print as no activation, and what they ask of the platform names an
  * activation that has ended, which the platform refuses. The socket closing halts the process.
  */
 final class Worker implements FrameReader.Receiver {
     private static final Settings UNINITIALISED = new Settings("", Map.of(), 1048576, 1048576, 50);
+    /**
+     * The status the worker exits with, at once, when a function runs its heap out of memory: the
+     * platform reports that as the function's memory limit for every activation under way
+     * (docs/worker-protocol.md, "The Java worker"). At once, with no done frame: the platform must not
+     * send this worker another run meanwhile.
+     */
+    static final int OUT_OF_MEMORY_STATUS = 251;
 
     private final Channel channel;
     private final Calls calls;
@@ -129,6 +139,9 @@ final class Worker implements FrameReader.Receiver {
         Activation outer = Output.bind(activation);
         try {
             return encode(activation.function.handler().handle(params, new RunContext(this, activation)));
+        } catch (OutOfMemoryError e) {
+            Runtime.getRuntime().halt(OUT_OF_MEMORY_STATUS);
+            throw e;
         } catch (Throwable t) { // whatever the function threw is its failure, and ends only its activation
             return new Ending.Failed(describe(t));
         } finally {
