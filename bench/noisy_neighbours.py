@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Noisy neighbours: the latency of a healthy echo function (node, python) on a quiet server, against
-its latency while a memory bomb (bench/memory_bomb.js) and a fork bomb (bench/fork_bomb.py) run in
-other functions of the same server. The bombs are invoked over and over by callers of their own, a
-few at once, all through the noisy window: each activation ends when its sandbox's memory limit
-kills it (the memory bomb) or when its time limit does (the fork bomb, held at its pids limit), and
-the next one starts a fresh instance. The kernel's log says how many sandboxes the memory limit
-killed and how many met the pids limit.
+"""Noisy neighbours: the latency of a healthy echo function (node, python, and Java inline) on a quiet
+server, against its latency while bombs run in other functions of the same server: a memory bomb
+(bench/memory_bomb.js), a fork bomb (bench/fork_bomb.py), and two Java bombs in the inline tier, inside
+the server's own JVM: an endless loop (bench/inline_loop.java) and a memory bomb
+(bench/inline_memory_bomb.java). The bombs are invoked over and over by callers of their own, a few at
+once, all through the noisy window: each activation ends when its sandbox's memory limit kills it
+(the memory bombs; the Java one is stopped inline at its first call, then runs again in a JVM worker,
+the process tier it stays in) or when its time limit does (the fork bomb, held at its pids limit;
+the endless loop, stopped inline once it has used the CPU an inline activation may, and run again in
+a JVM worker until its time limit). A Java function stopped inline runs in the process tier from then
+on, so the endless loop is deployed many times over and each call takes a copy never called before:
+every one of its calls starts inline, the worst case. The kernel's log says how many sandboxes the
+memory limit killed and how many met the pids limit.
 
 Before the rounds, a warm-up window (not counted) runs the load and the bombs together: a young
 server's JIT compiler otherwise spends the first noisy window compiling the code that kills and
@@ -19,6 +25,7 @@ windows, the order flipped every round; each figure is the median over rounds an
 noisy/quiet, the median of the rounds' ratios.
 
     bench/noisy_neighbours.py [--rounds 3] [--seconds 10] [--connections 8] [--think-ms 10] [--callers 2]
+                              [--bombs memory-bomb,fork-bomb,inline-loop,inline-memory-bomb]
 """
 
 import collections
@@ -32,10 +39,12 @@ import time
 
 import covebench as cb
 
-RUNTIMES = ("nodejs", "python")
-BOMBS = {  # name: (file in bench/, kind, limits)
-    "memory-bomb": ("memory_bomb.js", "nodejs:20", {"memory": 128, "timeout": 10000}),
-    "fork-bomb": ("fork_bomb.py", "python:3", {"memory": 128, "timeout": 2000}),
+RUNTIMES = ("nodejs", "python", "java")
+BOMBS = {  # name: (file in bench/, kind, limits, tier, copies: how many of it to deploy, each called once at most)
+    "memory-bomb": ("memory_bomb.js", "nodejs:20", {"memory": 128, "timeout": 10000}, None, 1),
+    "fork-bomb": ("fork_bomb.py", "python:3", {"memory": 128, "timeout": 2000}, None, 1),
+    "inline-loop": ("inline_loop.java", "java:21", {"memory": 128, "timeout": 2000}, "inline", 150),
+    "inline-memory-bomb": ("inline_memory_bomb.java", "java:21", {"memory": 128, "timeout": 10000}, "inline", 1),
 }
 P99_GOAL = 3.0
 SETTLE_SECONDS = 2
@@ -49,7 +58,10 @@ def main():
     parser.add_argument("--connections", type=int, default=8, help="wrk's connections to the healthy function")
     parser.add_argument("--think-ms", type=int, default=10, help="each connection's pause after an answer")
     parser.add_argument("--callers", type=int, default=2, help="callers invoking each bomb at once")
+    parser.add_argument("--bombs", default=",".join(BOMBS), help="the bombs to run, by name (default: all)")
     args = cb.wrk_start(parser)
+    for name in set(BOMBS) - set(args.bombs.split(",")):
+        del BOMBS[name]
     cove = cb.Cove()
     try:
         isolation = cove.isolation()
@@ -57,8 +69,10 @@ def main():
             cb.die(f"the server has no cgroup limits ({isolation}): the bombs would take the machine down")
         print(f"server: {isolation}", file=sys.stderr)
         urls = {runtime: cove.deploy_echo(runtime) for runtime in RUNTIMES}
-        for name, (file, kind, limits) in BOMBS.items():
-            cove.deploy(name, kind, (cb.ROOT / "bench" / file).read_text(), limits)
+        for name, (file, kind, limits, tier, copies) in BOMBS.items():
+            code = (cb.ROOT / "bench" / file).read_text()
+            for copy in range(copies):
+                cove.deploy(copy_name(name, copy), kind, code, limits, tier)
         load = dict(connections=args.connections, think_ms=args.think_ms)
         bombs = Bombs(cove, args.callers)  # warms up the paths that kill and replace the bombs, too
         try:
@@ -89,8 +103,15 @@ def main():
         cove.close()
 
 
+def copy_name(bomb, copy):
+    """The name of a bomb's copy: the bomb's own name for a bomb deployed once."""
+    return bomb if BOMBS[bomb][4] == 1 else f"{bomb}-{copy}"
+
+
 class Bombs:
     """Callers that invoke every bomb over and over, each on its own connection, until stopped."""
+    # copies called so far, by bomb, across every window
+    called = collections.Counter()
 
     def __init__(self, cove, callers):
         self.cove = cove
@@ -102,12 +123,19 @@ class Bombs:
         for thread in self.threads:
             thread.start()
 
+    def next_copy(self, name):
+        """The bomb's next copy to call: one never called before, while there are any; else the last."""
+        with self.lock:
+            copy = min(Bombs.called[name], BOMBS[name][4] - 1)
+            Bombs.called[name] += 1
+        return copy_name(name, copy)
+
     def call(self, name):
         connection = http.client.HTTPConnection("127.0.0.1", self.cove.port, timeout=60)
-        path = f"/api/v1/namespaces/_/actions/{name}?blocking=true&result=true"
         next_call = time.perf_counter()
         while not self.stopping.wait(max(0.0, next_call - time.perf_counter())):
             next_call = time.perf_counter() + CALL_INTERVAL_SECONDS
+            path = f"/api/v1/namespaces/_/actions/{self.next_copy(name)}?blocking=true&result=true"
             try:
                 connection.request("POST", path, body="{}", headers=self.cove.headers)
                 response = connection.getresponse()
@@ -208,11 +236,11 @@ def report(results, args):
 def report_bombs(outcomes, kernel, args):
     print(f"bomb activations over {args.rounds} noisy windows:")
     for name in BOMBS:
-        calls = {k: v for k, v in outcomes.items() if k.startswith(name + ":")}
+        calls = {k: v for k, v in outcomes.items() if re.match(rf"{re.escape(name)}(-\d+)?: ", k)}
         total = sum(calls.values())
         print(f"  {name}: {total} activations")
         for outcome, count in sorted(calls.items(), key=lambda kv: -kv[1]):
-            print(f"    {count:>5}  {outcome.removeprefix(name + ': ')}")
+            print(f"    {count:>5}  {outcome.split(': ', 1)[1]}")
     if kernel is not None:
         print("  kernel log: " + (", ".join(f"{k} {v}" for k, v in sorted(kernel.items())) or "nothing"))
 

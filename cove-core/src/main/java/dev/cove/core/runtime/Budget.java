@@ -16,6 +16,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 /**
  * The meter of one inline activation: its deadline and its memory, checked by the ticks that
@@ -76,6 +77,16 @@ public final class Budget {
     static final long SLICE_NANOS = 2_000_000;
     /** The longest a function that gave way waits while others keep coming, so it makes progress too. */
     static final long MAX_WAIT_NANOS = 25 * SLICE_NANOS;
+    /**
+     * How much CPU an activation may use inline: its carrier's CPU time while it runs there, read at
+     * each poll (so not its waits for the platform or for its turn, nor a carrier's time taken by the
+     * machine's other work). Inline is for code that is cheap as well as safe: the
+     * platform's JVM has no CPU limit of its own, so one spinning function would take a carrier from
+     * every other inline function until its time limit. Past this, an activation that may run again is
+     * stopped ({@link Reason#RAN_LONG}) and runs again in the process tier, whose cgroup holds its CPU;
+     * one that may not (it has done something with effects) runs on, and its function moves afterwards.
+     */
+    static final long RUN_LIMIT_NANOS = 200_000_000;
     /** What an array's header costs beside its elements, rounded up. */
     private static final int ARRAY_HEADER_BYTES = 16;
 
@@ -98,6 +109,7 @@ public final class Budget {
     private final long openedNanos;
     private final long deadlineNanos;
     private final long memoryBytes;
+    private final long runLimitNanos;
     /** Non-zero: the next tick takes the slow path. Set by the clock, by stop(), and by the slow path when stopped. */
     private volatile int poll;
     private volatile Stopped stopped;
@@ -106,17 +118,20 @@ public final class Budget {
     // The rest is the owner thread's alone.
     /** Arrays charged since the last sample, which will show in the next one. */
     private long pending;
-    private Thread sampledCarrier;
-    private long sampledBytes;
-    /** The carrier may have run other virtual threads since the last sample: take a new base. */
-    private boolean rebase = true;
+    private final CarrierCounter bytes = new CarrierCounter(Meter::allocatedBy);
     private long sliceStart;
+    /** CPU time the activation's code used on its carriers: read once a poll only (about a microsecond). */
+    private final CarrierCounter cpu = new CarrierCounter(Meter::cpuOf);
+    /** False once the activation did something with effects: it is then never stopped for running long. */
+    private volatile boolean mayRunAgain = true;
+    private volatile boolean ranLong;
     private boolean closed;
     /** {@link Clock#RUNNING}, PARKED while it gives way, RELEASED when let back in. */
     private volatile int gate;
     private long parkedSince;
 
-    private Budget(long deadlineNanos, long memoryBytes) {
+    private Budget(long deadlineNanos, long memoryBytes, long runLimitNanos) {
+        this.runLimitNanos = runLimitNanos;
         this.owner = Thread.currentThread();
         this.virtual = owner.isVirtual();
         this.openedNanos = System.nanoTime();
@@ -135,13 +150,18 @@ public final class Budget {
 
     /** Opens a budget for this thread; {@code deadlineNanos} is on {@link System#nanoTime()}'s scale. */
     static Budget open(long deadlineNanos, long memoryBytes) {
+        return open(deadlineNanos, memoryBytes, RUN_LIMIT_NANOS);
+    }
+
+    /** As {@link #open(long, long)}, with a limit of its own on the CPU it may use ({@link #RUN_LIMIT_NANOS}). */
+    static Budget open(long deadlineNanos, long memoryBytes, long runLimitNanos) {
         if (memoryBytes <= 0) {
             throw new IllegalArgumentException("memoryBytes must be positive, was " + memoryBytes);
         }
         if (CURRENT.get() != null) {
             throw new IllegalStateException("this thread already runs an inline activation");
         }
-        Budget budget = new Budget(deadlineNanos, memoryBytes);
+        Budget budget = new Budget(deadlineNanos, memoryBytes, runLimitNanos);
         // the first tick checks a deadline already past; any other waits for the clock, which an echo never does
         budget.poll = deadlineNanos - budget.openedNanos <= 0 ? 1 : 0;
         CURRENT.set(budget);
@@ -229,7 +249,7 @@ public final class Budget {
         if (thrown instanceof VirtualMachineError e) {
             throw e;
         }
-        if (b.rebase && b.sampledCarrier != null) {
+        if (b.bytes.rebase && b.bytes.carrier != null) {
             b.sample(); // a blocking call threw before afterBlocking
         }
         if (b.poll != 0) {
@@ -271,15 +291,47 @@ public final class Budget {
     public static void beforeBlocking() {
         Budget b = bound();
         b.sample();
-        b.rebase = true;
+        b.rebaseCounters();
     }
 
     /** After such a call: the carrier may have run others meanwhile, so take a new base. */
     public static void afterBlocking() {
         Budget b = bound();
-        b.rebase = true;
+        b.rebaseCounters();
         b.sample();
         b.sliceStart = System.nanoTime();
+    }
+
+    /** The carrier may run other virtual threads from now until the next samples: they take new bases. */
+    private void rebaseCounters() {
+        bytes.rebase = true;
+        cpu.rebase = true;
+    }
+
+    // ---- Running long ----
+
+    /** The activation did something with effects (a call, a cache write): it must not be stopped to run again. */
+    void mayNotRunAgain() {
+        mayRunAgain = false;
+    }
+
+    /** Whether its code ran past {@link #RUN_LIMIT_NANOS} (stopped for it, or run on having had effects). */
+    boolean ranLong() {
+        return ranLong;
+    }
+
+    /** Adds the CPU time the activation used since the last poll; never read on its way in or out. */
+    private void checkRunningTime() {
+        Thread carrier = virtual ? Meter.carrier() : owner;
+        if (carrier == null) {
+            return;
+        }
+        if (cpu.sample(carrier) > runLimitNanos && !ranLong) {
+            ranLong = true;
+            if (mayRunAgain) {
+                stopNow(Reason.RAN_LONG);
+            }
+        }
     }
 
     // ---- The slow path, on the owner thread ----
@@ -301,9 +353,10 @@ public final class Budget {
             stopNow(Reason.TIME);
         }
         sample();
+        checkRunningTime();
         if (virtual && now - sliceStart >= SLICE_NANOS) {
             if (gaveWay()) {
-                rebase = true; // other virtual threads ran on the carrier meanwhile
+                rebaseCounters(); // other virtual threads ran on the carrier meanwhile
                 sample();
             }
             sliceStart = System.nanoTime();
@@ -365,13 +418,7 @@ public final class Budget {
             pending = 0; // not metered: each array is still checked on its own
             return;
         }
-        long bytes = virtual ? Meter.allocatedBy(carrier) : Meter.allocatedHere();
-        if (carrier == sampledCarrier && !rebase && bytes >= sampledBytes) {
-            allocated += bytes - sampledBytes;
-        }
-        sampledCarrier = carrier;
-        sampledBytes = bytes;
-        rebase = false;
+        allocated = bytes.sample(carrier);
         pending = 0;
         if (allocated > memoryBytes) {
             stopNow(Reason.MEMORY);
@@ -399,7 +446,8 @@ public final class Budget {
         MEMORY("The function allocated more than its memory limit of %s."),
         KILLED("The function was stopped: its instance was killed."),
         OUTSIDE("The function's code ran outside of an activation: on another thread, or after the activation ended."),
-        NOT_INLINE("The function's code no longer passes the check for running inside the platform: %s");
+        NOT_INLINE("The function's code no longer passes the check for running inside the platform: %s"),
+        RAN_LONG("The function ran for more than %d ms inside the platform.");
 
         private final String message;
 
@@ -412,6 +460,7 @@ public final class Budget {
                 case TIME -> message.formatted(Duration.ofNanos(budget.deadlineNanos - budget.openedNanos).toMillis());
                 case MEMORY -> message.formatted(megabytes(budget.memoryBytes));
                 case NOT_INLINE -> message.formatted(detail);
+                case RAN_LONG -> message.formatted(Duration.ofNanos(budget.runLimitNanos).toMillis());
                 case KILLED, OUTSIDE -> message;
             };
         }
@@ -533,7 +582,38 @@ public final class Budget {
         }
     }
 
-    /** The allocation counters: the carrier's for a virtual thread, the thread's own otherwise. */
+    /**
+     * One of a thread's counters (bytes allocated, CPU time), read on the thread that runs the
+     * activation (its carrier, for a virtual thread), adding up its growth between two readings on the
+     * same thread with no other code run there in between (no park, no blocking call): a carrier runs
+     * other virtual threads between two of ours, so after one a reading only takes a new base.
+     */
+    private static final class CarrierCounter {
+        private final ToLongFunction<Thread> read;
+        Thread carrier;
+        private long base;
+        /** The thread may have run others since the last reading. */
+        boolean rebase = true;
+        private long total;
+
+        CarrierCounter(ToLongFunction<Thread> read) {
+            this.read = read;
+        }
+
+        /** Reads the counter on this thread; answers the activation's total so far. */
+        long sample(Thread now) {
+            long value = read.applyAsLong(now);
+            if (now == carrier && !rebase && value >= base) {
+                total += value - base;
+            }
+            carrier = now;
+            base = value;
+            rebase = false;
+            return total;
+        }
+    }
+
+    /** The counters of a thread, the carrier's for a virtual one. */
     private static final class Meter {
         private static final com.sun.management.ThreadMXBean THREADS =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -576,8 +656,8 @@ public final class Budget {
             return carrier() instanceof ForkJoinWorkerThread worker ? worker.getPool() : null;
         }
 
-        static long allocatedHere() {
-            return THREADS.getCurrentThreadAllocatedBytes();
+        static long cpuOf(Thread carrier) {
+            return THREADS.getThreadCpuTime(carrier.threadId());
         }
     }
 }

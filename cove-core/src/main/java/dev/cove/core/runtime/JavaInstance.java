@@ -73,6 +73,12 @@ final class JavaInstance extends InProcessInstance {
             this.budget = budget;
             this.deadline = deadline;
         }
+
+        /** It called another function or wrote to its cache: it is never run again. */
+        void hadEffects() {
+            effects = true;
+            budget.mayNotRunAgain();
+        }
     }
 
     private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, long maxResultBytes,
@@ -246,10 +252,13 @@ final class JavaInstance extends InProcessInstance {
             running.remove(self);
             run.budget.close();
         }
-        outcome.ifPresent(listener::done);
-        if (moved) {
+        if (run.budget.ranLong()) {
+            move(movedBecause(Budget.Reason.RAN_LONG.describe(run.budget, "")));
+        }
+        if (moved) { // before the outcome: an activation to run again must not find this instance alive
             kill("The function moved to the process tier.");
         }
+        outcome.ifPresent(listener::done);
     }
 
     /**
@@ -266,7 +275,7 @@ final class JavaInstance extends InProcessInstance {
             }
             case KILLED -> Optional.of(moved && !run.effects ? new RunOutcome.Rerun("The inline tier stopped the activation: "
                     + "its function moved to the process tier.") : new RunOutcome.Crashed(killReason().orElse(stop.getMessage())));
-            case MEMORY, NOT_INLINE -> {
+            case MEMORY, NOT_INLINE, RAN_LONG -> {
                 move(movedBecause(stop.getMessage()));
                 yield Optional.of(run.effects ? new RunOutcome.Failed(stop.getMessage() + " It had called another function or "
                         + "written to its cache, so it was not run again; the function runs in the process tier from now on.")
@@ -395,7 +404,7 @@ final class JavaInstance extends InProcessInstance {
             } catch (IllegalArgumentException e) {
                 return new Calls.CallOutcome.Refused(e.getMessage());
             }
-            run.effects = true;
+            run.hadEffects();
             return blocking(calls.call(revision, request.activationId(), function, json, wait));
         }
 
@@ -473,7 +482,7 @@ final class JavaInstance extends InProcessInstance {
         }
 
         private JsonNode write(String op, String key, Object value, Optional<Duration> ttl) {
-            run.effects = true;
+            run.hadEffects();
             ObjectNode request = request(op, key);
             if (value instanceof byte[] bytes) {
                 request.put("bytes", java.util.Base64.getEncoder().encodeToString(bytes));
@@ -486,13 +495,13 @@ final class JavaInstance extends InProcessInstance {
 
         @Override
         public boolean delete(String key) {
-            run.effects = true;
+            run.hadEffects();
             return op("delete", key).path("deleted").asBoolean();
         }
 
         @Override
         public long increment(String key, long by) {
-            run.effects = true;
+            run.hadEffects();
             return send(request("increment", key).put("by", by)).path("value").asLong();
         }
 

@@ -180,6 +180,29 @@ class MeteringTest {
     }
 
     @Test
+    void aLoopThatUsesMoreThanItsCpuIsStoppedUnlessItMayNotRunAgain() throws Exception {
+        long minute = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        Activation stopped = Activation.start("Spin", minute, 256 * MB, TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(stopped.thrown()).isInstanceOf(Budget.Stopped.class)
+                .satisfies(t -> assertThat(((Budget.Stopped) t).reason()).isEqualTo(Budget.Reason.RAN_LONG))
+                .hasMessage("The function ran for more than 100 ms inside the platform.");
+        assertThat(stopped.budget().ranLong()).isTrue();
+
+        Activation kept = Activation.running("Spin", Duration.ofMinutes(1), 256 * MB, TimeUnit.MILLISECONDS.toNanos(100));
+        kept.budget().mayNotRunAgain();
+        await(() -> {
+            try {
+                return kept.budget().ranLong();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(kept.result).as("ran on past its CPU, having had effects").isNotDone();
+        kept.budget().stop(Budget.Reason.KILLED);
+        assertThat(kept.thrown()).isInstanceOf(Budget.Stopped.class).hasMessageContaining("killed");
+    }
+
+    @Test
     void catchingAndFinallyCannotKeepAStoppedLoopRunning() throws Exception {
         for (String fixture : List.of("CatchInside", "CatchAround", "FinallyContinue", "CatchingRecursion", "SelfCovering")) {
             Activation a = Activation.running(fixture, Duration.ofMinutes(1), 256 * MB);
@@ -355,7 +378,7 @@ class MeteringTest {
     private static <T> T onActivation(java.util.concurrent.Callable<T> work) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
-            Budget budget = Budget.open(System.nanoTime() + Duration.ofMinutes(5).toNanos(), Long.MAX_VALUE);
+            Budget budget = Budget.open(System.nanoTime() + Duration.ofMinutes(5).toNanos(), Long.MAX_VALUE, Long.MAX_VALUE);
             try {
                 result.complete(work.call());
             } catch (Throwable t) {
@@ -395,26 +418,37 @@ class MeteringTest {
         volatile long endedNanos;
         final Thread thread;
 
-        private Activation(String fixture, long deadlineNanos, long memoryBytes) {
+        /** @param runLimitNanos the CPU it may use: unlimited but where a test says, so that a busy machine fails none */
+        private Activation(String fixture, long deadlineNanos, long memoryBytes, long runLimitNanos) {
             Map<String, Object> params = Map.of("running", running);
-            thread = Thread.ofVirtual().name("activation-" + fixture).start(() -> run(fixture, params, deadlineNanos, memoryBytes));
+            thread = Thread.ofVirtual().name("activation-" + fixture)
+                    .start(() -> run(fixture, params, deadlineNanos, memoryBytes, runLimitNanos));
         }
 
         static Activation start(String fixture, long deadlineNanos, long memoryBytes) {
-            return new Activation(fixture, deadlineNanos, memoryBytes);
+            return start(fixture, deadlineNanos, memoryBytes, Long.MAX_VALUE);
+        }
+
+        static Activation start(String fixture, long deadlineNanos, long memoryBytes, long runLimitNanos) {
+            return new Activation(fixture, deadlineNanos, memoryBytes, runLimitNanos);
         }
 
         /** Starts the fixture and waits until its loop runs. */
         static Activation running(String fixture, Duration timeout, long memoryBytes) throws Exception {
-            Activation a = new Activation(fixture, System.nanoTime() + timeout.toNanos(), memoryBytes);
+            return running(fixture, timeout, memoryBytes, Long.MAX_VALUE);
+        }
+
+        static Activation running(String fixture, Duration timeout, long memoryBytes, long runLimitNanos) throws Exception {
+            Activation a = new Activation(fixture, System.nanoTime() + timeout.toNanos(), memoryBytes, runLimitNanos);
             await(() -> a.running.get() || a.result.isDone());
             assertThat(a.result).as("%s ended before its loop ran", fixture).isNotDone();
             return a;
         }
 
         /** Loads the class inside the activation, so that a class failing its check stops it. */
-        private void run(String fixture, Map<String, Object> params, long deadlineNanos, long memoryBytes) {
-            Budget b = Budget.open(deadlineNanos, memoryBytes);
+        private void run(String fixture, Map<String, Object> params, long deadlineNanos, long memoryBytes,
+                long runLimitNanos) {
+            Budget b = Budget.open(deadlineNanos, memoryBytes, runLimitNanos);
             budget.complete(b);
             try {
                 Handler h = (Handler) loader.loadClass(fixture).getDeclaredConstructor().newInstance();
