@@ -77,7 +77,7 @@ final class UpCommand implements Callable<Integer> {
     long cacheMb;
 
     @Option(names = "--java-threads", paramLabel = "N",
-            description = "How many cores run in-process Java functions (and this server's own blocking work) at"
+            description = "How many cores run inline Java functions (and this server's own blocking work) at"
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
     Optional<Integer> javaThreads = Optional.empty();
 
@@ -115,7 +115,7 @@ final class UpCommand implements Callable<Integer> {
     /**
      * How many carrier threads the virtual threads get, unless the JVM was already told with
      * {@code -Djdk.virtualThreadScheduler.parallelism}: what {@code --java-threads} says, else half the
-     * cores. Why not the JDK's default of every core: each in-process Java activation is handed from an
+     * cores. Why not the JDK's default of every core: each inline Java activation is handed from an
      * event loop (there is one per core) to a carrier and back, and an echo is over before the next
      * request is ready, so with a carrier per core every hand-off woke a parked one. With one carrier
      * on this 2-core machine the Java echo's server spent 29.6 µs of CPU a request against 35.4, and

@@ -13,9 +13,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -433,6 +439,40 @@ class RuntimeConformanceIT {
                     .contains("{\"key\":\"tierReason\",\"value\":\"it was deployed with --tier process\"}");
             assertThat(action.path("tier").path("runs").asText()).isEqualTo("process");
         }
+    }
+
+    /** A jar with a Main-Class runs in both tiers, as a source does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "java-process"})
+    void aJarRunsAsItsManifestSays(String runtime) throws Exception {
+        ObjectNode body = tiered(runtime, params());
+        body.withObject("exec").put("kind", "java:21").put("binary", true)
+                .put("code", Base64.getEncoder().encodeToString(jar(fixture(runtime, "echo"), "Echo")));
+        TestCove.Answer deployed = cove.put("/api/v1/namespaces/_/actions/" + runtime + "-jar?overwrite=true", body);
+        assertThat(deployed.status()).as(deployed.json().toString()).isEqualTo(200);
+        assertThat(deployed.json().path("exec").path("main").asText()).isEqualTo("Echo");
+        assertThat(deployed.json().path("tier").path("runs").asText()).isEqualTo(runtime.equals("java") ? "inline" : "process");
+        TestCove.Answer answer = cove.invoke(runtime + "-jar", params().put("n", 5));
+        assertThat(result(answer).path("n").asInt()).as(answer.json().toString()).isEqualTo(5);
+    }
+
+    /** The source compiled into a jar whose manifest names its main class. */
+    static byte[] jar(Path source, String mainClass) throws IOException {
+        Path classes = Files.createTempDirectory(dir, "classes");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "-d", classes.toString(), source.toString())).isZero();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest); Stream<Path> files = Files.walk(classes)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                jar.putNextEntry(new JarEntry(classes.relativize(file).toString()));
+                jar.write(Files.readAllBytes(file));
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     static byte[] zip(Path root) throws IOException {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON to Java values and back for the in-process Java tier, walking the trees directly: on the
+ * JSON to Java values and back for the inline Java tier, walking the trees directly: on the
  * warm path this costs a fraction of a trip through Jackson's data binding.
  */
 final class JavaValues {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * A function's result: its JSON tree, and its UTF-8 encoding made at most once. A worker's result
- * arrives already encoded (a slice of its frame); an in-process result is encoded when first asked
+ * arrives already encoded (a slice of its frame); an inline result is encoded when first asked
  * for. The HTTP answer and the stored activation record then share the same bytes.
  */
 public final class JsonValue {

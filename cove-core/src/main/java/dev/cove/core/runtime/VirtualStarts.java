@@ -13,7 +13,7 @@ import java.util.List;
  * through with them.
  *
  * <p>Why: each start from outside the virtual threads' scheduler wakes one of its parked carrier
- * threads when it finds one idle. An in-process function as short as an echo leaves its carrier idle
+ * threads when it finds one idle. An inline function as short as an echo leaves its carrier idle
  * again before the event loop has the next request ready, so started one by one every activation paid
  * for a wake-up on the event loop's side and a park on the carrier's. Started back to back, only the
  * first starts find an idle carrier. Measured with the Java echo under wrk (bench/warm_invoke.py's

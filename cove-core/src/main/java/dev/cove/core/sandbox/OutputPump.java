@@ -8,7 +8,7 @@ import java.io.InputStream;
  *
  * <p>On a platform thread with a small stack, not a virtual one: a pipe read blocks its carrier, and
  * with a few workers warm these reads held every carrier of the virtual-thread scheduler, so the
- * in-process Java functions, which run on it, stopped (seen in bench/warm_invoke.py, jstack showing
+ * inline Java functions, which run on it, stopped (seen in bench/warm_invoke.py, jstack showing
  * all carriers in FileInputStream.readBytes).
  */
 final class OutputPump {
