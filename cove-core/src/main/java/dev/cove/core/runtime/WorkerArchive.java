@@ -153,7 +153,11 @@ final class WorkerArchive {
                 sandbox.kill();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Java's stem cells start without a class-data archive: {}", e.getMessage());
+            if (closed) {
+                LOG.debug("the class-data archive's training stopped with the platform: {}", e.toString());
+            } else {
+                LOG.warn("Java's stem cells start without a class-data archive: {}", e.toString());
+            }
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
