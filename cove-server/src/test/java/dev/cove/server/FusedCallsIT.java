@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,6 +64,11 @@ class FusedCallsIT {
         ObjectNode body = ApplicationsIT.app(caller, callee, other);
         TestCove.Answer answer = cove.put("/api/v1/namespaces/_/applications/" + app, body);
         assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+    }
+
+    /** How many activations of the app's callee are recorded. */
+    static int calleeRecords(String app) throws Exception {
+        return cove.get("/api/v1/namespaces/_/activations?name=" + app + "-callee&limit=200").json().size();
     }
 
     /** A fixture's file: {@code caller.js}, {@code caller.py}, {@code java/Caller.java}. */
@@ -197,6 +203,7 @@ class FusedCallsIT {
 
         ObjectNode params = TestCove.object().put("target", app + "-callee").put("times", 3).put("pauseMs", 1500);
         params.set("params", TestCove.object());
+        int calledBefore = calleeRecords(app);
         CompletableFuture<TestCove.Answer> calling = CompletableFuture.supplyAsync(() -> {
             try {
                 return cove.invoke(app + "-caller", params);
@@ -204,7 +211,11 @@ class FusedCallsIT {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(500);
+        // redeployed between the first call and the second, which comes 1.5 s after it
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (calleeRecords(app) == calledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         deployApp(runtime, app, TestCove.object());
         JsonNode result = calling.join().json().path("response").path("result");
         JsonNode calls = result.path("calls");
