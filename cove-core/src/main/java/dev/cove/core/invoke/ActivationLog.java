@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * transaction, at least every {@code flushInterval}.
  *
  * <p>The window: a record reaches the store within about {@code flushInterval} (20 ms by default) of
- * its activation's end. A crash of the process loses at most the records still in that window; the
- * invocations themselves have already answered. Until a record is stored, {@link #recent} serves it.
+ * its activation's end. A crash of the process loses at most the records still in that window: of
+ * invocations whose callers waited, which have had their answers; those accepted without waiting are
+ * still queued in the store until their records commit, and run again at the next start (see
+ * {@link AsyncInvocations}). Until a record is stored, {@link #recent} serves it.
  * When the store falls behind by {@code maxBacklog} records, {@link #full()} tells the dispatcher to
  * refuse new invocations rather than grow without bound.
  *

@@ -17,17 +17,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Invocations whose callers don't wait (an HTTP 202, a {@code ctx.send}): each is in the store before
- * it is admitted and answered, and leaves the store when its activation ends, so that a server that
- * stops or crashes runs at its next start whatever it had accepted and not finished.
+ * it is admitted and answered, and leaves the store in the transaction that stores its activation's
+ * record (see {@link Store#putActivations}), so that a server that stops or crashes runs at its next
+ * start whatever it had accepted and not recorded.
  *
  * <p>One writer thread stores what has arrived since its last write in one transaction (group commit:
  * under load one write answers many), then admits those invocations to the dispatcher under the ids
- * their callers are given. Removals of ended ones are batched the same way. An invocation the
- * dispatcher refuses is removed and the refusal answered.
+ * their callers are given. An invocation the dispatcher refuses is removed and the refusal answered.
  *
- * <p>At-least-once: an activation under way when the process dies runs again after the restart.
- * Invocations still queued at a clean shutdown stay in the store: the dispatcher ends them as
- * platform errors, but they are not removed, and run at the next start.
+ * <p>Each accepted invocation is recorded exactly once: an activation under way or ended, but whose
+ * record was not yet committed, when the process dies runs again after the restart, and one whose
+ * record was is no longer queued. (Removing an ended one from the queue in a transaction of its own
+ * lost both whenever the process died between that and its record's group commit.) Invocations still
+ * queued or running at a clean shutdown stay in the store: the dispatcher ends them without a record,
+ * and they run at the next start.
  */
 public final class AsyncInvocations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncInvocations.class);
@@ -46,7 +49,6 @@ public final class AsyncInvocations implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Clock clock;
     private final LinkedBlockingQueue<Submitted> arrivals = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<String> ended = new LinkedBlockingQueue<>();
     private final List<Submitted> refusedAtRecovery = new ArrayList<>();
     private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long retryAt;
@@ -127,13 +129,11 @@ public final class AsyncInvocations implements AutoCloseable {
                     storeAndAdmit(batch);
                     batch.clear();
                 }
-                removeEnded();
                 retryRefused();
             } catch (InterruptedException e) {
                 closing = true;
             }
         }
-        removeEnded();
     }
 
     private void storeAndAdmit(List<Submitted> batch) throws InterruptedException {
@@ -176,11 +176,10 @@ public final class AsyncInvocations implements AutoCloseable {
         }
     }
 
-    /** An ended activation leaves the store, unless the platform is shutting down (it ended it). */
+    /** An ended activation is finished, unless the platform is shutting down (it ended it). */
     private void onEnded(String activationId) {
         if (!closing) {
             unfinished.remove(activationId);
-            ended.add(activationId);
         }
     }
 
@@ -189,20 +188,7 @@ public final class AsyncInvocations implements AutoCloseable {
         return java.util.Set.copyOf(unfinished);
     }
 
-    private void removeEnded() {
-        List<String> ids = new ArrayList<>();
-        ended.drainTo(ids);
-        if (!ids.isEmpty()) {
-            try {
-                store.removeQueued(ids);
-            } catch (RuntimeException e) {
-                LOG.warn("could not forget {} ended invocations; they may run again after a restart: {}",
-                        ids.size(), e.getMessage());
-            }
-        }
-    }
-
-    /** Stores and admits what has arrived, forgets what has ended, then stops; call before the dispatcher's close. */
+    /** Stores and admits what has arrived, then stops; call before the dispatcher's close. */
     @Override
     public void close() {
         closing = true;

@@ -110,6 +110,7 @@ final class MemoryStore implements Store {
     @Override
     public synchronized void putActivations(List<ActivationRecord> records) {
         records.forEach(r -> activations.put(r.activationId(), r));
+        records.forEach(r -> queued.remove(r.activationId()));
     }
 
     @Override

@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The embedded store: one SQLite file in WAL mode.
@@ -20,7 +22,8 @@ import java.util.Optional;
  * <p>Three connections, each used under its own lock: one writes namespaces and functions with
  * {@code synchronous=FULL} (durable before the call returns, even across a power cut); one writes
  * activation records in batches with {@code synchronous=NORMAL} (a committed batch survives a crash
- * of the process, the platform's group commit bounds what a power cut can lose); one reads activations
+ * of the process, the platform's group commit bounds what a power cut can lose), and the queued
+ * invocations, each of which leaves in the transaction that stores its record; one reads activations
  * so that listing them never waits behind a batch being written.
  */
 final class SqliteStore implements Store {
@@ -49,6 +52,13 @@ final class SqliteStore implements Store {
     private final Connection definitions;
     private final Connection activationWriter;
     private final Connection activationReader;
+    /**
+     * The ids in {@code queued_invocations}, changed after each commit under the activation writer's
+     * lock, so that a batch of records deletes the rows of just those of its activations that were
+     * queued: a DELETE for each record would cost every activation, and most are never queued. The
+     * server is the file's only writer.
+     */
+    private final Set<String> queuedIds = new HashSet<>();
 
     SqliteStore(Path file) {
         try {
@@ -61,6 +71,11 @@ final class SqliteStore implements Store {
                     }
                 }
                 addApplicationColumn(s);
+                try (ResultSet rs = s.executeQuery("SELECT id FROM queued_invocations")) {
+                    while (rs.next()) {
+                        queuedIds.add(rs.getString(1));
+                    }
+                }
             }
             activationWriter = open(file, "NORMAL");
             activationReader = open(file, "NORMAL");
@@ -339,8 +354,13 @@ final class SqliteStore implements Store {
             return;
         }
         synchronized (activationWriter) {
-            inTransaction(activationWriter, "store " + records.size() + " activation records",
-                    c -> SqliteActivations.put(c, records));
+            List<String> dequeued = queuedIds.isEmpty() ? List.of() : records.stream()
+                    .map(ActivationRecord::activationId).filter(queuedIds::contains).toList();
+            inTransaction(activationWriter, "store " + records.size() + " activation records", c -> {
+                SqliteActivations.put(c, records);
+                deleteQueued(c, dequeued);
+            });
+            dequeued.forEach(queuedIds::remove);
         }
     }
 
@@ -395,21 +415,29 @@ final class SqliteStore implements Store {
                     p.executeBatch();
                 }
             });
+            invocations.forEach(q -> queuedIds.add(q.activationId()));
         }
     }
 
     @Override
     public void removeQueued(List<String> activationIds) {
         synchronized (activationWriter) {
-            inTransaction(activationWriter, "forget " + activationIds.size() + " queued invocations", c -> {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM queued_invocations WHERE id = ?")) {
-                    for (String id : activationIds) {
-                        p.setString(1, id);
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
-            });
+            inTransaction(activationWriter, "forget " + activationIds.size() + " queued invocations",
+                    c -> deleteQueued(c, activationIds));
+            activationIds.forEach(queuedIds::remove);
+        }
+    }
+
+    private static void deleteQueued(Connection c, List<String> activationIds) throws SQLException {
+        if (activationIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM queued_invocations WHERE id = ?")) {
+            for (String id : activationIds) {
+                p.setString(1, id);
+                p.addBatch();
+            }
+            p.executeBatch();
         }
     }
 

@@ -61,8 +61,12 @@ public interface Store extends AutoCloseable {
     Optional<ApplicationRevision> deleteApplication(String namespace, String name);
 
     /**
-     * Stores activation records in one transaction. Ids are unique and, as the platform makes them,
-     * 32 hex digits whose first 12 are the arrival time in milliseconds: the store may rely on that.
+     * Stores activation records in one transaction, which also forgets the queued invocations (see
+     * {@link #putQueued}) that have the same ids: an invocation accepted without its caller waiting
+     * has, at every moment, either its queued invocation or its record in the store, never neither
+     * (a crash would lose it) nor both (a restart would run it again and record it twice). Ids are
+     * unique and, as the platform makes them, 32 hex digits whose first 12 are the arrival time in
+     * milliseconds: the store may rely on that.
      */
     void putActivations(List<ActivationRecord> records);
 
@@ -77,7 +81,7 @@ public interface Store extends AutoCloseable {
     /** Keeps invocations to run, in one transaction; durable against a crash of the process on return. */
     void putQueued(List<QueuedInvocation> invocations);
 
-    /** Forgets queued invocations (their activations have ended, or they were refused). */
+    /** Forgets queued invocations that will not run (they were refused, or their function is gone). */
     void removeQueued(List<String> activationIds);
 
     /** The queued invocations, oldest first. */

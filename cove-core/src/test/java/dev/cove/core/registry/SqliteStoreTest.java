@@ -82,6 +82,33 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void aRecordTakesItsInvocationOutOfTheQueueAfterReopening() {
+        QueuedInvocation kept = queued("q1", 1000);
+        store.putQueued(List.of(kept));
+        store.close();
+        store = open();
+        store.putActivations(List.of(record("q1", "hello", 1000)));
+        assertThat(store.queued()).isEmpty();
+    }
+
+    /** A batch whose write fails leaves its invocations queued, and a later one that commits takes them. */
+    @Test
+    void aFailedWriteOfRecordsLeavesTheirInvocationsQueued() throws Exception {
+        QueuedInvocation kept = queued("q1", 1000);
+        store.putQueued(List.of(kept));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("cove.db"))) {
+            c.createStatement().execute("CREATE TRIGGER refuse BEFORE INSERT ON activation_batches "
+                    + "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putActivations(
+                    List.of(record("q1", "hello", 1000)))).isInstanceOf(Store.StoreException.class);
+            assertThat(store.queued()).containsExactly(kept);
+            c.createStatement().execute("DROP TRIGGER refuse");
+        }
+        store.putActivations(List.of(record("q1", "hello", 1000)));
+        assertThat(store.queued()).isEmpty();
+    }
+
+    @Test
     void applicationsAreThereAfterReopening() {
         ApplicationRevision app = store.putApplication("guest", shop("cart", "pay"), T0);
         store.close();

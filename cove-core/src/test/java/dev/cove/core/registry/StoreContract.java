@@ -211,6 +211,21 @@ abstract class StoreContract {
         assertThat(store.queued()).containsExactly(later);
     }
 
+    static QueuedInvocation queued(String label, long arrival) {
+        return new QueuedInvocation(id(label, arrival), "guest", "hello",
+                JsonNodeFactory.instance.objectNode().put("label", label), Optional.empty(), arrival);
+    }
+
+    @Test
+    void aRecordTakesItsInvocationOutOfTheQueueInItsOwnTransaction() {
+        QueuedInvocation ended = queued("q1", 1000);
+        QueuedInvocation running = queued("q2", 1001);
+        store.putQueued(List.of(ended, running));
+        store.putActivations(List.of(record("q1", "hello", 1000), record("other", "hello", 1000)));
+        assertThat(store.queued()).containsExactly(running);
+        assertThat(store.activation("guest", ended.activationId())).isPresent();
+    }
+
     static ExecutionRecord execution(String label, String application, String status, long start) {
         ObjectNode document = JsonNodeFactory.instance.objectNode().put("status", status).put("label", "é " + label);
         return new ExecutionRecord(id(label, start), "guest", application, status, start, document);

@@ -1,0 +1,109 @@
+package dev.cove.core.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.registry.Code;
+import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.registry.Kind;
+import dev.cove.core.registry.QueuedInvocation;
+import dev.cove.core.registry.Store;
+import dev.cove.core.runtime.Calls;
+import dev.cove.core.runtime.Runtimes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Invocations accepted without waiting, run by a real node worker, against a store whose group commit
+ * of records is held back: the moment a {@code kill -9} would meet, made to last.
+ */
+class AsyncInvocationsIT {
+    private static final long WAIT_S = 20;
+    private static final FunctionRevision ECHO = new FunctionRevision("guest", FunctionSpec.of("echo", Kind.NODEJS,
+            Code.source("function main(p) { return p; }"), "main"), 1, Instant.now(), "echo");
+
+    @TempDir
+    Path dir;
+    private final CountDownLatch commit = new CountDownLatch(1);
+    private final Store store = new DelegatingStore(Store.inMemory()) {
+        @Override
+        public void putActivations(List<ActivationRecord> records) {
+            try {
+                commit.await();
+            } catch (InterruptedException e) {
+                throw new StoreException("interrupted", e);
+            }
+            super.putActivations(records);
+        }
+    };
+    private Vertx vertx;
+    private Runtimes runtimes;
+    private ActivationLog log;
+    private Dispatcher dispatcher;
+    private AsyncInvocations async;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false));
+        runtimes.connect(Calls.NONE);
+        log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
+        dispatcher = Dispatcher.create(runtimes, log, Deadlines.wheel(), Clock.systemUTC(),
+                new Dispatcher.Settings(100, 1 << 20, 1 << 20), new SimpleMeterRegistry());
+        async = AsyncInvocations.start(store, dispatcher, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        commit.countDown();
+        async.close();
+        dispatcher.close();
+        log.close();
+        runtimes.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private Dispatcher.Admission.Accepted submit(int n) throws Exception {
+        Dispatcher.Admission admission = async.submit(ECHO, JsonNodeFactory.instance.objectNode().put("n", n))
+                .get(WAIT_S, TimeUnit.SECONDS);
+        assertThat(admission).isInstanceOf(Dispatcher.Admission.Accepted.class);
+        return (Dispatcher.Admission.Accepted) admission;
+    }
+
+    private List<String> queuedIds() {
+        return store.queued().stream().map(QueuedInvocation::activationId).toList();
+    }
+
+    @Test
+    void anEndedInvocationStaysQueuedUntilItsRecordIsCommittedAndLeavesWithIt() throws Exception {
+        Dispatcher.Admission.Accepted ended = submit(1);
+        assertThat(ended.completion().get(WAIT_S, TimeUnit.SECONDS).status()).isEqualTo(ActivationStatus.SUCCESS);
+        submit(2);
+        submit(3); // two more rounds of the queue's writer, which stored ended ones' removals on their own
+
+        assertThat(queuedIds()).as("an invocation whose record is not committed: a crash now must not lose it")
+                .contains(ended.activationId());
+
+        commit.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (store.activation("guest", ended.activationId()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(store.activation("guest", ended.activationId())).isPresent();
+        assertThat(queuedIds()).as("an invocation whose record is committed: a restart must not run it again")
+                .doesNotContain(ended.activationId());
+    }
+}
