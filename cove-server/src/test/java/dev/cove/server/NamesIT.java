@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -79,6 +80,31 @@ class NamesIT {
             assertThat(left.map(p -> p.getFileName().toString())).as("its code is gone")
                     .noneMatch(f -> f.startsWith(name.substring(0, 200)));
         }
+    }
+
+    @Test
+    void aPercentEncodedNameInAPathIsTheNameItEncodes() throws Exception {
+        String code = Files.readString(RuntimeConformanceIT.fixture("nodejs", "echo"));
+        TestCove.Answer deployed = cove.deploy("pct%40Encoded%2Ename", "nodejs:default", code, TestCove.object());
+        assertThat(deployed.status()).as(deployed.json().toString()).isEqualTo(200);
+        assertThat(deployed.json().path("name").asText()).isEqualTo("pct@Encoded.name");
+
+        assertThat(cove.get(ACTIONS + "pct@Encoded.name").status()).isEqualTo(200);
+        TestCove.Answer ran = cove.invoke("pct%40Encoded.name", TestCove.object().put("x", 1));
+        assertThat(ran.status()).as(ran.json().toString()).isEqualTo(200);
+        assertThat(ran.json().path("name").asText()).isEqualTo("pct@Encoded.name");
+        assertThat(cove.get(ACTIONS + "%70ct%40Encoded.name").json().path("name").asText()).isEqualTo("pct@Encoded.name");
+        assertThat(cove.delete(ACTIONS + "pct%40Encoded.name").status()).isEqualTo(200);
+        assertThat(cove.get(ACTIONS + "pct@Encoded.name").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a%2Fb", "a%20b", "%C3%A9"})
+    void aNameThatDecodesToAnInvalidOneIsABadRequest(String segment) throws Exception {
+        // (one that does not decode, a%zz, no client here sends: PathSegmentsTest has those)
+        TestCove.Answer answer = cove.get(ACTIONS + segment);
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).contains("a function name is");
     }
 
     @ParameterizedTest
