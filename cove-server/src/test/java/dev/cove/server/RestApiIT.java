@@ -98,8 +98,16 @@ class RestApiIT {
                 .isEqualTo("timeout must be between 1 ms and 300000 ms, was 400000 ms");
 
         HttpRequest.Builder malformed = cove.request(ACTIONS + "bad?overwrite=true")
-                .PUT(HttpRequest.BodyPublishers.ofString("{not json"));
-        assertThat(cove.send(malformed).status()).isEqualTo(400);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"exec\": {\"kind\": \"nodejs:20\",\n  \"code\": 'x'}}"));
+        TestCove.Answer notJson = cove.send(malformed);
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().path("error").asText())
+                .isEqualTo("The request content was malformed:\nunexpected ''' at line 2, column 11.");
+        TestCove.Answer cutShort = cove.send(cove.request(ACTIONS + "bad?blocking=true")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"a\": [1, 2")));
+        assertThat(cutShort.status()).isEqualTo(400);
+        assertThat(cutShort.json().path("error").asText()).isEqualTo("The request content was malformed:\nthe JSON "
+                + "ends before it is complete (an object, an array or a string is not closed) at line 1, column 12.");
         assertThat(cove.put(ACTIONS + "bad%20name?overwrite=true", deployBody(ECHO)).status()).isEqualTo(400);
 
         ObjectNode brokenZip = object();
