@@ -95,12 +95,9 @@ final class Exchange {
         return (ObjectNode) node;
     }
 
-    Optional<String> query(String name) {
-        return Optional.ofNullable(request.getParam(name));
-    }
-
-    boolean flag(String name) {
-        return query(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    /** The request's query parameters, read strictly. */
+    Query query() {
+        return new Query(request);
     }
 
     void json(int status, Object body) {

@@ -22,6 +22,15 @@ class ServerSourcesTest {
                 .containsExactlyInAnyOrder("JsonBodies.java", "Activations.java");
     }
 
+    /** A query parameter read beside Query could take {@code blocking=maybe} for false again. */
+    @Test
+    void queryParametersAreReadOnlyByQuery() {
+        // WebRequests hands a web route's query to the function, whose own it is
+        // (ex.query() is Query itself; a request's query() is its raw query string)
+        assertThat(filesThatMatch(".*(?<!\\bex)\\.(getParam\\(|params\\(\\)|query\\(\\)).*"))
+                .containsExactlyInAnyOrder("Query.java", "WebRequests.java");
+    }
+
     private static List<String> filesThatMatch(String regex) {
         try (Stream<Path> files = Files.list(SOURCES)) {
             return files.filter(f -> read(f).lines().anyMatch(line -> line.matches(regex)))
