@@ -1,5 +1,6 @@
 package dev.cove.cli;
 
+import dev.cove.server.ServerOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +20,16 @@ record CliEnv(Map<String, String> variables, Path configFile) {
         variables = Map.copyOf(variables);
     }
 
-    /** The real process: {@code System.getenv()} and {@code ~/.cove/config.json} unless COVE_CONFIG says otherwise. */
+    /**
+     * The real process: {@code System.getenv()} and {@code ~/.cove/config.json} unless COVE_CONFIG says
+     * otherwise, {@code ~} being {@code $HOME} where set ({@link ServerOptions#home}).
+     */
     static CliEnv system() {
-        return of(System.getenv(), Path.of(System.getProperty("user.home")));
+        return of(System.getenv());
     }
 
-    static CliEnv of(Map<String, String> variables, Path home) {
-        return new CliEnv(variables, configPath(variables, home));
+    static CliEnv of(Map<String, String> variables) {
+        return new CliEnv(variables, configPath(variables, ServerOptions.home(variables)));
     }
 
     static Path configPath(Map<String, String> variables, Path home) {
@@ -39,6 +43,11 @@ record CliEnv(Map<String, String> variables, Path configFile) {
     /** A variable that is set and not blank. */
     Optional<String> variable(String name) {
         return Optional.ofNullable(variables.get(name)).filter(value -> !value.isBlank());
+    }
+
+    /** Where {@code cove up} keeps its data unless --data says otherwise: {@code ~/.cove}. */
+    Path defaultDataDir() {
+        return ServerOptions.defaultDataDir(variables);
     }
 
     boolean debug() {

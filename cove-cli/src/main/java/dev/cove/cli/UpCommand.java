@@ -39,7 +39,7 @@ final class UpCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Where the functions, their code and the activation records are kept (default: ~/.cove).")
+            description = "Where the functions, their code and the activation records are kept (default: ~/.cove, ~ being $HOME).")
     Optional<Path> data = Optional.empty();
 
     @Option(names = "--json",
@@ -136,8 +136,7 @@ final class UpCommand implements Callable<Integer> {
 
     ServerOptions options() {
         try {
-            ServerOptions defaults = ServerOptions.defaults();
-            return defaults.withHost(host).withPort(port).withDataDir(data.orElse(defaults.dataDir()))
+            return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
                     .withSandboxed(!noSandbox).withCacheRedis(cacheRedis.map(this::redis)).withCache(cacheSettings());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -29,8 +29,8 @@ final class WorkflowCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    @Command(name = "start", description = "Start an application's workflow: wait for it and print its output,"
-            + " or with --async print the execution's id.")
+    @Command(name = "start", description = "Start an application's workflow: wait for it and print its output"
+            + " (and its status and the execution's id on stderr), or with --async print the execution's id.")
     static final class Start extends ApiCommand {
         @Parameters(paramLabel = "APPLICATION", description = "The application whose workflow to start.")
         String application;
@@ -51,6 +51,8 @@ final class WorkflowCommand implements Runnable {
                 out().println(Json.text(execution, "executionId"));
             } else if (execution.path("status").asText().equals("SUCCEEDED")) {
                 out().println(Json.pretty(execution.path("output")));
+                // the id, for cove workflow execution, on stderr, so the output alone can be piped
+                err().println("SUCCEEDED (execution " + Json.text(execution, "executionId") + ")");
             } else {
                 err().println(Output.oneLine(Json.text(execution, "status") + ": " + Json.text(execution, "error")
                         + (execution.has("cause") ? ": " + Json.text(execution, "cause") : ""))

@@ -220,7 +220,12 @@ class CliIT {
         assertThat(chain.lines().filter(line -> line.endsWith(id))).hasSize(2);
 
         String items = "[{\"sku\": \"tea\", \"qty\": 2}, {\"sku\": \"cake\"}]";
-        assertThat(ok("workflow", "start", "shop", "-p", "items", items).out()).contains("\"total\": 12.61");
+        Cli.Result started = cli.run("workflow", "start", "shop", "-p", "items", items);
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        assertThat(started.out()).contains("\"total\": 12.61");
+        assertThat(started.err()).as("the id the tour's next step takes").matches("SUCCEEDED \\(execution " + ID + "\\)\n");
+        String succeededId = started.err().replaceAll(".*\\(execution (" + ID + ")\\)\\s*", "$1");
+        assertThat(ok("workflow", "execution", succeededId).out()).contains("status      SUCCEEDED");
         Cli.Result refused = cli.run("workflow", "start", "shop", "-p", "items", "[{\"sku\": \"beer\"}]");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).matches("FAILED: BasketRefused: a line of the basket could not be priced \\(execution "

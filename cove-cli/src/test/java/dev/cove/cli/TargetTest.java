@@ -118,4 +118,15 @@ class TargetTest {
         assertThat(CliEnv.configPath(Map.of(), home)).isEqualTo(Path.of("/home/ada/.cove/config.json"));
         assertThat(CliEnv.configPath(Map.of("COVE_CONFIG", "/etc/cove.json"), home)).isEqualTo(Path.of("/etc/cove.json"));
     }
+
+    @Test
+    void theHomeFolderIsHomeWhereItIsSet() {
+        CliEnv env = CliEnv.of(Map.of("HOME", "/tmp/scratch"));
+
+        assertThat(env.configFile()).isEqualTo(Path.of("/tmp/scratch/.cove/config.json"));
+        assertThat(env.defaultDataDir()).isEqualTo(Path.of("/tmp/scratch/.cove"));
+        Path account = Path.of(System.getProperty("user.home"), ".cove");
+        assertThat(CliEnv.of(Map.of("HOME", "")).defaultDataDir()).as("empty: the account's").isEqualTo(account);
+        assertThat(CliEnv.of(Map.of()).defaultDataDir()).as("unset: the account's").isEqualTo(account);
+    }
 }

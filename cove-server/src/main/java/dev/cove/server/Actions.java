@@ -23,8 +23,8 @@ final class Actions {
     }
 
     void list(Exchange ex, String ns) throws ApiError {
-        int limit = Activations.intParam(ex, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
-        int skip = Activations.intParam(ex, "skip", 0, 0, Integer.MAX_VALUE);
+        int limit = ex.query().integer("limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
+        int skip = ex.query().integer("skip", 0, 0, Integer.MAX_VALUE);
         List<FunctionRevision> all = platform.functions(ns);
         ArrayNode list = Exchange.JSON.createArrayNode();
         all.stream().skip(skip).limit(limit == 0 ? MAX_LIMIT : limit).forEach(f -> list.add(ActionJson.render(f, false)));
@@ -32,17 +32,18 @@ final class Actions {
     }
 
     void get(Exchange ex, String ns, String name) throws ApiError {
+        boolean withCode = ex.query().flag("code", true);
         FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
-        boolean withCode = ex.query("code").map(c -> !c.equalsIgnoreCase("false")).orElse(true);
         // a Java function's tier may be read from disk the first time it is asked for
         ex.blocking(() -> ActionJson.render(revision, withCode, platform.tierOf(revision)), node -> ex.json(200, node));
     }
 
     void put(Exchange ex, String ns, String name, Buffer body) {
         try {
+            boolean overwrite = ex.query().flag("overwrite", false);
             ObjectNode json = Exchange.jsonObject(body);
             Optional<FunctionRevision> existing = platform.function(ns, name);
-            if (existing.isPresent() && !ex.flag("overwrite")) {
+            if (existing.isPresent() && !overwrite) {
                 throw new ApiError(409, "resource already exists");
             }
             FunctionSpec spec = ActionJson.parse(name, json, existing);

@@ -8,7 +8,6 @@ import dev.cove.core.registry.ActivationQuery;
 import dev.cove.core.registry.ActivationRecord;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** {@code /api/v1/namespaces/{ns}/activations}: list, get, logs, result, and chain (what one caused). */
@@ -36,7 +35,7 @@ final class Activations {
             throw ApiError.notFound();
         }
         if (part.equals("chain")) {
-            boolean docs = ex.flag("docs");
+            boolean docs = ex.query().flag("docs", false);
             ex.blocking(() -> chain(ns, id.toLowerCase(java.util.Locale.ROOT)), records -> ex.json(200, render(records, docs)));
             return;
         }
@@ -70,10 +69,11 @@ final class Activations {
     }
 
     private void list(Exchange ex, String ns) throws ApiError {
-        ActivationQuery query = new ActivationQuery(ns, ex.query("name").filter(n -> !n.isBlank()),
-                longParam(ex, "since"), longParam(ex, "upto"), intParam(ex, "skip", 0, 0, Integer.MAX_VALUE),
-                intParam(ex, "limit", DEFAULT_LIMIT, 0, ActivationQuery.MAX_LIMIT));
-        boolean docs = ex.flag("docs");
+        Query params = ex.query();
+        ActivationQuery query = new ActivationQuery(ns, params.name("name"), params.epochMillis("since"),
+                params.epochMillis("upto"), params.integer("skip", 0, 0, Integer.MAX_VALUE),
+                params.integer("limit", DEFAULT_LIMIT, 0, ActivationQuery.MAX_LIMIT));
+        boolean docs = ex.query().flag("docs", false);
         ex.blocking(() -> platform.activations(query), records -> ex.json(200, render(records, docs)));
     }
 
@@ -96,35 +96,6 @@ final class Activations {
             return (ObjectNode) Exchange.JSON.readTree(record.json());
         } catch (IOException e) {
             throw new IllegalStateException("a stored activation is not JSON: " + record.activationId(), e);
-        }
-    }
-
-    static int intParam(Exchange ex, String name, int fallback, int min, int max) throws ApiError {
-        Optional<String> text = ex.query(name);
-        if (text.isEmpty() || text.get().isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.get().trim());
-            if (value < min || value > max) {
-                throw ApiError.badRequest("The value '" + value + "' is not in the range of " + min + " to " + max
-                        + " for " + name + ".");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("The value '" + text.get() + "' is not an integer for " + name + ".");
-        }
-    }
-
-    private static Optional<Long> longParam(Exchange ex, String name) throws ApiError {
-        Optional<String> text = ex.query(name).filter(t -> !t.isBlank());
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(text.get().trim()));
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("Parameter is not a valid value for epoch milliseconds: " + text.get());
         }
     }
 }

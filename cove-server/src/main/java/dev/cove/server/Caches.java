@@ -2,6 +2,7 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cove.core.Platform;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,8 +17,8 @@ final class Caches {
         this.platform = platform;
     }
 
-    void stats(Exchange ex, String ns) {
-        Optional<String> function = ex.query("function").filter(f -> !f.isBlank());
+    void stats(Exchange ex, String ns) throws ApiError {
+        Optional<String> function = ex.query().name("function");
         ex.blocking(() -> platform.cacheStats(ns, function).orElseThrow(ApiError::notFound), stats -> {
             ArrayNode list = Exchange.JSON.createArrayNode();
             stats.forEach(list::add);
@@ -26,10 +27,7 @@ final class Caches {
     }
 
     void clear(Exchange ex, String ns, String function) throws ApiError {
-        String scope = ex.query("scope").orElse("function");
-        if (!scope.equals("function") && !scope.equals("app")) {
-            throw ApiError.badRequest("scope must be function or app, was '" + scope + "'");
-        }
+        String scope = ex.query().oneOf("scope", "function", List.of("function", "app"));
         boolean application = scope.equals("app");
         ex.blocking(() -> {
             if (!platform.clearCache(ns, function, application)) {

@@ -85,38 +85,19 @@ final class Exchange {
 
     /** The body as a JSON object; empty means {@code {}}. */
     static ObjectNode jsonObject(Buffer body) throws ApiError {
-        if (body.length() == 0) {
-            return JSON.createObjectNode();
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-            throw ApiError.badRequest("The request content was malformed:\n" + firstLine(e.getMessage()));
-        }
-        if (node == null || node.isMissingNode()) {
+        JsonNode node = JsonBodies.read(body.getBytes()).orElse(null);
+        if (node == null) {
             return JSON.createObjectNode();
         }
         if (!node.isObject()) {
-            throw ApiError.badRequest("The request content was malformed:\nthe body must be a JSON object.");
+            throw ApiError.badRequest(JsonBodies.MALFORMED + "the body must be a JSON object.");
         }
         return (ObjectNode) node;
     }
 
-    static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
-    }
-
-    Optional<String> query(String name) {
-        return Optional.ofNullable(request.getParam(name));
-    }
-
-    boolean flag(String name) {
-        return query(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    /** The request's query parameters, read strictly. */
+    Query query() {
+        return new Query(request);
     }
 
     void json(int status, Object body) {

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routes requests: OpenWhisk's {@code /api/v1} (see docs/rest-api.md), the web routes, {@code /} and
- * {@code /metrics}. Paths are matched by segment; there is no routing library on the hot path.
+ * {@code /metrics}. Paths are matched by segment, each percent-decoded ({@link PathSegments}); there is no
+ * routing library on the hot path.
  */
 final class HttpApi {
     static final long MAX_ACTION_BYTES = 64L * 1024 * 1024;
@@ -51,7 +52,7 @@ final class HttpApi {
     void handle(HttpServerRequest request) {
         Exchange ex = new Exchange(request);
         try {
-            route(ex, request.path().split("/", -1));
+            route(ex, PathSegments.of(request.path()));
         } catch (ApiError e) {
             ex.error(e);
         } catch (RuntimeException e) {

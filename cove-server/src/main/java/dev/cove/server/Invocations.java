@@ -41,10 +41,10 @@ final class Invocations {
 
     void invoke(Exchange ex, String ns, String name, Buffer body) {
         try {
+            boolean blocking = ex.query().flag("blocking", false);
+            boolean resultOnly = ex.query().flag("result", false);
             ObjectNode params = Exchange.jsonObject(body);
             FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
-            boolean blocking = ex.flag("blocking");
-            boolean resultOnly = ex.flag("result");
             admit(ex, revision, params, blocking, activation -> {
                 if (resultOnly) {
                     ex.send(httpStatus(activation.status()), "application/json",

@@ -4,6 +4,7 @@ import dev.cove.core.cache.CacheSettings;
 import dev.cove.core.cache.RedisSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,8 +62,24 @@ public record ServerOptions(
                 Duration.ofDays(7), 2, 1000, true, Optional.empty(), CacheSettings.defaults());
     }
 
+    /** {@code ~/.cove} of this process's {@link #home}. */
     public static Path defaultDataDir() {
-        return Path.of(System.getProperty("user.home"), ".cove");
+        return defaultDataDir(System.getenv());
+    }
+
+    /** {@code ~/.cove} of the {@link #home} these environment variables give. */
+    public static Path defaultDataDir(Map<String, String> environment) {
+        return home(environment).resolve(".cove");
+    }
+
+    /**
+     * The home folder: {@code $HOME} when it is set and not empty, as every other command-line tool
+     * takes it, else the account's. The JVM's {@code user.home} is the account's alone (from its passwd
+     * entry), whatever {@code $HOME} says.
+     */
+    public static Path home(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home);
     }
 
     public ServerOptions withHost(String newHost) {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Plain HTTP to a function and back, the way OpenWhisk's web actions do it: the request becomes
@@ -48,14 +49,9 @@ final class WebRequests {
      */
     private static ObjectNode fromBody(Buffer body, String contentType) throws ApiError {
         if (contentType.contains("json")) {
-            JsonNode json;
-            try {
-                json = Exchange.JSON.readTree(body.getBytes());
-            } catch (java.io.IOException e) {
-                throw ApiError.badRequest("The request content was malformed:\n" + Exchange.firstLine(e.getMessage()));
-            }
-            if (json != null && json.isObject()) {
-                return (ObjectNode) json;
+            Optional<JsonNode> json = JsonBodies.read(body.getBytes());
+            if (json.isPresent() && json.get().isObject()) {
+                return (ObjectNode) json.get();
             }
         }
         ObjectNode params = Exchange.JSON.createObjectNode();

@@ -30,8 +30,8 @@ final class WorkflowExecutions {
 
     void start(Exchange ex, String ns, String application, Buffer body) {
         try {
+            boolean blocking = ex.query().flag("blocking", false);
             ObjectNode input = Exchange.jsonObject(body);
-            boolean blocking = ex.flag("blocking");
             ex.blocking(() -> started(ns, application, input, blocking), started -> answer(ex, started, blocking));
         } catch (ApiError e) {
             ex.error(e);
@@ -69,8 +69,8 @@ final class WorkflowExecutions {
     }
 
     void list(Exchange ex, String ns) throws ApiError {
-        int limit = Activations.intParam(ex, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        Optional<String> application = ex.query("application").filter(a -> !a.isBlank());
+        int limit = ex.query().integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Optional<String> application = ex.query().name("application");
         ex.blocking(() -> platform.executions(ns, application, limit), executions -> {
             ArrayNode list = Exchange.JSON.createArrayNode();
             executions.forEach(list::add);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** OpenWhisk's REST API as Cove serves it (docs/rest-api.md), over real HTTP to a real server. */
 class RestApiIT {
@@ -84,6 +86,39 @@ class RestApiIT {
         assertThat(cove.invoke("crud", object()).status()).isEqualTo(404);
     }
 
+    /** Every query parameter of the API: one that doesn't parse is refused, never taken for its default. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POST   | actions/strict?blocking=maybe                | blocking must be true or false, was 'maybe'",
+        "POST   | actions/strict?blocking=true&result=1        | result must be true or false, was '1'",
+        "POST   | actions/strict?blocking=true&blocking=false  | blocking is given 2 times",
+        "POST   | actions/strict?blocking=                     | blocking must be true or false, was ''",
+        "PUT    | actions/strict?overwrite=yes                 | overwrite must be true or false, was 'yes'",
+        "PUT    | actions/strict-new?overwrite=yes             | overwrite must be true or false, was 'yes'",
+        "GET    | actions/strict?code=no                       | code must be true or false, was 'no'",
+        "GET    | actions?limit=many                           | limit must be a whole number from 0 to 200, was 'many'",
+        "GET    | actions?skip=-1                              | skip must be a whole number from 0 to 2147483647, was '-1'",
+        "GET    | activations?since=yesterday                  | since must be milliseconds since the epoch",
+        "GET    | activations?upto=-5                          | upto must be milliseconds since the epoch",
+        "GET    | activations?limit=201                        | limit must be a whole number from 0 to 200, was '201'",
+        "GET    | activations?name=a%20b                       | name must be a name, was 'a b'",
+        "GET    | activations?docs=yes                         | docs must be true or false, was 'yes'",
+        "GET    | activations/0123456789abcdef0123456789abcdef/chain?docs=yes | docs must be true or false, was 'yes'",
+        "POST   | applications/strict/executions?blocking=maybe | blocking must be true or false, was 'maybe'",
+        "GET    | executions?limit=0                           | limit must be a whole number from 1 to 200, was '0'",
+        "GET    | executions?application=%25                   | application must be a name, was '%'",
+        "GET    | cache?function=a%20b                         | function must be a name, was 'a b'",
+        "DELETE | cache/strict?scope=everything                | scope must be one of function, app, was 'everything'",
+    })
+    void aQueryParameterThatDoesNotParseIsRefused(String method, String path, String message) throws Exception {
+        cove.put(ACTIONS + "strict?overwrite=true", deployBody(ECHO));
+        TestCove.Answer answer = cove.send(cove.request("/api/v1/namespaces/_/" + path)
+                .method(method, HttpRequest.BodyPublishers.ofString(method.equals("PUT") ? deployBody(ECHO).toString() : "{}")));
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).startsWith("The query parameter " + message);
+        assertThat(cove.get(ACTIONS + "strict-new").status()).as("nothing deployed").isEqualTo(404);
+    }
+
     @Test
     void badDeploymentsAreRefusedWithTheReason() throws Exception {
         ObjectNode unknownKind = object();
@@ -98,8 +133,16 @@ class RestApiIT {
                 .isEqualTo("timeout must be between 1 ms and 300000 ms, was 400000 ms");
 
         HttpRequest.Builder malformed = cove.request(ACTIONS + "bad?overwrite=true")
-                .PUT(HttpRequest.BodyPublishers.ofString("{not json"));
-        assertThat(cove.send(malformed).status()).isEqualTo(400);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"exec\": {\"kind\": \"nodejs:20\",\n  \"code\": 'x'}}"));
+        TestCove.Answer notJson = cove.send(malformed);
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().path("error").asText())
+                .isEqualTo("The request content was malformed:\nunexpected ''' at line 2, column 11.");
+        TestCove.Answer cutShort = cove.send(cove.request(ACTIONS + "bad?blocking=true")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"a\": [1, 2")));
+        assertThat(cutShort.status()).isEqualTo(400);
+        assertThat(cutShort.json().path("error").asText()).isEqualTo("The request content was malformed:\nthe JSON "
+                + "ends before it is complete (an object, an array or a string is not closed) at line 1, column 12.");
         assertThat(cove.put(ACTIONS + "bad%20name?overwrite=true", deployBody(ECHO)).status()).isEqualTo(400);
 
         ObjectNode brokenZip = object();

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +131,35 @@ class SandboxNetworkIT {
             Thread.sleep(50);
         }
         assertThat(slirps()).isLessThan(before);
+    }
+
+    /**
+     * The server's environment holds a secret, as {@code cove up}'s does with Redis (this module's build
+     * sets {@code COVE_CACHE_REDIS_PASSWORD}): no process the platform started has it, slirp4netns
+     * (root, on the host) least of all.
+     */
+    @Test
+    void noProcessThePlatformStartsHasTheServersEnvironment() throws Exception {
+        String secret = System.getenv("COVE_CACHE_REDIS_PASSWORD");
+        assertThat(secret).as("set by cove-server/pom.xml's failsafe configuration").isNotBlank();
+        probe("open-python", List.of());
+        List<String> read = new ArrayList<>();
+        List<String> leaks = new ArrayList<>();
+        for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+            String command = child.info().command().orElse("?");
+            byte[] environ;
+            try {
+                environ = Files.readAllBytes(Path.of("/proc", Long.toString(child.pid()), "environ"));
+            } catch (IOException e) {
+                continue; // it ended meanwhile
+            }
+            read.add(command);
+            if (new String(environ, StandardCharsets.UTF_8).contains(secret)) {
+                leaks.add(child.pid() + " " + command);
+            }
+        }
+        assertThat(read).as("the children read").anyMatch(c -> c.endsWith("slirp4netns")).anyMatch(c -> c.endsWith("bwrap"));
+        assertThat(leaks).as("children with the server's secret").isEmpty();
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
- * Functions' code on disk, one folder per version: {@code code/<namespace>/<name>/<version>/}.
+ * Functions' code on disk, one folder per version: {@code code/<namespace>/<name>/<version>/}, the
+ * names as {@link FileNames} spells them.
  *
  * <p>A deployment is staged (written, unpacked, compiled) into a scratch folder before the store
  * accepts it, so a broken archive or a compile error refuses the deployment; the staged folder is then
@@ -50,7 +51,7 @@ final class CodeDirs {
 
     Staged stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         try {
-            Path base = Files.createDirectories(root.resolve(namespace).resolve(spec.name()));
+            Path base = Files.createDirectories(functionDir(namespace, spec.name()));
             Path dir = Files.createTempDirectory(base, ".staging-");
             try {
                 String main = write(spec, dir);
@@ -88,11 +89,16 @@ final class CodeDirs {
     }
 
     void removeAll(String namespace, String name) {
-        deleteTree(root.resolve(namespace).resolve(name));
+        deleteTree(functionDir(namespace, name));
     }
 
     Path dirOf(FunctionRevision revision) {
-        return root.resolve(revision.namespace()).resolve(revision.name()).resolve(Integer.toString(revision.version()));
+        return functionDir(revision.namespace(), revision.name()).resolve(Integer.toString(revision.version()));
+    }
+
+    /** A function's folder, which holds its versions': its namespace's and its own names as file names. */
+    private Path functionDir(String namespace, String name) {
+        return root.resolve(FileNames.of(namespace)).resolve(FileNames.of(name));
     }
 
     private Path entry(FunctionRevision revision) {
@@ -111,8 +117,7 @@ final class CodeDirs {
 
     /** Keeps this version and the one before it, which instances still draining may load from. */
     private void removeOlderVersions(FunctionRevision revision) {
-        Path functionDir = root.resolve(revision.namespace()).resolve(revision.name());
-        try (Stream<Path> versions = Files.list(functionDir)) {
+        try (Stream<Path> versions = Files.list(functionDir(revision.namespace(), revision.name()))) {
             versions.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .filter(p -> Integer.parseInt(p.getFileName().toString()) < revision.version() - 1)
                     .forEach(CodeDirs::deleteTree);

@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import dev.cove.core.registry.Kind;
+import dev.cove.core.sandbox.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -138,9 +140,8 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
     }
 
     private static String versionOf(Path executable) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true);
-        builder.environment().clear();
-        Process p = builder.start();
+        Process p = ChildProcesses.builder(List.of(executable.toString(), "--version"), Map.of())
+                .redirectErrorStream(true).start();
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

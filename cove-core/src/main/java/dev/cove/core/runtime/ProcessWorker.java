@@ -401,11 +401,12 @@ final class ProcessWorker implements Instance {
     }
 
     /**
-     * A version's folder in the sandbox, {@code /code/NAME@VERSION}, for a worker's own code and its peers':
-     * one folder, not two, since a mkdir takes about 0.2 ms here, on every cold start.
+     * A version's folder in the sandbox, {@code /code/NAME@VERSION} as a {@link FileNames file name}, for a
+     * worker's own code and its peers': one folder, not two, since a mkdir takes about 0.2 ms here, on
+     * every cold start.
      */
     private static String codeKey(FunctionRevision revision) {
-        return revision.name() + "@" + revision.version();
+        return FileNames.of(revision.name() + "@" + revision.version());
     }
 
     /**

@@ -131,9 +131,9 @@ final class Bubblewrap implements SandboxFactory {
             return Optional.of("python3, which runs each sandbox's keeper, was not found (install the package python3)");
         }
         try {
-            Process p = new ProcessBuilder(bwrap.get().toString(), "--unshare-all", "--unshare-user",
+            Process p = ChildProcesses.builder(List.of(bwrap.get().toString(), "--unshare-all", "--unshare-user",
                     "--disable-userns", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
-                    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "/usr/bin/true")
+                    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "/usr/bin/true"), Map.of())
                     .redirectErrorStream(true).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -160,14 +160,12 @@ final class Bubblewrap implements SandboxFactory {
             group = Optional.of(cgroups.get().group(launch.name()));
             group.get().limit(ResourceLimits.STEM_CELL);
         }
-        ProcessBuilder builder = new ProcessBuilder(command(launch, code)).directory(own.toFile());
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.put("PATH", "/usr/bin:/bin");
-        env.put("COVE_SECCOMP", seccomp.toString());
-        env.put("COVE_INFO", info.toString());
-        env.put("COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
-                .toList()).orElse(List.of())));
+        ProcessBuilder builder = ChildProcesses.builder(command(launch, code), Map.of(
+                "PATH", "/usr/bin:/bin",
+                "COVE_SECCOMP", seccomp.toString(),
+                "COVE_INFO", info.toString(),
+                "COVE_CGROUP_PROCS", String.join("\n", group.map(g -> g.procsFiles().stream().map(Path::toString)
+                        .toList()).orElse(List.of())))).directory(own.toFile());
         try {
             BubblewrapSandbox started = new BubblewrapSandbox(launch.name(), builder.start(), own, code,
                     launch.socketDir(), group, watchdog, live::remove);

@@ -69,9 +69,12 @@ final class BubblewrapSandbox implements Sandbox {
     static final String CODE = "/code";
     private static final ObjectMapper INFO = new ObjectMapper();
     private static final int MAX_HEADER_BYTES = 512;
-    /** What each '/'-separated part of a code key must be; compiled once, not at every cold start. */
+    /**
+     * What each '/'-separated part of a code key must be: a file name made of a name ('~' where a long
+     * one was shortened); compiled once, not at every cold start.
+     */
     private static final java.util.regex.Pattern CODE_KEY_PART =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_@-][A-Za-z0-9_.@-]*");
+            java.util.regex.Pattern.compile("[A-Za-z0-9_@-][A-Za-z0-9_.@~-]{0,254}");
     private static final int MAX_CHUNK_BYTES = 65536;
     private static final int MAX_MESSAGE_BYTES = 16 * 1024;
     static final long KILL_GRACE_MS = 2000;

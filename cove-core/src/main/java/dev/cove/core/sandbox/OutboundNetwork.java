@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -74,7 +75,7 @@ final class OutboundNetwork implements AutoCloseable {
         List<String> command = List.of("/bin/sh", "-c", WRAPPER, "sh", find("slirp4netns").orElseThrow().toString(),
                 "--configure", "--mtu=65520", "--disable-host-loopback", "--exit-fd=0", "--ready-fd=3",
                 "--netns-type=path", "/proc/" + pid + "/ns/net", "tap0");
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        Process process = ChildProcesses.builder(command, Map.of()).redirectError(log.toFile()).start();
         OutboundNetwork network = new OutboundNetwork(process);
         try {
             network.awaitReady(log);
@@ -120,8 +121,9 @@ final class OutboundNetwork implements AutoCloseable {
         if (routes.isEmpty()) {
             return;
         }
-        Process ip = new ProcessBuilder(find("nsenter").orElseThrow().toString(), "--net=/proc/" + pid + "/ns/net",
-                find("ip").orElseThrow().toString(), "-batch", "-").redirectErrorStream(true).start();
+        Process ip = ChildProcesses.builder(List.of(find("nsenter").orElseThrow().toString(),
+                "--net=/proc/" + pid + "/ns/net", find("ip").orElseThrow().toString(), "-batch", "-"), Map.of())
+                .redirectErrorStream(true).start();
         try (var in = ip.getOutputStream()) {
             in.write(routes.toString().getBytes(StandardCharsets.US_ASCII));
         }

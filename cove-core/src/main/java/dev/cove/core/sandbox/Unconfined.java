@@ -33,11 +33,9 @@ final class Unconfined implements SandboxFactory {
 
         @Override
         public Worker spawn(Spawn spawn) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(spawn.command())
+            ProcessBuilder builder = ChildProcesses.builder(spawn.command(), spawn.env())
                     .directory(new File(System.getProperty("java.io.tmpdir")))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().clear();
-            builder.environment().putAll(spawn.env());
             Process process;
             synchronized (this) {
                 if (ending) {
