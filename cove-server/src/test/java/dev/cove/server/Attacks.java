@@ -47,8 +47,8 @@ final class Attacks {
     static final long MAX_RESULT_BYTES = MB;
     /** The size of every sandbox's private /tmp. */
     static final long SANDBOX_TMP_BYTES = 64 * MB;
-    /** The most processes and threads one sandbox may have (ResourceLimits.forFunction). */
-    static final int SANDBOX_PIDS = 128;
+    /** The most processes and threads one instance of a function may have (ResourceLimits.forFunction). */
+    static final int INSTANCE_PIDS = 128;
     /** How long the old sandbox's processes may take to be gone after its worker is killed. */
     static final Duration GONE_WITHIN = Duration.ofSeconds(5);
 

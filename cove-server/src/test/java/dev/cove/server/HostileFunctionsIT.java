@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -83,9 +85,9 @@ class HostileFunctionsIT {
     // ---- 3. a fork bomb ----
 
     /**
-     * The bomb never returns: its worker starts processes until the sandbox's pids limit refuses one.
-     * That ends the sandbox at once (a bomb held at its limit would spin on refused forks until its
-     * time limit), and the activation says why; nothing of the sandbox remains.
+     * The bomb never returns: its worker starts processes until its pids limit refuses one. That ends
+     * the worker at once (a bomb held at its limit would spin on refused forks until its time limit),
+     * and the activation says why; nothing of the sandbox remains.
      */
     @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python", "java-process"})
@@ -95,7 +97,7 @@ class HostileFunctionsIT {
 
         TestCove.Answer attack = underGuard(1, () -> cove.invoke(fn, attack()));
 
-        assertDeveloperError(attack, "The function exceeded its limit of " + SANDBOX_PIDS + " processes and threads.");
+        assertDeveloperError(attack, "The function exceeded its limit of " + INSTANCE_PIDS + " processes and threads.");
         assertThat(attack.json().path("duration").asLong()).as("ended at its limit, long before its time limit")
                 .isLessThan(10_000);
         assertReplaced(fn, sandbox);
@@ -138,6 +140,38 @@ class HostileFunctionsIT {
             }
         }
         throw new AssertionError("no waitTime in " + answer.json());
+    }
+
+    /**
+     * Three instances of one function, in their application's one sandbox, bomb at once: each is
+     * stopped at its function's own limits (not at what the three have together) and says so.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "forkbomb"})
+    void eachInstanceIsStoppedAtItsFunctionsOwnLimits(String fixture) throws Exception {
+        String fn = "python-three-" + fixture;
+        assertThat(cove.deploy(fn, "python:3", Files.readString(fixture("python", fixture)),
+                limits(Map.of("memory", 128, "timeout", 20_000, "maxInstances", 3))).status()).isEqualTo(200);
+        assertThat(cove.invoke(fn, object()).status()).isEqualTo(200);
+
+        List<TestCove.Answer> attacks = underGuard(3, () -> {
+            try (var threads = Executors.newFixedThreadPool(3)) {
+                List<Future<TestCove.Answer>> running = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    running.add(threads.submit(() -> cove.invoke(fn, attack())));
+                }
+                List<TestCove.Answer> answers = new ArrayList<>();
+                for (Future<TestCove.Answer> answer : running) {
+                    answers.add(answer.get());
+                }
+                return answers;
+            }
+        });
+
+        for (TestCove.Answer attack : attacks) {
+            assertDeveloperError(attack, fixture.equals("memory") ? "The function exceeded its memory limit of 128 MB."
+                    : "The function exceeded its limit of " + INSTANCE_PIDS + " processes and threads.");
+        }
     }
 
     // ---- 4. filling /tmp ----

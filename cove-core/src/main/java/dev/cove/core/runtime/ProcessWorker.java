@@ -390,10 +390,12 @@ final class ProcessWorker implements Instance {
     /**
      * Whether this worker can run a function's calls itself: one of its own application, runtime,
      * environment (a process has one) and network, whose code is one source file (a folder brings its
-     * own module paths). The sandbox and its budget are the application's already.
+     * own module paths), and whose memory limit is no more than this worker's, within which its calls
+     * then run. The sandbox is the application's already.
      */
     private boolean hosts(FunctionRevision callee) {
         return callee.applicationPath().equals(revision.applicationPath())
+                && callee.spec().limits().memoryMb() <= revision.spec().limits().memoryMb()
                 && callee.spec().kind() == revision.spec().kind()
                 && !callee.spec().code().binary()
                 && callee.spec().env().equals(revision.spec().env())

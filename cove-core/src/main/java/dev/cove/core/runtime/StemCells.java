@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import dev.cove.core.sandbox.Sandbox;
+import dev.cove.core.sandbox.SandboxEndedException;
 import dev.cove.core.sandbox.SandboxFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,11 @@ final class StemCells implements AutoCloseable {
     private static final int FAILURES_BEFORE_BACKOFF = 3;
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long REFILL_DELAY_MS = 50;
+    /**
+     * How long after a worker's death before it was ready its sandbox's end counts as the cause: a
+     * sandbox ends moments after its workers (its cgroups and folders are released first).
+     */
+    private static final long SANDBOX_END_GRACE_MS = 500;
     /** Names the sandboxes of every pool (short: a socket's path must fit in 108 bytes). */
     private static final AtomicLong SANDBOXES = new AtomicLong();
 
@@ -174,20 +180,24 @@ final class StemCells implements AutoCloseable {
     /**
      * A worker of this runtime started in a sandbox that runs already, the caller's as soon as it has
      * said hello (it is no stem cell). Fails with a {@link StartFailure}, or with the
-     * {@link dev.cove.core.sandbox.SandboxEndedException} of a sandbox that is ending.
+     * {@link SandboxEndedException} of a sandbox that is ending or that ended before the worker was ready.
      */
     CompletableFuture<ProcessWorker> startIn(Sandbox sandbox) {
         CompletableFuture<ProcessWorker> ready = new CompletableFuture<>();
         ProcessWorker worker = new ProcessWorker(runtime, UUID.randomUUID().toString(), ready::complete, w -> {
             channel.forget(w.token());
-            ready.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, "The "
-                    + runtime.kind().kindName() + " runtime could not start a worker: it exited before it was ready"
-                    + (w.lastRawLine().isEmpty() ? "" : ": " + w.lastRawLine())));
+            StartFailure failure = new StartFailure(StartFailure.Fault.PLATFORM, "The " + runtime.kind().kindName()
+                    + " runtime could not start a worker: it exited before it was ready"
+                    + (w.lastRawLine().isEmpty() ? "" : ": " + w.lastRawLine()));
+            // one that died with its whole sandbox (ended for a sibling's fault, say) is no fault of the
+            // runtime's nor the platform's: the caller starts it in another sandbox
+            sandbox.ended().copy().orTimeout(SANDBOX_END_GRACE_MS, TimeUnit.MILLISECONDS).whenComplete((v, notEnded) ->
+                    ready.completeExceptionally(notEnded == null ? new SandboxEndedException() : failure));
         });
         spawner.execute(() -> {
             try {
                 start(worker, sandbox);
-            } catch (dev.cove.core.sandbox.SandboxEndedException e) {
+            } catch (SandboxEndedException e) {
                 ready.completeExceptionally(e);
             } catch (IOException e) {
                 ready.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, "The "

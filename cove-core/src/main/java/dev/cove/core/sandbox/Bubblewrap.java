@@ -77,7 +77,7 @@ final class Bubblewrap implements SandboxFactory {
         }
     }
 
-    /** Ends every sandbox that has reached its limit of processes (see {@link Sandbox#exceededLimit}). */
+    /** Ends every worker that has reached its limit of processes (see {@link Sandbox.Worker#exceededLimit}). */
     private void killForkBombs() {
         for (BubblewrapSandbox sandbox : live) {
             try {
@@ -158,7 +158,7 @@ final class Bubblewrap implements SandboxFactory {
         Optional<Cgroups.Group> group = Optional.empty();
         if (cgroups.isPresent()) {
             group = Optional.of(cgroups.get().group(launch.name()));
-            group.get().limit(ResourceLimits.STEM_CELL);
+            group.get().limit(ResourceLimits.KEEPER);
         }
         ProcessBuilder builder = ChildProcesses.builder(command(launch, code), Map.of(
                 "PATH", "/usr/bin:/bin",
@@ -168,7 +168,7 @@ final class Bubblewrap implements SandboxFactory {
                         .toList()).orElse(List.of())))).directory(own.toFile());
         try {
             BubblewrapSandbox started = new BubblewrapSandbox(launch.name(), builder.start(), own, code,
-                    launch.socketDir(), group, watchdog, live::remove);
+                    launch.socketDir(), cgroups, group, watchdog, live::remove);
             live.add(started);
             started.begin();
             return started;

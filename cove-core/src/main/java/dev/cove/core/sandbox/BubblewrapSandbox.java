@@ -45,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * is covered; the events it sends are still parsed as untrusted input: anything malformed ends the
  * sandbox.
  *
- * <p><b>Budget.</b> Each worker has a share (its function's limits, a stem cell's until it is given
- * one); the sandbox's cgroup gets the {@link ResourceLimits#sum sum}, grown before a worker starts and
- * shrunk after one ends. A process the kernel kills for memory is the one it picked; a worker that
- * ends by SIGKILL while the group's OOM-kill count is above the kills already accounted for takes one
- * and is said to have exceeded the sandbox's memory limit. Reaching the processes limit ends the whole
- * sandbox (it is the application's shared budget), and every worker in it says so.
+ * <p><b>Limits.</b> Each worker has cgroups of its own with its share (its function's limits, a stem
+ * cell's until it is given one), so that no instance of a function can take more than its function's
+ * limits, however many instances share the sandbox; the keeper has groups of its own too, with the
+ * small fixed {@link ResourceLimits#KEEPER} limits. The keeper starts a worker held at a gate; the
+ * platform moves it into its groups from outside (the sandbox has no cgroup file system) and only then
+ * lets it run its program, so everything the worker allocates and starts is counted from its first
+ * instruction. A worker that ends by SIGKILL after the kernel killed a process of its groups for
+ * memory has exceeded its memory limit; one whose groups reached their processes limit is ended at
+ * once, alone, and says so.
  *
  * <p><b>Teardown.</b> Killing one worker asks the keeper to kill its process group and every process
  * still descended from it; if the keeper hasn't reported it gone within {@link #KILL_GRACE_MS}, the
@@ -61,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * exited (with it the keeper and, its pid namespace gone, everything), the workers still listed end
  * with bwrap's status, and the cgroups, the code's copies and the network helper are released.
  *
- * <p>One lock guards the workers, their shares and the budget; one reader thread reads the keeper's
- * events, and it alone feeds each worker's output and completes its exit.
+ * <p>One lock guards the workers; one reader thread reads the keeper's events, and it alone places
+ * each worker in its groups, feeds its output and completes its exit.
  */
 final class BubblewrapSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(BubblewrapSandbox.class);
@@ -85,7 +88,8 @@ final class BubblewrapSandbox implements Sandbox {
     private final Path own;
     private final Path code;
     private final Path socketDir;
-    private final Optional<Cgroups.Group> group;
+    private final Optional<Cgroups> cgroups;
+    private final Optional<Cgroups.Group> keeperGroup;
     private final ScheduledExecutorService scheduler;
     private final Consumer<BubblewrapSandbox> onEnd;
     private final OutputStream commands;
@@ -93,21 +97,19 @@ final class BubblewrapSandbox implements Sandbox {
     private final CompletableFuture<Void> messagesRead = new CompletableFuture<>();
 
     private final Map<String, Member> workers = new HashMap<>();
-    private final Map<String, ResourceLimits> shares = new HashMap<>();
-    private ResourceLimits budget = ResourceLimits.STEM_CELL;
     private boolean ending;
-    private long oomKillsCounted;
-    private volatile boolean exceededProcesses;
     private OutboundNetwork network;
+    private long keeperPid = -1;
 
-    BubblewrapSandbox(String name, Process process, Path own, Path code, Path socketDir, Optional<Cgroups.Group> group,
-            ScheduledExecutorService scheduler, Consumer<BubblewrapSandbox> onEnd) {
+    BubblewrapSandbox(String name, Process process, Path own, Path code, Path socketDir, Optional<Cgroups> cgroups,
+            Optional<Cgroups.Group> keeperGroup, ScheduledExecutorService scheduler, Consumer<BubblewrapSandbox> onEnd) {
         this.name = name;
         this.process = process;
         this.own = own;
         this.code = code;
         this.socketDir = socketDir;
-        this.group = group;
+        this.cgroups = cgroups;
+        this.keeperGroup = keeperGroup;
         this.scheduler = scheduler;
         this.onEnd = onEnd;
         this.commands = process.getOutputStream();
@@ -127,23 +129,27 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public Worker spawn(Spawn spawn) throws IOException {
         String command = startCommand(spawn);
-        Member member = new Member(spawn);
-        synchronized (this) {
-            if (ending) {
-                throw new SandboxEndedException();
+        Optional<Cgroups.Group> group = Optional.empty();
+        if (cgroups.isPresent()) {
+            group = Optional.of(cgroups.get().group(name + "-" + spawn.name()));
+        }
+        Member member = new Member(spawn, group);
+        try {
+            if (group.isPresent()) {
+                group.get().limit(spawn.share());
             }
-            if (workers.containsKey(spawn.name())) {
-                throw new IllegalArgumentException("the sandbox has a worker named " + spawn.name() + " already");
+            synchronized (this) {
+                if (ending) {
+                    throw new SandboxEndedException();
+                }
+                if (workers.containsKey(spawn.name())) {
+                    throw new IllegalArgumentException("the sandbox has a worker named " + spawn.name() + " already");
+                }
+                workers.put(spawn.name(), member);
             }
-            workers.put(spawn.name(), member);
-            shares.put(spawn.name(), spawn.share());
-            try {
-                applyBudget();
-            } catch (IOException e) {
-                workers.remove(spawn.name());
-                shares.remove(spawn.name());
-                throw e;
-            }
+        } catch (IOException | RuntimeException e) {
+            group.ifPresent(Cgroups.Group::close);
+            throw e;
         }
         send(command);
         return member;
@@ -196,23 +202,50 @@ final class BubblewrapSandbox implements Sandbox {
         }, KILL_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void reshare(String worker, ResourceLimits share) throws IOException {
-        if (workers.containsKey(worker)) {
-            shares.put(worker, share);
-            applyBudget();
+    /**
+     * Moves a worker's process, held at its gate, into its groups and lets it run; a worker that
+     * can't be placed is killed rather than run without its limits.
+     */
+    private void place(Member member, long pid) {
+        member.pid = pid;
+        try {
+            if (member.group.isPresent()) {
+                member.group.get().join(hostPid(pid));
+            }
+            send("go\t" + member.name + "\n");
+        } catch (IOException e) {
+            LOG.warn("sandbox {}: worker {} could not be placed in its cgroups; killing it: {}", name, member.name,
+                    e.getMessage());
+            member.kill();
         }
     }
 
-    /** Sets the cgroup's limits to the sum of the shares, when that changed; under the lock. */
-    private void applyBudget() throws IOException {
-        if (shares.isEmpty()) {
-            return;
+    /** The pid on this host of a child of the keeper's, from the pid the sandbox knows it by. */
+    private long hostPid(long sandboxPid) throws IOException {
+        long keeper = keeperPid();
+        String children = Files.readString(Path.of("/proc", Long.toString(keeper), "task", Long.toString(keeper),
+                "children"));
+        for (String child : children.trim().split(" ")) {
+            if (!child.isEmpty() && sandboxPid(Path.of("/proc", child, "status")) == sandboxPid) {
+                return Long.parseLong(child);
+            }
         }
-        ResourceLimits next = ResourceLimits.sum(shares.values());
-        if (!next.equals(budget) && group.isPresent()) {
-            group.get().limit(next);
+        throw new IOException("the keeper has no child " + sandboxPid + " (it has " + children.trim() + ")");
+    }
+
+    /** The last pid of a {@code /proc/PID/status}'s NSpid line: the pid in the innermost namespace. */
+    static long sandboxPid(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("NSpid:")) {
+                    String[] pids = line.substring("NSpid:".length()).trim().split("\\s+");
+                    return Long.parseLong(pids[pids.length - 1]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("could not read {}", status, e); // the process is gone
         }
-        budget = next;
+        return -1;
     }
 
     // ---- the keeper's events ----
@@ -256,7 +289,7 @@ final class BubblewrapSandbox implements Sandbox {
                         return false;
                     }
                     long pid = Long.parseLong(fields[2]);
-                    member(fields[1]).ifPresent(m -> m.pid = pid);
+                    member(fields[1]).ifPresent(m -> place(m, pid));
                     return true;
                 }
                 case "out" -> {
@@ -296,41 +329,13 @@ final class BubblewrapSandbox implements Sandbox {
             if (member == null) {
                 return;
             }
-            shares.remove(worker);
             last = workers.isEmpty();
             ending = ending || last;
         }
-        member.end(status, exceededBy(status, claimOomKill(status)));
+        member.end(status);
         if (last) {
             kill();
-        } else {
-            shrinkBudget();
         }
-    }
-
-    private synchronized void shrinkBudget() {
-        try {
-            applyBudget();
-        } catch (IOException e) {
-            LOG.debug("sandbox {}: its budget could not shrink (yet) to its workers' shares", name, e);
-        }
-    }
-
-    /** Whether the kernel killed a process for memory that no worker's end accounts for yet; takes it. */
-    private synchronized boolean claimOomKill(int status) {
-        if (status != SIGKILLED || group.isEmpty() || group.get().oomKills() <= oomKillsCounted) {
-            return false;
-        }
-        oomKillsCounted++;
-        return true;
-    }
-
-    private synchronized Optional<String> exceededBy(int status, boolean killedForMemory) {
-        if (exceededProcesses) {
-            return Optional.of("its limit of " + budget.pids() + " processes and threads");
-        }
-        return killedForMemory ? Optional.of("its memory limit of " + budget.memoryBytes() / (1024 * 1024) + " MB")
-                : Optional.empty();
     }
 
     /** bwrap has ended (or the keeper's events have): every worker left ends with bwrap's status. */
@@ -349,10 +354,8 @@ final class BubblewrapSandbox implements Sandbox {
             ending = true;
             left = new ArrayList<>(workers.values());
             workers.clear();
-            shares.clear();
         }
-        boolean killedForMemory = !left.isEmpty() && claimOomKill(status);
-        left.forEach(m -> m.end(status, exceededBy(status, killedForMemory)));
+        left.forEach(m -> m.end(status));
         release();
     }
 
@@ -378,10 +381,20 @@ final class BubblewrapSandbox implements Sandbox {
 
     // ---- the sandbox as a whole ----
 
+    /** Ends each worker whose groups reached their limit of processes (see {@link Worker#exceededLimit}). */
     void killIfAtProcessLimit() {
-        if (!exceededProcesses && group.isPresent() && group.get().pidsLimitHits() > 0) {
-            exceededProcesses = true;
-            kill();
+        List<Member> all;
+        synchronized (this) {
+            all = List.copyOf(workers.values());
+        }
+        for (Member member : all) {
+            if (!member.exceededProcesses && member.group.isPresent() && member.group.get().pidsLimitHits() > 0) {
+                member.exceededProcesses = true;
+                member.group.get().stopForks();
+                member.group.get().letDie();
+                member.group.get().killAll();
+                member.kill();
+            }
         }
     }
 
@@ -394,7 +407,12 @@ final class BubblewrapSandbox implements Sandbox {
      */
     @Override
     public void kill() {
-        group.ifPresent(Cgroups.Group::letDie);
+        List<Member> all;
+        synchronized (this) {
+            all = List.copyOf(workers.values());
+        }
+        all.forEach(m -> m.group.ifPresent(Cgroups.Group::letDie));
+        keeperGroup.ifPresent(Cgroups.Group::letDie);
         process.destroyForcibly();
     }
 
@@ -485,6 +503,17 @@ final class BubblewrapSandbox implements Sandbox {
         return info.path("child-pid").asLong();
     }
 
+    /**
+     * The keeper's host pid, read once. bwrap writes its info as soon as it has started the keeper, so
+     * by the time the keeper has started a worker the info is there.
+     */
+    private synchronized long keeperPid() throws IOException {
+        if (keeperPid < 0) {
+            keeperPid = childPid();
+        }
+        return keeperPid;
+    }
+
     /** Releases what the sandbox held outside its processes, once they are gone. */
     private void release() {
         onEnd.accept(this);
@@ -493,7 +522,7 @@ final class BubblewrapSandbox implements Sandbox {
                 network.close();
             }
         }
-        group.ifPresent(Cgroups.Group::close);
+        keeperGroup.ifPresent(Cgroups.Group::close);
         Bubblewrap.deleteTree(own);
         ended.complete(null);
     }
@@ -504,14 +533,19 @@ final class BubblewrapSandbox implements Sandbox {
         private final Output output;
         private final Lines stdout;
         private final Lines stderr;
+        private final Optional<Cgroups.Group> group;
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
         private volatile long pid = -1;
+        private volatile ResourceLimits share;
+        private volatile boolean exceededProcesses;
         private volatile Optional<String> exceeded = Optional.empty();
         /** Guarded by the sandbox's lock. */
         private boolean killed;
 
-        Member(Spawn spawn) {
+        Member(Spawn spawn, Optional<Cgroups.Group> group) {
             this.name = spawn.name();
+            this.group = group;
+            this.share = spawn.share();
             this.output = spawn.output();
             this.stdout = new Lines(spawn.maxLineBytes(), l -> output.line("stdout", l));
             this.stderr = new Lines(spawn.maxLineBytes(), l -> output.line("stderr", l));
@@ -521,11 +555,22 @@ final class BubblewrapSandbox implements Sandbox {
             ("stderr".equals(stream) ? stderr : stdout).accept(chunk, 0, chunk.length);
         }
 
-        void end(int status, Optional<String> exceededLimit) {
+        /** Completes its exit, saying which of its limits ended it, then removes its groups and what is left in them. */
+        void end(int status) {
             stdout.finish();
             stderr.finish();
-            exceeded = exceededLimit;
+            exceeded = exceededBy(status);
+            group.ifPresent(Cgroups.Group::close);
             exit.complete(status);
+        }
+
+        private Optional<String> exceededBy(int status) {
+            if (exceededProcesses) {
+                return Optional.of("its limit of " + share.pids() + " processes and threads");
+            }
+            boolean killedForMemory = status == SIGKILLED && group.isPresent() && group.get().oomKills() > 0;
+            return killedForMemory ? Optional.of("its memory limit of " + share.memoryBytes() / (1024 * 1024) + " MB")
+                    : Optional.empty();
         }
 
         @Override
@@ -547,7 +592,10 @@ final class BubblewrapSandbox implements Sandbox {
 
         @Override
         public void share(ResourceLimits share) throws IOException {
-            reshare(name, share);
+            if (group.isPresent() && alive()) {
+                group.get().limit(share);
+            }
+            this.share = share;
         }
 
         @Override

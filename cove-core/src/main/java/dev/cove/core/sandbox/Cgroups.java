@@ -27,19 +27,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Memory, pids and CPU limits through cgroups, v1 (separate memory, pids and cpu hierarchies) or v2
- * (one unified hierarchy with those controllers), behind one interface. Every sandbox gets a group
- * of its own under a group for this server, itself under the cgroup this server runs in (the only
- * place it may be allowed to create groups). A process joins by writing its pid to the groups'
- * {@code cgroup.procs} before it execs the sandbox, so that everything it starts is counted.
+ * (one unified hierarchy with those controllers), behind one interface. Every sandbox's keeper and
+ * every worker gets a group of its own under a group for this server, itself under the cgroup this
+ * server runs in (the only place it may be allowed to create groups). A process joins by having its
+ * pid written to the groups' {@code cgroup.procs} before it execs its program, so that everything it
+ * starts is counted.
  */
 abstract class Cgroups {
     private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
 
-    /** One sandbox's groups. */
+    /** One keeper's or one worker's groups. */
     interface Group extends AutoCloseable {
         /** The {@code cgroup.procs} files a process writes its pid to, to join. */
         List<Path> procsFiles();
+
+        /** Moves a process (by its pid on this host) into the groups. */
+        default void join(long pid) throws IOException {
+            for (Path procs : procsFiles()) {
+                write(procs, Long.toString(pid));
+            }
+        }
+
+        /**
+         * Kills every process in the groups now; after {@link #stopForks}, that is all of them (else one
+         * that forks meanwhile may leave a child).
+         */
+        default void killAll() {
+            killProcesses(procsFiles().get(0));
+        }
+
+        /**
+         * Lets no process of the groups start another from now on: a fork bomb at its limit refills
+         * every slot a kill frees faster than the kills go round, so it is held first, then killed.
+         */
+        void stopForks();
 
         void limit(ResourceLimits limits) throws IOException;
 
@@ -275,14 +297,22 @@ abstract class Cgroups {
         if (!Files.exists(group)) {
             return true;
         }
+        killProcesses(group.resolve("cgroup.procs"));
         try {
-            for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
-                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
-            }
             Files.deleteIfExists(group);
             return true;
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             return !Files.exists(group);
+        }
+    }
+
+    private static void killProcesses(Path procs) {
+        try {
+            for (String pid : Files.readAllLines(procs)) {
+                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("could not kill the processes of {}", procs.getParent(), e);
         }
     }
 
@@ -384,6 +414,12 @@ abstract class Cgroups {
                 @Override
                 public long pidsLimitHits() {
                     return pidsLimitHits.read();
+                }
+
+                @Override
+                public void stopForks() {
+                    applied.take();
+                    writeQuietly(p.resolve("pids.max"), "0");
                 }
 
                 @Override
@@ -518,6 +554,12 @@ abstract class Cgroups {
                 @Override
                 public long pidsLimitHits() {
                     return pidsLimitHits.read();
+                }
+
+                @Override
+                public void stopForks() {
+                    applied.take();
+                    writeQuietly(g.resolve("pids.max"), "0");
                 }
 
                 @Override

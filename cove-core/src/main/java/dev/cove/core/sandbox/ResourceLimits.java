@@ -1,7 +1,7 @@
 package dev.cove.core.sandbox;
 
 /**
- * What one sandbox may use, or one worker's share of what its sandbox may use.
+ * What one worker (and everything it starts) may use, or a sandbox's keeper.
  *
  * @param memoryBytes memory of all its processes together, page cache and its /tmp included
  * @param pids processes and threads at once (a fork bomb stops there)
@@ -20,6 +20,13 @@ public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double c
      * busy machine (seen once in 39 starts while bombs ran).
      */
     public static final ResourceLimits STEM_CELL = new ResourceLimits(256L * 1024 * 1024, 128, 10, 1.0);
+
+    /**
+     * A sandbox's keeper and bwrap's own process: a Python process of a few MB that starts the
+     * workers (each briefly, until it is placed in its own groups) and relays their output, at an
+     * ordinary process's CPU share.
+     */
+    public static final ResourceLimits KEEPER = new ResourceLimits(64L * 1024 * 1024, 32, 100, 1.0);
 
     public ResourceLimits {
         if (memoryBytes < 16L * 1024 * 1024) {
@@ -45,27 +52,5 @@ public record ResourceLimits(long memoryBytes, int pids, int cpuWeight, double c
         double cpus = Math.min(Runtime.getRuntime().availableProcessors(), memoryMb / 256.0);
         return new ResourceLimits(memoryMb * 1024L * 1024L, 128, Math.max(1, Math.min(10_000, memoryMb * 100 / 256)),
                 cpus);
-    }
-
-    /**
-     * The budget of a sandbox whose workers have these shares: memory, processes and CPU weight add
-     * up (weight at most 10000), and so does CPU time, at most all of this machine's CPUs; so CPU stays
-     * in proportion to memory, as for one function.
-     */
-    public static ResourceLimits sum(java.util.Collection<ResourceLimits> shares) {
-        if (shares.isEmpty()) {
-            throw new IllegalArgumentException("a budget needs at least one share");
-        }
-        long memory = 0;
-        int pids = 0;
-        int weight = 0;
-        double cpus = 0;
-        for (ResourceLimits share : shares) {
-            memory += share.memoryBytes();
-            pids += share.pids();
-            weight = Math.min(10_000, weight + share.cpuWeight());
-            cpus += share.cpus();
-        }
-        return new ResourceLimits(memory, pids, weight, Math.min(Runtime.getRuntime().availableProcessors(), cpus));
     }
 }

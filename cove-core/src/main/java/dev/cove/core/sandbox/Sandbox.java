@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * it ({@link #spawn}) while it runs.
  *
  * <p>Everything it holds is keyed per worker or per function: {@link #expose} adds code under its own
- * name beside what is there; each worker has a {@link Worker#share share} of the sandbox's one budget
- * of memory, processes and CPU, which is the sum of the shares; the network is opened once for all.
+ * name beside what is there; each worker has limits of its own ({@link Worker#share}) of memory,
+ * processes and CPU, which hold for it and everything it starts whatever its siblings use; the network
+ * is opened once for all.
  * A sandbox is never given functions of two applications, since nothing inside it separates them: its
  * workers share a user, a pid namespace, a /tmp and a loopback.
  *
@@ -32,7 +33,7 @@ public interface Sandbox {
      * @param command its command line as the sandbox sees it (see {@link SandboxFactory#programPath},
      *     {@link SandboxFactory#socketPath})
      * @param env its whole environment
-     * @param share what it adds to the sandbox's budget
+     * @param share its limits until {@link Worker#share} changes them
      * @param maxLineBytes where a line of its raw output is cut
      * @param output where each line it (or a process it started) writes to fd 1 or 2 goes
      */
@@ -78,15 +79,15 @@ public interface Sandbox {
          */
         void kill();
 
-        /** Sets what it adds to the sandbox's budget; may be called again to change it. */
+        /** Sets its limits; may be called again to change them. */
         void share(ResourceLimits share) throws IOException;
 
         /**
-         * The limit of the sandbox's budget whose enforcement ended this worker, in words ("its memory
-         * limit of 128 MB"): the kernel killed it for memory, or the sandbox reached its limit of
-         * processes and threads and was ended for it (a fork bomb held at its limit keeps its processes
-         * spinning on refused forks, burning CPU in the kernel where nothing preempts them, so it is ended
-         * at once rather than at its time limit). Known once {@link #exit} has completed.
+         * The limit of its own whose enforcement ended this worker, in words ("its memory limit of 128
+         * MB"): the kernel killed it for memory, or it reached its limit of processes and threads and was
+         * ended for it (a fork bomb held at its limit keeps its processes spinning on refused forks,
+         * burning CPU in the kernel where nothing preempts them, so it is ended at once rather than at its
+         * time limit). Known once {@link #exit} has completed.
          */
         Optional<String> exceededLimit();
     }

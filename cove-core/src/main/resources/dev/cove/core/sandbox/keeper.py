@@ -6,14 +6,20 @@ modules only, so it starts in about 10 ms.
 
 The platform writes commands on standard input, one a line, fields separated by tabs:
 
-    start <id> <number of env entries> <KEY=VALUE>... <argv>...   start a worker
+    start <id> <number of env entries> <KEY=VALUE>... <argv>...   start a worker, held at its gate
+    go <id>                                                       let a held worker run its program
     kill <id>                                                     kill a worker and what it started
 
 and reads events on standard output, one header line each, tabs again:
 
-    started <id> <pid>             the worker runs, with this pid inside the sandbox
+    started <id> <pid>             the worker's process exists, with this pid inside the sandbox, and
+                                   waits at its gate for `go` before it runs its program
     out <id> <stream> <n>          followed by n bytes the worker (or its children) wrote to fd 1 or 2
     exit <id> <status>             the worker ended: its exit code, or 128 + the signal that killed it
+
+A worker's process waits at a gate (a pipe) until the platform says `go`: meanwhile the platform
+moves it into its own cgroup from outside, so that its program and everything it starts count
+against its own limits from their first instruction. A kill or a closed gate ends it there.
 
 Each worker gets its own session (so its own process group), /dev/null as input and a pipe of its own
 for each of stdout and stderr: what a worker's processes print stays that worker's. When a worker
@@ -36,6 +42,7 @@ class Keeper:
         self.pids = {}  # worker id -> pid
         self.streams = {}  # read fd -> (worker id, stream name)
         self.owned = {}  # worker id -> its read fds
+        self.gates = {}  # worker id -> the write end of its gate, until it is opened
         self.poll = select.poll()
         self.pending = b""
 
@@ -67,36 +74,52 @@ class Keeper:
             fields = line.decode("utf-8", "surrogateescape").split("\t")
             if fields[0] == "start" and len(fields) >= 4:
                 self.start(fields[1], fields[3:3 + int(fields[2])], fields[3 + int(fields[2]):])
+            elif fields[0] == "go" and len(fields) == 2:
+                self.go(fields[1])
             elif fields[0] == "kill" and len(fields) == 2:
                 self.kill(fields[1])
 
     def start(self, worker, env, argv):
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
+        gate_r, gate_w = os.pipe()
+        environment = dict(e.split("=", 1) for e in env)
         try:
-            pid = os.posix_spawn(argv[0], argv, dict(e.split("=", 1) for e in env), setsid=True, file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1),
-                (os.POSIX_SPAWN_DUP2, err_w, 2)])
+            pid = os.fork()
         except OSError as e:
-            for fd in (out_r, out_w, err_r, err_w):
+            for fd in (out_r, out_w, err_r, err_w, gate_r, gate_w):
                 os.close(fd)
             message = ("could not start %s: %s\n" % (argv[0], e.strerror)).encode()
             emit(b"out\t%s\tstderr\t%d\n" % (worker.encode(), len(message)) + message)
             emit(b"exit\t%s\t127\n" % worker.encode())
             return
-        os.close(out_w)
-        os.close(err_w)
+        if pid == 0:
+            try:
+                become(argv, environment, out_w, err_w, gate_r)
+            finally:
+                os._exit(127)  # whatever happened, the child never returns into the keeper
+        for fd in (out_w, err_w, gate_r):
+            os.close(fd)
         self.ids[pid] = worker
         self.pids[worker] = pid
         self.owned[worker] = [out_r, err_r]
+        self.gates[worker] = gate_w
         for fd, name in ((out_r, "stdout"), (err_r, "stderr")):
             os.set_blocking(fd, False)
             self.streams[fd] = (worker, name)
             self.poll.register(fd, select.POLLIN)
         emit(b"started\t%s\t%d\n" % (worker.encode(), pid))
 
+    def go(self, worker):
+        gate = self.gates.pop(worker, None)
+        if gate is not None:
+            os.write(gate, b"g")
+            os.close(gate)
+
     def kill(self, worker):
+        gate = self.gates.pop(worker, None)
+        if gate is not None:
+            os.close(gate)  # a worker still at its gate ends there
         pid = self.pids.get(worker)
         if pid is None:
             return
@@ -136,10 +159,30 @@ class Keeper:
             if worker is None:
                 continue  # an orphan some worker left behind
             del self.pids[worker]
+            gate = self.gates.pop(worker, None)
+            if gate is not None:
+                os.close(gate)
             for fd in self.owned.pop(worker):
                 self.relay(fd, everything=True)  # what it printed comes before its exit
             code = os.waitstatus_to_exitcode(status)
             emit(b"exit\t%s\t%d\n" % (worker.encode(), code if code >= 0 else 128 - code))
+
+
+def become(argv, env, out_w, err_w, gate_r):
+    """In the forked child: a session of its own, its pipes as fd 1 and 2, then the gate, then the
+    program. Never returns. The keeper's own descriptors are close-on-exec and go at the exec."""
+    try:
+        os.setsid()
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        if os.read(gate_r, 1) != b"g":
+            os._exit(126)  # the platform closed the gate: it could not place the worker
+        os.execve(argv[0], argv, env)
+    except OSError as e:
+        os.write(2, ("could not start %s: %s\n" % (argv[0], e.strerror)).encode())
+    os._exit(127)
 
 
 def descendants(root):

@@ -7,6 +7,7 @@ import dev.cove.core.registry.Code;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
 import dev.cove.core.registry.Kind;
+import dev.cove.core.sandbox.SandboxEndedException;
 import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults a real worker can't be made to produce on purpose: a frame cut off by the worker's death, a
- * line that is not JSON, a worker that dies before saying hello. The worker here is a short scripted
- * python program speaking just enough of the protocol.
+ * line that is not JSON, a worker that dies before saying hello, one whose sandbox ends before it is
+ * ready. The worker here is a short scripted python program speaking just enough of the protocol.
  */
 class MisbehavingWorkerIT {
     private static final String SCRIPT = """
@@ -37,6 +38,11 @@ class MisbehavingWorkerIT {
             if MODE == "nohello":
                 print("worker cannot start: broken install", flush=True)
                 sys.exit(1)
+            if MODE == "secondstalls":
+                try:
+                    os.close(os.open("/tmp/first", os.O_CREAT | os.O_EXCL))
+                except FileExistsError:
+                    import time; time.sleep(600)
             s = socket.socket(socket.AF_UNIX)
             s.connect(args["--socket"])
             f = s.makefile("rwb")
@@ -76,10 +82,15 @@ class MisbehavingWorkerIT {
     }
 
     StemCells cells(String mode) throws Exception {
-        Path script = Files.writeString(dir.resolve(mode + ".py"), "MODE = \"" + mode + "\"\n" + SCRIPT);
+        return cells(mode, SandboxFactory.unconfined());
+    }
+
+    StemCells cells(String mode, SandboxFactory sandboxes) throws Exception {
+        Path programs = Files.createDirectories(dir.resolve("programs"));
+        Path script = Files.writeString(programs.resolve(mode + ".py"), "MODE = \"" + mode + "\"\n" + SCRIPT);
         Path python = ProcessRuntime.findExecutable("python3").orElseThrow();
-        return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", dir, script, List.of("-I")), channel,
-                1, spawner, SandboxFactory.unconfined(), dir, List.of(python));
+        return new StemCells(new ProcessRuntime(Kind.PYTHON, python, "scripted", programs, script, List.of("-I")),
+                channel, 1, spawner, sandboxes, Files.createDirectories(dir.resolve("sockets")), List.of(python));
     }
 
     /** Takes a stem cell, specialises it, runs one activation and answers how it ended and what it logged. */
@@ -123,6 +134,27 @@ class MisbehavingWorkerIT {
             assertThat(cause.fault()).isEqualTo(StartFailure.Fault.PLATFORM);
             assertThat(cause.getMessage()).contains("could not start a worker")
                     .contains("worker cannot start: broken install");
+        }
+    }
+
+    /**
+     * A worker started beside others in their sandbox dies before it is ready because the sandbox was
+     * ended (for a sibling's fault, say): that is neither the runtime's fault nor the platform's, and
+     * its caller is told to start it in another sandbox.
+     */
+    @Test
+    void aWorkerWhoseSandboxEndsBeforeItIsReadyIsToBeStartedElsewhere() throws Exception {
+        try (SandboxFactory sandboxes = SandboxFactory.bubblewrap(dir.resolve("staging"),
+                "cove-misbehaving-it-" + ProcessHandle.current().pid(), 1 << 20);
+                StemCells cells = cells("secondstalls", sandboxes)) {
+            ProcessWorker first = cells.take().get(20, TimeUnit.SECONDS);
+            CompletableFuture<ProcessWorker> second = cells.startIn(first.sandbox());
+
+            first.sandbox().kill();
+
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> second.get(20, TimeUnit.SECONDS));
+            assertThat(failed.getCause()).isInstanceOf(SandboxEndedException.class);
         }
     }
 }

@@ -5,42 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A sandbox's budget as the sum of its workers' shares, and the lines the keeper is sent and sends. */
-class BudgetTest {
-    static final long MB = 1024 * 1024;
-
-    @Test
-    void aBudgetIsTheSumOfItsShares() {
-        ResourceLimits budget = ResourceLimits.sum(List.of(ResourceLimits.forFunction(128), ResourceLimits.forFunction(256)));
-        assertThat(budget.memoryBytes()).isEqualTo(384 * MB);
-        assertThat(budget.pids()).isEqualTo(256);
-        assertThat(budget.cpuWeight()).isEqualTo(150);
-        assertThat(budget.cpus()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 1.5));
-    }
+/** The lines the keeper is sent and sends, and the pids it names. */
+class KeeperLinesTest {
 
     @Test
-    void oneShareIsItsOwnBudget() {
-        ResourceLimits share = ResourceLimits.forFunction(512);
-        assertThat(ResourceLimits.sum(List.of(share))).isEqualTo(share);
-    }
-
-    @Test
-    void weightAndCpusAreCapped() {
-        ResourceLimits big = ResourceLimits.forFunction(16_384);
-        ResourceLimits budget = ResourceLimits.sum(List.of(big, big));
-        assertThat(budget.cpuWeight()).isEqualTo(10_000);
-        assertThat(budget.cpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    }
-
-    @Test
-    void noSharesNoBudget() {
-        assertThrows(IllegalArgumentException.class, () -> ResourceLimits.sum(List.of()));
+    void aWorkersPidInTheSandboxIsTheLastOfItsNsPids(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tnode\nPid:\t4711\nNSpid:\t4711\t3\nThreads:\t7\n");
+        assertThat(BubblewrapSandbox.sandboxPid(status)).isEqualTo(3);
+        assertThat(BubblewrapSandbox.sandboxPid(dir.resolve("gone"))).as("a process that is gone").isEqualTo(-1);
     }
 
     @Test
