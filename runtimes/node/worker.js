@@ -162,6 +162,7 @@ function onFrame(line) {
   switch (frame.type) {
     case 'run': return run(frame);
     case 'init': return init(frame);
+    case 'check': return check(frame);
     case 'called': return called(frame);
     case 'cached': return cached(frame);
     case 'peer': return addPeer(frame);
@@ -359,6 +360,47 @@ function compileError(source, filename) {
     if (e instanceof SyntaxError) return e;
     throw e;
   }
+}
+
+// ---- check ----
+
+/**
+ * Compiles a source without running it and answers where it does not compile (docs/worker-protocol.md,
+ * "check"). CommonJS compiles in this process, as load() would; an ES module in a `node --check` of its
+ * own, since compiling one here needs a flag the worker does not start with. Either way no code of the
+ * source runs.
+ */
+function check(frame) {
+  let source = typeof frame.source === 'string' ? frame.source : '';
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  const file = typeof frame.file === 'string' && frame.file ? frame.file : 'function.js';
+  let error;
+  try {
+    error = frame.module === true ? moduleError(source) : commonJsError(source, file);
+  } catch (e) {
+    error = { message: 'The source could not be checked: ' + String(e && e.message).split('\n')[0] };
+  }
+  const answer = error === null ? { type: 'checked', id: frame.id } : { type: 'checked', id: frame.id, error };
+  send(JSON.stringify(answer) + '\n');
+}
+
+function commonJsError(source, file) {
+  const e = compileError(source, file);
+  if (e === null) return null;
+  const place = syntaxErrorPlace(e, source);
+  return { message: errorName(e) + ': ' + String(e.message).split('\n')[0], line: place.line, column: place.column };
+}
+
+function moduleError(source) {
+  const checked = require('child_process').spawnSync(process.execPath, ['--check', '--input-type=module', '-'],
+    { input: source, encoding: 'utf8', timeout: 10000, env: {}, maxBuffer: 1048576 });
+  if (checked.error) throw checked.error;
+  if (checked.status === 0) return null;
+  const stderr = String(checked.stderr);
+  const named = /^(\w*Error): ([^\n]*)$/m.exec(stderr);
+  if (named === null) throw new Error('node --check exited with ' + (checked.status === null ? checked.signal : checked.status));
+  const place = syntaxErrorPlace({ stack: stderr }, source);
+  return { message: named[1] + ': ' + named[2], line: place.line, column: place.column };
 }
 
 function importPackage(dir) {

@@ -82,7 +82,7 @@ final class DeployCommand extends ApiCommand {
     @Override
     int run(CoveClient client) {
         String functionName = name.orElseGet(() -> Runtimes.baseName(file));
-        CoveClient.Response response = client.putAction(functionName, body());
+        CoveClient.Response response = client.putAction(functionName, body(), file.toString());
         if (json()) {
             out().println(response.body());
             return 0;

@@ -216,7 +216,8 @@ public final class Runtimes implements AutoCloseable {
     }
 
     /**
-     * Writes, unpacks or compiles a deployment's code into a scratch folder. Blocks on disk and javac.
+     * Writes, unpacks or compiles a deployment's code into a scratch folder; node and python code is
+     * compiled in a stem cell ({@link SourceCheck}). Blocks on disk, javac and that stem cell.
      *
      * @throws InvalidFunctionException with a message for the user when the code can't run
      */
@@ -226,13 +227,15 @@ public final class Runtimes implements AutoCloseable {
                     .findFirst().orElse("the " + spec.kind().kindName() + " runtime is not available on this server"));
         }
         CodeDirs.Staged staged = code.stage(namespace, spec);
-        if (spec.kind() == Kind.JAVA) {
-            try {
+        try {
+            if (spec.kind() == Kind.JAVA) {
                 placeJava(spec, staged);
-            } catch (InvalidFunctionException | RuntimeException e) {
-                CodeDirs.deleteTree(staged.dir());
-                throw e;
+            } else if (spec.kind() == Kind.NODEJS || spec.kind() == Kind.PYTHON) {
+                SourceCheck.check(spec, staged.dir(), pools.get(spec.kind()));
             }
+        } catch (InvalidFunctionException | RuntimeException e) {
+            CodeDirs.deleteTree(staged.dir());
+            throw e;
         }
         return new StagedCode(staged.dir(), staged.main());
     }

@@ -1,5 +1,6 @@
 package dev.cove.core.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cove.core.registry.Code;
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The place of a compile error at init is the one in the user's own source, where node's lookup
- * suffix once moved it past the file's end.
+ * Node and python code is compiled in a sandboxed stem cell when it is staged, and the place of a
+ * compile error is the one in the user's own source: at staging, and at init (code staged before the
+ * check existed is loaded without it), where node's lookup suffix once moved it past the file's end.
  */
 class SourceCheckIT {
     /** Three lines; the brace opened on the first is never closed. */
@@ -48,6 +50,28 @@ class SourceCheckIT {
     static FunctionSpec spec(String runtime, String code) {
         return FunctionSpec.of("f-" + UUID.randomUUID(), runtime.equals("nodejs") ? Kind.NODEJS : Kind.PYTHON,
                 Code.source(code), "main");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"nodejs, 'the JavaScript source does not compile: line 3, column 2: SyntaxError: Unexpected end of input'",
+        "python, 'the Python source does not compile: line 3, column 1: SyntaxError: closing parenthesis ''}'' does not match opening parenthesis ''('' on line 2'"})
+    void stagingRefusesASourceThatDoesNotCompile(String runtime, String why) {
+        assertThatThrownBy(() -> runtimes.stage("guest", spec(runtime, runtime.equals("nodejs") ? NODE_OPEN : PYTHON_OPEN)))
+                .isInstanceOf(InvalidFunctionException.class).hasMessage(why);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"nodejs", "python"})
+    void stagingTakesASourceThatCompilesAndLeavesTheStemCellsFull(String runtime) throws Exception {
+        Runtimes.StagedCode staged = runtimes.stage("guest", spec(runtime, runtime.equals("nodejs")
+                ? "function main() { return {}; }\n" : "def main(args):\n    return {}\n"));
+        runtimes.discard(staged);
+        Kind kind = runtime.equals("nodejs") ? Kind.NODEJS : Kind.PYTHON;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (runtimes.stemCells(kind) < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(runtimes.stemCells(kind)).as("the cell that checked is replaced").isEqualTo(1);
     }
 
     @ParameterizedTest
