@@ -90,6 +90,7 @@ final class DeployCommand extends ApiCommand {
         JsonNode action = response.json();
         out().printf("deployed %s (%s) as version %s%n", Json.text(action, "name"),
                 Json.text(action.path("exec"), "kind"), Json.text(action, "version"));
+        action.path("changes").forEach(change -> out().println(change.asText()));
         GetCommand.tierLine(action).ifPresent(tier -> out().println("tier: " + tier));
         return 0;
     }

@@ -92,6 +92,18 @@ class CliIT {
     }
 
     @Test
+    void aRedeploymentThatChangesTheRuntimeSaysSo() throws Exception {
+        Path node = function("shape.js", "function main() { return {v: 1}; }");
+        Path python = function("shape.py", "def handler(event, context):\n    return {\"v\": 2}\n");
+
+        assertThat(ok("deploy", node.toString()).out()).matches("deployed shape \\(nodejs:20\\) as version 0\\.0\\.1\n");
+        assertThat(ok("deploy", python.toString()).out())
+                .isEqualTo("deployed shape (python:3) as version 0.0.2\nshape was nodejs:20, is now python:3\n");
+        assertThat(ok("deploy", python.toString(), "--memory", "512").out())
+                .isEqualTo("deployed shape (python:3) as version 0.0.3\n");
+    }
+
+    @Test
     void codeThatDoesNotCompileIsRefusedWithItsFileLineAndColumn() throws Exception {
         Path js = function("broken.js", "function main(params) {\n  return { greeting: 'hi' + params.name\n}\n");
         Path py = function("broken.py", "def main(args)\n    return {\"ok\": True}\n");
