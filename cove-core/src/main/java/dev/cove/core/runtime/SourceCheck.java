@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -18,27 +20,33 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Refuses a node or python deployment whose entry file does not compile, as javac refuses Java's: the
- * file is compiled, never run, by a stem cell of its runtime in that cell's sandbox (a "check" frame),
- * and the cell is stopped after it, so that a source crafted against the compiler can't reach the
- * function a cell would host next. The entry file is the source itself, or a zip's entry: node's
- * {@code package.json} main (else {@code index.js}), python's {@code __main__.py}.
+ * file is compiled, never run, by a stem cell of its runtime in that cell's sandbox (a "check" frame).
+ * One deployment's files of one runtime (an application's functions) are compiled by one cell, taken
+ * at its first file; {@link #close} stops the cells taken, so that a source crafted against the
+ * compiler can't reach the function a cell would host next. The entry file is the source itself, or a
+ * zip's entry: node's {@code package.json} main (else {@code index.js}), python's {@code __main__.py}.
  */
-final class SourceCheck {
+final class SourceCheck implements AutoCloseable {
     /** Longer than the worker's own limit on an ES module's {@code node --check} (10 s). */
     private static final Duration CHECK_WAIT = Duration.ofSeconds(15);
     private static final Duration WORKER_WAIT = Duration.ofSeconds(60);
 
-    private SourceCheck() {}
+    private final Map<Kind, StemCells> pools;
+    private final Map<Kind, ProcessWorker> taken = new EnumMap<>(Kind.class);
+
+    SourceCheck(Map<Kind, StemCells> pools) {
+        this.pools = pools;
+    }
 
     /** A file to compile: its path on disk, its name as the user knows it, and whether node reads it as an ES module. */
     record Subject(Path file, Optional<String> entryOfArchive, boolean module) {}
 
     /**
-     * Compiles the staged code's entry file in a stem cell of {@code cells}.
+     * Compiles the staged code's entry file, if it is node's or python's.
      *
      * @throws InvalidFunctionException saying the file, line and column when it does not compile
      */
-    static void check(FunctionSpec spec, Path stagedDir, StemCells cells) throws InvalidFunctionException {
+    void check(FunctionSpec spec, Path stagedDir) throws InvalidFunctionException {
         Optional<Subject> subject = subject(spec, stagedDir);
         if (subject.isEmpty()) {
             return;
@@ -49,10 +57,16 @@ final class SourceCheck {
         }
         String shown = subject.get().entryOfArchive().map(e -> "the zip archive's " + e)
                 .orElse("the " + language(spec.kind()) + " source");
-        Optional<String> fault = compile(cells, source.get(), subject.get(), shown);
+        Optional<String> fault = compile(cell(spec.kind()), source.get(), subject.get(), shown);
         if (fault.isPresent()) {
             throw new InvalidFunctionException(shown + " does not compile: " + fault.get());
         }
+    }
+
+    @Override
+    public void close() {
+        taken.values().forEach(w -> w.kill("The worker checked a deployment's code."));
+        taken.clear();
     }
 
     /** What the user should read of a compile error, e.g. {@code line 3, column 2: SyntaxError: …}; empty when it compiles. */
@@ -68,31 +82,40 @@ final class SourceCheck {
                 + ": " + message);
     }
 
-    private static Optional<String> compile(StemCells cells, String source, Subject subject, String shown)
-            throws InvalidFunctionException {
-        ProcessWorker worker;
+    /** This deployment's cell of the runtime: taken from its pool at the first file to check. */
+    private ProcessWorker cell(Kind kind) {
+        ProcessWorker worker = taken.get(kind);
+        if (worker != null && worker.alive()) {
+            return worker;
+        }
+        StemCells cells = pools.get(kind);
         try {
             worker = cells.take().get(WORKER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("no " + cells.runtime().kind().kindName()
-                    + " worker could be started to check the code: " + cause(e).getMessage(), e);
+            throw new IllegalStateException("no " + kind.kindName() + " worker could be started to check the code: "
+                    + cause(e).getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the code", e);
         }
+        taken.put(kind, worker);
+        return worker;
+    }
+
+    private static Optional<String> compile(ProcessWorker worker, String source, Subject subject, String shown)
+            throws InvalidFunctionException {
         String file = subject.entryOfArchive().orElse(subject.file().getFileName().toString());
         try {
             return describe(worker.check(source, file, subject.module())
                     .get(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
+            worker.kill("The worker took too long to compile a deployment's code.");
             throw new InvalidFunctionException(shown + " did not compile within " + CHECK_WAIT.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new InvalidFunctionException(shown + " could not be compiled: " + cause(e).getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the code", e);
-        } finally {
-            worker.kill("The worker checked a deployment's code.");
         }
     }
 
