@@ -25,9 +25,11 @@ const DEFAULT_LIMIT = 1048576;
 const STDOUT = ',"stream":"stdout","line":';
 const STDERR = ',"stream":"stderr","line":';
 const LOOKUP = Symbol.for('cove.lookup');
+const PLACE = Symbol('cove.place'); // on a SyntaxError: its line and column in the source itself
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const KEPT_COPIES = 512;
 const KEPT_CHARS = 1048576; // of the values' JSON or base64 text
+const COMMONJS_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname'];
 
 /** Output and state of one init or run (or fused call); the store of the AsyncLocalStorage while it runs. */
 class Activation {
@@ -160,6 +162,7 @@ function onFrame(line) {
   switch (frame.type) {
     case 'run': return run(frame);
     case 'init': return init(frame);
+    case 'check': return check(frame);
     case 'called': return called(frame);
     case 'cached': return cached(frame);
     case 'peer': return addPeer(frame);
@@ -314,9 +317,90 @@ function load(entry, names) {
   Module._cache[entry] = m;
   let source = fs.readFileSync(entry, 'utf8');
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  m._compile(source + lookupSuffix(names), entry);
+  try {
+    m._compile(source + lookupSuffix(names), entry);
+  } catch (e) {
+    // an error the source leaves open (a missing brace) is found in the suffix, lines past its end:
+    // the source alone says where it really is
+    if (!(e instanceof SyntaxError)) throw e;
+    const own = compileError(source, entry);
+    if (own === null) throw e;
+    own[PLACE] = syntaxErrorPlace(own, source);
+    throw own;
+  }
   m.loaded = true;
   return { exports: m.exports, lookup: m[LOOKUP] || null };
+}
+
+/**
+ * Where a SyntaxError of compiling `source` is, {line, column} from 1, in the source's own lines: an
+ * error at the very end (a brace never closed) is put at the end of the last line, not on the line
+ * after its final newline, which V8 names. The column is the caret's in node's decorated stack (a tab
+ * there for each tab in the line), 1 when there is none.
+ */
+function syntaxErrorPlace(e, source) {
+  const m = /^[^\n]*:(\d+)\n[^\n]*\n(?:([ \t]*)\^)?/.exec(typeof e.stack === 'string' ? e.stack : '');
+  let line = m ? Number(m[1]) : 1;
+  let column = m && m[2] !== undefined ? m[2].length + 1 : 1;
+  const lines = source.split(/\r\n|[\n\r\u2028\u2029]/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  if (line > lines.length) {
+    line = lines.length;
+    column = lines[line - 1].length + 1;
+  }
+  return { line, column };
+}
+
+/** The SyntaxError of a source compiled as CommonJS, without running it; null when it compiles. */
+function compileError(source, filename) {
+  try {
+    require('vm').compileFunction(source, COMMONJS_PARAMETERS, { filename });
+    return null;
+  } catch (e) {
+    if (e instanceof SyntaxError) return e;
+    throw e;
+  }
+}
+
+// ---- check ----
+
+/**
+ * Compiles a source without running it and answers where it does not compile (docs/worker-protocol.md,
+ * "check"). CommonJS compiles in this process, as load() would; an ES module in a `node --check` of its
+ * own, since compiling one here needs a flag the worker does not start with. Either way no code of the
+ * source runs.
+ */
+function check(frame) {
+  let source = typeof frame.source === 'string' ? frame.source : '';
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  const file = typeof frame.file === 'string' && frame.file ? frame.file : 'function.js';
+  let error;
+  try {
+    error = frame.module === true ? moduleError(source) : commonJsError(source, file);
+  } catch (e) {
+    error = { message: 'The source could not be checked: ' + String(e && e.message).split('\n')[0] };
+  }
+  const answer = error === null ? { type: 'checked', id: frame.id } : { type: 'checked', id: frame.id, error };
+  send(JSON.stringify(answer) + '\n');
+}
+
+function commonJsError(source, file) {
+  const e = compileError(source, file);
+  if (e === null) return null;
+  const place = syntaxErrorPlace(e, source);
+  return { message: errorName(e) + ': ' + String(e.message).split('\n')[0], line: place.line, column: place.column };
+}
+
+function moduleError(source) {
+  const checked = require('child_process').spawnSync(process.execPath, ['--check', '--input-type=module', '-'],
+    { input: source, encoding: 'utf8', timeout: 10000, env: {}, maxBuffer: 1048576 });
+  if (checked.error) throw checked.error;
+  if (checked.status === 0) return null;
+  const stderr = String(checked.stderr);
+  const named = /^(\w*Error): ([^\n]*)$/m.exec(stderr);
+  if (named === null) throw new Error('node --check exited with ' + (checked.status === null ? checked.signal : checked.status));
+  const place = syntaxErrorPlace({ stack: stderr }, source);
+  return { message: named[1] + ': ' + named[2], line: place.line, column: place.column };
 }
 
 function importPackage(dir) {
@@ -393,7 +477,7 @@ function errorLocation(e, root) {
   const stack = typeof e.stack === 'string' ? e.stack : '';
   if (e instanceof SyntaxError) {
     const m = /^(\/[^\n]*):(\d+)\n/.exec(stack);
-    if (m && m[1].startsWith(root)) return { file: m[1], line: m[2] };
+    if (m && m[1].startsWith(root)) return { file: m[1], line: e[PLACE] ? e[PLACE].line : m[2] };
   }
   const frames = /^\s+at (?:.* \()?(\/.*?):(\d+):\d+\)?$/gm;
   let m;

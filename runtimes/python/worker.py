@@ -387,6 +387,8 @@ def on_frame(line):
         answered(frame)
     elif kind == "init":
         init(frame)
+    elif kind == "check":
+        check(frame)
     elif kind == "peer":
         peer(frame)
     elif kind == "unpeer":
@@ -684,6 +686,25 @@ class Pool:
                 run(self.queue.get())
         except OSError:  # the platform went away
             exit_now(0)
+
+
+# ---- check ----
+
+def check(frame):
+    """Compiles a source without running it and answers where it does not compile
+    (docs/worker-protocol.md, "check")."""
+    source = frame.get("source")
+    filename = frame.get("file") or "function.py"
+    answer = {"type": "checked", "id": frame.get("id")}
+    try:
+        compile(source if isinstance(source, str) else "", str(filename), "exec", dont_inherit=True)
+    except SyntaxError as e:  # also IndentationError and TabError
+        answer["error"] = {"message": "%s: %s" % (type(e).__name__, e.msg)}
+        if e.lineno:
+            answer["error"].update(line=e.lineno, column=e.offset or 1)
+    except (ValueError, MemoryError, RecursionError) as e:  # a NUL byte; a source too deep to compile
+        answer["error"] = {"message": "%s: %s" % (type(e).__name__, e)}
+    send(json_encode_ascii(answer).encode() + b"\n")
 
 
 # ---- init ----

@@ -1,3 +1,6 @@
+// Compiles, so it deploys; fails as it loads.
+const settings = JSON.parse('{"greeting": ');
+
 function main(params) {
-  return { ok: true };
-}}
+  return { ok: true, settings };
+}

@@ -70,10 +70,18 @@ final class CoveClient implements AutoCloseable {
         }
     }
 
-    Response putAction(String name, JsonNode action) {
+    /**
+     * Deploys an action; a deployment the server refuses as invalid (HTTP 400, e.g. code that does not
+     * compile) is an error that starts with the file it came from, as the user named it.
+     */
+    Response putAction(String name, JsonNode action, String file) {
         HttpRequest.Builder request = request(action(name) + "?overwrite=true", REQUEST_TIMEOUT)
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(action)));
-        return expectOk(send(request), notFound(name));
+        Response response = send(request);
+        if (response.status() == 400) {
+            throw new CliException(file + ": " + serverError(response));
+        }
+        return expectOk(response, notFound(name));
     }
 
     Response putApplication(String name, JsonNode application) {

@@ -82,7 +82,7 @@ final class DeployCommand extends ApiCommand {
     @Override
     int run(CoveClient client) {
         String functionName = name.orElseGet(() -> Runtimes.baseName(file));
-        CoveClient.Response response = client.putAction(functionName, body());
+        CoveClient.Response response = client.putAction(functionName, body(), file.toString());
         if (json()) {
             out().println(response.body());
             return 0;
@@ -90,6 +90,7 @@ final class DeployCommand extends ApiCommand {
         JsonNode action = response.json();
         out().printf("deployed %s (%s) as version %s%n", Json.text(action, "name"),
                 Json.text(action.path("exec"), "kind"), Json.text(action, "version"));
+        action.path("changes").forEach(change -> out().println(change.asText()));
         GetCommand.tierLine(action).ifPresent(tier -> out().println("tier: " + tier));
         return 0;
     }

@@ -92,6 +92,43 @@ class CliIT {
     }
 
     @Test
+    void aRedeploymentThatChangesTheRuntimeSaysSo() throws Exception {
+        Path node = function("shape.js", "function main() { return {v: 1}; }");
+        Path python = function("shape.py", "def handler(event, context):\n    return {\"v\": 2}\n");
+
+        assertThat(ok("deploy", node.toString()).out()).matches("deployed shape \\(nodejs:20\\) as version 0\\.0\\.1\n");
+        assertThat(ok("deploy", python.toString()).out())
+                .isEqualTo("deployed shape (python:3) as version 0.0.2\nshape was nodejs:20, is now python:3\n");
+        assertThat(ok("deploy", python.toString(), "--memory", "512").out())
+                .isEqualTo("deployed shape (python:3) as version 0.0.3\n");
+    }
+
+    @Test
+    void codeThatDoesNotCompileIsRefusedWithItsFileLineAndColumn() throws Exception {
+        Path js = function("broken.js", "function main(params) {\n  return { greeting: 'hi' + params.name\n}\n");
+        Path py = function("broken.py", "def main(args)\n    return {\"ok\": True}\n");
+        Path folder = Files.createTempDirectory(dir, "zip");
+        Files.writeString(folder.resolve("__main__.py"), "def main(args):\n\treturn {\"a\":: 1}\n");
+        Path zip = dir.resolve("broken.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("__main__.py"));
+            out.write(Files.readAllBytes(folder.resolve("__main__.py")));
+        }
+
+        assertRefused(js, "the JavaScript source does not compile: line 3, column 2: SyntaxError: Unexpected end of input");
+        assertRefused(py, "the Python source does not compile: line 1, column 15: SyntaxError: expected ':'");
+        assertRefused(zip, "the zip archive's __main__.py does not compile: line 2, column 14: SyntaxError: invalid syntax");
+        assertThat(cli.run("get", "broken").exitCode()).isEqualTo(1);
+    }
+
+    private static void assertRefused(Path file, String why) {
+        Cli.Result refused = cli.run("deploy", file.toString(), "--runtime", file.toString().endsWith(".js") ? "nodejs" : "python");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo(file + ": " + why + " (HTTP 400)\n");
+        assertThat(refused.out()).isEmpty();
+    }
+
+    @Test
     void aJavaFunctionSaysWhichTierItRunsInAndWhy() throws Exception {
         assertThat(ok("deploy", example("Hello.java").toString()).out())
                 .matches("deployed Hello \\(java:21\\) as version \\d+\\.\\d+\\.\\d+\ntier: inline\n");
@@ -103,7 +140,7 @@ class CliIT {
         assertThat(ok("invoke", "Probe").out()).contains("\"exists\": false");
         Cli.Result refused = cli.run("deploy", probe.toString(), "--tier", "inline");
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).startsWith("the function can't run in the inline tier: Probe.main calls java.nio.file.Path.of");
+        assertThat(refused.err()).startsWith(probe + ": the function can't run in the inline tier: Probe.main calls java.nio.file.Path.of");
         assertThat(ok("deploy", example("Hello.java").toString(), "--tier", "process").out())
                 .endsWith("tier: process (it was deployed with --tier process)\n");
         assertThat(ok("get", "Hello").out()).contains("tier        process (it was deployed with --tier process)");

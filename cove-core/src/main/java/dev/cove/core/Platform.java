@@ -230,9 +230,9 @@ public final class Platform implements AutoCloseable {
         List<FunctionSpec> checked = new ArrayList<>();
         List<Runtimes.StagedCode> staged = new ArrayList<>();
         Registry.Deployed deployed;
-        try {
+        try (Runtimes.Staging staging = runtimes.staging()) {
             for (FunctionSpec spec : application.functions()) {
-                Runtimes.StagedCode code = stage(namespace, spec);
+                Runtimes.StagedCode code = stage(staging, namespace, spec);
                 staged.add(code);
                 checked.add(spec.withMain(code.main()));
             }
@@ -293,9 +293,10 @@ public final class Platform implements AutoCloseable {
         return Runtimes.sequenceComponents(f.get().spec()).stream().anyMatch(c -> reaches(namespace, c, target, seen));
     }
 
-    private Runtimes.StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+    private static Runtimes.StagedCode stage(Runtimes.Staging staging, String namespace, FunctionSpec spec)
+            throws InvalidFunctionException {
         try {
-            return runtimes.stage(namespace, spec);
+            return staging.stage(namespace, spec);
         } catch (InvalidFunctionException e) {
             throw new InvalidFunctionException("The function " + spec.name() + ": " + e.getMessage());
         }

@@ -49,11 +49,23 @@ final class Actions {
             FunctionSpec spec = ActionJson.parse(name, json, existing);
             ex.blocking(() -> {
                 FunctionRevision revision = deploy(ns, spec);
-                return ActionJson.render(revision, false, platform.tierOf(revision));
+                return withChanges(ActionJson.render(revision, false, platform.tierOf(revision)), spec, existing);
             }, node -> ex.json(200, node));
         } catch (ApiError e) {
             ex.error(e);
         }
+    }
+
+    /**
+     * Cove's extension to the answer of a redeployment: {@code "changes": ["hello was nodejs:20, is now
+     * python:3"]}, what it changed of the function's runtime, code form and entry point, when anything.
+     */
+    private static ObjectNode withChanges(ObjectNode answer, FunctionSpec spec, Optional<FunctionRevision> existing) {
+        List<String> changes = existing.map(before -> spec.changesFrom(before.spec())).orElse(List.of());
+        if (!changes.isEmpty()) {
+            changes.forEach(answer.putArray("changes")::add);
+        }
+        return answer;
     }
 
     private FunctionRevision deploy(String ns, FunctionSpec spec) throws ApiError {

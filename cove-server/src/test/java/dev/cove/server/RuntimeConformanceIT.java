@@ -24,8 +24,11 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -257,6 +260,67 @@ class RuntimeConformanceIT {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "initerror", params()), params());
         assertThat(answer.status()).isEqualTo(502);
         assertThat(error(answer)).startsWith("The function failed to initialise: ").contains("SyntaxError");
+    }
+
+    /** Sources that do not compile, each with where the error is: line, column, and what the compiler says. */
+    static Stream<Arguments> sourcesThatDoNotCompile() {
+        return Stream.of(
+                Arguments.of("nodejs", "function main(params) {\n  return { ok: true };\n}}\n", 3, 2, "SyntaxError: Unexpected token '}'"),
+                Arguments.of("nodejs", "function main(params) {\n  return { ok: true\n}\n", 3, 2, "SyntaxError: Unexpected end of input"),
+                Arguments.of("nodejs", "function main(params) {\n\treturn {ok:: true};\n}\n", 2, 13, "SyntaxError: Unexpected token ':'"),
+                Arguments.of("nodejs", "let x = 1;\nlet x = 2;\nfunction main() { return {}; }\n", 2, 5, "SyntaxError: Identifier 'x' has already been declared"),
+                Arguments.of("python", "def main(args)\n    return {\"ok\": True}\n", 1, 15, "SyntaxError: expected ':'"),
+                Arguments.of("python", "def main(args):\n    return {\"ok\": (1,\n", 2, 19, "SyntaxError: '(' was never closed"),
+                Arguments.of("python", "def main(args):\n  x = 1\n    return x\n", 3, 4, "IndentationError: unexpected indent"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sourcesThatDoNotCompile")
+    void aSourceThatDoesNotCompileIsRefusedAtDeploymentWithItsLineAndColumn(String runtime, String code, int line,
+            int column, String error) throws Exception {
+        TestCove.Answer answer = cove.deploy(runtime + "-syntax", kind(runtime), code, params());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).isEqualTo("the " + (runtime.equals("nodejs") ? "JavaScript"
+                : "Python") + " source does not compile: line " + line + ", column " + column + ": " + error);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/" + runtime + "-syntax").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void aZipWhoseEntryFileDoesNotCompileIsRefusedNamingThatEntry(String runtime, @TempDir Path root) throws Exception {
+        String entry = runtime.equals("nodejs") ? "lib/app.js" : "__main__.py";
+        if (runtime.equals("nodejs")) {
+            Files.writeString(root.resolve("package.json"), "{\"main\": \"lib/app\"}");
+        }
+        Files.createDirectories(root.resolve(entry).getParent());
+        Files.writeString(root.resolve(entry), runtime.equals("nodejs") ? "exports.main = () => {\n  return {a: 1;\n};\n"
+                : "def main(args):\n\treturn {\"a\":: 1}\n");
+        ObjectNode body = params();
+        body.putObject("exec").put("kind", runtime + ":default").put("binary", true)
+                .put("code", Base64.getEncoder().encodeToString(zip(root)));
+        TestCove.Answer answer = cove.put("/api/v1/namespaces/_/actions/" + runtime + "-broken-zip?overwrite=true", body);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").asText()).isEqualTo("the zip archive's " + entry + " does not compile: "
+                + (runtime.equals("nodejs") ? "line 2, column 15: SyntaxError: Unexpected token ';'"
+                        : "line 2, column 14: SyntaxError: invalid syntax"));
+    }
+
+    @Test
+    void anEsModuleIsCompiledAsOneAndARefusedRedeploymentLeavesTheFunctionAsItWas(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("package.json"), "{\"type\": \"module\", \"main\": \"main.js\"}");
+        Files.writeString(root.resolve("main.js"), "export function main() {\n  return {ok: true};\n}\n");
+        ObjectNode body = params();
+        body.putObject("exec").put("kind", "nodejs:default").put("binary", true)
+                .put("code", Base64.getEncoder().encodeToString(zip(root)));
+        assertThat(cove.put("/api/v1/namespaces/_/actions/esm-zip?overwrite=true", body).status()).isEqualTo(200);
+        assertThat(result(cove.invoke("esm-zip", params())).path("ok").asBoolean()).isTrue();
+        Files.writeString(root.resolve("main.js"), "export function main() {\n  return {ok: true};\n");
+        body.withObject("exec").put("code", Base64.getEncoder().encodeToString(zip(root)));
+        TestCove.Answer refused = cove.put("/api/v1/namespaces/_/actions/esm-zip?overwrite=true", body);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText())
+                .isEqualTo("the zip archive's main.js does not compile: line 2, column 21: SyntaxError: Unexpected end of input");
+        assertThat(result(cove.invoke("esm-zip", params())).path("ok").asBoolean()).isTrue();
     }
 
     @ParameterizedTest

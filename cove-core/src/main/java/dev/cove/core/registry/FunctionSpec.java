@@ -3,6 +3,8 @@ package dev.cove.core.registry;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -77,6 +79,35 @@ public record FunctionSpec(
     @Override
     public ArrayNode annotations() {
         return annotations.deepCopy();
+    }
+
+    /**
+     * What a redeployment changes that the function's callers would notice, one sentence each, e.g.
+     * {@code hello was nodejs:20, is now python:3}: its runtime, the form of its code (a source file,
+     * an archive) and its entry point. Empty when it keeps all three.
+     */
+    public List<String> changesFrom(FunctionSpec before) {
+        List<String> changes = new ArrayList<>();
+        if (before.kind != kind) {
+            changes.add(name + " was " + before.kind.kindName() + ", is now " + kind.kindName());
+        }
+        if (!before.codeForm().equals(codeForm())) {
+            changes.add(name + " was " + before.codeForm() + ", is now " + codeForm());
+        }
+        if (!before.main.equals(main)) {
+            changes.add(name + "'s entry point was " + before.main + ", is now " + main);
+        }
+        return changes;
+    }
+
+    private String codeForm() {
+        if (kind == Kind.SEQUENCE) {
+            return "a sequence";
+        }
+        if (!code.binary()) {
+            return "a source file";
+        }
+        return kind == Kind.JAVA ? "a jar" : "a zip archive";
     }
 
     public FunctionSpec withLimits(Limits newLimits) {

@@ -77,6 +77,7 @@ final class ProcessWorker implements Instance {
     private volatile long maxLogBytes;
     private volatile String initId;
     private volatile CompletableFuture<Void> ready;
+    private volatile CompletableFuture<JsonNode> checked;
     private volatile String killReason;
     private volatile boolean dead;
     private volatile Optional<TierVerdict> tier = Optional.empty();
@@ -223,6 +224,24 @@ final class ProcessWorker implements Instance {
         return done;
     }
 
+    /**
+     * Has this stem cell compile a source without running it (docs/worker-protocol.md, "check"):
+     * completes with the checked frame's {@code error} object, or a missing node when the source
+     * compiles. {@code file} names the source in what the compiler says; {@code module} asks node to
+     * compile an ES module. A worker that dies first fails it with a {@link StartFailure}.
+     */
+    CompletableFuture<JsonNode> check(String source, String file, boolean module) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        checked = answer;
+        if (dead) {
+            answer.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, deathMessage()));
+            return answer;
+        }
+        send(Frames.object().put("type", "check").put("id", "check-" + token).put("source", source)
+                .put("file", file).put("module", module));
+        return answer;
+    }
+
     @Override
     public void run(RunRequest request, RunListener listener) {
         runs.put(request.activationId(), new Run(listener, revision));
@@ -276,6 +295,7 @@ final class ProcessWorker implements Instance {
             case "log" -> onLog(frame.fields());
             case "done" -> onDone(frame);
             case "ready" -> onReady(frame.fields());
+            case "checked" -> onChecked(frame.fields());
             case "call" -> onCall(frame);
             case "cache" -> onCache(frame);
             case "fused" -> onFused(frame.fields());
@@ -532,6 +552,13 @@ final class ProcessWorker implements Instance {
         }
     }
 
+    private void onChecked(JsonNode frame) {
+        CompletableFuture<JsonNode> pending = checked;
+        if (pending != null) {
+            pending.complete(frame.path("error"));
+        }
+    }
+
     void onProtocolViolation(String what) {
         LOG.warn("{} worker {} {}; stopping it", runtime.kind().family(), pid(), what);
         kill("The function's worker " + what + ".");
@@ -625,6 +652,10 @@ final class ProcessWorker implements Instance {
         CompletableFuture<Void> pending = ready;
         if (pending != null) {
             pending.completeExceptionally(new StartFailure(StartFailure.Fault.FUNCTION, message));
+        }
+        CompletableFuture<JsonNode> check = checked;
+        if (check != null) {
+            check.completeExceptionally(new StartFailure(StartFailure.Fault.PLATFORM, message));
         }
         for (String id : runs.keySet()) {
             failRun(id, message);

@@ -216,25 +216,56 @@ public final class Runtimes implements AutoCloseable {
     }
 
     /**
-     * Writes, unpacks or compiles a deployment's code into a scratch folder. Blocks on disk and javac.
+     * Writes, unpacks or compiles a deployment's code into a scratch folder; node and python code is
+     * compiled in a stem cell ({@link SourceCheck}). Blocks on disk, javac and that stem cell.
      *
      * @throws InvalidFunctionException with a message for the user when the code can't run
      */
     public StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
-        if (!supports(spec.kind())) {
-            throw new InvalidFunctionException(unavailable.stream().filter(r -> r.startsWith(spec.kind().kindName() + " "))
-                    .findFirst().orElse("the " + spec.kind().kindName() + " runtime is not available on this server"));
+        try (Staging staging = staging()) {
+            return staging.stage(namespace, spec);
         }
-        CodeDirs.Staged staged = code.stage(namespace, spec);
-        if (spec.kind() == Kind.JAVA) {
+    }
+
+    /** Stages the functions of one deployment (an application's), compiling each runtime's files in one stem cell. */
+    public Staging staging() {
+        return new Staging(new SourceCheck(pools));
+    }
+
+    /** One deployment's staging: {@link #stage} for each function, then close. */
+    public final class Staging implements AutoCloseable {
+        private final SourceCheck check;
+
+        private Staging(SourceCheck check) {
+            this.check = check;
+        }
+
+        /** As {@link Runtimes#stage}. */
+        public StagedCode stage(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+            if (!supports(spec.kind())) {
+                throw new InvalidFunctionException(unavailable.stream()
+                        .filter(r -> r.startsWith(spec.kind().kindName() + " ")).findFirst()
+                        .orElse("the " + spec.kind().kindName() + " runtime is not available on this server"));
+            }
+            CodeDirs.Staged staged = code.stage(namespace, spec);
             try {
-                placeJava(spec, staged);
+                if (spec.kind() == Kind.JAVA) {
+                    placeJava(spec, staged);
+                } else {
+                    check.check(spec, staged.dir());
+                }
             } catch (InvalidFunctionException | RuntimeException e) {
                 CodeDirs.deleteTree(staged.dir());
                 throw e;
             }
+            return new StagedCode(staged.dir(), staged.main());
         }
-        return new StagedCode(staged.dir(), staged.main());
+
+        /** Stops the stem cells that compiled this deployment's code. */
+        @Override
+        public void close() {
+            check.close();
+        }
     }
 
     /** Decides a Java function's tier from its staged code, and refuses a tier this server can't give. */
