@@ -13,43 +13,48 @@ cove_warn() {
     printf 'warning: %s\n' "$*" >&2
 }
 
-# The major version of the JDK at $1 (a JDK's home), from its release file; running it is the fallback.
+# Sets REPLY to the major version of the JDK at $1 (a JDK's home), from its release file, read by bash
+# itself (every command a lookup runs is a few milliseconds of each cove command); running it is the
+# fallback.
 cove_java_major() {
-    local home=$1 version=""
+    local home=$1 version="" line
     if [[ -r $home/release ]]; then
-        version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$home/release")
+        while IFS= read -r line; do
+            if [[ $line == JAVA_VERSION=* ]]; then
+                version=${line#JAVA_VERSION=}
+                version=${version//\"/}
+                break
+            fi
+        done <"$home/release"
     fi
     if [[ -z $version && -x $home/bin/java ]]; then
         version=$("$home/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
     fi
     version=${version#1.}            # 1.8.0_392 is Java 8
-    printf '%s\n' "${version%%[!0-9]*}"
+    REPLY=${version%%[!0-9]*}
 }
 
-# Whether $1 is the home of a JDK (it has javac too) of version 21 or newer.
+# Whether $1 is the home of a JDK (it has javac too) of version 21 or newer; sets REPLY to its major.
 cove_is_jdk21() {
-    local home=$1 major
+    local home=$1
     [[ -x $home/bin/java && -x $home/bin/javac ]] || return 1
-    major=$(cove_java_major "$home")
-    [[ -n $major && $major -ge $COVE_MIN_JAVA ]]
+    cove_java_major "$home"
+    [[ -n $REPLY && $REPLY -ge $COVE_MIN_JAVA ]]
 }
 
 # Sets COVE_JAVA_HOME to a JDK 21+: JAVA_HOME if it is one, else the newest in /usr/lib/jvm,
 # else the one `java` on PATH belongs to. Stops with what to install when there is none.
 cove_find_jdk() {
-    local home best="" best_major=0 major java
+    local home best="" best_major=0 java
     if [[ -n ${JAVA_HOME:-} ]] && cove_is_jdk21 "$JAVA_HOME"; then
         COVE_JAVA_HOME=$JAVA_HOME
         return
     fi
     for home in /usr/lib/jvm/*/; do
         home=${home%/}
-        if cove_is_jdk21 "$home"; then
-            major=$(cove_java_major "$home")
-            if (( major > best_major )); then
-                best=$home
-                best_major=$major
-            fi
+        if cove_is_jdk21 "$home" && (( REPLY > best_major )); then
+            best=$home
+            best_major=$REPLY
         fi
     done
     if [[ -n $best ]]; then

@@ -2,30 +2,29 @@ package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.StringJoiner;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * The REST API as the commands use it (docs/rest-api.md). Every failure to get an answer, and every
  * error status a command does not handle itself, becomes a {@link CliException} with one line for a
  * person.
+ *
+ * <p>One {@link HttpURLConnection} a request: a command makes one or two. {@code java.net.http}'s
+ * client took about 300 ms of every command to start (its selector thread, its executor, its TLS
+ * setup) where the whole request takes a few milliseconds; a request with a body streams it with a
+ * fixed length, which also keeps the connection from silently sending a POST twice.
  */
 final class CoveClient implements AutoCloseable {
 
@@ -36,30 +35,9 @@ final class CoveClient implements AutoCloseable {
     private static final String NAMESPACE = "/api/v1/namespaces/_";
 
     private final Target target;
-    private final HttpClient http;
 
     CoveClient(Target target) {
         this.target = target;
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT);
-        if (target.apiHost().startsWith("http:")) {
-            plainHttpContext().ifPresent(builder::sslContext);
-        }
-        this.http = builder.build();
-    }
-
-    /**
-     * A TLS context that is never used, for a server spoken to in plain HTTP: without one, the client
-     * builds the default context and parses the JDK's trust store, some 50-100 ms of every command.
-     */
-    private static Optional<SSLContext> plainHttpContext() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[0], new TrustManager[0], null);
-            return Optional.of(context);
-        } catch (GeneralSecurityException e) {
-            return Optional.empty();
-        }
     }
 
     /** An answer: its status and its body as received. */
@@ -75,9 +53,7 @@ final class CoveClient implements AutoCloseable {
      * compile) is an error that starts with the file it came from, as the user named it.
      */
     Response putAction(String name, JsonNode action, String file) {
-        HttpRequest.Builder request = request(action(name) + "?overwrite=true", REQUEST_TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(action)));
-        Response response = send(request);
+        Response response = send("PUT", action(name) + "?overwrite=true", REQUEST_TIMEOUT, action);
         if (response.status() == 400) {
             throw new CliException(file + ": " + serverError(response));
         }
@@ -85,26 +61,25 @@ final class CoveClient implements AutoCloseable {
     }
 
     Response putApplication(String name, JsonNode application) {
-        return expectOk(send(request(application(name), REQUEST_TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(application)))), "");
+        return expectOk(send("PUT", application(name), REQUEST_TIMEOUT, application), "");
     }
 
     Response listApplications() {
-        return expectOk(send(request(NAMESPACE + "/applications", REQUEST_TIMEOUT).GET()), "");
+        return expectOk(send("GET", NAMESPACE + "/applications"), "");
     }
 
     Response getApplication(String name) {
-        return expectOk(send(request(application(name), REQUEST_TIMEOUT).GET()), noApplication(name));
+        return expectOk(send("GET", application(name)), noApplication(name));
     }
 
     Response deleteApplication(String name) {
-        return expectOk(send(request(application(name), REQUEST_TIMEOUT).DELETE()), noApplication(name));
+        return expectOk(send("DELETE", application(name)), noApplication(name));
     }
 
     /** Starts a workflow; a blocking start's 502 (it failed) is an answer: its body is the execution. */
     Response startWorkflow(String application, JsonNode input, boolean blocking) {
-        Response response = send(request(application(application) + "/executions?blocking=" + blocking,
-                blocking ? INVOKE_TIMEOUT : REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(Json.compact(input))));
+        Response response = send("POST", application(application) + "/executions?blocking=" + blocking,
+                blocking ? INVOKE_TIMEOUT : REQUEST_TIMEOUT, input);
         if (blocking && response.status() == 502
                 && Json.parse(response.body()).map(body -> body.has("executionId")).orElse(false)) {
             return response;
@@ -114,36 +89,34 @@ final class CoveClient implements AutoCloseable {
 
     Response listExecutions(Optional<String> application, int limit) {
         String query = "?limit=" + limit + application.map(a -> "&application=" + encode(a)).orElse("");
-        return expectOk(send(request(NAMESPACE + "/executions" + query, REQUEST_TIMEOUT).GET()), "");
+        return expectOk(send("GET", NAMESPACE + "/executions" + query), "");
     }
 
     Response getExecution(String id) {
-        return expectOk(send(request(NAMESPACE + "/executions/" + encode(id), REQUEST_TIMEOUT).GET()),
+        return expectOk(send("GET", NAMESPACE + "/executions/" + encode(id)),
                 "no workflow execution with id '" + id + "' (cove workflow executions lists the recent ones)");
     }
 
     Response cacheStats(Optional<String> function) {
         String query = function.map(f -> "?function=" + encode(f)).orElse("");
-        return expectOk(send(request(NAMESPACE + "/cache" + query, REQUEST_TIMEOUT).GET()),
+        return expectOk(send("GET", NAMESPACE + "/cache" + query),
                 function.map(CoveClient::notFound).orElse(""));
     }
 
     Response clearCache(String function, boolean application) {
-        return expectOk(send(request(NAMESPACE + "/cache/" + encode(function) + "?scope=" + (application ? "app" : "function"),
-                REQUEST_TIMEOUT).DELETE()), notFound(function));
+        return expectOk(send("DELETE", NAMESPACE + "/cache/" + encode(function) + "?scope=" + (application ? "app" : "function")), notFound(function));
     }
 
     Response listActions(int limit, int skip) {
-        return expectOk(send(request(NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip, REQUEST_TIMEOUT)
-                .GET()), "");
+        return expectOk(send("GET", NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip), "");
     }
 
     Response getAction(String name, boolean code) {
-        return expectOk(send(request(action(name) + "?code=" + code, REQUEST_TIMEOUT).GET()), notFound(name));
+        return expectOk(send("GET", action(name) + "?code=" + code), notFound(name));
     }
 
     Response deleteAction(String name) {
-        return expectOk(send(request(action(name), REQUEST_TIMEOUT).DELETE()), notFound(name));
+        return expectOk(send("DELETE", action(name)), notFound(name));
     }
 
     /**
@@ -151,10 +124,8 @@ final class CoveClient implements AutoCloseable {
      * answers, not errors: their body is the activation.
      */
     Response invoke(String name, JsonNode params, boolean blocking) {
-        HttpRequest.Builder request = request(action(name) + "?blocking=" + blocking + "&result=false",
-                blocking ? INVOKE_TIMEOUT : REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.compact(params)));
-        Response response = send(request);
+        Response response = send("POST", action(name) + "?blocking=" + blocking + "&result=false",
+                blocking ? INVOKE_TIMEOUT : REQUEST_TIMEOUT, params);
         if (blocking && (response.status() == 502 || response.status() == 408)
                 && Json.parse(response.body()).map(body -> body.has("activationId")).orElse(false)) {
             return response;
@@ -167,24 +138,24 @@ final class CoveClient implements AutoCloseable {
         name.ifPresent(value -> query.add("name=" + encode(value)));
         since.ifPresent(value -> query.add("since=" + value));
         query.add("limit=" + limit).add("skip=" + skip).add("docs=" + docs);
-        return expectOk(send(request(NAMESPACE + "/activations" + query, REQUEST_TIMEOUT).GET()), "");
+        return expectOk(send("GET", NAMESPACE + "/activations" + query), "");
     }
 
     Response getActivation(String id) {
-        return expectOk(send(request(activation(id), REQUEST_TIMEOUT).GET()), noActivation(id));
+        return expectOk(send("GET", activation(id)), noActivation(id));
     }
 
     Response activationChain(String id) {
-        return expectOk(send(request(activation(id) + "/chain", REQUEST_TIMEOUT).GET()), noActivation(id));
+        return expectOk(send("GET", activation(id) + "/chain"), noActivation(id));
     }
 
     Response activationLogs(String id) {
-        return expectOk(send(request(activation(id) + "/logs", REQUEST_TIMEOUT).GET()), noActivation(id));
+        return expectOk(send("GET", activation(id) + "/logs"), noActivation(id));
     }
 
     @Override
     public void close() {
-        http.close();
+        // one connection a request, closed with it: nothing is left open
     }
 
     static String notFound(String name) {
@@ -215,38 +186,62 @@ final class CoveClient implements AutoCloseable {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target.apiHost() + path))
-                .timeout(timeout)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json");
-        target.auth().ifPresent(auth -> builder.header("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
-        return builder;
+    private Response send(String method, String path) {
+        return send(method, path, REQUEST_TIMEOUT, null);
     }
 
-    private Response send(HttpRequest.Builder request) {
+    /** One request; {@code body} is JSON to send, or null for none. */
+    private Response send(String method, String path, Duration timeout, JsonNode body) {
+        HttpURLConnection connection;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
+            connection = (HttpURLConnection) URI.create(target.apiHost() + path).toURL().openConnection();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("the API host " + target.apiHost() + " is no http:// or https:// address");
+        }
+        try {
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("Content-Type", "application/json");
+            target.auth().ifPresent(auth -> connection.setRequestProperty("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
+            byte[] bytes = body == null ? null : Json.compact(body).getBytes(StandardCharsets.UTF_8);
+            if (bytes != null) {
+                connection.setFixedLengthStreamingMode(bytes.length);
+                connection.setDoOutput(true);
+            }
+            connect(connection);
+            if (bytes != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = connection.getResponseCode();
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (SocketTimeoutException e) {
+            throw new CliException("Cove at " + target.apiHost() + " did not answer in time");
         } catch (IOException e) {
             throw new CliException(connectionFailure(target.apiHost(), e));
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private void connect(HttpURLConnection connection) throws IOException {
+        try {
+            connection.connect();
+        } catch (SocketTimeoutException e) {
+            throw new CliException("Cove did not accept a connection at " + target.apiHost() + " within "
+                    + CONNECT_TIMEOUT.toSeconds() + " s - is it running there?");
         }
     }
 
     /** What a failure to get an answer means for the user. */
     static String connectionFailure(String apiHost, IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return "Cove did not accept a connection at " + apiHost + " within "
-                    + CONNECT_TIMEOUT.toSeconds() + " s - is it running there?";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "Cove at " + apiHost + " did not answer in time";
-        }
-        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
+        if (causedBy(e, UnknownHostException.class)) {
             return "cannot find the host of " + apiHost + " - check --apihost or COVE_APIHOST";
         }
         if (causedBy(e, ConnectException.class)) {

@@ -1,5 +1,6 @@
 package dev.cove.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,10 +12,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "cove",
         description = "Cove runs functions: deploy JavaScript, Python and Java functions and invoke them.",
         versionProvider = VersionCommand.Provider.class,
-        subcommands = {
-            UpCommand.class, DeployCommand.class, AppCommand.class, WorkflowCommand.class, CacheCommand.class, ListCommand.class, GetCommand.class, DeleteCommand.class,
-            InvokeCommand.class, ActivationsCommand.class, ActivationCommand.class, LogsCommand.class,
-            VersionCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"",
             "Start a server with './cove up', then in a second terminal:",
@@ -29,6 +26,16 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 success, 1 a failure (an HTTP error, a failed activation), 2 a usage error.",
             "Run 'cove COMMAND --help' for a command's options."})
 final class CoveCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order the help lists them. {@link Main} adds them to the tree: all of
+     * them, or only the one a command line names, since picocli reads every command's annotations when
+     * it is added, which took about a third of a command's start-up with all of them.
+     */
+    static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DeployCommand.class, AppCommand.class,
+            WorkflowCommand.class, CacheCommand.class, ListCommand.class, GetCommand.class, DeleteCommand.class,
+            InvokeCommand.class, ActivationsCommand.class, ActivationCommand.class, LogsCommand.class,
+            VersionCommand.class);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")

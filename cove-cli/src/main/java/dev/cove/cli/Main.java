@@ -1,7 +1,10 @@
 package dev.cove.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -23,7 +26,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliEnv.system()).execute(args));
+        System.exit(commandLine(CliEnv.system(), commandsFor(args)).execute(args));
     }
 
     /**
@@ -31,7 +34,28 @@ public final class Main {
      * line on stderr and exit status 1; a usage error is one line, a hint, and exit status 2.
      */
     static CommandLine commandLine(CliEnv env) {
+        return commandLine(env, CoveCommand.COMMANDS);
+    }
+
+    /**
+     * The subcommand a command line names first, alone; all of them when it names none (the help lists
+     * them, a misspelt one gets suggestions).
+     */
+    static List<Class<?>> commandsFor(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> command : CoveCommand.COMMANDS) {
+                Command annotation = command.getAnnotation(Command.class);
+                if (annotation.name().equals(args[0]) || Arrays.asList(annotation.aliases()).contains(args[0])) {
+                    return List.of(command);
+                }
+            }
+        }
+        return CoveCommand.COMMANDS;
+    }
+
+    private static CommandLine commandLine(CliEnv env, List<Class<?>> commands) {
         CommandLine commandLine = new CommandLine(new CoveCommand(env));
+        commands.forEach(commandLine::addSubcommand);
         commandLine.setUsageHelpWidth(HELP_WIDTH);
         // "--data @params.json" names a JSON file, not one of picocli's argument files.
         commandLine.setExpandAtFiles(false);

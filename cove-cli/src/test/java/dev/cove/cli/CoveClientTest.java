@@ -177,6 +177,28 @@ class CoveClientTest {
         assertThat(lastRequest.get("uri")).isEqualTo("/api/v1/namespaces/_/actions/hello?blocking=true&result=false");
     }
 
+    @Test
+    void anInvocationSendsItsParametersAsItsBody() {
+        respond(200, "{\"activationId\": \"0123456789abcdef0123456789abcdef\", \"response\": {\"status\": \"success\","
+                + " \"statusCode\": 0, \"success\": true, \"result\": {\"greeting\": \"Hello, Ada!\"}}}");
+
+        Cli.Result result = cli("u:k").run("invoke", "hello", "-p", "name", "Ada");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(lastRequest.get("method")).isEqualTo("POST");
+        assertThat(lastRequest.get("body")).isEqualTo("{\"name\":\"Ada\"}");
+        assertThat(result.out()).contains("\"greeting\": \"Hello, Ada!\"");
+    }
+
+    @Test
+    void aHostThatCantBeFoundSaysSo() {
+        Cli.Result result = Cli.with(Map.of("COVE_APIHOST", "http://no-such-host.invalid:3233", "COVE_AUTH", "u:k"),
+                dir.resolve("none.json")).run("list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("cannot find the host of http://no-such-host.invalid:3233 - check --apihost or COVE_APIHOST\n");
+    }
+
     private String writeSource() {
         try {
             return java.nio.file.Files.writeString(dir.resolve("hello.js"), "function main() {}").toString();

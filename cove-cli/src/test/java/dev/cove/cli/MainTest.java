@@ -32,6 +32,16 @@ class MainTest {
         return Cli.with(Map.of("COVE_APIHOST", closedHost, "COVE_AUTH", "u:k"), dir.resolve("config.json"));
     }
 
+    /** A command line that names a command builds that command alone; any other builds them all. */
+    @Test
+    void onlyTheNamedCommandIsBuilt() {
+        assertThat(Main.commandsFor(new String[] {"invoke", "hello"})).containsExactly(InvokeCommand.class);
+        assertThat(Main.commandsFor(new String[] {"app", "list"})).containsExactly(AppCommand.class);
+        assertThat(Main.commandsFor(new String[] {"invok", "hello"})).isEqualTo(CoveCommand.COMMANDS);
+        assertThat(Main.commandsFor(new String[] {"--help"})).isEqualTo(CoveCommand.COMMANDS);
+        assertThat(Main.commandsFor(new String[] {})).isEqualTo(CoveCommand.COMMANDS);
+    }
+
     @Test
     void helpListsEveryCommandAndExitsZero() {
         Cli.Result result = cli().run("--help");
