@@ -151,7 +151,11 @@ final class BubblewrapSandbox implements Sandbox {
             group.ifPresent(Cgroups.Group::close);
             throw e;
         }
-        send(command);
+        try {
+            send(command);
+        } catch (IOException e) {
+            throw new SandboxEndedException(); // the keeper's input is closed: it has ended, or is ending
+        }
         return member;
     }
 
@@ -409,6 +413,7 @@ final class BubblewrapSandbox implements Sandbox {
     public void kill() {
         List<Member> all;
         synchronized (this) {
+            ending = true;
             all = List.copyOf(workers.values());
         }
         all.forEach(m -> m.group.ifPresent(Cgroups.Group::letDie));

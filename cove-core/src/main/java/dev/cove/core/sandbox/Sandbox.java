@@ -114,7 +114,7 @@ public interface Sandbox {
      */
     void openOutbound() throws IOException;
 
-    /** Ends every process of the sandbox now. */
+    /** Ends every process of the sandbox now; from then on it takes no new worker. */
     void kill();
 
     /**
