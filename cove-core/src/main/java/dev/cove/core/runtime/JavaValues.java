@@ -70,8 +70,8 @@ final class JavaValues {
      * walk through Jackson's serialisers.
      */
     static RunOutcome toResult(Map<String, Object> result, long maxResultBytes) {
-        if (result == null) {
-            return new RunOutcome.Returned(JsonValue.of(NODES.objectNode()));
+        if (result == null) { // as OpenWhisk's Java runtime has it
+            return new RunOutcome.Failed("The function returned null; it must return a JSON object");
         }
         ByteArrayBuilder bytes = new ByteArrayBuilder(256);
         JsonNode tree;

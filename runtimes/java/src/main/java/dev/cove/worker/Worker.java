@@ -1,6 +1,8 @@
 package dev.cove.worker;
 
 import dev.cove.api.Handler;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,8 @@ final class Worker implements FrameReader.Receiver {
      * send this worker another run meanwhile.
      */
     static final int OUT_OF_MEMORY_STATUS = 251;
+    /** Of a stack trace in the logs: a huge message stays in the error. */
+    private static final int TRACE_CHARS = 65536;
 
     private final Channel channel;
     private final Calls calls;
@@ -143,17 +147,37 @@ final class Worker implements FrameReader.Receiver {
             Runtime.getRuntime().halt(OUT_OF_MEMORY_STATUS);
             throw e;
         } catch (Throwable t) { // whatever the function threw is its failure, and ends only its activation
+            logStackTrace(t);
             return new Ending.Failed(describe(t));
         } finally {
             Output.restore(outer);
         }
     }
 
+    /**
+     * The stack trace, to the activation's stderr (System.err is bound to it), as OpenWhisk's Java runtime
+     * prints it; its first 64 K characters, so that a huge message stays in the error.
+     */
+    private static void logStackTrace(Throwable t) {
+        StringWriter trace = new StringWriter();
+        try {
+            t.printStackTrace(new PrintWriter(trace));
+        } catch (Throwable broken) { // the throwable's methods are the function's code too
+            trace = new StringWriter().append(describe(t)).append('\n');
+        }
+        StringBuffer text = trace.getBuffer();
+        System.err.print(text.length() <= TRACE_CHARS ? text : text.substring(0, TRACE_CHARS) + "…\n");
+    }
+
     /** The result as JSON, or why it can't be one: not JSON, or over the limit. */
     private Ending encode(Map<String, Object> result) {
         JsonWriter json = JsonWriter.borrow();
         try {
-            json.value(result == null ? Map.of() : result);
+            if (result == null) {
+                json.release();
+                return new Ending.Failed("The function returned null; it must return a JSON object");
+            }
+            json.value(result);
         } catch (NotJson e) {
             json.release();
             return new Ending.Failed("The function's result is not valid JSON: " + e.getMessage());
