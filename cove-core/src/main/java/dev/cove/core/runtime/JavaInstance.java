@@ -234,8 +234,10 @@ final class JavaInstance extends InProcessInstance {
             Optional<String> killed = killReason();
             if (killed.isPresent()) {
                 outcome = Optional.of(new RunOutcome.Crashed(killed.get()));
+            } else if (!(request.params() instanceof ObjectNode params)) {
+                outcome = Optional.of(new RunOutcome.Failed(JavaValues.NOT_AN_OBJECT));
             } else {
-                Map<String, Object> result = handler.handle(JavaValues.toMap(request.params()), new RunContext(request, run));
+                Map<String, Object> result = handler.handle(JavaValues.toMap(params), new RunContext(request, run));
                 outcome = Optional.of(JavaValues.toResult(result, maxResultBytes));
             }
         } catch (Budget.Stopped e) {

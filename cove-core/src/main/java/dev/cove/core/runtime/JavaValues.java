@@ -22,6 +22,9 @@ import java.util.Map;
 final class JavaValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** A Java function's parameters are a map: a sequence may pass an array on, which it can't take. */
+    static final String NOT_AN_OBJECT = "The function was given an array of parameters; a Java function takes a JSON object";
+
     private JavaValues() {}
 
     static Map<String, Object> toMap(ObjectNode params) {

@@ -4,6 +4,7 @@ import dev.cove.api.Handler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -132,8 +133,11 @@ final class Worker implements FrameReader.Receiver {
         Function f = function;
         Activation activation = new Activation(Frames.text(frame, "id"), f, Frames.number(frame, "deadline", 0),
                 (int) Frames.number(frame, "depth", 1), settings.maxLogBytes(), channel);
+        Object params = frame.get("params");
         Ending ending = f == null ? new Ending.Failed("The worker was not initialised")
-                : execute(activation, Frames.object(frame.get("params")));
+                : params instanceof List<?> ? new Ending.Failed("The function was given an array of parameters; a Java "
+                        + "function takes a JSON object") // as the inline tier says it
+                : execute(activation, Frames.object(params));
         finish(activation, ending);
         release(ending);
     }
