@@ -505,13 +505,16 @@ function runFunction(act, given) {
   const params = given === undefined || given === null ? {} : given;
   let value;
   try {
-    value = f.kubeless ? f.call(kubelessEvent(act.id, params), kubelessContext(act)) : f.call(params, context(act));
+    // called as a plain function, as OpenWhisk's runtime calls it, not as a method of the record
+    const args = f.kubeless ? [kubelessEvent(act.id, params), kubelessContext(act)] : [params, context(act)];
+    value = Reflect.apply(f.call, undefined, args);
   } catch (e) {
-    finishRun(act, null, failureText(e));
+    thrown(act, e);
     return;
   }
   if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-    Promise.resolve(value).then((v) => succeed(act, v), (e) => finishRun(act, null, failureText(e)));
+    // a rejection is the function's answer, as OpenWhisk has it: an application error carrying the value
+    Promise.resolve(value).then((v) => succeed(act, v), (e) => succeed(act, { error: rejection(e) }));
   } else {
     succeed(act, value);
   }
@@ -863,8 +866,12 @@ function kubelessContext(act) {
 
 function succeed(act, value) {
   if (act.done) return;
-  if (value === undefined || value === null) {
+  if (value === undefined || (value === null && act.func.kubeless)) {
     finishRun(act, '{}', null);
+    return;
+  }
+  if (value === null) {
+    finishRun(act, null, notAnObject('null'));
     return;
   }
   if (typeof value !== 'object') {
@@ -898,7 +905,62 @@ function succeed(act, value) {
 }
 
 function notAnObject(kind) {
-  return 'The function returned ' + kind + '; it must return a JSON object';
+  return 'The function returned ' + kind + '; it must return a JSON object or array';
+}
+
+const THROWN_LOG_CHARS = 65536; // of what a throw writes to the logs: a huge message stays in the error
+
+/** A throw (or an exception escaping a callback) fails the activation; what was thrown, its stack for an
+ *  Error, goes to its stderr first, as console.error would print it. */
+function thrown(act, e) {
+  if (act.done) return;
+  let text;
+  try {
+    text = withoutWorkerFrames(require('util').inspect(e));
+  } catch (ignored) {
+    text = failureText(e);
+  }
+  if (text.length > THROWN_LOG_CHARS) text = text.slice(0, THROWN_LOG_CHARS) + '…';
+  emitText(act, 1, text + '\n');
+  finishRun(act, null, failureText(e));
+}
+
+/** A printed stack without the frames from the first of this worker's on: the function's own are what it needs. */
+function withoutWorkerFrames(text) {
+  const lines = text.split('\n');
+  const first = lines.findIndex((line) => /^\s+at /.test(line) && line.includes(__filename));
+  if (first === -1) return text;
+  return lines.filter((line, i) => i < first || !/^\s+at /.test(line)).join('\n');
+}
+
+/**
+ * The value a rejected Promise carries, as JSON can hold it: nothing (undefined, null, false, 0, '') is
+ * {}; an Error is its own enumerable fields with its name, message, stack and code; another object is
+ * its own enumerable fields, nested objects likewise (a cycle is "[Circular]", a function is left out);
+ * a string, number or boolean is itself.
+ */
+function rejection(e) {
+  if (!e) return {};
+  if (typeof e === 'function') return '[Function: ' + (e.name || 'anonymous') + ']';
+  if (typeof e !== 'object') return typeof e === 'bigint' ? String(e) : e;
+  return plainCopy(e, new Set(), true);
+}
+
+function plainCopy(from, seen, top) {
+  if (typeof from.toJSON === 'function') return from.toJSON();
+  if (Buffer.isBuffer(from)) return '[object Buffer]';
+  seen.add(from);
+  const to = Array.isArray(from) ? [] : {};
+  for (const [key, value] of Object.entries(from)) {
+    if (typeof value === 'function') continue;
+    if (value === null || typeof value !== 'object') to[key] = value;
+    else to[key] = seen.has(value) ? '[Circular]' : plainCopy(value, seen, false);
+  }
+  for (const key of top ? ['name', 'message', 'stack', 'code'] : ['code']) {
+    if (typeof from[key] === 'string') to[key] = from[key];
+  }
+  seen.delete(from);
+  return to;
 }
 
 function jsonKind(json) {
@@ -945,7 +1007,7 @@ function onUncaught(e) {
   const act = activations.getStore();
   if (act !== undefined && act !== nobody && !act.done) {
     if (act.isInit) initFailed(act, e);
-    else finishRun(act, null, failureText(e));
+    else thrown(act, e);
     return;
   }
   emitText(nobody, 1, 'Uncaught ' + (e && e.stack ? e.stack : failureText(e)) + '\n');

@@ -929,8 +929,10 @@ def execute(act, params, deadline):
             value = run_awaitable(value)
     except SystemExit as e:
         exit_now(exit_status(e))
-    except BaseException as e:  # whatever the function raised is its failure
-        return None, failure_text(e)
+    except Exception as e:  # as in OpenWhisk: the function's own error, its traceback in the logs
+        return raised(act, e, True)
+    except BaseException as e:  # one that would stop a program (KeyboardInterrupt, …) is its failure
+        return raised(act, e, False)
     finally:
         _local.activation = outer
     return outcome(act, value)
@@ -998,7 +1000,7 @@ def iso_now():
 
 def outcome(act, value):
     """(result body, failure) of what act's function returned."""
-    if value is None:
+    if value is None and act.func["kubeless"]:
         return b"{}", None
     if not isinstance(value, (dict, list, tuple)):
         if not act.func["kubeless"]:
@@ -1014,6 +1016,29 @@ def outcome(act, value):
     return body, None
 
 
+TRACEBACK_CHARS = 65536  # of a traceback in the logs: a huge message stays in the error
+
+
+def raised(act, e, application):
+    """(result body, failure) of an exception the function raised, once its traceback (from the
+    function's own frames on) is in act's stderr: {"error": "ValueError: boom"}, an application error,
+    or, when that would not fit the result limit or the exception is no Exception, a failure."""
+    import traceback
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(e), e, tb))
+    if len(text) > TRACEBACK_CHARS:
+        text = text[:TRACEBACK_CHARS] + "\u2026\n"
+    emit_text(act, 1, text)
+    failure = failure_text(e)
+    if application:
+        body = encode_result({"error": failure})
+        if len(body) <= _func["max_result_bytes"]:
+            return body, None
+    return None, failure
+
+
 def encode_result(value):
     text = json_encode(value)
     try:
@@ -1023,7 +1048,9 @@ def encode_result(value):
 
 
 def not_an_object(value):
-    if isinstance(value, str):
+    if value is None:
+        kind = "None"
+    elif isinstance(value, str):
         kind = "a string"
     elif isinstance(value, bool):
         kind = "a boolean"
@@ -1032,7 +1059,7 @@ def not_an_object(value):
     else:
         name = type(value).__name__
         kind = ("an " if name[:1].lower() in "aeiou" else "a ") + name
-    return "The function returned %s; it must return a JSON object" % kind
+    return "The function returned %s; it must return a JSON object or list" % kind
 
 
 def failure_text(e):

@@ -9,7 +9,8 @@ import java.util.Map;
  * <p>Parameters arrive as JSON decoded to {@code Map}, {@code List}, {@code String}, {@code Number},
  * {@code Boolean} and {@code null}; the returned map must be made of the same types. A result with
  * an {@code "error"} key ends the activation as an application error, as in Apache OpenWhisk; an
- * exception ends it as a developer error carrying the exception's message.
+ * exception ends it as a developer error carrying the exception's message, its stack trace in the
+ * activation's logs, and so does a {@code null} result.
  *
  * <pre>{@code
  * public class Hello implements Handler {

@@ -236,7 +236,7 @@ class CliIT {
         Cli.Result api = cli.run("invoke", "fetch", "-p", "url", server.apiHost() + "/api/v1");
 
         assertThat(api.exitCode()).isEqualTo(1);
-        assertThat(api.err()).startsWith("action developer error: ").contains("Connection refused");
+        assertThat(api.err()).startsWith("application error: ").contains("Connection refused");
         assertThat(cli.run("deploy", example("fetch.py").toString(), "--network", "anywhere").err())
                 .contains("limits.network must be none or outbound, was anywhere");
     }
@@ -302,7 +302,7 @@ class CliIT {
     @Test
     void aFailedActivationIsOneLineOnStderrAndExitsOne() throws Exception {
         ok("deploy", function("picky.js", "function main(p) { return p.name ? {ok: true} : {error: 'no name given'}; }").toString());
-        ok("deploy", function("thrower.py", "def main(args):\n    raise ValueError('boom')\n").toString());
+        ok("deploy", function("thrower.js", "function main() { throw new Error('boom'); }").toString());
 
         Cli.Result applicationError = cli.run("invoke", "picky");
         Cli.Result developerError = cli.run("invoke", "thrower");

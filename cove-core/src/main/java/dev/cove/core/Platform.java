@@ -125,7 +125,7 @@ public final class Platform implements AutoCloseable {
         runtimes.connect(new Calls() {
             @Override
             public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-                    ObjectNode params, boolean wait) {
+                    JsonNode params, boolean wait) {
                 return bus.call(caller, callerId, target, params, wait);
             }
 

@@ -3,6 +3,7 @@ package dev.cove.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -188,13 +189,127 @@ class RuntimeConformanceIT {
         assertThat(error(answer)).containsAnyOf("JSON object", "not valid JSON");
     }
 
+    /**
+     * As OpenWhisk's runtimes answer a throw: node's and Java's are the developer's error, a raise in
+     * python (whose OpenWhisk runtime answers {"error": …} for it) the application's; either way the
+     * error is the message, and what was thrown, with its stack, is in the logs.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
-    void aThrowIsADeveloperErrorCarryingTheMessage(String runtime) throws Exception {
+    void aThrowCarriesTheMessageAndLogsTheStack(String runtime) throws Exception {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "throws", params()), params());
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
-        assertThat(error(answer)).contains("boom");
+        boolean raised = runtime.equals("python");
+        assertThat(answer.json().path("response").path("status").asText())
+                .isEqualTo(raised ? "application error" : "action developer error");
+        assertThat(answer.json().path("statusCode").asInt()).isEqualTo(raised ? 1 : 2);
+        assertThat(result(answer)).isEqualTo(params().put("error", switch (runtime) {
+            case "nodejs" -> "Error: boom";
+            case "python" -> "ValueError: boom";
+            default -> "java.lang.IllegalStateException: boom";
+        }));
+        String logs = String.join("\n", lines(answer));
+        assertThat(lines(answer)).allSatisfy(line -> assertThat(line).contains(" stderr: "));
+        switch (runtime) {
+            case "nodejs" -> assertThat(logs).contains("stderr: Error: boom").containsPattern("stderr: +at main \\(.*:2:\\d+\\)")
+                    .doesNotContain("worker.js");
+            case "python" -> assertThat(logs).contains("stderr: Traceback (most recent call last):")
+                    .contains("line 2, in main").contains("stderr: ValueError: boom").doesNotContain("worker.py");
+            default -> assertThat(logs).contains("stderr: java.lang.IllegalStateException: boom")
+                    .containsPattern("stderr: \\s*at \\S*Throws\\.main\\(Throws.java:5\\)");
+        }
+    }
+
+    static List<String> lines(TestCove.Answer answer) {
+        List<String> lines = new ArrayList<>();
+        answer.json().path("logs").forEach(l -> lines.add(l.asText()));
+        return lines;
+    }
+
+    /** A rejected Promise (an async main that throws) is the application's error, carrying what it was rejected with. */
+    @ParameterizedTest
+    @ValueSource(strings = {"object", "nothing", "text", "thrown", "reference", "error"})
+    void aRejectionIsTheApplicationsErrorCarryingItsValue(String how) throws Exception {
+        String name = deploy("nodejs", "rejects", params());
+        TestCove.Answer answer = cove.invoke(name, params().put("how", how));
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("application error");
+        assertThat(answer.json().path("statusCode").asInt()).isEqualTo(1);
+        assertThat(answer.json().path("logs")).as("a rejection writes nothing of its own").isEmpty();
+        JsonNode error = result(answer).path("error");
+        switch (how) {
+            case "object" -> assertThat(error).isEqualTo(params().put("done", true));
+            case "nothing" -> assertThat(error).isEqualTo(params());
+            case "text" -> assertThat(error.asText()).isEqualTo("no luck");
+            case "thrown" -> {
+                assertThat(error.path("name").asText()).isEqualTo("Error");
+                assertThat(error.path("message").asText()).isEqualTo("app error");
+                assertThat(error.path("stack").asText()).startsWith("Error: app error\n    at ");
+            }
+            case "reference" -> assertThat(error.toString().toLowerCase(Locale.ROOT))
+                    .contains("referenceerror: undefinedname is not defined");
+            default -> {
+                assertThat(error.path("name").asText()).isEqualTo("TypeError");
+                assertThat(error.path("message").asText()).isEqualTo("bad input");
+                assertThat(error.path("code").asText()).isEqualTo("E_INPUT");
+                assertThat(error.path("detail")).isEqualTo(params().put("n", 1));
+            }
+        }
+    }
+
+    /**
+     * What a function returns, by OpenWhisk's rules: an object or an array is the result, nothing at all
+     * in node is {}, and anything else (a string, a number, a boolean, null, Python's None, Java's
+     * null) is the developer's error.
+     */
+    static Stream<Arguments> returnedValues() {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        return Stream.of(
+                Arguments.of("nodejs", json.arrayNode().add("a").add("b"), "[\"a\",\"b\"]"),
+                Arguments.of("nodejs", json.arrayNode(), "[]"),
+                Arguments.of("nodejs", null, "{}"),
+                Arguments.of("nodejs", json.nullNode(), "null"),
+                Arguments.of("nodejs", json.textNode("text"), "a string"),
+                Arguments.of("nodejs", json.numberNode(42), "a number"),
+                Arguments.of("nodejs", json.booleanNode(true), "a boolean"),
+                Arguments.of("python", json.arrayNode().add("a").add("b"), "[\"a\",\"b\"]"),
+                Arguments.of("python", null, "None"),
+                Arguments.of("python", json.textNode("text"), "a string"),
+                Arguments.of("python", json.numberNode(4.5), "a number"),
+                Arguments.of("python", json.booleanNode(false), "a boolean"),
+                Arguments.of("java", null, "null"),
+                Arguments.of("java-process", null, "null"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("returnedValues")
+    void whatAFunctionReturnsIsItsResultOnlyWhenAnObjectOrAnArray(String runtime, JsonNode value, String expected)
+            throws Exception {
+        String name = deploy(runtime, "returns", params());
+        for (boolean later : runtime.equals("nodejs") ? List.of(false, true) : List.of(false)) {
+            ObjectNode given = params().put("later", later);
+            if (value != null) {
+                given.set("value", value);
+            }
+            TestCove.Answer answer = cove.invoke(name, given);
+            if (expected.startsWith("[") || expected.startsWith("{")) {
+                assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+                assertThat(answer.json().path("statusCode").asInt()).isZero();
+                assertThat(result(answer).toString()).isEqualTo(expected);
+            } else {
+                assertThat(answer.status()).isEqualTo(502);
+                assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
+                assertThat(error(answer)).startsWith("The function returned " + expected + "; it must return a JSON ");
+            }
+        }
+    }
+
+    @Test
+    void aPythonTupleIsAnArrayResult() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("python", "returns", params()), params().put("tuple", true)
+                .set("value", TestCove.JSON.createArrayNode().add(1).add("two")));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(result(answer).toString()).isEqualTo("[1,\"two\"]");
     }
 
     @ParameterizedTest

@@ -168,6 +168,36 @@ class WorkflowsIT {
                 .isEqualTo("The sequence would call itself through seq.");
     }
 
+    /**
+     * A component's array result is the next one's parameters, as OpenWhisk passes it on (without the
+     * next one's defaults, which only an object takes); a Java component can't take one.
+     */
+    @Test
+    void aSequencePassesAnArrayResultOnToItsNextComponent() throws Exception {
+        cove.deploy("seq-pair", "nodejs:default", "function main(p) { return [p.n, p.n + 1]; }", TestCove.object());
+        ObjectNode defaults = TestCove.object();
+        defaults.putArray("parameters").addObject().put("key", "extra").put("value", 100);
+        cove.deploy("seq-sum", "python:default", "def main(a):\n    return {'sum': sum(a), 'given': a}\n", defaults);
+        cove.deploy("SeqPairSquare", "java:default", SQUARE_JAVA.replace("Square", "SeqPairSquare"), TestCove.object());
+        ObjectNode sequence = TestCove.object();
+        sequence.putObject("exec").put("kind", "sequence").putArray("components").add("seq-pair").add("seq-sum");
+        assertThat(cove.put("/api/v1/namespaces/_/actions/seq-arrays?overwrite=true", sequence).status()).isEqualTo(200);
+
+        TestCove.Answer answer = cove.invoke("seq-arrays", TestCove.object().put("n", 3));
+
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        assertThat(answer.json().path("response").path("result").toString()).isEqualTo("{\"sum\":7,\"given\":[3,4]}");
+        assertThat(answer.json().path("logs")).hasSize(2);
+
+        sequence.withObject("exec").putArray("components").add("seq-pair").add("SeqPairSquare");
+        assertThat(cove.put("/api/v1/namespaces/_/actions/seq-arrays?overwrite=true", sequence).status()).isEqualTo(200);
+        TestCove.Answer java = cove.invoke("seq-arrays", TestCove.object().put("n", 3));
+        assertThat(java.json().path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(java.json().path("response").path("result").path("error").asText())
+                .isEqualTo("The function was given an array of parameters; a Java function takes a JSON object");
+        assertThat(java.json().path("logs")).as("the Java component ran, and failed").hasSize(2);
+    }
+
     @Test
     void aWorkflowWithAnErrorIsRefusedAtDeploymentWithTheStateAndWhatIsWrong() throws Exception {
         TestCove.Answer typo = cove.put("/api/v1/namespaces/_/applications/broken", app("""

@@ -1,5 +1,6 @@
 package dev.cove.core.bus;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.invoke.Activation;
 import dev.cove.core.invoke.AsyncInvocations;
@@ -50,7 +51,7 @@ public final class LocalBus implements Calls {
 
     @Override
     public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-            ObjectNode params, boolean wait) {
+            JsonNode params, boolean wait) {
         Optional<String> invalid = invalidName(target);
         if (invalid.isPresent()) {
             return refused(invalid.get());
@@ -59,8 +60,11 @@ public final class LocalBus implements Calls {
         if (callee.isEmpty()) {
             return refused("There is no function named " + target + " in the namespace " + caller.namespace() + ".");
         }
+        if (!wait && !(params instanceof ObjectNode)) {
+            return refused("The parameters of a call must be a JSON object.");
+        }
         if (!wait) {
-            return async.submitFrom(callerId, callee.get(), params).thenApply(admission -> switch (admission) {
+            return async.submitFrom(callerId, callee.get(), (ObjectNode) params).thenApply(admission -> switch (admission) {
                 case Dispatcher.Admission.Rejected r -> new CallOutcome.Refused(r.message());
                 case Dispatcher.Admission.Accepted a -> new CallOutcome.Accepted(a.activationId());
             });

@@ -1,5 +1,6 @@
 package dev.cove.core.invoke;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
@@ -101,7 +102,7 @@ public final class Dispatcher implements AutoCloseable {
      * As {@link #invoke}, for a call made by the function of the activation {@code callerId}; refused
      * past {@link Calls#MAX_CALL_DEPTH}.
      */
-    public Admission invokeFrom(String callerId, FunctionRevision revision, ObjectNode params) {
+    public Admission invokeFrom(String callerId, FunctionRevision revision, JsonNode params) {
         int depth = depthOfCallFrom(callerId);
         return tooDeep(depth).orElseGet(() -> admit(newActivationId(), revision, params, Optional.of(callerId), depth));
     }
@@ -155,7 +156,7 @@ public final class Dispatcher implements AutoCloseable {
      * Admits an invocation under an id it was given before (see {@link AsyncInvocations}), {@code depth}
      * deep in its chain of calls (1 when nothing called it).
      */
-    Admission admit(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy,
+    Admission admit(String activationId, FunctionRevision revision, JsonNode params, Optional<String> causedBy,
             int depth) {
         if (closed) {
             return new Admission.Rejected("The platform is shutting down.");

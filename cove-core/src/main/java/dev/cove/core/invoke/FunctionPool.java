@@ -1,5 +1,6 @@
 package dev.cove.core.invoke;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
@@ -77,13 +78,13 @@ final class FunctionPool {
         static final ColdStart NONE = new ColdStart(Optional.empty(), List.of());
     }
 
-    /** The invocation's parameters over the function's defaults. */
-    ObjectNode withDefaults(ObjectNode params) {
-        if (defaults.isEmpty()) {
+    /** The invocation's parameters over the function's defaults; an array, as OpenWhisk has it, without them. */
+    JsonNode withDefaults(JsonNode params) {
+        if (defaults.isEmpty() || !params.isObject()) {
             return params;
         }
         ObjectNode merged = defaults.deepCopy();
-        merged.setAll(params);
+        merged.setAll((ObjectNode) params);
         return merged;
     }
 

@@ -2,7 +2,6 @@ package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.JsonValue;
@@ -27,7 +26,7 @@ final class Pending implements RunListener {
 
     final String activationId;
     final FunctionRevision revision;
-    final ObjectNode params;
+    final JsonNode params;
     final Instant arrived;
     final Optional<String> causedBy;
     final LogBuffer logs;
@@ -45,7 +44,7 @@ final class Pending implements RunListener {
     volatile Optional<TierVerdict> tier = Optional.empty();
     volatile Deadlines.Armed deadline = () -> {};
 
-    Pending(String activationId, FunctionRevision revision, ObjectNode params, Optional<String> causedBy, Clock clock,
+    Pending(String activationId, FunctionRevision revision, JsonNode params, Optional<String> causedBy, Clock clock,
             long maxLogBytes, long maxResultBytes) {
         this.activationId = activationId;
         this.causedBy = causedBy;

@@ -1,5 +1,6 @@
 package dev.cove.core.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.registry.FunctionRevision;
@@ -30,10 +31,11 @@ public interface Calls {
      * A call made by the function of activation {@code callerId}, an instance of {@code caller}.
      *
      * @param target the called function's name, in the caller's namespace
+     * @param params an object; a waited-for call may pass an array (a sequence's component's result)
      * @param wait true to complete with the callee's outcome ({@code invoke}), false once it is
      *     admitted ({@code send})
      */
-    CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, ObjectNode params,
+    CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, JsonNode params,
             boolean wait);
 
     /**

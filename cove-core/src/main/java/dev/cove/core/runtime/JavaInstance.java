@@ -11,6 +11,8 @@ import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.Limits;
 import dev.cove.core.registry.TierVerdict;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -44,6 +46,8 @@ import java.util.function.Consumer;
  */
 final class JavaInstance extends InProcessInstance {
     private static final long MB = 1024 * 1024;
+    /** Of a stack trace in the logs: a huge message stays in the error. */
+    private static final int TRACE_CHARS = 65536;
 
     private final FunctionRevision revision;
     private final InlineLoader loader;
@@ -230,8 +234,10 @@ final class JavaInstance extends InProcessInstance {
             Optional<String> killed = killReason();
             if (killed.isPresent()) {
                 outcome = Optional.of(new RunOutcome.Crashed(killed.get()));
+            } else if (!(request.params() instanceof ObjectNode params)) {
+                outcome = Optional.of(new RunOutcome.Failed(JavaValues.NOT_AN_OBJECT));
             } else {
-                Map<String, Object> result = handler.handle(JavaValues.toMap(request.params()), new RunContext(request, run));
+                Map<String, Object> result = handler.handle(JavaValues.toMap(params), new RunContext(request, run));
                 outcome = Optional.of(JavaValues.toResult(result, maxResultBytes));
             }
         } catch (Budget.Stopped e) {
@@ -244,6 +250,9 @@ final class JavaInstance extends InProcessInstance {
                     + "memory."), run);
         } catch (Throwable t) {
             Optional<Budget.Stopped> stop = run.budget.stopped();
+            if (stop.isEmpty() && killReason().isEmpty()) {
+                logStackTrace(t, listener);
+            }
             outcome = stop.isPresent() ? stopped(stop.get(), run)
                     : Optional.of(killReason().<RunOutcome>map(RunOutcome.Crashed::new)
                             .orElseGet(() -> new RunOutcome.Failed(describe(t))));
@@ -296,6 +305,20 @@ final class JavaInstance extends InProcessInstance {
             moved = true;
             moveToProcess.accept(reason);
         }
+    }
+
+    /** What the function threw, to its stderr, as the process tier (and OpenWhisk's Java runtime) prints it. */
+    private static void logStackTrace(Throwable t, RunListener listener) {
+        StringWriter trace = new StringWriter();
+        try {
+            t.printStackTrace(new PrintWriter(trace));
+        } catch (Throwable broken) { // the throwable's methods are the function's code too
+            listener.log("stderr", t.getClass().getName());
+            return;
+        }
+        String text = trace.toString();
+        (text.length() <= TRACE_CHARS ? text : text.substring(0, TRACE_CHARS) + "…").lines()
+                .forEach(line -> listener.log("stderr", line));
     }
 
     private static String describe(Throwable t) {

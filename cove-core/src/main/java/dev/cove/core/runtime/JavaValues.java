@@ -22,6 +22,9 @@ import java.util.Map;
 final class JavaValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** A Java function's parameters are a map: a sequence may pass an array on, which it can't take. */
+    static final String NOT_AN_OBJECT = "The function was given an array of parameters; a Java function takes a JSON object";
+
     private JavaValues() {}
 
     static Map<String, Object> toMap(ObjectNode params) {
@@ -70,8 +73,8 @@ final class JavaValues {
      * walk through Jackson's serialisers.
      */
     static RunOutcome toResult(Map<String, Object> result, long maxResultBytes) {
-        if (result == null) {
-            return new RunOutcome.Returned(JsonValue.of(NODES.objectNode()));
+        if (result == null) { // as OpenWhisk's Java runtime has it
+            return new RunOutcome.Failed("The function returned null; it must return a JSON object");
         }
         ByteArrayBuilder bytes = new ByteArrayBuilder(256);
         JsonNode tree;

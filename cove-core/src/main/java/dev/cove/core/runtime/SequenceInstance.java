@@ -1,17 +1,16 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.registry.FunctionRevision;
 import java.util.List;
 
 /**
  * An OpenWhisk sequence: its components called one after another over the local bus, each one's result
- * the next one's parameters. Each component's activation records the sequence's as its
+ * the next one's parameters (an array too, as OpenWhisk passes it on). Each component's activation records the sequence's as its
  * {@code causedBy}, and the sequence's logs list the components' activation ids, as OpenWhisk's do.
- * The first component that does not succeed ends the sequence with its result (or, when the call was
- * refused, as a developer error with the reason). Nothing runs in a process of its own: one instance
- * serves any number of activations at once.
+ * The first component that does not succeed ends the sequence with its result, as a developer error
+ * when it was one (or, when the call was refused, as a developer error with the reason). Nothing runs
+ * in a process of its own: one instance serves any number of activations at once.
  */
 final class SequenceInstance extends InProcessInstance {
     private final FunctionRevision revision;
@@ -29,7 +28,7 @@ final class SequenceInstance extends InProcessInstance {
         step(0, request.activationId(), request.params(), listener);
     }
 
-    private void step(int index, String activationId, ObjectNode params, RunListener listener) {
+    private void step(int index, String activationId, JsonNode params, RunListener listener) {
         if (killReason().isPresent()) {
             listener.done(new RunOutcome.Crashed(killReason().get()));
             return;
@@ -39,10 +38,13 @@ final class SequenceInstance extends InProcessInstance {
                 case Calls.CallOutcome.Ended e -> {
                     listener.log("stdout", e.activationId());
                     JsonNode result = e.result().tree();
-                    if (!e.success() || index + 1 == components.size() || !(result instanceof ObjectNode next)) {
+                    if (!e.success() && "action developer error".equals(e.status())) { // the sequence's too, as in OpenWhisk
+                        JsonNode cause = result.path("error");
+                        listener.done(new RunOutcome.Failed(cause.isTextual() ? cause.asText() : cause.toString()));
+                    } else if (!e.success() || index + 1 == components.size() || !(result.isObject() || result.isArray())) {
                         listener.done(new RunOutcome.Returned(e.result()));
                     } else {
-                        step(index + 1, activationId, next, listener);
+                        step(index + 1, activationId, result, listener);
                     }
                 }
                 case Calls.CallOutcome.Refused r -> listener.done(new RunOutcome.Failed(

@@ -254,7 +254,8 @@ public final class Executions implements AutoCloseable {
             case SUCCESS -> TaskResult.succeeded(result);
             case TIMEOUT -> TaskResult.failed("States.Timeout", cause);
             case APPLICATION_ERROR -> TaskResult.failed(error.path("name").isTextual()
-                    && !error.path("name").asText().isBlank() ? error.path("name").asText() : "States.TaskFailed", cause);
+                    && !error.path("name").asText().isBlank() ? error.path("name").asText()
+                    : error.isTextual() ? thrownName(cause) : "States.TaskFailed", cause); // a python raise: "ValueError: …"
             case DEVELOPER_ERROR -> TaskResult.failed(thrownName(cause), cause);
             case PLATFORM_ERROR -> TaskResult.failed("States.TaskFailed", cause);
         };

@@ -66,7 +66,7 @@ class CacheCopiesIT {
         runtimes.connect(new Calls() {
             @Override
             public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-                    ObjectNode params, boolean wait) {
+                    JsonNode params, boolean wait) {
                 return CompletableFuture.completedFuture(new CallOutcome.Refused("no calls here"));
             }
 

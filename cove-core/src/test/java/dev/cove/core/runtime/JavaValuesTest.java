@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,11 +53,11 @@ class JavaValuesTest {
         assertThat(value.bytes()).isEqualTo(Frames.JSON.writeValueAsBytes(value.tree()));
     }
 
+    /** As OpenWhisk's Java runtime has it: a null result is the developer's error, not {}. */
     @Test
-    void noResultIsAnEmptyObject() {
-        JsonValue value = returned(null, 10);
-        assertThat(value.tree().isObject()).isTrue();
-        assertThat(new String(value.bytes(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    void aNullResultIsTheDevelopersError() {
+        assertThat(JavaValues.toResult(null, 10)).isEqualTo(
+                new RunOutcome.Failed("The function returned null; it must return a JSON object"));
     }
 
     @Test

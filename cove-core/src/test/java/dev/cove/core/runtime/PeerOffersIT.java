@@ -88,7 +88,7 @@ class PeerOffersIT {
         runtimes.connect(new Calls() {
             @Override
             public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-                    ObjectNode params, boolean wait) {
+                    JsonNode params, boolean wait) {
                 return CompletableFuture.completedFuture(new CallOutcome.Ended("b".repeat(32), true, "success",
                         JsonValue.of(JsonNodeFactory.instance.objectNode().put("where", "bus"))));
             }

@@ -1,7 +1,10 @@
 package dev.cove.worker;
 
 import dev.cove.api.Handler;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +37,8 @@ final class Worker implements FrameReader.Receiver {
      * send this worker another run meanwhile.
      */
     static final int OUT_OF_MEMORY_STATUS = 251;
+    /** Of a stack trace in the logs: a huge message stays in the error. */
+    private static final int TRACE_CHARS = 65536;
 
     private final Channel channel;
     private final Calls calls;
@@ -128,8 +133,11 @@ final class Worker implements FrameReader.Receiver {
         Function f = function;
         Activation activation = new Activation(Frames.text(frame, "id"), f, Frames.number(frame, "deadline", 0),
                 (int) Frames.number(frame, "depth", 1), settings.maxLogBytes(), channel);
+        Object params = frame.get("params");
         Ending ending = f == null ? new Ending.Failed("The worker was not initialised")
-                : execute(activation, Frames.object(frame.get("params")));
+                : params instanceof List<?> ? new Ending.Failed("The function was given an array of parameters; a Java "
+                        + "function takes a JSON object") // as the inline tier says it
+                : execute(activation, Frames.object(params));
         finish(activation, ending);
         release(ending);
     }
@@ -143,17 +151,37 @@ final class Worker implements FrameReader.Receiver {
             Runtime.getRuntime().halt(OUT_OF_MEMORY_STATUS);
             throw e;
         } catch (Throwable t) { // whatever the function threw is its failure, and ends only its activation
+            logStackTrace(t);
             return new Ending.Failed(describe(t));
         } finally {
             Output.restore(outer);
         }
     }
 
+    /**
+     * The stack trace, to the activation's stderr (System.err is bound to it), as OpenWhisk's Java runtime
+     * prints it; its first 64 K characters, so that a huge message stays in the error.
+     */
+    private static void logStackTrace(Throwable t) {
+        StringWriter trace = new StringWriter();
+        try {
+            t.printStackTrace(new PrintWriter(trace));
+        } catch (Throwable broken) { // the throwable's methods are the function's code too
+            trace = new StringWriter().append(describe(t)).append('\n');
+        }
+        StringBuffer text = trace.getBuffer();
+        System.err.print(text.length() <= TRACE_CHARS ? text : text.substring(0, TRACE_CHARS) + "…\n");
+    }
+
     /** The result as JSON, or why it can't be one: not JSON, or over the limit. */
     private Ending encode(Map<String, Object> result) {
         JsonWriter json = JsonWriter.borrow();
         try {
-            json.value(result == null ? Map.of() : result);
+            if (result == null) {
+                json.release();
+                return new Ending.Failed("The function returned null; it must return a JSON object");
+            }
+            json.value(result);
         } catch (NotJson e) {
             json.release();
             return new Ending.Failed("The function's result is not valid JSON: " + e.getMessage());
