@@ -137,6 +137,33 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void theApiHostIsAlwaysThereAndTheKeyOnlyWhenAskedFor(String runtime) throws Exception {
+        String plain = deploy(runtime, "env", params());
+        assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_HOST"))).path("value").asText())
+                .isEqualTo(cove.server.apiHost());
+        assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_KEY"))).path("value").isNull()).isTrue();
+        assertThat(cove.get("/api/v1/namespaces/_/actions/" + plain).json().path("annotations").toString())
+                .as("a new function is marked as OpenWhisk marks it").contains("{\"key\":\"provide-api-key\",\"value\":false}");
+
+        for (JsonNode falsy : List.of(params().booleanNode(false), params().numberNode(0), params().textNode(""))) {
+            ObjectNode extra = params();
+            extra.putArray("annotations").addObject().put("key", "provide-api-key").set("value", falsy);
+            String name = runtime + "-env-nokey";
+            cove.deploy(name, kind(runtime), Files.readString(fixture(runtime, "env")), extra);
+            assertThat(result(cove.invoke(name, params().put("name", "__OW_API_KEY"))).path("value").isNull())
+                    .as("provide-api-key %s", falsy).isTrue();
+        }
+
+        ObjectNode asked = params();
+        asked.putArray("annotations").addObject().put("key", "provide-api-key").put("value", true);
+        String withKey = runtime + "-env-key";
+        cove.deploy(withKey, kind(runtime), Files.readString(fixture(runtime, "env")), asked);
+        assertThat(result(cove.invoke(withKey, params().put("name", "__OW_API_KEY"))).path("value").asText())
+                .isEqualTo(cove.server.guestAuth());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void unicodeSurvivesTheRoundTrip(String runtime) throws Exception {
         String name = deploy(runtime, "unicode", params());
