@@ -373,6 +373,36 @@ class RuntimeConformanceIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python"})
+    void kubelessTakesTheEventFieldsFromTheRequestsHeaders(String runtime) throws Exception {
+        String name = deploy(runtime, "kubelessevent", params());
+        TestCove.Answer given = cove.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cove.server.apiHost() + "/fn/" + name))
+                .header("event-id", "id-1").header("event-type", "text/plain")
+                .header("event-time", "2020-01-02T03:04:05Z").header("event-namespace", "mine").GET());
+        assertThat(given.json()).isEqualTo(params().put("id", "id-1").put("type", "text/plain")
+                .put("time", "2020-01-02T03:04:05Z").put("namespace", "mine").put("method", "get"));
+
+        TestCove.Answer own = cove.invoke(name, params());
+        JsonNode result = result(own);
+        assertThat(result.path("id").asText()).isEqualTo(own.json().path("activationId").asText());
+        assertThat(result.path("type").asText()).isEqualTo("application/json");
+        assertThat(result.path("namespace").asText()).isEqualTo("cove");
+        assertThat(result.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(result.path("method").isNull()).isTrue();
+    }
+
+    @Test
+    void aKubelessNodeHandlerMayWriteItsAnswerToTheResponse() throws Exception {
+        String name = deploy("nodejs", "kubelessstream", params());
+        TestCove.Answer answer = cove.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cove.server.apiHost() + "/fn/" + name)).GET());
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.header("content-type")).startsWith("text/plain");
+        assertThat(answer.raw().body()).isEqualTo("one, two, three");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
     void zipArchivesWithVendoredDependenciesRun(String runtime) throws Exception {
         ObjectNode body = params();
         body.putObject("exec").put("kind", runtime + ":default").put("binary", true)
