@@ -506,8 +506,13 @@ function runFunction(act, given) {
   let value;
   try {
     // called as a plain function, as OpenWhisk's runtime calls it, not as a method of the record
-    const args = f.kubeless ? [kubelessEvent(act.id, params), kubelessContext(act)] : [params, context(act)];
-    value = Reflect.apply(f.call, undefined, args);
+    if (f.kubeless) {
+      const event = kubelessEvent(act.id, params);
+      value = kubelessOutcome(event.extensions.response,
+        Reflect.apply(f.call, undefined, [event, kubelessContext(act)]));
+    } else {
+      value = Reflect.apply(f.call, undefined, [params, context(act)]);
+    }
   } catch (e) {
     thrown(act, e);
     return;
@@ -846,17 +851,61 @@ function kubelessEvent(id, params) {
     data = {};
     for (const key of Object.keys(params)) if (!key.startsWith('__ow_')) data[key] = params[key];
   }
+  const headers = params.__ow_headers || {}; // over HTTP, Kubeless takes these four from the request
   const event = {
-    data, 'event-id': id, 'event-type': 'application/json',
-    'event-time': new Date().toISOString(), 'event-namespace': 'cove',
+    data, 'event-id': headers['event-id'] || id, 'event-type': headers['event-type'] || 'application/json',
+    'event-time': headers['event-time'] || new Date().toISOString(),
+    'event-namespace': headers['event-namespace'] || 'cove', extensions: { response: kubelessResponse() },
   };
   if (params.__ow_method !== undefined) {
-    event.extensions = { request: {
+    event.extensions.request = {
       method: params.__ow_method, path: params.__ow_path, headers: params.__ow_headers,
       query: params.__ow_query,
-    } };
+    };
   }
   return event;
+}
+
+/** Kubeless' `event.extensions.response`: what a handler writes to it is kept, and becomes its HTTP answer. */
+function kubelessResponse() {
+  const res = { statusCode: 200, headers: {}, chunks: [], finished: false, headersSent: false, touched: false };
+  const touch = () => { res.touched = true; return res; };
+  res.status = (code) => { res.statusCode = Number(code); return touch(); };
+  res.setHeader = res.header = res.set = (name, value) => {
+    res.headers[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+    return touch();
+  };
+  res.getHeader = (name) => res.headers[String(name).toLowerCase()];
+  res.write = (chunk) => {
+    if (chunk !== undefined && chunk !== null) res.chunks.push(Buffer.from(typeof chunk === 'string' ? chunk : chunk));
+    res.headersSent = true;
+    touch();
+    return true;
+  };
+  res.end = (chunk) => { res.write(chunk); res.finished = true; return res; };
+  res.json = (value) => {
+    if (res.headers['content-type'] === undefined) res.headers['content-type'] = 'application/json';
+    return res.end(JSON.stringify(value));
+  };
+  res.send = (body) => (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) ? res.json(body)
+    : res.end(typeof body === 'number' ? String(body) : body));
+  return res;
+}
+
+/** The handler's value, or, once it used its response, that response as {statusCode, headers, body}. */
+function kubelessOutcome(res, value) {
+  const answer = (v) => {
+    if (!res.touched) return v;
+    if (!res.finished) {
+      if (typeof v === 'string' || v === undefined || v === null) res.end(v === null ? undefined : v);
+      else res.send(v);
+    }
+    const type = res.headers['content-type'];
+    const text = type === undefined || /^text\/|json|xml|javascript|urlencoded/i.test(type);
+    const bytes = Buffer.concat(res.chunks);
+    return { statusCode: res.statusCode, headers: res.headers, body: bytes.toString(text ? 'utf8' : 'base64') };
+  };
+  return value !== null && typeof value === 'object' && typeof value.then === 'function' ? value.then(answer) : answer(value);
 }
 
 function kubelessContext(act) {

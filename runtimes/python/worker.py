@@ -977,8 +977,11 @@ def kubeless_event(activation_id, params):
         data = params["__ow_body"]
     else:
         data = {k: v for k, v in params.items() if not k.startswith("__ow_")}
-    event = {"data": data, "event-id": activation_id, "event-type": "application/json",
-             "event-time": iso_now(), "event-namespace": "cove"}
+    headers = params.get("__ow_headers") or {}  # over HTTP, Kubeless takes these four from the request
+    event = {"data": data, "event-id": headers.get("event-id") or activation_id,
+             "event-type": headers.get("event-type") or "application/json",
+             "event-time": headers.get("event-time") or iso_now(),
+             "event-namespace": headers.get("event-namespace") or "cove"}
     if "__ow_method" in params:
         event["extensions"] = {"request": {
             "method": params.get("__ow_method"), "path": params.get("__ow_path"),

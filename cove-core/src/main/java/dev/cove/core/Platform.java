@@ -41,9 +41,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +72,8 @@ public final class Platform implements AutoCloseable {
             CacheSettings cache) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    /** OpenWhisk's annotation that gives a function its namespace's key. */
+    public static final String PROVIDE_API_KEY = "provide-api-key";
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_RECORD_BACKLOG = 200_000;
 
@@ -82,10 +87,11 @@ public final class Platform implements AutoCloseable {
     private final Executions executions;
     private final CacheGateway cache;
     private final PrometheusMeterRegistry metrics;
+    private final AtomicReference<String> apiHost;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
             Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, Executions executions,
-            CacheGateway cache, PrometheusMeterRegistry metrics) {
+            CacheGateway cache, PrometheusMeterRegistry metrics, AtomicReference<String> apiHost) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -96,11 +102,13 @@ public final class Platform implements AutoCloseable {
         this.executions = executions;
         this.cache = cache;
         this.metrics = metrics;
+        this.apiHost = apiHost;
     }
 
     /** Opens the store and starts the runtimes; blocks until the stem cells are being started. */
     public static Platform start(Config config, Vertx vertx) throws IOException {
         Clock clock = Clock.systemUTC();
+        AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
         Store store = Store.sqlite(config.dataDir().resolve("cove.db"));
         Registry registry = Registry.load(store, clock);
@@ -159,6 +167,11 @@ public final class Platform implements AutoCloseable {
             public RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
                 return bus.fused(callerId, activationId, callee, host);
             }
+
+            @Override
+            public Map<String, String> apiEnvironment(FunctionRevision function) {
+                return Platform.apiEnvironment(function, apiHost.get(), registry);
+            }
         });
         int recovered = async.recover(registry::function);
         if (recovered > 0) {
@@ -169,7 +182,32 @@ public final class Platform implements AutoCloseable {
         if (restarted > 0) {
             LOG.info("started again {} workflow executions that were running at the last stop", restarted);
         }
-        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics);
+        return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
+                apiHost);
+    }
+
+    /**
+     * OpenWhisk's {@code __OW_API_HOST} (once the server has said where it listens), and
+     * {@code __OW_API_KEY}, the namespace's {@code uuid:key}, only for a function annotated
+     * {@code provide-api-key} with a true value.
+     */
+    static Map<String, String> apiEnvironment(FunctionRevision function, String apiHost, Registry registry) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (!apiHost.isEmpty()) {
+            env.put("__OW_API_HOST", apiHost);
+        }
+        if (function.spec().annotated(PROVIDE_API_KEY)) {
+            registry.namespace(function.namespace()).ifPresent(n -> env.put("__OW_API_KEY", n.auth()));
+        }
+        return env;
+    }
+
+    /**
+     * Tells functions started from now on where the REST API is ({@code __OW_API_HOST}), e.g.
+     * {@code http://127.0.0.1:3233}: the server says so once it listens.
+     */
+    public void apiHost(String url) {
+        apiHost.set(url);
     }
 
     public Namespace guest() {

@@ -3,6 +3,7 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.Platform;
 import dev.cove.core.registry.Code;
 import dev.cove.core.registry.FunctionRevision;
 import dev.cove.core.registry.FunctionSpec;
@@ -50,6 +51,9 @@ final class ActionJson {
             Limits limits = limits(body.path("limits"), old.map(FunctionSpec::limits).orElse(Limits.DEFAULT));
             ArrayNode annotations = body.path("annotations").isArray() ? (ArrayNode) body.path("annotations")
                     : old.map(FunctionSpec::annotations).orElse(Exchange.JSON.createArrayNode());
+            if (old.isEmpty()) {
+                withoutApiKeyUnlessAsked(annotations);
+            }
             return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
@@ -64,6 +68,16 @@ final class ActionJson {
         return Kind.parse(kind).orElseThrow(() -> ApiError.badRequest("The specified runtime '" + kind
                 + "' is not supported by this platform. Valid values are: '" + String.join("', '", Kind.spellings())
                 + "'."));
+    }
+
+    /** As OpenWhisk creates an action: {@code provide-api-key} is false unless the request gave it. */
+    private static void withoutApiKeyUnlessAsked(ArrayNode annotations) {
+        for (JsonNode annotation : annotations) {
+            if (annotation.path("key").asText().equals(Platform.PROVIDE_API_KEY)) {
+                return;
+            }
+        }
+        annotations.addObject().put("key", Platform.PROVIDE_API_KEY).put("value", false);
     }
 
     /** {@code exec.tier}: where a Java function asks to run; {@code auto} when left out. */

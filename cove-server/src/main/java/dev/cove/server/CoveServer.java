@@ -67,7 +67,9 @@ public final class CoveServer implements AutoCloseable {
         }
         try {
             int port = listen(vertx, platform, options);
-            return new CoveServer(vertx, platform, options, port);
+            CoveServer server = new CoveServer(vertx, platform, options, port);
+            platform.apiHost(server.apiHost());
+            return server;
         } catch (StartException e) {
             platform.close();
             vertx.close();

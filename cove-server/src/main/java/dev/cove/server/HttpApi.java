@@ -87,11 +87,8 @@ final class HttpApi {
             return;
         }
         if (p[3].equals("web") && p.length >= 7) {
-            if (!p[5].equals("default")) {
-                throw ApiError.notFound();
-            }
             String namespace = p[4].equals("_") ? Registry.GUEST : p[4];
-            invocations.web(ex, namespace, p[6], rest(p, 7));
+            invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7));
             return;
         }
         if (!p[3].equals("namespaces")) {

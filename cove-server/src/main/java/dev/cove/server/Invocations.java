@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Invoking functions: OpenWhisk's {@code POST …/actions/{name}} and the web routes. */
 final class Invocations {
@@ -59,12 +60,28 @@ final class Invocations {
         }
     }
 
+    /** Cove's own web route, {@code /fn/NAME/…}: any result that is not an HTTP response is sent as JSON. */
     void web(Exchange ex, String ns, String name, String restPath) {
+        web(ex, ns, name, restPath, revision -> true, activation -> WebRequests.respond(ex, activation));
+    }
+
+    /**
+     * OpenWhisk's web route, {@code /api/v1/web/NS/PKG/NAME.EXT/…}: the package {@code default} holds every
+     * function of the namespace, any other is an application; the extension says what the answer is.
+     */
+    void webAction(Exchange ex, String ns, String pkg, WebMedia.Addressed addressed, String restPath) {
+        web(ex, ns, addressed.name(), restPath, revision -> pkg.equals("default") || pkg.equals(revision.application()),
+                activation -> WebRequests.respond(ex, activation, addressed.extension()));
+    }
+
+    private void web(Exchange ex, String ns, String name, String restPath, Predicate<FunctionRevision> inPackage,
+            Consumer<Activation> answer) {
         ex.body(maxPayloadBytes, body -> {
             try {
-                FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
+                FunctionRevision revision = platform.function(ns, name).filter(inPackage)
+                        .orElseThrow(ApiError::notFound);
                 ObjectNode params = WebRequests.params(ex.request, body, restPath);
-                admit(ex, revision, params, true, activation -> WebRequests.respond(ex, activation));
+                admit(ex, revision, params, true, answer);
             } catch (ApiError e) {
                 ex.error(e);
             }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Plain HTTP to a function and back, the way OpenWhisk's web actions do it: the request becomes
@@ -21,6 +22,11 @@ import java.util.Optional;
  * {@code __ow_body}), and a {@code {statusCode, headers, body}} result becomes the response.
  */
 final class WebRequests {
+    private static final Set<String> RESERVED = Set.of("__ow_method", "__ow_headers", "__ow_path", "__ow_user",
+            "__ow_query", "__ow_body");
+    static final String RESERVED_MESSAGE = "Request defines parameters that are not allowed (e.g., reserved properties).";
+    static final String FAILED = "There was an error processing your request.";
+
     private WebRequests() {}
 
     static ObjectNode params(HttpServerRequest request, Buffer body, String path) throws ApiError {
@@ -29,11 +35,12 @@ final class WebRequests {
         ObjectNode params = body.length() > 0 ? fromBody(body, contentType) : Exchange.JSON.createObjectNode();
         String query = request.query();
         if (query != null) { // without one, params() would still decode the URI
-            request.params().forEach(e -> {
+            for (Map.Entry<String, String> e : request.params()) {
+                refuseReserved(e.getKey());
                 if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value
                     params.put(e.getKey(), e.getValue());
                 }
-            });
+            }
         }
         params.put("__ow_method", request.method().name().toLowerCase(Locale.ROOT));
         params.put("__ow_path", path);
@@ -51,6 +58,9 @@ final class WebRequests {
         if (contentType.contains("json")) {
             Optional<JsonNode> json = JsonBodies.read(body.getBytes());
             if (json.isPresent() && json.get().isObject()) {
+                for (Map.Entry<String, JsonNode> field : json.get().properties()) {
+                    refuseReserved(field.getKey());
+                }
                 return (ObjectNode) json.get();
             }
         }
@@ -64,6 +74,13 @@ final class WebRequests {
         params.put("__ow_body", textual(contentType) ? body.toString(StandardCharsets.UTF_8)
                 : Base64.getEncoder().encodeToString(body.getBytes()));
         return params;
+    }
+
+    /** A request may not set the parameters that describe it, as in OpenWhisk. */
+    private static void refuseReserved(String name) throws ApiError {
+        if (RESERVED.contains(name)) {
+            throw ApiError.badRequest(RESERVED_MESSAGE);
+        }
     }
 
     static boolean textual(String contentType) {
@@ -102,6 +119,36 @@ final class WebRequests {
         } else {
             ex.send(status, contentType == null ? "text/html; charset=utf-8" : null, bodyBytes(body, contentType));
         }
+    }
+
+    /**
+     * OpenWhisk's answer for a web action addressed with {@code extension}: a success's result, or an
+     * application error's {@code error}, made into the extension's media; any other end is a 400.
+     * A body the request's {@code Accept} does not take is a 406.
+     */
+    static void respond(Exchange ex, Activation activation, WebMedia.Extension extension) {
+        try {
+            WebMedia.Answer answer = WebMedia.answer(extension, projection(activation));
+            Optional<String> type = answer.contentType();
+            if (type.isPresent() && !WebMedia.acceptable(Optional.ofNullable(ex.request.getHeader("accept")), type.get())) {
+                throw WebMedia.notAcceptable(type.get());
+            }
+            HttpServerResponse response = ex.request.response();
+            answer.headers().forEach(h -> response.headers().add(h.getKey(), h.getValue()));
+            ex.send(answer.status(), type.orElse(null), Buffer.buffer(answer.body()));
+        } catch (ApiError e) {
+            ex.error(e);
+        }
+    }
+
+    private static JsonNode projection(Activation activation) throws ApiError {
+        JsonNode result = activation.result().tree();
+        return switch (activation.status()) {
+            case SUCCESS -> result;
+            case APPLICATION_ERROR -> Optional.ofNullable(result.get("error"))
+                    .orElseThrow(() -> new ApiError(404, WebMedia.PROPERTY_NOT_FOUND));
+            case DEVELOPER_ERROR, TIMEOUT, PLATFORM_ERROR -> throw ApiError.badRequest(FAILED);
+        };
     }
 
     /** Copies the result's headers; answers the content type it set, or null. */

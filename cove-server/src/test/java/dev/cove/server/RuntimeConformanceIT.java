@@ -138,6 +138,33 @@ class RuntimeConformanceIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void theApiHostIsAlwaysThereAndTheKeyOnlyWhenAskedFor(String runtime) throws Exception {
+        String plain = deploy(runtime, "env", params());
+        assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_HOST"))).path("value").asText())
+                .isEqualTo(cove.server.apiHost());
+        assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_KEY"))).path("value").isNull()).isTrue();
+        assertThat(cove.get("/api/v1/namespaces/_/actions/" + plain).json().path("annotations").toString())
+                .as("a new function is marked as OpenWhisk marks it").contains("{\"key\":\"provide-api-key\",\"value\":false}");
+
+        for (JsonNode falsy : List.of(params().booleanNode(false), params().numberNode(0), params().textNode(""))) {
+            ObjectNode extra = params();
+            extra.putArray("annotations").addObject().put("key", "provide-api-key").set("value", falsy);
+            String name = runtime + "-env-nokey";
+            cove.deploy(name, kind(runtime), Files.readString(fixture(runtime, "env")), extra);
+            assertThat(result(cove.invoke(name, params().put("name", "__OW_API_KEY"))).path("value").isNull())
+                    .as("provide-api-key %s", falsy).isTrue();
+        }
+
+        ObjectNode asked = params();
+        asked.putArray("annotations").addObject().put("key", "provide-api-key").put("value", true);
+        String withKey = runtime + "-env-key";
+        cove.deploy(withKey, kind(runtime), Files.readString(fixture(runtime, "env")), asked);
+        assertThat(result(cove.invoke(withKey, params().put("name", "__OW_API_KEY"))).path("value").asText())
+                .isEqualTo(cove.server.guestAuth());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nodejs", "python", "java", "java-process"})
     void unicodeSurvivesTheRoundTrip(String runtime) throws Exception {
         String name = deploy(runtime, "unicode", params());
@@ -457,6 +484,36 @@ class RuntimeConformanceIT {
         assertThat(result.path("data")).isEqualTo(params().put("msg", "hi"));
         assertThat(result.path("id").asText()).isEqualTo(answer.json().path("activationId").asText());
         assertThat(result.path("fn").asText()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodejs", "python"})
+    void kubelessTakesTheEventFieldsFromTheRequestsHeaders(String runtime) throws Exception {
+        String name = deploy(runtime, "kubelessevent", params());
+        TestCove.Answer given = cove.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cove.server.apiHost() + "/fn/" + name))
+                .header("event-id", "id-1").header("event-type", "text/plain")
+                .header("event-time", "2020-01-02T03:04:05Z").header("event-namespace", "mine").GET());
+        assertThat(given.json()).isEqualTo(params().put("id", "id-1").put("type", "text/plain")
+                .put("time", "2020-01-02T03:04:05Z").put("namespace", "mine").put("method", "get"));
+
+        TestCove.Answer own = cove.invoke(name, params());
+        JsonNode result = result(own);
+        assertThat(result.path("id").asText()).isEqualTo(own.json().path("activationId").asText());
+        assertThat(result.path("type").asText()).isEqualTo("application/json");
+        assertThat(result.path("namespace").asText()).isEqualTo("cove");
+        assertThat(result.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(result.path("method").isNull()).isTrue();
+    }
+
+    @Test
+    void aKubelessNodeHandlerMayWriteItsAnswerToTheResponse() throws Exception {
+        String name = deploy("nodejs", "kubelessstream", params());
+        TestCove.Answer answer = cove.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cove.server.apiHost() + "/fn/" + name)).GET());
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.header("content-type")).startsWith("text/plain");
+        assertThat(answer.raw().body()).isEqualTo("one, two, three");
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.cove.core.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,6 +80,21 @@ public record FunctionSpec(
     @Override
     public ArrayNode annotations() {
         return annotations.deepCopy();
+    }
+
+    /**
+     * Whether the annotation {@code key} is there with a value OpenWhisk holds true: anything but
+     * {@code false}, {@code 0}, {@code null} and {@code ""}.
+     */
+    public boolean annotated(String key) {
+        for (JsonNode annotation : annotations) {
+            if (annotation.path("key").asText().equals(key)) {
+                JsonNode value = annotation.path("value");
+                return !(value.isNull() || value.isMissingNode() || value.isBoolean() && !value.booleanValue()
+                        || value.isNumber() && value.doubleValue() == 0 || value.isTextual() && value.asText().isEmpty());
+            }
+        }
+        return false;
     }
 
     /**

@@ -52,6 +52,11 @@ public final class Registry {
         return store.namespace(GUEST).orElseThrow();
     }
 
+    /** The namespace of this name, with its credentials. */
+    public Optional<Namespace> namespace(String name) {
+        return namespacesByUuid.values().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
     /** The namespace these credentials act in, if they are right. Compares keys in constant time. */
     public Optional<Namespace> authenticate(String uuid, String key) {
         Namespace n = namespacesByUuid.get(uuid);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.registry.FunctionRevision;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,6 +47,15 @@ public interface Calls {
     default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
             Optional<CacheCopies> copies) {
         return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
+    }
+
+    /**
+     * The environment that tells {@code function} how to reach the REST API: OpenWhisk's
+     * {@code __OW_API_HOST}, and {@code __OW_API_KEY} when the function is annotated
+     * {@code provide-api-key} (docs/functions.md, "Calling the REST API").
+     */
+    default Map<String, String> apiEnvironment(FunctionRevision function) {
+        return Map.of();
     }
 
     /** The keeper of copies ended: it hears of no more changes. */

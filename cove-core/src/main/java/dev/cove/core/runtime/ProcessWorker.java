@@ -216,6 +216,7 @@ final class ProcessWorker implements Instance {
                 .put("maxCallDepth", Calls.MAX_CALL_DEPTH);
         ObjectNode env = frame.putObject("env");
         revision.spec().env().forEach(env::put);
+        calls.apiEnvironment(revision).forEach(env::put);
         CompletableFuture<Void> done = new CompletableFuture<>();
         initId = frame.path("id").asText();
         initListener = logs;
