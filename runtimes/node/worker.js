@@ -189,6 +189,7 @@ function init(frame) {
     let loaded;
     try {
       applyEnv(frame.env);
+      enterCodeFolder(func.entry);
       loaded = load(func.entry, entryNames(func.main));
     } catch (e) {
       return initFailed(act, e);
@@ -271,6 +272,11 @@ function runEnvironment(real) {
       return { value, writable: true, enumerable: true, configurable: true };
     },
   });
+}
+
+/** Runs the function in its code's folder, as OpenWhisk does: a relative path names a file of its own. */
+function enterCodeFolder(entry) {
+  process.chdir(require('fs').statSync(entry).isDirectory() ? entry : require('path').dirname(entry));
 }
 
 /** The names the entry point may have: the one asked for, and `handler` in place of `main`. */

@@ -731,6 +731,7 @@ def init(frame):
     entry = str(frame.get("entry"))
     try:
         apply_env(frame.get("env"))
+        os.chdir(entry if os.path.isdir(entry) else os.path.dirname(entry))  # as OpenWhisk: its own files by relative paths
         module = load(entry, "__cove_function__")
         error = specialise(module, frame.get("main") or "main", _func)
     except SystemExit as e:
