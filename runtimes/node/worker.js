@@ -74,6 +74,7 @@ function main() {
   }
   captureOutput();
   delete process.env.PWD; // the sandbox's doing (bubblewrap always sets it), not the platform's
+  useRuntimePackages();
   socket = net.createConnection(args.socket);
   socket.on('connect', () => {
     send(JSON.stringify({
@@ -97,6 +98,19 @@ function main() {
   socket.on('error', () => process.exit(0));
   process.on('uncaughtException', onUncaught);
   process.on('exit', flushAll);
+}
+
+/**
+ * The packages every function can require, as OpenWhisk's runtime has them (its openwhisk client):
+ * the platform places them beside this file. They join node's global paths, as NODE_PATH's would,
+ * which are searched after every node_modules a function's own folders hold.
+ */
+function useRuntimePackages() {
+  const dir = require('path').join(__dirname, 'node_modules');
+  if (!require('fs').existsSync(dir)) return;
+  process.env.NODE_PATH = dir;
+  require('module')._initPaths();
+  delete process.env.NODE_PATH;
 }
 
 /**
