@@ -111,3 +111,28 @@ cove_require_maven() {
         export JAVA_HOME=$COVE_JAVA_HOME
     fi
 }
+
+# The npm packages every node function can require (runtimes/node/package.json: OpenWhisk's node
+# runtime has them), installed into $1/runtimes/node/target/node_modules where missing or older than
+# that list; npm itself is installed first where missing. Prints that folder; false when it could not
+# be installed.
+cove_node_packages() {
+    local list=$1/runtimes/node/package.json dir=$1/runtimes/node/target
+    if [[ -d $dir/node_modules ]] && cmp -s "$list" "$dir/installed.json"; then
+        printf '%s\n' "$dir/node_modules"
+        return 0
+    fi
+    cove_install_if_missing npm npm || return 1
+    mkdir -p "$dir"
+    (
+        # one install at a time: a second ./cove or ./test started meanwhile waits, then finds it done
+        flock 9 2>/dev/null || true
+        cmp -s "$list" "$dir/installed.json" && exit 0
+        printf 'Installing the npm packages of node functions…\n' >&2
+        rm -rf "$dir/node_modules" "$dir/installed.json"
+        cp "$list" "$dir/package.json"
+        npm install --prefix "$dir" --omit=dev --no-package-lock --no-audit --no-fund --loglevel=error >&2 \
+            && cp "$list" "$dir/installed.json"
+    ) 9>"$dir/.install.lock" || return 1
+    printf '%s\n' "$dir/node_modules"
+}

@@ -74,6 +74,7 @@ function main() {
   }
   captureOutput();
   delete process.env.PWD; // the sandbox's doing (bubblewrap always sets it), not the platform's
+  useRuntimePackages();
   socket = net.createConnection(args.socket);
   socket.on('connect', () => {
     send(JSON.stringify({
@@ -97,6 +98,19 @@ function main() {
   socket.on('error', () => process.exit(0));
   process.on('uncaughtException', onUncaught);
   process.on('exit', flushAll);
+}
+
+/**
+ * The packages every function can require, as OpenWhisk's runtime has them (its openwhisk client):
+ * the platform places them beside this file. They join node's global paths, as NODE_PATH's would,
+ * which are searched after every node_modules a function's own folders hold.
+ */
+function useRuntimePackages() {
+  const dir = require('path').join(__dirname, 'node_modules');
+  if (!require('fs').existsSync(dir)) return;
+  process.env.NODE_PATH = dir;
+  require('module')._initPaths();
+  delete process.env.NODE_PATH;
 }
 
 /**
@@ -189,6 +203,7 @@ function init(frame) {
     let loaded;
     try {
       applyEnv(frame.env);
+      enterCodeFolder(func.entry);
       loaded = load(func.entry, entryNames(func.main));
     } catch (e) {
       return initFailed(act, e);
@@ -273,6 +288,11 @@ function runEnvironment(real) {
   });
 }
 
+/** Runs the function in its code's folder, as OpenWhisk does: a relative path names a file of its own. */
+function enterCodeFolder(entry) {
+  process.chdir(require('fs').statSync(entry).isDirectory() ? entry : require('path').dirname(entry));
+}
+
 /** The names the entry point may have: the one asked for, and `handler` in place of `main`. */
 function entryNames(main) {
   const wanted = typeof main === 'string' && main ? main : 'main';
@@ -281,12 +301,13 @@ function entryNames(main) {
 
 /**
  * Appended to a source file so that its top-level functions (`function main() {}` without exports,
- * as OpenWhisk accepts them) can be found after it has run. Only names that are identifiers (not
- * reserved words) are looked up, so the suffix itself always compiles.
+ * as OpenWhisk accepts them) can be found after it has run; for a dotted name (`lib.main`) the
+ * top-level value of its first part. Only identifiers (not reserved words) are looked up, so the
+ * suffix itself always compiles.
  */
 function lookupSuffix(names) {
   const vm = require('vm');
-  const lookups = names.filter((name) => {
+  const lookups = names.map((name) => name.split('.')[0]).filter((name) => {
     if (!IDENTIFIER.test(name)) return false;
     try {
       new vm.Script('typeof ' + name); // eslint-disable-line no-new
@@ -294,21 +315,14 @@ function lookupSuffix(names) {
     } catch (e) {
       return false;
     }
-  }).map((name) => JSON.stringify(name) + ': typeof ' + name + " === 'function' ? " + name + ' : undefined');
+  }).map((name) => JSON.stringify(name) + ': typeof ' + name + " !== 'undefined' ? " + name + ' : undefined');
   return '\n;module[Symbol.for("cove.lookup")] = {' + lookups.join(', ') + '};\n';
 }
 
-/** Loads the code: its exports plus its top-level functions of the given names (source files only). */
+/** Loads the code: its exports plus its top-level values of the given names (source files only). */
 function load(entry, names) {
   const fs = require('fs');
-  if (fs.statSync(entry).isDirectory()) {
-    try {
-      return { exports: require(entry), lookup: null };
-    } catch (e) {
-      if (e.code !== 'ERR_REQUIRE_ESM' && e.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
-      return importPackage(entry);
-    }
-  }
+  if (fs.statSync(entry).isDirectory()) return loadPackage(entry, names[0]);
   const path = require('path');
   const Module = require('module');
   const m = new Module(entry, null);
@@ -403,10 +417,25 @@ function moduleError(source) {
   return { message: named[1] + ': ' + named[2], line: place.line, column: place.column };
 }
 
-function importPackage(dir) {
+/**
+ * A zip's code, as OpenWhisk's node runtime requires it: for a main of the form `file.name[.more]`
+ * the folder's module `file` (file.js, file/index.js, …), whose exports hold `name[.more]`; for a
+ * plain name the folder itself (package.json's main, else index.js).
+ */
+function loadPackage(dir, main) {
+  const dot = main.indexOf('.');
+  const target = dot > 0 ? require('path').join(dir, main.slice(0, dot)) : dir;
+  try {
+    return { exports: require(target), lookup: null, byFile: dot > 0 };
+  } catch (e) {
+    if (e.code !== 'ERR_REQUIRE_ESM' && e.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+    return importModule(target).then((exports) => ({ exports, lookup: null, byFile: dot > 0 }));
+  }
+}
+
+function importModule(target) {
   const { pathToFileURL } = require('url');
-  const target = require.resolve(dir);
-  return import(pathToFileURL(target).href).then((ns) => ({ exports: ns, lookup: null }));
+  return import(pathToFileURL(require.resolve(target)).href);
 }
 
 function specialise(act, loaded) {
@@ -428,16 +457,31 @@ function bind(f, loaded) {
   return false;
 }
 
-/** An exported function of that name, else a top-level one. */
+/**
+ * An exported function of that name, else a top-level one; a dotted name is a path of properties
+ * (`niam.xyz`), whose first part names the file in a zip that was required by it (see loadPackage).
+ */
 function find(loaded, name) {
+  const path = name.split('.');
+  if (loaded.byFile) path.shift();
+  const head = path.shift();
   const exp = loaded.exports;
   if (exp !== null && (typeof exp === 'object' || typeof exp === 'function')) {
-    const value = exp[name];
+    const value = property(exp[head], path);
     if (typeof value === 'function') return value;
   }
-  const value = loaded.lookup !== null && Object.prototype.hasOwnProperty.call(loaded.lookup, name)
-    ? loaded.lookup[name] : undefined;
+  const value = loaded.lookup !== null && Object.prototype.hasOwnProperty.call(loaded.lookup, head)
+    ? property(loaded.lookup[head], path) : undefined;
   return typeof value === 'function' ? value : null;
+}
+
+function property(value, path) {
+  let found = value;
+  for (const key of path) {
+    if (found === null || (typeof found !== 'object' && typeof found !== 'function')) return undefined;
+    found = found[key];
+  }
+  return found;
 }
 
 function initFailed(act, e) {

@@ -731,10 +731,13 @@ def init(frame):
     entry = str(frame.get("entry"))
     try:
         apply_env(frame.get("env"))
+        os.chdir(entry if os.path.isdir(entry) else os.path.dirname(entry))  # as OpenWhisk: its own files by relative paths
         module = load(entry, "__cove_function__")
         error = specialise(module, frame.get("main") or "main", _func)
     except SystemExit as e:
         exit_now(exit_status(e))
+    except InvalidVirtualenv as e:
+        error = str(e)
     except BaseException as e:  # whatever the code raised is the developer's error
         error = init_error_text(e, entry)
     finally:
@@ -827,9 +830,18 @@ def load(entry, module_name):
     return module
 
 
+class InvalidVirtualenv(Exception):
+    pass
+
+
 def add_to_path(folder):
     import glob
     import site
+    venv = os.path.join(folder, "virtualenv")
+    if os.path.isdir(venv) and not any(os.path.isfile(os.path.join(venv, scripts, "activate_this.py"))
+                                       for scripts in ("bin", "Scripts")):
+        # what makes a folder a virtualenv to OpenWhisk's python runtime, which refuses it at init too
+        raise InvalidVirtualenv("Invalid virtualenv. Zip file does not include 'activate_this.py'.")
     found = sorted(glob.glob(os.path.join(folder, "virtualenv", "lib", "python3.*", "site-packages")))
     own = os.path.join(folder, "virtualenv", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
     before = list(sys.path)

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -143,13 +144,25 @@ final class CodeDirs {
         }
         Path pkg = dir.resolve(PACKAGE_DIR);
         unzip(code.bytes(), pkg);
-        requireEntryFile(kind, pkg);
+        requireEntryFile(kind, pkg, spec.main());
         return spec.main();
     }
 
-    private static void requireEntryFile(Kind kind, Path pkg) throws InvalidFunctionException {
-        if (kind == Kind.NODEJS && !Files.exists(pkg.resolve("package.json")) && !Files.exists(pkg.resolve("index.js"))) {
-            throw new InvalidFunctionException("the zip archive has neither package.json nor index.js at its root");
+    /**
+     * The module a node zip's entry point names, as OpenWhisk's node runtime reads it: {@code other} of
+     * {@code other.niam} (or of {@code other.niam.xyz}); empty for a plain name, which names a function
+     * of the package itself.
+     */
+    static Optional<String> nodeModuleOf(String main) {
+        int dot = main.indexOf('.');
+        return dot > 0 && dot < main.length() - 1 ? Optional.of(main.substring(0, dot)) : Optional.empty();
+    }
+
+    private static void requireEntryFile(Kind kind, Path pkg, String main) throws InvalidFunctionException {
+        if (kind == Kind.NODEJS && nodeModuleOf(main).isEmpty() && !Files.exists(pkg.resolve("package.json"))
+                && !Files.exists(pkg.resolve("index.js"))) {
+            throw new InvalidFunctionException("the zip archive has neither package.json nor index.js at its root "
+                    + "(or give the entry point as file.function)");
         }
         if (kind == Kind.PYTHON && !Files.exists(pkg.resolve("__main__.py"))) {
             throw new InvalidFunctionException("the zip archive has no __main__.py at its root");

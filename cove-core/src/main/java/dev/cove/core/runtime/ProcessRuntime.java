@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A runtime whose functions run in worker processes: which program to start, and with what.
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 record ProcessRuntime(Kind kind, Path executable, String version, Path programDir, Path workerProgram,
         List<String> interpreterFlags) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
 
     /** The Java worker program, as the build packs it (runtimes/java). */
     static final String JAVA_WORKER = "java/cove-worker.jar";
@@ -37,6 +41,16 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
      * measured on stem cells (bench/README.md, "Java's process tier").
      */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xms8m");
+
+    /** node's flags, as OpenWhisk's node runtime starts it: functions may call {@code global.gc()}. */
+    static final List<String> NODE_FLAGS = List.of("--expose-gc");
+
+    /**
+     * The system property naming the {@code node_modules} folder whose packages every node function
+     * can require, as OpenWhisk's node runtime has them (its {@code openwhisk} client):
+     * runtimes/node/package.json lists them, and ./cove and ./test install them.
+     */
+    static final String NODE_PACKAGES = "cove.node.packages";
 
     /**
      * The worker's command line, with the program and socket as the sandbox sees them; the socket and
@@ -74,7 +88,10 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
             String version = versionOf(executable.get());
             String script = kind == Kind.NODEJS ? "node/worker.js" : "python/worker.py";
             Path worker = unpack(script, runtimesDir);
-            List<String> flags = kind == Kind.PYTHON ? List.of("-I") : List.of();
+            if (kind == Kind.NODEJS) {
+                placeNodePackages(worker.resolveSibling("node_modules"));
+            }
+            List<String> flags = kind == Kind.PYTHON ? List.of("-I") : NODE_FLAGS;
             return Optional.of(new ProcessRuntime(kind, executable.get(), version, runtimesDir, worker, flags));
         } catch (IOException e) {
             reasons.add(kind.kindName() + " is unavailable: " + e.getMessage());
@@ -123,6 +140,37 @@ record ProcessRuntime(Kind kind, Path executable, String version, Path programDi
         flags.addAll(more);
         flags.add("-jar");
         return new ProcessRuntime(kind, executable, version, programDir, workerProgram, flags);
+    }
+
+    /**
+     * Copies the packages {@link #NODE_PACKAGES} names to {@code target}, beside the worker, which
+     * adds them to node's global module paths: so they are read-only in the sandbox, as the worker is,
+     * and a function's own {@code node_modules} comes first. Without the property there are none.
+     */
+    static void placeNodePackages(Path target) throws IOException {
+        CodeDirs.deleteTree(target);
+        String given = System.getProperty(NODE_PACKAGES, "");
+        if (given.isBlank()) {
+            return;
+        }
+        Path source = Path.of(given);
+        if (!Files.isDirectory(source)) {
+            LOG.warn("node functions run without the packages of {}: it is no folder (-D{})", source, NODE_PACKAGES);
+            return;
+        }
+        try (Stream<Path> all = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isSymbolicLink(p)) {
+                    continue; // node_modules/.bin: commands, which no function runs
+                }
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
     }
 
     /**

@@ -128,17 +128,20 @@ final class SourceCheck implements AutoCloseable {
         if (!spec.code().binary()) {
             return Optional.of(new Subject(entry, Optional.empty(), false));
         }
-        Optional<String> inArchive = spec.kind() == Kind.PYTHON ? Optional.of("__main__.py") : nodeEntry(entry);
+        Optional<String> inArchive = spec.kind() == Kind.PYTHON ? Optional.of("__main__.py") : nodeEntry(entry, spec.main());
         return inArchive.filter(e -> Files.isRegularFile(entry.resolve(e)))
                 .map(e -> new Subject(entry.resolve(e), Optional.of(e), spec.kind() == Kind.NODEJS && isModule(entry, e)));
     }
 
     /**
-     * The file {@code require} loads for a package folder: package.json's main as it is, with .js, or
-     * as a folder's index.js; else index.js.
+     * The file {@code require} loads for a package folder: the module an entry point of the form
+     * {@code file.function} names, else package.json's main; either as it is, with .js, or as a
+     * folder's index.js; else index.js. Empty when the module named is not there.
      */
-    private static Optional<String> nodeEntry(Path pkg) throws InvalidFunctionException {
-        Optional<String> main = packageJson(pkg).map(p -> p.path("main").asText("")).filter(m -> !m.isBlank());
+    private static Optional<String> nodeEntry(Path pkg, String entryPoint) throws InvalidFunctionException {
+        Optional<String> named = CodeDirs.nodeModuleOf(entryPoint);
+        Optional<String> main = named.isPresent() ? named
+                : packageJson(pkg).map(p -> p.path("main").asText("")).filter(m -> !m.isBlank());
         if (main.isPresent()) {
             String m = Path.of(main.get()).normalize().toString();
             for (String candidate : new String[] {m, m + ".js", m + "/index.js"}) {
@@ -148,7 +151,7 @@ final class SourceCheck implements AutoCloseable {
                 }
             }
         }
-        return Optional.of("index.js");
+        return named.isPresent() ? Optional.empty() : Optional.of("index.js"); // a missing module fails at init
     }
 
     /** Whether node reads the file as an ES module: a .mjs, or a .js of a package whose type is module. */

@@ -1,0 +1,2 @@
+exports.main = () => ({ from: 'index.js' });
+exports.alt = () => ({ from: 'index.js, alt' });
