@@ -139,14 +139,14 @@ class WorkerIT extends WorkerTesting {
                 endings.add(done.containsKey("result") ? done.get("result") : done.get("failure"));
             }
             assertThat(endings).containsExactly(
-                    frame(),
+                    "The function returned null; it must return a JSON object",
                     "The function's result is not valid JSON: a java.lang.Object at $.a.b[2]",
                     "java.lang.IllegalStateException: boom",
                     "java.lang.RuntimeException",
                     "java.lang.StackOverflowError",
                     frame("s", "x".repeat(50)),
                     "The function's result is 208 bytes, over the limit of 100 bytes",
-                    frame());
+                    "The function returned null; it must return a JSON object");
         }
     }
 
