@@ -203,11 +203,21 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Tells functions started from now on where the REST API is ({@code __OW_API_HOST}), e.g.
-     * {@code http://127.0.0.1:3233}: the server says so once it listens.
+     * Tells functions started from now on where the REST API is ({@code __OW_API_HOST}): the server
+     * says where it listens, e.g. {@code http://127.0.0.1:3233}, once it does. A function in a
+     * sandbox is told the address its sandbox relays from ({@link #apiSocket()}), a plain process
+     * this one.
      */
-    public void apiHost(String url) {
-        apiHost.set(url);
+    public void apiHost(String serverAddress) {
+        apiHost.set(runtimes.apiHost(serverAddress));
+    }
+
+    /**
+     * Where the server is to serve its REST API for the sandboxes, as a Unix socket: every sandbox
+     * sees its folder and relays its functions' connections to it.
+     */
+    public Path apiSocket() {
+        return runtimes.apiSocket();
     }
 
     public Namespace guest() {

@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import dev.cove.core.Platform;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,13 +9,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>One HTTP server runs per event loop (as many as cores), all sharing the port; Vert.x spreads
- * connections across them. The same Vert.x instance serves the workers' socket.
+ * connections across them. The same Vert.x instance serves the workers' socket, and the REST API
+ * once more on a Unix socket for the functions, which each sandbox relays to
+ * ({@link Platform#apiSocket()}).
  */
 public final class CoveServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoveServer.class);
@@ -66,7 +72,9 @@ public final class CoveServer implements AutoCloseable {
             throw new StartException("Cove could not start: " + e.getMessage(), e);
         }
         try {
-            int port = listen(vertx, platform, options);
+            HttpApi api = new HttpApi(platform, options.maxPayloadBytes());
+            int port = listen(vertx, api, options);
+            listenForSandboxes(vertx, api, platform);
             CoveServer server = new CoveServer(vertx, platform, options, port);
             platform.apiHost(server.apiHost());
             return server;
@@ -123,8 +131,7 @@ public final class CoveServer implements AutoCloseable {
      * is first turned into a free port, since Vert.x shares only servers asking for the same port; as
      * another process can take that port before it is bound, a few are tried.
      */
-    private static int listen(Vertx vertx, Platform platform, ServerOptions options) throws StartException {
-        HttpApi api = new HttpApi(platform, options.maxPayloadBytes());
+    private static int listen(Vertx vertx, HttpApi api, ServerOptions options) throws StartException {
         if (options.port() != 0) {
             return listen(vertx, api, options.host(), options.port());
         }
@@ -153,6 +160,37 @@ public final class CoveServer implements AutoCloseable {
             }
             throw new StartException("Cove could not listen on " + host + ":" + port + ": "
                     + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * The REST API on the Unix socket the sandboxes relay to; one server on one event loop is plenty
+     * for functions' calls. Without it the platform still runs, only sandboxed functions can't reach
+     * the API, so a failure is logged rather than fatal. (A socket left by a server that was killed
+     * is removed first: a data folder has one server.) The connections open on it are counted, as
+     * {@code cove_api_relay_connections}.
+     */
+    private static void listenForSandboxes(Vertx vertx, HttpApi api, Platform platform) {
+        Path socket = platform.apiSocket();
+        AtomicInteger open = new AtomicInteger();
+        Gauge.builder("cove.api.relay.connections", open, AtomicInteger::get)
+                .description("Connections functions hold open to the REST API through their sandboxes' relays")
+                .register(platform.metrics());
+        try {
+            Files.createDirectories(socket.getParent());
+            Files.deleteIfExists(socket);
+            // without HTTP/2's clear text upgrade, a connection is HTTP/1.1 from its first byte and counted from then
+            HttpServerOptions http = new HttpServerOptions().setCompressionSupported(false).setIdleTimeout(0)
+                    .setHttp2ClearTextEnabled(false);
+            await(vertx.createHttpServer(http).requestHandler(api::handleFromSandbox)
+                    .connectionHandler(connection -> {
+                        open.incrementAndGet();
+                        connection.closeHandler(v -> open.decrementAndGet());
+                    })
+                    .listen(SocketAddress.domainSocketAddress(socket.toString())));
+        } catch (Exception e) {
+            LOG.warn("sandboxed functions can't reach the REST API: could not listen on {}: {}", socket,
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
     }
 

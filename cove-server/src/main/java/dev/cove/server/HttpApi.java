@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Routes requests: OpenWhisk's {@code /api/v1} (see docs/rest-api.md), the web routes, {@code /} and
  * {@code /metrics}. Paths are matched by segment, each percent-decoded ({@link PathSegments}); there is no
- * routing library on the hot path.
+ * routing library on the hot path. Requests functions send through their sandbox's relay reach
+ * {@code /api/v1} alone ({@link #handleFromSandbox}).
  */
 final class HttpApi {
     static final long MAX_ACTION_BYTES = 64L * 1024 * 1024;
@@ -50,9 +51,31 @@ final class HttpApi {
     }
 
     void handle(HttpServerRequest request) {
+        serve(request, this::route);
+    }
+
+    /**
+     * A request a function sent through its sandbox's relay: the REST API under {@code /api/v1}
+     * (web actions included), with the same credentials as any client's; {@code /}, {@code /fn} and
+     * {@code /metrics} are for the host's clients only.
+     */
+    void handleFromSandbox(HttpServerRequest request) {
+        serve(request, (ex, p) -> {
+            if (p.length < 3 || !p[1].equals("api") || !p[2].equals("v1")) {
+                throw ApiError.notFound();
+            }
+            apiV1(ex, ex.request.method(), p);
+        });
+    }
+
+    private interface Router {
+        void route(Exchange ex, String[] segments) throws ApiError;
+    }
+
+    private static void serve(HttpServerRequest request, Router router) {
         Exchange ex = new Exchange(request);
         try {
-            route(ex, PathSegments.of(request.path()));
+            router.route(ex, PathSegments.of(request.path()));
         } catch (ApiError e) {
             ex.error(e);
         } catch (RuntimeException e) {

@@ -142,7 +142,7 @@ class RuntimeConformanceIT {
     void theApiHostIsAlwaysThereAndTheKeyOnlyWhenAskedFor(String runtime) throws Exception {
         String plain = deploy(runtime, "env", params());
         assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_HOST"))).path("value").asText())
-                .isEqualTo(cove.server.apiHost());
+                .as("the address the function's sandbox relays from").isEqualTo("http://127.0.0.1:3233");
         assertThat(result(cove.invoke(plain, params().put("name", "__OW_API_KEY"))).path("value").isNull()).isTrue();
         assertThat(cove.get("/api/v1/namespaces/_/actions/" + plain).json().path("annotations").toString())
                 .as("a new function is marked as OpenWhisk marks it").contains("{\"key\":\"provide-api-key\",\"value\":false}");

@@ -43,8 +43,9 @@ public final class Runtimes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
 
     /**
-     * @param dataDir where code ({@code code/}), the worker programs ({@code runtimes/}) and the
-     *     sandboxes' copies of code ({@code sandboxes/}) live
+     * @param dataDir where code ({@code code/}), the worker programs ({@code runtimes/}), the
+     *     sandboxes' copies of code ({@code sandboxes/}) and the REST API's socket for them
+     *     ({@code api/api.sock}) live
      * @param stemCellsPerRuntime how many idle workers each process runtime keeps started
      * @param maxResultBytes the largest result a function may return
      * @param maxLogBytes the most log bytes any activation keeps
@@ -175,11 +176,24 @@ public final class Runtimes implements AutoCloseable {
         }
         try {
             sandboxes = SandboxFactory.bubblewrap(options.dataDir().resolve("sandboxes"),
-                    "cove-" + ProcessHandle.current().pid(), SANDBOX_TMP_BYTES);
+                    "cove-" + ProcessHandle.current().pid(), SANDBOX_TMP_BYTES, apiSocket());
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of("the sandboxes could not be prepared (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Where the server serves its REST API for the sandboxes (a Unix socket, alone in its folder):
+     * each sandbox relays its own {@code __OW_API_HOST} there.
+     */
+    public Path apiSocket() {
+        return options.dataDir().resolve("api").resolve("api.sock");
+    }
+
+    /** OpenWhisk's {@code __OW_API_HOST} for the workers, given the address the server listens on. */
+    public String apiHost(String serverAddress) {
+        return sandboxes == null ? serverAddress : sandboxes.apiHost(serverAddress);
     }
 
     /** Where the calls functions make to other functions go from now on. */

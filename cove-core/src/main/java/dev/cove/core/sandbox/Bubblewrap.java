@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The network namespace holds a loopback only until {@link Sandbox#openOutbound} attaches
  * {@link OutboundNetwork}; {@code /etc/resolv.conf} points at its DNS either way.
+ *
+ * <p>The REST API is the one thing of the host a sandbox reaches, in either network mode: the folder
+ * of the server's API socket is bound read-only at {@code /cove/api}, and the keeper relays
+ * {@code 127.0.0.1:}{@value #API_PORT} of the sandbox's loopback to that socket (keeper.py,
+ * ApiRelay). The port is OpenWhisk's and Cove's own default, so {@code __OW_API_HOST} reads as it
+ * would on the host; the keeper listens on it before any worker starts, so no function can take it.
  */
 final class Bubblewrap implements SandboxFactory {
     private static final Logger LOG = LoggerFactory.getLogger(Bubblewrap.class);
@@ -52,6 +58,9 @@ final class Bubblewrap implements SandboxFactory {
     private static final String RUNTIMES = "/cove/runtimes";
     private static final String SOCKETS = "/cove/sockets";
     private static final String KEEPER = "/cove/keeper.py";
+    private static final String API_DIR = "/cove/api";
+    /** Where the keeper relays the REST API inside each sandbox, on its loopback. */
+    static final int API_PORT = 3233;
     /** How often the sandboxes' pids counters are read: at most this long may a fork bomb burn. */
     private static final long WATCH_MS = 10;
 
@@ -61,17 +70,20 @@ final class Bubblewrap implements SandboxFactory {
     private final Path seccomp;
     private final Optional<Cgroups> cgroups;
     private final long tmpBytes;
+    private final Path apiSocket;
     private final java.util.Set<BubblewrapSandbox> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("cove-sandbox-watchdog").daemon().unstarted(r));
 
-    private Bubblewrap(Path bwrap, Path python, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes) {
+    private Bubblewrap(Path bwrap, Path python, Path stagingDir, Path seccomp, Optional<Cgroups> cgroups, long tmpBytes,
+            Path apiSocket) {
         this.bwrap = bwrap;
         this.python = python;
         this.stagingDir = stagingDir;
         this.seccomp = seccomp;
         this.cgroups = cgroups;
         this.tmpBytes = tmpBytes;
+        this.apiSocket = apiSocket;
         if (cgroups.isPresent()) {
             watchdog.scheduleWithFixedDelay(this::killForkBombs, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
         }
@@ -88,11 +100,12 @@ final class Bubblewrap implements SandboxFactory {
         }
     }
 
-    static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes) throws IOException {
+    static Bubblewrap create(Path stagingDir, String serverName, long tmpBytes, Path apiSocket) throws IOException {
         Path bwrap = findBwrap().orElseThrow(() -> new IOException("bwrap was not found (install bubblewrap)"));
         Path python = findPython().orElseThrow(() -> new IOException("python3 was not found (install python3)"));
         Files.createDirectories(stagingDir);
         clean(stagingDir);
+        Files.createDirectories(apiSocket.getParent()); // bound into every sandbox, whether or not the server listens yet
         try (var keeper = Bubblewrap.class.getResourceAsStream("keeper.py")) {
             if (keeper == null) {
                 throw new IOException("the sandbox keeper keeper.py is missing from the build");
@@ -107,7 +120,7 @@ final class Bubblewrap implements SandboxFactory {
         if (cgroups.isEmpty()) {
             LOG.warn("sandboxes run without memory, pids and CPU limits: no usable cgroups");
         }
-        return new Bubblewrap(bwrap, python, stagingDir, seccomp, cgroups, tmpBytes);
+        return new Bubblewrap(bwrap, python, stagingDir, seccomp, cgroups, tmpBytes, apiSocket);
     }
 
     static Optional<Path> findBwrap() {
@@ -200,9 +213,11 @@ final class Bubblewrap implements SandboxFactory {
                 "--ro-bind", launch.programDir().toString(), RUNTIMES,
                 "--ro-bind", stagingDir.resolve("keeper.py").toString(), KEEPER,
                 "--ro-bind", code.toString(), BubblewrapSandbox.CODE,
+                "--ro-bind", apiSocket.getParent().toString(), API_DIR,
                 "--bind", launch.socketDir().toString(), SOCKETS,
                 "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", "3", "--info-fd", "4",
-                "--", python.toString(), "-I", "-S", KEEPER));
+                "--", python.toString(), "-I", "-S", KEEPER, Integer.toString(API_PORT),
+                API_DIR + "/" + apiSocket.getFileName()));
         return args;
     }
 
@@ -224,6 +239,11 @@ final class Bubblewrap implements SandboxFactory {
     @Override
     public String programPath(Path programDir, Path program) {
         return RUNTIMES + "/" + programDir.relativize(program);
+    }
+
+    @Override
+    public String apiHost(String serverAddress) {
+        return "http://127.0.0.1:" + API_PORT;
     }
 
     @Override

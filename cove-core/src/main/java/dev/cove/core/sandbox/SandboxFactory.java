@@ -41,6 +41,12 @@ public interface SandboxFactory extends AutoCloseable {
     /** Where a socket in a sandbox's {@link Sandbox#socketDir} is seen by its workers. */
     String socketPath(Path socket);
 
+    /**
+     * The base URL of the REST API as the functions in these sandboxes reach it, OpenWhisk's
+     * {@code __OW_API_HOST}, given the address the server listens on.
+     */
+    String apiHost(String serverAddress);
+
     /** One line for the operator: what isolates the workers. */
     String describe();
 
@@ -48,15 +54,24 @@ public interface SandboxFactory extends AutoCloseable {
     void close();
 
     /**
-     * Bubblewrap sandboxes with cgroup limits where they can be had.
+     * Bubblewrap sandboxes with cgroup limits where they can be had, each relaying the REST API from
+     * {@code http://127.0.0.1:}{@value Bubblewrap#API_PORT} inside to the server's Unix socket.
      *
      * @param stagingDir where each sandbox's copy of its function's code is made; on the same file
      *     system as the functions' code, so that the copy is hard links
      * @param serverName names this server's cgroups
      * @param tmpBytes the size of each sandbox's private /tmp
+     * @param apiSocket where the server serves its REST API on a Unix socket (alone in its folder,
+     *     which each sandbox sees read-only); it may appear, go and come back while sandboxes run
      */
+    static SandboxFactory bubblewrap(Path stagingDir, String serverName, long tmpBytes, Path apiSocket)
+            throws IOException {
+        return Bubblewrap.create(stagingDir, serverName, tmpBytes, apiSocket);
+    }
+
+    /** As {@link #bubblewrap(Path, String, long, Path)}, with an API socket no server serves: for tests of sandboxes alone. */
     static SandboxFactory bubblewrap(Path stagingDir, String serverName, long tmpBytes) throws IOException {
-        return Bubblewrap.create(stagingDir, serverName, tmpBytes);
+        return Bubblewrap.create(stagingDir, serverName, tmpBytes, stagingDir.resolve("api").resolve("api.sock"));
     }
 
     /** Plain child processes with a cleared environment: no isolation. */

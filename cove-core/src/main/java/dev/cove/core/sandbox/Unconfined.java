@@ -14,6 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Unconfined implements SandboxFactory {
 
+    /** A plain process on the host reaches the server where it listens. */
+    @Override
+    public String apiHost(String serverAddress) {
+        return serverAddress;
+    }
+
     @Override
     public Sandbox start(Launch launch) {
         return new Group(launch.socketDir());
