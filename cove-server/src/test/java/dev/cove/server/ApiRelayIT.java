@@ -61,6 +61,22 @@ class ApiRelayIT {
         assertThat(listed.path("body").findValuesAsText("name")).contains("relay-target", name);
     }
 
+    /** OpenWhisk's npm client, with nothing but what the function's environment gives it. */
+    @Test
+    void openWhisksOwnClientWorksFromTheEnvironmentAlone() throws Exception {
+        ObjectNode extra = TestCove.object();
+        extra.putArray("annotations").addObject().put("key", "provide-api-key").put("value", true);
+        TestCove.Answer deployed = cove.deploy("owclient", "nodejs:20", Files.readString(FIXTURES.resolve("owclient.js")),
+                extra);
+        assertThat(deployed.status()).as("%s", deployed.json()).isEqualTo(200);
+
+        TestCove.Answer answer = cove.invoke("owclient", TestCove.object());
+
+        assertThat(answer.status()).as("%s", answer.json()).isEqualTo(200);
+        assertThat(result(answer).path("result").path("got").path("from").asText()).isEqualTo("openwhisk");
+        assertThat(result(answer).path("names").toString()).contains("\"relay-target\"", "\"owclient\"");
+    }
+
     @ParameterizedTest
     @CsvSource({"nodejs, none", "python, outbound"})
     void aFunctionWithoutTheKeyIsRefused(String runtime, String network) throws Exception {
