@@ -207,7 +207,12 @@ class MeteringTest {
         for (String fixture : List.of("CatchInside", "CatchAround", "FinallyContinue", "CatchingRecursion", "SelfCovering")) {
             Activation a = Activation.running(fixture, Duration.ofMinutes(1), 256 * MB);
             a.budget().stop(Budget.Reason.KILLED);
-            assertThat(a.thrown()).as(fixture).isInstanceOf(Budget.Stopped.class);
+            // the recursion may overflow its stack before the stop lands (on a busy machine): that too is
+            // thrown on through every catch, and ends it
+            Class<?>[] endings = fixture.equals("CatchingRecursion")
+                    ? new Class<?>[] {Budget.Stopped.class, StackOverflowError.class}
+                    : new Class<?>[] {Budget.Stopped.class};
+            assertThat(a.thrown()).as(fixture).isInstanceOfAny(endings);
             assertThat(a.thread.join(GENEROUS)).as(fixture).isTrue();
         }
     }
