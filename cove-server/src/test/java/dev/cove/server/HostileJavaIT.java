@@ -99,7 +99,8 @@ class HostileJavaIT {
     void aThreadThatOutlivesItsActivationStaysInItsWorker() throws Exception {
         String fn = deploy("java", "outlive", limits(Map.of("memory", 128)));
 
-        TestCove.Answer answer = underGuard(3, () -> {
+        // two warm calls may take a few milliseconds in all: one healthy call overlapping them is what can be asked
+        TestCove.Answer answer = underGuard(1, () -> {
             TestCove.Answer first = cove.invoke(fn, object());
             assertThat(cove.invoke(fn, object()).status()).as("the next call, beside the spinning thread").isEqualTo(200);
             return first;
