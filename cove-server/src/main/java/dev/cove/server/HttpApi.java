@@ -90,7 +90,7 @@ final class HttpApi {
             requireMethod(method, HttpMethod.GET);
             ex.json(200, info());
         } else if (p.length >= 3 && p[1].equals("fn") && !p[2].isEmpty()) {
-            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3));
+            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3), () -> credentials(ex).isPresent());
         } else if (p.length == 2 && p[1].equals("metrics")) {
             requireMethod(method, HttpMethod.GET);
             ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -111,7 +111,8 @@ final class HttpApi {
         }
         if (p[3].equals("web") && p.length >= 7) {
             String namespace = p[4].equals("_") ? Registry.GUEST : p[4];
-            invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7));
+            invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7),
+                    () -> credentials(ex).isPresent());
             return;
         }
         if (!p[3].equals("namespaces")) {
@@ -215,30 +216,36 @@ final class HttpApi {
         }
     }
 
-    /** Basic authentication with {@code uuid:key}; answers remembered per header value. */
+    /** Basic authentication with {@code uuid:key}, or 401. */
     private Namespace authenticate(Exchange ex) throws ApiError {
+        return credentials(ex).orElseThrow(() -> new ApiError(401, "The supplied authentication is invalid."));
+    }
+
+    /** The namespace whose valid {@code uuid:key} the request carries; answers remembered per header value. */
+    private Optional<Namespace> credentials(Exchange ex) {
         String header = ex.request.getHeader("authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw new ApiError(401, "The supplied authentication is invalid.");
+            return Optional.empty();
         }
         Namespace known = authCache.get(header);
         if (known != null) {
-            return known;
+            return Optional.of(known);
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new ApiError(401, "The supplied authentication is invalid.");
+            return Optional.empty();
         }
         int colon = decoded.indexOf(':');
-        Optional<Namespace> ns = colon < 0 ? Optional.empty()
+        Optional<Namespace> found = colon < 0 ? Optional.empty()
                 : platform.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
-        Namespace found = ns.orElseThrow(() -> new ApiError(401, "The supplied authentication is invalid."));
-        if (authCache.size() >= AUTH_CACHE_SIZE) {
-            authCache.clear();
-        }
-        authCache.put(header, found);
+        found.ifPresent(ns -> {
+            if (authCache.size() >= AUTH_CACHE_SIZE) {
+                authCache.clear();
+            }
+            authCache.put(header, ns);
+        });
         return found;
     }
 

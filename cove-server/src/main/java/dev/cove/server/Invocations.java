@@ -1,5 +1,6 @@
 package dev.cove.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Platform;
 import dev.cove.core.invoke.Activation;
@@ -8,8 +9,11 @@ import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher.Admission;
 import dev.cove.core.registry.FunctionRevision;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -61,25 +65,49 @@ final class Invocations {
     }
 
     /** Cove's own web route, {@code /fn/NAME/…}: any result that is not an HTTP response is sent as JSON. */
-    void web(Exchange ex, String ns, String name, String restPath) {
-        web(ex, ns, name, restPath, revision -> true, activation -> WebRequests.respond(ex, activation));
+    void web(Exchange ex, String ns, String name, String restPath, BooleanSupplier authenticated) {
+        web(ex, ns, name, restPath, revision -> true, authenticated, false,
+                activation -> WebRequests.respond(ex, activation));
     }
 
     /**
      * OpenWhisk's web route, {@code /api/v1/web/NS/PKG/NAME.EXT/…}: the package {@code default} holds every
      * function of the namespace, any other is an application; the extension says what the answer is.
      */
-    void webAction(Exchange ex, String ns, String pkg, WebMedia.Addressed addressed, String restPath) {
+    void webAction(Exchange ex, String ns, String pkg, WebMedia.Addressed addressed, String restPath,
+            BooleanSupplier authenticated) {
         web(ex, ns, addressed.name(), restPath, revision -> pkg.equals("default") || pkg.equals(revision.application()),
-                activation -> WebRequests.respond(ex, activation, addressed.extension()));
+                authenticated, true, activation -> WebRequests.respond(ex, activation, addressed.extension()));
     }
 
+    /**
+     * Finds the function, lets in only the requests its {@code require-whisk-auth} admits and invokes it.
+     * With {@code cors} (OpenWhisk's route), unless the function answers OPTIONS itself, every answer
+     * carries the default CORS headers and OPTIONS is answered here, without invoking it or asking for
+     * credentials; a function that answers OPTIONS itself is invoked for it, credentials or not.
+     */
     private void web(Exchange ex, String ns, String name, String restPath, Predicate<FunctionRevision> inPackage,
-            Consumer<Activation> answer) {
+            BooleanSupplier authenticated, boolean cors, Consumer<Activation> answer) {
         ex.body(maxPayloadBytes, body -> {
             try {
                 FunctionRevision revision = platform.function(ns, name).filter(inPackage)
                         .orElseThrow(ApiError::notFound);
+                ArrayNode annotations = revision.spec().annotations();
+                boolean custom = !cors || WebAccess.customOptions(annotations);
+                boolean options = ex.request.method().equals(HttpMethod.OPTIONS);
+                if (!custom) {
+                    WebAccess.corsHeaders(Optional.ofNullable(ex.request.getHeader("access-control-request-headers")))
+                            .forEach(h -> ex.request.response().headers().add(h.getKey(), h.getValue()));
+                    if (options) {
+                        ex.send(200, null, Buffer.buffer());
+                        return;
+                    }
+                }
+                boolean exempt = cors && custom && options; // OpenWhisk lets the function answer its OPTIONS
+                if (!exempt && !WebAccess.admits(WebAccess.requirement(annotations),
+                        Optional.ofNullable(ex.request.getHeader(WebAccess.AUTH_HEADER)), authenticated)) {
+                    throw new ApiError(401, WebAccess.UNAUTHORIZED);
+                }
                 ObjectNode params = WebRequests.params(ex.request, body, restPath);
                 admit(ex, revision, params, true, answer);
             } catch (ApiError e) {

@@ -3,9 +3,12 @@ package dev.cove.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,17 @@ class WebActionsIT {
     static void start() throws Exception {
         cove = new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir).withStemCellsPerRuntime(1));
         assertThat(cove.deploy("shapes", "nodejs:default", SHAPES, TestCove.object()).status()).isEqualTo(200);
+        deployAnnotated("keyed", "require-whisk-auth", TestCove.JSON.getNodeFactory().booleanNode(true));
+        deployAnnotated("secret", "require-whisk-auth", TestCove.JSON.getNodeFactory().textNode("s3cret"));
+        deployAnnotated("numbered", "require-whisk-auth", TestCove.JSON.getNodeFactory().numberNode(42));
+        deployAnnotated("ownOptions", "web-custom-options", TestCove.JSON.getNodeFactory().booleanNode(true));
+    }
+
+    /** Deploys {@code SHAPES} as {@code name} with one annotation. */
+    private static void deployAnnotated(String name, String key, JsonNode value) throws Exception {
+        ObjectNode extra = TestCove.object();
+        extra.putArray("annotations").addObject().put("key", key).set("value", value);
+        assertThat(cove.deploy(name, "nodejs:default", SHAPES, extra).status()).isEqualTo(200);
     }
 
     @AfterAll
@@ -48,11 +62,19 @@ class WebActionsIT {
     }
 
     static TestCove.Answer web(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/api/v1/web/" + path));
+        return send("GET", "/api/v1/web/" + path, headers);
+    }
+
+    static TestCove.Answer send(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + path));
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return cove.send(request.GET());
+        return cove.send(request.method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -152,5 +174,79 @@ class WebActionsIT {
         assertThat(web("guest/site/shapes.json").status()).as("shapes is not in site").isEqualTo(404);
         assertThat(web("guest/default/nothere.json").status()).isEqualTo(404);
         assertThat(web("guest/default/shapes.xyz").status()).as("no function shapes.xyz").isEqualTo(404);
+    }
+
+    @Test
+    void requireWhiskAuthTrueAsksForAValidKeyOnBothWebRoutes() throws Exception {
+        for (String path : new String[] {"/api/v1/web/guest/default/keyed.json", "/fn/keyed"}) {
+            TestCove.Answer anonymous = send("GET", path);
+            assertThat(anonymous.status()).as(path).isEqualTo(401);
+            assertThat(anonymous.json().path("error").asText())
+                    .isEqualTo("Authentication is possible but has failed or not yet been provided.");
+            assertThat(send("GET", path, "authorization", basic("nobody:wrong")).status()).as(path).isEqualTo(401);
+            TestCove.Answer keyed = send("GET", path, "authorization", basic(cove.server.guestAuth()));
+            assertThat(keyed.status()).as(path).isEqualTo(200);
+            assertThat(keyed.json().path("__ow_method").asText()).isEqualTo("get");
+        }
+    }
+
+    @Test
+    void requireWhiskAuthAValueAsksForTheSameXRequireWhiskAuthHeader() throws Exception {
+        assertThat(web("guest/default/secret.json").status()).isEqualTo(401);
+        assertThat(web("guest/default/secret.json", "x-require-whisk-auth", "s3cret-bad").status()).isEqualTo(401);
+        assertThat(web("guest/default/secret.json", "authorization", basic(cove.server.guestAuth())).status())
+                .as("a key is not the secret").isEqualTo(401);
+        assertThat(web("guest/default/secret.json", "x-require-whisk-auth", "s3cret").status()).isEqualTo(200);
+        assertThat(send("POST", "/fn/secret", "x-require-whisk-auth", "s3cret").status()).isEqualTo(200);
+        assertThat(send("POST", "/fn/secret").status()).isEqualTo(401);
+        assertThat(web("guest/default/numbered.json", "x-require-whisk-auth", "42").status()).isEqualTo(200);
+        assertThat(web("guest/default/numbered.json", "x-require-whisk-auth", "43").status()).isEqualTo(401);
+    }
+
+    @Test
+    void optionsIsAnsweredWithDefaultCorsHeadersWithoutInvokingOrCredentials() throws Exception {
+        for (String name : new String[] {"shapes", "secret", "keyed"}) {
+            TestCove.Answer options = send("OPTIONS", "/api/v1/web/guest/default/" + name + ".json");
+            assertThat(options.status()).as(name).isEqualTo(200);
+            assertThat(options.raw().body()).isEmpty();
+            assertThat(options.header("x-openwhisk-activation-id")).as("not invoked").isNull();
+            assertThat(options.header("access-control-allow-origin")).isEqualTo("*");
+            assertThat(options.header("access-control-allow-methods"))
+                    .isEqualTo("OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH");
+            assertThat(options.header("access-control-allow-headers"))
+                    .isEqualTo("Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent");
+        }
+        TestCove.Answer echoed = send("OPTIONS", "/api/v1/web/guest/default/shapes.json",
+                "access-control-request-headers", "x-custom, content-type");
+        assertThat(echoed.header("access-control-allow-headers")).isEqualTo("x-custom, content-type");
+    }
+
+    @Test
+    void otherAnswersCarryTheDefaultCorsHeadersErrorsAndRefusalsIncluded() throws Exception {
+        assertThat(web("guest/default/shapes.json").header("access-control-allow-origin")).isEqualTo("*");
+        TestCove.Answer crash = web("guest/default/shapes.json?shape=crash");
+        assertThat(crash.status()).isEqualTo(400);
+        assertThat(crash.header("access-control-allow-methods")).isEqualTo("OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH");
+        TestCove.Answer refused = web("guest/default/secret.json");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("access-control-allow-origin")).isEqualTo("*");
+        assertThat(web("guest/default/nothere.json").header("access-control-allow-origin"))
+                .as("no function, no CORS, as in OpenWhisk").isNull();
+        assertThat(send("GET", "/fn/shapes").header("access-control-allow-origin"))
+                .as("Cove's own route answers as the function says").isNull();
+    }
+
+    @Test
+    void webCustomOptionsLetsTheFunctionAnswerOptionsWithItsOwnHeaders() throws Exception {
+        TestCove.Answer options = send("OPTIONS", "/api/v1/web/guest/default/ownOptions.http?shape=redirect");
+        assertThat(options.status()).isEqualTo(302);
+        assertThat(options.header("location")).isEqualTo("http://example.org");
+        assertThat(options.header("x-openwhisk-activation-id")).hasSize(32);
+        assertThat(options.header("access-control-allow-origin")).isNull();
+        TestCove.Answer get = web("guest/default/ownOptions.json");
+        assertThat(get.json().path("__ow_method").asText()).isEqualTo("get");
+        assertThat(get.header("access-control-allow-origin")).isNull();
+        assertThat(send("OPTIONS", "/api/v1/web/guest/default/ownOptions.json").json().path("__ow_method").asText())
+                .isEqualTo("options");
     }
 }
