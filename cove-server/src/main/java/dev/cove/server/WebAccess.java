@@ -2,6 +2,8 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,9 +62,14 @@ final class WebAccess {
         return switch (requirement) {
             case Open o -> true;
             case Key k -> authenticated.getAsBoolean();
-            case Secret s -> secretHeader.map(s.value()::equals).orElse(false);
+            case Secret s -> secretHeader.map(h -> sameSecret(h, s.value())).orElse(false);
             case Closed c -> false;
         };
+    }
+
+    /** Compares in a time that doesn't depend on where the two first differ, as a secret must be. */
+    private static boolean sameSecret(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether the function answers OPTIONS and its CORS headers itself ({@code web-custom-options: true}). */
