@@ -988,13 +988,22 @@ function succeed(act, value) {
   const max = func.maxResultBytes;
   if (json.length * 3 > max) { // a UTF-16 unit is at most 3 UTF-8 bytes: skip the count when it can't be over
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > max) {
-      finishRun(act, null, "The function's result is " + bytes + ' bytes, over the limit of '
-        + max + ' bytes');
+    if (bytes > max) { // OpenWhisk's rule: an application error that shows the result's start
+      finishRun(act, JSON.stringify({ error: "The function's result is " + bytes + ' bytes, over the limit of '
+        + max + ' bytes; it began: ' + resultStart(json) }), null);
       return;
     }
   }
   finishRun(act, json, null);
+}
+
+const RESULT_START_CHARS = 1000; // of a result over the limit, in its error (the platform's own count)
+
+function resultStart(json) {
+  let kept = Math.min(json.length, RESULT_START_CHARS);
+  const last = json.charCodeAt(kept - 1);
+  if (last >= 0xd800 && last <= 0xdbff) kept--;
+  return json.slice(0, kept);
 }
 
 function notAnObject(kind) {

@@ -1026,9 +1026,14 @@ def outcome(act, value):
     except (TypeError, ValueError, RecursionError) as e:
         return None, "The function's result is not valid JSON: %s" % e
     limit_bytes = _func["max_result_bytes"]
-    if len(body) > limit_bytes:
-        return None, "The function's result is %d bytes, over the limit of %d bytes" % (len(body), limit_bytes)
+    if len(body) > limit_bytes:  # OpenWhisk's rule: an application error that shows the result's start
+        start = body[:RESULT_START_CHARS * 4].decode("utf-8", "ignore")[:RESULT_START_CHARS]
+        return encode_result({"error": "The function's result is %d bytes, over the limit of %d bytes; it began: %s"
+                              % (len(body), limit_bytes, start)}), None
     return body, None
+
+
+RESULT_START_CHARS = 1000  # of a result over the limit, in its error (the platform's own count)
 
 
 TRACEBACK_CHARS = 65536  # of a traceback in the logs: a huge message stays in the error

@@ -186,8 +186,10 @@ class RuntimeConformanceIT {
         String big = deploy(runtime, "big", params());
         TestCove.Answer bigResult = cove.invoke(big, params().put("size", 2_000_000));
         assertThat(bigResult.status()).isEqualTo(502);
-        assertThat(bigResult.json().path("response").path("status").asText()).isEqualTo("action developer error");
-        assertThat(error(bigResult)).contains("over the limit of 1048576 bytes");
+        assertThat(bigResult.json().path("response").path("status").asText()).isEqualTo("application error");
+        assertThat(bigResult.json().path("response").path("statusCode").asInt()).isEqualTo(1);
+        assertThat(error(bigResult)).startsWith("The function's result is ")
+                .contains("over the limit of 1048576 bytes; it began: {\"data\":\"xxxx").endsWith("x");
         assertThat(result(cove.invoke(big, params().put("size", 1000))).path("data").asText()).hasSize(1000);
     }
 
