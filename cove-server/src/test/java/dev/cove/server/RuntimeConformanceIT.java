@@ -406,6 +406,17 @@ class RuntimeConformanceIT {
         assertThat(error(answer)).startsWith("The function failed to initialise: ").contains("SyntaxError");
     }
 
+    /** As OpenWhisk's python runtime, whose traceback goes to stderr: the function's own frames only. */
+    @Test
+    void pythonThatFailsToLoadLogsItsTraceback() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("python", "importerror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(error(answer)).contains("ModuleNotFoundError: No module named 'some_module_that_isnt_there'");
+        String logs = answer.json().path("logs").toString();
+        assertThat(logs).contains("stderr: Traceback (most recent call last):").contains("function.py\\\", line 2, in <module>")
+                .contains("ModuleNotFoundError").doesNotContain("worker.py").doesNotContain("importlib");
+    }
+
     /** Sources that do not compile, each with where the error is: line, column, and what the compiler says. */
     static Stream<Arguments> sourcesThatDoNotCompile() {
         return Stream.of(
