@@ -485,7 +485,22 @@ function property(value, path) {
 }
 
 function initFailed(act, e) {
+  logLoadError(act, e);
   finishInit(act, initErrorText(e, func.entry));
+}
+
+/** What failed the load, with its stack, to the activation's stderr, as a throw at run time writes it;
+ *  without this worker's frames, nor the module loader's that ran the function's code. */
+function logLoadError(act, e) {
+  let text;
+  try {
+    text = withoutWorkerFrames(require('util').inspect(e)).split('\n')
+      .filter((line) => !/^\s+at .*node:internal\//.test(line)).join('\n');
+  } catch (ignored) {
+    text = failureText(e);
+  }
+  if (text.length > THROWN_LOG_CHARS) text = text.slice(0, THROWN_LOG_CHARS) + '…';
+  emitText(act, 1, text + '\n');
 }
 
 function finishInit(act, error) {

@@ -417,6 +417,16 @@ class RuntimeConformanceIT {
                 .contains("ModuleNotFoundError").doesNotContain("worker.py").doesNotContain("importlib");
     }
 
+    /** A load-time throw is logged as a run-time one is: with the stack through the function's own code. */
+    @Test
+    void nodeThatFailsToLoadLogsTheStack() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("nodejs", "initerror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        String logs = answer.json().path("logs").toString();
+        assertThat(logs).contains("stderr: SyntaxError").contains("at Object.<anonymous>")
+                .doesNotContain("worker.js").doesNotContain("node:internal");
+    }
+
     /** Sources that do not compile, each with where the error is: line, column, and what the compiler says. */
     static Stream<Arguments> sourcesThatDoNotCompile() {
         return Stream.of(
