@@ -427,6 +427,21 @@ class RuntimeConformanceIT {
                 .doesNotContain("worker.js").doesNotContain("node:internal");
     }
 
+    /**
+     * OpenWhisk ends it as a developer error whose error is "An error has occurred: Extraordinary
+     * exception"; the status, code and shape are the same here, the thrown string is the error as it is.
+     */
+    @Test
+    void nodeThatThrowsAStringIsADeveloperErrorWithThatString() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("nodejs", "throwsstring", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(answer.json().path("response").path("statusCode").asInt()).isEqualTo(2);
+        assertThat(answer.json().path("response").path("result").toString())
+                .isEqualTo("{\"error\":\"Extraordinary exception\"}");
+        assertThat(answer.json().path("logs").toString()).contains("stderr: 'Extraordinary exception'");
+    }
+
     /** Sources that do not compile, each with where the error is: line, column, and what the compiler says. */
     static Stream<Arguments> sourcesThatDoNotCompile() {
         return Stream.of(
