@@ -485,7 +485,22 @@ function property(value, path) {
 }
 
 function initFailed(act, e) {
+  logLoadError(act, e);
   finishInit(act, initErrorText(e, func.entry));
+}
+
+/** What failed the load, with its stack, to the activation's stderr, as a throw at run time writes it;
+ *  without this worker's frames, nor the module loader's that ran the function's code. */
+function logLoadError(act, e) {
+  let text;
+  try {
+    text = withoutWorkerFrames(require('util').inspect(e)).split('\n')
+      .filter((line) => !/^\s+at .*node:internal\//.test(line)).join('\n');
+  } catch (ignored) {
+    text = failureText(e);
+  }
+  if (text.length > THROWN_LOG_CHARS) text = text.slice(0, THROWN_LOG_CHARS) + '…';
+  emitText(act, 1, text + '\n');
 }
 
 function finishInit(act, error) {
@@ -988,13 +1003,22 @@ function succeed(act, value) {
   const max = func.maxResultBytes;
   if (json.length * 3 > max) { // a UTF-16 unit is at most 3 UTF-8 bytes: skip the count when it can't be over
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > max) {
-      finishRun(act, null, "The function's result is " + bytes + ' bytes, over the limit of '
-        + max + ' bytes');
+    if (bytes > max) { // OpenWhisk's rule: an application error that shows the result's start
+      finishRun(act, JSON.stringify({ error: "The function's result is " + bytes + ' bytes, over the limit of '
+        + max + ' bytes; it began: ' + resultStart(json) }), null);
       return;
     }
   }
   finishRun(act, json, null);
+}
+
+const RESULT_START_CHARS = 1000; // of a result over the limit, in its error (the platform's own count)
+
+function resultStart(json) {
+  let kept = Math.min(json.length, RESULT_START_CHARS);
+  const last = json.charCodeAt(kept - 1);
+  if (last >= 0xd800 && last <= 0xdbff) kept--;
+  return json.slice(0, kept);
 }
 
 function notAnObject(kind) {

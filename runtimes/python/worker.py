@@ -739,6 +739,7 @@ def init(frame):
     except InvalidVirtualenv as e:
         error = str(e)
     except BaseException as e:  # whatever the code raised is the developer's error
+        log_traceback(act, e)  # as OpenWhisk's python runtime, to stderr: the activation's logs
         error = init_error_text(e, entry)
     finally:
         _local.activation = None
@@ -1026,26 +1027,38 @@ def outcome(act, value):
     except (TypeError, ValueError, RecursionError) as e:
         return None, "The function's result is not valid JSON: %s" % e
     limit_bytes = _func["max_result_bytes"]
-    if len(body) > limit_bytes:
-        return None, "The function's result is %d bytes, over the limit of %d bytes" % (len(body), limit_bytes)
+    if len(body) > limit_bytes:  # OpenWhisk's rule: an application error that shows the result's start
+        start = body[:RESULT_START_CHARS * 4].decode("utf-8", "ignore")[:RESULT_START_CHARS]
+        return encode_result({"error": "The function's result is %d bytes, over the limit of %d bytes; it began: %s"
+                              % (len(body), limit_bytes, start)}), None
     return body, None
 
 
+RESULT_START_CHARS = 1000  # of a result over the limit, in its error (the platform's own count)
+
+
 TRACEBACK_CHARS = 65536  # of a traceback in the logs: a huge message stays in the error
+
+
+def log_traceback(act, e):
+    """e's traceback to act's stderr, from the function's own frames on (not this worker's, nor the
+    import machinery's that loaded the function)."""
+    import traceback
+    tb = e.__traceback__
+    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__
+                              or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")):
+        tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(e), e, tb))
+    if len(text) > TRACEBACK_CHARS:
+        text = text[:TRACEBACK_CHARS] + "\u2026\n"
+    emit_text(act, 1, text)
 
 
 def raised(act, e, application):
     """(result body, failure) of an exception the function raised, once its traceback (from the
     function's own frames on) is in act's stderr: {"error": "ValueError: boom"}, an application error,
     or, when that would not fit the result limit or the exception is no Exception, a failure."""
-    import traceback
-    tb = e.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    text = "".join(traceback.format_exception(type(e), e, tb))
-    if len(text) > TRACEBACK_CHARS:
-        text = text[:TRACEBACK_CHARS] + "\u2026\n"
-    emit_text(act, 1, text)
+    log_traceback(act, e)
     failure = failure_text(e)
     if application:
         body = encode_result({"error": failure})

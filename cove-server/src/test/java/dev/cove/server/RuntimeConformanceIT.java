@@ -186,8 +186,10 @@ class RuntimeConformanceIT {
         String big = deploy(runtime, "big", params());
         TestCove.Answer bigResult = cove.invoke(big, params().put("size", 2_000_000));
         assertThat(bigResult.status()).isEqualTo(502);
-        assertThat(bigResult.json().path("response").path("status").asText()).isEqualTo("action developer error");
-        assertThat(error(bigResult)).contains("over the limit of 1048576 bytes");
+        assertThat(bigResult.json().path("response").path("status").asText()).isEqualTo("application error");
+        assertThat(bigResult.json().path("response").path("statusCode").asInt()).isEqualTo(1);
+        assertThat(error(bigResult)).startsWith("The function's result is ")
+                .contains("over the limit of 1048576 bytes; it began: {\"data\":\"xxxx").endsWith("x");
         assertThat(result(cove.invoke(big, params().put("size", 1000))).path("data").asText()).hasSize(1000);
     }
 
@@ -402,6 +404,42 @@ class RuntimeConformanceIT {
         TestCove.Answer answer = cove.invoke(deploy(runtime, "initerror", params()), params());
         assertThat(answer.status()).isEqualTo(502);
         assertThat(error(answer)).startsWith("The function failed to initialise: ").contains("SyntaxError");
+    }
+
+    /** As OpenWhisk's python runtime, whose traceback goes to stderr: the function's own frames only. */
+    @Test
+    void pythonThatFailsToLoadLogsItsTraceback() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("python", "importerror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(error(answer)).contains("ModuleNotFoundError: No module named 'some_module_that_isnt_there'");
+        String logs = answer.json().path("logs").toString();
+        assertThat(logs).contains("stderr: Traceback (most recent call last):").contains("function.py\\\", line 2, in <module>")
+                .contains("ModuleNotFoundError").doesNotContain("worker.py").doesNotContain("importlib");
+    }
+
+    /** A load-time throw is logged as a run-time one is: with the stack through the function's own code. */
+    @Test
+    void nodeThatFailsToLoadLogsTheStack() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("nodejs", "initerror", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        String logs = answer.json().path("logs").toString();
+        assertThat(logs).contains("stderr: SyntaxError").contains("at Object.<anonymous>")
+                .doesNotContain("worker.js").doesNotContain("node:internal");
+    }
+
+    /**
+     * OpenWhisk ends it as a developer error whose error is "An error has occurred: Extraordinary
+     * exception"; the status, code and shape are the same here, the thrown string is the error as it is.
+     */
+    @Test
+    void nodeThatThrowsAStringIsADeveloperErrorWithThatString() throws Exception {
+        TestCove.Answer answer = cove.invoke(deploy("nodejs", "throwsstring", params()), params());
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.json().path("response").path("status").asText()).isEqualTo("action developer error");
+        assertThat(answer.json().path("response").path("statusCode").asInt()).isEqualTo(2);
+        assertThat(answer.json().path("response").path("result").toString())
+                .isEqualTo("{\"error\":\"Extraordinary exception\"}");
+        assertThat(answer.json().path("logs").toString()).contains("stderr: 'Extraordinary exception'");
     }
 
     /** Sources that do not compile, each with where the error is: line, column, and what the compiler says. */

@@ -7,6 +7,7 @@ import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,16 +101,31 @@ final class Pending implements RunListener {
 
     private void returned(JsonValue result) {
         int size = result.bytes().length;
-        if (size > maxResultBytes) {
-            end(ActivationStatus.DEVELOPER_ERROR, error(tooLarge(size, maxResultBytes)));
+        if (size > maxResultBytes) { // OpenWhisk's rule: an application error that shows the result's start
+            end(ActivationStatus.APPLICATION_ERROR, error(tooLarge(size, maxResultBytes, start(result.bytes()))));
         } else {
             end(classify(result.tree()), result);
         }
     }
 
     /** The workers' own words for it (runtimes/), so that the message is the same whoever noticed. */
-    static String tooLarge(long size, long maxResultBytes) {
-        return "The function's result is " + size + " bytes, over the limit of " + maxResultBytes + " bytes";
+    static String tooLarge(long size, long maxResultBytes, String start) {
+        return "The function's result is " + size + " bytes, over the limit of " + maxResultBytes + " bytes; it began: "
+                + start;
+    }
+
+    /** The first {@value #ERROR_START_CHARS} characters of an encoded result. */
+    private static String start(byte[] utf8) {
+        String text = new String(utf8, 0, Math.min(utf8.length, ERROR_START_CHARS * 4), StandardCharsets.UTF_8);
+        return cut(text);
+    }
+
+    private static String cut(String text) {
+        int kept = Math.min(text.length(), ERROR_START_CHARS);
+        if (kept > 0 && Character.isHighSurrogate(text.charAt(kept - 1))) {
+            kept--;
+        }
+        return text.substring(0, kept);
     }
 
     /** The function's own error message, which is a result too: one over the limit keeps only its start. */
@@ -122,12 +138,8 @@ final class Pending implements RunListener {
         if (size <= maxResultBytes) {
             return result;
         }
-        int kept = Math.min(message.length(), ERROR_START_CHARS);
-        if (kept > 0 && Character.isHighSurrogate(message.charAt(kept - 1))) {
-            kept--;
-        }
         return error("The function's error is " + size + " bytes, over the limit of " + maxResultBytes
-                + " bytes; it began: " + message.substring(0, kept));
+                + " bytes; it began: " + cut(message));
     }
 
     /** OpenWhisk's rule: a result with an {@code error} field is the application's own error. */

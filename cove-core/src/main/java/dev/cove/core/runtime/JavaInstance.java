@@ -53,7 +53,6 @@ final class JavaInstance extends InProcessInstance {
     private final InlineLoader loader;
     private final Handler handler;
     private final Map<Thread, Run> running = new ConcurrentHashMap<>();
-    private final long maxResultBytes;
     private final Calls calls;
     private final Consumer<String> moveToProcess;
     private volatile boolean moved;
@@ -85,12 +84,11 @@ final class JavaInstance extends InProcessInstance {
         }
     }
 
-    private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, long maxResultBytes,
-            Calls calls, Consumer<String> moveToProcess) {
+    private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, Calls calls,
+            Consumer<String> moveToProcess) {
         this.revision = revision;
         this.loader = loader;
         this.handler = handler;
-        this.maxResultBytes = maxResultBytes;
         this.calls = calls;
         this.moveToProcess = moveToProcess;
     }
@@ -102,7 +100,7 @@ final class JavaInstance extends InProcessInstance {
      * @param moveToProcess moves the function to the process tier for good, for the reason given
      * @throws Moved when the code stopped where the process tier would not stop it (it was moved)
      */
-    static JavaInstance load(FunctionRevision revision, Path entry, long maxResultBytes, RunListener initLogs,
+    static JavaInstance load(FunctionRevision revision, Path entry, RunListener initLogs,
             Calls calls, Consumer<String> moveToProcess) throws StartFailure, Moved {
         String className = revision.spec().main();
         InlineLoader loader = open(revision, entry, className);
@@ -111,7 +109,7 @@ final class JavaInstance extends InProcessInstance {
         ThreadOutput.bind(initLogs);
         try {
             Class<?> type = Class.forName(className, true, loader);
-            return new JavaInstance(revision, loader, handlerOf(type), maxResultBytes, calls, moveToProcess);
+            return new JavaInstance(revision, loader, handlerOf(type), calls, moveToProcess);
         } catch (Budget.Stopped e) {
             close(loader);
             throw initStopped(e, limits, moveToProcess);
@@ -238,7 +236,7 @@ final class JavaInstance extends InProcessInstance {
                 outcome = Optional.of(new RunOutcome.Failed(JavaValues.NOT_AN_OBJECT));
             } else {
                 Map<String, Object> result = handler.handle(JavaValues.toMap(params), new RunContext(request, run));
-                outcome = Optional.of(JavaValues.toResult(result, maxResultBytes));
+                outcome = Optional.of(JavaValues.toResult(result));
             }
         } catch (Budget.Stopped e) {
             outcome = stopped(e, run);

@@ -68,11 +68,11 @@ final class JavaValues {
 
     /**
      * The function's result as JSON, or the reason it is not: only maps, lists, strings, numbers,
-     * booleans and null are JSON, and the encoded result must fit the size limit. The result is
+     * booleans and null are JSON (the platform holds the encoded result to its size limit). The result is
      * encoded in the same walk that builds its tree, which a warm echo measured cheaper than a second
      * walk through Jackson's serialisers.
      */
-    static RunOutcome toResult(Map<String, Object> result, long maxResultBytes) {
+    static RunOutcome toResult(Map<String, Object> result) {
         if (result == null) { // as OpenWhisk's Java runtime has it
             return new RunOutcome.Failed("The function returned null; it must return a JSON object");
         }
@@ -84,10 +84,6 @@ final class JavaValues {
             return new RunOutcome.Failed("The function's result is not valid JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
-        }
-        if (bytes.size() > maxResultBytes) {
-            return new RunOutcome.Failed("The function's result is " + bytes.size()
-                    + " bytes, over the limit of " + maxResultBytes + " bytes");
         }
         return new RunOutcome.Returned(JsonValue.encoded(tree, bytes.toByteArray()));
     }

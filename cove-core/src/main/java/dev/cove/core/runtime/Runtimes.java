@@ -373,7 +373,7 @@ public final class Runtimes implements AutoCloseable {
         CompletableFuture<JavaInstance> inline = new CompletableFuture<>();
         Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
             try {
-                inline.complete(JavaInstance.load(revision, entry, options.maxResultBytes(), initLogs, calls,
+                inline.complete(JavaInstance.load(revision, entry, initLogs, calls,
                         reason -> tiers.move(revision, reason)));
             } catch (StartFailure | JavaInstance.Moved e) {
                 inline.completeExceptionally(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunOutcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,12 @@ class PendingTest {
     }
 
     @Test
-    void aResultOverTheLimitIsTheDevelopersError() {
+    void aResultOverTheLimitIsAnApplicationErrorShowingItsStart() { // as OpenWhisk ends it
         Activation activation = outcome(new RunOutcome.Returned(data((int) LIMIT - 10)));
-        assertThat(activation.status()).isEqualTo(ActivationStatus.DEVELOPER_ERROR);
+        assertThat(activation.status()).isEqualTo(ActivationStatus.APPLICATION_ERROR);
         assertThat(activation.result().tree().path("error").asText())
-                .isEqualTo("The function's result is 1001 bytes, over the limit of 1000 bytes");
+                .isEqualTo("The function's result is 1001 bytes, over the limit of 1000 bytes; it began: "
+                        + new String(data((int) LIMIT - 10).bytes(), 0, 1000, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 /** A Java function's result as a tree and as the bytes sent and stored, made in one walk. */
 class JavaValuesTest {
 
-    private static JsonValue returned(Map<String, Object> result, long limit) {
-        RunOutcome outcome = JavaValues.toResult(result, limit);
+    private static JsonValue returned(Map<String, Object> result) {
+        RunOutcome outcome = JavaValues.toResult(result);
         assertThat(outcome).isInstanceOf(RunOutcome.Returned.class);
         return ((RunOutcome.Returned) outcome).result();
     }
 
     private static String failed(Map<String, Object> result) {
-        RunOutcome outcome = JavaValues.toResult(result, 1 << 20);
+        RunOutcome outcome = JavaValues.toResult(result);
         assertThat(outcome).isInstanceOf(RunOutcome.Failed.class);
         return ((RunOutcome.Failed) outcome).message();
     }
@@ -46,7 +46,7 @@ class JavaValuesTest {
         result.put("empty", List.of());
         result.put("list", new ArrayList<>(List.of("a", Map.of("b", 1))));
 
-        JsonValue value = returned(result, 1 << 20);
+        JsonValue value = returned(result);
 
         assertThat(value.tree().path("inner").path("quote \" and \\ and \n").asText()).isEqualTo("h\u00e9llo \u2603 \uD83D\uDE00");
         assertThat(value.tree().path("decimal").decimalValue()).isEqualTo(new BigDecimal("1.50"));
@@ -56,7 +56,7 @@ class JavaValuesTest {
     /** As OpenWhisk's Java runtime has it: a null result is the developer's error, not {}. */
     @Test
     void aNullResultIsTheDevelopersError() {
-        assertThat(JavaValues.toResult(null, 10)).isEqualTo(
+        assertThat(JavaValues.toResult(null)).isEqualTo(
                 new RunOutcome.Failed("The function returned null; it must return a JSON object"));
     }
 
@@ -73,16 +73,12 @@ class JavaValuesTest {
     }
 
     @Test
-    void theLimitIsOnTheEncodedBytes() {
+    void theBytesAreUtf8() { // the platform holds them to the result limit (PendingTest)
         char[] chars = new char[1000];
         Arrays.fill(chars, '\u00e9'); // two bytes each in UTF-8
         Map<String, Object> result = Map.of("s", new String(chars));
-        int encoded = "{\"s\":\"\"}".length() + 2000;
 
-        assertThat(returned(result, encoded).bytes()).hasSize(encoded);
-        RunOutcome over = JavaValues.toResult(result, encoded - 1);
-        assertThat(over).isEqualTo(new RunOutcome.Failed("The function's result is " + encoded
-                + " bytes, over the limit of " + (encoded - 1) + " bytes"));
+        assertThat(returned(result).bytes()).hasSize("{\"s\":\"\"}".length() + 2000);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.cove.worker;
 import dev.cove.api.Handler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ final class Worker implements FrameReader.Receiver {
     static final int OUT_OF_MEMORY_STATUS = 251;
     /** Of a stack trace in the logs: a huge message stays in the error. */
     private static final int TRACE_CHARS = 65536;
+    private static final int RESULT_START_CHARS = 1000;
 
     private final Channel channel;
     private final Calls calls;
@@ -187,12 +189,21 @@ final class Worker implements FrameReader.Receiver {
             return new Ending.Failed("The function's result is not valid JSON: " + e.getMessage());
         }
         long max = settings.maxResultBytes();
-        if (json.size() > max) {
+        if (json.size() > max) { // OpenWhisk's rule: an application error that shows the result's start
             int size = json.size();
-            json.release();
-            return new Ending.Failed("The function's result is " + size + " bytes, over the limit of " + max + " bytes");
+            String start = resultStart(json.array(), size);
+            json.reset();
+            json.raw((byte) '{').string("error").raw((byte) ':').string("The function's result is " + size
+                    + " bytes, over the limit of " + max + " bytes; it began: " + start).raw((byte) '}');
         }
         return new Ending.Returned(json);
+    }
+
+    /** The first {@value #RESULT_START_CHARS} characters of an encoded result (the platform's own count). */
+    private static String resultStart(byte[] utf8, int size) {
+        String text = new String(utf8, 0, Math.min(size, RESULT_START_CHARS * 4), StandardCharsets.UTF_8);
+        int kept = Math.min(text.length(), RESULT_START_CHARS);
+        return text.substring(0, kept > 0 && Character.isHighSurrogate(text.charAt(kept - 1)) ? kept - 1 : kept);
     }
 
     /** As the in-process tier says it: the class, and the message when there is one. */

@@ -145,7 +145,8 @@ class WorkerIT extends WorkerTesting {
                     "java.lang.RuntimeException",
                     "java.lang.StackOverflowError",
                     frame("s", "x".repeat(50)),
-                    "The function's result is 208 bytes, over the limit of 100 bytes",
+                    frame("error", "The function's result is 208 bytes, over the limit of 100 bytes; it began: "
+                            + "{\"s\":\"" + "x".repeat(200) + "\"}"),
                     "The function returned null; it must return a JSON object");
         }
     }

@@ -1,0 +1,4 @@
+// Throws a value that is no Error.
+function main() {
+  throw 'Extraordinary exception';
+}
