@@ -90,7 +90,7 @@ final class HttpApi {
             requireMethod(method, HttpMethod.GET);
             ex.json(200, info());
         } else if (p.length >= 3 && p[1].equals("fn") && !p[2].isEmpty()) {
-            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3), () -> credentials(ex).isPresent());
+            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3), () -> credentials(ex).map(Namespace::name));
         } else if (p.length == 2 && p[1].equals("metrics")) {
             requireMethod(method, HttpMethod.GET);
             ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -112,7 +112,7 @@ final class HttpApi {
         if (p[3].equals("web") && p.length >= 7) {
             String namespace = p[4].equals("_") ? Registry.GUEST : p[4];
             invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7),
-                    () -> credentials(ex).isPresent());
+                    () -> credentials(ex).map(Namespace::name));
             return;
         }
         if (!p[3].equals("namespaces")) {

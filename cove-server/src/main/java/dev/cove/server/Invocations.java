@@ -13,9 +13,9 @@ import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Invoking functions: OpenWhisk's {@code POST …/actions/{name}} and the web routes. */
 final class Invocations {
@@ -65,8 +65,8 @@ final class Invocations {
     }
 
     /** Cove's own web route, {@code /fn/NAME/…}: any result that is not an HTTP response is sent as JSON. */
-    void web(Exchange ex, String ns, String name, String restPath, BooleanSupplier authenticated) {
-        web(ex, ns, name, restPath, revision -> true, authenticated, false,
+    void web(Exchange ex, String ns, String name, String restPath, Supplier<Optional<String>> caller) {
+        web(ex, ns, name, restPath, revision -> true, caller, false,
                 activation -> WebRequests.respond(ex, activation));
     }
 
@@ -75,19 +75,21 @@ final class Invocations {
      * function of the namespace, any other is an application; the extension says what the answer is.
      */
     void webAction(Exchange ex, String ns, String pkg, WebMedia.Addressed addressed, String restPath,
-            BooleanSupplier authenticated) {
+            Supplier<Optional<String>> caller) {
         web(ex, ns, addressed.name(), restPath, revision -> pkg.equals("default") || pkg.equals(revision.application()),
-                authenticated, true, activation -> WebRequests.respond(ex, activation, addressed.extension()));
+                caller, true, activation -> WebRequests.respond(ex, activation, addressed.extension()));
     }
 
     /**
      * Finds the function, lets in only the requests its {@code require-whisk-auth} admits and invokes it.
      * With {@code cors} (OpenWhisk's route), unless the function answers OPTIONS itself, every answer
      * carries the default CORS headers and OPTIONS is answered here, without invoking it or asking for
-     * credentials; a function that answers OPTIONS itself is invoked for it, credentials or not.
+     * credentials; a function that answers OPTIONS itself is invoked for it, credentials or not. A
+     * function that asks for a key is told whose it was ({@code __ow_user}, the caller's namespace).
+     * {@code caller} is the namespace whose valid key the request carries, asked only when needed.
      */
     private void web(Exchange ex, String ns, String name, String restPath, Predicate<FunctionRevision> inPackage,
-            BooleanSupplier authenticated, boolean cors, Consumer<Activation> answer) {
+            Supplier<Optional<String>> caller, boolean cors, Consumer<Activation> answer) {
         ex.body(maxPayloadBytes, body -> {
             try {
                 FunctionRevision revision = platform.function(ns, name).filter(inPackage)
@@ -104,11 +106,14 @@ final class Invocations {
                     }
                 }
                 boolean exempt = cors && custom && options; // OpenWhisk lets the function answer its OPTIONS
-                if (!exempt && !WebAccess.admits(WebAccess.requirement(annotations),
-                        Optional.ofNullable(ex.request.getHeader(WebAccess.AUTH_HEADER)), authenticated)) {
+                WebAccess.Requirement requirement = WebAccess.requirement(annotations);
+                Optional<String> user = requirement instanceof WebAccess.Key ? caller.get() : Optional.empty();
+                if (!exempt && !WebAccess.admits(requirement,
+                        Optional.ofNullable(ex.request.getHeader(WebAccess.AUTH_HEADER)), user::isPresent)) {
                     throw new ApiError(401, WebAccess.UNAUTHORIZED);
                 }
                 ObjectNode params = WebRequests.params(ex.request, body, restPath);
+                user.ifPresent(u -> params.put("__ow_user", u));
                 admit(ex, revision, params, true, answer);
             } catch (ApiError e) {
                 ex.error(e);

@@ -187,7 +187,10 @@ class WebActionsIT {
             TestCove.Answer keyed = send("GET", path, "authorization", basic(cove.server.guestAuth()));
             assertThat(keyed.status()).as(path).isEqualTo(200);
             assertThat(keyed.json().path("__ow_method").asText()).isEqualTo("get");
+            assertThat(keyed.json().path("__ow_user").asText()).as("whose key it was").isEqualTo("guest");
         }
+        TestCove.Answer bySecret = web("guest/default/secret.json", "x-require-whisk-auth", "s3cret");
+        assertThat(bySecret.json().has("__ow_user")).as("a secret names no one").isFalse();
     }
 
     @Test
