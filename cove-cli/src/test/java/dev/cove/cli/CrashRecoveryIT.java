@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,7 @@ class CrashRecoveryIT {
         try (ServerProcess server = new ServerProcess(dir).start()) {
             put(server, "kept", "function main(p) { return {kept: true}; }");
             String activationId = invoke(server, "kept").path("activationId").asText();
-            Thread.sleep(500); // well past the activation records' group-commit window
+            awaitStored(server, "kept"); // its record past the group commit, as a reader of the file sees it
             put(server, "justdeployed", "function main(p) { return {just: true}; }");
             server.kill(); // SIGKILL, right after the answer
 
@@ -103,6 +107,25 @@ class CrashRecoveryIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the activation " + activationId + " did not succeed within 30 s");
+    }
+
+    /** Waits (60 s at most) until the store's file holds a committed activation record of the function. */
+    private static void awaitStored(ServerProcess server, String name) throws Exception {
+        String file = "jdbc:sqlite:file:" + server.dataDir().resolve("cove.db") + "?mode=ro";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = DriverManager.getConnection(file);
+                PreparedStatement q = c.prepareStatement("SELECT count(*) FROM activation_functions WHERE name = ?")) {
+            q.setString(1, name);
+            while (true) {
+                try (ResultSet rows = q.executeQuery()) {
+                    if (rows.next() && rows.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("a stored record of %s", name).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
     }
 
     private static void put(ServerProcess server, String name, String code) throws Exception {
