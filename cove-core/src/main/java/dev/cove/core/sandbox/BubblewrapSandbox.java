@@ -461,7 +461,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public synchronized void openOutbound() throws IOException {
         if (network == null) {
-            network = OutboundNetwork.attach(childPid(), own.resolve("slirp4netns.log"));
+            network = OutboundNetwork.attach(keeperPid(), own.resolve("slirp4netns.log"));
         }
     }
 
@@ -473,7 +473,7 @@ final class BubblewrapSandbox implements Sandbox {
     private void awaitKeeper() {
         Path keeper;
         try {
-            keeper = Path.of("/proc", Long.toString(childPid()), "stat");
+            keeper = Path.of("/proc", Long.toString(keeperPid()), "stat");
         } catch (IOException e) {
             return; // bwrap ended before it started the keeper
         }
@@ -499,22 +499,17 @@ final class BubblewrapSandbox implements Sandbox {
         }
     }
 
-    /** The host's pid of bwrap's child, the keeper, from bwrap's info. */
-    private long childPid() throws IOException {
-        JsonNode info = INFO.readTree(own.resolve("info.json").toFile());
-        if (!info.path("child-pid").canConvertToLong()) {
-            throw new IOException("bwrap gave no child-pid: " + info);
-        }
-        return info.path("child-pid").asLong();
-    }
-
     /**
-     * The keeper's host pid, read once. bwrap writes its info as soon as it has started the keeper, so
-     * by the time the keeper has started a worker the info is there.
+     * The host's pid of bwrap's child, the keeper, from bwrap's info, read once: bwrap writes it as soon
+     * as it has started the keeper, so by the time the keeper has started a worker it is there.
      */
     private synchronized long keeperPid() throws IOException {
         if (keeperPid < 0) {
-            keeperPid = childPid();
+            JsonNode info = INFO.readTree(own.resolve("info.json").toFile());
+            if (!info.path("child-pid").canConvertToLong()) {
+                throw new IOException("bwrap gave no child-pid: " + info);
+            }
+            keeperPid = info.path("child-pid").asLong();
         }
         return keeperPid;
     }
