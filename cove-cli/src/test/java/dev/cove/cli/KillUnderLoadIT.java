@@ -1,12 +1,11 @@
 package dev.cove.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.ExecutionRecord;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.spi.Store;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -25,6 +24,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code kill -9} of a real {@code cove up} at random moments under a load of invocations answered
@@ -132,7 +133,7 @@ class KillUnderLoadIT {
 
     /** Counts the records in the stopped server's store: the REST API would not show an id's second one. */
     private static void assertEachRecordedOnce(Path dataDir, Load load, String about) {
-        try (Store store = Store.sqlite(dataDir.resolve("cove.db"))) {
+        try (Store store = Registry.sqliteStore(dataDir.resolve("cove.db"))) {
             Map<String, Long> activations = store.activations(ActivationQuery.latest("guest", Integer.MAX_VALUE))
                     .stream().collect(Collectors.groupingBy(ActivationRecord::activationId, Collectors.counting()));
             assertThat(notOnce(load.activations, activations)).as("activations accepted with a 202 whose records "

@@ -2,6 +2,7 @@ package dev.cove.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cove.core.bus.LocalBus;
 import dev.cove.core.cache.Cache;
 import dev.cove.core.cache.CacheCopies;
@@ -10,27 +11,28 @@ import dev.cove.core.cache.CacheSettings;
 import dev.cove.core.cache.RedisSettings;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.AsyncInvocations;
-import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ApplicationRevision;
-import dev.cove.core.registry.ApplicationSpec;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.Namespace;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.TierVerdict;
 import dev.cove.core.registry.Registry;
-import dev.cove.core.registry.Store;
-import dev.cove.core.registry.TierVerdict;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
-import dev.cove.core.runtime.InvalidFunctionException;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.Store;
 import dev.cove.core.workflow.Executions;
 import dev.cove.core.workflow.InvalidWorkflowException;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * One node's platform: the registry over its store, the runtimes, the dispatcher and the activation
  * log, wired together. The HTTP server is its only user; everything a request can do is a method here.
  */
-public final class Platform implements AutoCloseable {
+public final class Platform implements Node {
 
     /**
      * @param dataDir the store ({@code cove.db}), code and worker programs
@@ -72,8 +74,6 @@ public final class Platform implements AutoCloseable {
             CacheSettings cache) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
-    /** OpenWhisk's annotation that gives a function its namespace's key. */
-    public static final String PROVIDE_API_KEY = "provide-api-key";
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_RECORD_BACKLOG = 200_000;
 
@@ -110,7 +110,7 @@ public final class Platform implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
-        Store store = Store.sqlite(config.dataDir().resolve("cove.db"));
+        Store store = Registry.sqliteStore(config.dataDir().resolve("cove.db"));
         Registry registry = Registry.load(store, clock);
         Runtimes runtimes;
         try {
@@ -196,46 +196,33 @@ public final class Platform implements AutoCloseable {
         if (!apiHost.isEmpty()) {
             env.put("__OW_API_HOST", apiHost);
         }
-        if (function.spec().annotated(PROVIDE_API_KEY)) {
+        if (function.spec().annotated(FunctionSpec.PROVIDE_API_KEY)) {
             registry.namespace(function.namespace()).ifPresent(n -> env.put("__OW_API_KEY", n.auth()));
         }
         return env;
     }
 
-    /**
-     * Tells functions started from now on where the REST API is ({@code __OW_API_HOST}): the server
-     * says where it listens, e.g. {@code http://127.0.0.1:3233}, once it does. A function in a
-     * sandbox is told the address its sandbox relays from ({@link #apiSocket()}), a plain process
-     * this one.
-     */
+    @Override
     public void apiHost(String serverAddress) {
         apiHost.set(runtimes.apiHost(serverAddress));
     }
 
-    /**
-     * Where the server is to serve its REST API for the sandboxes, as a Unix socket: every sandbox
-     * sees its folder and relays its functions' connections to it.
-     */
+    @Override
     public Path apiSocket() {
         return runtimes.apiSocket();
     }
 
+    @Override
     public Namespace guest() {
         return registry.guest();
     }
 
+    @Override
     public Optional<Namespace> authenticate(String uuid, String key) {
         return registry.authenticate(uuid, key);
     }
 
-    /**
-     * Checks, stores and installs a new version of a function; blocks on disk (and javac). The new
-     * version serves the next invocation; instances of the old one finish what they run.
-     *
-     * @throws InvalidFunctionException when the code can't run: the message is for the user
-     * @throws dev.cove.core.registry.ConflictException when an application outside which it stands
-     *     has its name
-     */
+    @Override
     public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         if (spec.kind() == Kind.SEQUENCE) {
             spec = checkedSequence(namespace, spec);
@@ -253,14 +240,7 @@ public final class Platform implements AutoCloseable {
         return revision;
     }
 
-    /**
-     * Checks, stores and installs a new version of an application: all its functions or none. Blocks
-     * on disk (and javac). Functions its previous version had and this one hasn't are removed.
-     *
-     * @throws InvalidFunctionException when a function's code can't run (the message names it) or the
-     *     workflow is not valid (the message names its state)
-     * @throws dev.cove.core.registry.ConflictException when a name is taken outside the application
-     */
+    @Override
     public ApplicationRevision deploy(String namespace, ApplicationSpec application) throws InvalidFunctionException {
         if (application.workflow().isPresent()) {
             try {
@@ -326,7 +306,7 @@ public final class Platform implements AutoCloseable {
         com.fasterxml.jackson.databind.node.ArrayNode list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         names.forEach(list::add);
         String code = list.toString();
-        return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.registry.Code.source(code), spec.main(),
+        return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.model.Code.source(code), spec.main(),
                 spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier());
     }
 
@@ -350,16 +330,17 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    @Override
     public Optional<ApplicationRevision> application(String namespace, String name) {
         return registry.application(namespace, name);
     }
 
-    /** The namespace's applications deployed as such, by name. */
+    @Override
     public List<ApplicationRevision> applications(String namespace) {
         return registry.applications(namespace);
     }
 
-    /** Removes an application and its functions; their instances finish what they run. Blocks on disk. */
+    @Override
     public Optional<ApplicationRevision> deleteApplication(String namespace, String name) {
         Optional<ApplicationRevision> removed = registry.deleteApplication(namespace, name);
         removed.ifPresent(app -> app.functions().forEach(f -> {
@@ -369,20 +350,22 @@ public final class Platform implements AutoCloseable {
         return removed;
     }
 
+    @Override
     public Optional<FunctionRevision> function(String namespace, String name) {
         return registry.function(namespace, name);
     }
 
-    /** The tier a Java function's version runs in now; empty for other kinds. May read the disk. */
+    @Override
     public Optional<TierVerdict> tierOf(FunctionRevision revision) {
         return runtimes.tierOf(revision);
     }
 
+    @Override
     public List<FunctionRevision> functions(String namespace) {
         return registry.functions(namespace);
     }
 
-    /** Removes a function; its instances finish what they run. Blocks on disk. */
+    @Override
     public Optional<FunctionRevision> delete(String namespace, String name) {
         Optional<FunctionRevision> removed = registry.delete(namespace, name);
         if (removed.isPresent()) {
@@ -392,29 +375,23 @@ public final class Platform implements AutoCloseable {
         return removed;
     }
 
-    /** Admits an invocation; never blocks. */
-    public Dispatcher.Admission invoke(FunctionRevision revision, ObjectNode params) {
+    @Override
+    public Admission invoke(FunctionRevision revision, ObjectNode params) {
         return dispatcher.invoke(revision, params);
     }
 
-    /**
-     * Admits an invocation nobody waits for, once it is in the store (so that a restart still runs
-     * it); never blocks.
-     */
-    public CompletableFuture<Dispatcher.Admission> invokeAsync(FunctionRevision revision, ObjectNode params) {
+    @Override
+    public CompletableFuture<Admission> invokeAsync(FunctionRevision revision, ObjectNode params) {
         return async.submit(revision, params);
     }
 
-    /** One activation, stored or just ended. Blocks on the store. */
+    @Override
     public Optional<ActivationRecord> activation(String namespace, String activationId) {
         Optional<ActivationRecord> recent = activationLog.recent(namespace, activationId);
         return recent.isPresent() ? recent : store.activation(namespace, activationId);
     }
 
-    /**
-     * Activations newest first, including those ended but not yet stored: the store's first
-     * skip + limit and the unstored ones, merged, then paged. Blocks on the store.
-     */
+    @Override
     public List<ActivationRecord> activations(ActivationQuery query) {
         ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
                 query.uptoMillis(), 0, (int) Math.min(Integer.MAX_VALUE, (long) query.skip() + query.limit()));
@@ -425,14 +402,8 @@ public final class Platform implements AutoCloseable {
                 .skip(query.skip()).limit(query.limit()).toList();
     }
 
-    /**
-     * Starts the application's workflow with this input. Unless the caller waits for it
-     * ({@code blocking}), the execution is in the store on return (blocks on it), so that a restart
-     * runs it.
-     *
-     * @throws IllegalArgumentException when the application has no workflow
-     */
-    public Optional<Executions.Started> startWorkflow(String namespace, String application, JsonNode input,
+    @Override
+    public Optional<ExecutionStarted> startWorkflow(String namespace, String application, JsonNode input,
             boolean blocking) {
         Optional<ApplicationRevision> app = registry.application(namespace, application);
         if (app.isPresent() && app.get().workflow().isEmpty()) {
@@ -441,20 +412,17 @@ public final class Platform implements AutoCloseable {
         return app.map(a -> executions.start(a, input, !blocking));
     }
 
-    /** One workflow execution with its history (so far, while it runs). Blocks on the store. */
+    @Override
     public Optional<ObjectNode> execution(String namespace, String executionId) {
         return executions.execution(namespace, executionId);
     }
 
-    /** Workflow executions newest first, without their histories. Blocks on the store. */
+    @Override
     public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
         return executions.executions(namespace, application, limit);
     }
 
-    /**
-     * The cache counters of the namespace's functions and applications, or of one function's and its
-     * application's; empty when that function does not exist. Blocks on the cache's backend.
-     */
+    @Override
     public Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function) {
         if (function.isEmpty()) {
             return Optional.of(cache.stats(namespace, Optional.empty()));
@@ -462,25 +430,19 @@ public final class Platform implements AutoCloseable {
         return registry.function(namespace, function.get()).map(f -> cache.stats(namespace, Optional.of(f)));
     }
 
-    /** Empties a function's cache (or its application's shared one); false when there is no such function. */
+    @Override
     public boolean clearCache(String namespace, String function, boolean application) {
         Optional<FunctionRevision> found = registry.function(namespace, function);
         found.ifPresent(f -> cache.clear(f, application));
         return found.isPresent();
     }
 
-    /** What holds the functions' caches, one line. */
+    @Override
     public String cacheDescription() {
         return cache.describe();
     }
 
-    /** The most activations {@link #chain} lists. */
-    public static final int MAX_CHAIN = 1000;
-
-    /**
-     * An activation and every activation it caused, directly or through others: the whole chain of
-     * calls below it, parents before their children, each level oldest first. Blocks on the store.
-     */
+    @Override
     public List<ActivationRecord> chain(String namespace, String activationId) {
         Optional<ActivationRecord> root = activation(namespace, activationId);
         if (root.isEmpty()) {
@@ -510,35 +472,36 @@ public final class Platform implements AutoCloseable {
         return List.copyOf(byId.values());
     }
 
-    /** The platform's cheap timers, for waits that are almost always cancelled. */
+    @Override
     public Deadlines deadlines() {
         return deadlines;
     }
 
+    @Override
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
 
-    /** One line per runtime that can run functions. */
+    @Override
     public List<String> runtimes() {
         return runtimes.available();
     }
 
-    /** Why a runtime can't run functions, one line each. */
+    @Override
     public List<String> unavailableRuntimes() {
         return runtimes.unavailable();
     }
 
-    /** What isolates the functions' workers, one line. */
+    @Override
     public String isolation() {
         return runtimes.isolation();
     }
 
-    public boolean supports(dev.cove.core.registry.Kind kind) {
+    @Override
+    public boolean supports(Kind kind) {
         return runtimes.supports(kind);
     }
 
-    /** Stops the workers, stores the last records, closes the store. */
     @Override
     public void close() {
         executions.close();

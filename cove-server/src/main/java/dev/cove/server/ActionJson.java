@@ -3,15 +3,14 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.registry.Code;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.Limits;
-import dev.cove.core.registry.Network;
-import dev.cove.core.registry.Tier;
-import dev.cove.core.registry.TierVerdict;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.Network;
+import dev.cove.core.model.Tier;
+import dev.cove.core.model.TierVerdict;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -73,11 +72,11 @@ final class ActionJson {
     /** As OpenWhisk creates an action: {@code provide-api-key} is false unless the request gave it. */
     private static void withoutApiKeyUnlessAsked(ArrayNode annotations) {
         for (JsonNode annotation : annotations) {
-            if (annotation.path("key").asText().equals(Platform.PROVIDE_API_KEY)) {
+            if (annotation.path("key").asText().equals(FunctionSpec.PROVIDE_API_KEY)) {
                 return;
             }
         }
-        annotations.addObject().put("key", Platform.PROVIDE_API_KEY).put("value", false);
+        annotations.addObject().put("key", FunctionSpec.PROVIDE_API_KEY).put("value", false);
     }
 
     /** {@code exec.tier}: where a Java function asks to run; {@code auto} when left out. */

@@ -2,11 +2,11 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.registry.ConflictException;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.runtime.InvalidFunctionException;
+import dev.cove.core.Node;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +16,9 @@ final class Actions {
     private static final int DEFAULT_LIMIT = 30;
     private static final int MAX_LIMIT = 200;
 
-    private final Platform platform;
+    private final Node platform;
 
-    Actions(Platform platform) {
+    Actions(Node platform) {
         this.platform = platform;
     }
 

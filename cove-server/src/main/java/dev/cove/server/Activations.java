@@ -3,9 +3,9 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ActivationRecord;
+import dev.cove.core.Node;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -15,9 +15,9 @@ final class Activations {
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final int DEFAULT_LIMIT = 30;
 
-    private final Platform platform;
+    private final Node platform;
 
-    Activations(Platform platform) {
+    Activations(Node platform) {
         this.platform = platform;
     }
 

@@ -3,12 +3,12 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.registry.ApplicationRevision;
-import dev.cove.core.registry.ApplicationSpec;
-import dev.cove.core.registry.ConflictException;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.runtime.InvalidFunctionException;
+import dev.cove.core.Node;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +20,9 @@ import java.util.Optional;
  * plus its {@code name}; it replaces the whole application (functions it no longer names are removed).
  */
 final class Applications {
-    private final Platform platform;
+    private final Node platform;
 
-    Applications(Platform platform) {
+    Applications(Node platform) {
         this.platform = platform;
     }
 

@@ -1,7 +1,7 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.cove.core.Platform;
+import dev.cove.core.Node;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,9 +11,9 @@ import java.util.Optional;
  * function's cache ({@code ?scope=app} for its application's shared one).
  */
 final class Caches {
-    private final Platform platform;
+    private final Node platform;
 
-    Caches(Platform platform) {
+    Caches(Node platform) {
         this.platform = platform;
     }
 

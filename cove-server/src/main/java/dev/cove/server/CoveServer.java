@@ -1,6 +1,8 @@
 package dev.cove.server;
 
+import dev.cove.core.Node;
 import dev.cove.core.Platform;
+import dev.cove.node.CoveNode;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,18 +36,18 @@ import org.slf4j.LoggerFactory;
  * <p>One HTTP server runs per event loop (as many as cores), all sharing the port; Vert.x spreads
  * connections across them. The same Vert.x instance serves the workers' socket, and the REST API
  * once more on a Unix socket for the functions, which each sandbox relays to
- * ({@link Platform#apiSocket()}).
+ * ({@link Node#apiSocket()}).
  */
 public final class CoveServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoveServer.class);
     private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
 
     private final Vertx vertx;
-    private final Platform platform;
+    private final Node platform;
     private final ServerOptions options;
     private final int port;
 
-    private CoveServer(Vertx vertx, Platform platform, ServerOptions options, int port) {
+    private CoveServer(Vertx vertx, Node platform, ServerOptions options, int port) {
         this.vertx = vertx;
         this.platform = platform;
         this.options = options;
@@ -62,9 +64,9 @@ public final class CoveServer implements AutoCloseable {
         requireWritable(options);
         requirePortFree(options);
         Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        Platform platform;
+        Node platform;
         try {
-            platform = Platform.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
+            platform = CoveNode.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
                     MAX_LOG_BYTES, options.sandboxed(), options.cacheRedis(), options.cache()), vertx);
         } catch (IOException | RuntimeException e) {
@@ -170,7 +172,7 @@ public final class CoveServer implements AutoCloseable {
      * is removed first: a data folder has one server.) The connections open on it are counted, as
      * {@code cove_api_relay_connections}.
      */
-    private static void listenForSandboxes(Vertx vertx, HttpApi api, Platform platform) {
+    private static void listenForSandboxes(Vertx vertx, HttpApi api, Node platform) {
         Path socket = platform.apiSocket();
         AtomicInteger open = new AtomicInteger();
         Gauge.builder("cove.api.relay.connections", open, AtomicInteger::get)

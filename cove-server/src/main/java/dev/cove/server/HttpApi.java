@@ -2,12 +2,11 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.Limits;
-import dev.cove.core.registry.Namespace;
-import dev.cove.core.registry.Registry;
+import dev.cove.core.Node;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.Namespace;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,7 +28,7 @@ final class HttpApi {
     static final long MAX_APPLICATION_BYTES = 256L * 1024 * 1024;
     private static final int AUTH_CACHE_SIZE = 1024;
 
-    private final Platform platform;
+    private final Node platform;
     private final long maxPayloadBytes;
     private final Actions actions;
     private final Applications applications;
@@ -39,7 +38,7 @@ final class HttpApi {
     private final Invocations invocations;
     private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
 
-    HttpApi(Platform platform, long maxPayloadBytes) {
+    HttpApi(Node platform, long maxPayloadBytes) {
         this.platform = platform;
         this.maxPayloadBytes = maxPayloadBytes;
         this.actions = new Actions(platform);
@@ -90,7 +89,7 @@ final class HttpApi {
             requireMethod(method, HttpMethod.GET);
             ex.json(200, info());
         } else if (p.length >= 3 && p[1].equals("fn") && !p[2].isEmpty()) {
-            invocations.web(ex, Registry.GUEST, p[2], rest(p, 3), () -> credentials(ex).map(Namespace::name));
+            invocations.web(ex, Namespace.GUEST, p[2], rest(p, 3), () -> credentials(ex).map(Namespace::name));
         } else if (p.length == 2 && p[1].equals("metrics")) {
             requireMethod(method, HttpMethod.GET);
             ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -110,7 +109,7 @@ final class HttpApi {
             return;
         }
         if (p[3].equals("web") && p.length >= 7) {
-            String namespace = p[4].equals("_") ? Registry.GUEST : p[4];
+            String namespace = p[4].equals("_") ? Namespace.GUEST : p[4];
             invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7),
                     () -> credentials(ex).map(Namespace::name));
             return;

@@ -2,12 +2,12 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.invoke.Activation;
-import dev.cove.core.invoke.ActivationStatus;
-import dev.cove.core.invoke.Deadlines;
-import dev.cove.core.invoke.Dispatcher.Admission;
-import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.Node;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.spi.Deadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -26,10 +26,10 @@ final class Invocations {
     private static final Duration BLOCKING_GRACE = Duration.ofSeconds(60);
     private static final Deadlines.Armed NOT_ARMED = () -> {};
 
-    private final Platform platform;
+    private final Node platform;
     private final long maxPayloadBytes;
 
-    Invocations(Platform platform, long maxPayloadBytes) {
+    Invocations(Node platform, long maxPayloadBytes) {
         this.platform = platform;
         this.maxPayloadBytes = maxPayloadBytes;
     }

@@ -1,6 +1,6 @@
 package dev.cove.server;
 
-import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.model.FunctionSpec;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.invoke.Activation;
-import dev.cove.core.invoke.ActivationStatus;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

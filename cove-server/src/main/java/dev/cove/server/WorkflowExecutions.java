@@ -2,8 +2,8 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.Platform;
-import dev.cove.core.workflow.Executions;
+import dev.cove.core.Node;
+import dev.cove.core.model.ExecutionStarted;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,9 +22,9 @@ final class WorkflowExecutions {
     private static final int DEFAULT_LIMIT = 30;
     private static final int MAX_LIMIT = 200;
 
-    private final Platform platform;
+    private final Node platform;
 
-    WorkflowExecutions(Platform platform) {
+    WorkflowExecutions(Node platform) {
         this.platform = platform;
     }
 
@@ -38,7 +38,7 @@ final class WorkflowExecutions {
         }
     }
 
-    private Executions.Started started(String ns, String application, ObjectNode input, boolean blocking)
+    private ExecutionStarted started(String ns, String application, ObjectNode input, boolean blocking)
             throws ApiError {
         try {
             return platform.startWorkflow(ns, application, input, blocking).orElseThrow(ApiError::notFound);
@@ -47,7 +47,7 @@ final class WorkflowExecutions {
         }
     }
 
-    private void answer(Exchange ex, Executions.Started started, boolean blocking) {
+    private void answer(Exchange ex, ExecutionStarted started, boolean blocking) {
         ObjectNode accepted = Exchange.JSON.createObjectNode().put("executionId", started.executionId());
         if (!blocking) {
             ex.json(202, accepted);

@@ -1,7 +1,5 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.runtime.Calls;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** OpenWhisk's REST API as Cove serves it (docs/rest-api.md), over real HTTP to a real server. */
 class RestApiIT {
@@ -241,13 +241,13 @@ class RestApiIT {
         String code = "import java.util.Map; public class Paged {"
                 + " public static Map<String, Object> main(Map<String, Object> p) { return p; } }";
         cove.deploy("paged", "java:21", code, object());
-        int count = dev.cove.core.registry.ActivationQuery.MAX_LIMIT + 30;
+        int count = dev.cove.core.model.ActivationQuery.MAX_LIMIT + 30;
         for (int i = 0; i < count; i++) {
             assertThat(cove.invoke("paged", object()).status()).isEqualTo(200);
         }
         List<String> seen = new ArrayList<>();
-        for (int skip = 0; skip < count + dev.cove.core.registry.ActivationQuery.MAX_LIMIT; skip += dev.cove.core.registry.ActivationQuery.MAX_LIMIT) {
-            JsonNode page = cove.get("/api/v1/namespaces/_/activations?name=paged&limit=" + dev.cove.core.registry.ActivationQuery.MAX_LIMIT
+        for (int skip = 0; skip < count + dev.cove.core.model.ActivationQuery.MAX_LIMIT; skip += dev.cove.core.model.ActivationQuery.MAX_LIMIT) {
+            JsonNode page = cove.get("/api/v1/namespaces/_/activations?name=paged&limit=" + dev.cove.core.model.ActivationQuery.MAX_LIMIT
                     + "&skip=" + skip).json();
             seen.addAll(page.findValuesAsText("activationId"));
         }

@@ -2,11 +2,12 @@ package dev.cove.core.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.invoke.Activation;
 import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Dispatcher;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
@@ -65,13 +66,13 @@ public final class LocalBus implements Calls {
         }
         if (!wait) {
             return async.submitFrom(callerId, callee.get(), (ObjectNode) params).thenApply(admission -> switch (admission) {
-                case Dispatcher.Admission.Rejected r -> new CallOutcome.Refused(r.message());
-                case Dispatcher.Admission.Accepted a -> new CallOutcome.Accepted(a.activationId());
+                case Admission.Rejected r -> new CallOutcome.Refused(r.message());
+                case Admission.Accepted a -> new CallOutcome.Accepted(a.activationId());
             });
         }
         return switch (dispatcher.invokeFrom(callerId, callee.get(), params)) {
-            case Dispatcher.Admission.Rejected r -> refused(r.message());
-            case Dispatcher.Admission.Accepted a -> a.completion().thenApply(LocalBus::ended);
+            case Admission.Rejected r -> refused(r.message());
+            case Admission.Accepted a -> a.completion().thenApply(LocalBus::ended);
         };
     }
 

@@ -1,8 +1,9 @@
 package dev.cove.core.invoke;
 
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

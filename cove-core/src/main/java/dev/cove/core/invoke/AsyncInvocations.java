@@ -1,9 +1,10 @@
 package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.QueuedInvocation;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.spi.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class AsyncInvocations implements AutoCloseable {
      *     afresh, so it is still bounded)
      */
     private record Submitted(QueuedInvocation invocation, FunctionRevision revision,
-            CompletableFuture<Dispatcher.Admission> admitted, boolean recovered, int depth) {}
+            CompletableFuture<Admission> admitted, boolean recovered, int depth) {}
 
     private final Store store;
     private final Dispatcher dispatcher;
@@ -69,23 +70,23 @@ public final class AsyncInvocations implements AutoCloseable {
     }
 
     /** Stores, then admits, an invocation nobody waits for; completes with the dispatcher's answer. */
-    public CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params) {
+    public CompletableFuture<Admission> submit(FunctionRevision revision, ObjectNode params) {
         return submit(revision, params, Optional.empty(), 1);
     }
 
     /** As {@link #submit}, sent by the function of the activation {@code callerId}. */
-    public CompletableFuture<Dispatcher.Admission> submitFrom(String callerId, FunctionRevision revision,
+    public CompletableFuture<Admission> submitFrom(String callerId, FunctionRevision revision,
             ObjectNode params) {
         int depth = dispatcher.depthOfCallFrom(callerId);
         return Dispatcher.tooDeep(depth).map(CompletableFuture::completedFuture)
                 .orElseGet(() -> submit(revision, params, Optional.of(callerId), depth));
     }
 
-    private CompletableFuture<Dispatcher.Admission> submit(FunctionRevision revision, ObjectNode params,
+    private CompletableFuture<Admission> submit(FunctionRevision revision, ObjectNode params,
             Optional<String> causedBy, int depth) {
-        CompletableFuture<Dispatcher.Admission> admitted = new CompletableFuture<>();
+        CompletableFuture<Admission> admitted = new CompletableFuture<>();
         if (closing) {
-            admitted.complete(new Dispatcher.Admission.Rejected("The platform is shutting down."));
+            admitted.complete(new Admission.Rejected("The platform is shutting down."));
             return admitted;
         }
         QueuedInvocation invocation = new QueuedInvocation(Dispatcher.newActivationId(), revision.namespace(),
@@ -151,8 +152,8 @@ public final class AsyncInvocations implements AutoCloseable {
         List<String> refused = new ArrayList<>();
         for (Submitted s : batch) {
             QueuedInvocation q = s.invocation();
-            Dispatcher.Admission admission = dispatcher.admit(q.activationId(), s.revision(), q.params(), q.causedBy(), s.depth());
-            if (admission instanceof Dispatcher.Admission.Accepted a) {
+            Admission admission = dispatcher.admit(q.activationId(), s.revision(), q.params(), q.causedBy(), s.depth());
+            if (admission instanceof Admission.Accepted a) {
                 unfinished.add(q.activationId());
                 a.completion().whenComplete((activation, error) -> onEnded(q.activationId()));
             } else if (s.recovered()) {

@@ -1,7 +1,9 @@
 package dev.cove.core.invoke;
 
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.Kind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

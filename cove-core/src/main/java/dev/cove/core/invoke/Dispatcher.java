@@ -3,11 +3,14 @@ package dev.cove.core.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.spi.Deadlines;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -46,20 +48,6 @@ public final class Dispatcher implements AutoCloseable {
      *     worker shares its process with the function, so its word is not enough
      */
     public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
-
-    /** The dispatcher's answer to an invocation. */
-    public sealed interface Admission {
-        /**
-         * It will run; {@code completion} completes with its activation. {@code running} when it went
-         * straight to an instance: then its own deadline bounds when it completes; a queued one has
-         * no deadline until it leaves the queue.
-         */
-        record Accepted(String activationId, CompletableFuture<Activation> completion, boolean running)
-                implements Admission {}
-
-        /** It was refused (HTTP 429), with a message for the caller. */
-        record Rejected(String message) implements Admission {}
-    }
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 

@@ -2,11 +2,14 @@ package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.Limits;
-import dev.cove.core.registry.TierVerdict;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.JsonValue;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.TierVerdict;
 import dev.cove.core.runtime.Instance;
-import dev.cove.core.runtime.JsonValue;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
 import dev.cove.core.runtime.RunRequest;
@@ -88,7 +91,7 @@ final class FunctionPool {
         return merged;
     }
 
-    Dispatcher.Admission admit(Pending pending) {
+    Admission admit(Pending pending) {
         Slot target = null;
         ColdStart cold = ColdStart.NONE;
         boolean start = false;
@@ -107,7 +110,7 @@ final class FunctionPool {
                 }
                 case QUEUE -> queue.addLast(pending);
                 case REJECT -> {
-                    return new Dispatcher.Admission.Rejected("Too many requests: " + revision.name() + " has "
+                    return new Admission.Rejected("Too many requests: " + revision.name() + " has "
                             + queue.size() + " activations waiting and all of its " + limits.maxInstances()
                             + " instances busy.");
                 }
@@ -120,7 +123,7 @@ final class FunctionPool {
         } else {
             drain();
         }
-        return new Dispatcher.Admission.Accepted(pending.activationId, pending.completion, target != null);
+        return new Admission.Accepted(pending.activationId, pending.completion, target != null);
     }
 
     private int[] inFlight() {

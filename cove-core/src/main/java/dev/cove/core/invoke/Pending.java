@@ -2,11 +2,14 @@ package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.TierVerdict;
-import dev.cove.core.runtime.JsonValue;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.JsonValue;
+import dev.cove.core.model.TierVerdict;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
+import dev.cove.core.spi.Deadlines;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

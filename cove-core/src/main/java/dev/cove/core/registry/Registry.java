@@ -1,8 +1,16 @@
 package dev.cove.core.registry;
 
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.spi.Store;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * them on disk.
  */
 public final class Registry {
-    public static final String GUEST = "guest";
 
     private final Store store;
     private final Clock clock;
@@ -30,11 +37,21 @@ public final class Registry {
         this.clock = clock;
     }
 
+    /** The embedded store: one SQLite file, created when missing. */
+    public static Store sqliteStore(Path file) {
+        return new SqliteStore(file);
+    }
+
+    /** A store that lives and dies with the process, for tests and throwaway servers. */
+    public static Store memoryStore() {
+        return new MemoryStore();
+    }
+
     /** Loads everything from the store, creating the guest namespace with fresh credentials on first use. */
     public static Registry load(Store store, Clock clock) {
         Registry registry = new Registry(store, clock);
-        if (store.namespace(GUEST).isEmpty()) {
-            store.putNamespace(new Namespace(GUEST, UUID.randomUUID().toString(), randomKey()));
+        if (store.namespace(Namespace.GUEST).isEmpty()) {
+            store.putNamespace(new Namespace(Namespace.GUEST, UUID.randomUUID().toString(), randomKey()));
         }
         store.namespaces().forEach(n -> registry.namespacesByUuid.put(n.uuid(), n));
         store.functions().forEach(f -> registry.functions.put(key(f.namespace(), f.name()), f));
@@ -49,7 +66,7 @@ public final class Registry {
     }
 
     public Namespace guest() {
-        return store.namespace(GUEST).orElseThrow();
+        return store.namespace(Namespace.GUEST).orElseThrow();
     }
 
     /** The namespace of this name, with its credentials. */

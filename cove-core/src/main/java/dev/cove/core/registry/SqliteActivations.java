@@ -1,5 +1,8 @@
 package dev.cove.core.registry;
 
+import dev.cove.core.model.ActivationDocument;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -369,7 +372,7 @@ final class SqliteActivations {
         for (ActivationRecord r : records) {
             ActivationDocument d = r.document();
             if (!d.whole()) {
-                for (byte[] f : new byte[][] {d.head, d.status, d.annotations}) {
+                for (byte[] f : new byte[][] {d.head(), d.status(), d.annotations()}) {
                     if (fragments.putIfAbsent(f, table.size()) == null) {
                         table.add(f);
                     }
@@ -399,20 +402,20 @@ final class SqliteActivations {
                     continue;
                 }
                 out.writeByte(PARTS);
-                out.writeInt(fragments.get(d.head));
-                out.writeInt(fragments.get(d.status));
-                out.writeInt(fragments.get(d.annotations));
-                out.writeInt(d.result.length);
-                out.write(d.result);
-                out.writeInt(d.logs.size());
-                for (String line : d.logs) {
+                out.writeInt(fragments.get(d.head()));
+                out.writeInt(fragments.get(d.status()));
+                out.writeInt(fragments.get(d.annotations()));
+                out.writeInt(d.result().length);
+                out.write(d.result());
+                out.writeInt(d.logs().size());
+                for (String line : d.logs()) {
                     byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
                     out.writeInt(utf8.length);
                     out.write(utf8);
                 }
-                out.writeLong(d.initTimeMillis);
-                out.writeLong(d.waitTimeMillis);
-                out.writeBoolean(d.timeout);
+                out.writeLong(d.initTimeMillis());
+                out.writeLong(d.waitTimeMillis());
+                out.writeBoolean(d.timeout());
             }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
@@ -482,8 +485,8 @@ final class SqliteActivations {
         if (d.whole()) {
             return size + 4 + d.json().length;
         }
-        size += 12 + 4 + d.result.length + 4 + 8 + 8 + 1;
-        for (String line : d.logs) {
+        size += 12 + 4 + d.result().length + 4 + 8 + 8 + 1;
+        for (String line : d.logs()) {
             size += 4 + 3L * line.length();
         }
         return size;
@@ -540,7 +543,7 @@ final class SqliteActivations {
                 for (int n = in.readInt(); logs.size() < n; ) {
                     logs.add(new String(lengthAndBytes(in), StandardCharsets.UTF_8));
                 }
-                yield new ActivationDocument(head, outcome, annotations, id, start, end, result, logs, in.readLong(),
+                yield ActivationDocument.ofParts(head, outcome, annotations, id, start, end, result, logs, in.readLong(),
                         in.readLong(), causedBy, in.readBoolean());
             }
             default -> throw new IOException("a record of an unknown kind");

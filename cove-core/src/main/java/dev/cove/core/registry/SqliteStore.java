@@ -1,6 +1,16 @@
 package dev.cove.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.spi.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

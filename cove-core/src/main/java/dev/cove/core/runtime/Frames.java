@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.JsonValue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.jackson.HybridJacksonPool;
 import java.io.IOException;

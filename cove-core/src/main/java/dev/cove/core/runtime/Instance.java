@@ -1,6 +1,6 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.registry.TierVerdict;
+import dev.cove.core.model.TierVerdict;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.registry.Limits;
+import dev.cove.core.model.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

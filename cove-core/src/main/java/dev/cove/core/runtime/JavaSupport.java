@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import dev.cove.api.Handler;
+import dev.cove.core.model.InvalidFunctionException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,8 +1,9 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.Tier;
-import dev.cove.core.registry.TierVerdict;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Tier;
+import dev.cove.core.model.TierVerdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.Kind;
 import dev.cove.core.sandbox.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.model.JsonValue;
+
 /** How an activation ended, as the runtime saw it. The dispatcher turns it into a classified status. */
 public sealed interface RunOutcome {
 

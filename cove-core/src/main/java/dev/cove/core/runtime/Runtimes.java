@@ -1,11 +1,12 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.Limits;
-import dev.cove.core.registry.Tier;
-import dev.cove.core.registry.TierVerdict;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.Tier;
+import dev.cove.core.model.TierVerdict;
 import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import java.io.IOException;

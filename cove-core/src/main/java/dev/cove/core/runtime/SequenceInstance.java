@@ -1,7 +1,7 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.model.FunctionRevision;
 import java.util.List;
 
 /**

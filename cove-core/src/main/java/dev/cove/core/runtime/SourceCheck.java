@@ -1,8 +1,9 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -248,7 +248,7 @@ final class WorkerArchive {
 
     /** The archive of this runtime if it has one to make (Java's, unless its flags were given by hand). */
     static Optional<WorkerArchive> forRuntime(ProcessRuntime runtime) throws IOException {
-        return runtime.kind() == dev.cove.core.registry.Kind.JAVA && ProcessRuntime.givenJvmFlags().isEmpty()
+        return runtime.kind() == dev.cove.core.model.Kind.JAVA && ProcessRuntime.givenJvmFlags().isEmpty()
                 ? Optional.of(of(runtime)) : Optional.empty();
     }
 }

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.invoke.Activation;
-import dev.cove.core.invoke.Deadlines;
 import dev.cove.core.invoke.Dispatcher;
-import dev.cove.core.registry.ApplicationRevision;
-import dev.cove.core.registry.ExecutionRecord;
-import dev.cove.core.registry.FunctionRevision;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.registry.Registry;
-import dev.cove.core.registry.Store;
+import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +49,6 @@ public final class Executions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
     private static final Pattern THROWN = Pattern.compile("([A-Za-z_$][A-Za-z0-9_$.]*(?:Error|Exception)?): .*",
             Pattern.DOTALL);
-
-    /** An execution just started: its id, and its document once it has ended. */
-    public record Started(String executionId, CompletableFuture<ObjectNode> ended) {}
 
     private record Running(ObjectNode document, List<HistoryEvent> history, Execution execution) {}
 
@@ -102,7 +101,7 @@ public final class Executions implements AutoCloseable {
      *
      * @throws IllegalStateException when the application has no workflow
      */
-    public Started start(ApplicationRevision app, JsonNode input, boolean durable) {
+    public ExecutionStarted start(ApplicationRevision app, JsonNode input, boolean durable) {
         String id = Dispatcher.newActivationId();
         ObjectNode document = JsonNodeFactory.instance.objectNode().put("executionId", id)
                 .put("namespace", app.namespace()).put("application", app.name()).put("version", app.semver())
@@ -130,7 +129,7 @@ public final class Executions implements AutoCloseable {
         return restarted;
     }
 
-    private Started run(ApplicationRevision app, ObjectNode document) {
+    private ExecutionStarted run(ApplicationRevision app, ObjectNode document) {
         String id = document.path("executionId").asText();
         Workflow workflow = workflowOf(app);
         List<HistoryEvent> history = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -145,7 +144,7 @@ public final class Executions implements AutoCloseable {
                     outcome.cause().orElse("")));
             running.remove(id);
         });
-        return new Started(id, ended);
+        return new ExecutionStarted(id, ended);
     }
 
     private Workflow workflowOf(ApplicationRevision app) {
@@ -239,9 +238,9 @@ public final class Executions implements AutoCloseable {
             ObjectNode params = input instanceof ObjectNode object ? object
                     : JsonNodeFactory.instance.objectNode().set("input", input);
             return switch (dispatcher.invokeFrom(executionId, function.get(), params)) {
-                case Dispatcher.Admission.Rejected r -> CompletableFuture.completedFuture(
+                case Admission.Rejected r -> CompletableFuture.completedFuture(
                         TaskResult.failed("States.TaskFailed", r.message()));
-                case Dispatcher.Admission.Accepted a -> a.completion().thenApply(Executions::taskResult);
+                case Admission.Accepted a -> a.completion().thenApply(Executions::taskResult);
             };
         };
     }

@@ -2,6 +2,7 @@ package dev.cove.core.workflow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ExecutionStarted;
 import java.time.Instant;
 import java.util.Optional;
 

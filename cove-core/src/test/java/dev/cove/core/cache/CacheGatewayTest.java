@@ -1,13 +1,11 @@
 package dev.cove.core.cache;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.Code;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway's part in the copies workers keep: how long they may live, and who hears of changes. */
 class CacheGatewayTest {

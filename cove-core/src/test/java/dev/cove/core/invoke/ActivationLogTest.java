@@ -1,10 +1,11 @@
 package dev.cove.core.invoke;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +14,15 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class ActivationLogTest {
     /** The fixtures started in 1970: a retention that keeps them. */
     static final Duration FOREVER = Duration.ofDays(365L * 200);
 
     @Test
     void recordsReachTheStoreAndAreServedUntilThen() throws Exception {
-        Store store = Store.inMemory();
+        Store store = Registry.memoryStore();
         try (ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(5), 100, FOREVER)) {
             Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
             log.add(a);
@@ -37,7 +40,7 @@ class ActivationLogTest {
 
     @Test
     void closingStoresWhatIsQueued() {
-        Store store = Store.inMemory();
+        Store store = Registry.memoryStore();
         ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofSeconds(10), 100_000, FOREVER);
         for (int i = 0; i < 5000; i++) {
             Activation a = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
@@ -51,7 +54,7 @@ class ActivationLogTest {
 
     @Test
     void aRecordIsInTheLogOrTheStoreAtEveryMomentOfItsWrite() throws Exception {
-        Store store = Store.inMemory();
+        Store store = Registry.memoryStore();
         try (ActivationLog log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 100_000, FOREVER)) {
             Activation template = ActivationTest.activation(ActivationStatus.SUCCESS, Optional.empty());
             for (int i = 0; i < 3000; i++) {
@@ -91,7 +94,7 @@ class ActivationLogTest {
 
     @Test
     void recordsOlderThanTheRetentionAreRemoved() {
-        Store store = Store.inMemory();
+        Store store = Registry.memoryStore();
         Instant now = Instant.parse("2026-03-01T00:00:00Z");
         store.putActivations(List.of(
                 new ActivationRecord("old", "guest", "f", now.minus(Duration.ofDays(8)).toEpochMilli(), 0, 0, new byte[0]),
@@ -107,7 +110,7 @@ class ActivationLogTest {
     /** A store whose writes fail, as a full disk would make them. */
     private static final class StoreThatFails extends DelegatingStore {
         StoreThatFails() {
-            super(Store.inMemory());
+            super(Registry.memoryStore());
         }
 
         @Override

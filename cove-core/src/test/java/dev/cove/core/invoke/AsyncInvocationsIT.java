@@ -1,17 +1,19 @@
 package dev.cove.core.invoke;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.Code;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
-import dev.cove.core.registry.QueuedInvocation;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Invocations accepted without waiting, run by a real node worker, against a store whose group commit
  * of records is held back: the moment a {@code kill -9} would meet, made to last.
@@ -38,7 +42,7 @@ class AsyncInvocationsIT {
     @TempDir
     Path dir;
     private final CountDownLatch commit = new CountDownLatch(1);
-    private final Store store = new DelegatingStore(Store.inMemory()) {
+    private final Store store = new DelegatingStore(Registry.memoryStore()) {
         @Override
         public void putActivations(List<ActivationRecord> records) {
             try {
@@ -76,11 +80,11 @@ class AsyncInvocationsIT {
         vertx.close().toCompletionStage().toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
     }
 
-    private Dispatcher.Admission.Accepted submit(int n) throws Exception {
-        Dispatcher.Admission admission = async.submit(ECHO, JsonNodeFactory.instance.objectNode().put("n", n))
+    private Admission.Accepted submit(int n) throws Exception {
+        Admission admission = async.submit(ECHO, JsonNodeFactory.instance.objectNode().put("n", n))
                 .get(WAIT_S, TimeUnit.SECONDS);
-        assertThat(admission).isInstanceOf(Dispatcher.Admission.Accepted.class);
-        return (Dispatcher.Admission.Accepted) admission;
+        assertThat(admission).isInstanceOf(Admission.Accepted.class);
+        return (Admission.Accepted) admission;
     }
 
     private List<String> queuedIds() {
@@ -89,7 +93,7 @@ class AsyncInvocationsIT {
 
     @Test
     void anEndedInvocationStaysQueuedUntilItsRecordIsCommittedAndLeavesWithIt() throws Exception {
-        Dispatcher.Admission.Accepted ended = submit(1);
+        Admission.Accepted ended = submit(1);
         assertThat(ended.completion().get(WAIT_S, TimeUnit.SECONDS).status()).isEqualTo(ActivationStatus.SUCCESS);
         submit(2);
         submit(3); // two more rounds of the queue's writer, which stored ended ones' removals on their own

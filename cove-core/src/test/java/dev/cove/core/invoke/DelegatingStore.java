@@ -1,15 +1,15 @@
 package dev.cove.core.invoke;
 
-import dev.cove.core.registry.ActivationQuery;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.ApplicationRevision;
-import dev.cove.core.registry.ApplicationSpec;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.ExecutionRecord;
-import dev.cove.core.registry.Namespace;
-import dev.cove.core.registry.QueuedInvocation;
-import dev.cove.core.registry.Store;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.spi.Store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,14 +1,16 @@
 package dev.cove.core.invoke;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cove.core.runtime.JsonValue;
+import dev.cove.core.model.Activation;
+import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.JsonValue;
 import dev.cove.core.runtime.RunOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The platform's own checks on what a worker reports. A worker shares its process with the function,

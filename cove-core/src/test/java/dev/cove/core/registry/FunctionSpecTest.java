@@ -1,12 +1,17 @@
 package dev.cove.core.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.Network;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FunctionSpecTest {
     private static final FunctionSpec NODE_SOURCE = FunctionSpec.of("hello", Kind.NODEJS, Code.source("function main() {}"), "main");

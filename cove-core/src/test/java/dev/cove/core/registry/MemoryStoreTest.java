@@ -1,8 +1,10 @@
 package dev.cove.core.registry;
 
+import dev.cove.core.spi.Store;
+
 class MemoryStoreTest extends StoreContract {
     @Override
     Store open() {
-        return Store.inMemory();
+        return Registry.memoryStore();
     }
 }

@@ -1,16 +1,23 @@
 package dev.cove.core.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class RegistryTest {
-    private final Registry registry = Registry.load(Store.inMemory(), Clock.systemUTC());
+    private final Registry registry = Registry.load(Registry.memoryStore(), Clock.systemUTC());
 
     private static FunctionSpec fn(String name) {
         return FunctionSpec.of(name, Kind.NODEJS, Code.source("function main() {}"), "main");

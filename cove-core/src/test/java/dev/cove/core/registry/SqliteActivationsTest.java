@@ -1,9 +1,12 @@
 package dev.cove.core.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cove.core.model.ActivationDocument;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,6 +21,9 @@ import java.util.zip.Deflater;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How a batch of activation records is laid out in its row: records as their parts with the

@@ -1,7 +1,12 @@
 package dev.cove.core.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.spi.Store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,13 +17,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class SqliteStoreTest extends StoreContract {
     @TempDir
     Path dir;
 
     @Override
     Store open() {
-        return Store.sqlite(dir.resolve("cove.db"));
+        return Registry.sqliteStore(dir.resolve("cove.db"));
     }
 
     @Test

@@ -1,9 +1,21 @@
 package dev.cove.core.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Limits;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.Network;
+import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +25,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every {@link Store} must do; each implementation's test extends this. */
 abstract class StoreContract {

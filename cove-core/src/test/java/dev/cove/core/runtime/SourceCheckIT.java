@@ -1,12 +1,10 @@
 package dev.cove.core.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.cove.core.registry.Code;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.FunctionSpec;
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.UUID;
@@ -19,6 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Node and python code is compiled in a sandboxed stem cell when it is staged, and the place of a

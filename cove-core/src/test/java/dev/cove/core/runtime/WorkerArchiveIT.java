@@ -1,8 +1,6 @@
 package dev.cove.core.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.cove.core.registry.Kind;
+import dev.cove.core.model.Kind;
 import dev.cove.core.sandbox.SandboxFactory;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Java worker's class-data archive, made by a real training run in a real bubblewrap sandbox (and

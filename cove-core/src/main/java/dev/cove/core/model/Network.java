@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 /**
  * A namespace and the credentials that act in it (OpenWhisk's {@code uuid:key}).
@@ -8,6 +8,9 @@ package dev.cove.core.registry;
  * @param key the credentials' secret part
  */
 public record Namespace(String name, String uuid, String key) {
+    /** The namespace every node has, whose key the CLI is given: {@code _} in a path is it. */
+    public static final String GUEST = "guest";
+
 
     public Namespace {
         FunctionSpec.requireName(name);

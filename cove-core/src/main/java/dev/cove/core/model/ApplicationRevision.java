@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

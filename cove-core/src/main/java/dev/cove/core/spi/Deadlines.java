@@ -1,4 +1,4 @@
-package dev.cove.core.invoke;
+package dev.cove.core.spi;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;

@@ -1,4 +1,4 @@
-package dev.cove.core.invoke;
+package dev.cove.core.model;
 
 /**
  * How an activation ended, by who is at fault. The codes and names are Apache OpenWhisk's; a timeout is

@@ -1,12 +1,7 @@
-package dev.cove.core.invoke;
+package dev.cove.core.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.registry.ActivationDocument;
-import dev.cove.core.registry.ActivationRecord;
-import dev.cove.core.registry.FunctionRevision;
-import dev.cove.core.registry.TierVerdict;
-import dev.cove.core.runtime.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

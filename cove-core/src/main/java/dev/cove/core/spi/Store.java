@@ -1,6 +1,14 @@
-package dev.cove.core.registry;
+package dev.cove.core.spi;
 
-import java.nio.file.Path;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ExecutionRecord;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.QueuedInvocation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,16 +21,6 @@ import java.util.Optional;
  * the process right after loses none of them. Calls block on I/O; keep them off event-loop threads.
  */
 public interface Store extends AutoCloseable {
-
-    /** The embedded store: one SQLite file, created when missing. */
-    static Store sqlite(Path file) {
-        return new SqliteStore(file);
-    }
-
-    /** A store that lives and dies with the process, for tests and throwaway servers. */
-    static Store inMemory() {
-        return new MemoryStore();
-    }
 
     Optional<Namespace> namespace(String name);
 

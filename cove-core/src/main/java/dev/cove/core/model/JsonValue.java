@@ -1,7 +1,10 @@
-package dev.cove.core.runtime;
+package dev.cove.core.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 
 /**
@@ -10,6 +13,13 @@ import java.util.Arrays;
  * for. The HTTP answer and the stored activation record then share the same bytes.
  */
 public final class JsonValue {
+    /**
+     * Encodes inline Java functions' results, on virtual threads: Jackson's default buffer pool is
+     * one per thread, so every activation's thread would allocate fresh buffers; a shared pool
+     * reuses them among virtual threads.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
     private final JsonNode tree;
     private volatile byte[] encoded;
 
@@ -23,7 +33,7 @@ public final class JsonValue {
     }
 
     /** A value whose encoding is known: {@code encoded} must be the encoding of {@code tree}. */
-    static JsonValue encoded(JsonNode tree, byte[] encoded) {
+    public static JsonValue encoded(JsonNode tree, byte[] encoded) {
         return new JsonValue(tree, encoded);
     }
 
@@ -36,7 +46,7 @@ public final class JsonValue {
         byte[] bytes = encoded;
         if (bytes == null) {
             try {
-                bytes = Frames.JSON.writeValueAsBytes(tree);
+                bytes = JSON.writeValueAsBytes(tree);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a JSON tree could not be encoded", e);
             }

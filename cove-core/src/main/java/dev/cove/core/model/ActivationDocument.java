@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Why parts: every activation is recorded, on the invocation path, and most of its JSON is the
  * same for every activation of a function version (names, limits, annotations) or of an outcome. A
  * record keeps those as shared fragments, and only the activation's own values (id, times, result,
- * logs) beside them; the store writes the same split (see {@link SqliteActivations}), so that a busy
+ * logs) beside them; the store writes the same split (the SQLite store's activation format), so that a busy
  * function's records are neither encoded nor copied whole on their way to disk. The JSON is written
  * field by field into a byte array, the result going in as the bytes it already has: a generic tree
  * serialisation spent more CPU recording each activation than the gateway spent serving it.
@@ -26,22 +26,22 @@ public final class ActivationDocument {
     /** What every activation of one function version in one tier starts with, and its first annotations. */
     private record Fragments(FunctionRevision revision, Optional<TierVerdict> tier, byte[] head, byte[] annotations) {}
 
-    final byte[] head;
-    final byte[] status;
-    final byte[] annotations;
-    final String activationId;
-    final long startMillis;
-    final long endMillis;
-    final byte[] result;
-    final List<String> logs;
+    private final byte[] head;
+    private final byte[] status;
+    private final byte[] annotations;
+    private final String activationId;
+    private final long startMillis;
+    private final long endMillis;
+    private final byte[] result;
+    private final List<String> logs;
     /** -1 when the activation caused no cold start. */
-    final long initTimeMillis;
-    final long waitTimeMillis;
-    final Optional<String> causedBy;
-    final boolean timeout;
+    private final long initTimeMillis;
+    private final long waitTimeMillis;
+    private final Optional<String> causedBy;
+    private final boolean timeout;
     private volatile byte[] json;
 
-    ActivationDocument(byte[] head, byte[] status, byte[] annotations, String activationId, long startMillis,
+    private ActivationDocument(byte[] head, byte[] status, byte[] annotations, String activationId, long startMillis,
             long endMillis, byte[] result, List<String> logs, long initTimeMillis, long waitTimeMillis,
             Optional<String> causedBy, boolean timeout) {
         this.head = head;
@@ -61,6 +61,18 @@ public final class ActivationDocument {
     private ActivationDocument(byte[] json) {
         this(null, null, null, null, 0, 0, null, List.of(), -1, 0, Optional.empty(), false);
         this.json = json;
+    }
+
+    /**
+     * A document from its parts, as a store read them back: {@code head}, {@code status} and
+     * {@code annotations} are the fragments that {@link #head()}, {@link #status()} and
+     * {@link #annotations()} gave when it was written.
+     */
+    public static ActivationDocument ofParts(byte[] head, byte[] status, byte[] annotations, String activationId,
+            long startMillis, long endMillis, byte[] result, List<String> logs, long initTimeMillis,
+            long waitTimeMillis, Optional<String> causedBy, boolean timeout) {
+        return new ActivationDocument(head, status, annotations, activationId, startMillis, endMillis, result, logs,
+                initTimeMillis, waitTimeMillis, causedBy, timeout);
     }
 
     /** A document that is only its JSON. */
@@ -88,8 +100,45 @@ public final class ActivationDocument {
     }
 
     /** True when this is JSON only, with no parts. */
-    boolean whole() {
+    public boolean whole() {
         return head == null;
+    }
+
+    /** The fragment shared by the activations of one function version: its name, namespace, version. Callers must not change the array. */
+    public byte[] head() {
+        return head;
+    }
+
+    /** The outcome's fragment ({@link #statusFragment}). */
+    public byte[] status() {
+        return status;
+    }
+
+    /** The fragment of the function version's annotations. */
+    public byte[] annotations() {
+        return annotations;
+    }
+
+    /** The result's UTF-8 JSON. */
+    public byte[] result() {
+        return result;
+    }
+
+    public List<String> logs() {
+        return logs;
+    }
+
+    /** How long loading the code took, or -1 when this was no cold start. */
+    public long initTimeMillis() {
+        return initTimeMillis;
+    }
+
+    public long waitTimeMillis() {
+        return waitTimeMillis;
+    }
+
+    public boolean timeout() {
+        return timeout;
     }
 
     /** The UTF-8 JSON; callers must not change the array. */

@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.core.model;
 
 /** A deployment the runtime can't accept: a compile error, a broken archive, a missing entry point. */
 public final class InvalidFunctionException extends Exception {

@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 /** A deployment would take a name that something else holds; the message says what (HTTP 409). */
 public final class ConflictException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
 public record FunctionSpec(
         String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
         Limits limits, ArrayNode annotations, Tier tier) {
+    /** OpenWhisk's annotation that gives a function its namespace's key. */
+    public static final String PROVIDE_API_KEY = "provide-api-key";
+
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,255}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");

@@ -1,0 +1,158 @@
+package dev.cove.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationQuery;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.Namespace;
+import dev.cove.core.model.TierVerdict;
+import dev.cove.core.spi.Deadlines;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One node of Cove as its HTTP server sees it: everything a request can do, and nothing of how the
+ * node is built. Methods that block say so; the others never block.
+ */
+public interface Node extends AutoCloseable {
+
+    /** The most activations {@link #chain} lists. */
+    int MAX_CHAIN = 1000;
+
+    /**
+     * Tells functions started from now on where the REST API is ({@code __OW_API_HOST}): the server
+     * says where it listens, e.g. {@code http://127.0.0.1:3233}, once it does. A function in a
+     * sandbox is told the address its sandbox relays from ({@link #apiSocket()}), a plain process
+     * this one.
+     */
+    void apiHost(String serverAddress);
+
+    /**
+     * Where the server is to serve its REST API for the sandboxes, as a Unix socket: every sandbox
+     * sees its folder and relays its functions' connections to it.
+     */
+    Path apiSocket();
+
+    Namespace guest();
+
+    Optional<Namespace> authenticate(String uuid, String key);
+
+    /**
+     * Checks, stores and installs a new version of a function; blocks on disk (and javac). The new
+     * version serves the next invocation; instances of the old one finish what they run.
+     *
+     * @throws InvalidFunctionException when the code can't run: the message is for the user
+     * @throws dev.cove.core.model.ConflictException when an application outside which it stands
+     *     has its name
+     */
+    FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException;
+
+    /**
+     * Checks, stores and installs a new version of an application: all its functions or none. Blocks
+     * on disk (and javac). Functions its previous version had and this one hasn't are removed.
+     *
+     * @throws InvalidFunctionException when a function's code can't run (the message names it) or the
+     *     workflow is not valid (the message names its state)
+     * @throws dev.cove.core.model.ConflictException when a name is taken outside the application
+     */
+    ApplicationRevision deploy(String namespace, ApplicationSpec application) throws InvalidFunctionException;
+
+    Optional<ApplicationRevision> application(String namespace, String name);
+
+    /** The namespace's applications deployed as such, by name. */
+    List<ApplicationRevision> applications(String namespace);
+
+    /** Removes an application and its functions; their instances finish what they run. Blocks on disk. */
+    Optional<ApplicationRevision> deleteApplication(String namespace, String name);
+
+    Optional<FunctionRevision> function(String namespace, String name);
+
+    /** The tier a Java function's version runs in now; empty for other kinds. May read the disk. */
+    Optional<TierVerdict> tierOf(FunctionRevision revision);
+
+    List<FunctionRevision> functions(String namespace);
+
+    /** Removes a function; its instances finish what they run. Blocks on disk. */
+    Optional<FunctionRevision> delete(String namespace, String name);
+
+    /** Admits an invocation; never blocks. */
+    Admission invoke(FunctionRevision revision, ObjectNode params);
+
+    /**
+     * Admits an invocation nobody waits for, once it is in the store (so that a restart still runs
+     * it); never blocks.
+     */
+    CompletableFuture<Admission> invokeAsync(FunctionRevision revision, ObjectNode params);
+
+    /** One activation, stored or just ended. Blocks on the store. */
+    Optional<ActivationRecord> activation(String namespace, String activationId);
+
+    /**
+     * Activations newest first, including those ended but not yet stored: the store's first
+     * skip + limit and the unstored ones, merged, then paged. Blocks on the store.
+     */
+    List<ActivationRecord> activations(ActivationQuery query);
+
+    /**
+     * Starts the application's workflow with this input. Unless the caller waits for it
+     * ({@code blocking}), the execution is in the store on return (blocks on it), so that a restart
+     * runs it.
+     *
+     * @throws IllegalArgumentException when the application has no workflow
+     */
+    Optional<ExecutionStarted> startWorkflow(String namespace, String application, JsonNode input, boolean blocking);
+
+    /** One workflow execution with its history (so far, while it runs). Blocks on the store. */
+    Optional<ObjectNode> execution(String namespace, String executionId);
+
+    /** Workflow executions newest first, without their histories. Blocks on the store. */
+    List<ObjectNode> executions(String namespace, Optional<String> application, int limit);
+
+    /**
+     * The cache counters of the namespace's functions and applications, or of one function's and its
+     * application's; empty when that function does not exist. Blocks on the cache's backend.
+     */
+    Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function);
+
+    /** Empties a function's cache (or its application's shared one); false when there is no such function. */
+    boolean clearCache(String namespace, String function, boolean application);
+
+    /** What holds the functions' caches, one line. */
+    String cacheDescription();
+
+    /**
+     * An activation and every activation it caused, directly or through others: the whole chain of
+     * calls below it, parents before their children, each level oldest first. Blocks on the store.
+     */
+    List<ActivationRecord> chain(String namespace, String activationId);
+
+    /** The platform's cheap timers, for waits that are almost always cancelled. */
+    Deadlines deadlines();
+
+    PrometheusMeterRegistry metrics();
+
+    /** One line per runtime that can run functions. */
+    List<String> runtimes();
+
+    /** Why a runtime can't run functions, one line each. */
+    List<String> unavailableRuntimes();
+
+    /** What isolates the functions' workers, one line. */
+    String isolation();
+
+    boolean supports(Kind kind);
+
+    /** Stops the workers, stores the last records, closes the store. */
+    void close();
+}
