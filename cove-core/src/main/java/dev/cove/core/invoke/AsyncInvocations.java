@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -51,8 +53,10 @@ public final class AsyncInvocations implements AutoCloseable {
     private final Clock clock;
     private final LinkedBlockingQueue<Submitted> arrivals = new LinkedBlockingQueue<>();
     private final List<Submitted> refusedAtRecovery = new ArrayList<>();
-    private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> unfinished = ConcurrentHashMap.newKeySet();
+    /** When the refused recovered invocations, and a batch the store refused, are tried again (clock millis). */
     private long retryAt;
+    private long storeRetryAt;
     private final Thread writer;
     private volatile boolean closing;
 
@@ -89,7 +93,7 @@ public final class AsyncInvocations implements AutoCloseable {
             admitted.complete(new Admission.Rejected("The platform is shutting down."));
             return admitted;
         }
-        QueuedInvocation invocation = new QueuedInvocation(Dispatcher.newActivationId(), revision.namespace(),
+        QueuedInvocation invocation = new QueuedInvocation(dispatcher.newActivationId(), revision.namespace(),
                 revision.name(), params, causedBy, clock.millis());
         arrivals.add(new Submitted(invocation, revision, admitted, false, depth));
         return admitted;
@@ -121,13 +125,14 @@ public final class AsyncInvocations implements AutoCloseable {
 
     private void writeLoop() {
         List<Submitted> batch = new ArrayList<>();
-        while (!closing || !arrivals.isEmpty()) {
+        while (!closing || !arrivals.isEmpty() || !batch.isEmpty()) {
             try {
                 Submitted first = arrivals.poll(20, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    arrivals.drainTo(batch, MAX_BATCH - 1);
-                    storeAndAdmit(batch);
+                    arrivals.drainTo(batch, MAX_BATCH - batch.size());
+                }
+                if (!batch.isEmpty() && clock.millis() >= storeRetryAt && storeAndAdmit(batch)) {
                     batch.clear();
                 }
                 retryRefused();
@@ -137,16 +142,17 @@ public final class AsyncInvocations implements AutoCloseable {
         }
     }
 
-    private void storeAndAdmit(List<Submitted> batch) throws InterruptedException {
+    /** Stores the fresh invocations of the batch, then admits them all; false when the store failed (it is tried again). */
+    private boolean storeAndAdmit(List<Submitted> batch) {
         List<QueuedInvocation> fresh = batch.stream().filter(s -> !s.recovered())
                 .map(Submitted::invocation).toList();
-        while (!fresh.isEmpty()) {
+        if (!fresh.isEmpty()) {
             try {
                 store.putQueued(fresh);
-                break;
             } catch (RuntimeException e) {
                 LOG.error("could not store {} queued invocations, retrying: {}", fresh.size(), e.getMessage());
-                Thread.sleep(RETRY_DELAY_MS);
+                storeRetryAt = clock.millis() + RETRY_DELAY_MS;
+                return false;
             }
         }
         List<String> refused = new ArrayList<>();
@@ -158,7 +164,7 @@ public final class AsyncInvocations implements AutoCloseable {
                 a.completion().whenComplete((activation, error) -> onEnded(q.activationId()));
             } else if (s.recovered()) {
                 refusedAtRecovery.add(s);
-                retryAt = System.currentTimeMillis() + RETRY_DELAY_MS;
+                retryAt = clock.millis() + RETRY_DELAY_MS;
             } else {
                 refused.add(q.activationId());
             }
@@ -167,11 +173,12 @@ public final class AsyncInvocations implements AutoCloseable {
         if (!refused.isEmpty()) {
             store.removeQueued(refused);
         }
+        return true;
     }
 
     /** Invocations recovered at start that the dispatcher refused (a full queue) try again a moment later. */
     private void retryRefused() {
-        if (!refusedAtRecovery.isEmpty() && !closing && System.currentTimeMillis() >= retryAt) {
+        if (!refusedAtRecovery.isEmpty() && !closing && clock.millis() >= retryAt) {
             arrivals.addAll(refusedAtRecovery);
             refusedAtRecovery.clear();
         }
@@ -185,8 +192,8 @@ public final class AsyncInvocations implements AutoCloseable {
     }
 
     /** The admitted invocations that have not ended: after {@link #close}, those the next start runs. */
-    public java.util.Set<String> unfinished() {
-        return java.util.Set.copyOf(unfinished);
+    public Set<String> unfinished() {
+        return Set.copyOf(unfinished);
     }
 
     /** Stores and admits what has arrived, then stops; call before the dispatcher's close. */

@@ -57,6 +57,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final DispatchMetrics metrics;
+    private final PoolContext poolContext;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     /** The depth of each activation under way that a call started (depth 2 and more; others are 1). */
     private final Map<String, Integer> callDepths = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
+        this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf);
     }
 
     public static Dispatcher create(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock,
@@ -182,7 +184,7 @@ public final class Dispatcher implements AutoCloseable {
             if (existing != null) {
                 replaced.add(existing);
             }
-            return new FunctionPool(this, revision);
+            return new FunctionPool(poolContext, revision);
         });
         replaced.forEach(FunctionPool::retire);
         return current; // an invocation that raced a redeployment runs the newer version
@@ -213,27 +215,7 @@ public final class Dispatcher implements AutoCloseable {
         pools.clear();
     }
 
-    Runtimes runtimes() {
-        return runtimes;
-    }
-
-    Deadlines deadlines() {
-        return deadlines;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    Settings settings() {
-        return settings;
-    }
-
-    DispatchMetrics metrics() {
-        return metrics;
-    }
-
-    void record(Activation activation) {
+    private void record(Activation activation) {
         if (!runAgain.isEmpty() && runAgain.contains(activation.activationId())) {
             return;
         }
@@ -245,9 +227,9 @@ public final class Dispatcher implements AutoCloseable {
      * the other 20 random, so ids sort by time and the store's index grows at its end instead of
      * everywhere at once.
      */
-    public static String newActivationId() {
+    public String newActivationId() {
         byte[] id = new byte[32];
-        hex(id, 0, 12, System.currentTimeMillis());
+        hex(id, 0, 12, clock.millis());
         hex(id, 12, 4, ThreadLocalRandom.current().nextInt());
         hex(id, 16, 16, ThreadLocalRandom.current().nextLong());
         return new String(id, StandardCharsets.ISO_8859_1);

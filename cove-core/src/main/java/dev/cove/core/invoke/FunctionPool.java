@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
 final class FunctionPool {
     final FunctionRevision revision;
 
-    private final Dispatcher dispatcher;
+    private final PoolContext context;
     private final ObjectNode defaults;
     private final Limits limits;
     /** Registering a function's meters takes about a millisecond: done off the first call's path. */
@@ -45,12 +45,12 @@ final class FunctionPool {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    FunctionPool(Dispatcher dispatcher, FunctionRevision revision) {
-        this.dispatcher = dispatcher;
+    FunctionPool(PoolContext context, FunctionRevision revision) {
+        this.context = context;
         this.revision = revision;
         this.defaults = revision.spec().parameters();
         this.limits = revision.spec().limits();
-        this.meters = CompletableFuture.supplyAsync(() -> dispatcher.metrics().new ForFunction(revision));
+        this.meters = CompletableFuture.supplyAsync(() -> context.metrics().new ForFunction(revision));
     }
 
     /** A started instance and how many activations it runs now. */
@@ -97,7 +97,7 @@ final class FunctionPool {
         boolean start = false;
         synchronized (this) {
             Placement.Decision d = Placement.decide(inFlight(), limits.concurrency(), starting, queue.size(),
-                    limits.maxInstances(), dispatcher.settings().maxQueuePerFunction());
+                    limits.maxInstances(), context.settings().maxQueuePerFunction());
             switch (d.kind()) {
                 case RUN -> {
                     target = ready.get(d.index());
@@ -141,9 +141,9 @@ final class FunctionPool {
         pending.onEnd(activation -> ended(slot, pending, activation));
         pending.onRerun(reason -> rerun(slot, pending, reason));
         long timeoutMs = limits.timeout().toMillis();
-        pending.deadline = dispatcher.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
+        pending.deadline = context.deadlines().arm(limits.timeout(), () -> timedOut(slot, pending, timeoutMs));
         slot.instance.run(new RunRequest(pending.activationId, pending.params, now.plusMillis(timeoutMs),
-                dispatcher.depthOf(pending.activationId)), pending);
+                context.depthOf(pending.activationId)), pending);
     }
 
     /**
@@ -153,14 +153,14 @@ final class FunctionPool {
      */
     void adopt(Pending pending, Instance host) {
         Duration timeout = pending.revision.spec().limits().timeout();
-        pending.begin(dispatcher.clock().instant(), Optional.empty(), List.of());
+        pending.begin(context.clock().instant(), Optional.empty(), List.of());
         pending.tier = host.tier();
         pending.onEnd(activation -> {
             pending.deadline.cancel();
             metered(activation);
-            dispatcher.record(activation);
+            context.record(activation);
         });
-        pending.deadline = dispatcher.deadlines().arm(timeout, () -> {
+        pending.deadline = context.deadlines().arm(timeout, () -> {
             if (pending.end(ActivationStatus.TIMEOUT, overTimeLimit(timeout.toMillis()))) {
                 host.kill(stoppedFor(pending)); // not when its done came first: the host is not stuck
             }
@@ -202,7 +202,7 @@ final class FunctionPool {
     private void ended(Slot slot, Pending pending, Activation activation) {
         pending.deadline.cancel();
         metered(activation);
-        dispatcher.record(activation);
+        context.record(activation);
         if (!slot.instance.alive()) {
             // a dying worker ends its activations before it reports its death: without this, the
             // caller's next request could reach it in between and fail with the previous one's crash,
@@ -248,30 +248,27 @@ final class FunctionPool {
     private void drain() {
         boolean start = false;
         while (true) {
-            Slot target = null;
+            Slot target;
             Pending next;
             ColdStart cold;
             synchronized (this) {
                 if (queue.isEmpty()) {
                     break;
                 }
-                for (Slot s : ready) {
-                    if (s.inFlight < limits.concurrency() && (target == null || s.inFlight < target.inFlight)) {
-                        target = s;
-                    }
-                }
-                if (target == null) {
-                    if (!retired && (long) starting * limits.concurrency() < queue.size()
-                            && ready.size() + starting < limits.maxInstances()) {
+                Placement.Decision d = Placement.next(inFlight(), limits.concurrency(), starting, queue.size(),
+                        limits.maxInstances());
+                if (d.kind() != Placement.Decision.Kind.RUN) {
+                    if (d.kind() == Placement.Decision.Kind.START_AND_QUEUE && !retired) {
                         starting++;
                         start = true;
                     }
                     break;
                 }
+                target = ready.get(d.index());
                 next = queue.pollFirst();
                 cold = target.take();
             }
-            dispatch(target, next, cold, dispatcher.clock().instant());
+            dispatch(target, next, cold, context.clock().instant());
         }
         if (start) {
             startInstance();
@@ -290,7 +287,7 @@ final class FunctionPool {
             startInstanceNow();
         } else {
             // off the timer's thread: starting an instance may block for a moment
-            dispatcher.deadlines().arm(pause, () -> CompletableFuture.runAsync(this::startInstanceNow));
+            context.deadlines().arm(pause, () -> CompletableFuture.runAsync(this::startInstanceNow));
         }
     }
 
@@ -304,15 +301,15 @@ final class FunctionPool {
     }
 
     private void startInstanceNow() {
-        dispatcher.metrics().coldStart(revision.spec().kind());
-        StartLogs logs = new StartLogs(dispatcher.clock(), Math.min(dispatcher.settings().maxLogBytes(),
+        context.metrics().coldStart(revision.spec().kind());
+        StartLogs logs = new StartLogs(context.clock(), Math.min(context.settings().maxLogBytes(),
                 limits.logBytes()));
-        Instant began = dispatcher.clock().instant();
-        dispatcher.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
+        Instant began = context.clock().instant();
+        context.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
             if (failure != null) {
                 startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs);
             } else {
-                started(new Slot(instance, Duration.between(began, dispatcher.clock().instant()), logs.lines()));
+                started(new Slot(instance, Duration.between(began, context.clock().instant()), logs.lines()));
             }
         });
     }
@@ -330,7 +327,7 @@ final class FunctionPool {
             slot.instance.kill("The function was redeployed or deleted.");
             return;
         }
-        dispatcher.metrics().warmInstances(revision.spec().kind(), 1);
+        context.metrics().warmInstances(revision.spec().kind(), 1);
         slot.instance.onDeath(() -> died(slot));
         drain();
     }
@@ -355,7 +352,7 @@ final class FunctionPool {
             removed = ready.remove(slot);
         }
         if (removed) {
-            dispatcher.metrics().warmInstances(revision.spec().kind(), -1);
+            context.metrics().warmInstances(revision.spec().kind(), -1);
         }
     }
 
@@ -380,14 +377,14 @@ final class FunctionPool {
                     ? "The function failed to initialise: " + f.getMessage() : f.getMessage();
         }
         boolean first = true;
-        Optional<TierVerdict> tier = dispatcher.runtimes().tierOf(revision);
+        Optional<TierVerdict> tier = context.runtimes().tierOf(revision);
         for (Pending p : failed) {
-            p.begin(dispatcher.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
+            p.begin(context.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
             p.tier = tier;
             first = false;
             p.onEnd(activation -> {
                 metered(activation);
-                dispatcher.record(activation);
+                context.record(activation);
             });
             p.end(status, Pending.error(message));
         }
@@ -418,7 +415,7 @@ final class FunctionPool {
             all = new ArrayList<>(ready);
         }
         for (Pending p : waiting) {
-            p.onEnd(dispatcher::record);
+            p.onEnd(context::record);
             p.end(ActivationStatus.PLATFORM_ERROR, Pending.error("The platform is shutting down."));
         }
         all.forEach(s -> s.instance.kill("The platform is shutting down."));

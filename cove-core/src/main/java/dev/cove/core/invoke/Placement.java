@@ -32,12 +32,7 @@ final class Placement {
      * @param maxQueue waiting activations allowed
      */
     static Decision decide(int[] inFlight, int concurrency, int starting, int queued, int maxInstances, int maxQueue) {
-        int best = -1;
-        for (int i = 0; i < inFlight.length; i++) {
-            if (inFlight[i] < concurrency && (best < 0 || inFlight[i] < inFlight[best])) {
-                best = i;
-            }
-        }
+        int best = leastLoaded(inFlight, concurrency);
         if (best >= 0 && queued == 0) {
             return Decision.run(best);
         }
@@ -47,10 +42,37 @@ final class Placement {
         if (best >= 0) {
             return Decision.of(Decision.Kind.QUEUE); // behind those already waiting; a free instance takes them
         }
-        boolean startingAbsorbsQueue = (long) starting * concurrency > queued;
-        if (!startingAbsorbsQueue && inFlight.length + starting < maxInstances) {
-            return Decision.of(Decision.Kind.START_AND_QUEUE);
+        boolean start = startsAnother(inFlight.length, concurrency, starting, queued + 1, maxInstances);
+        return Decision.of(start ? Decision.Kind.START_AND_QUEUE : Decision.Kind.QUEUE);
+    }
+
+    /**
+     * Where the activation at the head of a queue of {@code queued} goes: to the ready instance with
+     * the fewest under way and room for one more; when none has room, an instance starts for it
+     * ({@code START_AND_QUEUE}, by the same rule as {@link #decide}), or it waits ({@code QUEUE}).
+     */
+    static Decision next(int[] inFlight, int concurrency, int starting, int queued, int maxInstances) {
+        int best = leastLoaded(inFlight, concurrency);
+        if (best >= 0) {
+            return Decision.run(best);
         }
-        return Decision.of(Decision.Kind.QUEUE);
+        boolean start = startsAnother(inFlight.length, concurrency, starting, queued, maxInstances);
+        return Decision.of(start ? Decision.Kind.START_AND_QUEUE : Decision.Kind.QUEUE);
+    }
+
+    /** The index of the ready instance with the fewest activations under way and room for one more; -1 if none. */
+    private static int leastLoaded(int[] inFlight, int concurrency) {
+        int best = -1;
+        for (int i = 0; i < inFlight.length; i++) {
+            if (inFlight[i] < concurrency && (best < 0 || inFlight[i] < inFlight[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Whether another instance starts for {@code waiting} activations: those already starting can't take them all. */
+    private static boolean startsAnother(int ready, int concurrency, int starting, int waiting, int maxInstances) {
+        return (long) starting * concurrency < waiting && ready + starting < maxInstances;
     }
 }

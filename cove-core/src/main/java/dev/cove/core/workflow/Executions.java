@@ -102,7 +102,7 @@ public final class Executions implements AutoCloseable {
      * @throws IllegalStateException when the application has no workflow
      */
     public ExecutionStarted start(ApplicationRevision app, JsonNode input, boolean durable) {
-        String id = Dispatcher.newActivationId();
+        String id = dispatcher.newActivationId();
         ObjectNode document = JsonNodeFactory.instance.objectNode().put("executionId", id)
                 .put("namespace", app.namespace()).put("application", app.name()).put("version", app.semver())
                 .put("status", ExecutionRecord.RUNNING).put("started", clock.millis());
