@@ -32,7 +32,6 @@ import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.Store;
 import dev.cove.core.workflow.Executions;
-import dev.cove.core.workflow.InvalidWorkflowException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -42,7 +41,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,7 +223,7 @@ public final class Platform implements Node {
     @Override
     public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         if (spec.kind() == Kind.SEQUENCE) {
-            spec = checkedSequence(namespace, spec);
+            spec = registry.checkedSequence(namespace, spec);
         }
         Runtimes.StagedCode staged = runtimes.stage(namespace, spec);
         FunctionRevision revision;
@@ -243,11 +241,7 @@ public final class Platform implements Node {
     @Override
     public ApplicationRevision deploy(String namespace, ApplicationSpec application) throws InvalidFunctionException {
         if (application.workflow().isPresent()) {
-            try {
-                Executions.check(application.workflow().get(), application.functionNames());
-            } catch (InvalidWorkflowException e) {
-                throw new InvalidFunctionException("The workflow: " + e.getMessage());
-            }
+            Executions.check(application.workflow().get(), application.functionNames());
         }
         for (FunctionSpec spec : application.functions()) {
             if (spec.kind() == Kind.SEQUENCE) {
@@ -279,46 +273,6 @@ public final class Platform implements Node {
             runtimes.forget(namespace, name);
         });
         return deployed.application();
-    }
-
-    /**
-     * A sequence whose components are functions of its namespace, named without it, none of which
-     * leads back to the sequence itself.
-     */
-    private FunctionSpec checkedSequence(String namespace, FunctionSpec spec) throws InvalidFunctionException {
-        List<String> names = new ArrayList<>();
-        for (String component : Runtimes.sequenceComponents(spec)) {
-            String[] parts = component.split("/", -1);
-            boolean qualified = component.startsWith("/") && parts.length == 3;
-            if (qualified && !parts[1].equals("_") && !parts[1].equals(namespace)) {
-                throw new InvalidFunctionException("A sequence's components are actions of its own namespace; "
-                        + component + " is not.");
-            }
-            String name = qualified ? parts[2] : component;
-            if (registry.function(namespace, name).isEmpty()) {
-                throw new InvalidFunctionException("Sequence component does not exist: " + component + ".");
-            }
-            if (reaches(namespace, name, spec.name(), new java.util.HashSet<>())) {
-                throw new InvalidFunctionException("The sequence would call itself through " + component + ".");
-            }
-            names.add(name);
-        }
-        com.fasterxml.jackson.databind.node.ArrayNode list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        names.forEach(list::add);
-        String code = list.toString();
-        return new FunctionSpec(spec.name(), spec.kind(), dev.cove.core.model.Code.source(code), spec.main(),
-                spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier());
-    }
-
-    private boolean reaches(String namespace, String from, String target, java.util.Set<String> seen) {
-        if (from.equals(target)) {
-            return true;
-        }
-        Optional<FunctionRevision> f = registry.function(namespace, from);
-        if (!seen.add(from) || f.isEmpty() || f.get().spec().kind() != Kind.SEQUENCE) {
-            return false;
-        }
-        return Runtimes.sequenceComponents(f.get().spec()).stream().anyMatch(c -> reaches(namespace, c, target, seen));
     }
 
     private static Runtimes.StagedCode stage(Runtimes.Staging staging, String namespace, FunctionSpec spec)
@@ -387,19 +341,12 @@ public final class Platform implements Node {
 
     @Override
     public Optional<ActivationRecord> activation(String namespace, String activationId) {
-        Optional<ActivationRecord> recent = activationLog.recent(namespace, activationId);
-        return recent.isPresent() ? recent : store.activation(namespace, activationId);
+        return activationLog.activation(namespace, activationId);
     }
 
     @Override
     public List<ActivationRecord> activations(ActivationQuery query) {
-        ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
-                query.uptoMillis(), 0, (int) Math.min(Integer.MAX_VALUE, (long) query.skip() + query.limit()));
-        List<ActivationRecord> unstored = activationLog.unstored(query); // first: see withUnstored
-        return withUnstored(store.activations(firstPages), unstored).stream()
-                .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
-                        .thenComparing(ActivationRecord::activationId).reversed())
-                .skip(query.skip()).limit(query.limit()).toList();
+        return activationLog.activations(query);
     }
 
     @Override
@@ -444,32 +391,7 @@ public final class Platform implements Node {
 
     @Override
     public List<ActivationRecord> chain(String namespace, String activationId) {
-        Optional<ActivationRecord> root = activation(namespace, activationId);
-        if (root.isEmpty()) {
-            return List.of();
-        }
-        List<ActivationRecord> chain = new ArrayList<>(List.of(root.get()));
-        for (int next = 0; next < chain.size() && chain.size() < MAX_CHAIN; next++) {
-            String parent = chain.get(next).activationId();
-            List<ActivationRecord> unstored = activationLog.unstoredCausedBy(namespace, parent); // first: see withUnstored
-            withUnstored(store.activationsCausedBy(namespace, parent), unstored)
-                    .stream().sorted(Comparator.comparing(ActivationRecord::activationId))
-                    .limit(MAX_CHAIN - chain.size()).forEach(chain::add);
-        }
-        return chain;
-    }
-
-    /**
-     * Stored records and those not stored yet, each once (a record may be in both while it is
-     * written). The unstored ones must be read before the store: a record leaves them only once it is
-     * stored, so read in that order none is missed, where the other order misses those written between
-     * the two reads.
-     */
-    private static List<ActivationRecord> withUnstored(List<ActivationRecord> stored, List<ActivationRecord> unstored) {
-        java.util.Map<String, ActivationRecord> byId = new java.util.LinkedHashMap<>();
-        stored.forEach(r -> byId.put(r.activationId(), r));
-        unstored.forEach(r -> byId.putIfAbsent(r.activationId(), r));
-        return List.copyOf(byId.values());
+        return activationLog.chain(namespace, activationId, MAX_CHAIN);
     }
 
     @Override

@@ -7,7 +7,10 @@ import dev.cove.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -92,8 +95,62 @@ public final class ActivationLog implements AutoCloseable {
         return backlog.get() >= maxBacklog;
     }
 
+    /** One activation, stored or just ended. Blocks on the store. */
+    public Optional<ActivationRecord> activation(String namespace, String activationId) {
+        Optional<ActivationRecord> recent = recent(namespace, activationId);
+        return recent.isPresent() ? recent : store.activation(namespace, activationId);
+    }
+
+    /**
+     * Activations newest first, including those ended but not yet stored: the store's first
+     * skip + limit and the unstored ones, merged, then paged. Blocks on the store.
+     */
+    public List<ActivationRecord> activations(ActivationQuery query) {
+        ActivationQuery firstPages = new ActivationQuery(query.namespace(), query.name(), query.sinceMillis(),
+                query.uptoMillis(), 0, (int) Math.min(Integer.MAX_VALUE, (long) query.skip() + query.limit()));
+        List<ActivationRecord> unstored = unstored(query); // first: see withUnstored
+        return withUnstored(store.activations(firstPages), unstored).stream()
+                .sorted(Comparator.comparingLong(ActivationRecord::startMillis)
+                        .thenComparing(ActivationRecord::activationId).reversed())
+                .skip(query.skip()).limit(query.limit()).toList();
+    }
+
+    /**
+     * An activation and every activation it caused, directly or through others, at most {@code max}:
+     * the whole chain of calls below it, parents before their children, each level oldest first.
+     * Blocks on the store.
+     */
+    public List<ActivationRecord> chain(String namespace, String activationId, int max) {
+        Optional<ActivationRecord> root = activation(namespace, activationId);
+        if (root.isEmpty()) {
+            return List.of();
+        }
+        List<ActivationRecord> chain = new ArrayList<>(List.of(root.get()));
+        for (int next = 0; next < chain.size() && chain.size() < max; next++) {
+            String parent = chain.get(next).activationId();
+            List<ActivationRecord> unstored = unstoredCausedBy(namespace, parent); // first: see withUnstored
+            withUnstored(store.activationsCausedBy(namespace, parent), unstored)
+                    .stream().sorted(Comparator.comparing(ActivationRecord::activationId))
+                    .limit(max - chain.size()).forEach(chain::add);
+        }
+        return chain;
+    }
+
+    /**
+     * Stored records and those not stored yet, each once (a record may be in both while it is
+     * written). The unstored ones must be read before the store: a record leaves them only once it is
+     * stored, so read in that order none is missed, where the other order misses those written between
+     * the two reads.
+     */
+    private static List<ActivationRecord> withUnstored(List<ActivationRecord> stored, List<ActivationRecord> unstored) {
+        Map<String, ActivationRecord> byId = new LinkedHashMap<>();
+        stored.forEach(r -> byId.put(r.activationId(), r));
+        unstored.forEach(r -> byId.putIfAbsent(r.activationId(), r));
+        return List.copyOf(byId.values());
+    }
+
     /** An activation that has ended but whose record may not be in the store yet. */
-    public Optional<ActivationRecord> recent(String namespace, String activationId) {
+    Optional<ActivationRecord> recent(String namespace, String activationId) {
         for (ActivationRecord r : unstored) {
             if (r.activationId().equals(activationId)) {
                 return Optional.of(r).filter(found -> found.namespace().equals(namespace));
@@ -103,7 +160,7 @@ public final class ActivationLog implements AutoCloseable {
     }
 
     /** The ended, not yet stored activations a query would list, in no order. */
-    public List<ActivationRecord> unstored(ActivationQuery q) {
+    List<ActivationRecord> unstored(ActivationQuery q) {
         return unstored.stream()
                 .filter(r -> r.namespace().equals(q.namespace()))
                 .filter(r -> q.name().map(r.name()::equals).orElse(true))
@@ -113,7 +170,7 @@ public final class ActivationLog implements AutoCloseable {
     }
 
     /** The ended, not yet stored activations the given one caused, in no order. */
-    public List<ActivationRecord> unstoredCausedBy(String namespace, String activationId) {
+    List<ActivationRecord> unstoredCausedBy(String namespace, String activationId) {
         return unstored.stream()
                 .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
                 .toList();

@@ -1,10 +1,15 @@
 package dev.cove.core.registry;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.Code;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
+import dev.cove.core.model.Kind;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.spi.Store;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +17,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -179,6 +187,47 @@ public final class Registry {
         functions.remove(key(namespace, name));
         removed.ifPresent(f -> refreshApplication(namespace, f.application()));
         return removed;
+    }
+
+    /**
+     * A sequence whose components are functions of its namespace, named without it, none of which
+     * leads back to the sequence itself: the spec to deploy, its components named as they are found.
+     *
+     * @throws InvalidFunctionException with a message for the user
+     */
+    public FunctionSpec checkedSequence(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        List<String> names = new ArrayList<>();
+        for (String component : spec.sequenceComponents()) {
+            String[] parts = component.split("/", -1);
+            boolean qualified = component.startsWith("/") && parts.length == 3;
+            if (qualified && !parts[1].equals("_") && !parts[1].equals(namespace)) {
+                throw new InvalidFunctionException("A sequence's components are actions of its own namespace; "
+                        + component + " is not.");
+            }
+            String name = qualified ? parts[2] : component;
+            if (function(namespace, name).isEmpty()) {
+                throw new InvalidFunctionException("Sequence component does not exist: " + component + ".");
+            }
+            if (reaches(namespace, name, spec.name(), new HashSet<>())) {
+                throw new InvalidFunctionException("The sequence would call itself through " + component + ".");
+            }
+            names.add(name);
+        }
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        names.forEach(list::add);
+        return new FunctionSpec(spec.name(), spec.kind(), Code.source(list.toString()), spec.main(),
+                spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier());
+    }
+
+    private boolean reaches(String namespace, String from, String target, Set<String> seen) {
+        if (from.equals(target)) {
+            return true;
+        }
+        Optional<FunctionRevision> f = function(namespace, from);
+        if (!seen.add(from) || f.isEmpty() || f.get().spec().kind() != Kind.SEQUENCE) {
+            return false;
+        }
+        return f.get().spec().sequenceComponents().stream().anyMatch(c -> reaches(namespace, c, target, seen));
     }
 
     private static String key(String namespace, String name) {

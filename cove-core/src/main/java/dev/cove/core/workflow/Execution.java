@@ -3,7 +3,7 @@ package dev.cove.core.workflow;
 import java.util.concurrent.CompletableFuture;
 
 /** A running workflow, as {@link Workflow#start} returns it. */
-public interface Execution {
+interface Execution {
 
     String id();
 

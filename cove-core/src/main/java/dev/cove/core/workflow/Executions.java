@@ -11,6 +11,7 @@ import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.Store;
@@ -82,15 +83,19 @@ public final class Executions implements AutoCloseable {
      * Checks an application's workflow before it is deployed: a valid definition whose Tasks all name
      * functions of the application.
      *
-     * @throws InvalidWorkflowException with a message for the user
+     * @throws InvalidFunctionException with a message for the user that begins "The workflow: "
      */
-    public static void check(JsonNode definition, List<String> functions) throws InvalidWorkflowException {
-        Workflow workflow = Workflow.parse(definition);
-        for (String resource : workflow.resources().stream().sorted().toList()) {
-            if (!functions.contains(resource)) {
-                throw new InvalidWorkflowException("a Task names the function " + resource
-                        + ", which is not a function of the application");
+    public static void check(JsonNode definition, List<String> functions) throws InvalidFunctionException {
+        try {
+            Workflow workflow = Workflow.parse(definition);
+            for (String resource : workflow.resources().stream().sorted().toList()) {
+                if (!functions.contains(resource)) {
+                    throw new InvalidWorkflowException("a Task names the function " + resource
+                            + ", which is not a function of the application");
+                }
             }
+        } catch (InvalidWorkflowException e) {
+            throw new InvalidFunctionException("The workflow: " + e.getMessage());
         }
     }
 

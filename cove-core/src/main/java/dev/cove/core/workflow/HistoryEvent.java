@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param details what the type carries: {@code input}, {@code output}, {@code error} and {@code cause},
  *     {@code resource}, {@code attempt} and {@code delaySeconds}, {@code next}, {@code until}, {@code index}
  */
-public record HistoryEvent(long id, Instant timestamp, Type type, String scope, Optional<String> state,
+record HistoryEvent(long id, Instant timestamp, Type type, String scope, Optional<String> state,
         ObjectNode details) {
 
     /** The kinds of event. */

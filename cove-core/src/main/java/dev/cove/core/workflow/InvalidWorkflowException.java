@@ -5,7 +5,7 @@ package dev.cove.core.workflow;
  * iterator it sits in) and says what is wrong, e.g. {@code state "Fetch": Next names "Fetchh", which is
  * not a state}; it is meant for the user who wrote the definition.
  */
-public final class InvalidWorkflowException extends Exception {
+final class InvalidWorkflowException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public InvalidWorkflowException(String message) {

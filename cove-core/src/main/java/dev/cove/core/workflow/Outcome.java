@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param error the ASL error name when it did not succeed (a Fail state may leave it out)
  * @param cause the explanation that went with the error
  */
-public record Outcome(String executionId, Status status, Optional<JsonNode> output, Optional<String> error,
+record Outcome(String executionId, Status status, Optional<JsonNode> output, Optional<String> error,
         Optional<String> cause, Instant started, Instant ended) {
 
     /** The end states of an execution. */

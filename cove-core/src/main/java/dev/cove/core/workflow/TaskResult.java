@@ -3,7 +3,7 @@ package dev.cove.core.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** How one run of a Task ended. */
-public sealed interface TaskResult {
+sealed interface TaskResult {
 
     /** The function returned this JSON. */
     record Succeeded(JsonNode output) implements TaskResult {

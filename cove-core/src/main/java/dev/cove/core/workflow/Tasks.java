@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** How a workflow's Task states run: the platform invokes the function the Resource names. */
 @FunctionalInterface
-public interface Tasks {
+interface Tasks {
 
     /**
      * Starts the function and returns at once; the future completes with its result. A function's

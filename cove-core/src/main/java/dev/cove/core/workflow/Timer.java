@@ -7,7 +7,7 @@ import java.time.Duration;
  * ({@code (delay, action) -> deadlines.arm(delay, action)::cancel}); tests use a fake one they advance.
  */
 @FunctionalInterface
-public interface Timer {
+interface Timer {
 
     /** Runs the action once, on any thread, after the delay (which may be zero), unless cancelled first. */
     Cancellable schedule(Duration delay, Runnable action);

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * {@value #MAX_TRANSITIONS} states fails with {@code States.Runtime}, so a loop without end costs a
  * bounded amount of work. A bug in the engine fails its execution, never the caller.
  */
-public final class Workflow {
+final class Workflow {
     /** The most states one execution may enter, Parallel branches and Map iterations included. */
     public static final int MAX_TRANSITIONS = 25_000;
 
