@@ -12,6 +12,7 @@ import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
+import dev.cove.core.spi.MessageBus;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,6 +39,11 @@ public final class LocalBus implements Calls {
     private final Registry registry;
     private final Dispatcher dispatcher;
     private final AsyncInvocations async;
+
+    /** The embedded message bus: topics within this process. */
+    public static MessageBus topics() {
+        return new MemoryTopics();
+    }
 
     private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async) {
         this.registry = registry;
