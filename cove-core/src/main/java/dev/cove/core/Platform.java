@@ -22,6 +22,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.registry.Registry;
@@ -245,8 +246,7 @@ public final class Platform implements Node {
         }
         for (FunctionSpec spec : application.functions()) {
             if (spec.kind() == Kind.SEQUENCE) {
-                throw new InvalidFunctionException("The function " + spec.name() + ": a sequence can't be part of "
-                        + "an application; the application's workflow chains its functions.");
+                throw new InvalidFunctionException(Messages.sequenceInApplication(spec.name()));
             }
         }
         List<FunctionSpec> checked = new ArrayList<>();
@@ -280,7 +280,7 @@ public final class Platform implements Node {
         try {
             return staging.stage(namespace, spec);
         } catch (InvalidFunctionException e) {
-            throw new InvalidFunctionException("The function " + spec.name() + ": " + e.getMessage());
+            throw new InvalidFunctionException(Messages.ofFunction(spec.name(), e.getMessage()));
         }
     }
 
@@ -354,7 +354,7 @@ public final class Platform implements Node {
             boolean blocking) {
         Optional<ApplicationRevision> app = registry.application(namespace, application);
         if (app.isPresent() && app.get().workflow().isEmpty()) {
-            throw new IllegalArgumentException("The application " + application + " has no workflow.");
+            throw new IllegalArgumentException(Messages.noWorkflow(application));
         }
         return app.map(a -> executions.start(a, input, !blocking));
     }

@@ -8,6 +8,7 @@ import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Messages;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
@@ -68,7 +69,7 @@ public final class LocalBus implements Calls {
             return refused("There is no function named " + target + " in the namespace " + caller.namespace() + ".");
         }
         if (!wait && !(params instanceof ObjectNode)) {
-            return refused("The parameters of a call must be a JSON object.");
+            return refused(Messages.CALL_PARAMETERS_NOT_OBJECT);
         }
         if (!wait) {
             return async.submitFrom(callerId, callee.get(), (ObjectNode) params).thenApply(admission -> switch (admission) {

@@ -3,6 +3,7 @@ package dev.cove.core.invoke;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.spi.Store;
 import java.time.Clock;
@@ -90,7 +91,7 @@ public final class AsyncInvocations implements AutoCloseable {
             Optional<String> causedBy, int depth) {
         CompletableFuture<Admission> admitted = new CompletableFuture<>();
         if (closing) {
-            admitted.complete(new Admission.Rejected("The platform is shutting down."));
+            admitted.complete(new Admission.Rejected(Messages.SHUTTING_DOWN));
             return admitted;
         }
         QueuedInvocation invocation = new QueuedInvocation(dispatcher.newActivationId(), revision.namespace(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.Messages;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
@@ -137,9 +138,7 @@ public final class Dispatcher implements AutoCloseable {
         if (depth <= Calls.MAX_CALL_DEPTH) {
             return Optional.empty();
         }
-        return Optional.of(new Admission.Rejected("The call would make a chain of " + depth + " activations,"
-                + " over the limit of " + Calls.MAX_CALL_DEPTH + ": a function that calls itself needs a condition that"
-                + " ends the chain."));
+        return Optional.of(new Admission.Rejected(Messages.chainTooDeep(depth, Calls.MAX_CALL_DEPTH)));
     }
 
     /**
@@ -149,11 +148,10 @@ public final class Dispatcher implements AutoCloseable {
     Admission admit(String activationId, FunctionRevision revision, JsonNode params, Optional<String> causedBy,
             int depth) {
         if (closed) {
-            return new Admission.Rejected("The platform is shutting down.");
+            return new Admission.Rejected(Messages.SHUTTING_DOWN);
         }
         if (log.full()) {
-            return new Admission.Rejected(
-                    "The platform is overloaded: activation records are not being stored fast enough. Try again shortly.");
+            return new Admission.Rejected(Messages.OVERLOADED);
         }
         FunctionPool pool = poolFor(revision);
         Pending pending = new Pending(activationId, revision, pool.withDefaults(params), causedBy, clock,

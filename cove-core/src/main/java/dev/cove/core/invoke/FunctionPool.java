@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Limits;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
@@ -110,9 +111,8 @@ final class FunctionPool {
                 }
                 case QUEUE -> queue.addLast(pending);
                 case REJECT -> {
-                    return new Admission.Rejected("Too many requests: " + revision.name() + " has "
-                            + queue.size() + " activations waiting and all of its " + limits.maxInstances()
-                            + " instances busy.");
+                    return new Admission.Rejected(Messages.tooManyRequests(revision.name(), queue.size(),
+                            limits.maxInstances()));
                 }
             }
         }
@@ -181,13 +181,12 @@ final class FunctionPool {
     }
 
     private static JsonValue overTimeLimit(long timeoutMs) {
-        return Pending.error("The function exceeded its time limit of " + timeoutMs + " ms.");
+        return Pending.error(Messages.overTimeLimit(timeoutMs));
     }
 
     /** Why an instance was killed: an activation it ran timed out, and its code may still be running. */
     private static String stoppedFor(Pending pending) {
-        return "The function's instance was stopped because activation " + pending.activationId
-                + " ran past its time limit.";
+        return Messages.stoppedForTimeout(pending.activationId);
     }
 
     /** Counts the activation in the function's meters, which are made off the invocation path. */
@@ -221,7 +220,7 @@ final class FunctionPool {
             stop = retired && slot.inFlight == 0;
         }
         if (stop) {
-            slot.instance.kill("The function was redeployed or deleted.");
+            slot.instance.kill(Messages.REDEPLOYED);
         }
         drain();
     }
@@ -324,7 +323,7 @@ final class FunctionPool {
             }
         }
         if (unwanted) {
-            slot.instance.kill("The function was redeployed or deleted.");
+            slot.instance.kill(Messages.REDEPLOYED);
             return;
         }
         context.metrics().warmInstances(revision.spec().kind(), 1);
@@ -366,7 +365,7 @@ final class FunctionPool {
             }
         }
         ActivationStatus status = ActivationStatus.PLATFORM_ERROR;
-        String message = "The platform could not start the function.";
+        String message = Messages.COULD_NOT_START;
         if (failure instanceof StartFailure f) {
             status = switch (f.fault()) {
                 case FUNCTION -> ActivationStatus.DEVELOPER_ERROR;
@@ -374,7 +373,7 @@ final class FunctionPool {
                 case PLATFORM -> ActivationStatus.PLATFORM_ERROR;
             };
             message = f.fault() == StartFailure.Fault.FUNCTION
-                    ? "The function failed to initialise: " + f.getMessage() : f.getMessage();
+                    ? Messages.failedToInitialise(f.getMessage()) : f.getMessage();
         }
         boolean first = true;
         Optional<TierVerdict> tier = context.runtimes().tierOf(revision);
@@ -402,7 +401,7 @@ final class FunctionPool {
                 }
             }
         }
-        idle.forEach(s -> s.instance.kill("The function was redeployed or deleted."));
+        idle.forEach(s -> s.instance.kill(Messages.REDEPLOYED));
     }
 
     void shutDown() {
@@ -416,9 +415,9 @@ final class FunctionPool {
         }
         for (Pending p : waiting) {
             p.onEnd(context::record);
-            p.end(ActivationStatus.PLATFORM_ERROR, Pending.error("The platform is shutting down."));
+            p.end(ActivationStatus.PLATFORM_ERROR, Pending.error(Messages.SHUTTING_DOWN));
         }
-        all.forEach(s -> s.instance.kill("The platform is shutting down."));
+        all.forEach(s -> s.instance.kill(Messages.SHUTTING_DOWN));
     }
 
     /** Collects what a function prints while its code loads. */

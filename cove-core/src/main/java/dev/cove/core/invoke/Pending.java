@@ -6,6 +6,7 @@ import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.JsonValue;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.RunOutcome;
@@ -113,8 +114,7 @@ final class Pending implements RunListener {
 
     /** The workers' own words for it (runtimes/), so that the message is the same whoever noticed. */
     static String tooLarge(long size, long maxResultBytes, String start) {
-        return "The function's result is " + size + " bytes, over the limit of " + maxResultBytes + " bytes; it began: "
-                + start;
+        return Messages.resultTooLarge(size, maxResultBytes, start);
     }
 
     /** The first {@value #ERROR_START_CHARS} characters of an encoded result. */
@@ -141,8 +141,7 @@ final class Pending implements RunListener {
         if (size <= maxResultBytes) {
             return result;
         }
-        return error("The function's error is " + size + " bytes, over the limit of " + maxResultBytes
-                + " bytes; it began: " + cut(message));
+        return error(Messages.errorTooLarge(size, maxResultBytes, cut(message)));
     }
 
     /** OpenWhisk's rule: a result with an {@code error} field is the application's own error. */

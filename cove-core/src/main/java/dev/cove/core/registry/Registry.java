@@ -10,6 +10,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.spi.Store;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ public final class Registry {
     public synchronized FunctionRevision deploy(String namespace, FunctionSpec spec) {
         ApplicationRevision named = applications.get(key(namespace, spec.name()));
         if (named != null && named.function(spec.name()).isEmpty()) {
-            throw new ConflictException("The application " + spec.name() + " has that name; a function outside it can't.");
+            throw new ConflictException(Messages.applicationHasTheName(spec.name()));
         }
         FunctionRevision revision = store.putFunction(namespace, spec, clock.instant());
         functions.put(key(namespace, spec.name()), revision);
@@ -139,8 +140,7 @@ public final class Registry {
             FunctionRevision existing = functions.get(key(namespace, name));
             if (existing != null && applications.containsKey(key(namespace, existing.application()))
                     && !existing.application().equals(spec.name())) {
-                throw new ConflictException("The function " + name + " belongs to the application "
-                        + existing.application() + ".");
+                throw new ConflictException(Messages.functionBelongsTo(name, existing.application()));
             }
         }
     }
@@ -201,15 +201,14 @@ public final class Registry {
             String[] parts = component.split("/", -1);
             boolean qualified = component.startsWith("/") && parts.length == 3;
             if (qualified && !parts[1].equals("_") && !parts[1].equals(namespace)) {
-                throw new InvalidFunctionException("A sequence's components are actions of its own namespace; "
-                        + component + " is not.");
+                throw new InvalidFunctionException(Messages.sequenceComponentOutsideNamespace(component));
             }
             String name = qualified ? parts[2] : component;
             if (function(namespace, name).isEmpty()) {
-                throw new InvalidFunctionException("Sequence component does not exist: " + component + ".");
+                throw new InvalidFunctionException(Messages.sequenceComponentMissing(component));
             }
             if (reaches(namespace, name, spec.name(), new HashSet<>())) {
-                throw new InvalidFunctionException("The sequence would call itself through " + component + ".");
+                throw new InvalidFunctionException(Messages.sequenceCallsItself(component));
             }
             names.add(name);
         }
