@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -138,7 +137,7 @@ class KillUnderLoadIT {
                     .stream().collect(Collectors.groupingBy(ActivationRecord::activationId, Collectors.counting()));
             assertThat(notOnce(load.activations, activations)).as("activations accepted with a 202 whose records "
                     + "are not exactly one, with their count; %s", about).isEmpty();
-            Map<String, Long> executions = store.executions("guest", Optional.of("flow"), Integer.MAX_VALUE).stream()
+            Map<String, Long> executions = store.executions("guest", "flow", Integer.MAX_VALUE).stream()
                     .collect(Collectors.groupingBy(ExecutionRecord::executionId, Collectors.counting()));
             assertThat(notOnce(load.executions, executions)).as("executions started with a 202 whose records "
                     + "are not exactly one, with their count; %s", about).isEmpty();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** A store in the heap, guarded by one lock. */
 final class MemoryStore implements Store {
@@ -176,9 +177,17 @@ final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
-        return executions.values().stream()
-                .filter(e -> e.namespace().equals(namespace) && application.map(e.application()::equals).orElse(true))
+    public synchronized List<ExecutionRecord> executions(String namespace, int limit) {
+        return newestExecutions(e -> e.namespace().equals(namespace), limit);
+    }
+
+    @Override
+    public synchronized List<ExecutionRecord> executions(String namespace, String application, int limit) {
+        return newestExecutions(e -> e.namespace().equals(namespace) && e.application().equals(application), limit);
+    }
+
+    private List<ExecutionRecord> newestExecutions(Predicate<ExecutionRecord> wanted, int limit) {
+        return executions.values().stream().filter(wanted)
                 .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
                         .thenComparing(ExecutionRecord::executionId).reversed())
                 .limit(limit).toList();

@@ -6,6 +6,7 @@ import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.spi.FunctionStore;
 import dev.cove.core.spi.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,19 +21,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The deployed functions and the namespaces, read from memory and written through to the {@link Store}.
+ * The deployed functions and the namespaces, read from memory and written through to the {@link FunctionStore}.
  * Reads never block (the invocation path looks functions up here); writes block until the store has
  * them on disk.
  */
 public final class Registry {
 
-    private final Store store;
+    private final FunctionStore store;
     private final Clock clock;
     private final Map<String, FunctionRevision> functions = new ConcurrentHashMap<>();
     private final Map<String, ApplicationRevision> applications = new ConcurrentHashMap<>();
     private final Map<String, Namespace> namespacesByUuid = new ConcurrentHashMap<>();
 
-    private Registry(Store store, Clock clock) {
+    private Registry(FunctionStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -48,7 +49,7 @@ public final class Registry {
     }
 
     /** Loads everything from the store, creating the guest namespace with fresh credentials on first use. */
-    public static Registry load(Store store, Clock clock) {
+    public static Registry load(FunctionStore store, Clock clock) {
         Registry registry = new Registry(store, clock);
         if (store.namespace(Namespace.GUEST).isEmpty()) {
             store.putNamespace(new Namespace(Namespace.GUEST, UUID.randomUUID().toString(), randomKey()));

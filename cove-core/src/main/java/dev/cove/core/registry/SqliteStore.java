@@ -494,11 +494,17 @@ final class SqliteStore implements Store {
     }
 
     @Override
-    public List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
-        String order = " ORDER BY started DESC, id DESC LIMIT " + Math.max(0, limit);
-        return application.isPresent()
-                ? selectExecutions("WHERE namespace = ? AND application = ?" + order, namespace, application.get())
-                : selectExecutions("WHERE namespace = ?" + order, namespace);
+    public List<ExecutionRecord> executions(String namespace, int limit) {
+        return selectExecutions("WHERE namespace = ?" + newestFirst(limit), namespace);
+    }
+
+    @Override
+    public List<ExecutionRecord> executions(String namespace, String application, int limit) {
+        return selectExecutions("WHERE namespace = ? AND application = ?" + newestFirst(limit), namespace, application);
+    }
+
+    private static String newestFirst(int limit) {
+        return " ORDER BY started DESC, id DESC LIMIT " + Math.max(0, limit);
     }
 
     @Override

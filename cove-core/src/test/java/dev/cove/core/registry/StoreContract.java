@@ -255,9 +255,9 @@ abstract class StoreContract {
         store.putExecution(firstDone);
         assertThat(store.execution("guest", first.executionId())).contains(firstDone);
         assertThat(store.execution("other", first.executionId())).isEmpty();
-        assertThat(store.executions("guest", Optional.empty(), 10)).containsExactly(second, firstDone);
-        assertThat(store.executions("guest", Optional.of("shop"), 10)).containsExactly(firstDone);
-        assertThat(store.executions("guest", Optional.empty(), 1)).containsExactly(second);
+        assertThat(store.executions("guest", 10)).containsExactly(second, firstDone);
+        assertThat(store.executions("guest", "shop", 10)).containsExactly(firstDone);
+        assertThat(store.executions("guest", 1)).containsExactly(second);
         assertThat(store.runningExecutions()).containsExactly(second);
     }
 
