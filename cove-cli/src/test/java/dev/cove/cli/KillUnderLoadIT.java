@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ExecutionRecord;
-import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Store;
+import dev.cove.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ class KillUnderLoadIT {
 
     /** Counts the records in the stopped server's store: the REST API would not show an id's second one. */
     private static void assertEachRecordedOnce(Path dataDir, Load load, String about) {
-        try (Store store = Registry.sqliteStore(dataDir.resolve("cove.db"))) {
+        try (Store store = SqliteStore.open(dataDir.resolve("cove.db"))) {
             Map<String, Long> activations = store.activations(ActivationQuery.latest("guest", Integer.MAX_VALUE))
                     .stream().collect(Collectors.groupingBy(ActivationRecord::activationId, Collectors.counting()));
             assertThat(notOnce(load.activations, activations)).as("activations accepted with a 202 whose records "

@@ -9,7 +9,6 @@ import dev.cove.core.model.Namespace;
 import dev.cove.core.spi.FunctionStore;
 import dev.cove.core.spi.Store;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,11 +35,6 @@ public final class Registry {
     private Registry(FunctionStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-    }
-
-    /** The embedded store: one SQLite file, created when missing. */
-    public static Store sqliteStore(Path file) {
-        return new SqliteStore(file);
     }
 
     /** A store that lives and dies with the process, for tests and throwaway servers. */

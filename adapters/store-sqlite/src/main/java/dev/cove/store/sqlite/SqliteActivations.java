@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import dev.cove.core.model.ActivationDocument;
 import dev.cove.core.model.ActivationQuery;

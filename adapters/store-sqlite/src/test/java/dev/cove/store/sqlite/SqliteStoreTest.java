@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
@@ -7,6 +7,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.spi.Store;
+import dev.cove.core.spi.StoreContract;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,8 +25,8 @@ class SqliteStoreTest extends StoreContract {
     Path dir;
 
     @Override
-    Store open() {
-        return Registry.sqliteStore(dir.resolve("cove.db"));
+    protected Store open() {
+        return SqliteStore.open(dir.resolve("cove.db"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cove.core.model.ActivationQuery;
@@ -36,7 +36,7 @@ import java.util.Set;
  * invocations, each of which leaves in the transaction that stores its record; one reads activations
  * so that listing them never waits behind a batch being written.
  */
-final class SqliteStore implements Store {
+public final class SqliteStore implements Store {
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS namespaces (
               name TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, key TEXT NOT NULL);
@@ -70,7 +70,16 @@ final class SqliteStore implements Store {
      */
     private final Set<String> queuedIds = new HashSet<>();
 
-    SqliteStore(Path file) {
+    /**
+     * Opens the store in the file, creating the file and its folders when missing.
+     *
+     * @throws StoreException when the file can't be opened or its tables created
+     */
+    public static Store open(Path file) {
+        return new SqliteStore(file);
+    }
+
+    private SqliteStore(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             definitions = open(file, "FULL");
