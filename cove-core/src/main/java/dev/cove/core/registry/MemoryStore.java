@@ -147,7 +147,7 @@ final class MemoryStore implements Store {
     public synchronized List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
         return activations.values().stream()
                 .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
-                .sorted(java.util.Comparator.comparing(ActivationRecord::activationId)).toList();
+                .sorted(Comparator.comparing(ActivationRecord::activationId)).toList();
     }
 
     @Override
@@ -162,7 +162,7 @@ final class MemoryStore implements Store {
 
     @Override
     public synchronized List<QueuedInvocation> queued() {
-        return queued.values().stream().sorted(java.util.Comparator.comparingLong(QueuedInvocation::arrivedMillis)
+        return queued.values().stream().sorted(Comparator.comparingLong(QueuedInvocation::arrivedMillis)
                 .thenComparing(QueuedInvocation::activationId)).toList();
     }
 
@@ -188,7 +188,7 @@ final class MemoryStore implements Store {
 
     private List<ExecutionRecord> newestExecutions(Predicate<ExecutionRecord> wanted, int limit) {
         return executions.values().stream().filter(wanted)
-                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+                .sorted(Comparator.comparingLong(ExecutionRecord::startMillis)
                         .thenComparing(ExecutionRecord::executionId).reversed())
                 .limit(limit).toList();
     }
@@ -196,7 +196,7 @@ final class MemoryStore implements Store {
     @Override
     public synchronized List<ExecutionRecord> runningExecutions() {
         return executions.values().stream().filter(e -> e.status().equals(ExecutionRecord.RUNNING))
-                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+                .sorted(Comparator.comparingLong(ExecutionRecord::startMillis)
                         .thenComparing(ExecutionRecord::executionId)).toList();
     }
 

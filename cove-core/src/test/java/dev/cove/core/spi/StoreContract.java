@@ -15,8 +15,11 @@ import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Network;
 import dev.cove.core.model.QueuedInvocation;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +58,7 @@ public abstract class StoreContract {
 
     /** An id as the platform makes them: the arrival time in 12 hex digits, then 20 more (here the label's). */
     protected static String id(String label, long arrival) {
-        String tail = java.util.HexFormat.of().formatHex(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String tail = HexFormat.of().formatHex(label.getBytes(StandardCharsets.UTF_8));
         return String.format("%012x", arrival) + "0".repeat(20 - tail.length()) + tail;
     }
 
@@ -66,7 +69,7 @@ public abstract class StoreContract {
     protected static ActivationRecord record(String label, String namespace, String name, long start) {
         String id = id(label, start);
         return new ActivationRecord(id, namespace, name, start, start + 5, 0,
-                ("{\"activationId\":\"" + id + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ("{\"activationId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     protected static List<String> ids(List<ActivationRecord> records) {
@@ -124,7 +127,7 @@ public abstract class StoreContract {
     }
 
     protected static ApplicationSpec shop(String... functions) {
-        List<FunctionSpec> specs = java.util.Arrays.stream(functions)
+        List<FunctionSpec> specs = Arrays.stream(functions)
                 .map(n -> FunctionSpec.of(n, Kind.PYTHON, Code.source("def main(a): return a"), "main")).toList();
         return new ApplicationSpec("shop", specs, Optional.of(JsonNodeFactory.instance.objectNode().put("StartAt", "x")));
     }
