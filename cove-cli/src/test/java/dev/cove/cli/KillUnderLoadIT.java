@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ExecutionRecord;
-import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Store;
+import dev.cove.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -133,12 +132,12 @@ class KillUnderLoadIT {
 
     /** Counts the records in the stopped server's store: the REST API would not show an id's second one. */
     private static void assertEachRecordedOnce(Path dataDir, Load load, String about) {
-        try (Store store = Registry.sqliteStore(dataDir.resolve("cove.db"))) {
+        try (Store store = SqliteStore.open(dataDir.resolve("cove.db"))) {
             Map<String, Long> activations = store.activations(ActivationQuery.latest("guest", Integer.MAX_VALUE))
                     .stream().collect(Collectors.groupingBy(ActivationRecord::activationId, Collectors.counting()));
             assertThat(notOnce(load.activations, activations)).as("activations accepted with a 202 whose records "
                     + "are not exactly one, with their count; %s", about).isEmpty();
-            Map<String, Long> executions = store.executions("guest", Optional.of("flow"), Integer.MAX_VALUE).stream()
+            Map<String, Long> executions = store.executions("guest", "flow", Integer.MAX_VALUE).stream()
                     .collect(Collectors.groupingBy(ExecutionRecord::executionId, Collectors.counting()));
             assertThat(notOnce(load.executions, executions)).as("executions started with a 202 whose records "
                     + "are not exactly one, with their count; %s", about).isEmpty();

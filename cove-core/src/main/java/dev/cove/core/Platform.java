@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements Node {
 
     /**
-     * @param dataDir the store ({@code cove.db}), code and worker programs
+     * @param dataDir code and worker programs (and, as cove-node opens it, the store's {@code cove.db})
      * @param stemCellsPerRuntime idle workers each process runtime keeps started
      * @param maxPayloadBytes the largest parameters and results
      * @param retention how long activation records are kept
@@ -104,12 +104,14 @@ public final class Platform implements Node {
         this.apiHost = apiHost;
     }
 
-    /** Opens the store and starts the runtimes; blocks until the stem cells are being started. */
-    public static Platform start(Config config, Vertx vertx) throws IOException {
+    /**
+     * Starts the runtimes over the store, which the platform takes over and closes when it closes;
+     * blocks until the stem cells are being started.
+     */
+    public static Platform start(Config config, Vertx vertx, Store store) throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
-        Store store = Registry.sqliteStore(config.dataDir().resolve("cove.db"));
         Registry registry = Registry.load(store, clock);
         Runtimes runtimes;
         try {

@@ -2,6 +2,7 @@ package dev.cove.node;
 
 import dev.cove.core.Node;
 import dev.cove.core.Platform;
+import dev.cove.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 
@@ -12,8 +13,11 @@ import java.io.IOException;
 public final class CoveNode {
     private CoveNode() {}
 
-    /** Opens the store and starts the runtimes; blocks until the stem cells are being started. */
+    /**
+     * Opens the store ({@code cove.db} in the data folder) and starts the runtimes; blocks until the
+     * stem cells are being started.
+     */
     public static Node start(Platform.Config config, Vertx vertx) throws IOException {
-        return Platform.start(config, vertx);
+        return Platform.start(config, vertx, SqliteStore.open(config.dataDir().resolve("cove.db")));
     }
 }

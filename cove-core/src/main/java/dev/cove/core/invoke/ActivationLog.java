@@ -3,7 +3,7 @@ package dev.cove.core.invoke;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
-import dev.cove.core.spi.Store;
+import dev.cove.core.spi.ActivationStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class ActivationLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ActivationLog.class);
     private static final long RETRY_DELAY_MS = 1000;
 
-    private final Store store;
+    private final ActivationStore store;
     private final Clock clock;
     private final Duration flushInterval;
     private final int maxBacklog;
@@ -58,7 +58,8 @@ public final class ActivationLog implements AutoCloseable {
     private final ScheduledExecutorService janitor;
     private volatile boolean closing;
 
-    private ActivationLog(Store store, Clock clock, Duration flushInterval, int maxBacklog, Duration retention) {
+    private ActivationLog(ActivationStore store, Clock clock, Duration flushInterval, int maxBacklog,
+            Duration retention) {
         this.store = store;
         this.clock = clock;
         this.flushInterval = flushInterval;
@@ -69,7 +70,7 @@ public final class ActivationLog implements AutoCloseable {
                 .name("cove-retention").daemon().unstarted(r));
     }
 
-    public static ActivationLog start(Store store, Clock clock, Duration flushInterval, int maxBacklog,
+    public static ActivationLog start(ActivationStore store, Clock clock, Duration flushInterval, int maxBacklog,
             Duration retention) {
         ActivationLog log = new ActivationLog(store, clock, flushInterval, maxBacklog, retention);
         log.writer.start();

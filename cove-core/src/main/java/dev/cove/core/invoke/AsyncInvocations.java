@@ -5,7 +5,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.QueuedInvocation;
-import dev.cove.core.spi.Store;
+import dev.cove.core.spi.ActivationStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Invocations whose callers don't wait (an HTTP 202, a {@code ctx.send}): each is in the store before
  * it is admitted and answered, and leaves the store in the transaction that stores its activation's
- * record (see {@link Store#putActivations}), so that a server that stops or crashes runs at its next
- * start whatever it had accepted and not recorded.
+ * record (see {@link ActivationStore#putActivations}), so that a server that stops or crashes runs at
+ * its next start whatever it had accepted and not recorded.
  *
  * <p>One writer thread stores what has arrived since its last write in one transaction (group commit:
  * under load one write answers many), then admits those invocations to the dispatcher under the ids
@@ -49,7 +49,7 @@ public final class AsyncInvocations implements AutoCloseable {
     private record Submitted(QueuedInvocation invocation, FunctionRevision revision,
             CompletableFuture<Admission> admitted, boolean recovered, int depth) {}
 
-    private final Store store;
+    private final ActivationStore store;
     private final Dispatcher dispatcher;
     private final Clock clock;
     private final LinkedBlockingQueue<Submitted> arrivals = new LinkedBlockingQueue<>();
@@ -61,14 +61,14 @@ public final class AsyncInvocations implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closing;
 
-    private AsyncInvocations(Store store, Dispatcher dispatcher, Clock clock) {
+    private AsyncInvocations(ActivationStore store, Dispatcher dispatcher, Clock clock) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.writer = Thread.ofPlatform().name("cove-async-writer").daemon().unstarted(this::writeLoop);
     }
 
-    public static AsyncInvocations start(Store store, Dispatcher dispatcher, Clock clock) {
+    public static AsyncInvocations start(ActivationStore store, Dispatcher dispatcher, Clock clock) {
         AsyncInvocations async = new AsyncInvocations(store, dispatcher, clock);
         async.writer.start();
         return async;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** A store in the heap, guarded by one lock. */
 final class MemoryStore implements Store {
@@ -146,7 +147,7 @@ final class MemoryStore implements Store {
     public synchronized List<ActivationRecord> activationsCausedBy(String namespace, String activationId) {
         return activations.values().stream()
                 .filter(r -> r.namespace().equals(namespace) && r.causedBy().filter(activationId::equals).isPresent())
-                .sorted(java.util.Comparator.comparing(ActivationRecord::activationId)).toList();
+                .sorted(Comparator.comparing(ActivationRecord::activationId)).toList();
     }
 
     @Override
@@ -161,7 +162,7 @@ final class MemoryStore implements Store {
 
     @Override
     public synchronized List<QueuedInvocation> queued() {
-        return queued.values().stream().sorted(java.util.Comparator.comparingLong(QueuedInvocation::arrivedMillis)
+        return queued.values().stream().sorted(Comparator.comparingLong(QueuedInvocation::arrivedMillis)
                 .thenComparing(QueuedInvocation::activationId)).toList();
     }
 
@@ -176,10 +177,18 @@ final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
-        return executions.values().stream()
-                .filter(e -> e.namespace().equals(namespace) && application.map(e.application()::equals).orElse(true))
-                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+    public synchronized List<ExecutionRecord> executions(String namespace, int limit) {
+        return newestExecutions(e -> e.namespace().equals(namespace), limit);
+    }
+
+    @Override
+    public synchronized List<ExecutionRecord> executions(String namespace, String application, int limit) {
+        return newestExecutions(e -> e.namespace().equals(namespace) && e.application().equals(application), limit);
+    }
+
+    private List<ExecutionRecord> newestExecutions(Predicate<ExecutionRecord> wanted, int limit) {
+        return executions.values().stream().filter(wanted)
+                .sorted(Comparator.comparingLong(ExecutionRecord::startMillis)
                         .thenComparing(ExecutionRecord::executionId).reversed())
                 .limit(limit).toList();
     }
@@ -187,7 +196,7 @@ final class MemoryStore implements Store {
     @Override
     public synchronized List<ExecutionRecord> runningExecutions() {
         return executions.values().stream().filter(e -> e.status().equals(ExecutionRecord.RUNNING))
-                .sorted(java.util.Comparator.comparingLong(ExecutionRecord::startMillis)
+                .sorted(Comparator.comparingLong(ExecutionRecord::startMillis)
                         .thenComparing(ExecutionRecord::executionId)).toList();
     }
 

@@ -12,9 +12,9 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.spi.FunctionStore;
 import dev.cove.core.spi.Store;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -29,26 +29,21 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The deployed functions and the namespaces, read from memory and written through to the {@link Store}.
+ * The deployed functions and the namespaces, read from memory and written through to the {@link FunctionStore}.
  * Reads never block (the invocation path looks functions up here); writes block until the store has
  * them on disk.
  */
 public final class Registry {
 
-    private final Store store;
+    private final FunctionStore store;
     private final Clock clock;
     private final Map<String, FunctionRevision> functions = new ConcurrentHashMap<>();
     private final Map<String, ApplicationRevision> applications = new ConcurrentHashMap<>();
     private final Map<String, Namespace> namespacesByUuid = new ConcurrentHashMap<>();
 
-    private Registry(Store store, Clock clock) {
+    private Registry(FunctionStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-    }
-
-    /** The embedded store: one SQLite file, created when missing. */
-    public static Store sqliteStore(Path file) {
-        return new SqliteStore(file);
     }
 
     /** A store that lives and dies with the process, for tests and throwaway servers. */
@@ -57,7 +52,7 @@ public final class Registry {
     }
 
     /** Loads everything from the store, creating the guest namespace with fresh credentials on first use. */
-    public static Registry load(Store store, Clock clock) {
+    public static Registry load(FunctionStore store, Clock clock) {
         Registry registry = new Registry(store, clock);
         if (store.namespace(Namespace.GUEST).isEmpty()) {
             store.putNamespace(new Namespace(Namespace.GUEST, UUID.randomUUID().toString(), randomKey()));

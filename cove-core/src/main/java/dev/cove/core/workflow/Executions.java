@@ -14,7 +14,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Deadlines;
-import dev.cove.core.spi.Store;
+import dev.cove.core.spi.ActivationStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class Executions implements AutoCloseable {
 
     private record Running(ObjectNode document, List<HistoryEvent> history, Execution execution) {}
 
-    private final Store store;
+    private final ActivationStore store;
     private final Registry registry;
     private final Dispatcher dispatcher;
     private final Timer timer;
@@ -66,7 +66,8 @@ public final class Executions implements AutoCloseable {
             r -> Thread.ofPlatform().name("cove-execution-writer").daemon().unstarted(r));
     private volatile boolean closing;
 
-    private Executions(Store store, Registry registry, Dispatcher dispatcher, Deadlines deadlines, Clock clock) {
+    private Executions(ActivationStore store, Registry registry, Dispatcher dispatcher, Deadlines deadlines,
+            Clock clock) {
         this.store = store;
         this.registry = registry;
         this.dispatcher = dispatcher;
@@ -74,8 +75,8 @@ public final class Executions implements AutoCloseable {
         this.timer = (delay, action) -> deadlines.arm(delay, action)::cancel;
     }
 
-    public static Executions create(Store store, Registry registry, Dispatcher dispatcher, Deadlines deadlines,
-            Clock clock) {
+    public static Executions create(ActivationStore store, Registry registry, Dispatcher dispatcher,
+            Deadlines deadlines, Clock clock) {
         return new Executions(store, registry, dispatcher, deadlines, clock);
     }
 
@@ -220,7 +221,9 @@ public final class Executions implements AutoCloseable {
                 .filter(d -> d.path("namespace").asText().equals(namespace)
                         && application.map(d.path("application").asText()::equals).orElse(true))
                 .forEach(d -> all.putIfAbsent(d.path("executionId").asText(), d.deepCopy()));
-        store.executions(namespace, application, limit).forEach(r -> all.putIfAbsent(r.executionId(), r.document()));
+        List<ExecutionRecord> stored = application.isPresent() ? store.executions(namespace, application.get(), limit)
+                : store.executions(namespace, limit);
+        stored.forEach(r -> all.putIfAbsent(r.executionId(), r.document()));
         return all.values().stream()
                 .sorted(java.util.Comparator.comparingLong((ObjectNode d) -> d.path("started").asLong())
                         .thenComparing(d -> d.path("executionId").asText()).reversed())

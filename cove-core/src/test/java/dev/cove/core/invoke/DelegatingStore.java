@@ -123,7 +123,12 @@ class DelegatingStore implements Store {
     }
 
     @Override
-    public List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
+    public List<ExecutionRecord> executions(String namespace, int limit) {
+        return inner.executions(namespace, limit);
+    }
+
+    @Override
+    public List<ExecutionRecord> executions(String namespace, String application, int limit) {
         return inner.executions(namespace, application, limit);
     }
 

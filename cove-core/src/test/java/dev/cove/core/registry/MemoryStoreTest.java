@@ -1,10 +1,11 @@
 package dev.cove.core.registry;
 
 import dev.cove.core.spi.Store;
+import dev.cove.core.spi.StoreContract;
 
 class MemoryStoreTest extends StoreContract {
     @Override
-    Store open() {
+    protected Store open() {
         return Registry.memoryStore();
     }
 }

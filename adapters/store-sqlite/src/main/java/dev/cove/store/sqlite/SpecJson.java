@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
@@ -7,6 +7,8 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.spi.Store;
+import dev.cove.core.spi.StoreContract;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,27 +16,30 @@ import java.sql.ResultSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqliteStoreTest extends StoreContract {
     @TempDir
     Path dir;
 
     @Override
-    Store open() {
-        return Registry.sqliteStore(dir.resolve("cove.db"));
+    protected Store open() {
+        return SqliteStore.open(dir.resolve("cove.db"));
     }
 
     @Test
     void deploymentsWaitForTheActivationWriterInsteadOfFailing() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread writer = Thread.ofPlatform().start(() -> {
             for (int batch = 0; !stop.get(); batch++) {
                 int b = batch;
-                store.putActivations(java.util.stream.IntStream.range(0, 200)
+                store.putActivations(IntStream.range(0, 200)
                         .mapToObj(i -> record("b" + b + "-" + i, "f", i)).toList());
             }
         });
@@ -51,10 +56,10 @@ class SqliteStoreTest extends StoreContract {
     @Test
     void aGroupCommitOverTheRowLimitIsStoredAsSeveralRowsAndReadWhole() throws Exception {
         String padding = "x".repeat(100_000);
-        List<ActivationRecord> records = java.util.stream.IntStream.range(0, 12).mapToObj(i -> {
+        List<ActivationRecord> records = IntStream.range(0, 12).mapToObj(i -> {
             ActivationRecord r = record("big" + i, i % 2 == 0 ? "even" : "odd", 1000 + i);
             byte[] json = ("{\"activationId\":\"" + r.activationId() + "\",\"p\":\"" + padding + "\"}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.UTF_8);
             return new ActivationRecord(r.activationId(), r.namespace(), r.name(), r.startMillis(), r.endMillis(),
                     r.statusCode(), json);
         }).toList();
@@ -106,7 +111,7 @@ class SqliteStoreTest extends StoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("cove.db"))) {
             c.createStatement().execute("CREATE TRIGGER refuse BEFORE INSERT ON activation_batches "
                     + "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putActivations(
+            assertThatThrownBy(() -> store.putActivations(
                     List.of(record("q1", "hello", 1000)))).isInstanceOf(Store.StoreException.class);
             assertThat(store.queued()).containsExactly(kept);
             c.createStatement().execute("DROP TRIGGER refuse");

@@ -1,6 +1,7 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -36,7 +38,7 @@ import java.util.Set;
  * invocations, each of which leaves in the transaction that stores its record; one reads activations
  * so that listing them never waits behind a batch being written.
  */
-final class SqliteStore implements Store {
+public final class SqliteStore implements Store {
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS namespaces (
               name TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, key TEXT NOT NULL);
@@ -56,6 +58,7 @@ final class SqliteStore implements Store {
               workflow TEXT, PRIMARY KEY (namespace, name));
             """ + SqliteActivations.SCHEMA;
     /** A function deployed alone has '' for its application: it is an application of one. */
+    private static final String ALONE = "";
     private static final String FUNCTION_COLUMNS = "namespace, name, version, updated, spec, code, "
             + "CASE application WHEN '' THEN name ELSE application END";
 
@@ -70,7 +73,16 @@ final class SqliteStore implements Store {
      */
     private final Set<String> queuedIds = new HashSet<>();
 
-    SqliteStore(Path file) {
+    /**
+     * Opens the store in the file, creating the file and its folders when missing.
+     *
+     * @throws StoreException when the file can't be opened or its tables created
+     */
+    public static Store open(Path file) {
+        return new SqliteStore(file);
+    }
+
+    private SqliteStore(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             definitions = open(file, "FULL");
@@ -111,7 +123,7 @@ final class SqliteStore implements Store {
      * activation writer.
      */
     private static Connection open(Path file, String synchronous) throws SQLException {
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         properties.setProperty("transaction_mode", "IMMEDIATE");
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), properties);
         try (Statement s = c.createStatement()) {
@@ -123,7 +135,7 @@ final class SqliteStore implements Store {
             s.execute("PRAGMA busy_timeout=10000");
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("PRAGMA cache_size=-65536"); // 64 MB: keeps the activation indexes' hot pages in memory
-            try (java.sql.ResultSet page = s.executeQuery("PRAGMA page_size")) {
+            try (ResultSet page = s.executeQuery("PRAGMA page_size")) {
                 // checkpoint when the WAL holds about 40 MB, whatever the file's page size
                 s.execute("PRAGMA wal_autocheckpoint=" + (40 << 20) / page.getInt(1));
             }
@@ -172,27 +184,31 @@ final class SqliteStore implements Store {
     public FunctionRevision putFunction(String namespace, FunctionSpec spec, Instant updated) {
         synchronized (definitions) {
             inTransaction(definitions, "store the function " + namespace + "/" + spec.name(),
-                    c -> writeFunction(namespace, spec, updated, Optional.empty()));
+                    c -> writeFunction(namespace, spec, updated, ALONE));
             return function(namespace, spec.name()).orElseThrow();
         }
     }
 
-    /** Writes a new version; a function redeployed alone keeps the application it belongs to. */
-    private void writeFunction(String namespace, FunctionSpec spec, Instant updated, Optional<String> application)
+    /**
+     * Writes a new version as a function of the application, or {@link #ALONE}: a function redeployed
+     * alone keeps the application it belongs to.
+     */
+    private void writeFunction(String namespace, FunctionSpec spec, Instant updated, String application)
             throws SQLException {
         int version = currentVersion(namespace, spec.name()) + 1;
+        String joins = application.equals(ALONE) ? "" : ", application = excluded.application";
         try (PreparedStatement p = definitions.prepareStatement(
                 "INSERT INTO functions (namespace, name, version, updated, spec, code, application) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
                         + "version = excluded.version, updated = excluded.updated, spec = excluded.spec, "
-                        + "code = excluded.code" + (application.isPresent() ? ", application = excluded.application" : ""))) {
+                        + "code = excluded.code" + joins)) {
             p.setString(1, namespace);
             p.setString(2, spec.name());
             p.setInt(3, version);
             p.setLong(4, updated.toEpochMilli());
             p.setString(5, SpecJson.write(spec));
             p.setBytes(6, spec.code().bytes());
-            p.setString(7, application.orElse(""));
+            p.setString(7, application);
             p.executeUpdate();
         }
     }
@@ -267,7 +283,7 @@ final class SqliteStore implements Store {
         synchronized (definitions) {
             inTransaction(definitions, "store the application " + namespace + "/" + application.name(), c -> {
                 for (FunctionSpec spec : application.functions()) {
-                    writeFunction(namespace, spec, updated, Optional.of(application.name()));
+                    writeFunction(namespace, spec, updated, application.name());
                 }
                 deleteFunctionsLeftOut(namespace, application);
                 writeApplicationRow(namespace, application, updated);
@@ -460,7 +476,7 @@ final class SqliteStore implements Store {
                 List<QueuedInvocation> all = new ArrayList<>();
                 while (rs.next()) {
                     all.add(new QueuedInvocation(rs.getString(1), rs.getString(2), rs.getString(3),
-                            (com.fasterxml.jackson.databind.node.ObjectNode) SpecJson.readTree(rs.getString(4)),
+                            (ObjectNode) SpecJson.readTree(rs.getString(4)),
                             Optional.ofNullable(rs.getString(5)), rs.getLong(6)));
                 }
                 return all;
@@ -494,11 +510,17 @@ final class SqliteStore implements Store {
     }
 
     @Override
-    public List<ExecutionRecord> executions(String namespace, Optional<String> application, int limit) {
-        String order = " ORDER BY started DESC, id DESC LIMIT " + Math.max(0, limit);
-        return application.isPresent()
-                ? selectExecutions("WHERE namespace = ? AND application = ?" + order, namespace, application.get())
-                : selectExecutions("WHERE namespace = ?" + order, namespace);
+    public List<ExecutionRecord> executions(String namespace, int limit) {
+        return selectExecutions("WHERE namespace = ?" + newestFirst(limit), namespace);
+    }
+
+    @Override
+    public List<ExecutionRecord> executions(String namespace, String application, int limit) {
+        return selectExecutions("WHERE namespace = ? AND application = ?" + newestFirst(limit), namespace, application);
+    }
+
+    private static String newestFirst(int limit) {
+        return " ORDER BY started DESC, id DESC LIMIT " + Math.max(0, limit);
     }
 
     @Override
@@ -518,7 +540,7 @@ final class SqliteStore implements Store {
                     while (rs.next()) {
                         found.add(new ExecutionRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                                 rs.getString(4), rs.getLong(5),
-                                (com.fasterxml.jackson.databind.node.ObjectNode) SpecJson.readTree(rs.getString(6))));
+                                (ObjectNode) SpecJson.readTree(rs.getString(6))));
                     }
                 }
                 return found;

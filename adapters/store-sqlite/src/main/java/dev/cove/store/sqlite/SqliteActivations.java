@@ -1,4 +1,4 @@
-package dev.cove.core.registry;
+package dev.cove.store.sqlite;
 
 import dev.cove.core.model.ActivationDocument;
 import dev.cove.core.model.ActivationQuery;
@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,9 +33,9 @@ import net.jpountz.lz4.LZ4Factory;
 /**
  * Activation records in SQLite, one row per group-committed batch rather than one per activation.
  *
- * <p>Why: a row per record with its indexes cost about 10 µs of CPU per activation here (~95,000
- * inserts/s), as much as serving the invocation itself; a batch of hundreds is one row. What is lost
- * is an index per record, so reads work from the batches' ranges instead:
+ * <p>Why: a row per record with its indexes cost as much CPU as serving the invocation itself (the
+ * figures are in bench/README.md); a batch of hundreds is one row. What is lost is an index per
+ * record, so reads work from the batches' ranges instead:
  * <ul>
  *   <li>by id: an id's first 12 hex digits are its arrival time in ms, and each batch knows the range
  *       of arrivals it holds (index on {@code max_arrival}); the candidate batches are scanned;
@@ -64,23 +65,23 @@ final class SqliteActivations {
     /**
      * The most a row's records take, encoded: a busy second's group commit of thousands of records
      * stays several rows, so that no buffer is over half a G1 region (2 MB with a 6 GB heap), where
-     * each allocation is humongous and starts a collection (28 of 72 in 15 s at 30,000 activations/s).
+     * each allocation is humongous and starts a collection.
      */
     static final int MAX_ROW_BYTES = 512 * 1024;
     /**
-     * 5 keeps each record's parts (see {@link ActivationDocument}) with the fragments they share once
-     * per batch, as an LZ4 block; 4 was 2 as an LZ4 block; 3 was 2 deflated; 2 added each record's
-     * causedBy to 1. Batches of each are read. Why compress: records repeat their function's names,
-     * limits and annotations, so a batch of the Java echo's records takes about 30 bytes a record on
-     * disk instead of 770, which is what seven days of records at a busy function's rate come to. Why
-     * LZ4 rather than deflate at its fastest level: 0.15 µs a record against 1.3-4.5 µs for the same
-     * batches (deflate's window slides over a 512 KB row). Why parts rather than each record's JSON:
-     * recording every activation was 2.1 µs of the Java echo's server CPU a request, most of it
-     * writing each record's JSON and copying it into its batch.
+     * The format byte of the batches written (see {@link #body}): each record as its parts (see
+     * {@link ActivationDocument}), the fragments they share once per batch, as one LZ4 block. Records
+     * repeat their function's names, limits and annotations, so a batch shrinks many times over; LZ4
+     * costs a fraction of deflate's time; and parts spare writing each record's JSON. The figures are
+     * in bench/README.md.
      */
     private static final byte FORMAT = 5;
+    /** Formats still read: each record's JSON with its query fields, as one LZ4 block, deflated, or as is. */
     private static final byte LZ4_WHOLE = 4;
     private static final byte DEFLATED = 3;
+    private static final byte PLAIN = 2;
+    /** As {@link #PLAIN}, without the records' causedBy. */
+    private static final byte UNCAUSED = 1;
     private static final byte WHOLE = 0;
     private static final byte PARTS = 1;
     /** The native library where it loads (as it does on Linux x86-64 and arm64), else pure Java. */
@@ -185,7 +186,7 @@ final class SqliteActivations {
         }
         try (PreparedStatement p = c.prepareStatement("INSERT INTO activation_batches "
                 + "(min_arrival, max_arrival, min_start, max_start, count, records) VALUES (?, ?, ?, ?, ?, ?)",
-                java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                Statement.RETURN_GENERATED_KEYS)) {
             p.setLong(1, minArrival);
             p.setLong(2, maxArrival);
             p.setLong(3, minStart);
@@ -495,14 +496,14 @@ final class SqliteActivations {
     static List<ActivationRecord> decode(byte[] blob) {
         byte format = blob.length == 0 ? 0 : blob[0];
         return switch (format) {
-            case 1, 2 -> decode(blob, 1, format);
-            case DEFLATED, LZ4_WHOLE -> decode(unpacked(blob), 0, 2);
+            case UNCAUSED, PLAIN -> decode(blob, 1, format);
+            case DEFLATED, LZ4_WHOLE -> decode(unpacked(blob), 0, PLAIN);
             case FORMAT -> decode(unpacked(blob), 0, FORMAT);
             default -> throw new IllegalStateException("an activation batch of an unknown format");
         };
     }
 
-    /** Reads a body of format 1, 2 (1 has no causedBy; 3 and 4 hold 2's) or 5 from {@code offset} on. */
+    /** Reads a body of format 1, 2 (which 3 and 4 hold) or 5 from {@code offset} on. */
     private static List<ActivationRecord> decode(byte[] bytes, int offset, int format) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset))) {
             int count = in.readInt();
@@ -512,16 +513,11 @@ final class SqliteActivations {
             }
             List<ActivationRecord> records = new ArrayList<>(Math.min(count, bytes.length));
             for (int i = 0; i < count; i++) {
-                String id = in.readUTF();
-                String namespace = in.readUTF();
-                String name = in.readUTF();
-                long start = in.readLong();
-                long end = in.readLong();
-                int status = in.readInt();
-                Optional<String> causedBy = format == 1 ? Optional.empty() : Optional.of(in.readUTF()).filter(s -> !s.isEmpty());
-                ActivationDocument document = format == FORMAT ? document(in, fragments, id, start, end, causedBy)
+                Fields f = Fields.read(in, format);
+                ActivationDocument document = format == FORMAT ? document(in, fragments, f)
                         : ActivationDocument.of(lengthAndBytes(in));
-                records.add(new ActivationRecord(id, namespace, name, start, end, status, document, causedBy));
+                records.add(new ActivationRecord(f.id(), f.namespace(), f.name(), f.start(), f.end(), f.status(),
+                        document, f.causedBy()));
             }
             return records;
         } catch (IOException e) {
@@ -529,9 +525,23 @@ final class SqliteActivations {
         }
     }
 
+    /** A record's query fields, which every format writes ahead of its document. */
+    private record Fields(String id, String namespace, String name, long start, long end, int status,
+            Optional<String> causedBy) {
+        static Fields read(DataInputStream in, int format) throws IOException {
+            String id = in.readUTF();
+            String namespace = in.readUTF();
+            String name = in.readUTF();
+            long start = in.readLong();
+            long end = in.readLong();
+            int status = in.readInt();
+            String causedBy = format == UNCAUSED ? "" : in.readUTF();
+            return new Fields(id, namespace, name, start, end, status, Optional.of(causedBy).filter(s -> !s.isEmpty()));
+        }
+    }
+
     /** A format 5 record's document: its JSON, or its parts (see {@link #body}). */
-    private static ActivationDocument document(DataInputStream in, byte[][] fragments, String id, long start,
-            long end, Optional<String> causedBy) throws IOException {
+    private static ActivationDocument document(DataInputStream in, byte[][] fragments, Fields f) throws IOException {
         return switch (in.readByte()) {
             case WHOLE -> ActivationDocument.of(lengthAndBytes(in));
             case PARTS -> {
@@ -543,8 +553,8 @@ final class SqliteActivations {
                 for (int n = in.readInt(); logs.size() < n; ) {
                     logs.add(new String(lengthAndBytes(in), StandardCharsets.UTF_8));
                 }
-                yield ActivationDocument.ofParts(head, outcome, annotations, id, start, end, result, logs, in.readLong(),
-                        in.readLong(), causedBy, in.readBoolean());
+                yield ActivationDocument.ofParts(head, outcome, annotations, f.id(), f.start(), f.end(), result, logs,
+                        in.readLong(), in.readLong(), f.causedBy(), in.readBoolean());
             }
             default -> throw new IOException("a record of an unknown kind");
         };
