@@ -1,9 +1,10 @@
 package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.cache.redis.RedisSettings;
+import dev.cove.core.model.CacheSettings;
+import dev.cove.node.NodeOptions;
 import dev.cove.server.CoveServer;
-import dev.cove.core.cache.CacheSettings;
-import dev.cove.core.cache.RedisSettings;
 import dev.cove.server.ServerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ final class UpCommand implements Callable<Integer> {
     ServerOptions options() {
         try {
             return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
-                    .withSandboxed(!noSandbox).withCacheRedis(cacheRedis.map(this::redis)).withCache(cacheSettings());
+                    .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -147,6 +148,11 @@ final class UpCommand implements Callable<Integer> {
         CacheSettings defaults = CacheSettings.defaults();
         return new CacheSettings(cacheTtl, cacheMaxTtl, defaults.maxValueBytes(), defaults.maxKeyBytes(), cacheEntries,
                 cacheMb * 1024 * 1024);
+    }
+
+    private NodeOptions.CacheChoice cacheBackend() {
+        return cacheRedis.<NodeOptions.CacheChoice>map(where -> new NodeOptions.RedisCache(redis(where)))
+                .orElseGet(NodeOptions.EmbeddedCache::new);
     }
 
     /** HOST:PORT, and the credentials from the environment. */
@@ -161,8 +167,9 @@ final class UpCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--cache-redis takes HOST:PORT, was '" + where + "'");
         }
-        return new RedisSettings(where.substring(0, colon), redisPort, root.env().variable("COVE_CACHE_REDIS_USER"),
-                root.env().variable("COVE_CACHE_REDIS_PASSWORD"), Optional.empty());
+        return RedisSettings.of(where.substring(0, colon), redisPort)
+                .withUser(root.env().variable("COVE_CACHE_REDIS_USER").orElse(""))
+                .withPassword(root.env().variable("COVE_CACHE_REDIS_PASSWORD").orElse(""));
     }
 
     private void announce(CoveServer server, ServerOptions options) {

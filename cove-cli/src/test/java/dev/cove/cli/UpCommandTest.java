@@ -3,7 +3,9 @@ package dev.cove.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cove.core.cache.CacheSettings;
+import dev.cove.cache.redis.RedisSettings;
+import dev.cove.core.model.CacheSettings;
+import dev.cove.node.NodeOptions;
 import dev.cove.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +55,7 @@ class UpCommandTest {
     @Test
     void theCacheDefaultsAreTheSettingsDefaults() {
         assertThat(options().cache()).isEqualTo(CacheSettings.defaults());
-        assertThat(options().cacheRedis()).isEmpty();
+        assertThat(options().cacheBackend()).isEqualTo(new NodeOptions.EmbeddedCache());
     }
 
     @Test
@@ -74,11 +76,13 @@ class UpCommandTest {
 
     @Test
     void redisTakesHostAndPortAndItsPasswordFromTheEnvironmentOnly() {
-        var redis = up(Map.of("COVE_CACHE_REDIS_PASSWORD", "s3cret"), "--cache-redis", "10.0.0.5:6380").options()
-                .cacheRedis().orElseThrow();
+        NodeOptions.CacheChoice backend = up(Map.of("COVE_CACHE_REDIS_PASSWORD", "s3cret"), "--cache-redis",
+                "10.0.0.5:6380").options().cacheBackend();
+        assertThat(backend).isInstanceOf(NodeOptions.RedisCache.class);
+        RedisSettings redis = ((NodeOptions.RedisCache) backend).settings();
         assertThat(redis.host()).isEqualTo("10.0.0.5");
         assertThat(redis.port()).isEqualTo(6380);
-        assertThat(redis.password()).contains("s3cret");
+        assertThat(redis.password()).isEqualTo("s3cret");
         assertThat(redis.toString()).doesNotContain("s3cret");
         assertThatThrownBy(() -> options("--cache-redis", "nohost")).isInstanceOf(ParameterException.class)
                 .hasMessageContaining("HOST:PORT");

@@ -2,13 +2,9 @@ package dev.cove.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cove.core.bus.LocalBus;
-import dev.cove.core.cache.Cache;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.cache.CacheGateway;
-import dev.cove.core.cache.CacheSettings;
-import dev.cove.core.cache.RedisSettings;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Dispatcher;
@@ -17,6 +13,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -30,6 +27,7 @@ import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Instance;
 import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.Store;
 import dev.cove.core.workflow.Executions;
@@ -65,12 +63,10 @@ public final class Platform implements Node {
      * @param maxQueuePerFunction activations one function may have waiting
      * @param maxLogBytes the most log bytes one activation keeps
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
-     * @param cacheRedis the Redis that holds the functions' caches; empty for the embedded cache
-     * @param cache the caches' TTLs, limits and quotas
+     * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, Optional<RedisSettings> cacheRedis,
-            CacheSettings cache) {}
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
@@ -105,10 +101,12 @@ public final class Platform implements Node {
     }
 
     /**
-     * Starts the runtimes over the store, which the platform takes over and closes when it closes;
-     * blocks until the stem cells are being started.
+     * Starts the runtimes over the store and the cache's backend, which the platform takes over and
+     * closes when it closes (if it fails to start, the caller closes the backend); blocks until the
+     * stem cells are being started.
      */
-    public static Platform start(Config config, Vertx vertx, Store store) throws IOException {
+    public static Platform start(Config config, Store store, CacheBackend cacheBackend, Vertx vertx)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
@@ -127,9 +125,7 @@ public final class Platform implements Node {
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
-        CacheGateway cache = config.cacheRedis()
-                .map(redis -> CacheGateway.remote(Cache.redis(redis, config.cache()), metrics))
-                .orElseGet(() -> CacheGateway.embedded(Cache.embedded(config.cache(), Ticker.systemTicker()), metrics));
+        CacheGateway cache = CacheGateway.create(cacheBackend, metrics);
         LocalBus bus = LocalBus.create(registry, dispatcher, async);
         runtimes.connect(new Calls() {
             @Override
@@ -374,9 +370,9 @@ public final class Platform implements Node {
     @Override
     public Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function) {
         if (function.isEmpty()) {
-            return Optional.of(cache.stats(namespace, Optional.empty()));
+            return Optional.of(cache.stats(namespace));
         }
-        return registry.function(namespace, function.get()).map(f -> cache.stats(namespace, Optional.of(f)));
+        return registry.function(namespace, function.get()).map(cache::stats);
     }
 
     @Override

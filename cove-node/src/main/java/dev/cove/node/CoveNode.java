@@ -1,7 +1,11 @@
 package dev.cove.node;
 
+import dev.cove.cache.redis.RedisCacheBackend;
 import dev.cove.core.Node;
 import dev.cove.core.Platform;
+import dev.cove.core.cache.CacheGateway;
+import dev.cove.core.model.CacheSettings;
+import dev.cove.core.spi.CacheBackend;
 import dev.cove.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -17,7 +21,21 @@ public final class CoveNode {
      * Opens the store ({@code cove.db} in the data folder) and starts the runtimes; blocks until the
      * stem cells are being started.
      */
-    public static Node start(Platform.Config config, Vertx vertx) throws IOException {
-        return Platform.start(config, vertx, SqliteStore.open(config.dataDir().resolve("cove.db")));
+    public static Node start(NodeOptions options, Vertx vertx) throws IOException {
+        Platform.Config config = options.platform();
+        CacheBackend cache = cacheBackend(options.cache(), config.cache());
+        try {
+            return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache, vertx);
+        } catch (IOException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    private static CacheBackend cacheBackend(NodeOptions.CacheChoice choice, CacheSettings settings) {
+        return switch (choice) {
+            case NodeOptions.EmbeddedCache embedded -> CacheGateway.embeddedBackend(settings);
+            case NodeOptions.RedisCache redis -> RedisCacheBackend.create(redis.settings(), settings);
+        };
     }
 }

@@ -3,6 +3,7 @@ package dev.cove.server;
 import dev.cove.core.Node;
 import dev.cove.core.Platform;
 import dev.cove.node.CoveNode;
+import dev.cove.node.NodeOptions;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -66,9 +67,10 @@ public final class CoveServer implements AutoCloseable {
         Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         Node platform;
         try {
-            platform = CoveNode.start(new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
+            Platform.Config config = new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
-                    MAX_LOG_BYTES, options.sandboxed(), options.cacheRedis(), options.cache()), vertx);
+                    MAX_LOG_BYTES, options.sandboxed(), options.cache());
+            platform = CoveNode.start(new NodeOptions(config, options.cacheBackend()), vertx);
         } catch (IOException | RuntimeException e) {
             vertx.close();
             throw new StartException("Cove could not start: " + e.getMessage(), e);

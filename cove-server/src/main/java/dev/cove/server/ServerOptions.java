@@ -1,11 +1,10 @@
 package dev.cove.server;
 
-import dev.cove.core.cache.CacheSettings;
-import dev.cove.core.cache.RedisSettings;
+import dev.cove.core.model.CacheSettings;
+import dev.cove.node.NodeOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * How to run a single-node Cove server.
@@ -20,13 +19,13 @@ import java.util.Optional;
  *     more are refused with 429
  * @param sandboxed whether node and python functions must run in sandboxes; false only when the
  *     operator asked for it ({@code --no-sandbox})
- * @param cacheRedis the Redis that holds the functions' caches; empty for the embedded cache
+ * @param cacheBackend where the functions' caches live: in this process, or in a Redis
  * @param cache the caches' TTLs, limits and quotas
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
-        int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed, Optional<RedisSettings> cacheRedis,
-        CacheSettings cache) {
+        int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed,
+        NodeOptions.CacheChoice cacheBackend, CacheSettings cache) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -59,7 +58,7 @@ public record ServerOptions(
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
-                Duration.ofDays(7), 2, 1000, true, Optional.empty(), CacheSettings.defaults());
+                Duration.ofDays(7), 2, 1000, true, new NodeOptions.EmbeddedCache(), CacheSettings.defaults());
     }
 
     /** {@code ~/.cove} of this process's {@link #home}. */
@@ -83,42 +82,42 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheRedis, cache);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache);
     }
 
-    public ServerOptions withCacheRedis(Optional<RedisSettings> redis) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, redis, cache);
+    public ServerOptions withCacheBackend(NodeOptions.CacheChoice backend) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache);
     }
 
     public ServerOptions withCache(CacheSettings settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheRedis, settings);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings);
     }
 
     public ServerOptions withSandboxed(boolean required) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheRedis, cache);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache);
     }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.cache.RedisSettings;
+import dev.cove.cache.redis.RedisSettings;
+import dev.cove.node.NodeOptions;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
@@ -18,7 +19,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +55,9 @@ class CacheSecretsIT {
                 "--save", "", "--appendonly", "no", "--requirepass", password)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         awaitPort(redisPort);
+        RedisSettings redisSettings = RedisSettings.of("127.0.0.1", redisPort).withPassword(password);
         cove = new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir.resolve("data")).withStemCellsPerRuntime(1)
-                .withCacheRedis(Optional.of(new RedisSettings("127.0.0.1", redisPort, Optional.empty(),
-                        Optional.of(password), Optional.empty()))));
+                .withCacheBackend(new NodeOptions.RedisCache(redisSettings)));
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.cove.core.cache;
 
+import dev.cove.core.spi.CacheScope;
 import java.util.Optional;
 
 /**
@@ -13,5 +14,5 @@ public interface CacheCopies {
      * Entries of {@code scope} changed (written, replaced, deleted, evicted; not expired, which a copy
      * knows by itself): the one under {@code key}, or every one when it is empty.
      */
-    void changed(Scope scope, Optional<String> key);
+    void changed(CacheScope scope, Optional<String> key);
 }

@@ -3,7 +3,15 @@ package dev.cove.core.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.spi.CacheBackend;
+import dev.cove.core.spi.CacheRefusedException;
+import dev.cove.core.spi.CacheScope;
+import dev.cove.core.spi.CacheStats;
+import dev.cove.core.spi.CacheUnavailableException;
+import dev.cove.core.spi.CacheWatcher;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * frame: a function names only its key and whether it means its own entries or its application's.
  *
  * <p>Values are stored as their JSON text (UTF-8), or as a 0 byte followed by the raw bytes for a bytes
- * value: JSON text never starts with a 0 byte, and an integer {@link Cache#increment} writes is JSON
- * too. A backend that blocks (Redis) is called on virtual threads; the embedded one on the caller's
- * thread, which is an event loop: a Caffeine operation takes microseconds.
+ * value: JSON text never starts with a 0 byte, and an integer {@link CacheBackend#increment} writes is
+ * JSON too. A backend that blocks ({@link CacheBackend#blocking}, Redis) is called on virtual threads;
+ * the embedded one on the caller's thread, which is an event loop: a Caffeine operation takes
+ * microseconds.
  *
- * <p><b>Copies.</b> While the backend tells of every change ({@link Cache#watching}), a get answered
+ * <p><b>Copies.</b> While the backend tells of every change ({@link CacheBackend#watching}), a get answered
  * to someone who keeps copies ({@link CacheCopies}, a worker) says how long the copy may live, and
  * the gateway tells each keeper of every later change to the scopes it read (docs/worker-protocol.md,
  * "uncache"). A keeper is counted in before the entry is read, so a change that the read did not see
@@ -46,42 +56,55 @@ public final class CacheGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte BYTES = 0;
 
-    private final Cache cache;
+    private final CacheBackend cache;
     private final Optional<Executor> blocking;
     private final MeterRegistry metrics;
-    private final Set<Scope> metered = ConcurrentHashMap.newKeySet();
+    private final Set<CacheScope> metered = ConcurrentHashMap.newKeySet();
     /** Who keeps copies of each scope's entries, and which scopes each keeper read. */
-    private final Map<Scope, Set<CacheCopies>> keepers = new ConcurrentHashMap<>();
-    private final Map<CacheCopies, Set<Scope>> kept = new ConcurrentHashMap<>();
+    private final Map<CacheScope, Set<CacheCopies>> keepers = new ConcurrentHashMap<>();
+    private final Map<CacheCopies, Set<CacheScope>> kept = new ConcurrentHashMap<>();
     /** How many times the backend said that any entry may have changed: a get that spans one grants no copy. */
     private final AtomicLong allChanged = new AtomicLong();
 
-    private CacheGateway(Cache cache, Optional<Executor> blocking, MeterRegistry metrics) {
+    private CacheGateway(CacheBackend cache, MeterRegistry metrics) {
         this.cache = cache;
-        this.blocking = blocking;
+        this.blocking = cache.blocking() ? Optional.of(Executors.newVirtualThreadPerTaskExecutor()) : Optional.empty();
         this.metrics = metrics;
         cache.watch(new CacheWatcher() {
             @Override
-            public void changed(Scope scope, Optional<String> key) {
-                tell(scope, key);
+            public void changed(CacheScope scope, String key) {
+                tell(scope, copies -> copies.changed(scope, Optional.of(key)));
+            }
+
+            @Override
+            public void cleared(CacheScope scope) {
+                tell(scope, copies -> copies.changed(scope, Optional.empty()));
             }
 
             @Override
             public void allChanged() {
                 allChanged.incrementAndGet();
-                keepers.keySet().forEach(scope -> tell(scope, Optional.empty()));
+                keepers.keySet().forEach(this::cleared);
             }
         });
     }
 
-    /** The embedded backend, called on the caller's thread. */
-    public static CacheGateway embedded(Cache cache, MeterRegistry metrics) {
-        return new CacheGateway(cache, Optional.empty(), metrics);
+    /**
+     * The functions' side of the backend, which it watches from now on and closes with the gateway. A
+     * backend that blocks is called on virtual threads, the embedded one on the caller's thread.
+     */
+    public static CacheGateway create(CacheBackend backend, MeterRegistry metrics) {
+        return new CacheGateway(backend, metrics);
     }
 
-    /** A backend whose calls block on the network, called on virtual threads. */
-    public static CacheGateway remote(Cache cache, MeterRegistry metrics) {
-        return new CacheGateway(cache, Optional.of(Executors.newVirtualThreadPerTaskExecutor()), metrics);
+    /** The in-process backend (Caffeine): nothing to install; entries live as long as this JVM. */
+    public static CacheBackend embeddedBackend(CacheSettings settings) {
+        return embeddedBackend(settings, Ticker.systemTicker());
+    }
+
+    /** The in-process backend on the ticker's time (a test's, which it moves by hand). */
+    public static CacheBackend embeddedBackend(CacheSettings settings, Ticker ticker) {
+        return new EmbeddedCache(settings, ticker);
     }
 
     public String describe() {
@@ -99,7 +122,7 @@ public final class CacheGateway implements AutoCloseable {
 
     /** The keeper keeps nothing from now on (a worker that ended): it is told of no more changes. */
     public void forget(CacheCopies copies) {
-        Set<Scope> scopes = kept.remove(copies);
+        Set<CacheScope> scopes = kept.remove(copies);
         if (scopes != null) {
             scopes.forEach(scope -> keepers.computeIfPresent(scope, (s, set) -> {
                 set.remove(copies);
@@ -118,14 +141,14 @@ public final class CacheGateway implements AutoCloseable {
         }
     }
 
-    private void tell(Scope scope, Optional<String> key) {
+    private void tell(CacheScope scope, Consumer<CacheCopies> change) {
         Set<CacheCopies> told = keepers.get(scope);
         if (told != null) {
-            told.forEach(copies -> copies.changed(scope, key));
+            told.forEach(change);
         }
     }
 
-    private void keep(Scope scope, CacheCopies copies) {
+    private void keep(CacheScope scope, CacheCopies copies) {
         kept.computeIfAbsent(copies, c -> ConcurrentHashMap.newKeySet()).add(scope);
         keepers.compute(scope, (s, set) -> {
             Set<CacheCopies> out = set == null ? ConcurrentHashMap.newKeySet() : set;
@@ -136,7 +159,7 @@ public final class CacheGateway implements AutoCloseable {
 
     private ObjectNode answer(FunctionRevision function, JsonNode request, Optional<CacheCopies> copies) {
         try {
-            Scope scope = scopeOf(function, request.path("scope").asText("function"));
+            CacheScope scope = scopeOf(function, request.path("scope").asText("function"));
             meter(scope);
             String key = request.path("key").asText("");
             return switch (request.path("op").asText("")) {
@@ -164,10 +187,10 @@ public final class CacheGateway implements AutoCloseable {
      * A keeper is counted in before the entry is read, and told how long its copy may live only if the
      * backend heard of every change all the while: a change it missed can't have been told.
      */
-    private ObjectNode get(Scope scope, String key, Optional<CacheCopies> copies) {
+    private ObjectNode get(CacheScope scope, String key, Optional<CacheCopies> copies) {
         long before = allChanged.get();
         copies.ifPresent(c -> keep(scope, c));
-        Optional<Cache.Entry> found = cache.getEntry(scope, key);
+        Optional<CacheBackend.Entry> found = cache.getEntry(scope, key);
         ObjectNode out = JSON.createObjectNode().put("found", found.isPresent());
         found.ifPresent(entry -> {
             // a millisecond short of the entry's end: the copy's time counts from the answer's arrival
@@ -185,10 +208,10 @@ public final class CacheGateway implements AutoCloseable {
         return out;
     }
 
-    static Scope scopeOf(FunctionRevision function, String scope) {
+    static CacheScope scopeOf(FunctionRevision function, String scope) {
         return switch (scope) {
-            case "app" -> Scope.application(function.namespace(), function.application());
-            case "function" -> Scope.function(function.namespace(), function.application(), function.name());
+            case "app" -> CacheScope.application(function.namespace(), function.application());
+            case "function" -> CacheScope.function(function.namespace(), function.application(), function.name());
             default -> throw new CacheRefusedException("A cache scope is function or app, was '" + scope + "'.");
         };
     }
@@ -219,19 +242,27 @@ public final class CacheGateway implements AutoCloseable {
         }
     }
 
-    private static Optional<Duration> ttl(JsonNode request) {
+    /** The TTL the function named, else the backend's default. */
+    private Duration ttl(JsonNode request) {
         JsonNode ms = request.path("ttlMs");
-        return ms.isNumber() ? Optional.of(Duration.ofMillis(ms.asLong())) : Optional.empty();
+        return ms.isNumber() ? Duration.ofMillis(ms.asLong()) : cache.settings().defaultTtl();
     }
 
     private static ObjectNode error(String message) {
         return JSON.createObjectNode().put("error", message);
     }
 
-    /** The stats of the namespace's scopes, or of one function's and its application's. */
-    public List<ObjectNode> stats(String namespace, Optional<FunctionRevision> function) {
-        List<Scope> scopes = function.map(f -> List.of(scopeOf(f, "function"), scopeOf(f, "app")))
-                .orElseGet(() -> cache.scopes(namespace));
+    /** The stats of the namespace's scopes. */
+    public List<ObjectNode> stats(String namespace) {
+        return stats(cache.scopes(namespace));
+    }
+
+    /** The stats of the function's scope and its application's. */
+    public List<ObjectNode> stats(FunctionRevision function) {
+        return stats(List.of(scopeOf(function, "function"), scopeOf(function, "app")));
+    }
+
+    private List<ObjectNode> stats(List<CacheScope> scopes) {
         return scopes.stream().map(scope -> {
             CacheStats s = cache.stats(scope);
             ObjectNode out = JSON.createObjectNode().put("application", scope.application());
@@ -247,7 +278,7 @@ public final class CacheGateway implements AutoCloseable {
     }
 
     /** Each scope's counters on the metrics endpoint, registered when the scope is first used. */
-    private void meter(Scope scope) {
+    private void meter(CacheScope scope) {
         if (!metered.add(scope)) {
             return;
         }

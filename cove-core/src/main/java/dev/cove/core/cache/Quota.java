@@ -1,5 +1,7 @@
 package dev.cove.core.cache;
 
+import dev.cove.core.model.CacheSettings;
+
 /**
  * Two quotas (entries and bytes) as the one weight Caffeine bounds. A scope's capacity is
  * {@code entriesPerScope * slot} units; an entry weighs the larger of one slot (its share of the entry

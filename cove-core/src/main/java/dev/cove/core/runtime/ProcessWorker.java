@@ -3,7 +3,6 @@ package dev.cove.core.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
-import dev.cove.core.cache.Scope;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.JsonValue;
@@ -14,6 +13,7 @@ import dev.cove.core.model.TierVerdict;
 import dev.cove.core.sandbox.ResourceLimits;
 import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxFactory;
+import dev.cove.core.spi.CacheScope;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -500,7 +500,7 @@ final class ProcessWorker implements Instance {
     }
 
     /** An entry this worker may keep a copy of changed (docs/worker-protocol.md, "uncache"). */
-    private void uncache(Scope scope, Optional<String> key) {
+    private void uncache(CacheScope scope, Optional<String> key) {
         ObjectNode frame = Frames.object().put("type", "uncache");
         scope.function().ifPresentOrElse(name -> frame.put("scope", "function").put("function", name),
                 () -> frame.put("scope", "app"));

@@ -2,10 +2,12 @@ package dev.cove.core.cache;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.spi.CacheBackendContract;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -16,23 +18,32 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The gateway's part in the copies workers keep: how long they may live, and who hears of changes. */
-class CacheGatewayTest {
-    static final FunctionRevision TILE = revision("tile");
-    static final FunctionRevision ORIGIN = revision("origin");
+/**
+ * The gateway's part in the copies workers keep: how long they may live, and who hears of changes. Its
+ * functions and frames serve the Redis backend's gateway tests too (cove-cache-redis).
+ */
+public class CacheGatewayTest {
+    public static final FunctionRevision TILE = revision("tile");
+    public static final FunctionRevision ORIGIN = revision("origin");
 
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    final CacheGateway gateway = CacheGateway.embedded(Cache.embedded(CacheSettings.defaults(), nanos::get),
+    final CacheGateway gateway = CacheGateway.create(CacheGateway.embeddedBackend(CacheSettings.defaults(), nanos::get),
             new SimpleMeterRegistry());
     final List<String> told = new CopyOnWriteArrayList<>();
-    final CacheCopies keeper = (scope, key) -> told.add(scope.function().orElse("app") + " " + key.orElse("*"));
+    final CacheCopies keeper = keeper(told);
 
     static FunctionRevision revision(String name) {
         return new FunctionRevision("guest", FunctionSpec.of(name, Kind.NODEJS, Code.source(""), "main"), 1,
                 Instant.now(), "tiles");
     }
 
-    static ObjectNode op(String op, String scope, String key) {
+    /** A keeper of copies that notes what it is told as "function key" lines, "*" for a whole scope. */
+    public static CacheCopies keeper(List<String> told) {
+        return (scope, key) -> told.add(CacheBackendContract.Told.name(scope) + " " + key.orElse("*"));
+    }
+
+    /** A cache frame's fields (docs/worker-protocol.md). */
+    public static ObjectNode op(String op, String scope, String key) {
         return JsonNodeFactory.instance.objectNode().put("op", op).put("scope", scope).put("key", key);
     }
 
@@ -75,7 +86,7 @@ class CacheGatewayTest {
         answer(TILE, op("set", "function", "t").put("value", 1), Optional.empty());
         answer(TILE, op("set", "app", "a").put("value", 1), Optional.empty());
         gateway.countHits(TILE, 4, 2);
-        assertThat(gateway.stats("guest", Optional.of(TILE))).extracting(s -> s.path("hits").asLong())
+        assertThat(gateway.stats(TILE)).extracting(s -> s.path("hits").asLong())
                 .containsExactly(4L, 2L);
     }
 }

@@ -2,6 +2,7 @@ package dev.cove.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cove.core.model.CacheSettings;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

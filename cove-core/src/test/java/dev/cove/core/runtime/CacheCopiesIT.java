@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
-import dev.cove.core.cache.Scope;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.spi.CacheScope;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ class CacheCopiesIT {
                 Instant.now(), "app");
         Instance worker = runtimes.start(reader, new Recording(new CopyOnWriteArrayList<>(),
                 new CompletableFuture<>())).get(WAIT_S, TimeUnit.SECONDS);
-        Scope own = Scope.function("guest", "app", "reader");
+        CacheScope own = CacheScope.function("guest", "app", "reader");
 
         assertThat(seen(worker, 3)).containsExactly("one", "one", "one");
         assertThat(gets).containsExactly("get k");
@@ -122,7 +122,7 @@ class CacheCopiesIT {
         assertThat(hits.get()).as("hits the copy answered, counted at each activation's end").isEqualTo(4);
 
         value.set("two");
-        keeper.get().changed(Scope.application("guest", "app"), Optional.of("k"));
+        keeper.get().changed(CacheScope.application("guest", "app"), Optional.of("k"));
         keeper.get().changed(own, Optional.of("other"));
         assertThat(seen(worker, 1)).as("changes to other entries").containsExactly("one");
         keeper.get().changed(own, Optional.of("k"));

@@ -1,4 +1,4 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,8 +39,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     RedisSettings settings() {
-        return new RedisSettings("127.0.0.1", port, java.util.Optional.empty(), java.util.Optional.of(password),
-                java.util.Optional.empty());
+        return RedisSettings.of("127.0.0.1", port).withPassword(password);
     }
 
     private void awaitReady(Duration limit) throws IOException, InterruptedException {

@@ -1,15 +1,18 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cove.core.model.CacheSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The function cache's backend: entries of opaque bytes under string keys, each entry in one
- * {@link Scope}, each scope under the quotas of {@link CacheSettings}.
+ * {@link CacheScope}, each scope under the quotas of {@link CacheSettings}. The core's own is in
+ * process (Caffeine, {@code CacheGateway.embeddedBackend}); an adapter may keep the entries elsewhere
+ * (the cove-cache-redis module). Every implementation passes {@code CacheBackendContract}.
  *
- * <p>The rules every implementation keeps (and {@code CacheContract} tests):
+ * <p>The rules every implementation keeps ({@link CacheRules} checks them, with the same words for
+ * every backend):
  * <ul>
  *   <li><b>Isolation.</b> An entry is reached only through its scope and key. No key and no names,
  *       whatever characters they hold, reach another scope's entries.
@@ -26,13 +29,14 @@ import java.util.Optional;
  *       nothing; a backend failure throws {@link CacheUnavailableException} (the platform's).
  * </ul>
  *
- * <p>Implementations are thread-safe. Calls may block briefly (a Redis round trip): run them off event
- * loops. Values are copied in and out; the caller keeps its arrays.
+ * <p>Implementations are thread-safe. Calls may block briefly (a network round trip) where
+ * {@link #blocking} says so: the gateway then runs them off event loops. Values are copied in and
+ * out; the caller keeps its arrays.
  */
-public interface Cache extends AutoCloseable {
+public interface CacheBackend extends AutoCloseable {
 
     /** The entry's value, or empty when there is none (never written, deleted, expired, evicted). */
-    default Optional<byte[]> get(Scope scope, String key) {
+    default Optional<byte[]> get(CacheScope scope, String key) {
         return getEntry(scope, key).map(Entry::value);
     }
 
@@ -40,28 +44,43 @@ public interface Cache extends AutoCloseable {
      * The entry's value and how long it has left to live, read at once (a get, counted as one): for a
      * copy that must not outlive its entry.
      */
-    Optional<Entry> getEntry(Scope scope, String key);
+    Optional<Entry> getEntry(CacheScope scope, String key);
 
-    /** Writes the entry, replacing any; {@code ttl} empty means the default TTL. */
-    void set(Scope scope, String key, byte[] value, Optional<Duration> ttl);
+    /** Writes the entry, replacing any, to live for {@code ttl}. */
+    void set(CacheScope scope, String key, byte[] value, Duration ttl);
+
+    /** Writes the entry, replacing any, to live for the default TTL. */
+    default void set(CacheScope scope, String key, byte[] value) {
+        set(scope, key, value, settings().defaultTtl());
+    }
 
     /**
      * Writes the entry only if the scope holds none under this key, atomically: for get-or-compute
      * where two callers must agree on one value. Answers whether it wrote.
      */
-    boolean setIfAbsent(Scope scope, String key, byte[] value, Optional<Duration> ttl);
+    boolean setIfAbsent(CacheScope scope, String key, byte[] value, Duration ttl);
+
+    /** As {@link #setIfAbsent(CacheScope, String, byte[], Duration)}, with the default TTL. */
+    default boolean setIfAbsent(CacheScope scope, String key, byte[] value) {
+        return setIfAbsent(scope, key, value, settings().defaultTtl());
+    }
 
     /** Removes the entry; answers whether there was one. */
-    boolean delete(Scope scope, String key);
+    boolean delete(CacheScope scope, String key);
 
     /**
      * Adds {@code delta} to the integer the entry holds and answers the sum, atomically. A missing
-     * entry counts from 0 and is created with {@code ttl} (or the default); an existing entry keeps its
-     * expiry, so a counter with a TTL counts within one window. The entry holds the sum's decimal text
-     * (ASCII, no type tag). Refused when the entry's value is not an integer's decimal text ("-" and
-     * digits, no leading zero) or the sum would leave the range of a {@code long}.
+     * entry counts from 0 and is created with {@code ttl}; an existing entry keeps its expiry, so a
+     * counter with a TTL counts within one window. The entry holds the sum's decimal text (ASCII, no
+     * type tag). Refused when the entry's value is not an integer's decimal text ("-" and digits, no
+     * leading zero) or the sum would leave the range of a {@code long}.
      */
-    long increment(Scope scope, String key, long delta, Optional<Duration> ttl);
+    long increment(CacheScope scope, String key, long delta, Duration ttl);
+
+    /** As {@link #increment(CacheScope, String, long, Duration)}, a missing entry created with the default TTL. */
+    default long increment(CacheScope scope, String key, long delta) {
+        return increment(scope, key, delta, settings().defaultTtl());
+    }
 
     /**
      * Tells {@code changes} of every change to an entry from now on, for as long as {@link #watching}
@@ -78,37 +97,33 @@ public interface Cache extends AutoCloseable {
     boolean watching();
 
     /** Counts gets that copies answered (see {@link #watch}) among the scope's hits. */
-    void countHits(Scope scope, long hits);
+    void countHits(CacheScope scope, long hits);
 
     /** The scope's counters; a scope never used has {@link CacheStats#empty()}. */
-    CacheStats stats(Scope scope);
+    CacheStats stats(CacheScope scope);
 
-    /** The namespace's scopes that hold entries or counters, ordered by application then function (the shared scope first). */
-    List<Scope> scopes(String namespace);
+    /** The namespace's scopes that hold entries or counters, in {@link CacheScope#ORDER}. */
+    List<CacheScope> scopes(String namespace);
 
     /**
      * Removes the scope's entries and its counters; no other scope's, so clearing a function leaves its
      * application's shared entries, and clearing the application's shared scope leaves its functions'.
      */
-    void clear(Scope scope);
+    void clear(CacheScope scope);
+
+    /** The TTLs, limits and quotas this backend keeps. */
+    CacheSettings settings();
+
+    /** Whether calls may wait on the network, so that they must not run on an event loop. */
+    boolean blocking();
 
     /** One line for the operator: the backend, where it is, the quotas. Never a password. */
     String describe();
 
-    /** Releases the backend's resources (Redis connections); the cache is not used afterwards. */
+    /** Releases the backend's resources (connections, threads); the backend is not used afterwards. */
     @Override
     void close();
 
     /** An entry's value and the time it has left to live. */
     record Entry(byte[] value, Duration timeToLive) {}
-
-    /** The in-process backend (Caffeine): nothing to install; entries live as long as this JVM. */
-    static Cache embedded(CacheSettings settings, Ticker ticker) {
-        return new EmbeddedCache(settings, ticker);
-    }
-
-    /** A Redis backend; the connection pool opens lazily, so a Redis that is down fails the first call, not this one. */
-    static Cache redis(RedisSettings redis, CacheSettings settings) {
-        return new RedisCache(redis, settings);
-    }
 }

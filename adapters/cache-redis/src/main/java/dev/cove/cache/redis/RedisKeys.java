@@ -1,5 +1,6 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
+import dev.cove.core.spi.CacheScope;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -25,9 +26,9 @@ import java.util.Optional;
 record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
 
     /** An entry's scope and key. */
-    record Place(Scope scope, String key) {}
+    record Place(CacheScope scope, String key) {}
 
-    static RedisKeys of(String prefix, Scope scope) {
+    static RedisKeys of(String prefix, CacheScope scope) {
         byte[] tag = tag(scope);
         byte[] base = concat(utf8(prefix + "{"), tag, utf8("}"));
         byte[] dataBase = concat(dataPrefix(prefix), tag, utf8("}"));
@@ -47,7 +48,7 @@ record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
         }
         try {
             Reader in = new Reader(dataKey, start.length);
-            Optional<Scope> scope = in.scope();
+            Optional<CacheScope> scope = in.scope();
             return scope.isPresent() && in.next() == '}' ? Optional.of(new Place(scope.get(), in.rest())) : Optional.empty();
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.empty();
@@ -61,7 +62,7 @@ record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
         return out.toByteArray();
     }
 
-    static byte[] tag(Scope scope) {
+    static byte[] tag(CacheScope scope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         part(out, scope.namespace());
         part(out, scope.application());
@@ -73,7 +74,7 @@ record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
     }
 
     /** The scope a tag spells; empty for bytes that are no tag. */
-    static Optional<Scope> scope(byte[] tag) {
+    static Optional<CacheScope> scope(byte[] tag) {
         try {
             Reader in = new Reader(tag, 0);
             return in.scope().filter(scope -> in.atEnd());
@@ -126,12 +127,14 @@ record RedisKeys(byte[] tag, byte[] base, byte[] dataBase, byte[] registry) {
             this.at = at;
         }
 
-        Optional<Scope> scope() {
+        Optional<CacheScope> scope() {
             String namespace = part();
             String application = part();
-            int kind = next();
-            Optional<String> function = kind == 'f' ? Optional.of(part()) : Optional.empty();
-            return kind == 'f' || kind == 'a' ? Optional.of(new Scope(namespace, application, function)) : Optional.empty();
+            return switch (next()) {
+                case 'f' -> Optional.of(CacheScope.function(namespace, application, part()));
+                case 'a' -> Optional.of(CacheScope.application(namespace, application));
+                default -> Optional.empty();
+            };
         }
 
         int next() {

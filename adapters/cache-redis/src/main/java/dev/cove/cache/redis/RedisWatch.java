@@ -1,8 +1,8 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
+import dev.cove.core.spi.CacheWatcher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +128,7 @@ final class RedisWatch implements AutoCloseable {
         }
         for (Object key : (List<?>) message.get(2)) {
             RedisKeys.place(prefix, (byte[]) key)
-                    .ifPresent(place -> changes.changed(place.scope(), Optional.of(place.key())));
+                    .ifPresent(place -> changes.changed(place.scope(), place.key()));
         }
     }
 

@@ -1,14 +1,14 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cove.core.model.CacheSettings;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The records' validation: Scope, CacheSettings, RedisSettings, CacheStats. */
-class SettingsTest {
+/** The cache's values and their validation: CacheScope, CacheSettings, CacheStats. */
+class CacheValuesTest {
 
     @Test
     void theDefaultsAreTheDocumentedOnes() {
@@ -36,28 +36,16 @@ class SettingsTest {
 
     @Test
     void scopeNamesAreOneTo256CharactersOfValidUnicode() {
-        assertThat(Scope.function("guest", "shop", "cart").function()).contains("cart");
-        assertThat(Scope.function("guest", "shop", "cart").applicationScope()).isEqualTo(Scope.application("guest", "shop"));
-        assertThatThrownBy(() -> Scope.application("", "shop"))
+        assertThat(CacheScope.function("guest", "shop", "cart").function()).contains("cart");
+        assertThat(CacheScope.function("guest", "shop", "cart").applicationScope())
+                .isEqualTo(CacheScope.application("guest", "shop"));
+        assertThatThrownBy(() -> CacheScope.application("", "shop"))
                 .hasMessage("namespace must be 1 to 256 characters long, was 0");
-        assertThatThrownBy(() -> Scope.function("guest", "shop", "x".repeat(257)))
+        assertThatThrownBy(() -> CacheScope.function("guest", "shop", "x".repeat(257)))
                 .hasMessage("function must be 1 to 256 characters long, was 257");
-        assertThatThrownBy(() -> Scope.application("guest", "a\uDC00"))
+        assertThatThrownBy(() -> CacheScope.application("guest", "a\uDC00"))
                 .hasMessage("application must be valid Unicode, has a lone surrogate at index 1");
-        assertThat(Scope.function(":", "..", "*\u0000").namespace()).isEqualTo(":");
-    }
-
-    @Test
-    void redisSettingsNeverShowThePassword() {
-        RedisSettings settings = new RedisSettings("localhost", 6379, Optional.of("cove"), Optional.of("hunter2"),
-                Optional.empty());
-        assertThat(settings.toString())
-                .isEqualTo("RedisSettings[host=localhost, port=6379, user=cove, password=(set), keyPrefix=cove:]");
-        assertThat(settings.where()).isEqualTo("localhost:6379 as cove with a password, prefix 'cove:'");
-        assertThatThrownBy(() -> new RedisSettings("localhost", 0, Optional.empty(), Optional.empty(), Optional.empty()))
-                .hasMessage("port must be between 1 and 65535, was 0");
-        assertThatThrownBy(() -> new RedisSettings("h", 1, Optional.empty(), Optional.empty(), Optional.of("a{b")))
-                .hasMessage("keyPrefix must be non-empty and hold no brace, was 'a{b'");
+        assertThat(CacheScope.function(":", "..", "*\u0000").namespace()).isEqualTo(":");
     }
 
     @Test

@@ -1,26 +1,26 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
+import dev.cove.core.model.CacheSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
- * What every backend checks before it touches its store, and the words of every refusal: one place,
- * so both backends refuse the same things with the same messages.
+ * What every {@link CacheBackend} checks before it touches its store, and the words of every refusal:
+ * one place, so every backend refuses the same things with the same messages.
  */
-final class Rules {
+public final class CacheRules {
     private final CacheSettings settings;
 
-    Rules(CacheSettings settings) {
+    public CacheRules(CacheSettings settings) {
         this.settings = settings;
     }
 
-    CacheSettings settings() {
+    public CacheSettings settings() {
         return settings;
     }
 
     /** The key's UTF-8 length, once it is known to be within the limit and valid Unicode. */
-    long checkKey(String key) {
+    public long checkKey(String key) {
         int surrogate = Utf8.loneSurrogate(key);
         if (surrogate >= 0) {
             throw new CacheRefusedException("The key is not valid Unicode: it has a lone surrogate at index "
@@ -34,16 +34,15 @@ final class Rules {
         return bytes;
     }
 
-    void checkValue(byte[] value) {
+    public void checkValue(byte[] value) {
         if (value.length > settings.maxValueBytes()) {
             throw new CacheRefusedException("The value is " + value.length + " bytes, over the cache's limit of "
                     + settings.maxValueBytes() + " bytes.");
         }
     }
 
-    /** The TTL to use in milliseconds: the one asked for, or the default; refused out of 1 ms to the maximum. */
-    long ttlMillis(Optional<Duration> ttl) {
-        Duration asked = ttl.orElse(settings.defaultTtl());
+    /** The TTL in milliseconds; refused out of 1 ms to the maximum. */
+    public long ttlMillis(Duration asked) {
         if (asked.compareTo(settings.maxTtl()) > 0) {
             throw new CacheRefusedException("The TTL is " + time(asked) + ", over the cache's maximum of "
                     + time(settings.maxTtl()) + ".");
@@ -55,7 +54,7 @@ final class Rules {
     }
 
     /** The integer an entry holds: the decimal text Redis's INCRBY accepts (no sign but '-', no leading zero). */
-    static long counter(byte[] value) {
+    public static long counter(byte[] value) {
         String text = new String(value, StandardCharsets.ISO_8859_1);
         try {
             long parsed = Long.parseLong(text);
@@ -68,17 +67,17 @@ final class Rules {
         throw notAnInteger();
     }
 
-    static CacheRefusedException notAnInteger() {
+    public static CacheRefusedException notAnInteger() {
         return new CacheRefusedException("The entry holds a value that is not an integer's decimal text, so it"
                 + " cannot be incremented.");
     }
 
-    static CacheRefusedException overflow(String current, long delta) {
+    public static CacheRefusedException overflow(String current, long delta) {
         return new CacheRefusedException("Incrementing " + current + " by " + delta
                 + " would leave the range of a 64-bit integer.");
     }
 
-    static String time(Duration d) {
+    private static String time(Duration d) {
         long ms = d.toMillis();
         if (ms >= 3_600_000 && ms % 3_600_000 == 0) {
             return ms / 3_600_000 + " h";
@@ -88,15 +87,5 @@ final class Rules {
             return ms / 1000 + " s";
         }
         return ms + " ms";
-    }
-
-    static String size(long bytes) {
-        long mb = 1024 * 1024;
-        if (bytes >= mb && bytes % mb == 0) {
-            return bytes / mb + " MB";
-        } else if (bytes >= 1024 && bytes % 1024 == 0) {
-            return bytes / 1024 + " KB";
-        }
-        return bytes + " bytes";
     }
 }

@@ -1,4 +1,4 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
 /**
  * One scope's counters since it was first used or last cleared.

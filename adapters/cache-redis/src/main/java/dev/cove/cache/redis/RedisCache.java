@@ -1,5 +1,12 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
+import dev.cove.core.model.CacheSettings;
+import dev.cove.core.spi.CacheBackend;
+import dev.cove.core.spi.CacheRules;
+import dev.cove.core.spi.CacheScope;
+import dev.cove.core.spi.CacheStats;
+import dev.cove.core.spi.CacheUnavailableException;
+import dev.cove.core.spi.CacheWatcher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +42,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * index entries remain counted until their expiry time, at most maxTtl: give Cove's Redis
  * {@code maxmemory-policy noeviction} or room enough.
  *
- * <p><b>Cost.</b> A get is one EVALSHA round trip (the value and its time left): about 42 µs on the
- * 2-core development machine, 1.6 times a plain Jedis GET measured beside it (26 µs; the machine was
- * shared, so the ratio is the number to trust). A write also walks the scope's expired index entries,
+ * <p><b>Cost.</b> A get is one EVALSHA round trip (the value and its time left; bench/cache.py
+ * measures it against a bare round trip). A write also walks the scope's expired index entries,
  * usually none.
  *
  * <p><b>Copies.</b> Once watched, it hears of every change through {@link RedisWatch}, and tells of
@@ -49,12 +55,12 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * credentials fails the call with {@link CacheUnavailableException}; the next call tries again. The
  * password lives only in this object's client configurations (the pool's and the watch's).
  */
-final class RedisCache implements Cache {
+final class RedisCache implements CacheBackend {
     static final int CONNECTIONS = 16;
     static final int TIMEOUT_MS = 2000;
 
     private final RedisSettings redis;
-    private final Rules rules;
+    private final CacheRules rules;
     private final RedisClient client;
     private final byte[] maxEntries;
     private final byte[] maxBytes;
@@ -63,7 +69,7 @@ final class RedisCache implements Cache {
 
     RedisCache(RedisSettings redis, CacheSettings settings) {
         this.redis = redis;
-        this.rules = new Rules(settings);
+        this.rules = new CacheRules(settings);
         this.maxEntries = ascii(settings.entriesPerScope());
         this.maxBytes = ascii(settings.bytesPerScope());
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -78,13 +84,17 @@ final class RedisCache implements Cache {
     private static DefaultJedisClientConfig.Builder config(RedisSettings redis, String clientName) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .timeoutMillis(TIMEOUT_MS).clientName(clientName);
-        redis.user().ifPresent(config::user);
-        redis.password().ifPresent(config::password);
+        if (!redis.user().isEmpty()) {
+            config.user(redis.user());
+        }
+        if (!redis.password().isEmpty()) {
+            config.password(redis.password());
+        }
         return config;
     }
 
     @Override
-    public Optional<Entry> getEntry(Scope scope, String key) {
+    public Optional<Entry> getEntry(CacheScope scope, String key) {
         rules.checkKey(key);
         List<?> found = (List<?>) run(RedisScripts.GET, scope, key);
         return found == null ? Optional.empty()
@@ -92,16 +102,16 @@ final class RedisCache implements Cache {
     }
 
     @Override
-    public void set(Scope scope, String key, byte[] value, Optional<Duration> ttl) {
+    public void set(CacheScope scope, String key, byte[] value, Duration ttl) {
         write(scope, key, value, ttl, false);
     }
 
     @Override
-    public boolean setIfAbsent(Scope scope, String key, byte[] value, Optional<Duration> ttl) {
+    public boolean setIfAbsent(CacheScope scope, String key, byte[] value, Duration ttl) {
         return write(scope, key, value, ttl, true);
     }
 
-    private boolean write(Scope scope, String key, byte[] value, Optional<Duration> ttl, boolean onlyIfAbsent) {
+    private boolean write(CacheScope scope, String key, byte[] value, Duration ttl, boolean onlyIfAbsent) {
         rules.checkKey(key);
         rules.checkValue(value);
         long ttlMillis = rules.ttlMillis(ttl);
@@ -110,13 +120,13 @@ final class RedisCache implements Cache {
     }
 
     @Override
-    public boolean delete(Scope scope, String key) {
+    public boolean delete(CacheScope scope, String key) {
         rules.checkKey(key);
         return told(((Long) run(RedisScripts.DELETE, scope, key)) == 1, scope, key);
     }
 
     @Override
-    public long increment(Scope scope, String key, long delta, Optional<Duration> ttl) {
+    public long increment(CacheScope scope, String key, long delta, Duration ttl) {
         rules.checkKey(key);
         long ttlMillis = rules.ttlMillis(ttl);
         List<?> reply = (List<?>) run(RedisScripts.INCREMENT, scope, key, ascii(delta), ascii(ttlMillis));
@@ -126,31 +136,41 @@ final class RedisCache implements Cache {
                 told(true, scope, key);
                 yield Long.parseLong(text(reply.get(1)));
             }
-            case "overflow" -> throw Rules.overflow(text(reply.get(1)), delta);
-            default -> throw Rules.notAnInteger();
+            case "overflow" -> throw CacheRules.overflow(text(reply.get(1)), delta);
+            default -> throw CacheRules.notAnInteger();
         };
     }
 
     @Override
-    public CacheStats stats(Scope scope) {
+    public CacheStats stats(CacheScope scope) {
         List<?> counts = (List<?>) run(RedisScripts.STATS, scope, "");
         long[] n = counts.stream().mapToLong(count -> count == null ? 0 : Long.parseLong(text(count))).toArray();
         return new CacheStats(n[0], n[1], n[2], n[3], n[4]);
     }
 
     @Override
-    public List<Scope> scopes(String namespace) {
-        byte[] registry = RedisKeys.registry(redis.prefix(), namespace);
+    public List<CacheScope> scopes(String namespace) {
+        byte[] registry = RedisKeys.registry(redis.keyPrefix(), namespace);
         return call(() -> client.smembers(registry)).stream()
                 .flatMap(tag -> RedisKeys.scope(tag).stream())
                 .filter(scope -> scope.namespace().equals(namespace))
-                .sorted(Scope.ORDER).toList();
+                .sorted(CacheScope.ORDER).toList();
     }
 
     @Override
-    public void clear(Scope scope) {
+    public void clear(CacheScope scope) {
         run(RedisScripts.CLEAR, scope, "");
-        changes.changed(scope, Optional.empty());
+        changes.cleared(scope);
+    }
+
+    @Override
+    public CacheSettings settings() {
+        return rules.settings();
+    }
+
+    @Override
+    public boolean blocking() {
+        return true;
     }
 
     @Override
@@ -174,7 +194,7 @@ final class RedisCache implements Cache {
         Optional.ofNullable(watch).ifPresent(RedisWatch::close);
         this.changes = changes;
         watch = new RedisWatch(new HostAndPort(redis.host(), redis.port()),
-                config(redis, "cove-cache-watch").protocol(RedisProtocol.RESP2).build(), redis.prefix(), changes);
+                config(redis, "cove-cache-watch").protocol(RedisProtocol.RESP2).build(), redis.keyPrefix(), changes);
     }
 
     @Override
@@ -184,22 +204,22 @@ final class RedisCache implements Cache {
     }
 
     @Override
-    public void countHits(Scope scope, long hits) {
-        byte[] stats = RedisKeys.of(redis.prefix(), scope).stats();
+    public void countHits(CacheScope scope, long hits) {
+        byte[] stats = RedisKeys.of(redis.keyPrefix(), scope).stats();
         call(() -> client.hincrBy(stats, "hits".getBytes(StandardCharsets.US_ASCII), hits));
     }
 
     /** Tells of a change this object made, when it made one. */
-    private boolean told(boolean changed, Scope scope, String key) {
+    private boolean told(boolean changed, CacheScope scope, String key) {
         if (changed) {
-            changes.changed(scope, Optional.of(key));
+            changes.changed(scope, key);
         }
         return changed;
     }
 
     /** Runs a script with the KEYS and ARGV every script takes (see RedisScripts), then its own ARGV. */
-    private Object run(RedisScripts.Script script, Scope scope, String key, byte[]... own) {
-        RedisKeys keys = RedisKeys.of(redis.prefix(), scope);
+    private Object run(RedisScripts.Script script, CacheScope scope, String key, byte[]... own) {
+        RedisKeys keys = RedisKeys.of(redis.keyPrefix(), scope);
         byte[] member = RedisKeys.utf8(key);
         List<byte[]> keyList = List.of(keys.data(member), keys.index(), keys.sizes(), keys.stats(), keys.registry());
         List<byte[]> args = new ArrayList<>(List.of(member, keys.dataBase(), keys.tag(), maxEntries, maxBytes));

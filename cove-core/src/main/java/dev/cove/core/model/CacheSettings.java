@@ -1,10 +1,11 @@
-package dev.cove.core.cache;
+package dev.cove.core.model;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits every scope (one function's entries, or one application's shared ones) lives under.
+ * The function cache's limits, which every scope (one function's entries, or one application's shared
+ * ones) lives under.
  *
  * @param defaultTtl how long an entry lives when its writer names no TTL (at least 1 ms, at most
  *     {@code maxTtl}); TTLs count in whole milliseconds
@@ -44,9 +45,19 @@ public record CacheSettings(Duration defaultTtl, Duration maxTtl, long maxValueB
         return new CacheSettings(Duration.ofHours(1), Duration.ofHours(24), 1024 * 1024, 1024, 10_000, 64L * 1024 * 1024);
     }
 
-    /** The quota in the operator's words, e.g. "64 MB and 10000 entries per scope". */
-    String quota() {
-        return Rules.size(bytesPerScope) + " and " + entriesPerScope + " entries per scope";
+    /** The quota in the operator's words, e.g. "64 MB and 10000 entries per scope", for a backend's description. */
+    public String quota() {
+        return size(bytesPerScope) + " and " + entriesPerScope + " entries per scope";
+    }
+
+    private static String size(long bytes) {
+        long mb = 1024 * 1024;
+        if (bytes >= mb && bytes % mb == 0) {
+            return bytes / mb + " MB";
+        } else if (bytes >= 1024 && bytes % 1024 == 0) {
+            return bytes / 1024 + " KB";
+        }
+        return bytes + " bytes";
     }
 
     private static void requireRange(String what, long value, long max) {

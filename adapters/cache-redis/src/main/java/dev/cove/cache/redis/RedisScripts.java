@@ -1,4 +1,4 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

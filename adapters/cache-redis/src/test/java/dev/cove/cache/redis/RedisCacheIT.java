@@ -1,14 +1,24 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCopies;
+import dev.cove.core.cache.CacheGateway;
+import dev.cove.core.cache.CacheGatewayTest;
+import dev.cove.core.model.CacheSettings;
+import dev.cove.core.spi.CacheBackend;
+import dev.cove.core.spi.CacheBackendContract;
+import dev.cove.core.spi.CacheScope;
+import dev.cove.core.spi.CacheUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +29,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ClientKillParams;
 
 /** The contract against a real redis-server this test starts, and what only Redis has: credentials, prefixes, layout. */
-class RedisCacheIT extends CacheContract {
+class RedisCacheIT extends CacheBackendContract {
     static final String SECRET = "s3cret-for-cove-tests";
     static RedisServer server;
     static RedisClient admin;
@@ -43,12 +53,12 @@ class RedisCacheIT extends CacheContract {
     }
 
     @Override
-    Cache create(CacheSettings settings) {
-        return Cache.redis(server.settings(), settings);
+    protected CacheBackend create(CacheSettings settings) {
+        return RedisCacheBackend.create(server.settings(), settings);
     }
 
     @Override
-    void elapse(Duration duration) {
+    protected void elapse(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
@@ -56,37 +66,18 @@ class RedisCacheIT extends CacheContract {
         }
     }
 
-    /** What a watcher is told, as "function key" lines ("app" for the shared scope, "*" for a whole scope, "all"). */
-    static final class Told implements CacheWatcher {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final List<Boolean> watchingWhenAllChanged = new CopyOnWriteArrayList<>();
-        Cache cache;
-
-        @Override
-        public void changed(Scope scope, Optional<String> key) {
-            lines.add(scope.function().orElse("app") + " " + key.orElse("*"));
-        }
-
-        @Override
-        public void allChanged() {
-            watchingWhenAllChanged.add(cache.watching());
-            lines.add("all");
-        }
-
-        void awaitLine(String line) {
-            RedisCacheIT.await(() -> lines.contains(line), "told " + line + ", was told " + lines);
-        }
-    }
-
-    Told watched(Cache cache) {
-        Told told = new Told();
-        told.cache = cache;
-        cache.watch(told);
+    /** Watches the backend, once it hears its Redis. */
+    static Told watched(CacheBackend cache) {
+        Told told = new Told(cache);
         await(cache::watching, "watching");
         return told;
     }
 
-    static void await(java.util.function.BooleanSupplier condition, String what) {
+    static void awaitLine(Told told, String line) {
+        await(() -> told.lines.contains(line), "told " + line + ", was told " + told.lines);
+    }
+
+    static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -106,79 +97,79 @@ class RedisCacheIT extends CacheContract {
 
     @Test
     void everyChangeIsHeardWhoeverMakesItAndItsOwnBeforeItsWriterIsAnswered() {
-        Cache cache = open();
+        CacheBackend cache = open();
         Told told = watched(cache);
-        cache.set(CART, "own", bytes("v"), Optional.empty());
+        cache.set(CART, "own", bytes("v"));
         assertThat(told.lines).as("told before set returned").contains("cart own");
 
-        try (Cache other = Cache.redis(server.settings(), CacheSettings.defaults())) {
-            other.set(CART, "k", bytes("1"), Optional.empty());
-            told.awaitLine("cart k");
-            other.increment(SHOP, "n", 1, Optional.empty());
-            told.awaitLine("app n");
+        try (CacheBackend other = RedisCacheBackend.create(server.settings(), CacheSettings.defaults())) {
+            other.set(CART, "k", bytes("1"));
+            awaitLine(told, "cart k");
+            other.increment(SHOP, "n", 1);
+            awaitLine(told, "app n");
             other.delete(CART, "own");
             other.clear(SHOP);
-            other.set(CART, "fence", bytes("1"), Optional.empty());
-            told.awaitLine("cart fence");
+            other.set(CART, "fence", bytes("1"));
+            awaitLine(told, "cart fence");
             told.lines.clear();
             for (int i = 0; i < 5; i++) {
                 other.get(CART, "k");
                 other.get(SHOP, "nothing");
             }
-            other.set(SHOP, "marker", bytes("m"), Optional.empty());
-            told.awaitLine("app marker");
+            other.set(SHOP, "marker", bytes("m"));
+            awaitLine(told, "app marker");
             assertThat(told.lines).as("gets, which write only counters, are not changes").containsExactly("app marker");
         }
         admin.set("cove:d{5:guest4:shopf4:cart}raw", "\"by hand\"");
-        told.awaitLine("cart raw");
+        awaitLine(told, "cart raw");
         admin.flushAll();
-        told.awaitLine("all");
+        awaitLine(told, "all");
         assertThat(cache.watching()).as("a flush is heard, not lost").isTrue();
     }
 
     @Test
     void whenHearingIsLostCopiesAreDroppedAndNoneAreTrustedUntilItIsBack() {
-        Cache cache = open();
+        CacheBackend cache = open();
         Told told = watched(cache);
         try (Jedis operator = new Jedis("127.0.0.1", server.port)) {
             operator.auth(SECRET);
             killWatch(operator);
         }
-        told.awaitLine("all");
+        awaitLine(told, "all");
         assertThat(told.watchingWhenAllChanged).as("not watching by the time all changed is told").containsExactly(false);
         await(cache::watching, "watching again");
-        try (Cache other = Cache.redis(server.settings(), CacheSettings.defaults())) {
-            other.set(CART, "after", bytes("1"), Optional.empty());
-            told.awaitLine("cart after");
+        try (CacheBackend other = RedisCacheBackend.create(server.settings(), CacheSettings.defaults())) {
+            other.set(CART, "after", bytes("1"));
+            awaitLine(told, "cart after");
         }
     }
 
     @Test
     void theGatewayLetsWorkersKeepCopiesOfRedisEntriesAndTellsThemOfOtherPlatformsWrites() {
-        Cache cache = open();
-        CacheGateway gateway = CacheGateway.remote(cache, new SimpleMeterRegistry());
+        CacheBackend cache = open();
+        CacheGateway gateway = CacheGateway.create(cache, new SimpleMeterRegistry());
         await(cache::watching, "watching");
         List<String> heard = new CopyOnWriteArrayList<>();
-        CacheCopies keeper = (scope, key) -> heard.add(scope.function().orElse("app") + " " + key.orElse("*"));
-        try (Cache other = Cache.redis(server.settings(), CacheSettings.defaults())) {
-            Scope origin = CacheGateway.scopeOf(CacheGatewayTest.ORIGIN, "function");
-            other.set(origin, "t", bytes("\"png\""), Optional.of(Duration.ofMinutes(1)));
+        CacheCopies keeper = CacheGatewayTest.keeper(heard);
+        try (CacheBackend other = RedisCacheBackend.create(server.settings(), CacheSettings.defaults())) {
+            CacheScope origin = CacheScope.function("guest", "tiles", "origin");
+            other.set(origin, "t", bytes("\"png\""), Duration.ofMinutes(1));
             ObjectNode got = gateway.handle(CacheGatewayTest.ORIGIN, CacheGatewayTest.op("get", "function", "t"),
                     Optional.of(keeper)).join();
             assertThat(got.path("value").asText()).isEqualTo("png");
             assertThat(got.path("keepMs").asLong()).isBetween(50_000L, 59_999L);
-            other.set(origin, "t", bytes("\"new\""), Optional.empty());
+            other.set(origin, "t", bytes("\"new\""));
             await(() -> heard.contains("origin t"), "the keeper told of another platform's write");
         }
     }
 
     @Test
     void whileTheGatewayCanNotHearRedisItTellsEveryKeeperAllChangedAndGrantsNoCopies() throws Exception {
-        Cache cache = open();
-        CacheGateway gateway = CacheGateway.remote(cache, new SimpleMeterRegistry());
+        CacheBackend cache = open();
+        CacheGateway gateway = CacheGateway.create(cache, new SimpleMeterRegistry());
         await(cache::watching, "watching");
         List<String> heard = new CopyOnWriteArrayList<>();
-        CacheCopies keeper = (scope, key) -> heard.add(scope.function().orElse("app") + " " + key.orElse("*"));
+        CacheCopies keeper = CacheGatewayTest.keeper(heard);
         ObjectNode set = CacheGatewayTest.op("set", "function", "t").put("value", "png");
         gateway.handle(CacheGatewayTest.ORIGIN, set, Optional.empty()).join();
         ObjectNode get = CacheGatewayTest.op("get", "function", "t");
@@ -206,7 +197,7 @@ class RedisCacheIT extends CacheContract {
 
     @Test
     void thePasswordShowsNowhere() {
-        Cache cache = open();
+        CacheBackend cache = open();
         assertThat(cache.describe()).isEqualTo("redis at 127.0.0.1:" + server.port
                 + " with a password, prefix 'cove:', 64 MB and 10000 entries per scope").doesNotContain(SECRET);
         assertThat(server.settings().toString()).doesNotContain(SECRET).contains("password=(set)");
@@ -214,11 +205,10 @@ class RedisCacheIT extends CacheContract {
 
     @Test
     void aWrongPasswordFailsAsUnavailableWithoutShowingIt() {
-        RedisSettings wrong = new RedisSettings("127.0.0.1", server.port, Optional.empty(),
-                Optional.of("not-the-password"), Optional.empty());
-        Cache cache = open(CacheSettings.defaults());
-        cache.set(CART, "k", "v".getBytes(java.nio.charset.StandardCharsets.UTF_8), Optional.empty());
-        try (Cache refused = Cache.redis(wrong, CacheSettings.defaults())) {
+        RedisSettings wrong = RedisSettings.of("127.0.0.1", server.port).withPassword("not-the-password");
+        CacheBackend cache = open(CacheSettings.defaults());
+        cache.set(CART, "k", bytes("v"));
+        try (CacheBackend refused = RedisCacheBackend.create(wrong, CacheSettings.defaults())) {
             assertThatThrownBy(() -> refused.get(CART, "k"))
                     .isInstanceOf(CacheUnavailableException.class)
                     .hasMessageStartingWith("The cache's Redis at 127.0.0.1:" + server.port + " failed: ")
@@ -228,16 +218,14 @@ class RedisCacheIT extends CacheContract {
 
     @Test
     void anAclUserWorksAndOneWithoutWriteRightsFailsAsUnavailable() {
-        RedisSettings cove = new RedisSettings("127.0.0.1", server.port, Optional.of("cove"),
-                Optional.of("cove-secret"), Optional.empty());
-        RedisSettings reader = new RedisSettings("127.0.0.1", server.port, Optional.of("reader"),
-                Optional.of("reader-secret"), Optional.empty());
-        try (Cache asCove = Cache.redis(cove, CacheSettings.defaults());
-                Cache asReader = Cache.redis(reader, CacheSettings.defaults())) {
-            asCove.set(CART, "k", CacheContract.bytes("v"), Optional.empty());
+        RedisSettings cove = RedisSettings.of("127.0.0.1", server.port).withUser("cove").withPassword("cove-secret");
+        RedisSettings reader = RedisSettings.of("127.0.0.1", server.port).withUser("reader").withPassword("reader-secret");
+        try (CacheBackend asCove = RedisCacheBackend.create(cove, CacheSettings.defaults());
+                CacheBackend asReader = RedisCacheBackend.create(reader, CacheSettings.defaults())) {
+            asCove.set(CART, "k", bytes("v"));
             assertThat(text(asCove.get(CART, "k"))).isEqualTo("v");
             assertThat(asCove.describe()).contains(" as cove with a password").doesNotContain("cove-secret");
-            assertThatThrownBy(() -> asReader.set(CART, "k", CacheContract.bytes("w"), Optional.empty()))
+            assertThatThrownBy(() -> asReader.set(CART, "k", bytes("w")))
                     .isInstanceOf(CacheUnavailableException.class);
         }
     }
@@ -245,22 +233,22 @@ class RedisCacheIT extends CacheContract {
     @Test
     void aRedisThatIsNotThereFailsAsUnavailable() throws Exception {
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (Cache cache = Cache.redis(RedisSettings.of("127.0.0.1", port), CacheSettings.defaults())) {
+        RedisSettings nobody = RedisSettings.of("127.0.0.1", port);
+        try (CacheBackend cache = RedisCacheBackend.create(nobody, CacheSettings.defaults())) {
             assertThatThrownBy(() -> cache.get(CART, "k")).isInstanceOf(CacheUnavailableException.class);
         }
     }
 
     @Test
     void platformsWithOtherPrefixesShareARedisWithoutSharingEntries() {
-        RedisSettings other = new RedisSettings("127.0.0.1", server.port, Optional.empty(), Optional.of(SECRET),
-                Optional.of("staging:"));
-        Cache cache = open();
-        try (Cache staging = Cache.redis(other, CacheSettings.defaults())) {
-            cache.set(CART, "k", CacheContract.bytes("production"), Optional.empty());
-            staging.set(CART, "k", CacheContract.bytes("staging"), Optional.empty());
+        RedisSettings other = server.settings().withKeyPrefix("staging:");
+        CacheBackend cache = open();
+        try (CacheBackend staging = RedisCacheBackend.create(other, CacheSettings.defaults())) {
+            cache.set(CART, "k", bytes("production"));
+            staging.set(CART, "k", bytes("staging"));
             assertThat(text(cache.get(CART, "k"))).isEqualTo("production");
             assertThat(text(staging.get(CART, "k"))).isEqualTo("staging");
             staging.clear(CART);
@@ -270,8 +258,8 @@ class RedisCacheIT extends CacheContract {
 
     @Test
     void entriesLieWhereTheDocsSay() {
-        Cache cache = open();
-        cache.set(CART, "a:b", CacheContract.bytes("v"), Optional.empty());
+        CacheBackend cache = open();
+        cache.set(CART, "a:b", bytes("v"));
         assertThat(admin.get("cove:d{5:guest4:shopf4:cart}a:b")).isEqualTo("v");
         assertThat(admin.pttl("cove:d{5:guest4:shopf4:cart}a:b")).isPositive();
         assertThat(admin.smembers("cove:n5:guest")).containsExactly("5:guest4:shopf4:cart");

@@ -1,4 +1,4 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
 import java.io.Serial;
 
@@ -11,7 +11,7 @@ public final class CacheUnavailableException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    CacheUnavailableException(String message, Throwable cause) {
+    public CacheUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

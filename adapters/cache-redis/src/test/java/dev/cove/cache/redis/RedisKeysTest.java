@@ -1,8 +1,10 @@
-package dev.cove.core.cache;
+package dev.cove.cache.redis;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cove.core.spi.CacheBackendContract;
+import dev.cove.core.spi.CacheScope;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -11,25 +13,25 @@ class RedisKeysTest {
 
     @Test
     void aTagSpellsItsNamesLengthPrefixed() {
-        assertThat(new String(RedisKeys.tag(Scope.function("guest", "shop", "cart")), UTF_8))
+        assertThat(new String(RedisKeys.tag(CacheScope.function("guest", "shop", "cart")), UTF_8))
                 .isEqualTo("5:guest4:shopf4:cart");
-        assertThat(new String(RedisKeys.tag(Scope.application("guest", "shop")), UTF_8)).isEqualTo("5:guest4:shopa");
-        assertThat(new String(RedisKeys.tag(Scope.application("é", "a:b")), UTF_8)).isEqualTo("2:é3:a:ba");
-        assertThat(new String(RedisKeys.of("cove:", Scope.application("ns", "app")).data("k".getBytes(UTF_8)), UTF_8))
+        assertThat(new String(RedisKeys.tag(CacheScope.application("guest", "shop")), UTF_8)).isEqualTo("5:guest4:shopa");
+        assertThat(new String(RedisKeys.tag(CacheScope.application("é", "a:b")), UTF_8)).isEqualTo("2:é3:a:ba");
+        assertThat(new String(RedisKeys.of("cove:", CacheScope.application("ns", "app")).data("k".getBytes(UTF_8)), UTF_8))
                 .isEqualTo("cove:d{2:ns3:appa}k");
     }
 
     @Test
     void everyTagReadsBackAsItsScope() {
-        for (Scope scope : CacheContract.TRICKY_SCOPES) {
+        for (CacheScope scope : CacheBackendContract.TRICKY_SCOPES) {
             assertThat(RedisKeys.scope(RedisKeys.tag(scope))).contains(scope);
         }
     }
 
     @Test
     void everyDataKeyReadsBackAsItsScopeAndKey() {
-        for (Scope scope : CacheContract.TRICKY_SCOPES) {
-            for (String key : CacheContract.TRICKY_KEYS) {
+        for (CacheScope scope : CacheBackendContract.TRICKY_SCOPES) {
+            for (String key : CacheBackendContract.TRICKY_KEYS) {
                 byte[] data = RedisKeys.of("cove:", scope).data(key.getBytes(UTF_8));
                 assertThat(RedisKeys.place("cove:", data)).contains(new RedisKeys.Place(scope, key));
                 assertThat(RedisKeys.place("staging:", data)).as("another prefix's").isEmpty();
@@ -44,7 +46,7 @@ class RedisKeysTest {
             assertThat(RedisKeys.place("cove:", notAnEntry.getBytes(UTF_8))).as(notAnEntry).isEmpty();
         }
         assertThat(RedisKeys.place("cove:", "cove:d{1:a1:ba}".getBytes(UTF_8)))
-                .as("the empty key").contains(new RedisKeys.Place(Scope.application("a", "b"), ""));
+                .as("the empty key").contains(new RedisKeys.Place(CacheScope.application("a", "b"), ""));
     }
 
     @Test
@@ -58,12 +60,12 @@ class RedisKeysTest {
     @Test
     void noTwoTrickyScopeAndKeyPairsShareARedisKey() {
         Set<String> seen = new HashSet<>();
-        for (Scope scope : CacheContract.TRICKY_SCOPES) {
+        for (CacheScope scope : CacheBackendContract.TRICKY_SCOPES) {
             RedisKeys keys = RedisKeys.of("cove:", scope);
             assertThat(seen.add(new String(keys.stats(), UTF_8))).isTrue();
             assertThat(seen.add(new String(keys.index(), UTF_8))).isTrue();
             assertThat(seen.add(new String(keys.sizes(), UTF_8))).isTrue();
-            for (String key : CacheContract.TRICKY_KEYS) {
+            for (String key : CacheBackendContract.TRICKY_KEYS) {
                 assertThat(seen.add(new String(keys.data(key.getBytes(UTF_8)), UTF_8))).as("%s %s", scope, key).isTrue();
             }
             assertThat(seen).doesNotContain(new String(keys.registry(), UTF_8));

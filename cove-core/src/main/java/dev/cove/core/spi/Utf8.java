@@ -1,4 +1,4 @@
-package dev.cove.core.cache;
+package dev.cove.core.spi;
 
 /** UTF-8 lengths without encoding, and the one flaw that makes two strings share an encoding. */
 final class Utf8 {
