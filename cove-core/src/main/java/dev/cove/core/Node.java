@@ -7,6 +7,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -17,6 +18,7 @@ import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.Deadlines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,19 @@ import java.util.concurrent.CompletableFuture;
  * node is built. Methods that block say so; the others never block.
  */
 public interface Node extends AutoCloseable {
+
+    /**
+     * @param dataDir code and worker programs (and, as cove-node opens it, the store's {@code cove.db})
+     * @param stemCellsPerRuntime idle workers each process runtime keeps started
+     * @param maxPayloadBytes the largest parameters and results
+     * @param retention how long activation records are kept
+     * @param maxQueuePerFunction activations one function may have waiting
+     * @param maxLogBytes the most log bytes one activation keeps
+     * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
+     * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
+     */
+    public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache) {}
 
     /** The most activations {@link #chain} lists. */
     int MAX_CHAIN = 1000;

@@ -13,7 +13,6 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
-import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -55,19 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Platform implements Node {
 
-    /**
-     * @param dataDir code and worker programs (and, as cove-node opens it, the store's {@code cove.db})
-     * @param stemCellsPerRuntime idle workers each process runtime keeps started
-     * @param maxPayloadBytes the largest parameters and results
-     * @param retention how long activation records are kept
-     * @param maxQueuePerFunction activations one function may have waiting
-     * @param maxLogBytes the most log bytes one activation keeps
-     * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
-     * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
-     */
-    public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache) {}
-
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_RECORD_BACKLOG = 200_000;
@@ -105,7 +91,7 @@ public final class Platform implements Node {
      * closes when it closes (if it fails to start, the caller closes the backend); blocks until the
      * stem cells are being started.
      */
-    public static Platform start(Config config, Store store, CacheBackend cacheBackend, Vertx vertx)
+    public static Platform start(Node.Config config, Store store, CacheBackend cacheBackend, Vertx vertx)
             throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");

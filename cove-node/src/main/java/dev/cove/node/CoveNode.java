@@ -22,7 +22,7 @@ public final class CoveNode {
      * stem cells are being started.
      */
     public static Node start(NodeOptions options, Vertx vertx) throws IOException {
-        Platform.Config config = options.platform();
+        Node.Config config = options.platform();
         CacheBackend cache = cacheBackend(options.cache(), config.cache());
         try {
             return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache, vertx);

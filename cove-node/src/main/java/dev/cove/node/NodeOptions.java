@@ -1,7 +1,7 @@
 package dev.cove.node;
 
 import dev.cove.cache.redis.RedisSettings;
-import dev.cove.core.Platform;
+import dev.cove.core.Node;
 import java.util.Objects;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param platform the core's settings
  * @param cache where the functions' caches live
  */
-public record NodeOptions(Platform.Config platform, CacheChoice cache) {
+public record NodeOptions(Node.Config platform, CacheChoice cache) {
 
     public NodeOptions {
         Objects.requireNonNull(platform, "platform");

@@ -1,7 +1,6 @@
 package dev.cove.server;
 
 import dev.cove.core.Node;
-import dev.cove.core.Platform;
 import dev.cove.node.CoveNode;
 import dev.cove.node.NodeOptions;
 import io.micrometer.core.instrument.Gauge;
@@ -67,7 +66,7 @@ public final class CoveServer implements AutoCloseable {
         Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         Node platform;
         try {
-            Platform.Config config = new Platform.Config(options.dataDir(), options.stemCellsPerRuntime(),
+            Node.Config config = new Node.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
                     MAX_LOG_BYTES, options.sandboxed(), options.cache());
             platform = CoveNode.start(new NodeOptions(config, options.cacheBackend()), vertx);
