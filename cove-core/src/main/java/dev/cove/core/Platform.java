@@ -23,11 +23,12 @@ import dev.cove.core.model.Namespace;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
-import dev.cove.core.runtime.Instance;
-import dev.cove.core.runtime.RunListener;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunListener;
 import dev.cove.core.spi.Store;
 import dev.cove.core.workflow.Executions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -90,9 +91,11 @@ public final class Platform implements Node {
      * Starts the runtimes over the store and the cache's backend, which the platform takes over and
      * closes when it closes (if it fails to start, the caller closes the backend); blocks until the
      * stem cells are being started.
+     *
+     * @param inline runs Java functions inline; {@link InlineTier#unavailable(String)} for none
      */
-    public static Platform start(Node.Config config, Store store, CacheBackend cacheBackend, Vertx vertx)
-            throws IOException {
+    public static Platform start(Node.Config config, Store store, CacheBackend cacheBackend, InlineTier inline,
+            Vertx vertx) throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
@@ -100,7 +103,7 @@ public final class Platform implements Node {
         Runtimes runtimes;
         try {
             runtimes = Runtimes.start(vertx, new Runtimes.Options(config.dataDir(), config.stemCellsPerRuntime(),
-                    config.maxPayloadBytes(), config.maxLogBytes(), config.sandboxed()));
+                    config.maxPayloadBytes(), config.maxLogBytes(), config.sandboxed()), inline);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

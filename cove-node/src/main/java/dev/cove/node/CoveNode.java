@@ -6,6 +6,7 @@ import dev.cove.core.Platform;
 import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.spi.CacheBackend;
+import dev.cove.java.inline.JavaInlineTier;
 import dev.cove.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -25,7 +26,8 @@ public final class CoveNode {
         Node.Config config = options.platform();
         CacheBackend cache = cacheBackend(options.cache(), config.cache());
         try {
-            return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache, vertx);
+            return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache,
+                    JavaInlineTier.create(), vertx);
         } catch (IOException | RuntimeException e) {
             cache.close();
             throw e;

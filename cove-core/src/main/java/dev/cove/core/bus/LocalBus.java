@@ -11,9 +11,9 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Messages;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
-import dev.cove.core.runtime.Instance;
-import dev.cove.core.runtime.RunListener;
+import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.MessageBus;
+import dev.cove.core.spi.RunListener;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

@@ -2,6 +2,7 @@ package dev.cove.core.runtime;
 
 import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxEndedException;
+import dev.cove.core.spi.StartFailure;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

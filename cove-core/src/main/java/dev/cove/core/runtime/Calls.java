@@ -1,21 +1,23 @@
 package dev.cove.core.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.model.FunctionRevision;
-import dev.cove.core.model.JsonValue;
+import dev.cove.core.spi.FunctionCalls;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunListener;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a running function may ask of the platform: to call another function ({@code ctx.invoke},
- * {@code ctx.send}) and to use its cache ({@code ctx.cache}). The platform gives its implementation (the
- * local bus and the cache) to {@link Runtimes#connect}; until then every call is refused.
+ * What a running function may ask of the platform ({@link FunctionCalls}), and what a worker process
+ * asks besides: its cache's copies, the REST API's environment, fused calls. The platform gives its
+ * implementation (the local bus and the cache) to {@link Runtimes#connect}; until then every call is
+ * refused.
  */
 @FunctionalInterface
-public interface Calls {
+public interface Calls extends FunctionCalls {
 
     /**
      * The deepest a chain of calls between functions goes ({@code ctx.invoke}, {@code ctx.send}): an
@@ -30,17 +32,6 @@ public interface Calls {
             new CallOutcome.Refused("Calls between functions are not available here."));
 
     /**
-     * A call made by the function of activation {@code callerId}, an instance of {@code caller}.
-     *
-     * @param target the called function's name, in the caller's namespace
-     * @param params an object; a waited-for call may pass an array (a sequence's component's result)
-     * @param wait true to complete with the callee's outcome ({@code invoke}), false once it is
-     *     admitted ({@code send})
-     */
-    CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, JsonNode params,
-            boolean wait);
-
-    /**
      * A cache operation of a function's: the fields of its {@code cache} frame (docs/worker-protocol.md),
      * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused. A worker
      * that keeps copies of what it gets passes {@code copies}, to hear of changes to them.
@@ -48,6 +39,12 @@ public interface Calls {
     default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
             Optional<CacheCopies> copies) {
         return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
+    }
+
+    /** A cache operation of a function that keeps no copies (one run inline). */
+    @Override
+    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+        return cache(caller, request, Optional.empty());
     }
 
     /**
@@ -93,22 +90,5 @@ public interface Calls {
      */
     default boolean refusing() {
         return false;
-    }
-
-    /** How a call ended, as the caller hears of it. */
-    sealed interface CallOutcome {
-        /** The call was not admitted: no such function, a full queue, a shutdown. */
-        record Refused(String message) implements CallOutcome {}
-
-        /** A {@code send} was admitted; its activation runs on its own. */
-        record Accepted(String activationId) implements CallOutcome {}
-
-        /**
-         * The called activation ended.
-         *
-         * @param status OpenWhisk's label: success, application error, action developer error, …
-         * @param result its result, {@code {"error": …}} when it failed
-         */
-        record Ended(String activationId, boolean success, String status, JsonValue result) implements CallOutcome {}
     }
 }

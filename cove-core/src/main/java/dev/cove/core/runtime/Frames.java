@@ -17,9 +17,8 @@ import java.util.Optional;
 /** Encoding and decoding of the worker protocol's frames (docs/worker-protocol.md). */
 final class Frames {
     /**
-     * Also encodes Java functions' results, on virtual threads: Jackson's default buffer pool is one
-     * per thread, so every activation's thread allocated fresh buffers (most of the CPU an echo's
-     * result cost); Vert.x's pool shares them among virtual threads.
+     * With Vert.x's buffer pool: Jackson's default one is per thread, so every virtual thread that
+     * encodes allocates fresh buffers (cove-java-inline's JavaValues encodes inline results likewise).
      */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(HybridJacksonPool.getInstance()).build());

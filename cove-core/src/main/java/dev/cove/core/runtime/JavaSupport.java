@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -21,8 +22,8 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * Turns a Java function's deployment into classes on disk (compiles a {@code .java} source, or checks
- * a jar) and checks those classes for the inline tier ({@link InlineCheck}).
+ * Turns a Java function's deployment into classes on disk: compiles a {@code .java} source, or checks
+ * that a jar holds its entry class. Both tiers load what it leaves there.
  */
 final class JavaSupport {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
@@ -79,14 +80,6 @@ final class JavaSupport {
         }
     }
 
-    /**
-     * Why a version's code (a classes folder or a jar) can't run inline, the first thing found first;
-     * empty when it can.
-     */
-    List<String> check(Path entry, String main) throws IOException {
-        return Files.isDirectory(entry) ? InlineCheck.checkDirectory(entry, main) : InlineCheck.checkJar(entry, main);
-    }
-
     private static String className(String source) throws InvalidFunctionException {
         Matcher m = PUBLIC_TYPE.matcher(source);
         if (m.find()) {
@@ -99,9 +92,9 @@ final class JavaSupport {
         throw new InvalidFunctionException("the Java source defines no class");
     }
 
-    private static java.util.Optional<String> packageOf(String source) {
+    private static Optional<String> packageOf(String source) {
         Matcher m = PACKAGE.matcher(source);
-        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private static String describe(DiagnosticCollector<JavaFileObject> diagnostics) {

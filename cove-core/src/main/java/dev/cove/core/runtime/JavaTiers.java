@@ -4,6 +4,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.spi.InlineTier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,22 +30,17 @@ final class JavaTiers {
     /** How many of the check's reasons a refused {@code --tier inline} lists. */
     private static final int REASONS_SHOWN = 5;
 
-    /** What the check says of a version's code: the reasons it can't run inline, none when it can. */
-    @FunctionalInterface
-    interface Check {
-        List<String> reasons(Path entry, String main) throws IOException;
-    }
-
     private final CodeDirs code;
-    private final Check check;
+    private final InlineTier inline;
+    /** Why this server runs no function inline, if it doesn't. */
     private final Optional<String> inlineOff;
     private final Map<String, TierVerdict> verdicts = new ConcurrentHashMap<>();
 
-    /** @param inlineOff why this server runs no function inline, if it doesn't */
-    JavaTiers(CodeDirs code, Check check, Optional<String> inlineOff) {
+    /** @param inline whose check decides which code may run inline */
+    JavaTiers(CodeDirs code, InlineTier inline) {
         this.code = code;
-        this.check = check;
-        this.inlineOff = inlineOff;
+        this.inline = inline;
+        this.inlineOff = inline.unavailable();
     }
 
     /**
@@ -63,7 +59,7 @@ final class JavaTiers {
             }
             return TierVerdict.process("this server runs no function inline");
         }
-        List<String> reasons = check.reasons(entry, main);
+        List<String> reasons = inline.check(entry, main);
         if (reasons.isEmpty()) {
             return TierVerdict.INLINE;
         }

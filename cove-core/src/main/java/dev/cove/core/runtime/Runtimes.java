@@ -8,6 +8,10 @@ import dev.cove.core.model.Limits;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.sandbox.SandboxFactory;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.StartFailure;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (started workers not yet specialised, each in a sandbox of its own) so that starting an instance is
  * sending one init frame. All workers of one application run in one sandbox ({@link AppSandboxes}):
  * the first takes a stem cell, the next ones start in its sandbox. A Java function whose code passes
- * the inline check runs in the platform's own JVM instead, metered ({@link JavaTiers}). Each worker
+ * the inline check runs in the platform's own JVM instead ({@link InlineTier}, {@link JavaTiers}). Each worker
  * connects to a Unix socket of its own in a private folder; the sockets are served by Vert.x, so
  * frames are read and written on event loops.
  */
@@ -69,8 +73,8 @@ public final class Runtimes implements AutoCloseable {
     private final Vertx vertx;
     private final Options options;
     private final CodeDirs code;
+    private final InlineTier inline;
     private final JavaTiers tiers;
-    private final Optional<String> inlineOff;
     private final Path runDir;
     private final WorkerChannel channel;
     private final ScheduledExecutorService spawner;
@@ -84,16 +88,13 @@ public final class Runtimes implements AutoCloseable {
     /** Java's stem cells, a pool per memory limit; empty when the process tier is off. */
     private Optional<JavaStemCells> java = Optional.empty();
 
-    private Runtimes(Vertx vertx, Options options, Path runDir) {
+    private Runtimes(Vertx vertx, Options options, Path runDir, InlineTier inline) {
         this.vertx = vertx;
         this.options = options;
         this.runDir = runDir;
-        JavaSupport java = new JavaSupport();
-        this.code = new CodeDirs(options.dataDir().resolve("code"), java);
-        this.inlineOff = Budget.memoryMetered() ? Optional.empty() : Optional.of("the platform's JVM was started "
-                + "without --add-exports java.base/jdk.internal.access=ALL-UNNAMED, which metering a function's "
-                + "memory needs (./cove up's jar asks for it)");
-        this.tiers = new JavaTiers(code, java::check, inlineOff);
+        this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
+        this.inline = inline;
+        this.tiers = new JavaTiers(code, inline);
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
         this.channel = new WorkerChannel(vertx, maxFrame);
         this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,18 +107,19 @@ public final class Runtimes implements AutoCloseable {
     /**
      * Finds the interpreters, unpacks the worker programs, opens the workers' socket and starts the
      * stem cells. A runtime whose interpreter is missing is listed in {@link #unavailable()}.
+     *
+     * @param inline runs Java functions inline; {@link InlineTier#unavailable(String)} for none
      */
-    public static Runtimes start(Vertx vertx, Options options) throws IOException {
+    public static Runtimes start(Vertx vertx, Options options, InlineTier inline) throws IOException {
         Path runDir = Files.createTempDirectory("cove-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Runtimes runtimes = new Runtimes(vertx, options, runDir);
+        Runtimes runtimes = new Runtimes(vertx, options, runDir, inline);
         runtimes.discover();
         return runtimes;
     }
 
     private void discover() {
-        ThreadOutput.install();
-        inlineOff.ifPresentOrElse(why -> unavailable.add(Kind.JAVA.kindName() + "'s inline tier is off: " + why),
+        inline.unavailable().ifPresentOrElse(why -> unavailable.add(Kind.JAVA.kindName() + "'s inline tier is off: " + why),
                 () -> available.add(Kind.JAVA.kindName() + " (inline, Java " + Runtime.version().feature() + ")"));
         Optional<String> noSandbox = chooseSandboxes();
         if (noSandbox.isPresent()) {
@@ -218,7 +220,7 @@ public final class Runtimes implements AutoCloseable {
     }
 
     public boolean supports(Kind kind) {
-        return kind == Kind.SEQUENCE || pools.containsKey(kind) || kind == Kind.JAVA && inlineOff.isEmpty();
+        return kind == Kind.SEQUENCE || pools.containsKey(kind) || kind == Kind.JAVA && inline.unavailable().isEmpty();
     }
 
     /** How many stem cells of a kind are waiting. */
@@ -360,17 +362,16 @@ public final class Runtimes implements AutoCloseable {
 
     /** Loads a Java function inline; one whose code stops as it loads where a process would not starts there instead. */
     private CompletableFuture<Instance> startInline(FunctionRevision revision, Path entry, RunListener initLogs) {
-        CompletableFuture<JavaInstance> inline = new CompletableFuture<>();
+        CompletableFuture<Instance> loaded = new CompletableFuture<>();
         Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
             try {
-                inline.complete(JavaInstance.load(revision, entry, initLogs, calls,
-                        reason -> tiers.move(revision, reason)));
-            } catch (StartFailure | JavaInstance.Moved e) {
-                inline.completeExceptionally(e);
+                loaded.complete(inline.start(revision, entry, initLogs, calls, reason -> tiers.move(revision, reason)));
+            } catch (StartFailure | InlineTier.Moved e) {
+                loaded.completeExceptionally(e);
             }
         });
-        return loadedInTime(inline, revision).exceptionallyCompose(e -> {
-            if (unwrap(e) instanceof JavaInstance.Moved moved) {
+        return loadedInTime(loaded, revision).exceptionallyCompose(e -> {
+            if (unwrap(e) instanceof InlineTier.Moved moved) {
                 initLogs.log("stderr", moved.getMessage() + " It runs in the process tier from now on.");
                 return startWorker(revision, entry, initLogs);
             }

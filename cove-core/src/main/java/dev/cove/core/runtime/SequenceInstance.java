@@ -2,6 +2,10 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.spi.InProcessInstance;
+import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.RunOutcome;
+import dev.cove.core.spi.RunRequest;
 import java.util.List;
 
 /**

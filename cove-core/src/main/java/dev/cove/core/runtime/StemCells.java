@@ -3,6 +3,7 @@ package dev.cove.core.runtime;
 import dev.cove.core.sandbox.Sandbox;
 import dev.cove.core.sandbox.SandboxEndedException;
 import dev.cove.core.sandbox.SandboxFactory;
+import dev.cove.core.spi.StartFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

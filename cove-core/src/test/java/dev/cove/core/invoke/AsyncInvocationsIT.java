@@ -13,6 +13,7 @@ import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -62,7 +63,8 @@ class AsyncInvocationsIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false));
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false),
+                InlineTier.unavailable("no test here runs Java inline"));
         runtimes.connect(Calls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
         dispatcher = Dispatcher.create(runtimes, log, Deadlines.wheel(), Clock.systemUTC(),

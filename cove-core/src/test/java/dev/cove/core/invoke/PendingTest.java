@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.JsonValue;
-import dev.cove.core.runtime.RunOutcome;
+import dev.cove.core.spi.RunOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;

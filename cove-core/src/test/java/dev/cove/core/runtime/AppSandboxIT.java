@@ -8,6 +8,10 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.sandbox.Sandbox;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunOutcome;
+import dev.cove.core.spi.RunRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -48,7 +52,8 @@ class AppSandboxIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, true));
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, true),
+                InlineTier.unavailable("no test here runs Java inline"));
         assertThat(runtimes.isolation()).startsWith("bubblewrap");
     }
 

@@ -9,6 +9,10 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.spi.CacheScope;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunOutcome;
+import dev.cove.core.spi.RunRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -62,7 +66,8 @@ class CacheCopiesIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false));
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false),
+                InlineTier.unavailable("no test here runs Java inline"));
         runtimes.connect(new Calls() {
             @Override
             public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,

@@ -1,5 +1,6 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.model.InvalidFunctionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,14 +25,18 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-/** Compiles function sources in memory, as the platform does, with dev.cove.api on the class path. */
-final class Fixtures {
+/**
+ * Compiles function sources as the platform does, with dev.cove.api on the class path: in memory, or
+ * into a classes folder by the platform's own compiler. Public for the inline tier's tests
+ * ({@code InlineTierContract}, and cove-java-inline's).
+ */
+public final class Fixtures {
     private static final Pattern TYPE = Pattern.compile("(?:class|record|enum|interface)\\s+(\\w+)");
 
     private Fixtures() {}
 
     /** The class files of the sources, by internal name; each source is one compilation unit. */
-    static Map<String, byte[]> compile(String... sources) {
+    public static Map<String, byte[]> compile(String... sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> out = new TreeMap<>();
@@ -65,8 +70,16 @@ final class Fixtures {
         return classes;
     }
 
+    /**
+     * Compiles a deployment's source into {@code classesDir} as the platform stages it, and answers
+     * the class to load.
+     */
+    public static String compileInto(Path classesDir, String source) throws IOException, InvalidFunctionException {
+        return new JavaSupport().compile(source, "main", classesDir);
+    }
+
     /** Writes the classes into a jar. */
-    static Path jar(Path file, Map<String, byte[]> classes) throws IOException {
+    public static Path jar(Path file, Map<String, byte[]> classes) throws IOException {
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(file))) {
             for (var e : classes.entrySet()) {
                 jar.putNextEntry(new JarEntry(e.getKey() + ".class"));
@@ -78,20 +91,20 @@ final class Fixtures {
     }
 
     /** A function with a static main whose body is given. */
-    static String main(String body) {
+    public static String main(String body) {
         return IMPORTS + "public class Probe {\n"
                 + "    public static Map<String, Object> main(Map<String, Object> params) throws Exception {\n"
                 + body + "\n    }\n}\n";
     }
 
     /** A function implementing Handler whose body is given, with more members after it. */
-    static String handler(String body, String members) {
+    public static String handler(String body, String members) {
         return IMPORTS + "public class Probe implements Handler {\n" + members + "\n"
                 + "    public Map<String, Object> handle(Map<String, Object> params, Context context) throws Exception {\n"
                 + body + "\n    }\n}\n";
     }
 
-    static final String IMPORTS = "import dev.cove.api.*;\nimport java.util.*;\nimport java.util.function.*;\n"
+    public static final String IMPORTS = "import dev.cove.api.*;\nimport java.util.*;\nimport java.util.function.*;\n"
             + "import java.util.stream.*;\nimport java.util.concurrent.atomic.*;\n";
 
     private static final class Source extends SimpleJavaFileObject {

@@ -8,6 +8,11 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.RunOutcome;
+import dev.cove.core.spi.RunRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -70,7 +75,8 @@ class PeerOffersIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false));
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false),
+                InlineTier.unavailable("no test here runs Java inline"));
     }
 
     @AfterEach

@@ -5,6 +5,9 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.Instance;
+import dev.cove.core.spi.StartFailure;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.UUID;
@@ -39,7 +42,8 @@ class SourceCheckIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, true));
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, true),
+                InlineTier.unavailable("no test here runs Java inline"));
     }
 
     @AfterAll

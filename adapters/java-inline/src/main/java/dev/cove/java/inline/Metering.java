@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
@@ -63,7 +64,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * out of every range: a stop thrown there leaves the method.
  */
 final class Metering {
-    private static final String BUDGET = "dev/cove/core/runtime/Budget";
+    private static final String BUDGET = Type.getInternalName(Budget.class);
     /** The bytes of a reference in an array, with compressed oops (heaps under 32 GB). */
     private static final int REFERENCE_BYTES = 4;
 

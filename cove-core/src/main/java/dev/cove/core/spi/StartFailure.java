@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.core.spi;
 
 /** An instance could not be started; {@link #cause()} says whose fault that is. */
 public final class StartFailure extends Exception {

@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import io.netty.channel.SingleThreadEventLoop;
 import io.vertx.core.Context;
@@ -16,10 +16,8 @@ import java.util.List;
  * threads when it finds one idle. An inline function as short as an echo leaves its carrier idle
  * again before the event loop has the next request ready, so started one by one every activation paid
  * for a wake-up on the event loop's side and a park on the carrier's. Started back to back, only the
- * first starts find an idle carrier. Measured with the Java echo under wrk (bench/warm_invoke.py's
- * load, three interleaved rounds): 0.47-0.53 of the bare server's requests/s against 0.45-0.50 started
- * one by one; running the echo on the event loop itself, which no function may do, gave 0.49-0.53.
- * What it costs an activation: the rest of the loop's pass over the ready requests, microseconds.
+ * first starts find an idle carrier (bench/README.md, "Java's inline tier", has the measurement).
+ * What it costs an activation: the rest of the loop's pass over the ready requests.
  */
 final class VirtualStarts {
     private static final ThreadLocal<List<Thread>> PENDING = new ThreadLocal<>();

@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +10,14 @@ import dev.cove.api.InvocationException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
+import dev.cove.core.spi.FunctionCalls;
+import dev.cove.core.spi.InProcessInstance;
+import dev.cove.core.spi.InlineTier.Moved;
+import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.RunOutcome;
+import dev.cove.core.spi.RunRequest;
+import dev.cove.core.spi.StartFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +41,8 @@ import java.util.function.Consumer;
 /**
  * A Java function run inline: in the platform's own JVM, its classes checked and metered as they load
  * ({@link InlineLoader}), each activation on a virtual thread ({@link VirtualStarts}) with a
- * {@link Budget} bound to it. Only code that passed the inline check at deploy gets here
- * ({@link JavaTiers}); everything else runs in a JVM worker in its sandbox.
+ * {@link Budget} bound to it. Only code that passed the inline check at deploy gets here (the
+ * platform keeps each version's tier); everything else runs in a JVM worker in its sandbox.
  *
  * <p><b>Failure modes.</b> A budget stops its activation's code at the next tick, so an activation
  * past its time limit ends as a timeout (the dispatcher's deadline says so; its thread is free again
@@ -53,18 +62,9 @@ final class JavaInstance extends InProcessInstance {
     private final InlineLoader loader;
     private final Handler handler;
     private final Map<Thread, Run> running = new ConcurrentHashMap<>();
-    private final Calls calls;
+    private final FunctionCalls calls;
     private final Consumer<String> moveToProcess;
     private volatile boolean moved;
-
-    /** The code can't run inline after all (it failed as it loaded): start it in the process tier. */
-    static final class Moved extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Moved(String reason) {
-            super(reason, null, false, false);
-        }
-    }
 
     /** One activation under way: its budget, and whether it has done anything with effects yet. */
     private static final class Run {
@@ -84,7 +84,7 @@ final class JavaInstance extends InProcessInstance {
         }
     }
 
-    private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, Calls calls,
+    private JavaInstance(FunctionRevision revision, InlineLoader loader, Handler handler, FunctionCalls calls,
             Consumer<String> moveToProcess) {
         this.revision = revision;
         this.loader = loader;
@@ -101,7 +101,7 @@ final class JavaInstance extends InProcessInstance {
      * @throws Moved when the code stopped where the process tier would not stop it (it was moved)
      */
     static JavaInstance load(FunctionRevision revision, Path entry, RunListener initLogs,
-            Calls calls, Consumer<String> moveToProcess) throws StartFailure, Moved {
+            FunctionCalls calls, Consumer<String> moveToProcess) throws StartFailure, Moved {
         String className = revision.spec().main();
         InlineLoader loader = open(revision, entry, className);
         Limits limits = revision.spec().limits();
@@ -329,7 +329,7 @@ final class JavaInstance extends InProcessInstance {
      * came from it, and the function moves), the others as killed.
      */
     @Override
-    void onKill() {
+    protected void onKill() {
         Instant now = Instant.now();
         running.forEach((thread, run) -> {
             if (!now.isBefore(run.deadline)) {
@@ -400,43 +400,43 @@ final class JavaInstance extends InProcessInstance {
         @Override
         public Map<String, Object> invoke(String function, Map<String, Object> params) {
             return switch (call(function, params, true)) {
-                case Calls.CallOutcome.Ended e when e.success() -> asMap(e.result().tree());
-                case Calls.CallOutcome.Ended e -> throw new InvocationException(errorText(e.result().tree()),
+                case CallOutcome.Ended e when e.success() -> asMap(e.result().tree());
+                case CallOutcome.Ended e -> throw new InvocationException(errorText(e.result().tree()),
                         e.activationId(), e.status(), asMap(e.result().tree()));
-                case Calls.CallOutcome.Refused r -> throw refused(r);
-                case Calls.CallOutcome.Accepted a -> throw new IllegalStateException("a waited-for call was only accepted");
+                case CallOutcome.Refused r -> throw refused(r);
+                case CallOutcome.Accepted a -> throw new IllegalStateException("a waited-for call was only accepted");
             };
         }
 
         @Override
         public String send(String function, Map<String, Object> params) {
             return switch (call(function, params, false)) {
-                case Calls.CallOutcome.Accepted a -> a.activationId();
-                case Calls.CallOutcome.Refused r -> throw refused(r);
-                case Calls.CallOutcome.Ended e -> e.activationId();
+                case CallOutcome.Accepted a -> a.activationId();
+                case CallOutcome.Refused r -> throw refused(r);
+                case CallOutcome.Ended e -> e.activationId();
             };
         }
 
         /** A call has effects (the callee runs), so an activation that made one is never run again. */
-        private Calls.CallOutcome call(String function, Map<String, Object> params, boolean wait) {
+        private CallOutcome call(String function, Map<String, Object> params, boolean wait) {
             ObjectNode json;
             try {
                 json = JavaValues.toParams(params);
             } catch (IllegalArgumentException e) {
-                return new Calls.CallOutcome.Refused(e.getMessage());
+                return new CallOutcome.Refused(e.getMessage());
             }
             run.hadEffects();
             return blocking(calls.call(revision, request.activationId(), function, json, wait));
         }
 
-        private static InvocationException refused(Calls.CallOutcome.Refused r) {
+        private static InvocationException refused(CallOutcome.Refused r) {
             return new InvocationException(r.message(), "", "refused", Map.of());
         }
 
         /** A result is an object, or an array (a Kubeless handler's), which comes as {@code {"result": […]}}. */
         private static Map<String, Object> asMap(JsonNode result) {
             return result instanceof ObjectNode object ? JavaValues.toMap(object)
-                    : JavaValues.toMap(Frames.object().set("result", result));
+                    : JavaValues.toMap(JavaValues.object().set("result", result));
         }
 
         private static String errorText(JsonNode result) {
@@ -477,7 +477,7 @@ final class JavaInstance extends InProcessInstance {
         public Optional<Object> get(String key) {
             JsonNode answer = op("get", key);
             if (answer.has("bytes")) {
-                return Optional.of(java.util.Base64.getDecoder().decode(answer.path("bytes").asText()));
+                return Optional.of(Base64.getDecoder().decode(answer.path("bytes").asText()));
             }
             return answer.path("found").asBoolean() ? Optional.ofNullable(JavaValues.toJava(answer.path("value")))
                     : Optional.empty();
@@ -485,33 +485,29 @@ final class JavaInstance extends InProcessInstance {
 
         @Override
         public void set(String key, Object value) {
-            set(key, value, Optional.empty());
+            send(write("set", key, value));
         }
 
         @Override
         public void set(String key, Object value, Duration ttl) {
-            set(key, value, Optional.of(ttl));
+            send(write("set", key, value).put("ttlMs", ttl.toMillis()));
         }
 
         @Override
         public boolean setIfAbsent(String key, Object value, Duration ttl) {
-            return write("setIfAbsent", key, value, Optional.of(ttl)).path("written").asBoolean();
+            return send(write("setIfAbsent", key, value).put("ttlMs", ttl.toMillis())).path("written").asBoolean();
         }
 
-        private void set(String key, Object value, Optional<Duration> ttl) {
-            write("set", key, value, ttl);
-        }
-
-        private JsonNode write(String op, String key, Object value, Optional<Duration> ttl) {
+        /** The request of a write, which has effects: the activation is never run again. */
+        private ObjectNode write(String op, String key, Object value) {
             run.hadEffects();
             ObjectNode request = request(op, key);
             if (value instanceof byte[] bytes) {
-                request.put("bytes", java.util.Base64.getEncoder().encodeToString(bytes));
+                request.put("bytes", Base64.getEncoder().encodeToString(bytes));
             } else {
                 request.set("value", JavaValues.toJson(value));
             }
-            ttl.ifPresent(t -> request.put("ttlMs", t.toMillis()));
-            return send(request);
+            return request;
         }
 
         @Override
@@ -536,11 +532,11 @@ final class JavaInstance extends InProcessInstance {
         }
 
         private ObjectNode request(String op, String key) {
-            return Frames.object().put("activation", activationId).put("scope", scope).put("op", op).put("key", key);
+            return JavaValues.object().put("activation", activationId).put("scope", scope).put("op", op).put("key", key);
         }
 
         private JsonNode send(ObjectNode request) {
-            ObjectNode answer = blocking(calls.cache(revision, request, Optional.empty()));
+            ObjectNode answer = blocking(calls.cache(revision, request));
             if (answer.has("error")) {
                 throw new CacheException(answer.path("error").asText());
             }

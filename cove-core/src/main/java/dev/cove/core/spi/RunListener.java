@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.core.spi;
 
 /** Hears what one activation (or one initialisation) does. Called from any thread. */
 public interface RunListener {

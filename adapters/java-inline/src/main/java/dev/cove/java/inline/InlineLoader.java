@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import dev.cove.api.Handler;
 import java.io.Closeable;

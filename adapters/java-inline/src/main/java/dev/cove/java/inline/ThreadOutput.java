@@ -1,5 +1,6 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
+import dev.cove.core.spi.RunListener;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

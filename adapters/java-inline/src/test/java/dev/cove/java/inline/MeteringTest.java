@@ -1,19 +1,21 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.cove.api.Handler;
+import dev.cove.core.runtime.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -317,7 +319,7 @@ class MeteringTest {
     @Test
     void inlineCodeSeesTheApiButNotThePlatform() throws Exception {
         assertThatThrownBy(() -> loader.loadClass(JavaInstance.class.getName())).isInstanceOf(ClassNotFoundException.class);
-        assertThatThrownBy(() -> loader.loadClass("dev.cove.core.runtime.InlineCheck")).isInstanceOf(ClassNotFoundException.class);
+        assertThatThrownBy(() -> loader.loadClass("dev.cove.java.inline.InlineCheck")).isInstanceOf(ClassNotFoundException.class);
         assertThat(loader.loadClass(Handler.class.getName())).isSameAs(Handler.class);
         assertThat(loader.loadClass(Budget.Stopped.class.getName())).isSameAs(Budget.Stopped.class);
     }
@@ -380,7 +382,7 @@ class MeteringTest {
         });
     }
 
-    private static <T> T onActivation(java.util.concurrent.Callable<T> work) throws Exception {
+    private static <T> T onActivation(Callable<T> work) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             Budget budget = Budget.open(System.nanoTime() + Duration.ofMinutes(5).toNanos(), Long.MAX_VALUE, Long.MAX_VALUE);

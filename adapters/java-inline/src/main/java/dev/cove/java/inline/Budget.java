@@ -1,5 +1,6 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -43,14 +44,11 @@ import java.util.function.ToLongFunction;
  * function's own code makes are also charged before they are made ({@link #newArray}), so one huge
  * {@code new byte[n]} is refused rather than allocated.
  *
- * <p><b>Costs</b> (MeteringTest prints them; this project's 2-core build machine): a tick, a
- * ThreadLocal read and a volatile read, adds ~0.8 ns to a tight loop's iteration (1.6-2.0 ns against
- * 0.84-0.93 uninstrumented) and ~4-6 ns to an echo's call (its entry, and one call out between two
- * others); the slow path, once a millisecond, ~0.2 µs (a clock read ~50 ns here, a carrier lookup and
- * its allocation counter ~80 ns); past each {@link #SLICE_NANOS}, a look at the scheduler's queues,
- * and a park only if someone waits. A stop is seen at the next tick: the loop's exit came a median
- * 0.01-1.2 ms after stop() and 0.5-1.2 ms after the deadline (the clock's period), over runs with and
- * without a busy loop per core beside them.
+ * <p><b>Costs</b> (MeteringTest prints them; bench/README.md, "Java's inline tier", has the figures):
+ * a tick is a ThreadLocal read and a volatile read; the slow path, once a poll period, a clock read, a
+ * carrier lookup and its counters; past each {@link #SLICE_NANOS}, a look at the scheduler's queues,
+ * and a park only if someone waits. A stop is seen at the next tick, so a loop exits within about a
+ * poll period of its deadline.
  *
  * <p><b>Failure modes.</b> Between two samples the JDK may allocate what one call allocates (appending
  * a string to itself doubles it), so a function overshoots its limit by at most about that before it
@@ -69,10 +67,8 @@ public final class Budget {
     /**
      * How long a virtual thread runs before it gives way to others waiting for a carrier (virtual
      * threads are not preempted: with as many spinning functions as carriers, nothing else would run).
-     * Measured with 5 and 16 spinning loops on 2 carriers (see gaveWay), a virtual thread started
-     * beside them waited, p50 / p90 / max: 1 ms slices 0.4-1.9 / 0.9-2.9 / 12 ms; 2 ms 1.8-2.5 /
-     * 4.4-6.9 / 14-20 ms; 5 ms 2.5-2.7 / 8.6-14 / 21-39 ms; 10 ms 8.7-16 / 15-31 / 25-169 ms. Giving
-     * way costs a park and an unpark, a few µs, and only when someone waits.
+     * Chosen by how long a thread started beside spinning loops waited (bench/README.md). Giving way
+     * costs a park and an unpark, and only when someone waits.
      */
     static final long SLICE_NANOS = 2_000_000;
     /** The longest a function that gave way waits while others keep coming, so it makes progress too. */
@@ -120,7 +116,7 @@ public final class Budget {
     private long pending;
     private final CarrierCounter bytes = new CarrierCounter(Meter::allocatedBy);
     private long sliceStart;
-    /** CPU time the activation's code used on its carriers: read once a poll only (about a microsecond). */
+    /** CPU time the activation's code used on its carriers: read once a poll only (it costs many ticks). */
     private final CarrierCounter cpu = new CarrierCounter(Meter::cpuOf);
     /** False once the activation did something with effects: it is then never stopped for running long. */
     private volatile boolean mayRunAgain = true;
@@ -615,8 +611,7 @@ public final class Budget {
 
     /** The counters of a thread, the carrier's for a virtual one. */
     private static final class Meter {
-        private static final com.sun.management.ThreadMXBean THREADS =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         /** {@code () -> Thread}: the current carrier, or null without the export of jdk.internal.access. */
         static final MethodHandle CARRIER = carrierHandle();
 

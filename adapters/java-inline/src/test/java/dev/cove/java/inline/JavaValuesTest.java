@@ -1,6 +1,8 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cove.core.model.JsonValue;
+import dev.cove.core.spi.RunOutcome;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ class JavaValuesTest {
 
         assertThat(value.tree().path("inner").path("quote \" and \\ and \n").asText()).isEqualTo("h\u00e9llo \u2603 \uD83D\uDE00");
         assertThat(value.tree().path("decimal").decimalValue()).isEqualTo(new BigDecimal("1.50"));
-        assertThat(value.bytes()).isEqualTo(Frames.JSON.writeValueAsBytes(value.tree()));
+        assertThat(value.bytes()).isEqualTo(new ObjectMapper().writeValueAsBytes(value.tree()));
     }
 
     /** As OpenWhisk's Java runtime has it: a null result is the developer's error, not {}. */

@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.core.spi;
 
 import dev.cove.core.model.TierVerdict;
 import java.util.Optional;

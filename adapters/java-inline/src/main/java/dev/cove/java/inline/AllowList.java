@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,16 +1,18 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
 import static dev.cove.core.runtime.Fixtures.handler;
 import static dev.cove.core.runtime.Fixtures.main;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.cove.core.runtime.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,7 +195,7 @@ class InlineCheckTest {
     @Test
     void aClassesFolderIsReadAsTheCompilerLeftIt() throws Exception {
         Path classes = dir.resolve("classes");
-        String entry = new JavaSupport().compile(main("return params;"), "main", classes);
+        String entry = Fixtures.compileInto(classes, main("return params;"));
         assertThat(InlineCheck.checkDirectory(classes, entry)).isEmpty();
         assertThat(InlineCheck.checkDirectory(classes, "Missing")).containsExactly("the function has no class Missing");
     }
@@ -224,7 +226,7 @@ class InlineCheckTest {
     }
 
     /** A class Probe with {@code static Map main(Map)} whose code is written by hand, then returns its argument. */
-    private static byte[] probeWithMain(java.util.function.Consumer<MethodVisitor> body) {
+    private static byte[] probeWithMain(Consumer<MethodVisitor> body) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V21, Opcodes.ACC_PUBLIC, "Probe", null, "java/lang/Object", null);
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "main", "(Ljava/util/Map;)Ljava/util/Map;", null, null);

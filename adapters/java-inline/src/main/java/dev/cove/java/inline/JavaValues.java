@@ -1,12 +1,16 @@
-package dev.cove.core.runtime;
+package dev.cove.java.inline;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.api.CacheException;
 import dev.cove.core.model.JsonValue;
+import dev.cove.core.spi.RunOutcome;
+import io.vertx.core.json.jackson.HybridJacksonPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -22,11 +26,21 @@ import java.util.Map;
  */
 final class JavaValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * Encodes results on the activations' virtual threads: Jackson's default buffer pool is one per
+     * thread, so every activation's thread allocated fresh buffers; Vert.x's pool shares them.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(HybridJacksonPool.getInstance()).build();
 
     /** A Java function's parameters are a map: a sequence may pass an array on, which it can't take. */
     static final String NOT_AN_OBJECT = "The function was given an array of parameters; a Java function takes a JSON object";
 
     private JavaValues() {}
+
+    /** An empty JSON object. */
+    static ObjectNode object() {
+        return NODES.objectNode();
+    }
 
     static Map<String, Object> toMap(ObjectNode params) {
         Map<String, Object> map = new LinkedHashMap<>(Math.max(4, params.size() * 2));
@@ -48,7 +62,7 @@ final class JavaValues {
         try {
             return tree(value);
         } catch (NotJson e) {
-            throw new dev.cove.api.CacheException("The value is not valid JSON: " + e.getMessage());
+            throw new CacheException("The value is not valid JSON: " + e.getMessage());
         }
     }
 
@@ -79,7 +93,7 @@ final class JavaValues {
         }
         ByteArrayBuilder bytes = new ByteArrayBuilder(256);
         JsonNode tree;
-        try (JsonGenerator out = Frames.JSON.getFactory().createGenerator(bytes)) {
+        try (JsonGenerator out = JSON.createGenerator(bytes)) {
             tree = toNode(result, out);
         } catch (NotJson e) {
             return new RunOutcome.Failed("The function's result is not valid JSON: " + e.getMessage());

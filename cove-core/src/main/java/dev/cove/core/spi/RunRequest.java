@@ -1,4 +1,4 @@
-package dev.cove.core.runtime;
+package dev.cove.core.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
