@@ -287,7 +287,7 @@ public final class Platform implements Node {
      */
     private FunctionSpec checkedSequence(String namespace, FunctionSpec spec) throws InvalidFunctionException {
         List<String> names = new ArrayList<>();
-        for (String component : Runtimes.sequenceComponents(spec)) {
+        for (String component : spec.sequenceComponents()) {
             String[] parts = component.split("/", -1);
             boolean qualified = component.startsWith("/") && parts.length == 3;
             if (qualified && !parts[1].equals("_") && !parts[1].equals(namespace)) {
@@ -318,7 +318,7 @@ public final class Platform implements Node {
         if (!seen.add(from) || f.isEmpty() || f.get().spec().kind() != Kind.SEQUENCE) {
             return false;
         }
-        return Runtimes.sequenceComponents(f.get().spec()).stream().anyMatch(c -> reaches(namespace, c, target, seen));
+        return f.get().spec().sequenceComponents().stream().anyMatch(c -> reaches(namespace, c, target, seen));
     }
 
     private static Runtimes.StagedCode stage(Runtimes.Staging staging, String namespace, FunctionSpec spec)
@@ -418,16 +418,23 @@ public final class Platform implements Node {
     }
 
     @Override
-    public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
-        return executions.executions(namespace, application, limit);
+    public List<ObjectNode> executions(String namespace, int limit) {
+        return executions.executions(namespace, Optional.empty(), limit);
     }
 
     @Override
-    public Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function) {
-        if (function.isEmpty()) {
-            return Optional.of(cache.stats(namespace, Optional.empty()));
-        }
-        return registry.function(namespace, function.get()).map(f -> cache.stats(namespace, Optional.of(f)));
+    public List<ObjectNode> executions(String namespace, String application, int limit) {
+        return executions.executions(namespace, Optional.of(application), limit);
+    }
+
+    @Override
+    public List<ObjectNode> cacheStats(String namespace) {
+        return cache.stats(namespace, Optional.empty());
+    }
+
+    @Override
+    public Optional<List<ObjectNode>> cacheStats(String namespace, String function) {
+        return registry.function(namespace, function).map(f -> cache.stats(namespace, Optional.of(f)));
     }
 
     @Override

@@ -196,8 +196,7 @@ final class ActionJson {
         exec.put("kind", spec.kind().kindName());
         if (spec.kind() == Kind.SEQUENCE) {
             ArrayNode components = exec.putArray("components");
-            dev.cove.core.runtime.Runtimes.sequenceComponents(spec)
-                    .forEach(c -> components.add("/" + revision.namespace() + "/" + c));
+            spec.sequenceComponents().forEach(c -> components.add("/" + revision.namespace() + "/" + c));
         } else if (withCode) {
             exec.put("code", spec.code().binary() ? Base64.getEncoder().encodeToString(spec.code().bytes())
                     : spec.code().text());

@@ -71,7 +71,8 @@ final class WorkflowExecutions {
     void list(Exchange ex, String ns) throws ApiError {
         int limit = ex.query().integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         Optional<String> application = ex.query().name("application");
-        ex.blocking(() -> platform.executions(ns, application, limit), executions -> {
+        ex.blocking(() -> application.isPresent() ? platform.executions(ns, application.get(), limit)
+                : platform.executions(ns, limit), executions -> {
             ArrayNode list = Exchange.JSON.createArrayNode();
             executions.forEach(list::add);
             ex.json(200, list);

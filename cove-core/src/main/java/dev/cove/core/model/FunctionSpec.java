@@ -1,9 +1,11 @@
 package dev.cove.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ public record FunctionSpec(
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
     private static final Pattern ACTIVATION_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern MAIN = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.]{0,255}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public FunctionSpec {
         requireName(name);
@@ -117,6 +120,17 @@ public record FunctionSpec(
             changes.add(name + "'s entry point was " + before.main + ", is now " + main);
         }
         return changes;
+    }
+
+    /** A sequence's components, as its code lists them (a JSON array of function names). */
+    public List<String> sequenceComponents() {
+        try {
+            List<String> names = new ArrayList<>();
+            JSON.readTree(code.text()).forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (IOException e) {
+            throw new IllegalStateException("a sequence's components are not a JSON list: " + name, e);
+        }
     }
 
     private String codeForm() {

@@ -338,7 +338,7 @@ public final class Runtimes implements AutoCloseable {
             case JAVA -> tiers.of(revision).tier() == Tier.INLINE ? startInline(revision, entry, initLogs)
                     : startWorker(revision, entry, initLogs);
             case SEQUENCE -> CompletableFuture.completedFuture(new SequenceInstance(revision,
-                    sequenceComponents(revision.spec()), calls));
+                    revision.spec().sequenceComponents(), calls));
             case NODEJS, PYTHON -> startWorker(revision, entry, initLogs);
         };
     }
@@ -356,17 +356,6 @@ public final class Runtimes implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(cause);
         });
-    }
-
-    /** A sequence's components, as its code lists them (a JSON array of function names). */
-    public static List<String> sequenceComponents(FunctionSpec spec) {
-        try {
-            List<String> names = new java.util.ArrayList<>();
-            Frames.JSON.readTree(spec.code().text()).forEach(n -> names.add(n.asText()));
-            return names;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("a sequence's components are not a JSON list: " + spec.name(), e);
-        }
     }
 
     /** Loads a Java function inline; one whose code stops as it loads where a process would not starts there instead. */
