@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,7 +278,7 @@ class HostileJavaIT {
 
     /** The CPU this JVM (the server's, the inline tier's) spends over the next {@code window}. */
     static Duration serverCpuOver(Duration window) throws InterruptedException {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long before = os.getProcessCpuTime();
         Thread.sleep(window.toMillis());
         return Duration.ofNanos(os.getProcessCpuTime() - before);
