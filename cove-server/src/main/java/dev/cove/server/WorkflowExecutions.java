@@ -81,7 +81,7 @@ final class WorkflowExecutions {
 
     void get(Exchange ex, String ns, String id) throws ApiError {
         if (!ID.matcher(id).matches()) {
-            throw ApiError.badRequest("The execution id is not valid.");
+            throw ApiError.badRequest(Messages.BAD_EXECUTION_ID);
         }
         ex.blocking(() -> platform.execution(ns, id).orElseThrow(() -> ApiError.notFound(id)),
                 document -> ex.json(200, document));
