@@ -132,13 +132,19 @@ public interface Node extends AutoCloseable {
     Optional<ObjectNode> execution(String namespace, String executionId);
 
     /** Workflow executions newest first, without their histories. Blocks on the store. */
-    List<ObjectNode> executions(String namespace, Optional<String> application, int limit);
+    List<ObjectNode> executions(String namespace, int limit);
+
+    /** One application's workflow executions newest first, without their histories. Blocks on the store. */
+    List<ObjectNode> executions(String namespace, String application, int limit);
+
+    /** The cache counters of the namespace's functions and applications. Blocks on the cache's backend. */
+    List<ObjectNode> cacheStats(String namespace);
 
     /**
-     * The cache counters of the namespace's functions and applications, or of one function's and its
-     * application's; empty when that function does not exist. Blocks on the cache's backend.
+     * The cache counters of one function and its application; empty when that function does not exist.
+     * Blocks on the cache's backend.
      */
-    Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function);
+    Optional<List<ObjectNode>> cacheStats(String namespace, String function);
 
     /** Empties a function's cache (or its application's shared one); false when there is no such function. */
     boolean clearCache(String namespace, String function, boolean application);

@@ -352,16 +352,23 @@ public final class Platform implements Node {
     }
 
     @Override
-    public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
-        return executions.executions(namespace, application, limit);
+    public List<ObjectNode> executions(String namespace, int limit) {
+        return executions.executions(namespace, Optional.empty(), limit);
     }
 
     @Override
-    public Optional<List<ObjectNode>> cacheStats(String namespace, Optional<String> function) {
-        if (function.isEmpty()) {
-            return Optional.of(cache.stats(namespace));
-        }
-        return registry.function(namespace, function.get()).map(cache::stats);
+    public List<ObjectNode> executions(String namespace, String application, int limit) {
+        return executions.executions(namespace, Optional.of(application), limit);
+    }
+
+    @Override
+    public List<ObjectNode> cacheStats(String namespace) {
+        return cache.stats(namespace);
+    }
+
+    @Override
+    public Optional<List<ObjectNode>> cacheStats(String namespace, String function) {
+        return registry.function(namespace, function).map(cache::stats);
     }
 
     @Override

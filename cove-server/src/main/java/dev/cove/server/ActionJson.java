@@ -21,52 +21,77 @@ import java.util.Optional;
 final class ActionJson {
     private ActionJson() {}
 
-    /**
-     * The spec a PUT asks for. Fields the body leaves out keep their values from {@code existing} (as
-     * OpenWhisk's update does), else take the defaults.
-     */
-    static FunctionSpec parse(String name, ObjectNode body, Optional<FunctionRevision> existing) throws ApiError {
-        Optional<FunctionSpec> old = existing.map(FunctionRevision::spec);
+    /** The spec a PUT of a new action asks for: what the body leaves out takes the defaults. */
+    static FunctionSpec parse(String name, ObjectNode body) throws ApiError {
         JsonNode exec = body.path("exec");
-        if (exec.isMissingNode() && old.isEmpty()) {
-            throw ApiError.badRequest("exec is required: {\"kind\": …, \"code\": …}");
+        if (exec.isMissingNode()) {
+            throw ApiError.badRequest(Messages.EXEC_REQUIRED);
         }
         try {
-            Kind kind = exec.isMissingNode() ? old.get().kind() : kind(exec);
-            Code code = exec.isMissingNode() ? old.get().code() : kind == Kind.SEQUENCE ? components(exec) : code(exec);
-            String main = exec.isMissingNode() ? old.get().main() : exec.path("main").asText("main");
-            Tier tier = exec.isMissingNode() ? old.get().tier() : tier(exec);
-            if (main.isBlank()) {
-                main = "main";
-            }
+            Exec given = Exec.read(exec);
             ObjectNode parameters = Exchange.JSON.createObjectNode();
             Map<String, String> env = new LinkedHashMap<>();
             if (body.has("parameters")) {
                 readParameters(body.path("parameters"), parameters, env);
-            } else if (old.isPresent()) {
-                parameters = old.get().parameters();
-                env.putAll(old.get().env());
             }
-            Limits limits = limits(body.path("limits"), old.map(FunctionSpec::limits).orElse(Limits.DEFAULT));
-            ArrayNode annotations = body.path("annotations").isArray() ? (ArrayNode) body.path("annotations")
-                    : old.map(FunctionSpec::annotations).orElse(Exchange.JSON.createArrayNode());
-            if (old.isEmpty()) {
-                withoutApiKeyUnlessAsked(annotations);
-            }
-            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
+            Limits limits = limits(body.path("limits"), Limits.DEFAULT);
+            ArrayNode annotations = annotations(body).orElseGet(Exchange.JSON::createArrayNode);
+            withoutApiKeyUnlessAsked(annotations);
+            return given.spec(name, parameters, env, limits, annotations);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
     }
 
+    /** The spec a PUT over an existing action asks for: what the body leaves out keeps its value, as in OpenWhisk. */
+    static FunctionSpec update(FunctionSpec old, ObjectNode body) throws ApiError {
+        JsonNode exec = body.path("exec");
+        try {
+            Exec given = exec.isMissingNode() ? Exec.of(old) : Exec.read(exec);
+            ObjectNode parameters = old.parameters();
+            Map<String, String> env = new LinkedHashMap<>(old.env());
+            if (body.has("parameters")) {
+                parameters = Exchange.JSON.createObjectNode();
+                env.clear();
+                readParameters(body.path("parameters"), parameters, env);
+            }
+            Limits limits = limits(body.path("limits"), old.limits());
+            return given.spec(old.name(), parameters, env, limits, annotations(body).orElseGet(old::annotations));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    /** What {@code exec} says: the runtime, the code, its entry point and (Java's) tier. */
+    private record Exec(Kind kind, Code code, String main, Tier tier) {
+        static Exec of(FunctionSpec spec) {
+            return new Exec(spec.kind(), spec.code(), spec.main(), spec.tier());
+        }
+
+        static Exec read(JsonNode exec) throws ApiError {
+            Kind kind = ActionJson.kind(exec);
+            Code code = kind == Kind.SEQUENCE ? components(exec) : ActionJson.code(exec);
+            String main = exec.path("main").asText("main");
+            return new Exec(kind, code, main.isBlank() ? "main" : main, ActionJson.tier(exec));
+        }
+
+        FunctionSpec spec(String name, ObjectNode parameters, Map<String, String> env, Limits limits,
+                ArrayNode annotations) {
+            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
+        }
+    }
+
+    private static Optional<ArrayNode> annotations(ObjectNode body) {
+        JsonNode annotations = body.path("annotations");
+        return annotations.isArray() ? Optional.of((ArrayNode) annotations) : Optional.empty();
+    }
+
     private static Kind kind(JsonNode exec) throws ApiError {
         String kind = exec.path("kind").asText("");
         if (kind.equals("blackbox")) {
-            throw ApiError.badRequest("The kind '" + kind + "' is not supported by Cove yet.");
+            throw ApiError.badRequest(Messages.kindNotYetSupported(kind));
         }
-        return Kind.parse(kind).orElseThrow(() -> ApiError.badRequest("The specified runtime '" + kind
-                + "' is not supported by this platform. Valid values are: '" + String.join("', '", Kind.spellings())
-                + "'."));
+        return Kind.parse(kind).orElseThrow(() -> ApiError.badRequest(Messages.unknownKind(kind, Kind.spellings())));
     }
 
     /** As OpenWhisk creates an action: {@code provide-api-key} is false unless the request gave it. */
@@ -88,7 +113,7 @@ final class ActionJson {
         try {
             return Tier.parse(value.asText(value.toString()));
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("exec." + e.getMessage());
+            throw ApiError.badRequest(Messages.in("exec", e.getMessage()));
         }
     }
 
@@ -96,11 +121,11 @@ final class ActionJson {
     private static Code components(JsonNode exec) throws ApiError {
         JsonNode components = exec.path("components");
         if (!components.isArray() || components.isEmpty()) {
-            throw ApiError.badRequest("exec.components of a sequence must be a list of one or more action names");
+            throw ApiError.badRequest(Messages.COMPONENTS_REQUIRED);
         }
         for (JsonNode c : components) {
             if (!c.isTextual()) {
-                throw ApiError.badRequest("exec.components must hold action names, was " + c);
+                throw ApiError.badRequest(Messages.componentNotAName(c.toString()));
             }
         }
         return Code.source(components.toString());
@@ -109,7 +134,7 @@ final class ActionJson {
     private static Code code(JsonNode exec) throws ApiError {
         JsonNode code = exec.path("code");
         if (!code.isTextual()) {
-            throw ApiError.badRequest("exec.code is required and must be a string");
+            throw ApiError.badRequest(Messages.CODE_REQUIRED);
         }
         if (!exec.path("binary").asBoolean(false)) {
             return Code.source(code.asText());
@@ -117,19 +142,19 @@ final class ActionJson {
         try {
             return Code.archive(Base64.getMimeDecoder().decode(code.asText()));
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("exec.code of a binary action must be base64: " + e.getMessage());
+            throw ApiError.badRequest(Messages.binaryNotBase64(e.getMessage()));
         }
     }
 
     private static void readParameters(JsonNode list, ObjectNode parameters, Map<String, String> env)
             throws ApiError {
         if (!list.isArray()) {
-            throw ApiError.badRequest("parameters must be a list of {\"key\": …, \"value\": …}");
+            throw ApiError.badRequest(Messages.PARAMETERS_NOT_A_LIST);
         }
         for (JsonNode p : list) {
             String key = p.path("key").asText("");
             if (key.isEmpty()) {
-                throw ApiError.badRequest("every parameter needs a key");
+                throw ApiError.badRequest(Messages.PARAMETER_WITHOUT_KEY);
             }
             JsonNode value = p.path("value");
             if (p.path("init").asBoolean(false)) {
@@ -142,7 +167,7 @@ final class ActionJson {
 
     private static Limits limits(JsonNode node, Limits base) throws ApiError {
         if (!node.isMissingNode() && !node.isObject()) {
-            throw ApiError.badRequest("limits must be an object");
+            throw ApiError.badRequest(Messages.LIMITS_NOT_AN_OBJECT);
         }
         return new Limits(
                 Duration.ofMillis(integer(node, "timeout", base.timeout().toMillis())),
@@ -161,7 +186,7 @@ final class ActionJson {
         try {
             return Network.parse(value.isTextual() ? value.asText() : value.toString());
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("limits." + e.getMessage());
+            throw ApiError.badRequest(Messages.in("limits", e.getMessage()));
         }
     }
 
@@ -171,21 +196,28 @@ final class ActionJson {
             return fallback;
         }
         if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw ApiError.badRequest("limits." + field + " must be a whole number, was " + value);
+            throw ApiError.badRequest(Messages.limitNotWhole(field, value.toString()));
         }
         return value.asLong();
     }
 
     /** The action as OpenWhisk shows it; {@code withCode} false leaves the code out. */
     static ObjectNode render(FunctionRevision revision, boolean withCode) {
-        return render(revision, withCode, Optional.empty());
+        return withDates(described(revision, withCode), revision);
     }
 
     /**
      * The same, with the tier a Java function runs in now (Cove's extension): {@code "tier": {"runs":
      * "process", "reason": …}}.
      */
-    static ObjectNode render(FunctionRevision revision, boolean withCode, Optional<TierVerdict> tier) {
+    static ObjectNode render(FunctionRevision revision, boolean withCode, TierVerdict tier) {
+        ObjectNode node = described(revision, withCode);
+        ObjectNode runs = node.putObject("tier").put("runs", tier.tier().wire());
+        tier.reason().ifPresent(why -> runs.put("reason", why));
+        return withDates(node, revision);
+    }
+
+    private static ObjectNode described(FunctionRevision revision, boolean withCode) {
         FunctionSpec spec = revision.spec();
         ObjectNode node = Exchange.JSON.createObjectNode();
         node.put("namespace", revision.namespace());
@@ -196,8 +228,7 @@ final class ActionJson {
         exec.put("kind", spec.kind().kindName());
         if (spec.kind() == Kind.SEQUENCE) {
             ArrayNode components = exec.putArray("components");
-            spec.sequenceComponents()
-                    .forEach(c -> components.add("/" + revision.namespace() + "/" + c));
+            spec.sequenceComponents().forEach(c -> components.add("/" + revision.namespace() + "/" + c));
         } else if (withCode) {
             exec.put("code", spec.code().binary() ? Base64.getEncoder().encodeToString(spec.code().bytes())
                     : spec.code().text());
@@ -222,10 +253,10 @@ final class ActionJson {
                 annotations.add(a);
             }
         });
-        tier.ifPresent(t -> {
-            ObjectNode runs = node.putObject("tier").put("runs", t.tier().wire());
-            t.reason().ifPresent(why -> runs.put("reason", why));
-        });
+        return node;
+    }
+
+    private static ObjectNode withDates(ObjectNode node, FunctionRevision revision) {
         node.put("publish", false);
         node.put("updated", revision.updated().toEpochMilli());
         return node;

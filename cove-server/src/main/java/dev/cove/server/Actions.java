@@ -34,8 +34,7 @@ final class Actions {
     void get(Exchange ex, String ns, String name) throws ApiError {
         boolean withCode = ex.query().flag("code", true);
         FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
-        // a Java function's tier may be read from disk the first time it is asked for
-        ex.blocking(() -> ActionJson.render(revision, withCode, platform.tierOf(revision)), node -> ex.json(200, node));
+        ex.blocking(() -> rendered(revision, withCode), node -> ex.json(200, node));
     }
 
     void put(Exchange ex, String ns, String name, Buffer body) {
@@ -44,24 +43,31 @@ final class Actions {
             ObjectNode json = Exchange.jsonObject(body);
             Optional<FunctionRevision> existing = platform.function(ns, name);
             if (existing.isPresent() && !overwrite) {
-                throw new ApiError(409, "resource already exists");
+                throw new ApiError(409, Messages.EXISTS);
             }
-            FunctionSpec spec = ActionJson.parse(name, json, existing);
+            FunctionSpec spec = existing.isPresent() ? ActionJson.update(existing.get().spec(), json)
+                    : ActionJson.parse(name, json);
+            List<String> changes = existing.map(before -> spec.changesFrom(before.spec())).orElse(List.of());
             ex.blocking(() -> {
                 FunctionRevision revision = deploy(ns, spec);
-                return withChanges(ActionJson.render(revision, false, platform.tierOf(revision)), spec, existing);
+                return withChanges(rendered(revision, false), changes);
             }, node -> ex.json(200, node));
         } catch (ApiError e) {
             ex.error(e);
         }
     }
 
+    /** The action with the tier it runs in now, when it has one; a Java function's may be read from disk once. */
+    private ObjectNode rendered(FunctionRevision revision, boolean withCode) {
+        return platform.tierOf(revision).map(tier -> ActionJson.render(revision, withCode, tier))
+                .orElseGet(() -> ActionJson.render(revision, withCode));
+    }
+
     /**
      * Cove's extension to the answer of a redeployment: {@code "changes": ["hello was nodejs:20, is now
      * python:3"]}, what it changed of the function's runtime, code form and entry point, when anything.
      */
-    private static ObjectNode withChanges(ObjectNode answer, FunctionSpec spec, Optional<FunctionRevision> existing) {
-        List<String> changes = existing.map(before -> spec.changesFrom(before.spec())).orElse(List.of());
+    private static ObjectNode withChanges(ObjectNode answer, List<String> changes) {
         if (!changes.isEmpty()) {
             changes.forEach(answer.putArray("changes")::add);
         }

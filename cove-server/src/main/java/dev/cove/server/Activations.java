@@ -8,6 +8,7 @@ import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** {@code /api/v1/namespaces/{ns}/activations}: list, get, logs, result, and chain (what one caused). */
@@ -21,29 +22,28 @@ final class Activations {
         this.platform = platform;
     }
 
-    void route(Exchange ex, String ns, String[] p) throws ApiError {
-        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
-            list(ex, ns);
-            return;
-        }
-        String id = p[6];
-        if (!ID.matcher(id).matches()) {
-            throw ApiError.badRequest("The activation id is not valid.");
-        }
-        String part = p.length == 8 ? p[7] : "";
-        if (p.length > 8 || !(part.isEmpty() || part.equals("logs") || part.equals("result") || part.equals("chain"))) {
-            throw ApiError.notFound();
-        }
-        if (part.equals("chain")) {
-            boolean docs = ex.query().flag("docs", false);
-            ex.blocking(() -> chain(ns, id.toLowerCase(java.util.Locale.ROOT)), records -> ex.json(200, render(records, docs)));
-            return;
-        }
-        ex.blocking(() -> platform.activation(ns, id.toLowerCase(java.util.Locale.ROOT))
-                .orElseThrow(() -> ApiError.notFound(id)), record -> answer(ex, record, part));
+    /** What of an activation a route answers: its record, its logs, or its result. */
+    enum Part { RECORD, LOGS, RESULT }
+
+    void get(Exchange ex, String ns, String id, Part part) throws ApiError {
+        requireId(id);
+        ex.blocking(() -> platform.activation(ns, id.toLowerCase(Locale.ROOT)).orElseThrow(() -> ApiError.notFound(id)),
+                record -> answer(ex, record, part));
     }
 
-    private List<ActivationRecord> chain(String ns, String id) throws ApiError {
+    void chain(Exchange ex, String ns, String id) throws ApiError {
+        requireId(id);
+        boolean docs = ex.query().flag("docs", false);
+        ex.blocking(() -> chainOf(ns, id.toLowerCase(Locale.ROOT)), records -> ex.json(200, render(records, docs)));
+    }
+
+    static void requireId(String id) throws ApiError {
+        if (!ID.matcher(id).matches()) {
+            throw ApiError.badRequest(Messages.BAD_ACTIVATION_ID);
+        }
+    }
+
+    private List<ActivationRecord> chainOf(String ns, String id) throws ApiError {
         List<ActivationRecord> chain = platform.chain(ns, id);
         if (chain.isEmpty()) {
             throw ApiError.notFound(id);
@@ -51,11 +51,11 @@ final class Activations {
         return chain;
     }
 
-    private void answer(Exchange ex, ActivationRecord record, String part) {
+    private void answer(Exchange ex, ActivationRecord record, Part part) {
         ObjectNode activation = parse(record);
         switch (part) {
-            case "logs" -> ex.json(200, Exchange.JSON.createObjectNode().set("logs", activation.path("logs")));
-            case "result" -> {
+            case LOGS -> ex.json(200, Exchange.JSON.createObjectNode().set("logs", activation.path("logs")));
+            case RESULT -> {
                 JsonNode response = activation.path("response");
                 ObjectNode result = Exchange.JSON.createObjectNode();
                 result.set("result", response.path("result"));
@@ -64,11 +64,11 @@ final class Activations {
                 result.put("size", response.path("result").toString().length());
                 ex.json(200, result);
             }
-            default -> ex.json(200, activation);
+            case RECORD -> ex.json(200, activation);
         }
     }
 
-    private void list(Exchange ex, String ns) throws ApiError {
+    void list(Exchange ex, String ns) throws ApiError {
         Query params = ex.query();
         ActivationQuery query = new ActivationQuery(ns, params.name("name"), params.epochMillis("since"),
                 params.epochMillis("upto"), params.integer("skip", 0, 0, Integer.MAX_VALUE),

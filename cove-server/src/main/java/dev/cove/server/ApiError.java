@@ -20,10 +20,10 @@ final class ApiError extends Exception {
     }
 
     static ApiError notFound() {
-        return new ApiError(404, "The requested resource does not exist.");
+        return new ApiError(404, Messages.NOT_FOUND);
     }
 
     static ApiError notFound(String what) {
-        return new ApiError(404, "The requested resource '" + what + "' does not exist.");
+        return new ApiError(404, Messages.notFound(what));
     }
 }

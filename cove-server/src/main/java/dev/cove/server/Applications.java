@@ -64,26 +64,26 @@ final class Applications {
     static ApplicationSpec parse(String name, ObjectNode body) throws ApiError {
         JsonNode functions = body.path("functions");
         if (!functions.isArray() || functions.isEmpty()) {
-            throw ApiError.badRequest("functions is required: a list of actions, each with its name");
+            throw ApiError.badRequest(Messages.FUNCTIONS_REQUIRED);
         }
         List<FunctionSpec> specs = new ArrayList<>();
         for (JsonNode f : functions) {
             String functionName = f.path("name").asText("");
             if (!f.isObject() || functionName.isEmpty()) {
-                throw ApiError.badRequest("every function of an application needs a name");
+                throw ApiError.badRequest(Messages.FUNCTION_WITHOUT_NAME);
             }
             try {
                 FunctionSpec.requireName(functionName);
-                specs.add(ActionJson.parse(functionName, (ObjectNode) f, Optional.empty()));
+                specs.add(ActionJson.parse(functionName, (ObjectNode) f));
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest(e.getMessage());
             } catch (ApiError e) {
-                throw ApiError.badRequest("The function " + functionName + ": " + e.getMessage());
+                throw ApiError.badRequest(Messages.ofFunction(functionName, e.getMessage()));
             }
         }
         JsonNode workflow = body.path("workflow");
         if (!workflow.isMissingNode() && !workflow.isNull() && !workflow.isObject()) {
-            throw ApiError.badRequest("workflow must be an object (a state machine in the Amazon States Language)");
+            throw ApiError.badRequest(Messages.WORKFLOW_NOT_AN_OBJECT);
         }
         try {
             return new ApplicationSpec(name, specs, workflow.isObject() ? Optional.of(workflow) : Optional.empty());

@@ -19,7 +19,9 @@ final class Caches {
 
     void stats(Exchange ex, String ns) throws ApiError {
         Optional<String> function = ex.query().name("function");
-        ex.blocking(() -> platform.cacheStats(ns, function).orElseThrow(ApiError::notFound), stats -> {
+        ex.blocking(() -> function.isPresent()
+                ? platform.cacheStats(ns, function.get()).orElseThrow(ApiError::notFound)
+                : platform.cacheStats(ns), stats -> {
             ArrayNode list = Exchange.JSON.createArrayNode();
             stats.forEach(list::add);
             ex.json(200, list);

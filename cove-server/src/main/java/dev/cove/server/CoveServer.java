@@ -15,6 +15,7 @@ import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class CoveServer implements AutoCloseable {
             throw new StartException("Cove could not start: " + e.getMessage(), e);
         }
         try {
-            HttpApi api = new HttpApi(platform, options.maxPayloadBytes());
+            HttpApi api = new HttpApi(vertx, platform, options.maxPayloadBytes());
             int port = listen(vertx, api, options);
             listenForSandboxes(vertx, api, platform);
             CoveServer server = new CoveServer(vertx, platform, options, port);
@@ -106,7 +107,7 @@ public final class CoveServer implements AutoCloseable {
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(InetAddress.getByName(options.host()), options.port()));
+            probe.bind(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()));
         } catch (BindException e) {
             throw portInUse(options.host(), options.port());
         } catch (IOException e) {

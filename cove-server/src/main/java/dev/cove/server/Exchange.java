@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Optional;
+import io.vertx.core.http.HttpVersion;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -69,10 +69,10 @@ final class Exchange {
     }
 
     private void tooLarge(long limit) {
-        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (request.version() != HttpVersion.HTTP_2) {
             request.response().putHeader("connection", "close"); // the rest of the body is not read
         }
-        error(new ApiError(413, "The request is larger than the limit of " + limit + " bytes."));
+        error(new ApiError(413, Messages.tooLarge(limit)));
     }
 
     private static long parseLong(String text) {
@@ -90,7 +90,7 @@ final class Exchange {
             return JSON.createObjectNode();
         }
         if (!node.isObject()) {
-            throw ApiError.badRequest(JsonBodies.MALFORMED + "the body must be a JSON object.");
+            throw ApiError.badRequest(Messages.MALFORMED + Messages.NOT_AN_OBJECT);
         }
         return (ObjectNode) node;
     }
@@ -138,7 +138,7 @@ final class Exchange {
     void internal(Throwable t) {
         String code = requestCode();
         LOG.error("request {} {} failed [{}]", request.method(), request.path(), code, t);
-        ObjectNode body = JSON.createObjectNode().put("error", "The server failed to handle the request.")
+        ObjectNode body = JSON.createObjectNode().put("error", Messages.INTERNAL)
                 .put("code", code);
         send(500, "application/json", Buffer.buffer(body.toString()));
     }

@@ -2,55 +2,92 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cove.core.Node;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 
 /**
- * Routes requests: OpenWhisk's {@code /api/v1} (see docs/rest-api.md), the web routes, {@code /} and
- * {@code /metrics}. Paths are matched by segment, each percent-decoded ({@link PathSegments}); there is no
- * routing library on the hot path. Requests functions send through their sandbox's relay reach
- * {@code /api/v1} alone ({@link #handleFromSandbox}).
+ * The HTTP API's routes: OpenWhisk's {@code /api/v1} (docs/rest-api.md), the web routes, {@code /} and
+ * {@code /metrics}, one route per endpoint and method. Functions reach {@code /api/v1} alone, through
+ * their sandbox's relay ({@link #handleFromSandbox}).
+ *
+ * <p>What the answers depend on, in the order a request meets it (src/test/resources/routes.txt pins it):
+ * <ol>
+ *   <li>A path or a query with an escape that does not decode is refused before any route sees it
+ *       ({@link PathSegments}, {@link Query#requireDecodable}).
+ *   <li>Routes are tried in turn, the hottest ({@code /fn/NAME}, an invocation) first. Each is a regular
+ *       expression over the path as it came: Vert.x's normalized path would drop {@code .} and empty
+ *       segments, and its {@code :name} paths would also match a trailing slash. Each group is one
+ *       segment (or the rest of a web path), which the router percent-decodes.
+ *   <li>Under {@code /api/v1/namespaces} the key is checked first, for every method, then the namespace
+ *       the path names: 401 and 403 come before any 404 or 405.
+ *   <li>A path whose routes are all for other methods is a 405. Where a name or an id is checked before
+ *       the method, the endpoint's last route takes every method and does so.
+ * </ol>
+ * The router also adds each group it captured to the request's query parameters, unless the query has
+ * one of that name: so no group is named like a query parameter the API reads, and a web route's
+ * function is given the query's own ({@link WebRequests}).
  */
 final class HttpApi {
     static final long MAX_ACTION_BYTES = 64L * 1024 * 1024;
     /** An application carries the code of all its functions. */
     static final long MAX_APPLICATION_BYTES = 256L * 1024 * 1024;
-    private static final int AUTH_CACHE_SIZE = 1024;
+
+    /** Below a namespace, which was checked on the way in and is not captured again. */
+    private static final String NAMESPACE = "/api/v1/namespaces/[^/]*";
+    private static final String ACTION = NAMESPACE + "/actions/(?<action>[^/]+)";
+    private static final String APPLICATION = NAMESPACE + "/applications/(?<app>[^/]+)";
+    private static final String ACTIVATION = NAMESPACE + "/activations/(?<activation>[^/]*)";
+    /** The route data holding the name of the namespace whose key the request carries. */
+    private static final String CALLER = "caller";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Node platform;
     private final long maxPayloadBytes;
+    private final Credentials credentials;
     private final Actions actions;
     private final Applications applications;
     private final WorkflowExecutions workflows;
     private final Caches caches;
     private final Activations activations;
     private final Invocations invocations;
-    private final Map<String, Namespace> authCache = new ConcurrentHashMap<>();
+    private final Router forClients;
+    private final Router forSandboxes;
 
-    HttpApi(Node platform, long maxPayloadBytes) {
+    HttpApi(Vertx vertx, Node platform, long maxPayloadBytes) {
         this.platform = platform;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.credentials = new Credentials(platform::authenticate, Ticker.systemTicker());
         this.actions = new Actions(platform);
         this.applications = new Applications(platform);
         this.workflows = new WorkflowExecutions(platform);
         this.caches = new Caches(platform);
         this.activations = new Activations(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
+        this.forClients = clientRoutes(Router.router(vertx));
+        this.forSandboxes = answeringErrors(apiRoutes(Router.router(vertx)));
     }
 
     void handle(HttpServerRequest request) {
-        serve(request, this::route);
+        enter(request, forClients);
     }
 
     /**
@@ -59,131 +96,178 @@ final class HttpApi {
      * {@code /metrics} are for the host's clients only.
      */
     void handleFromSandbox(HttpServerRequest request) {
-        serve(request, (ex, p) -> {
-            if (p.length < 3 || !p[1].equals("api") || !p[2].equals("v1")) {
-                throw ApiError.notFound();
-            }
-            apiV1(ex, ex.request.method(), p);
-        });
+        enter(request, forSandboxes);
     }
 
-    private interface Router {
-        void route(Exchange ex, String[] segments) throws ApiError;
-    }
-
-    private static void serve(HttpServerRequest request, Router router) {
-        Exchange ex = new Exchange(request);
+    /**
+     * Refuses, before routing, an empty path (which no route has), and a path or query whose escapes don't
+     * decode (which the router would refuse without saying why, or decode otherwise).
+     */
+    private static void enter(HttpServerRequest request, Router router) {
+        String path = request.path();
         try {
-            router.route(ex, PathSegments.of(request.path()));
+            if (path.isEmpty()) {
+                throw ApiError.notFound();
+            }
+            if (path.indexOf('%') >= 0) {
+                PathSegments.requireDecodable(path);
+            }
+            Query.requireDecodable(request);
         } catch (ApiError e) {
-            ex.error(e);
-        } catch (RuntimeException e) {
-            ex.internal(e);
+            new Exchange(request).error(e);
+            return;
         }
+        router.handle(request);
     }
 
-    private void route(Exchange ex, String[] p) throws ApiError {
-        HttpMethod method = ex.request.method();
-        // p[0] is the empty segment before the leading slash
-        if (p.length == 2 && p[1].isEmpty()) {
-            requireMethod(method, HttpMethod.GET);
-            ex.json(200, info());
-        } else if (p.length >= 3 && p[1].equals("fn") && !p[2].isEmpty()) {
-            invocations.web(ex, Namespace.GUEST, p[2], rest(p, 3), () -> credentials(ex).map(Namespace::name));
-        } else if (p.length == 2 && p[1].equals("metrics")) {
-            requireMethod(method, HttpMethod.GET);
-            ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
-                    Buffer.buffer(platform.metrics().scrape()));
-        } else if (p.length >= 3 && p[1].equals("api") && p[2].equals("v1")) {
-            apiV1(ex, method, p);
-        } else {
-            throw ApiError.notFound();
-        }
+    private Router clientRoutes(Router router) {
+        any(router, "/fn/(?<action>[^/]+)(?<path>/.*)?").handler(serve((ex, route) -> invocations.web(ex,
+                Namespace.GUEST, route.pathParam("action"), pathAfter(route), caller(ex))));
+        apiRoutes(router);
+        on(router, GET, "/").handler(serve((ex, route) -> ex.json(200, info())));
+        on(router, GET, "/metrics").handler(serve((ex, route) ->
+                ex.send(200, PROMETHEUS, Buffer.buffer(platform.metrics().scrape()))));
+        return answeringErrors(router);
     }
 
-    private void apiV1(Exchange ex, HttpMethod method, String[] p) throws ApiError {
-        if (p.length == 3 || p.length == 4 && p[3].isEmpty()) {
-            requireMethod(method, HttpMethod.GET);
-            ex.json(200, Exchange.JSON.createObjectNode().put("description", "Cove REST API")
-                    .set("api_paths", Exchange.JSON.createArrayNode().add("/api/v1")));
-            return;
-        }
-        if (p[3].equals("web") && p.length >= 7) {
-            String namespace = p[4].equals("_") ? Namespace.GUEST : p[4];
-            invocations.webAction(ex, namespace, p[5], WebMedia.address(p[6]), rest(p, 7),
-                    () -> credentials(ex).map(Namespace::name));
-            return;
-        }
-        if (!p[3].equals("namespaces")) {
-            throw ApiError.notFound();
-        }
-        Namespace caller = authenticate(ex);
-        if (p.length == 4) {
-            requireMethod(method, HttpMethod.GET);
-            ex.json(200, Exchange.JSON.createArrayNode().add(caller.name()));
-            return;
-        }
-        if (!p[4].equals("_") && !p[4].equals(caller.name())) {
-            throw new ApiError(403, "The supplied authentication is not authorized to access '" + p[4] + "'.");
-        }
-        String ns = caller.name();
-        if (p.length >= 6 && p[5].equals("actions")) {
-            actionRoutes(ex, method, ns, p);
-        } else if (p.length >= 6 && p[5].equals("applications")) {
-            applicationRoutes(ex, method, ns, p);
-        } else if (p.length >= 6 && p[5].equals("cache")) {
-            if (p.length == 6 && method == HttpMethod.GET) {
-                caches.stats(ex, ns);
-            } else if (p.length == 7 && method == HttpMethod.DELETE) {
-                caches.clear(ex, ns, requireName(p[6]));
-            } else {
-                throw ApiError.notFound();
-            }
-        } else if (p.length >= 6 && p[5].equals("executions")) {
-            requireMethod(method, HttpMethod.GET);
-            if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
-                workflows.list(ex, ns);
-            } else if (p.length == 7) {
-                workflows.get(ex, ns, p[6]);
-            } else {
-                throw ApiError.notFound();
-            }
-        } else if (p.length >= 6 && p[5].equals("activations")) {
-            requireMethod(method, HttpMethod.GET);
-            activations.route(ex, ns, p);
-        } else {
-            throw ApiError.notFound();
-        }
+    private Router apiRoutes(Router router) {
+        any(router, "/api/v1/namespaces(?:/(?<namespace>[^/]*)(?:/.*)?)?").handler(this::admit);
+        on(router, POST, ACTION).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = name(route, "action");
+            ex.body(maxPayloadBytes, body -> invocations.invoke(ex, ns, name, body));
+        }));
+        on(router, GET, "/api/v1/namespaces").handler(serve((ex, route) ->
+                ex.json(200, Exchange.JSON.createArrayNode().add(caller(route)))));
+        actionRoutes(router);
+        applicationRoutes(router);
+        cacheRoutes(router);
+        executionRoutes(router);
+        activationRoutes(router);
+        any(router, "/api/v1/web/(?<namespace>[^/]*)/(?<package>[^/]*)/(?<action>[^/]*)(?<path>/.*)?")
+                .handler(serve(this::webAction));
+        on(router, GET, "/api/v1/?").handler(serve((ex, route) -> ex.json(200, Exchange.JSON.createObjectNode()
+                .put("description", "Cove REST API").set("api_paths", Exchange.JSON.createArrayNode().add("/api/v1")))));
+        return router;
     }
 
-    private void applicationRoutes(Exchange ex, HttpMethod method, String ns, String[] p) throws ApiError {
-        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
-            requireMethod(method, HttpMethod.GET);
-            applications.list(ex, ns);
-            return;
-        }
-        if (p.length == 8 && p[7].equals("executions")) {
-            requireMethod(method, HttpMethod.POST);
-            String application = requireName(p[6]);
-            ex.body(maxPayloadBytes, body -> workflows.start(ex, ns, application, body));
-            return;
-        }
-        if (p.length != 7) {
-            throw ApiError.notFound();
-        }
-        String name = requireName(p[6]);
-        if (method == HttpMethod.GET) {
-            applications.get(ex, ns, name);
-        } else if (method == HttpMethod.PUT) {
+    private void actionRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/actions/?").handler(serve((ex, route) -> actions.list(ex, caller(route))));
+        on(router, GET, ACTION).handler(serve((ex, route) -> actions.get(ex, caller(route), name(route, "action"))));
+        on(router, PUT, ACTION).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = name(route, "action");
+            ex.body(MAX_ACTION_BYTES, body -> actions.put(ex, ns, name, body));
+        }));
+        on(router, DELETE, ACTION).handler(serve((ex, route) -> actions.delete(ex, caller(route), name(route, "action"))));
+        any(router, ACTION).handler(serve((ex, route) -> {
+            name(route, "action");
+            throw methodNotAllowed(route);
+        }));
+    }
+
+    private void applicationRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/applications/?").handler(serve((ex, route) ->
+                applications.list(ex, caller(route))));
+        on(router, POST, NAMESPACE + "/applications/(?<app>[^/]*)/executions").handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = name(route, "app");
+            ex.body(maxPayloadBytes, body -> workflows.start(ex, ns, name, body));
+        }));
+        on(router, GET, APPLICATION).handler(serve((ex, route) ->
+                applications.get(ex, caller(route), name(route, "app"))));
+        on(router, PUT, APPLICATION).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = name(route, "app");
             ex.body(MAX_APPLICATION_BYTES, body -> applications.put(ex, ns, name, body));
-        } else if (method == HttpMethod.DELETE) {
-            applications.delete(ex, ns, name);
-        } else {
-            throw new ApiError(405, "The method " + method + " is not allowed here.");
-        }
+        }));
+        on(router, DELETE, APPLICATION).handler(serve((ex, route) ->
+                applications.delete(ex, caller(route), name(route, "app"))));
+        any(router, APPLICATION).handler(serve((ex, route) -> {
+            name(route, "app");
+            throw methodNotAllowed(route);
+        }));
     }
 
-    private static String requireName(String name) throws ApiError {
+    /** The cache's paths answer every other method with 404, not 405. */
+    private void cacheRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/cache").handler(serve((ex, route) -> caches.stats(ex, caller(route))));
+        on(router, DELETE, NAMESPACE + "/cache/(?<cached>[^/]*)").handler(serve((ex, route) ->
+                caches.clear(ex, caller(route), name(route, "cached"))));
+        any(router, NAMESPACE + "/cache(?:/[^/]*)?").handler(serve((ex, route) -> {
+            throw ApiError.notFound();
+        }));
+    }
+
+    /** Every path below executions answers any method but GET with 405. */
+    private void executionRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/executions/?").handler(serve((ex, route) -> workflows.list(ex, caller(route))));
+        on(router, GET, NAMESPACE + "/executions/(?<execution>[^/]+)").handler(serve((ex, route) ->
+                workflows.get(ex, caller(route), route.pathParam("execution"))));
+        any(router, NAMESPACE + "/executions(?:/.*)?").handler(serve((ex, route) -> {
+            throw route.request().method() == GET ? ApiError.notFound() : methodNotAllowed(route);
+        }));
+    }
+
+    /** Every path below activations answers any method but GET with 405; a GET's id is checked first. */
+    private void activationRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/activations/?").handler(serve((ex, route) ->
+                activations.list(ex, caller(route))));
+        on(router, GET, ACTIVATION + "/?").handler(serve((ex, route) ->
+                activations.get(ex, caller(route), route.pathParam("activation"), Activations.Part.RECORD)));
+        on(router, GET, ACTIVATION + "/logs").handler(serve((ex, route) ->
+                activations.get(ex, caller(route), route.pathParam("activation"), Activations.Part.LOGS)));
+        on(router, GET, ACTIVATION + "/result").handler(serve((ex, route) ->
+                activations.get(ex, caller(route), route.pathParam("activation"), Activations.Part.RESULT)));
+        on(router, GET, ACTIVATION + "/chain").handler(serve((ex, route) ->
+                activations.chain(ex, caller(route), route.pathParam("activation"))));
+        any(router, ACTIVATION + "/.*").handler(serve((ex, route) -> {
+            if (route.request().method() != GET) {
+                throw methodNotAllowed(route);
+            }
+            Activations.requireId(route.pathParam("activation"));
+            throw ApiError.notFound();
+        }));
+    }
+
+    private void webAction(Exchange ex, RoutingContext route) {
+        String namespace = route.pathParam("namespace");
+        invocations.webAction(ex, namespace.equals("_") ? Namespace.GUEST : namespace, route.pathParam("package"),
+                WebMedia.address(route.pathParam("action")), pathAfter(route), caller(ex));
+    }
+
+    /** Lets a request under {@code /api/v1/namespaces} on with a valid key (401) for the namespace it names (403). */
+    private void admit(RoutingContext route) {
+        try {
+            route.put(CALLER, authorized(route));
+        } catch (ApiError e) {
+            new Exchange(route.request()).error(e);
+            return;
+        }
+        route.next();
+    }
+
+    private String authorized(RoutingContext route) throws ApiError {
+        Namespace caller = credentials.namespace(route.request().headers())
+                .orElseThrow(() -> new ApiError(401, Messages.UNAUTHENTICATED));
+        String named = route.pathParam("namespace");
+        if (named != null && !named.equals("_") && !named.equals(caller.name())) {
+            throw new ApiError(403, Messages.notAuthorized(named));
+        }
+        return caller.name();
+    }
+
+    /** The namespace whose key the request carries, for a web route (asked only when a function wants a key). */
+    private Supplier<Optional<String>> caller(Exchange ex) {
+        return () -> credentials.namespace(ex.request.headers()).map(Namespace::name);
+    }
+
+    private static String caller(RoutingContext route) {
+        return route.get(CALLER);
+    }
+
+    private static String name(RoutingContext route, String group) throws ApiError {
+        String name = route.pathParam(group);
         try {
             FunctionSpec.requireName(name);
             return name;
@@ -192,60 +276,14 @@ final class HttpApi {
         }
     }
 
-    private void actionRoutes(Exchange ex, HttpMethod method, String ns, String[] p) throws ApiError {
-        if (p.length == 6 || p.length == 7 && p[6].isEmpty()) {
-            requireMethod(method, HttpMethod.GET);
-            actions.list(ex, ns);
-            return;
-        }
-        if (p.length != 7) {
-            throw ApiError.notFound();
-        }
-        String name = requireName(p[6]);
-        if (method == HttpMethod.GET) {
-            actions.get(ex, ns, name);
-        } else if (method == HttpMethod.PUT) {
-            ex.body(MAX_ACTION_BYTES, body -> actions.put(ex, ns, name, body));
-        } else if (method == HttpMethod.DELETE) {
-            actions.delete(ex, ns, name);
-        } else if (method == HttpMethod.POST) {
-            ex.body(maxPayloadBytes, body -> invocations.invoke(ex, ns, name, body));
-        } else {
-            throw new ApiError(405, "The method " + method + " is not allowed here.");
-        }
+    /** A web route's path after the function's name, with its leading slash, or empty. */
+    private static String pathAfter(RoutingContext route) {
+        String path = route.pathParam("path");
+        return path == null ? "" : path;
     }
 
-    /** Basic authentication with {@code uuid:key}, or 401. */
-    private Namespace authenticate(Exchange ex) throws ApiError {
-        return credentials(ex).orElseThrow(() -> new ApiError(401, "The supplied authentication is invalid."));
-    }
-
-    /** The namespace whose valid {@code uuid:key} the request carries; answers remembered per header value. */
-    private Optional<Namespace> credentials(Exchange ex) {
-        String header = ex.request.getHeader("authorization");
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        Namespace known = authCache.get(header);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        Optional<Namespace> found = colon < 0 ? Optional.empty()
-                : platform.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
-        found.ifPresent(ns -> {
-            if (authCache.size() >= AUTH_CACHE_SIZE) {
-                authCache.clear();
-            }
-            authCache.put(header, ns);
-        });
-        return found;
+    private static ApiError methodNotAllowed(RoutingContext route) {
+        return new ApiError(405, Messages.methodNotAllowed(route.request().method()));
     }
 
     private ObjectNode info() {
@@ -266,21 +304,44 @@ final class HttpApi {
         return info;
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) throws ApiError {
-        if (!actual.equals(expected)) {
-            throw new ApiError(405, "The method " + actual + " is not allowed here.");
-        }
+    /**
+     * The router's own refusals in the API's shape: no route for the path (404), none for the method
+     * (405), and a request that names no host (400), which it won't route.
+     */
+    private static Router answeringErrors(Router router) {
+        router.errorHandler(404, route -> new Exchange(route.request()).error(ApiError.notFound()));
+        router.errorHandler(405, route -> new Exchange(route.request()).error(methodNotAllowed(route)));
+        router.errorHandler(400, route -> new Exchange(route.request()).error(ApiError.badRequest(Messages.NO_AUTHORITY)));
+        router.errorHandler(500, route -> new Exchange(route.request()).internal(route.failure()));
+        return router;
     }
 
-    /** The path after the function's name in a web route, with its leading slash, or empty. */
-    private static String rest(String[] p, int from) {
-        if (from >= p.length) {
-            return "";
-        }
-        StringBuilder path = new StringBuilder();
-        for (int i = from; i < p.length; i++) {
-            path.append('/').append(p[i]);
-        }
-        return path.toString();
+    /** What a route does with its request; it throws the API's refusals. */
+    @FunctionalInterface
+    private interface Endpoint {
+        void serve(Exchange ex, RoutingContext route) throws ApiError;
+    }
+
+    private static Handler<RoutingContext> serve(Endpoint endpoint) {
+        return route -> {
+            Exchange ex = new Exchange(route.request());
+            try {
+                endpoint.serve(ex, route);
+            } catch (ApiError e) {
+                ex.error(e);
+            } catch (RuntimeException e) {
+                ex.internal(e);
+            }
+        };
+    }
+
+    /** A route for one method over the path as it came (see the class's note). */
+    private static Route on(Router router, HttpMethod method, String path) {
+        return router.routeWithRegex(method, path).useNormalizedPath(false);
+    }
+
+    /** A route for every method. */
+    private static Route any(Router router, String path) {
+        return router.routeWithRegex(path).useNormalizedPath(false);
     }
 }

@@ -7,7 +7,6 @@ import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
-import dev.cove.core.spi.Deadlines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -24,7 +23,6 @@ final class Invocations {
      * answering 202. One that went straight to an instance needs no such wait: its own deadline ends it.
      */
     private static final Duration BLOCKING_GRACE = Duration.ofSeconds(60);
-    private static final Deadlines.Armed NOT_ARMED = () -> {};
 
     private final Node platform;
     private final long maxPayloadBytes;
@@ -98,7 +96,7 @@ final class Invocations {
                 boolean custom = !cors || WebAccess.customOptions(annotations);
                 boolean options = ex.request.method().equals(HttpMethod.OPTIONS);
                 if (!custom) {
-                    WebAccess.corsHeaders(Optional.ofNullable(ex.request.getHeader("access-control-request-headers")))
+                    WebAccess.corsHeaders(ex.request.headers())
                             .forEach(h -> ex.request.response().headers().add(h.getKey(), h.getValue()));
                     if (options) {
                         ex.send(200, null, Buffer.buffer());
@@ -108,9 +106,8 @@ final class Invocations {
                 boolean exempt = cors && custom && options; // OpenWhisk lets the function answer its OPTIONS
                 WebAccess.Requirement requirement = WebAccess.requirement(annotations);
                 Optional<String> user = requirement instanceof WebAccess.Key ? caller.get() : Optional.empty();
-                if (!exempt && !WebAccess.admits(requirement,
-                        Optional.ofNullable(ex.request.getHeader(WebAccess.AUTH_HEADER)), user::isPresent)) {
-                    throw new ApiError(401, WebAccess.UNAUTHORIZED);
+                if (!exempt && !WebAccess.admits(requirement, ex.request.headers(), user::isPresent)) {
+                    throw new ApiError(401, Messages.WEB_UNAUTHORIZED);
                 }
                 ObjectNode params = WebRequests.params(ex.request, body, restPath);
                 user.ifPresent(u -> params.put("__ow_user", u));
@@ -147,19 +144,26 @@ final class Invocations {
             case Admission.Accepted a -> {
                 ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
                 AtomicBoolean answered = new AtomicBoolean();
-                Deadlines.Armed deadline = a.running() ? NOT_ARMED : platform.deadlines().arm(
-                        revision.spec().limits().timeout().plus(BLOCKING_GRACE), () -> {
-                            if (answered.compareAndSet(false, true)) {
-                                ex.json(202, Exchange.JSON.createObjectNode().put("activationId", a.activationId()));
-                            }
-                        });
+                Runnable disarm = a.running() ? () -> {} : acceptedIfLate(ex, revision, a.activationId(), answered);
                 a.completion().thenAccept(activation -> {
                     if (answered.compareAndSet(false, true)) {
-                        deadline.cancel();
+                        disarm.run();
                         ex.onContext(() -> answer.accept(activation));
                     }
                 });
             }
         }
+    }
+
+    /**
+     * Answers 202 with the activation's id unless it is answered within its function's timeout and
+     * {@link #BLOCKING_GRACE}; returns what calls that off.
+     */
+    private Runnable acceptedIfLate(Exchange ex, FunctionRevision revision, String activationId, AtomicBoolean answered) {
+        return platform.deadlines().arm(revision.spec().limits().timeout().plus(BLOCKING_GRACE), () -> {
+            if (answered.compareAndSet(false, true)) {
+                ex.json(202, Exchange.JSON.createObjectNode().put("activationId", activationId));
+            }
+        })::cancel;
     }
 }

@@ -16,7 +16,6 @@ import java.util.Optional;
  * which are nothing to the caller.
  */
 final class JsonBodies {
-    static final String MALFORMED = "The request content was malformed:\n";
     /** One JSON value and nothing after it: {@code {"a":1} x} is no body. */
     private static final ObjectReader READER = Exchange.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -27,7 +26,7 @@ final class JsonBodies {
         try {
             return Optional.ofNullable(READER.readTree(body)).filter(node -> !node.isMissingNode());
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest(MALFORMED + problem(e, body) + where(e.getLocation()) + ".");
+            throw ApiError.badRequest(Messages.MALFORMED + problem(e, body) + where(e.getLocation()) + ".");
         } catch (IOException e) {
             throw new IllegalStateException("reading bytes in memory can't fail", e);
         }
@@ -35,16 +34,17 @@ final class JsonBodies {
 
     private static String problem(JsonProcessingException e, byte[] body) {
         if (e instanceof JsonEOFException) {
-            return "the JSON ends before it is complete (an object, an array or a string is not closed)";
+            return Messages.JSON_CUT_SHORT;
         }
         if (!(e instanceof JsonParseException)) {
-            return "more follows the JSON value";
+            return Messages.JSON_TRAILING;
         }
         if (String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
-            return "the body is not UTF-8";
+            return Messages.JSON_NOT_UTF8;
         }
         long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-        return offset < 0 || offset >= body.length ? "not JSON" : "unexpected " + character(body[(int) offset]);
+        return offset < 0 || offset >= body.length ? Messages.NOT_JSON
+                : Messages.unexpected(character(body[(int) offset]));
     }
 
     private static String character(byte b) {
@@ -52,13 +52,13 @@ final class JsonBodies {
             return "'" + (char) b + "'";
         }
         if (b >= 0 && b < 0x20 || b == 0x7f) {
-            return String.format("control character U+%04X (in a string it must be escaped)", b);
+            return Messages.controlCharacter(b);
         }
         return "character";
     }
 
     private static String where(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? ""
-                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+                : Messages.at(location.getLineNr(), location.getColumnNr());
     }
 }

@@ -7,26 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * A request's path as its segments, each percent-decoded, so {@code a%40b} is the name {@code a@b}.
- * Split first, decoded after: an encoded {@code /} ({@code %2F}) is part of its segment, never a
- * separator. {@code +} is itself here (it means a space only in a query).
+ * A request's path checked before the router percent-decodes its segments, so that a segment that does
+ * not decode is a 400 that says why (the router would take {@code %%} for {@code %}, and bytes that are
+ * not UTF-8 for U+FFFD). Split first, checked after: an encoded {@code /} ({@code %2F}) is part of its
+ * segment, never a separator; {@code +} is itself here (it means a space only in a query).
  */
 final class PathSegments {
     private PathSegments() {}
 
-    /** The segments of a path as the server received it; the first is the empty one before the leading '/'. */
-    static String[] of(String rawPath) throws ApiError {
-        String[] segments = rawPath.split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            segments[i] = decode(segments[i]);
+    /** Refuses a path as the server received it if one of its segments does not decode. */
+    static void requireDecodable(String rawPath) throws ApiError {
+        for (String segment : rawPath.split("/", -1)) {
+            if (segment.indexOf('%') >= 0) {
+                requireDecodableSegment(segment);
+            }
         }
-        return segments;
     }
 
-    static String decode(String segment) throws ApiError {
-        if (segment.indexOf('%') < 0) {
-            return segment;
-        }
+    private static void requireDecodableSegment(String segment) throws ApiError {
         ByteBuffer bytes = ByteBuffer.allocate(segment.length() * 3);
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
@@ -36,14 +34,14 @@ final class PathSegments {
                 bytes.put((byte) HexFormat.fromHexDigits(segment, i + 1, i + 3));
                 i += 2;
             } else {
-                throw malformed(segment, "'%' must be followed by two hex digits");
+                throw malformed(segment, Messages.PERCENT_WITHOUT_HEX);
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip()).toString();
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip());
         } catch (CharacterCodingException e) {
-            throw malformed(segment, "its bytes are not UTF-8");
+            throw malformed(segment, Messages.SEGMENT_NOT_UTF8);
         }
     }
 
@@ -52,6 +50,6 @@ final class PathSegments {
     }
 
     private static ApiError malformed(String segment, String why) {
-        return ApiError.badRequest("The path segment '" + segment + "' is not percent-encoded correctly: " + why + ".");
+        return ApiError.badRequest(Messages.badPathSegment(segment, why));
     }
 }

@@ -19,6 +19,17 @@ final class Query {
         this.request = request;
     }
 
+    /** Refuses a request whose query has an escape that does not decode. */
+    static void requireDecodable(HttpServerRequest request) throws ApiError {
+        if (request.query() != null) {
+            try {
+                request.params();
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(Messages.BAD_QUERY);
+            }
+        }
+    }
+
     /** {@code true} or {@code false}, in any case. */
     boolean flag(String name, boolean fallback) throws ApiError {
         Optional<String> value = value(name);
@@ -28,7 +39,7 @@ final class Query {
         if (value.get().equalsIgnoreCase("true") || value.get().equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value.get());
         }
-        throw refused(name, "true or false", value.get());
+        throw refused(name, Messages.EXPECTED_FLAG, value.get());
     }
 
     /** A whole number from {@code min} to {@code max}. */
@@ -37,7 +48,7 @@ final class Query {
         if (value.isEmpty()) {
             return fallback;
         }
-        String range = "a whole number from " + min + " to " + max;
+        String range = Messages.expectedWholeNumber(min, max);
         try {
             int parsed = Integer.parseInt(value.get());
             if (parsed < min || parsed > max) {
@@ -63,7 +74,7 @@ final class Query {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw refused(name, "milliseconds since the epoch (a whole number, 0 or more)", value.get());
+        throw refused(name, Messages.EXPECTED_EPOCH_MILLIS, value.get());
     }
 
     /** A function's or an application's name. */
@@ -73,7 +84,7 @@ final class Query {
             try {
                 FunctionSpec.requireName(value.get());
             } catch (IllegalArgumentException e) {
-                throw refused(name, "a name", value.get());
+                throw refused(name, Messages.EXPECTED_NAME, value.get());
             }
         }
         return value;
@@ -83,7 +94,7 @@ final class Query {
     String oneOf(String name, String fallback, List<String> words) throws ApiError {
         Optional<String> value = value(name);
         if (value.isPresent() && !words.contains(value.get())) {
-            throw refused(name, "one of " + String.join(", ", words), value.get());
+            throw refused(name, Messages.expectedOneOf(words), value.get());
         }
         return value.orElse(fallback);
     }
@@ -92,12 +103,12 @@ final class Query {
     private Optional<String> value(String name) throws ApiError {
         List<String> values = request.params().getAll(name);
         if (values.size() > 1) {
-            throw ApiError.badRequest("The query parameter " + name + " is given " + values.size() + " times.");
+            throw ApiError.badRequest(Messages.repeatedParameter(name, values.size()));
         }
         return values.stream().findFirst();
     }
 
     private static ApiError refused(String name, String expected, String value) {
-        return ApiError.badRequest("The query parameter " + name + " must be " + expected + ", was '" + value + "'.");
+        return ApiError.badRequest(Messages.badParameter(name, expected, value));
     }
 }

@@ -2,6 +2,7 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -22,8 +23,7 @@ final class WebAccess {
     static final String REQUIRE_AUTH = "require-whisk-auth";
     static final String CUSTOM_OPTIONS = "web-custom-options";
     static final String AUTH_HEADER = "x-require-whisk-auth";
-    /** OpenWhisk's 401 body for a web action the request may not call. */
-    static final String UNAUTHORIZED = "Authentication is possible but has failed or not yet been provided.";
+    static final String REQUEST_HEADERS = "access-control-request-headers";
     static final String ALLOW_METHODS = "OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH";
     static final String ALLOW_HEADERS = "Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent";
 
@@ -55,14 +55,14 @@ final class WebAccess {
     }
 
     /**
-     * Whether a request may call the function: {@code secretHeader} is its {@code X-Require-Whisk-Auth},
-     * {@code authenticated} whether it carries a valid key (asked only when the function needs one).
+     * Whether a request with these headers may call the function (a secret is in {@code X-Require-Whisk-Auth});
+     * {@code authenticated} is whether it carries a valid key, asked only when the function needs one.
      */
-    static boolean admits(Requirement requirement, Optional<String> secretHeader, BooleanSupplier authenticated) {
+    static boolean admits(Requirement requirement, MultiMap headers, BooleanSupplier authenticated) {
         return switch (requirement) {
             case Open o -> true;
             case Key k -> authenticated.getAsBoolean();
-            case Secret s -> secretHeader.map(h -> sameSecret(h, s.value())).orElse(false);
+            case Secret s -> headers.contains(AUTH_HEADER) && sameSecret(headers.get(AUTH_HEADER), s.value());
             case Closed c -> false;
         };
     }
@@ -78,10 +78,11 @@ final class WebAccess {
     }
 
     /** The CORS headers the platform adds, echoing the request's {@code Access-Control-Request-Headers}. */
-    static List<Map.Entry<String, String>> corsHeaders(Optional<String> requestHeaders) {
+    static List<Map.Entry<String, String>> corsHeaders(MultiMap requestHeaders) {
+        String allowed = requestHeaders.contains(REQUEST_HEADERS) ? requestHeaders.get(REQUEST_HEADERS) : ALLOW_HEADERS;
         return List.of(Map.entry("Access-Control-Allow-Origin", "*"),
                 Map.entry("Access-Control-Allow-Methods", ALLOW_METHODS),
-                Map.entry("Access-Control-Allow-Headers", requestHeaders.orElse(ALLOW_HEADERS)));
+                Map.entry("Access-Control-Allow-Headers", allowed));
     }
 
     private static Optional<JsonNode> annotation(ArrayNode annotations, String key) {

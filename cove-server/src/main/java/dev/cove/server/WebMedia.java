@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,16 +22,11 @@ import java.util.regex.Pattern;
  * table (docs/rest-api.md, "Web invocation", says the rules in words).
  */
 final class WebMedia {
-    static final String INVALID_MEDIA = "Response is not valid '%s'.";
-    static final String PROPERTY_NOT_FOUND = "Response does not include requested property.";
-    static final String UNKNOWN_CONTENT_TYPE = "Response did not specify a known content-type.";
-    static final String CONTENT_TYPE_MISMATCH = "Response type in header did not match generated content type.";
-    static final String NOT_ACCEPTABLE = "Resource representation is only available with these types:\n";
-
     static final String HTML = "text/html; charset=UTF-8";
     static final String TEXT = "text/plain; charset=UTF-8";
     static final String JSON = "application/json";
     static final String SVG = "image/svg+xml";
+    private static final String ACCEPT = "accept";
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[\\w.+!#$&^-]+/[\\w.+!#$&^-]+(\\s*;.*)?");
@@ -104,7 +100,7 @@ final class WebMedia {
     private static String text(JsonNode result) throws ApiError {
         JsonNode value = result.isObject() ? (result.has("body") ? result.get("body") : result.get("text")) : result;
         if (value == null) {
-            throw new ApiError(404, PROPERTY_NOT_FOUND);
+            throw new ApiError(404, Messages.PROPERTY_NOT_FOUND);
         }
         return value.isContainerNode() ? pretty(value) : value.isTextual() ? value.asText() : value.toString();
     }
@@ -128,7 +124,7 @@ final class WebMedia {
         }
         String type = declared.orElse(JSON);
         if (!jsonFamily(type)) {
-            throw ApiError.badRequest(CONTENT_TYPE_MISMATCH);
+            throw ApiError.badRequest(Messages.CONTENT_TYPE_MISMATCH);
         }
         return new Answer(status.orElse(200), headers, Optional.of(mediaType(type)),
                 pretty(body).getBytes(StandardCharsets.UTF_8));
@@ -138,7 +134,7 @@ final class WebMedia {
     private static Answer textBody(int status, List<Map.Entry<String, String>> headers, String declared, String body)
             throws ApiError {
         if (!MEDIA_TYPE.matcher(declared.trim()).matches()) {
-            throw ApiError.badRequest(UNKNOWN_CONTENT_TYPE);
+            throw ApiError.badRequest(Messages.UNKNOWN_CONTENT_TYPE);
         }
         String type = declared.trim();
         boolean textual = WebRequests.textual(type);
@@ -147,7 +143,7 @@ final class WebMedia {
                 return new Answer(status, headers, Optional.of(textual ? withCharset(type) : type),
                         Base64.getDecoder().decode(body.trim()));
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest(CONTENT_TYPE_MISMATCH);
+                throw ApiError.badRequest(Messages.CONTENT_TYPE_MISMATCH);
             }
         }
         return new Answer(status, headers, Optional.of(withCharset(type)), body.getBytes(StandardCharsets.UTF_8));
@@ -196,16 +192,17 @@ final class WebMedia {
     }
 
     /**
-     * Whether a request's {@code Accept} header takes {@code contentType}: no header, a range that
-     * covers it ({@code *}{@code /*}, {@code text/*}, {@code text/html}) with a quality above zero.
+     * Whether a request with these headers takes {@code contentType}: no {@code Accept} header, or one with
+     * a range that covers it ({@code *}{@code /*}, {@code text/*}, {@code text/html}) with a quality above zero.
      */
-    static boolean acceptable(Optional<String> accept, String contentType) {
-        if (accept.isEmpty() || accept.get().isBlank()) {
+    static boolean acceptable(MultiMap headers, String contentType) {
+        String accept = headers.get(ACCEPT);
+        if (accept == null || accept.isBlank()) {
             return true;
         }
         String offered = mediaType(contentType);
         String type = offered.substring(0, offered.indexOf('/'));
-        for (String range : accept.get().split(",")) {
+        for (String range : accept.split(",")) {
             String[] parts = range.split(";");
             String wanted = parts[0].trim().toLowerCase(Locale.ROOT);
             boolean covers = wanted.equals("*/*") || wanted.equals(offered) || wanted.equals(type + "/*");
@@ -231,7 +228,7 @@ final class WebMedia {
     }
 
     static ApiError notAcceptable(String contentType) {
-        return new ApiError(406, NOT_ACCEPTABLE + contentType);
+        return new ApiError(406, Messages.NOT_ACCEPTABLE + contentType);
     }
 
     /** {@code application/json} and every {@code …+json}. */
@@ -260,7 +257,7 @@ final class WebMedia {
     }
 
     private static ApiError invalid(String media) {
-        return ApiError.badRequest(String.format(INVALID_MEDIA, media));
+        return ApiError.badRequest(String.format(Messages.INVALID_MEDIA, media));
     }
 
     static String pretty(JsonNode value) {

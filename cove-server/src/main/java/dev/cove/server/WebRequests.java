@@ -24,8 +24,9 @@ import java.util.Set;
 final class WebRequests {
     private static final Set<String> RESERVED = Set.of("__ow_method", "__ow_headers", "__ow_path", "__ow_user",
             "__ow_query", "__ow_body");
-    static final String RESERVED_MESSAGE = "Request defines parameters that are not allowed (e.g., reserved properties).";
-    static final String FAILED = "There was an error processing your request.";
+
+    /** As many as Vert.x decodes of a query. */
+    private static final int MAX_QUERY_PARAMETERS = 1024;
 
     private WebRequests() {}
 
@@ -34,11 +35,11 @@ final class WebRequests {
         String contentType = declared == null ? "" : declared.toLowerCase(Locale.ROOT);
         ObjectNode params = body.length() > 0 ? fromBody(body, contentType) : Exchange.JSON.createObjectNode();
         String query = request.query();
-        if (query != null) { // without one, params() would still decode the URI
-            for (Map.Entry<String, String> e : request.params()) {
+        if (query != null) {
+            for (Map.Entry<String, List<String>> e : queryParameters(request).entrySet()) {
                 refuseReserved(e.getKey());
                 if (!params.has(e.getKey())) { // the body's values win, and a repeated name's first value
-                    params.put(e.getKey(), e.getValue());
+                    params.put(e.getKey(), e.getValue().get(0));
                 }
             }
         }
@@ -48,6 +49,15 @@ final class WebRequests {
         ObjectNode headers = params.putObject("__ow_headers");
         request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         return params;
+    }
+
+    /**
+     * The query's parameters, decoded as Vert.x decodes {@code request.params()}, which can't be used here:
+     * the router adds the path's parameters to it.
+     */
+    private static Map<String, List<String>> queryParameters(HttpServerRequest request) {
+        return new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMETERS, false)
+                .parameters();
     }
 
     /**
@@ -79,7 +89,7 @@ final class WebRequests {
     /** A request may not set the parameters that describe it, as in OpenWhisk. */
     private static void refuseReserved(String name) throws ApiError {
         if (RESERVED.contains(name)) {
-            throw ApiError.badRequest(RESERVED_MESSAGE);
+            throw ApiError.badRequest(Messages.RESERVED_PARAMETERS);
         }
     }
 
@@ -105,7 +115,7 @@ final class WebRequests {
         int status = result.path("statusCode").asInt(200);
         if (status < 100 || status > 599) {
             ex.json(502, Exchange.JSON.createObjectNode()
-                    .put("error", "The function answered with an invalid statusCode: " + result.path("statusCode"))
+                    .put("error", Messages.invalidStatusCode(result.path("statusCode").toString()))
                     .put("activationId", activation.activationId()));
             return;
         }
@@ -130,7 +140,7 @@ final class WebRequests {
         try {
             WebMedia.Answer answer = WebMedia.answer(extension, projection(activation));
             Optional<String> type = answer.contentType();
-            if (type.isPresent() && !WebMedia.acceptable(Optional.ofNullable(ex.request.getHeader("accept")), type.get())) {
+            if (type.isPresent() && !WebMedia.acceptable(ex.request.headers(), type.get())) {
                 throw WebMedia.notAcceptable(type.get());
             }
             HttpServerResponse response = ex.request.response();
@@ -146,8 +156,8 @@ final class WebRequests {
         return switch (activation.status()) {
             case SUCCESS -> result;
             case APPLICATION_ERROR -> Optional.ofNullable(result.get("error"))
-                    .orElseThrow(() -> new ApiError(404, WebMedia.PROPERTY_NOT_FOUND));
-            case DEVELOPER_ERROR, TIMEOUT, PLATFORM_ERROR -> throw ApiError.badRequest(FAILED);
+                    .orElseThrow(() -> new ApiError(404, Messages.PROPERTY_NOT_FOUND));
+            case DEVELOPER_ERROR, TIMEOUT, PLATFORM_ERROR -> throw ApiError.badRequest(Messages.WEB_FAILED);
         };
     }
 

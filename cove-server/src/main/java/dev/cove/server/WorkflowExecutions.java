@@ -71,7 +71,8 @@ final class WorkflowExecutions {
     void list(Exchange ex, String ns) throws ApiError {
         int limit = ex.query().integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         Optional<String> application = ex.query().name("application");
-        ex.blocking(() -> platform.executions(ns, application, limit), executions -> {
+        ex.blocking(() -> application.isPresent() ? platform.executions(ns, application.get(), limit)
+                : platform.executions(ns, limit), executions -> {
             ArrayNode list = Exchange.JSON.createArrayNode();
             executions.forEach(list::add);
             ex.json(200, list);
@@ -80,7 +81,7 @@ final class WorkflowExecutions {
 
     void get(Exchange ex, String ns, String id) throws ApiError {
         if (!ID.matcher(id).matches()) {
-            throw ApiError.badRequest("The execution id is not valid.");
+            throw ApiError.badRequest(Messages.BAD_EXECUTION_ID);
         }
         ex.blocking(() -> platform.execution(ns, id).orElseThrow(() -> ApiError.notFound(id)),
                 document -> ex.json(200, document));

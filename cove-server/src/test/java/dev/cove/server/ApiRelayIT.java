@@ -1,19 +1,20 @@
 package dev.cove.server;
 
-import static dev.cove.server.RuntimeConformanceIT.result;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static dev.cove.server.RuntimeConformanceIT.result;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The REST API from inside bubblewrap sandboxes, in both network modes: each sandbox's keeper
@@ -155,7 +156,7 @@ class ApiRelayIT {
         throw new AssertionError("no cove_api_relay_connections in the metrics");
     }
 
-    private static void awaitRelayedConnections(java.util.function.LongPredicate until, String what)
+    private static void awaitRelayedConnections(LongPredicate until, String what)
             throws Exception {
         long deadline = System.nanoTime() + DEADLINE_NS;
         long n = relayedConnections();

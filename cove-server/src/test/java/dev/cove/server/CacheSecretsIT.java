@@ -1,12 +1,11 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.node.NodeOptions;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The function cache with a real redis-server behind it: functions use it through {@code ctx.cache},
@@ -74,7 +76,7 @@ class CacheSecretsIT {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.shutdownOutput();
                 return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 Thread.sleep(25);
             }
         }
@@ -181,8 +183,8 @@ class CacheSecretsIT {
     /** 127.0.0.1 and every IPv4 address of this machine. */
     static List<String> hostAddresses() throws Exception {
         List<String> all = new ArrayList<>(List.of("127.0.0.1"));
-        for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            java.util.Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
                     .map(a -> a.getHostAddress()).filter(a -> !all.contains(a)).forEach(all::add);
         }
         return all;

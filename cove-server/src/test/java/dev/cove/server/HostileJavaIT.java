@@ -1,10 +1,8 @@
 package dev.cove.server;
 
-import static dev.cove.server.Attacks.*;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static dev.cove.server.Attacks.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The attacks only Java functions make, and the attacks on the inline tier, against a real server
@@ -277,7 +278,7 @@ class HostileJavaIT {
 
     /** The CPU this JVM (the server's, the inline tier's) spends over the next {@code window}. */
     static Duration serverCpuOver(Duration window) throws InterruptedException {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long before = os.getProcessCpuTime();
         Thread.sleep(window.toMillis());
         return Duration.ofNanos(os.getProcessCpuTime() - before);

@@ -1,14 +1,14 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonBodiesTest {
     /** Words of the parser's own that once reached callers. */
@@ -32,7 +32,7 @@ class JsonBodiesTest {
         assertThatThrownBy(() -> JsonBodies.read(text.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).isEqualTo(JsonBodies.MALFORMED + problem);
+                    assertThat(e.getMessage()).isEqualTo(Messages.MALFORMED + problem);
                 });
     }
 
@@ -42,7 +42,7 @@ class JsonBodiesTest {
         for (String body : bodies) {
             byte[] bytes = body.equals("\u00ff{") ? new byte[] {(byte) 0xff, '{'} : body.getBytes(StandardCharsets.UTF_8);
             assertThatThrownBy(() -> JsonBodies.read(bytes)).as(body).isInstanceOfSatisfying(ApiError.class, e -> {
-                assertThat(e.getMessage()).startsWith(JsonBodies.MALFORMED).containsPattern("at line \\d+, column \\d+\\.$");
+                assertThat(e.getMessage()).startsWith(Messages.MALFORMED).containsPattern("at line \\d+, column \\d+\\.$");
                 PARSER_WORDS.forEach(word -> assertThat(e.getMessage()).as(body).doesNotContainIgnoringCase(word));
             });
         }
@@ -50,7 +50,7 @@ class JsonBodiesTest {
 
     @Test
     void aBodyThatIsNotAnObjectWhereOneIsExpectedSaysSo() throws ApiError {
-        assertThatThrownBy(() -> Exchange.jsonObject(Buffer.buffer("[1]"))).hasMessage(JsonBodies.MALFORMED
+        assertThatThrownBy(() -> Exchange.jsonObject(Buffer.buffer("[1]"))).hasMessage(Messages.MALFORMED
                 + "the body must be a JSON object.");
         assertThat(Exchange.jsonObject(Buffer.buffer(""))).isEmpty();
         assertThat(Exchange.jsonObject(Buffer.buffer("{\"a\":1}")).path("a").asInt()).isEqualTo(1);

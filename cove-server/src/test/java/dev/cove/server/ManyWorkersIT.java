@@ -1,13 +1,15 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many warm workers at once must not starve anything else: each worker's output is read by threads
@@ -23,7 +25,7 @@ class ManyWorkersIT {
         }
     }
 
-    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(32);
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(32);
 
     @TempDir
     Path dir;

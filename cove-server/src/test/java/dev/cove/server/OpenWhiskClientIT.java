@@ -1,17 +1,18 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Apache OpenWhisk's own JavaScript client, installed from the npm registry at its pinned version and
@@ -40,7 +41,7 @@ class OpenWhiskClientIT {
     void theOpenWhiskClientWorksUnchanged() throws Exception {
         try (TestCove cove = new TestCove(dir)) {
             Path script = Path.of("src/test/resources/openwhisk-client/check.js").toAbsolutePath();
-            Files.copy(script, INSTALL.resolve("check.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(script, INSTALL.resolve("check.js"), StandardCopyOption.REPLACE_EXISTING);
             String out = run(List.of("node", "check.js"), cove.server.apiHost(), cove.server.guestAuth());
             JsonNode seen = TestCove.JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
             assertThat(seen.path("result")).isEqualTo(TestCove.object().put("hi", "Ada"));

@@ -2,12 +2,16 @@ package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.runtime.Calls;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -49,7 +53,7 @@ class RestApiIT {
         HttpRequest.Builder noAuth = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/api/v1/namespaces"));
         assertThat(cove.send(noAuth.GET()).status()).isEqualTo(401);
         HttpRequest.Builder wrong = HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/api/v1/namespaces"))
-                .header("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("a:b".getBytes()));
+                .header("authorization", "Basic " + Base64.getEncoder().encodeToString("a:b".getBytes()));
         TestCove.Answer answer = cove.send(wrong.GET());
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.json().path("error").asText()).isEqualTo("The supplied authentication is invalid.");
@@ -241,13 +245,13 @@ class RestApiIT {
         String code = "import java.util.Map; public class Paged {"
                 + " public static Map<String, Object> main(Map<String, Object> p) { return p; } }";
         cove.deploy("paged", "java:21", code, object());
-        int count = dev.cove.core.model.ActivationQuery.MAX_LIMIT + 30;
+        int count = ActivationQuery.MAX_LIMIT + 30;
         for (int i = 0; i < count; i++) {
             assertThat(cove.invoke("paged", object()).status()).isEqualTo(200);
         }
         List<String> seen = new ArrayList<>();
-        for (int skip = 0; skip < count + dev.cove.core.model.ActivationQuery.MAX_LIMIT; skip += dev.cove.core.model.ActivationQuery.MAX_LIMIT) {
-            JsonNode page = cove.get("/api/v1/namespaces/_/activations?name=paged&limit=" + dev.cove.core.model.ActivationQuery.MAX_LIMIT
+        for (int skip = 0; skip < count + ActivationQuery.MAX_LIMIT; skip += ActivationQuery.MAX_LIMIT) {
+            JsonNode page = cove.get("/api/v1/namespaces/_/activations?name=paged&limit=" + ActivationQuery.MAX_LIMIT
                     + "&skip=" + skip).json();
             seen.addAll(page.findValuesAsText("activationId"));
         }
@@ -335,9 +339,9 @@ class RestApiIT {
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bo\"}")));
         assertThat(post.json().path("name").asText()).isEqualTo("Bo");
 
-        var png = java.net.http.HttpClient.newHttpClient().send(
+        var png = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(cove.server.apiHost() + "/fn/web/png")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(png.headers().firstValue("content-type")).contains("image/png");
         assertThat(png.body()).startsWith(0x89, 'P', 'N', 'G');
 

@@ -1,12 +1,12 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The one suite every runtime passes, against a real server with real node, python and Java workers
@@ -528,8 +530,8 @@ class RuntimeConformanceIT {
     @ValueSource(strings = {"nodejs", "python"})
     void kubelessTakesTheEventFieldsFromTheRequestsHeaders(String runtime) throws Exception {
         String name = deploy(runtime, "kubelessevent", params());
-        TestCove.Answer given = cove.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(cove.server.apiHost() + "/fn/" + name))
+        TestCove.Answer given = cove.send(HttpRequest.newBuilder(
+                URI.create(cove.server.apiHost() + "/fn/" + name))
                 .header("event-id", "id-1").header("event-type", "text/plain")
                 .header("event-time", "2020-01-02T03:04:05Z").header("event-namespace", "mine").GET());
         assertThat(given.json()).isEqualTo(params().put("id", "id-1").put("type", "text/plain")
@@ -547,8 +549,8 @@ class RuntimeConformanceIT {
     @Test
     void aKubelessNodeHandlerMayWriteItsAnswerToTheResponse() throws Exception {
         String name = deploy("nodejs", "kubelessstream", params());
-        TestCove.Answer answer = cove.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(cove.server.apiHost() + "/fn/" + name)).GET());
+        TestCove.Answer answer = cove.send(HttpRequest.newBuilder(
+                URI.create(cove.server.apiHost() + "/fn/" + name)).GET());
         assertThat(answer.status()).isEqualTo(201);
         assertThat(answer.header("content-type")).startsWith("text/plain");
         assertThat(answer.raw().body()).isEqualTo("one, two, three");

@@ -1,7 +1,5 @@
 package dev.cove.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Guards over the server's sources: what a request sends is read in one place each, never beside it. */
 class ServerSourcesTest {
@@ -29,6 +29,17 @@ class ServerSourcesTest {
         // (ex.query() is Query itself; a request's query() is its raw query string)
         assertThat(filesThatMatch(".*(?<!\\bex)\\.(getParam\\(|params\\(\\)|query\\(\\)).*"))
                 .containsExactlyInAnyOrder("Query.java", "WebRequests.java");
+    }
+
+    /**
+     * The server sees one node through {@code Node}, the records of {@code dev.cove.core.model} and
+     * {@code dev.cove.node}, never how the core is built. (CoveServer and ServerOptions start the node
+     * with the core's settings, until those settings are the node's own.)
+     */
+    @Test
+    void theServerImportsOnlyTheNodeAndTheModel() {
+        assertThat(filesThatMatch("import (static )?dev\\.cove\\.(?!core\\.Node;|core\\.model\\.|node\\.).*"))
+                .containsExactlyInAnyOrder("CoveServer.java", "ServerOptions.java");
     }
 
     private static List<String> filesThatMatch(String regex) {

@@ -3,7 +3,9 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ExecutionStarted;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WorkflowsIT {
     @TempDir
-    static java.nio.file.Path dir;
+    static Path dir;
     static TestCove cove;
 
     @BeforeAll
@@ -58,7 +60,7 @@ class WorkflowsIT {
     }
 
     static List<String> types(JsonNode execution) {
-        return java.util.stream.StreamSupport.stream(execution.path("history").spliterator(), false)
+        return StreamSupport.stream(execution.path("history").spliterator(), false)
                 .map(e -> e.path("type").asText()).toList();
     }
 

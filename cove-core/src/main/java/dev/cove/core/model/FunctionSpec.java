@@ -31,11 +31,11 @@ public record FunctionSpec(
     /** OpenWhisk's annotation that gives a function its namespace's key. */
     public static final String PROVIDE_API_KEY = "provide-api-key";
 
-    private static final ObjectMapper SEQUENCE_JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,255}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
     private static final Pattern ACTIVATION_ID = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern MAIN = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.]{0,255}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public FunctionSpec {
         requireName(name);
@@ -121,6 +121,17 @@ public record FunctionSpec(
         return changes;
     }
 
+    /** A sequence's components, as its code lists them (a JSON array of function names). */
+    public List<String> sequenceComponents() {
+        try {
+            List<String> names = new ArrayList<>();
+            JSON.readTree(code.text()).forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (IOException e) {
+            throw new IllegalStateException("a sequence's components are not a JSON list: " + name, e);
+        }
+    }
+
     private String codeForm() {
         if (kind == Kind.SEQUENCE) {
             return "a sequence";
@@ -149,16 +160,5 @@ public record FunctionSpec(
 
     public FunctionSpec withTier(Tier newTier) {
         return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier);
-    }
-
-    /** A sequence's components, as its code lists them (a JSON array of function names). */
-    public List<String> sequenceComponents() {
-        try {
-            List<String> names = new ArrayList<>();
-            SEQUENCE_JSON.readTree(code.text()).forEach(n -> names.add(n.asText()));
-            return names;
-        } catch (IOException e) {
-            throw new IllegalStateException("a sequence's components are not a JSON list: " + name, e);
-        }
     }
 }
