@@ -24,11 +24,13 @@ import dev.cove.core.model.TierVerdict;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.Store;
 import dev.cove.core.workflow.Executions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -93,9 +95,10 @@ public final class Platform implements Node {
      * stem cells are being started.
      *
      * @param inline runs Java functions inline; {@link InlineTier#unavailable(String)} for none
+     * @param sandboxes what node and python functions run in, unless the config says they run unconfined
      */
     public static Platform start(Node.Config config, Store store, CacheBackend cacheBackend, InlineTier inline,
-            Vertx vertx) throws IOException {
+            SandboxProvider sandboxes, Vertx vertx) throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
@@ -103,7 +106,8 @@ public final class Platform implements Node {
         Runtimes runtimes;
         try {
             runtimes = Runtimes.start(vertx, new Runtimes.Options(config.dataDir(), config.stemCellsPerRuntime(),
-                    config.maxPayloadBytes(), config.maxLogBytes(), config.sandboxed()), inline);
+                    config.maxPayloadBytes(), config.maxLogBytes(),
+                    config.sandboxed() ? sandboxes : Unconfined.provider()), inline);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

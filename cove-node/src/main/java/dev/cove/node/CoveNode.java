@@ -7,6 +7,7 @@ import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.java.inline.JavaInlineTier;
+import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
 import dev.cove.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class CoveNode {
         CacheBackend cache = cacheBackend(options.cache(), config.cache());
         try {
             return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache,
-                    JavaInlineTier.create(), vertx);
+                    JavaInlineTier.create(), new BubblewrapProvider(), vertx);
         } catch (IOException | RuntimeException e) {
             cache.close();
             throw e;

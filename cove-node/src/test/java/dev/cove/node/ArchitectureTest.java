@@ -46,6 +46,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> ENTRY_TYPES = Map.of(
             "dev.cove.core.bus", Set.of("LocalBus"),
             "dev.cove.core.registry", Set.of("Registry"),
+            "dev.cove.core.sandbox", Set.of("Unconfined"),
             "dev.cove.core.workflow", Set.of("Executions"));
 
     @Test

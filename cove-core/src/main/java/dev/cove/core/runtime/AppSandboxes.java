@@ -1,7 +1,7 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.sandbox.Sandbox;
-import dev.cove.core.sandbox.SandboxEndedException;
+import dev.cove.core.spi.Sandbox;
+import dev.cove.core.spi.SandboxEndedException;
 import dev.cove.core.spi.StartFailure;
 import java.util.Map;
 import java.util.Optional;

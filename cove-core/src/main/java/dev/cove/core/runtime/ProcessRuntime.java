@@ -1,7 +1,7 @@
 package dev.cove.core.runtime;
 
 import dev.cove.core.model.Kind;
-import dev.cove.core.sandbox.ChildProcesses;
+import dev.cove.core.spi.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -7,10 +7,12 @@ import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
-import dev.cove.core.sandbox.SandboxFactory;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.Sandbox;
+import dev.cove.core.spi.SandboxFactory;
+import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.StartFailure;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -54,11 +56,11 @@ public final class Runtimes implements AutoCloseable {
      * @param stemCellsPerRuntime how many idle workers each process runtime keeps started
      * @param maxResultBytes the largest result a function may return
      * @param maxLogBytes the most log bytes any activation keeps
-     * @param sandboxed whether worker processes must run in sandboxes; when they must and can't,
-     *     the process runtimes are off
+     * @param sandboxes what worker processes run in; when its sandboxes can't be made here, the
+     *     process runtimes are off
      */
     public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes,
-            boolean sandboxed) {}
+            SandboxProvider sandboxes) {}
 
     /** The longest an instance's start waits for a worker to start (a stem cell, or one in its sandbox). */
     private static final Duration WORKER_WAIT = Duration.ofSeconds(60);
@@ -166,20 +168,17 @@ public final class Runtimes implements AutoCloseable {
         return kind == Kind.JAVA ? kind.kindName() + "'s process tier" : kind.kindName();
     }
 
-    /** Bubblewrap sandboxes unless the operator said otherwise; answers why there are none, if so. */
+    /** The sandboxes the node was given, if they can be made here; answers why there are none, if so. */
     private Optional<String> chooseSandboxes() {
-        if (!options.sandboxed()) {
-            sandboxes = SandboxFactory.unconfined();
-            return Optional.empty();
-        }
-        Optional<String> why = SandboxFactory.bubblewrapUnavailable();
+        Optional<String> why = options.sandboxes().unavailable();
         if (why.isPresent()) {
             return Optional.of("no sandbox can be made here (" + why.get()
                     + "); start with --no-sandbox to run functions unconfined");
         }
         try {
-            sandboxes = SandboxFactory.bubblewrap(options.dataDir().resolve("sandboxes"),
+            SandboxProvider.Settings settings = new SandboxProvider.Settings(options.dataDir().resolve("sandboxes"),
                     "cove-" + ProcessHandle.current().pid(), SANDBOX_TMP_BYTES, apiSocket());
+            sandboxes = options.sandboxes().create(settings);
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of("the sandboxes could not be prepared (" + e.getMessage() + ")");
@@ -428,7 +427,7 @@ public final class Runtimes implements AutoCloseable {
     }
 
     /** The sandbox an application's workers run in now, if it has one. */
-    Optional<dev.cove.core.sandbox.Sandbox> sandboxOf(String applicationPath) {
+    Optional<Sandbox> sandboxOf(String applicationPath) {
         return homes.of(applicationPath);
     }
 }

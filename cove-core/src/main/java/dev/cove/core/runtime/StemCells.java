@@ -1,8 +1,8 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.sandbox.Sandbox;
-import dev.cove.core.sandbox.SandboxEndedException;
-import dev.cove.core.sandbox.SandboxFactory;
+import dev.cove.core.spi.Sandbox;
+import dev.cove.core.spi.SandboxEndedException;
+import dev.cove.core.spi.SandboxFactory;
 import dev.cove.core.spi.StartFailure;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.cove.core.runtime;
 
-import dev.cove.core.sandbox.ResourceLimits;
-import dev.cove.core.sandbox.Sandbox;
-import dev.cove.core.sandbox.SandboxFactory;
+import dev.cove.core.spi.ResourceLimits;
+import dev.cove.core.spi.Sandbox;
+import dev.cove.core.spi.SandboxFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;

@@ -1,5 +1,11 @@
 package dev.cove.core.sandbox;
 
+import dev.cove.core.spi.ChildProcesses;
+import dev.cove.core.spi.ResourceLimits;
+import dev.cove.core.spi.Sandbox;
+import dev.cove.core.spi.SandboxEndedException;
+import dev.cove.core.spi.SandboxFactory;
+import dev.cove.core.spi.SandboxProvider;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +18,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * Workers as plain child processes with a cleared environment; what --no-sandbox asks for. A
  * "sandbox" here is only a name for its workers: nothing is isolated, so nothing is shared either.
  */
-final class Unconfined implements SandboxFactory {
+public final class Unconfined implements SandboxFactory {
+
+    /** Makes them anywhere, whatever it is given: there is nothing to prepare. */
+    private static final SandboxProvider PROVIDER = new SandboxProvider() {
+        @Override
+        public Optional<String> unavailable() {
+            return Optional.empty();
+        }
+
+        @Override
+        public SandboxFactory create(Settings settings) {
+            return new Unconfined();
+        }
+    };
+
+    private Unconfined() {}
+
+    /** Workers as plain child processes: no isolation. */
+    public static SandboxProvider provider() {
+        return PROVIDER;
+    }
 
     /** A plain process on the host reaches the server where it listens. */
     @Override
@@ -51,10 +77,10 @@ final class Unconfined implements SandboxFactory {
                 processes.add(process);
             }
             String name = spawn.name();
-            Thread out = OutputPump.start(name + "-out", process.getInputStream(),
-                    new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stdout", l)));
-            Thread err = OutputPump.start(name + "-err", process.getErrorStream(),
-                    new Lines(spawn.maxLineBytes(), l -> spawn.output().line("stderr", l)));
+            Thread out = ChildProcesses.pump(name + "-out", process.getInputStream(),
+                    ChildProcesses.lines(spawn.maxLineBytes(), l -> spawn.output().line("stdout", l)));
+            Thread err = ChildProcesses.pump(name + "-err", process.getErrorStream(),
+                    ChildProcesses.lines(spawn.maxLineBytes(), l -> spawn.output().line("stderr", l)));
             // what the worker printed comes before its exit, as a sandbox's keeper relays it
             CompletableFuture<Integer> exit = process.onExit().thenApplyAsync(p -> {
                 awaitOutput(out, err);

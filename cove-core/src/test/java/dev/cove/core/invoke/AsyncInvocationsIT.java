@@ -12,6 +12,7 @@ import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
+import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Store;
@@ -63,7 +64,7 @@ class AsyncInvocationsIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false),
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
         runtimes.connect(Calls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);

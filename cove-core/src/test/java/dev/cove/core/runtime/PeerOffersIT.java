@@ -8,6 +8,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
+import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
@@ -75,7 +76,7 @@ class PeerOffersIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, false),
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
     }
 

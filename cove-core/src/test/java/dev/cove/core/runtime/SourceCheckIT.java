@@ -5,6 +5,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.StartFailure;
@@ -25,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Node and python code is compiled in a sandboxed stem cell when it is staged, and the place of a
- * compile error is the one in the user's own source: at staging, and at init (code staged before the
- * check existed is loaded without it), where node's lookup suffix once moved it past the file's end.
+ * Node and python code is compiled in a stem cell when it is staged, and the place of a compile error
+ * is the one in the user's own source: at staging, and at init (code staged before the check existed
+ * is loaded without it), where node's lookup suffix once moved it past the file's end. The cells run
+ * unconfined here: what is compiled, and where an error is, does not depend on the sandbox.
  */
 class SourceCheckIT {
     /** Three lines; the brace opened on the first is never closed. */
@@ -42,7 +44,7 @@ class SourceCheckIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, true),
+        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
     }
 
