@@ -109,7 +109,7 @@ function useRuntimePackages() {
   const dir = require('path').join(__dirname, 'node_modules');
   if (!require('fs').existsSync(dir)) return;
   process.env.NODE_PATH = dir;
-  require('module')._initPaths();
+  require('module')._initPaths(); // node reads NODE_PATH only here: it has no public API for a global path
   delete process.env.NODE_PATH;
 }
 
@@ -327,11 +327,12 @@ function load(entry, names) {
   const Module = require('module');
   const m = new Module(entry, null);
   m.filename = entry;
-  m.paths = Module._nodeModulePaths(path.dirname(entry));
-  Module._cache[entry] = m;
+  m.paths = Module._nodeModulePaths(path.dirname(entry)); // as require sets them; there is no public API
+  require.cache[entry] = m;
   let source = fs.readFileSync(entry, 'utf8');
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   try {
+    // the CommonJS loader's own compile: no public API runs a module from a source given (the suffix)
     m._compile(source + lookupSuffix(names), entry);
   } catch (e) {
     // an error the source leaves open (a missing brace) is found in the suffix, lines past its end:
@@ -728,7 +729,6 @@ function keep(copy, frame) {
   }
 }
 
-/** A fresh copy of the live kept entry, now the most recently used; undefined when there is none. */
 /**
  * A hit resolves at once, without the event loop turning; so that a function polling a kept entry
  * (`while (!(await ctx.cache.get('flag')))`) still hears of its change, every 64th hit waits for
@@ -740,6 +740,7 @@ function answerFromCopy(resolve, kept) {
   return setImmediate(resolve, kept);
 }
 
+/** A fresh copy of the live kept entry, now the most recently used; undefined when there is none. */
 function copyOf(copy) {
   const kept = copies.get(copy);
   if (kept === undefined) return undefined;
