@@ -1,8 +1,12 @@
 """Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
-Over 1000 lines on purpose: it is the whole program a sandbox runs, unpacked as one script, and a
-module of its own to import would cost every stem cell's start-up another file lookup.
+One script of over 1000 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
+code"): split into a launcher and a module imported at start it starts alike (spawn to hello 1.01x,
+CPU 0.98x), the sandbox's read-only runtimes folder caching no bytecode for it; a part imported at
+init would add its compile to every cold start (a 200-line module: 2.6x a stem cell's init and first
+run). A split pays only with its bytecode made where the platform unpacks it (0.54x to hello, 0.77x
+CPU), which the platform does not do.
 
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
@@ -19,8 +23,8 @@ names it. Only the standard library is used, and only what start-up needs is imp
 import os
 import sys
 import time
-# the C parts of json, socket and threading: their modules' imports (re, enum, selectors) would add a
-# quarter to the start of every worker that is no stem cell (bench/README.md, "The workers' own code")
+# the C parts of json, socket and threading: the modules over them import re, enum and selectors,
+# 2.6x the CPU of what this worker imports before its init (bench/README.md, "The workers' own code")
 import _thread
 
 try:
@@ -314,6 +318,8 @@ def main():
     import importlib.util  # noqa: F401
     import collections  # for the copies of cache entries, likewise kept out of the cold start
     _copies = collections.OrderedDict()
+    # a process's first compile of a source costs more than the next ones: the stem cell pays it here
+    compile(b"def main(args):\n    return args\n", "warm-up.py", "exec", dont_inherit=True)
     try:
         read_frames(_sock)
     except OSError:  # the platform went away
@@ -696,7 +702,7 @@ class Pool:
     """N threads taking runs from one queue; lighter than concurrent.futures for this one use."""
 
     def __init__(self, size):
-        import _queue
+        import _queue  # queue's module imports threading and heapq, during a cold start (bench/README.md)
         self.queue = _queue.SimpleQueue()
         for _ in range(size):
             _thread.start_new_thread(self.work, ())
