@@ -1,8 +1,12 @@
 """Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
-Over 1000 lines on purpose: it is the whole program a sandbox runs, unpacked as one script, and a
-module of its own to import would cost every stem cell's start-up another file lookup.
+One script of over 1000 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
+code"): split into a launcher and a module imported at start it starts alike (spawn to hello 1.01x,
+CPU 0.98x), the sandbox's read-only runtimes folder caching no bytecode for it; a part imported at
+init would add its compile to every cold start (a 200-line module: 2.6x a stem cell's init and first
+run). A split pays only with its bytecode made where the platform unpacks it (0.54x to hello, 0.77x
+CPU), which the platform does not do.
 
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
@@ -18,9 +22,12 @@ names it. Only the standard library is used, and only what start-up needs is imp
 
 import os
 import sys
+import time
+# the C parts of json, socket and threading: the modules over them import re, enum and selectors,
+# 2.6x the CPU of what this worker imports before its init (bench/README.md, "The workers' own code")
 import _thread
 
-try:  # the C parts of json and socket: importing json, socket and threading would double start-up
+try:
     import _json
     import _socket
 except ImportError:  # not CPython
@@ -206,7 +213,6 @@ class FunctionCache:
             found = from_copy(self._activation, self.scope == "app", where)
             if found is not None:
                 return found
-        import time
         since = time.monotonic()  # before the frame: a copy outlives the answer's arrival by keepMs at most
         mark = [where, False]  # what is got, and whether a change to it was heard meanwhile
         copy = None
@@ -265,7 +271,8 @@ class InvocationError(Exception):
 
 _local = _thread._local()
 _nobody = Activation(None, float("inf"))
-_send_lock = _thread.allocate_lock()  # guards _outbox and _sending
+_send_lock = _thread.allocate_lock()  # guards _outbox, _sending and _send_waiters
+_send_waiters = []  # a held lock per thread waiting for the sender to take the outbox or to stop
 _outbox = []  # frames waiting for the thread that is sending
 _outbox_bytes = 0
 _sending = False
@@ -309,8 +316,10 @@ def main():
     # cold start: it took init from ~9 ms to ~3 ms
     import importlib.machinery  # noqa: F401
     import importlib.util  # noqa: F401
-    import _collections  # for the copies of cache entries, likewise kept out of the cold start
-    _copies = _collections.OrderedDict()
+    import collections  # for the copies of cache entries, likewise kept out of the cold start
+    _copies = collections.OrderedDict()
+    # a process's first compile of a source costs more than the next ones: the stem cell pays it here
+    compile(b"def main(args):\n    return args\n", "warm-up.py", "exec", dont_inherit=True)
     try:
         read_frames(_sock)
     except OSError:  # the platform went away
@@ -404,11 +413,12 @@ def send(data):
     """Sends a frame. A thread that finds another sending leaves its frame to that one and goes on: the
     sender sends whatever has piled up meanwhile, in order, in one sendall, so no thread waits for
     another's send and a busy worker wakes the platform fewer times than it has frames. Past
-    OUTBOX_BYTES piled up (a log flood while the platform reads slowly), a thread waits instead."""
+    OUTBOX_BYTES piled up (a log flood while the platform reads slowly), a thread waits instead, until
+    the sender takes the pile."""
     global _sending, _outbox_bytes
-    while _outbox_bytes > OUTBOX_BYTES and _sending:
-        _wait_a_little()
     with _send_lock:
+        if _outbox_bytes > OUTBOX_BYTES and _sending:
+            wait_for_sender(lambda: _outbox_bytes <= OUTBOX_BYTES or not _sending)
         _outbox.append(data)
         _outbox_bytes += len(data)
         if _sending:
@@ -419,30 +429,52 @@ def send(data):
             with _send_lock:
                 if not _outbox:
                     _sending = False
+                    wake_send_waiters()
                     return
                 data = _outbox[0] if len(_outbox) == 1 else b"".join(_outbox)
                 del _outbox[:]
                 _outbox_bytes = 0
+                wake_send_waiters()
             _sock.sendall(data)
     except BaseException:
         with _send_lock:
             _sending = False
+            wake_send_waiters()
         raise
 
 
-def _wait_a_little():
-    import time
-    time.sleep(0.001)
+def wait_for_sender(done, seconds=None):
+    """Under _send_lock: waits until done() holds, or for at most seconds, woken by the sender each time
+    it takes the outbox or stops."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while not done():
+        left = -1 if deadline is None else deadline - time.monotonic()
+        if deadline is not None and left <= 0:
+            return
+        woken = _thread.allocate_lock()
+        woken.acquire()
+        _send_waiters.append(woken)
+        _send_lock.release()
+        try:
+            woken.acquire(True, left)
+        finally:
+            _send_lock.acquire()
+
+
+def wake_send_waiters():
+    """Under _send_lock; costs the sender nothing while no thread waits."""
+    if _send_waiters:
+        for woken in _send_waiters:
+            woken.release()
+        del _send_waiters[:]
 
 
 def exit_now(status):
     for act in (getattr(_local, "activation", None), _nobody):
         if act is not None and not act.done:
             flush_partial(act)
-    for _ in range(1000):  # another thread may still be sending this one's last frames
-        if not _sending:
-            break
-        _wait_a_little()
+    with _send_lock:  # another thread may still be sending this one's last frames
+        wait_for_sender(lambda: not _sending, 1)
     os._exit(status)
 
 
@@ -529,7 +561,6 @@ def call_answer(name, frame, wait):
 
 def from_copy(act, app, where):
     """(True, a fresh copy of the value) from a live copy, counting a hit for act; None without one."""
-    import time
     with _copies_lock:
         copy = _copies.get(where)
         if copy is None:
@@ -628,7 +659,6 @@ def fused_call(caller, func, name, params):
     and answers as a called frame would (docs/worker-protocol.md, "fused")."""
     text = fused_params(name, params)
     import hashlib
-    import time
     with _fused_lock:
         caller.fused += 1
         n = caller.fused
@@ -672,7 +702,7 @@ class Pool:
     """N threads taking runs from one queue; lighter than concurrent.futures for this one use."""
 
     def __init__(self, size):
-        import _queue
+        import _queue  # queue's module imports threading and heapq, during a cold start (bench/README.md)
         self.queue = _queue.SimpleQueue()
         for _ in range(size):
             _thread.start_new_thread(self.work, ())
@@ -968,6 +998,7 @@ def run_awaitable(awaitable):
     """Runs an `async def` entry point on this thread's own event loop, kept from run to run. A fused
     callee's, while an `async def` caller's loop waits in ctx.invoke, gets a loop for that call."""
     import asyncio
+    # no public API lets a thread set its running loop aside: asyncio exports these two for event loops
     outer = asyncio._get_running_loop()
     if outer is not None:
         asyncio._set_running_loop(None)  # a thread runs one loop at a time; the caller's waits meanwhile
@@ -1009,7 +1040,6 @@ def kubeless_context(act):
 
 
 def iso_now():
-    import time
     now = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (int(now * 1000) % 1000)
 
