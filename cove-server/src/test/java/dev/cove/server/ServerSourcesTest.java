@@ -31,17 +31,6 @@ class ServerSourcesTest {
                 .containsExactlyInAnyOrder("Query.java", "WebRequests.java");
     }
 
-    /**
-     * The server sees one node through {@code Node}, the records of {@code dev.cove.core.model} and
-     * {@code dev.cove.node}, never how the core is built. (CoveServer and ServerOptions start the node
-     * with the core's settings, until those settings are the node's own.)
-     */
-    @Test
-    void theServerImportsOnlyTheNodeAndTheModel() {
-        assertThat(filesThatMatch("import (static )?dev\\.cove\\.(?!core\\.Node;|core\\.model\\.|node\\.).*"))
-                .containsExactlyInAnyOrder("CoveServer.java", "ServerOptions.java");
-    }
-
     private static List<String> filesThatMatch(String regex) {
         try (Stream<Path> files = Files.list(SOURCES)) {
             return files.filter(f -> read(f).lines().anyMatch(line -> line.matches(regex)))
