@@ -3,10 +3,11 @@
 // Unix socket. Started as `node worker.js --socket PATH --token TOKEN` with an empty environment.
 //
 // One file of over 800 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
-// code"): split into modules required at start it starts alike (spawn to hello 1.00x, CPU 1.05x),
-// each further module costing every start about 0.35 ms of CPU to find, read and compile, which
-// buys the start nothing; a part required at init would add its loading to every cold start (1.29x
-// a stem cell's init and first run).
+// code"): split into a launcher and a module required at start, a stem cell's init and first run
+// took 0.88x the time and a worker's start 1.01x the CPU, within this machine's noise; timed around
+// the loading itself, each further module costs every start about 0.35 ms of CPU to find, read and
+// compile, which buys the start nothing, and a part required at init would add it to every cold
+// start.
 //
 // Design: one event loop. Frames are read as Buffers and cut at '\n' (a frame split across chunks is
 // joined once, with Buffer.concat, so a large frame costs linear time). Every frame goes out in one

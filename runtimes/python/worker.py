@@ -2,11 +2,11 @@
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
 One script of over 1000 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
-code"): split into a launcher and a module imported at start it starts alike (spawn to hello 1.01x,
-CPU 0.98x), the sandbox's read-only runtimes folder caching no bytecode for it; a part imported at
-init would add its compile to every cold start (a 200-line module: 2.6x a stem cell's init and first
-run). A split pays only with its bytecode made where the platform unpacks it (0.54x to hello, 0.77x
-CPU), which the platform does not do.
+code"): split into a launcher and a module imported at start, a stem cell's init and first run took
+1.02x the time and a worker's start 1.00x the CPU, the sandbox's read-only runtimes folder caching
+no bytecode for the module; a part imported at init would add its compile to every cold start (the
+init's 200 lines: 3.5x). A split pays only with its bytecode made where the platform unpacks it
+(0.73x the CPU of a start, 0.46x to hello), which the platform does not do.
 
 Design: the main thread reads frames (one JSON object per line) from the socket. With concurrency 1
 a run is called right there, in the reader loop; with concurrency N > 1 it is handed to N threads.
@@ -24,7 +24,7 @@ import os
 import sys
 import time
 # the C parts of json, socket and threading: the modules over them import re, enum and selectors,
-# 2.6x the CPU of what this worker imports before its init (bench/README.md, "The workers' own code")
+# 2.8x the CPU of what this worker imports before its init (bench/README.md, "The workers' own code")
 import _thread
 
 try:
