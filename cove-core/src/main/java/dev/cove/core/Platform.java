@@ -3,7 +3,6 @@ package dev.cove.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
-import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.AsyncInvocations;
@@ -22,29 +21,24 @@ import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.registry.Registry;
-import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
-import dev.cove.core.spi.Instance;
-import dev.cove.core.spi.RunListener;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.Store;
+import dev.cove.core.spi.WorkerTransport;
 import dev.cove.core.workflow.Executions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,79 +84,43 @@ public final class Platform implements Node {
     }
 
     /**
-     * Starts the runtimes over the store and the cache's backend, which the platform takes over and
-     * closes when it closes (if it fails to start, the caller closes the backend); blocks until the
-     * stem cells are being started.
+     * What a platform runs on: everything it does not do itself. The platform takes each over and closes
+     * it when it closes (if it fails to start, the caller closes them).
      *
+     * @param store where functions, applications and activations are kept
+     * @param cache the functions' cache's backend
      * @param inline runs Java functions inline; {@link InlineTier#unavailable(String)} for none
      * @param sandboxes what node and python functions run in, unless the config says they run unconfined
+     * @param workers how worker processes connect to the platform
+     * @param deadlines times activations out
      */
-    public static Platform start(Node.Config config, Store store, CacheBackend cacheBackend, InlineTier inline,
-            SandboxProvider sandboxes, Vertx vertx) throws IOException {
+    public record Adapters(Store store, CacheBackend cache, InlineTier inline, SandboxProvider sandboxes,
+            WorkerTransport workers, Deadlines deadlines) {}
+
+    /** Starts the runtimes over the adapters; blocks until the stem cells are being started. */
+    public static Platform start(Node.Config config, Adapters adapters) throws IOException {
         Clock clock = Clock.systemUTC();
         AtomicReference<String> apiHost = new AtomicReference<>("");
         Files.createDirectories(config.dataDir());
+        Store store = adapters.store();
+        Deadlines deadlines = adapters.deadlines();
         Registry registry = Registry.load(store, clock);
         Runtimes runtimes;
         try {
-            runtimes = Runtimes.start(vertx, new Runtimes.Options(config.dataDir(), config.stemCellsPerRuntime(),
-                    config.maxPayloadBytes(), config.maxLogBytes(),
-                    config.sandboxed() ? sandboxes : Unconfined.provider()), inline);
+            runtimes = Runtimes.start(adapters.workers(), new Runtimes.Options(config.dataDir(),
+                    config.stemCellsPerRuntime(), config.maxPayloadBytes(), config.maxLogBytes(),
+                    config.sandboxed() ? adapters.sandboxes() : Unconfined.provider()), adapters.inline());
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
-        Deadlines deadlines = Deadlines.wheel();
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
-        CacheGateway cache = CacheGateway.create(cacheBackend, metrics);
-        LocalBus bus = LocalBus.create(registry, dispatcher, async);
-        runtimes.connect(new Calls() {
-            @Override
-            public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-                    JsonNode params, boolean wait) {
-                return bus.call(caller, callerId, target, params, wait);
-            }
-
-            @Override
-            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
-                    Optional<CacheCopies> copies) {
-                return cache.handle(caller, request, copies);
-            }
-
-            @Override
-            public void forget(CacheCopies copies) {
-                cache.forget(copies);
-            }
-
-            @Override
-            public void cacheHits(FunctionRevision function, long functionHits, long appHits) {
-                cache.countHits(function, functionHits, appHits);
-            }
-
-            @Override
-            public Optional<FunctionRevision> revisionOf(FunctionRevision caller, String target) {
-                return bus.revisionOf(caller, target);
-            }
-
-            @Override
-            public boolean refusing() {
-                return bus.refusing();
-            }
-
-            @Override
-            public RunListener fused(String callerId, String activationId, FunctionRevision callee, Instance host) {
-                return bus.fused(callerId, activationId, callee, host);
-            }
-
-            @Override
-            public Map<String, String> apiEnvironment(FunctionRevision function) {
-                return Platform.apiEnvironment(function, apiHost.get(), registry);
-            }
-        });
+        CacheGateway cache = CacheGateway.create(adapters.cache(), metrics);
+        runtimes.connect(LocalBus.create(registry, dispatcher, async, apiHost::get), cache);
         int recovered = async.recover(registry::function);
         if (recovered > 0) {
             LOG.info("running {} invocations accepted before the last stop", recovered);
@@ -174,22 +132,6 @@ public final class Platform implements Node {
         }
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
                 apiHost);
-    }
-
-    /**
-     * OpenWhisk's {@code __OW_API_HOST} (once the server has said where it listens), and
-     * {@code __OW_API_KEY}, the namespace's {@code uuid:key}, only for a function annotated
-     * {@code provide-api-key} with a true value.
-     */
-    static Map<String, String> apiEnvironment(FunctionRevision function, String apiHost, Registry registry) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (!apiHost.isEmpty()) {
-            env.put("__OW_API_HOST", apiHost);
-        }
-        if (function.spec().annotated(FunctionSpec.PROVIDE_API_KEY)) {
-            registry.namespace(function.namespace()).ifPresent(n -> env.put("__OW_API_KEY", n.auth()));
-        }
-        return env;
     }
 
     @Override

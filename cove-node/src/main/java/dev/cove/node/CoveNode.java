@@ -6,9 +6,12 @@ import dev.cove.core.Platform;
 import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.spi.CacheBackend;
+import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.WorkerTransport;
 import dev.cove.java.inline.JavaInlineTier;
 import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
 import dev.cove.store.sqlite.SqliteStore;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 
@@ -20,17 +23,21 @@ public final class CoveNode {
     private CoveNode() {}
 
     /**
-     * Opens the store ({@code cove.db} in the data folder) and starts the runtimes; blocks until the
-     * stem cells are being started.
+     * Opens the store ({@code cove.db} in the data folder) and starts the runtimes, whose workers
+     * connect over sockets served by this Vert.x; blocks until the stem cells are being started.
      */
     public static Node start(NodeOptions options, Vertx vertx) throws IOException {
         Node.Config config = options.platform();
         CacheBackend cache = cacheBackend(options.cache(), config.cache());
+        WorkerTransport workers = VertxTransport.workers(vertx);
+        Deadlines deadlines = VertxTransport.deadlines();
         try {
-            return Platform.start(config, SqliteStore.open(config.dataDir().resolve("cove.db")), cache,
-                    JavaInlineTier.create(), new BubblewrapProvider(), vertx);
+            return Platform.start(config, new Platform.Adapters(SqliteStore.open(config.dataDir().resolve("cove.db")),
+                    cache, JavaInlineTier.create(), new BubblewrapProvider(), workers, deadlines));
         } catch (IOException | RuntimeException e) {
             cache.close();
+            workers.close();
+            deadlines.close();
             throw e;
         }
     }

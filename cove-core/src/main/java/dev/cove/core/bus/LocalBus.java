@@ -11,11 +11,15 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Messages;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.RunListener;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Calls between functions on one node ({@code ctx.invoke}, {@code ctx.send}), taken straight from the
@@ -31,30 +35,39 @@ import java.util.concurrent.CompletableFuture;
  * it has been offered the callee ({@link #revisionOf}, {@link #fused}; docs/worker-protocol.md, "peer").
  *
  * <p>Failure modes: a call to a missing function, or one the dispatcher refuses (a full queue, a
- * shutdown), answers {@link Calls.CallOutcome.Refused} at once; an admitted one always ends, by its
+ * shutdown), answers {@link CallOutcome.Refused} at once; an admitted one always ends, by its
  * outcome or its own time limit. A chain of calls stops at {@link Calls#MAX_CALL_DEPTH}; a
  * function that calls itself and waits holds an instance per level until then, each level's wait
  * counting against the caller's own deadline.
+ *
+ * <p>A function may also call others through the REST API, as OpenWhisk's may: its environment says
+ * where ({@link #apiEnvironment}).
  */
 public final class LocalBus implements Calls {
     private final Registry registry;
     private final Dispatcher dispatcher;
     private final AsyncInvocations async;
+    private final Supplier<String> apiHost;
 
     /** The embedded message bus: topics within this process. */
     public static MessageBus topics() {
         return new MemoryTopics();
     }
 
-    private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async) {
+    private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async, Supplier<String> apiHost) {
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.async = async;
+        this.apiHost = apiHost;
     }
 
-    /** Calls that wait go to the dispatcher; sends are first made durable by {@code async}. */
-    public static LocalBus create(Registry registry, Dispatcher dispatcher, AsyncInvocations async) {
-        return new LocalBus(registry, dispatcher, async);
+    /**
+     * Calls that wait go to the dispatcher; sends are first made durable by {@code async}. {@code apiHost}
+     * is where functions reach the REST API, empty until the server has said where it listens.
+     */
+    public static LocalBus create(Registry registry, Dispatcher dispatcher, AsyncInvocations async,
+            Supplier<String> apiHost) {
+        return new LocalBus(registry, dispatcher, async, apiHost);
     }
 
     @Override
@@ -97,6 +110,24 @@ public final class LocalBus implements Calls {
     @Override
     public boolean refusing() {
         return dispatcher.refusing();
+    }
+
+    /**
+     * OpenWhisk's {@code __OW_API_HOST} (once the server has said where it listens), and
+     * {@code __OW_API_KEY}, the namespace's {@code uuid:key}, only for a function annotated
+     * {@code provide-api-key} with a true value.
+     */
+    @Override
+    public Map<String, String> apiEnvironment(FunctionRevision function) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String host = apiHost.get();
+        if (!host.isEmpty()) {
+            env.put("__OW_API_HOST", host);
+        }
+        if (function.spec().annotated(FunctionSpec.PROVIDE_API_KEY)) {
+            registry.namespace(function.namespace()).ifPresent(n -> env.put("__OW_API_KEY", n.auth()));
+        }
+        return env;
     }
 
     private static Optional<String> invalidName(String target) {

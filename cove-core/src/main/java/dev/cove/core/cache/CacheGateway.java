@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * is always told of; when the backend may have missed changes ({@link CacheWatcher#allChanged}),
  * every keeper is told that every scope it read changed.
  */
-public final class CacheGateway implements AutoCloseable {
+public final class CacheGateway implements CacheCalls, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte BYTES = 0;
@@ -112,6 +112,7 @@ public final class CacheGateway implements AutoCloseable {
     }
 
     /** Answers one cache frame of the function's, from someone who keeps copies of what it gets, or not. */
+    @Override
     public CompletableFuture<ObjectNode> handle(FunctionRevision function, ObjectNode request,
             Optional<CacheCopies> copies) {
         if (blocking.isEmpty()) {
@@ -121,6 +122,7 @@ public final class CacheGateway implements AutoCloseable {
     }
 
     /** The keeper keeps nothing from now on (a worker that ended): it is told of no more changes. */
+    @Override
     public void forget(CacheCopies copies) {
         Set<CacheScope> scopes = kept.remove(copies);
         if (scopes != null) {
@@ -132,6 +134,7 @@ public final class CacheGateway implements AutoCloseable {
     }
 
     /** Counts gets of the function's that copies answered, in its own scope and its application's. */
+    @Override
     public void countHits(FunctionRevision function, long functionHits, long appHits) {
         if (functionHits > 0) {
             cache.countHits(scopeOf(function, "function"), functionHits);

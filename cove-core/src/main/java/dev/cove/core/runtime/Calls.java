@@ -1,9 +1,8 @@
 package dev.cove.core.runtime;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cove.core.cache.CacheCopies;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cove.core.model.FunctionRevision;
-import dev.cove.core.spi.FunctionCalls;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
 import java.util.Map;
@@ -11,13 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a running function may ask of the platform ({@link FunctionCalls}), and what a worker process
- * asks besides: its cache's copies, the REST API's environment, fused calls. The platform gives its
- * implementation (the local bus and the cache) to {@link Runtimes#connect}; until then every call is
- * refused.
+ * The calls a running function makes to other functions ({@code ctx.invoke}, {@code ctx.send}, and the
+ * REST API it is told of). The platform gives its implementation (the local bus) to
+ * {@link Runtimes#connect}, with the cache's; until then every call is refused.
  */
 @FunctionalInterface
-public interface Calls extends FunctionCalls {
+public interface Calls {
 
     /**
      * The deepest a chain of calls between functions goes ({@code ctx.invoke}, {@code ctx.send}): an
@@ -32,20 +30,15 @@ public interface Calls extends FunctionCalls {
             new CallOutcome.Refused("Calls between functions are not available here."));
 
     /**
-     * A cache operation of a function's: the fields of its {@code cache} frame (docs/worker-protocol.md),
-     * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused. A worker
-     * that keeps copies of what it gets passes {@code copies}, to hear of changes to them.
+     * A call made by the function of activation {@code callerId}, an instance of {@code caller}.
+     *
+     * @param target the called function's name, in the caller's namespace
+     * @param params an object; a waited-for call may pass an array (a sequence's component's result)
+     * @param wait true to complete with the callee's outcome ({@code invoke}), false once it is
+     *     admitted ({@code send})
      */
-    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
-            Optional<CacheCopies> copies) {
-        return CompletableFuture.completedFuture(Frames.object().put("error", "The cache is not available here."));
-    }
-
-    /** A cache operation of a function that keeps no copies (one run inline). */
-    @Override
-    default CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
-        return cache(caller, request, Optional.empty());
-    }
+    CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, JsonNode params,
+            boolean wait);
 
     /**
      * The environment that tells {@code function} how to reach the REST API: OpenWhisk's
@@ -54,16 +47,6 @@ public interface Calls extends FunctionCalls {
      */
     default Map<String, String> apiEnvironment(FunctionRevision function) {
         return Map.of();
-    }
-
-    /** The keeper of copies ended: it hears of no more changes. */
-    default void forget(CacheCopies copies) {
-        // nothing was kept without a cache
-    }
-
-    /** Gets of the function's that a worker answered from its copies: counted among its scopes' hits. */
-    default void cacheHits(FunctionRevision function, long functionHits, long appHits) {
-        // no cache, no hits
     }
 
     /**

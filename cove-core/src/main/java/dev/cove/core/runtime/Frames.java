@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.JsonValue;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.jackson.HybridJacksonPool;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -17,12 +16,14 @@ import java.util.Optional;
 /** Encoding and decoding of the worker protocol's frames (docs/worker-protocol.md). */
 final class Frames {
     /**
-     * With Vert.x's buffer pool: Jackson's default one is per thread, so every virtual thread that
-     * encodes allocates fresh buffers (cove-java-inline's JavaValues encodes inline results likewise).
+     * Also encodes Java functions' results, on virtual threads: Jackson's default buffer pool is one
+     * per thread, so every activation's thread allocated fresh buffers (most of the CPU an echo's
+     * result cost); a shared pool reuses them among virtual threads.
      */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(HybridJacksonPool.getInstance()).build());
-    private static final byte NEWLINE = '\n';
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+    /** What ends every frame on the wire. */
+    static final byte[] NEWLINE = {'\n'};
 
     private Frames() {}
 
@@ -30,11 +31,10 @@ final class Frames {
         return JSON.createObjectNode();
     }
 
-    /** One frame: the object's JSON and a newline. Jackson escapes newlines inside strings. */
-    static Buffer encode(ObjectNode frame) {
+    /** One frame's JSON, sent with {@link #NEWLINE} after it. Jackson escapes newlines inside strings. */
+    static byte[] encode(ObjectNode frame) {
         try {
-            byte[] json = JSON.writeValueAsBytes(frame);
-            return Buffer.buffer(json.length + 1).appendBytes(json).appendByte(NEWLINE);
+            return JSON.writeValueAsBytes(frame);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a frame could not be encoded", e);
         }
@@ -59,8 +59,8 @@ final class Frames {
         }
     }
 
-    static Decoded decode(Buffer record) throws IOException {
-        byte[] bytes = record.getBytes();
+    /** A frame without its newline. */
+    static Decoded decode(byte[] bytes) throws IOException {
         ObjectNode fields = JSON.createObjectNode();
         Optional<JsonValue> result = Optional.empty();
         try (JsonParser p = JSON.getFactory().createParser(bytes)) {

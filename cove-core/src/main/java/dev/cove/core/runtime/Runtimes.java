@@ -1,5 +1,8 @@
 package dev.cove.core.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCalls;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
@@ -7,6 +10,8 @@ import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
+import dev.cove.core.spi.FunctionCalls;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
@@ -14,7 +19,7 @@ import dev.cove.core.spi.Sandbox;
 import dev.cove.core.spi.SandboxFactory;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.StartFailure;
-import io.vertx.core.Vertx;
+import dev.cove.core.spi.WorkerTransport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * (started workers not yet specialised, each in a sandbox of its own) so that starting an instance is
  * sending one init frame. All workers of one application run in one sandbox ({@link AppSandboxes}):
  * the first takes a stem cell, the next ones start in its sandbox. A Java function whose code passes
- * the inline check runs in the platform's own JVM instead ({@link InlineTier}, {@link JavaTiers}). Each worker
- * connects to a Unix socket of its own in a private folder; the sockets are served by Vert.x, so
- * frames are read and written on event loops.
+ * the inline check runs in the platform's own JVM instead, metered ({@link JavaTiers}). Each worker
+ * connects to a Unix socket of its own in a private folder; the sockets are served by the
+ * {@link WorkerTransport}, so frames are read and written on its event loops.
  */
 public final class Runtimes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
@@ -72,16 +78,23 @@ public final class Runtimes implements AutoCloseable {
     /** A deployment's code written and checked, waiting for the store to accept it. */
     public record StagedCode(Path dir, String main) {}
 
-    private final Vertx vertx;
+    private final WorkerTransport transport;
     private final Options options;
     private final CodeDirs code;
     private final InlineTier inline;
     private final JavaTiers tiers;
     private final Path runDir;
-    private final WorkerChannel channel;
+    private final WorkerSockets sockets;
     private final ScheduledExecutorService spawner;
+    /**
+     * Hard-linking a function's code into a sandbox is file work: kept off event loops, on threads kept
+     * for a minute after their last task, since starting one for each cold start was a good part of it.
+     */
+    private final ExecutorService fileWork = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("cove-code-", 0).daemon().factory());
     private SandboxFactory sandboxes;
     private volatile Calls calls = Calls.NONE;
+    private volatile CacheCalls cache = CacheCalls.NONE;
     private final Map<Kind, StemCells> pools = new EnumMap<>(Kind.class);
     private final AppSandboxes homes = new AppSandboxes();
     private final List<String> available = new ArrayList<>();
@@ -90,15 +103,15 @@ public final class Runtimes implements AutoCloseable {
     /** Java's stem cells, a pool per memory limit; empty when the process tier is off. */
     private Optional<JavaStemCells> java = Optional.empty();
 
-    private Runtimes(Vertx vertx, Options options, Path runDir, InlineTier inline) {
-        this.vertx = vertx;
+    private Runtimes(WorkerTransport transport, Options options, Path runDir, InlineTier inline) {
+        this.transport = transport;
         this.options = options;
         this.runDir = runDir;
         this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
         this.inline = inline;
         this.tiers = new JavaTiers(code, inline);
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
-        this.channel = new WorkerChannel(vertx, maxFrame);
+        this.sockets = new WorkerSockets(transport, maxFrame);
         this.spawner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cove-spawner");
             t.setDaemon(true);
@@ -107,15 +120,16 @@ public final class Runtimes implements AutoCloseable {
     }
 
     /**
-     * Finds the interpreters, unpacks the worker programs, opens the workers' socket and starts the
-     * stem cells. A runtime whose interpreter is missing is listed in {@link #unavailable()}.
+     * Finds the interpreters, unpacks the worker programs and starts the stem cells, which connect over
+     * {@code transport} (closed with the runtimes). A runtime whose interpreter is missing is listed in
+     * {@link #unavailable()}.
      *
      * @param inline runs Java functions inline; {@link InlineTier#unavailable(String)} for none
      */
-    public static Runtimes start(Vertx vertx, Options options, InlineTier inline) throws IOException {
+    public static Runtimes start(WorkerTransport transport, Options options, InlineTier inline) throws IOException {
         Path runDir = Files.createTempDirectory("cove-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Runtimes runtimes = new Runtimes(vertx, options, runDir, inline);
+        Runtimes runtimes = new Runtimes(transport, options, runDir, inline);
         runtimes.discover();
         return runtimes;
     }
@@ -139,12 +153,12 @@ public final class Runtimes implements AutoCloseable {
         for (ProcessRuntime rt : found) {
             available.add(rt.describe());
             if (rt.kind() == Kind.JAVA) {
-                java = Optional.of(new JavaStemCells(rt, r -> new StemCells(r, channel, options.stemCellsPerRuntime(),
+                java = Optional.of(new JavaStemCells(rt, r -> new StemCells(r, sockets, options.stemCellsPerRuntime(),
                         spawner, sandboxes, runDir, interpreters)));
                 pools.put(Kind.JAVA, java.get().standard());
                 attachArchive(java.get(), interpreters);
             } else {
-                StemCells cells = new StemCells(rt, channel, options.stemCellsPerRuntime(), spawner, sandboxes, runDir,
+                StemCells cells = new StemCells(rt, sockets, options.stemCellsPerRuntime(), spawner, sandboxes, runDir,
                         interpreters);
                 pools.put(rt.kind(), cells);
                 cells.prime();
@@ -198,9 +212,10 @@ public final class Runtimes implements AutoCloseable {
         return sandboxes == null ? serverAddress : sandboxes.apiHost(serverAddress);
     }
 
-    /** Where the calls functions make to other functions go from now on. */
-    public void connect(Calls target) {
-        this.calls = target;
+    /** Where the calls functions make to other functions, and to their cache, go from now on. */
+    public void connect(Calls calls, CacheCalls cache) {
+        this.calls = calls;
+        this.cache = cache;
     }
 
     /** What isolates the workers, one line, e.g. for the operator at start. */
@@ -364,7 +379,8 @@ public final class Runtimes implements AutoCloseable {
         CompletableFuture<Instance> loaded = new CompletableFuture<>();
         Thread.ofVirtual().name("java-init-" + revision.name()).start(() -> {
             try {
-                loaded.complete(inline.start(revision, entry, initLogs, calls, reason -> tiers.move(revision, reason)));
+                loaded.complete(inline.start(revision, entry, initLogs, functionCalls(),
+                        reason -> tiers.move(revision, reason)));
             } catch (StartFailure | InlineTier.Moved e) {
                 loaded.completeExceptionally(e);
             }
@@ -376,6 +392,24 @@ public final class Runtimes implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(unwrap(e));
         });
+    }
+
+    /** What an inline instance may ask of the platform: the calls and the cache connected now. */
+    private FunctionCalls functionCalls() {
+        Calls connectedCalls = calls;
+        CacheCalls connectedCache = cache;
+        return new FunctionCalls() {
+            @Override
+            public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
+                    JsonNode params, boolean wait) {
+                return connectedCalls.call(caller, callerId, target, params, wait);
+            }
+
+            @Override
+            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+                return connectedCache.handle(caller, request, Optional.empty());
+            }
+        };
     }
 
     private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs) {
@@ -395,7 +429,8 @@ public final class Runtimes implements AutoCloseable {
                                 + " worker could be started within " + WORKER_WAIT.toSeconds() + " s.")
                         : unwrap(e)))
                 .thenCompose(worker -> loadedInTime(worker.tier(tier)
-                        .init(revision, entry, options.maxResultBytes(), options.maxLogBytes(), initLogs, calls, code)
+                        .init(revision, entry, initLogs, new WorkerServices(calls, cache, code, fileWork,
+                                options.maxResultBytes(), options.maxLogBytes()))
                         .handle((ok, failure) -> {
                             if (failure != null) {
                                 worker.kill("The function failed to initialise.");
@@ -414,16 +449,14 @@ public final class Runtimes implements AutoCloseable {
         archive.ifPresent(WorkerArchive::close);
         java.ifPresent(JavaStemCells::close);
         pools.values().forEach(StemCells::close);
-        channel.close();
+        sockets.close();
+        transport.close();
         spawner.shutdownNow();
+        fileWork.shutdown();
         if (sandboxes != null) {
             sandboxes.close();
         }
         CodeDirs.deleteTree(runDir);
-    }
-
-    Vertx vertx() {
-        return vertx;
     }
 
     /** The sandbox an application's workers run in now, if it has one. */

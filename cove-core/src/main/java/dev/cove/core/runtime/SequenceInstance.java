@@ -2,6 +2,7 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.InProcessInstance;
 import dev.cove.core.spi.RunListener;
 import dev.cove.core.spi.RunOutcome;
@@ -38,8 +39,8 @@ final class SequenceInstance extends InProcessInstance {
             return;
         }
         calls.call(revision, activationId, components.get(index), params, true).whenComplete((outcome, error) -> {
-            switch (outcome == null ? new Calls.CallOutcome.Refused("The call failed inside the platform.") : outcome) {
-                case Calls.CallOutcome.Ended e -> {
+            switch (outcome == null ? new CallOutcome.Refused("The call failed inside the platform.") : outcome) {
+                case CallOutcome.Ended e -> {
                     listener.log("stdout", e.activationId());
                     JsonNode result = e.result().tree();
                     if (!e.success() && "action developer error".equals(e.status())) { // the sequence's too, as in OpenWhisk
@@ -51,9 +52,9 @@ final class SequenceInstance extends InProcessInstance {
                         step(index + 1, activationId, result, listener);
                     }
                 }
-                case Calls.CallOutcome.Refused r -> listener.done(new RunOutcome.Failed(
+                case CallOutcome.Refused r -> listener.done(new RunOutcome.Failed(
                         "The sequence's component " + components.get(index) + " could not be called: " + r.message()));
-                case Calls.CallOutcome.Accepted a -> listener.done(new RunOutcome.Failed("a waited-for call was only accepted"));
+                case CallOutcome.Accepted a -> listener.done(new RunOutcome.Failed("a waited-for call was only accepted"));
             }
         });
     }

@@ -45,7 +45,7 @@ final class StemCells implements AutoCloseable {
 
     /** Replaced once Java's class-data archive is made: cells started from then on use it. */
     private volatile ProcessRuntime runtime;
-    private final WorkerChannel channel;
+    private final WorkerSockets channel;
     private final int target;
     private final ScheduledExecutorService spawner;
     private final SandboxFactory sandboxes;
@@ -63,7 +63,7 @@ final class StemCells implements AutoCloseable {
      * @param socketRoot the private folder that holds each sandbox's folder of sockets
      * @param interpreters every process runtime's interpreter, so that any of them can run in any sandbox
      */
-    StemCells(ProcessRuntime runtime, WorkerChannel channel, int target, ScheduledExecutorService spawner,
+    StemCells(ProcessRuntime runtime, WorkerSockets channel, int target, ScheduledExecutorService spawner,
             SandboxFactory sandboxes, Path socketRoot, List<Path> interpreters) {
         this.runtime = runtime;
         this.channel = channel;

@@ -1,8 +1,8 @@
 package dev.cove.core.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ids of fused calls (docs/worker-protocol.md, "fused"), which workers compute too: the expected
@@ -13,8 +13,8 @@ class FusedIdTest {
 
     @Test
     void anIdIsTheCallersTimeAndADigestOfTheCallersIdAndTheCallsNumber() {
-        assertThat(ProcessWorker.fusedId(CALLER, 1)).isEqualTo("0193a1b2c3d4326ae47e55e33ad5ebec");
-        assertThat(ProcessWorker.fusedId(CALLER, 2)).isEqualTo("0193a1b2c3d43743082ce97517f65a18");
-        assertThat(ProcessWorker.fusedId(CALLER, 10)).isEqualTo("0193a1b2c3d4cc53ce7b528bd8491006");
+        assertThat(WorkerPeers.fusedId(CALLER, 1)).isEqualTo("0193a1b2c3d4326ae47e55e33ad5ebec");
+        assertThat(WorkerPeers.fusedId(CALLER, 2)).isEqualTo("0193a1b2c3d43743082ce97517f65a18");
+        assertThat(WorkerPeers.fusedId(CALLER, 10)).isEqualTo("0193a1b2c3d4cc53ce7b528bd8491006");
     }
 }

@@ -1,9 +1,6 @@
 package dev.cove.core.spi;
 
-import static dev.cove.core.runtime.Fixtures.handler;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Code;
@@ -12,9 +9,9 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Network;
-import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Fixtures;
 import dev.cove.core.runtime.Recording;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.cove.core.runtime.Fixtures.handler;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link InlineTier} that runs functions must do; each implementation's test extends this.
@@ -126,12 +127,26 @@ public abstract class InlineTierContract {
         return new Started(instance, reasons, moves);
     }
 
+    /** Refuses calls and cache operations: no case here makes either. */
+    private static final FunctionCalls NO_CALLS = new FunctionCalls() {
+        @Override
+        public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
+                JsonNode params, boolean wait) {
+            return CompletableFuture.completedFuture(new CallOutcome.Refused("no calls here"));
+        }
+
+        @Override
+        public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
+            return CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("error", "no cache here"));
+        }
+    };
+
     private CompletableFuture<Instance> startOnVirtualThread(FunctionRevision revision, Path classes, List<String> moves) {
         CompletableFuture<Instance> started = new CompletableFuture<>();
         Recording initLogs = new Recording(new CopyOnWriteArrayList<>(), new CompletableFuture<>());
         Thread.ofVirtual().start(() -> {
             try {
-                started.complete(tier().start(revision, classes, initLogs, Calls.NONE, moves::add));
+                started.complete(tier().start(revision, classes, initLogs, NO_CALLS, moves::add));
             } catch (Exception | Error e) {
                 started.completeExceptionally(e);
             }

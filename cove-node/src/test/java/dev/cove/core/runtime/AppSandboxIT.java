@@ -13,6 +13,7 @@ import dev.cove.core.spi.RunOutcome;
 import dev.cove.core.spi.RunRequest;
 import dev.cove.core.spi.Sandbox;
 import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class AppSandboxIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, new BubblewrapProvider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, new BubblewrapProvider()),
                 InlineTier.unavailable("no test here runs Java inline"));
         assertThat(runtimes.isolation()).startsWith("bubblewrap");
     }

@@ -1,6 +1,7 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cove.core.cache.CacheCalls;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -13,6 +14,7 @@ import dev.cove.core.spi.SandboxFactory;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.StartFailure;
 import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -71,13 +73,13 @@ class MisbehavingWorkerIT {
     @TempDir
     Path dir;
     Vertx vertx;
-    WorkerChannel channel;
+    WorkerSockets channel;
     ScheduledExecutorService spawner;
 
     @BeforeEach
     void open() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        channel = new WorkerChannel(vertx, 1 << 20);
+        channel = new WorkerSockets(VertxTransport.workers(vertx), 1 << 20);
         spawner = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -107,10 +109,12 @@ class MisbehavingWorkerIT {
     }
 
     /** Takes a stem cell, specialises it, runs one activation and answers how it ended and what it logged. */
-    static RunOutcome runOnce(StemCells cells, List<String> logs) throws Exception {
+    RunOutcome runOnce(StemCells cells, List<String> logs) throws Exception {
         ProcessWorker worker = cells.take().get(10, TimeUnit.SECONDS);
+        WorkerServices services = new WorkerServices(Calls.NONE, CacheCalls.NONE,
+                new CodeDirs(dir.resolve("code"), new JavaSupport()), spawner, 1 << 20, 1 << 20);
         worker.init(new FunctionRevision("guest", FunctionSpec.of("f", Kind.PYTHON, Code.source(""), "main"), 1,
-                Instant.now()), Path.of("/nonexistent"), 1 << 20, 1 << 20, null, Calls.NONE, null).get(10, TimeUnit.SECONDS);
+                Instant.now()), Path.of("/nonexistent"), null, services).get(10, TimeUnit.SECONDS);
         CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
         worker.run(new RunRequest("a".repeat(32), JsonNodeFactory.instance.objectNode(), Instant.now().plusSeconds(10)),
                 new Recording(logs, outcome));

@@ -5,6 +5,7 @@ import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.SandboxFactory;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class WorkerArchiveIT {
     @TempDir
     Path dir;
     Vertx vertx;
-    WorkerChannel channel;
+    WorkerSockets channel;
     ScheduledExecutorService spawner;
     SandboxFactory sandboxes;
     ProcessRuntime java;
@@ -45,7 +46,7 @@ class WorkerArchiveIT {
 
     void start(boolean sandboxed) throws IOException {
         vertx = Vertx.vertx();
-        channel = new WorkerChannel(vertx, 1 << 20);
+        channel = new WorkerSockets(VertxTransport.workers(vertx), 1 << 20);
         spawner = Executors.newSingleThreadScheduledExecutor();
         Path staging = Files.createDirectories(dir.resolve("sandboxes"));
         SandboxProvider provider = sandboxed ? new BubblewrapProvider() : Unconfined.provider();

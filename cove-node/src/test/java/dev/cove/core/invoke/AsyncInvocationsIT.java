@@ -1,6 +1,7 @@
 package dev.cove.core.invoke;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cove.core.cache.CacheCalls;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
@@ -13,9 +14,9 @@ import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.sandbox.Unconfined;
-import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Store;
+import dev.cove.transport.vertx.VertxTransport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -64,11 +65,11 @@ class AsyncInvocationsIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
-        runtimes.connect(Calls.NONE);
+        runtimes.connect(Calls.NONE, CacheCalls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
-        dispatcher = Dispatcher.create(runtimes, log, Deadlines.wheel(), Clock.systemUTC(),
+        dispatcher = Dispatcher.create(runtimes, log, VertxTransport.deadlines(), Clock.systemUTC(),
                 new Dispatcher.Settings(100, 1 << 20, 1 << 20), new SimpleMeterRegistry());
         async = AsyncInvocations.start(store, dispatcher, Clock.systemUTC());
     }

@@ -3,6 +3,7 @@ package dev.cove.core.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCalls;
 import dev.cove.core.cache.CacheCopies;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
@@ -14,6 +15,7 @@ import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunOutcome;
 import dev.cove.core.spi.RunRequest;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -67,17 +69,11 @@ class CacheCopiesIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
-        runtimes.connect(new Calls() {
+        runtimes.connect(Calls.NONE, new CacheCalls() {
             @Override
-            public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
-                    JsonNode params, boolean wait) {
-                return CompletableFuture.completedFuture(new CallOutcome.Refused("no calls here"));
-            }
-
-            @Override
-            public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request,
+            public CompletableFuture<ObjectNode> handle(FunctionRevision caller, ObjectNode request,
                     Optional<CacheCopies> copies) {
                 gets.add(request.path("op").asText() + " " + request.path("key").asText());
                 keeper.set(copies.orElseThrow());
@@ -86,7 +82,7 @@ class CacheCopiesIT {
             }
 
             @Override
-            public void cacheHits(FunctionRevision function, long functionHits, long appHits) {
+            public void countHits(FunctionRevision function, long functionHits, long appHits) {
                 hits.addAndGet(functionHits);
             }
         });

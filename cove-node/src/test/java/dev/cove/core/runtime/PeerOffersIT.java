@@ -3,17 +3,20 @@ package dev.cove.core.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.cache.CacheCalls;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
 import dev.cove.core.sandbox.Unconfined;
+import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
 import dev.cove.core.spi.RunOutcome;
 import dev.cove.core.spi.RunRequest;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -76,7 +79,7 @@ class PeerOffersIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
     }
 
@@ -117,7 +120,7 @@ class PeerOffersIT {
             public boolean refusing() {
                 return refusing.get();
             }
-        });
+        }, CacheCalls.NONE);
     }
 
     static List<String> ran(Instance caller, int times) throws Exception {

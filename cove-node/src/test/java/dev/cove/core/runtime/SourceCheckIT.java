@@ -9,6 +9,7 @@ import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.StartFailure;
+import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.UUID;
@@ -44,7 +45,7 @@ class SourceCheckIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(vertx, new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
                 InlineTier.unavailable("no test here runs Java inline"));
     }
 
