@@ -14,11 +14,17 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFire;
+import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Deadlines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -173,6 +179,52 @@ public interface Node extends AutoCloseable {
     String isolation();
 
     boolean supports(Kind kind);
+
+    /**
+     * Stores a trigger (OpenWhisk's): a new one or, with {@code overwrite}, a new version; its schedule,
+     * if it has one, is armed at once.
+     *
+     * @throws dev.cove.core.model.InvalidTriggerException when its schedule does not read
+     * @throws dev.cove.core.model.ConflictException when it exists and {@code overwrite} is false
+     */
+    Trigger putTrigger(String namespace, TriggerSpec spec, boolean overwrite);
+
+    Optional<Trigger> trigger(String namespace, String name);
+
+    /** The namespace's triggers, by name. */
+    List<Trigger> triggers(String namespace);
+
+    /** When the trigger's schedule fires next, if it has one that will. */
+    Optional<Instant> nextFire(String namespace, String trigger);
+
+    /** Deletes the trigger and disarms its schedule; its rules stay. */
+    Optional<Trigger> deleteTrigger(String namespace, String name);
+
+    /**
+     * Fires the trigger: each active rule's function is invoked, nobody waiting, with the trigger's
+     * parameters overlaid by the payload. Completes once every invocation is stored. Blocks on the store.
+     */
+    CompletableFuture<TriggerFire> fire(String namespace, String trigger, ObjectNode payload);
+
+    /**
+     * Stores a rule, active.
+     *
+     * @throws dev.cove.core.model.MissingException when its trigger or function does not exist
+     * @throws dev.cove.core.model.ConflictException when it exists and {@code overwrite} is false
+     */
+    Rule putRule(String namespace, RuleSpec spec, boolean overwrite);
+
+    Optional<Rule> setRuleActive(String namespace, String name, boolean active);
+
+    Optional<Rule> rule(String namespace, String name);
+
+    /** The namespace's rules, by name. */
+    List<Rule> rules(String namespace);
+
+    /** The namespace's rules that name the trigger. */
+    List<Rule> rulesOf(String namespace, String trigger);
+
+    Optional<Rule> deleteRule(String namespace, String name);
 
     /** Stops the workers, stores the last records, closes the store. */
     void close();

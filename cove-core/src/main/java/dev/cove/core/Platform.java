@@ -19,7 +19,12 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFire;
+import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.sandbox.Unconfined;
@@ -29,6 +34,7 @@ import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.Store;
 import dev.cove.core.spi.WorkerTransport;
+import dev.cove.core.trigger.Triggers;
 import dev.cove.core.workflow.Executions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,10 +73,11 @@ public final class Platform implements Node {
     private final CacheGateway cache;
     private final PrometheusMeterRegistry metrics;
     private final AtomicReference<String> apiHost;
+    private final Triggers triggers;
 
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
             Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, Executions executions,
-            CacheGateway cache, PrometheusMeterRegistry metrics, AtomicReference<String> apiHost) {
+            CacheGateway cache, PrometheusMeterRegistry metrics, AtomicReference<String> apiHost, Triggers triggers) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -81,6 +89,7 @@ public final class Platform implements Node {
         this.cache = cache;
         this.metrics = metrics;
         this.apiHost = apiHost;
+        this.triggers = triggers;
     }
 
     /**
@@ -130,8 +139,24 @@ public final class Platform implements Node {
         if (restarted > 0) {
             LOG.info("started again {} workflow executions that were running at the last stop", restarted);
         }
+        Triggers triggers = Triggers.start(store, registry, new Triggers.Firing() {
+            @Override
+            public String newActivationId() {
+                return dispatcher.newActivationId();
+            }
+
+            @Override
+            public CompletableFuture<Admission> submit(String causeId, FunctionRevision function, ObjectNode params) {
+                return async.submitFrom(causeId, function, params);
+            }
+
+            @Override
+            public void record(ActivationRecord record) {
+                log.add(record);
+            }
+        }, clock, deadlines);
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
-                apiHost);
+                apiHost, triggers);
     }
 
     @Override
@@ -365,7 +390,68 @@ public final class Platform implements Node {
     }
 
     @Override
+    public Trigger putTrigger(String namespace, TriggerSpec spec, boolean overwrite) {
+        return triggers.put(namespace, spec, overwrite);
+    }
+
+    @Override
+    public Optional<Trigger> trigger(String namespace, String name) {
+        return triggers.trigger(namespace, name);
+    }
+
+    @Override
+    public List<Trigger> triggers(String namespace) {
+        return triggers.triggers(namespace);
+    }
+
+    @Override
+    public Optional<Instant> nextFire(String namespace, String trigger) {
+        return triggers.nextFire(namespace, trigger);
+    }
+
+    @Override
+    public Optional<Trigger> deleteTrigger(String namespace, String name) {
+        return triggers.delete(namespace, name);
+    }
+
+    @Override
+    public CompletableFuture<TriggerFire> fire(String namespace, String trigger, ObjectNode payload) {
+        return triggers.fire(namespace, trigger, payload);
+    }
+
+    @Override
+    public Rule putRule(String namespace, RuleSpec spec, boolean overwrite) {
+        return triggers.putRule(namespace, spec, overwrite);
+    }
+
+    @Override
+    public Optional<Rule> setRuleActive(String namespace, String name, boolean active) {
+        return triggers.setActive(namespace, name, active);
+    }
+
+    @Override
+    public Optional<Rule> rule(String namespace, String name) {
+        return triggers.rule(namespace, name);
+    }
+
+    @Override
+    public List<Rule> rules(String namespace) {
+        return triggers.rules(namespace);
+    }
+
+    @Override
+    public List<Rule> rulesOf(String namespace, String trigger) {
+        return triggers.rulesOf(namespace, trigger);
+    }
+
+    @Override
+    public Optional<Rule> deleteRule(String namespace, String name) {
+        return triggers.deleteRule(namespace, name);
+    }
+
+    @Override
     public void close() {
+        triggers.close();
         executions.close();
         async.close();
         dispatcher.close(async.unfinished());

@@ -85,7 +85,12 @@ public final class ActivationLog implements AutoCloseable {
      * seen copying 20 MB of such trees). Its JSON is written only if it is read before it is stored.
      */
     void add(Activation activation) {
-        unstored.add(activation.toRecord());
+        add(activation.toRecord());
+    }
+
+    /** Queues the record of an activation that ran no function (a trigger's fire). */
+    public void add(ActivationRecord record) {
+        unstored.add(record);
         if (backlog.getAndIncrement() == 0) {
             LockSupport.unpark(writer);
         }

@@ -67,13 +67,18 @@ public record FunctionSpec(
     }
 
     public static void requireName(String name) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a function name is 1 to 256 letters, digits, '_', '.', '@' or '-' "
-                    + "and starts with a letter, digit or '_'; was '" + name + "'");
+        requireName("function", name);
+    }
+
+    /** Checks the name of a function, trigger or rule ({@code what}): each is named alike. */
+    public static void requireName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a " + what + " name is 1 to 256 letters, digits, '_', '.', '@' or "
+                    + "'-' and starts with a letter, digit or '_'; was '" + name + "'");
         }
         if (ACTIVATION_ID.matcher(name).matches()) {
-            throw new IllegalArgumentException("a function name can't be 32 hex digits, which is how activation "
-                    + "ids look; was '" + name + "'");
+            throw new IllegalArgumentException("a " + what + " name can't be 32 hex digits, which is how "
+                    + "activation ids look; was '" + name + "'");
         }
     }
 

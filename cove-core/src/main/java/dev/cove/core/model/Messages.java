@@ -1,5 +1,8 @@
 package dev.cove.core.model;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * The words Cove's users read when something is refused or fails, in one place so that they read
  * alike, carry their numbers, and are changed once. Each says what happened and, where there is
@@ -85,5 +88,43 @@ public final class Messages {
 
     public static String noWorkflow(String application) {
         return "The application " + application + " has no workflow.";
+    }
+
+    public static final String DELETE_AFTER_FIRE_ONCE_ONLY = "Only a trigger that fires once can delete itself after its fire.";
+
+    public static String scheduleKinds(int given) {
+        return "A schedule is one of a cron expression, one time, or an interval; " + given + " were given.";
+    }
+
+    public static String intervalTooShort(Duration interval) {
+        return "An interval is at least 1 s; was " + interval.toMillis() + " ms.";
+    }
+
+    public static String stopBeforeStart(Instant start, Instant stop) {
+        return "The stop time (" + stop + ") must come after the start time (" + start + ").";
+    }
+
+    public static String badCron(String expression, String reason) {
+        return "The cron expression '" + expression + "' is not valid: " + reason;
+    }
+
+    public static String triggerMissing(String trigger) {
+        return "The trigger " + trigger + " does not exist.";
+    }
+
+    public static String ruleMissing(String rule) {
+        return "The rule " + rule + " does not exist.";
+    }
+
+    public static String functionMissing(String function) {
+        return "The function " + function + " does not exist.";
+    }
+
+    public static String triggerExists(String trigger) {
+        return "The trigger " + trigger + " exists already; update it (overwrite), or delete it first.";
+    }
+
+    public static String ruleExists(String rule) {
+        return "The rule " + rule + " exists already; change its status, or delete it and create it again.";
     }
 }

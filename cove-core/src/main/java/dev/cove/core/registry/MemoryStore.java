@@ -9,6 +9,10 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +35,9 @@ final class MemoryStore implements Store {
     private final Map<String, ActivationRecord> activations = new HashMap<>();
     private final Map<String, QueuedInvocation> queued = new HashMap<>();
     private final Map<String, ExecutionRecord> executions = new HashMap<>();
+    private final Map<String, Trigger> triggers = new TreeMap<>();
+    private final Map<String, Rule> rules = new TreeMap<>();
+    private final Map<String, Instant> lastFires = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -205,6 +212,67 @@ final class MemoryStore implements Store {
         int before = activations.size();
         activations.values().removeIf(r -> r.startMillis() < epochMillis);
         return before - activations.size();
+    }
+
+    @Override
+    public synchronized Trigger putTrigger(String namespace, TriggerSpec spec, Instant updated) {
+        String key = key(namespace, spec.name());
+        int version = Optional.ofNullable(triggers.get(key)).map(Trigger::version).orElse(0) + 1;
+        Trigger trigger = new Trigger(namespace, spec, version, updated);
+        triggers.put(key, trigger);
+        return trigger;
+    }
+
+    @Override
+    public synchronized Optional<Trigger> trigger(String namespace, String name) {
+        return Optional.ofNullable(triggers.get(key(namespace, name)));
+    }
+
+    @Override
+    public synchronized List<Trigger> triggers() {
+        return List.copyOf(triggers.values());
+    }
+
+    @Override
+    public synchronized Optional<Trigger> deleteTrigger(String namespace, String name) {
+        lastFires.remove(key(namespace, name));
+        return Optional.ofNullable(triggers.remove(key(namespace, name)));
+    }
+
+    @Override
+    public synchronized Rule putRule(String namespace, RuleSpec spec, boolean active, Instant updated) {
+        String key = key(namespace, spec.name());
+        int version = Optional.ofNullable(rules.get(key)).map(Rule::version).orElse(0) + 1;
+        Rule rule = new Rule(namespace, spec, active, version, updated);
+        rules.put(key, rule);
+        return rule;
+    }
+
+    @Override
+    public synchronized Optional<Rule> rule(String namespace, String name) {
+        return Optional.ofNullable(rules.get(key(namespace, name)));
+    }
+
+    @Override
+    public synchronized List<Rule> rules() {
+        return List.copyOf(rules.values());
+    }
+
+    @Override
+    public synchronized Optional<Rule> deleteRule(String namespace, String name) {
+        return Optional.ofNullable(rules.remove(key(namespace, name)));
+    }
+
+    @Override
+    public synchronized Optional<Instant> lastFire(String namespace, String trigger) {
+        return Optional.ofNullable(lastFires.get(key(namespace, trigger)));
+    }
+
+    @Override
+    public synchronized void putLastFire(String namespace, String trigger, Instant due) {
+        if (triggers.containsKey(key(namespace, trigger))) {
+            lastFires.put(key(namespace, trigger), due);
+        }
     }
 
     @Override

@@ -5,7 +5,7 @@ package dev.cove.core.spi;
  * ActivationStore}). Every implementation passes {@code StoreContract} in the tests. The platform
  * takes the store it is given and closes it when it closes.
  */
-public interface Store extends FunctionStore, ActivationStore, AutoCloseable {
+public interface Store extends FunctionStore, ActivationStore, TriggerStore, AutoCloseable {
 
     @Override
     void close();

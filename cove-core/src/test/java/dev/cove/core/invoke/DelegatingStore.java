@@ -9,6 +9,10 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.time.Instant;
 import java.util.List;
@@ -145,5 +149,55 @@ class DelegatingStore implements Store {
     @Override
     public void close() {
         inner.close();
+    }
+
+    @Override
+    public Trigger putTrigger(String namespace, TriggerSpec spec, Instant updated) {
+        return inner.putTrigger(namespace, spec, updated);
+    }
+
+    @Override
+    public Optional<Trigger> trigger(String namespace, String name) {
+        return inner.trigger(namespace, name);
+    }
+
+    @Override
+    public List<Trigger> triggers() {
+        return inner.triggers();
+    }
+
+    @Override
+    public Optional<Trigger> deleteTrigger(String namespace, String name) {
+        return inner.deleteTrigger(namespace, name);
+    }
+
+    @Override
+    public Rule putRule(String namespace, RuleSpec spec, boolean active, Instant updated) {
+        return inner.putRule(namespace, spec, active, updated);
+    }
+
+    @Override
+    public Optional<Rule> rule(String namespace, String name) {
+        return inner.rule(namespace, name);
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return inner.rules();
+    }
+
+    @Override
+    public Optional<Rule> deleteRule(String namespace, String name) {
+        return inner.deleteRule(namespace, name);
+    }
+
+    @Override
+    public Optional<Instant> lastFire(String namespace, String trigger) {
+        return inner.lastFire(namespace, trigger);
+    }
+
+    @Override
+    public void putLastFire(String namespace, String trigger, Instant due) {
+        inner.putLastFire(namespace, trigger, due);
     }
 }

@@ -15,9 +15,15 @@ import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Network;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Schedule;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -311,5 +317,79 @@ public abstract class StoreContract {
         assertThat(ids(store.activations(ActivationQuery.latest("guest", 10)))).containsExactly(id("mine", 1000));
         assertThat(ids(store.activations(ActivationQuery.latest("other", 10)))).containsExactly(id("theirs", 2000));
         assertThat(store.activation("guest", id("theirs", 2000))).isEmpty();
+    }
+
+    protected static TriggerSpec everyMinute(String name) {
+        Schedule schedule = new Schedule(Optional.of("0 * * * * *"), Optional.empty(), Optional.empty(),
+                ZoneId.of("Europe/Paris"), Optional.of(T0), Optional.of(T0.plus(Duration.ofDays(1))), false,
+                Schedule.Missed.SKIP, JsonNodeFactory.instance.objectNode().put("tick", true));
+        return new TriggerSpec(name, JsonNodeFactory.instance.objectNode().put("region", "eu"),
+                JsonNodeFactory.instance.objectNode().put("feed", "/whisk.system/alarms/alarm"), Optional.of(schedule));
+    }
+
+    @Test
+    void aTriggerRoundTripsWithEveryFieldAndItsVersionRises() {
+        Trigger first = store.putTrigger("guest", everyMinute("tick"), T0);
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(store.trigger("guest", "tick")).contains(first);
+        Schedule once = new Schedule(Optional.empty(), Optional.of(T0.plusSeconds(90)), Optional.empty(),
+                ZoneId.of("UTC"), Optional.empty(), Optional.empty(), true, Schedule.Missed.ONCE, null);
+        Schedule every = new Schedule(Optional.empty(), Optional.empty(), Optional.of(Duration.ofMinutes(10)),
+                ZoneId.of("UTC"), Optional.empty(), Optional.empty(), false, Schedule.Missed.ONCE, null);
+        Trigger second = store.putTrigger("guest", TriggerSpec.of("tick").withSchedule(Optional.of(once)), T0.plusSeconds(1));
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(store.trigger("guest", "tick").orElseThrow().spec().schedule()).contains(once);
+        store.putTrigger("guest", TriggerSpec.of("tick").withSchedule(Optional.of(every)), T0.plusSeconds(2));
+        assertThat(store.trigger("guest", "tick").orElseThrow().spec().schedule()).contains(every);
+        store.putTrigger("guest", TriggerSpec.of("tick"), T0.plusSeconds(3));
+        Trigger plain = store.trigger("guest", "tick").orElseThrow();
+        assertThat(plain.spec().schedule()).isEmpty();
+        assertThat(plain.version()).isEqualTo(4);
+        assertThat(plain.updated()).isEqualTo(T0.plusSeconds(3));
+    }
+
+    @Test
+    void triggersAreListedAcrossNamespacesAndDeletedWithTheirLastFire() {
+        store.putTrigger("other", TriggerSpec.of("b"), T0);
+        store.putTrigger("guest", TriggerSpec.of("b"), T0);
+        store.putTrigger("guest", TriggerSpec.of("a"), T0);
+        assertThat(store.triggers()).extracting(t -> t.namespace() + "/" + t.name())
+                .containsExactly("guest/a", "guest/b", "other/b");
+        store.putLastFire("guest", "a", T0.plusSeconds(60));
+        assertThat(store.lastFire("guest", "a")).contains(T0.plusSeconds(60));
+        assertThat(store.lastFire("other", "a")).isEmpty();
+        assertThat(store.deleteTrigger("guest", "a")).map(Trigger::name).contains("a");
+        assertThat(store.deleteTrigger("guest", "a")).isEmpty();
+        store.putTrigger("guest", TriggerSpec.of("a"), T0);
+        assertThat(store.lastFire("guest", "a")).as("a trigger created again starts afresh").isEmpty();
+    }
+
+    @Test
+    void aLastFireIsReplacedAndKeptOnlyForATriggerThatExists() {
+        store.putLastFire("guest", "nothing", T0);
+        assertThat(store.lastFire("guest", "nothing")).isEmpty();
+        store.putTrigger("guest", TriggerSpec.of("t"), T0);
+        store.putLastFire("guest", "t", T0.plusSeconds(1));
+        store.putLastFire("guest", "t", T0.plusSeconds(2));
+        assertThat(store.lastFire("guest", "t")).contains(T0.plusSeconds(2));
+        store.putTrigger("guest", TriggerSpec.of("t"), T0.plusSeconds(3));
+        assertThat(store.lastFire("guest", "t")).as("a change keeps it").contains(T0.plusSeconds(2));
+    }
+
+    @Test
+    void rulesRoundTripChangeStatusAndAreDeleted() {
+        Rule rule = store.putRule("guest", new RuleSpec("r", "tick", "hello"), true, T0);
+        assertThat(rule.version()).isEqualTo(1);
+        assertThat(store.rule("guest", "r")).contains(rule);
+        Rule off = store.putRule("guest", new RuleSpec("r", "tick", "hello"), false, T0.plusSeconds(1));
+        assertThat(off.version()).isEqualTo(2);
+        assertThat(store.rule("guest", "r").orElseThrow().active()).isFalse();
+        store.putRule("other", new RuleSpec("a", "t", "f"), true, T0);
+        store.putRule("guest", new RuleSpec("a", "t", "f"), true, T0);
+        assertThat(store.rules()).extracting(r -> r.namespace() + "/" + r.name())
+                .containsExactly("guest/a", "guest/r", "other/a");
+        assertThat(store.deleteRule("guest", "r")).map(Rule::name).contains("r");
+        assertThat(store.rule("guest", "r")).isEmpty();
+        assertThat(store.deleteRule("guest", "r")).isEmpty();
     }
 }

@@ -1,0 +1,43 @@
+package dev.cove.core.model;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A trigger as its author gives it: a name that events are fired at, and what every fire carries.
+ *
+ * @param name as a function's name
+ * @param parameters defaults of every fire's payload: a fire's own fields win
+ * @param annotations kept and shown, as OpenWhisk's (its {@code feed} among them)
+ * @param schedule when it fires by itself, if it does
+ */
+public record TriggerSpec(String name, ObjectNode parameters, ObjectNode annotations, Optional<Schedule> schedule) {
+
+    public TriggerSpec {
+        FunctionSpec.requireName("trigger", name);
+        Objects.requireNonNull(schedule, "schedule");
+        parameters = parameters == null ? JsonNodeFactory.instance.objectNode() : parameters.deepCopy();
+        annotations = annotations == null ? JsonNodeFactory.instance.objectNode() : annotations.deepCopy();
+    }
+
+    /** A trigger with no parameters, annotations or schedule. */
+    public static TriggerSpec of(String name) {
+        return new TriggerSpec(name, null, null, Optional.empty());
+    }
+
+    @Override
+    public ObjectNode parameters() {
+        return parameters.deepCopy();
+    }
+
+    @Override
+    public ObjectNode annotations() {
+        return annotations.deepCopy();
+    }
+
+    public TriggerSpec withSchedule(Optional<Schedule> newSchedule) {
+        return new TriggerSpec(name, parameters, annotations, newSchedule);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cove.core.trigger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.Trigger;
+import java.util.List;
+
+/**
+ * One fire of a trigger, as OpenWhisk records it: an activation of the trigger whose result is what it
+ * was fired with, and whose logs are one JSON line per rule, saying which activation the rule started or
+ * why it started none.
+ */
+final class TriggerActivation {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Trigger trigger;
+    private final String id;
+    private final ObjectNode params;
+    private final long startMillis;
+
+    TriggerActivation(Trigger trigger, String id, ObjectNode params, long startMillis) {
+        this.trigger = trigger;
+        this.id = id;
+        this.params = params.deepCopy();
+        this.startMillis = startMillis;
+    }
+
+    String id() {
+        return id;
+    }
+
+    ObjectNode ruleStarted(Rule rule, String activationId) {
+        return ruleLine(rule).put("statusCode", 0).put("success", true).put("activationId", activationId);
+    }
+
+    ObjectNode ruleFailed(Rule rule, String error) {
+        return ruleLine(rule).put("statusCode", 1).put("success", false).put("error", error);
+    }
+
+    private static ObjectNode ruleLine(Rule rule) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("rule", rule.namespace() + "/" + rule.name());
+        line.put("action", rule.namespace() + "/" + rule.spec().function());
+        return line;
+    }
+
+    /** The trigger's activation, a success whatever its rules did (as OpenWhisk's). */
+    ActivationRecord record(List<ObjectNode> rules, long endMillis) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("namespace", trigger.namespace());
+        doc.put("name", trigger.name());
+        doc.put("version", trigger.semver());
+        doc.put("subject", trigger.namespace());
+        doc.put("activationId", id);
+        doc.put("start", startMillis);
+        doc.put("end", endMillis);
+        doc.put("duration", endMillis - startMillis);
+        doc.put("statusCode", 0);
+        ObjectNode response = doc.putObject("response");
+        response.put("status", "success");
+        response.put("statusCode", 0);
+        response.put("success", true);
+        response.set("result", params);
+        ArrayNode logs = doc.putArray("logs");
+        rules.forEach(line -> logs.add(line.toString()));
+        ArrayNode annotations = doc.putArray("annotations");
+        annotations.addObject().put("key", "kind").put("value", "trigger");
+        doc.put("publish", false);
+        try {
+            return new ActivationRecord(id, trigger.namespace(), trigger.name(), startMillis, endMillis, 0,
+                    JSON.writeValueAsBytes(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of objects always encodes", e);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.cove.core.trigger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InvalidTriggerException;
+import dev.cove.core.model.Messages;
+import dev.cove.core.model.MissingException;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Schedule;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFire;
+import dev.cove.core.model.TriggerSpec;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.TriggerStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggers and rules, as OpenWhisk has them: a fire of a trigger invokes, without waiting, the function
+ * of each of its active rules, with the trigger's parameters under the fire's own, and is recorded as an
+ * activation of the trigger whose logs name each rule's activation. A trigger with a {@link Schedule}
+ * also fires by itself ({@link Alarms}).
+ *
+ * <p>The store holds every trigger and rule; nothing here caches them, so a change is seen by the next
+ * fire. Changes are serialised on this object; fires are not, and read the rules as they are when they
+ * run. A fire answers once each rule's invocation is in the store (durable, as every invocation nobody
+ * waits for), never after the functions run: a slow function can't hold up a trigger.
+ */
+public final class Triggers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
+
+    /** What a fire needs of the rest of the platform. */
+    public interface Firing {
+        /** A new activation id, as every activation has. */
+        String newActivationId();
+
+        /** Submits an invocation nobody waits for, caused by the trigger's activation {@code causeId}. */
+        CompletableFuture<Admission> submit(String causeId, FunctionRevision function, ObjectNode params);
+
+        /** Records the trigger's own activation. */
+        void record(ActivationRecord record);
+    }
+
+    private final TriggerStore store;
+    private final Registry registry;
+    private final Firing firing;
+    private final Clock clock;
+    private final Alarms alarms;
+
+    private Triggers(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer,
+            Executor ringer) {
+        this.store = store;
+        this.registry = registry;
+        this.firing = firing;
+        this.clock = clock;
+        this.alarms = new Alarms(store, clock, timer, ringer, this::fireScheduled);
+    }
+
+    /**
+     * Arms every stored schedule, first firing once each that came due while the server was down (or
+     * skipping them, as the schedule says).
+     */
+    public static Triggers start(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer) {
+        return start(store, registry, firing, clock, timer, task -> Thread.ofVirtual().name("cove-alarm").start(task));
+    }
+
+    /** As {@link #start}, an alarm's fire run by {@code ringer}. */
+    static Triggers start(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer,
+            Executor ringer) {
+        Triggers triggers = new Triggers(store, registry, firing, clock, timer, ringer);
+        for (Trigger trigger : store.triggers()) {
+            if (trigger.spec().schedule().isPresent()) {
+                triggers.alarms.recover(trigger);
+            }
+        }
+        return triggers;
+    }
+
+    /**
+     * Stores the trigger, a new one or, with {@code overwrite}, a new version, and arms its schedule at
+     * once.
+     *
+     * @throws InvalidTriggerException when its cron expression does not parse
+     * @throws ConflictException when it exists and {@code overwrite} is false
+     */
+    public synchronized Trigger put(String namespace, TriggerSpec spec, boolean overwrite) {
+        spec.schedule().ifPresent(Triggers::check);
+        if (!overwrite && store.trigger(namespace, spec.name()).isPresent()) {
+            throw new ConflictException(Messages.triggerExists(spec.name()));
+        }
+        Trigger trigger = store.putTrigger(namespace, spec, clock.instant());
+        alarms.arm(trigger);
+        return trigger;
+    }
+
+    private static void check(Schedule schedule) {
+        try {
+            Due.of(schedule, Instant.EPOCH);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTriggerException(e.getMessage());
+        }
+    }
+
+    public Optional<Trigger> trigger(String namespace, String name) {
+        return store.trigger(namespace, name);
+    }
+
+    /** The namespace's triggers, by name. */
+    public List<Trigger> triggers(String namespace) {
+        return store.triggers().stream().filter(t -> t.namespace().equals(namespace)).toList();
+    }
+
+    /** When the trigger's schedule fires next, if it has one that will. */
+    public Optional<Instant> nextFire(String namespace, String name) {
+        return alarms.next(namespace, name);
+    }
+
+    /** Deletes the trigger and disarms its schedule; its rules stay, and fire nothing until it is back. */
+    public synchronized Optional<Trigger> delete(String namespace, String name) {
+        alarms.disarm(namespace, name);
+        return store.deleteTrigger(namespace, name);
+    }
+
+    /**
+     * Stores the rule, active: a new one or, with {@code overwrite}, a new version of it.
+     *
+     * @throws MissingException when its trigger or its function does not exist
+     * @throws ConflictException when it exists and {@code overwrite} is false
+     */
+    public synchronized Rule putRule(String namespace, RuleSpec spec, boolean overwrite) {
+        if (store.trigger(namespace, spec.trigger()).isEmpty()) {
+            throw new MissingException(Messages.triggerMissing(spec.trigger()));
+        }
+        if (registry.function(namespace, spec.function()).isEmpty()) {
+            throw new MissingException(Messages.functionMissing(spec.function()));
+        }
+        if (!overwrite && store.rule(namespace, spec.name()).isPresent()) {
+            throw new ConflictException(Messages.ruleExists(spec.name()));
+        }
+        return store.putRule(namespace, spec, true, clock.instant());
+    }
+
+    /** Activates or deactivates the rule; a rule already so is left as it is. */
+    public synchronized Optional<Rule> setActive(String namespace, String name, boolean active) {
+        return store.rule(namespace, name).map(rule -> rule.active() == active ? rule
+                : store.putRule(namespace, rule.spec(), active, clock.instant()));
+    }
+
+    public Optional<Rule> rule(String namespace, String name) {
+        return store.rule(namespace, name);
+    }
+
+    /** The namespace's rules, by name. */
+    public List<Rule> rules(String namespace) {
+        return store.rules().stream().filter(r -> r.namespace().equals(namespace)).toList();
+    }
+
+    /** The namespace's rules that name the trigger, active or not, by name. */
+    public List<Rule> rulesOf(String namespace, String trigger) {
+        return rules(namespace).stream().filter(r -> r.spec().trigger().equals(trigger)).toList();
+    }
+
+    public synchronized Optional<Rule> deleteRule(String namespace, String name) {
+        return store.deleteRule(namespace, name);
+    }
+
+    /**
+     * Fires the trigger with the payload: its active rules' functions are invoked with the trigger's
+     * parameters overlaid by the payload's fields. Completes once each invocation is stored and admitted.
+     */
+    public CompletableFuture<TriggerFire> fire(String namespace, String name, ObjectNode payload) {
+        Optional<Trigger> trigger = store.trigger(namespace, name);
+        if (trigger.isEmpty()) {
+            return CompletableFuture.completedFuture(new TriggerFire.NoSuchTrigger());
+        }
+        List<Rule> active = rulesOf(namespace, name).stream().filter(Rule::active).toList();
+        if (active.isEmpty()) {
+            return CompletableFuture.completedFuture(new TriggerFire.NoActiveRule());
+        }
+        ObjectNode params = trigger.get().spec().parameters();
+        params.setAll(payload);
+        TriggerActivation activation = new TriggerActivation(trigger.get(), firing.newActivationId(), params,
+                clock.millis());
+        List<CompletableFuture<ObjectNode>> outcomes = new ArrayList<>();
+        for (Rule rule : active) {
+            outcomes.add(invoke(activation, rule, params));
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<ObjectNode> rules = outcomes.stream().map(CompletableFuture::join).toList();
+            firing.record(activation.record(rules, clock.millis()));
+            return new TriggerFire.Fired(activation.id(), rules);
+        });
+    }
+
+    private CompletableFuture<ObjectNode> invoke(TriggerActivation activation, Rule rule, ObjectNode params) {
+        Optional<FunctionRevision> function = registry.function(rule.namespace(), rule.spec().function());
+        if (function.isEmpty()) {
+            return CompletableFuture.completedFuture(activation.ruleFailed(rule,
+                    Messages.functionMissing(rule.spec().function())));
+        }
+        return firing.submit(activation.id(), function.get(), params.deepCopy())
+                .handle((admission, failure) -> switch (admission) {
+                    case Admission.Accepted accepted -> activation.ruleStarted(rule, accepted.activationId());
+                    case Admission.Rejected rejected -> activation.ruleFailed(rule, rejected.message());
+                    case null -> activation.ruleFailed(rule, Messages.COULD_NOT_START);
+                });
+    }
+
+    /** A schedule came due: the fire is the schedule's payload. */
+    private void fireScheduled(Trigger trigger, Schedule schedule) {
+        fire(trigger.namespace(), trigger.name(), schedule.payload()).whenComplete((fire, failure) -> {
+            if (failure != null) {
+                LOG.warn("the scheduled fire of trigger {}/{} failed: {}", trigger.namespace(), trigger.name(),
+                        failure.getMessage());
+            }
+            if (schedule.deleteAfterFire()) {
+                deleteWithRules(trigger.namespace(), trigger.name());
+            }
+        });
+    }
+
+    private synchronized void deleteWithRules(String namespace, String name) {
+        rulesOf(namespace, name).forEach(rule -> store.deleteRule(namespace, rule.name()));
+        delete(namespace, name);
+    }
+
+    @Override
+    public void close() {
+        alarms.close();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.cove.core.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.Admission;
+import dev.cove.core.model.Code;
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidTriggerException;
+import dev.cove.core.model.Kind;
+import dev.cove.core.model.MissingException;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Schedule;
+import dev.cove.core.model.TriggerFire;
+import dev.cove.core.model.TriggerSpec;
+import dev.cove.core.registry.Registry;
+import dev.cove.core.spi.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TriggersTest {
+    static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the platform was asked: each invocation, and each trigger activation recorded. */
+    static final class Recorded implements Triggers.Firing {
+        record Submitted(String causeId, String function, ObjectNode params) {}
+
+        final List<Submitted> submitted = new CopyOnWriteArrayList<>();
+        final List<ActivationRecord> records = new CopyOnWriteArrayList<>();
+        /** When set, invocations are stored but never admitted: a store or function that is slow. */
+        volatile boolean stuck;
+        int ids;
+
+        @Override
+        public synchronized String newActivationId() {
+            return String.format("%032x", ++ids);
+        }
+
+        @Override
+        public CompletableFuture<Admission> submit(String causeId, FunctionRevision function, ObjectNode params) {
+            submitted.add(new Submitted(causeId, function.name(), params));
+            return stuck ? new CompletableFuture<>() : CompletableFuture.completedFuture(
+                    new Admission.Accepted("run-" + submitted.size(), new CompletableFuture<>(), true));
+        }
+
+        @Override
+        public void record(ActivationRecord record) {
+            records.add(record);
+        }
+    }
+
+    final ManualTime time = new ManualTime(T0);
+    final Store store = Registry.memoryStore();
+    final Registry registry = Registry.load(store, time);
+    final Recorded firing = new Recorded();
+    Triggers triggers;
+
+    @BeforeEach
+    void start() {
+        registry.deploy("guest", FunctionSpec.of("hello", Kind.NODEJS, Code.source("function main(p) { return p; }"), "main"));
+        triggers = start(store);
+    }
+
+    Triggers start(Store on) {
+        return Triggers.start(on, registry, firing, time, time, Runnable::run);
+    }
+
+    @AfterEach
+    void stop() {
+        triggers.close();
+    }
+
+    static ObjectNode object(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    static TriggerSpec scheduled(String name, Schedule schedule) {
+        return TriggerSpec.of(name).withSchedule(Optional.of(schedule));
+    }
+
+    static Schedule cron(String expression, Schedule.Missed missed) {
+        return new Schedule(Optional.of(expression), Optional.empty(), Optional.empty(), ZoneId.of("UTC"),
+                Optional.empty(), Optional.empty(), false, missed, JsonNodeFactory.instance.objectNode().put("tick", 1));
+    }
+
+    @Test
+    void aFireInvokesEachActiveRulesFunctionWithTheParametersUnderThePayload() throws Exception {
+        triggers.put("guest", new TriggerSpec("t", object("{\"a\":1,\"b\":1}"), null, Optional.empty()), false);
+        triggers.putRule("guest", new RuleSpec("on", "t", "hello"), false);
+        triggers.putRule("guest", new RuleSpec("off", "t", "hello"), false);
+        triggers.setActive("guest", "off", false);
+
+        TriggerFire fire = triggers.fire("guest", "t", object("{\"b\":2}")).join();
+
+        assertThat(fire).isInstanceOf(TriggerFire.Fired.class);
+        String id = ((TriggerFire.Fired) fire).activationId();
+        assertThat(firing.submitted).containsExactly(new Recorded.Submitted(id, "hello", object("{\"a\":1,\"b\":2}")));
+        assertThat(firing.records).hasSize(1);
+        JsonNode doc = JSON.readTree(firing.records.get(0).json());
+        assertThat(doc.path("name").asText()).isEqualTo("t");
+        assertThat(doc.path("activationId").asText()).isEqualTo(id);
+        assertThat(doc.path("response").path("result")).isEqualTo(object("{\"a\":1,\"b\":2}"));
+        assertThat(doc.path("logs")).hasSize(1);
+        assertThat(JSON.readTree(doc.path("logs").get(0).asText())).isEqualTo(object(
+                "{\"rule\":\"guest/on\",\"action\":\"guest/hello\",\"statusCode\":0,\"success\":true,\"activationId\":\"run-1\"}"));
+    }
+
+    @Test
+    void aTriggerWithoutAnActiveRuleRunsAndRecordsNothing() {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        assertThat(triggers.fire("guest", "t", JsonNodeFactory.instance.objectNode()).join())
+                .isInstanceOf(TriggerFire.NoActiveRule.class);
+        assertThat(triggers.fire("guest", "nope", JsonNodeFactory.instance.objectNode()).join())
+                .isInstanceOf(TriggerFire.NoSuchTrigger.class);
+        assertThat(firing.submitted).isEmpty();
+        assertThat(firing.records).isEmpty();
+    }
+
+    @Test
+    void aRuleWhoseFunctionWentAwaySaysSoInTheTriggersActivation() throws Exception {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        triggers.putRule("guest", new RuleSpec("r", "t", "hello"), false);
+        registry.delete("guest", "hello");
+        triggers.fire("guest", "t", JsonNodeFactory.instance.objectNode()).join();
+        JsonNode line = JSON.readTree(JSON.readTree(firing.records.get(0).json()).path("logs").get(0).asText());
+        assertThat(line.path("success").asBoolean()).isFalse();
+        assertThat(line.path("error").asText()).isEqualTo("The function hello does not exist.");
+    }
+
+    @Test
+    void rulesAndTriggersAreCheckedAsOpenWhiskChecksThem() {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        assertThatThrownBy(() -> triggers.put("guest", TriggerSpec.of("t"), false)).isInstanceOf(ConflictException.class);
+        assertThat(triggers.put("guest", TriggerSpec.of("t"), true).version()).isEqualTo(2);
+        assertThatThrownBy(() -> triggers.putRule("guest", new RuleSpec("r", "nope", "hello"), false))
+                .isInstanceOf(MissingException.class).hasMessage("The trigger nope does not exist.");
+        assertThatThrownBy(() -> triggers.putRule("guest", new RuleSpec("r", "t", "nope"), false))
+                .isInstanceOf(MissingException.class).hasMessage("The function nope does not exist.");
+        triggers.putRule("guest", new RuleSpec("r", "t", "hello"), false);
+        assertThatThrownBy(() -> triggers.putRule("guest", new RuleSpec("r", "t", "hello"), false))
+                .isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> triggers.put("guest", scheduled("c", cron("61 * * * *", Schedule.Missed.ONCE)), false))
+                .isInstanceOf(InvalidTriggerException.class).hasMessageContaining("'61 * * * *' is not valid");
+        assertThat(triggers.trigger("guest", "c")).isEmpty();
+    }
+
+    @Test
+    void aCronTriggerFiresAtEachDueTimeOnceWithItsPayload() throws Exception {
+        triggers.put("guest", scheduled("tick", cron("* * * * *", Schedule.Missed.ONCE)), false);
+        triggers.putRule("guest", new RuleSpec("r", "tick", "hello"), false);
+        assertThat(triggers.nextFire("guest", "tick")).contains(T0.plusSeconds(60));
+
+        time.advance(Duration.ofMinutes(5).plusSeconds(30));
+
+        assertThat(firing.submitted).hasSize(5).allSatisfy(s -> assertThat(s.params()).isEqualTo(object("{\"tick\":1}")));
+        assertThat(firing.records).extracting(ActivationRecord::startMillis).containsExactly(
+                T0.plusSeconds(60).toEpochMilli(), T0.plusSeconds(120).toEpochMilli(), T0.plusSeconds(180).toEpochMilli(),
+                T0.plusSeconds(240).toEpochMilli(), T0.plusSeconds(300).toEpochMilli());
+        assertThat(store.lastFire("guest", "tick")).contains(T0.plusSeconds(300));
+        assertThat(time.pending()).as("one alarm armed, never two").isEqualTo(1);
+    }
+
+    @Test
+    void aFireNeverWaitsForItsFunctions() {
+        firing.stuck = true;
+        triggers.put("guest", scheduled("tick", cron("* * * * *", Schedule.Missed.ONCE)), false);
+        triggers.putRule("guest", new RuleSpec("r", "tick", "hello"), false);
+        time.advance(Duration.ofMinutes(3));
+        assertThat(firing.submitted).as("each minute's fire, though none was admitted").hasSize(3);
+        assertThat(triggers.nextFire("guest", "tick")).contains(T0.plusSeconds(240));
+    }
+
+    @Test
+    void changingATriggerRearmsItAtOnceAndDeletingItDisarmsIt() {
+        triggers.put("guest", scheduled("tick", cron("*/10 * * * *", Schedule.Missed.ONCE)), false);
+        triggers.putRule("guest", new RuleSpec("r", "tick", "hello"), false);
+        time.advance(Duration.ofMinutes(3));
+        triggers.put("guest", scheduled("tick", cron("* * * * *", Schedule.Missed.ONCE)), true);
+        assertThat(triggers.nextFire("guest", "tick")).contains(T0.plusSeconds(240));
+        time.advance(Duration.ofMinutes(1));
+        assertThat(firing.submitted).hasSize(1);
+        assertThat(time.pending()).isEqualTo(1);
+
+        triggers.put("guest", TriggerSpec.of("tick"), true);
+        assertThat(time.pending()).as("no schedule, no alarm").isZero();
+        triggers.put("guest", scheduled("tick", cron("* * * * *", Schedule.Missed.ONCE)), true);
+        triggers.delete("guest", "tick");
+        assertThat(time.pending()).isZero();
+        time.advance(Duration.ofMinutes(10));
+        assertThat(firing.submitted).hasSize(1);
+    }
+
+    @Test
+    void aStartFiresOnceWhatCameDueWhileTheServerWasDownUnlessTheScheduleSkipsIt() {
+        triggers.put("guest", scheduled("once", cron("* * * * *", Schedule.Missed.ONCE)), false);
+        triggers.put("guest", scheduled("skip", cron("* * * * *", Schedule.Missed.SKIP)), false);
+        triggers.putRule("guest", new RuleSpec("r1", "once", "hello"), false);
+        triggers.putRule("guest", new RuleSpec("r2", "skip", "hello"), false);
+        time.advance(Duration.ofMinutes(2));
+        assertThat(firing.submitted).hasSize(4);
+        triggers.close(); // the server stops for ten minutes
+        time.advance(Duration.ofMinutes(10).plusSeconds(30));
+        assertThat(firing.submitted).hasSize(4);
+
+        triggers = start(store);
+        time.advance(Duration.ZERO);
+        assertThat(firing.records).extracting(ActivationRecord::name).containsExactly(
+                "once", "skip", "once", "skip", "once");
+        assertThat(firing.records.get(4).startMillis()).isEqualTo(T0.plus(Duration.ofMinutes(12).plusSeconds(30)).toEpochMilli());
+        assertThat(store.lastFire("guest", "once")).contains(T0.plus(Duration.ofMinutes(12)));
+        time.advance(Duration.ofSeconds(30));
+        assertThat(firing.records.subList(5, firing.records.size())).extracting(ActivationRecord::name)
+                .containsExactlyInAnyOrder("once", "skip");
+        assertThat(firing.submitted).hasSize(7);
+    }
+
+    @Test
+    void aTriggerThatFiresOnceCanDeleteItselfAndItsRules() {
+        Schedule once = new Schedule(Optional.empty(), Optional.of(T0.plusSeconds(90)), Optional.empty(),
+                ZoneId.of("UTC"), Optional.empty(), Optional.empty(), true, Schedule.Missed.ONCE, null);
+        triggers.put("guest", scheduled("later", once), false);
+        triggers.putRule("guest", new RuleSpec("r", "later", "hello"), false);
+        time.advance(Duration.ofMinutes(5));
+        assertThat(firing.submitted).hasSize(1);
+        assertThat(triggers.trigger("guest", "later")).isEmpty();
+        assertThat(triggers.rules("guest")).isEmpty();
+        assertThat(time.pending()).isZero();
+    }
+}
