@@ -11,6 +11,10 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +60,7 @@ public final class SqliteStore implements Store {
             CREATE TABLE IF NOT EXISTS applications (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               workflow TEXT, PRIMARY KEY (namespace, name));
-            """ + SqliteActivations.SCHEMA;
+            """ + SqliteActivations.SCHEMA + SqliteTriggers.SCHEMA;
     /** A function deployed alone has '' for its application: it is an application of one. */
     private static final String ALONE = "";
     private static final String FUNCTION_COLUMNS = "namespace, name, version, updated, spec, code, "
@@ -65,6 +69,7 @@ public final class SqliteStore implements Store {
     private final Connection definitions;
     private final Connection activationWriter;
     private final Connection activationReader;
+    private final SqliteTriggers triggers;
     /**
      * The ids in {@code queued_invocations}, changed after each commit under the activation writer's
      * lock, so that a batch of records deletes the rows of just those of its activations that were
@@ -101,6 +106,7 @@ public final class SqliteStore implements Store {
             }
             activationWriter = open(file, "NORMAL");
             activationReader = open(file, "NORMAL");
+            triggers = new SqliteTriggers(definitions);
         } catch (Exception e) {
             throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
         }
@@ -558,6 +564,77 @@ public final class SqliteStore implements Store {
                     c -> removed[0] = SqliteActivations.deleteStartedBefore(c, epochMillis));
         }
         return removed[0];
+    }
+
+    @Override
+    public Trigger putTrigger(String namespace, TriggerSpec spec, Instant updated) {
+        return onDefinitions("store the trigger " + namespace + "/" + spec.name(), () -> triggers.put(namespace, spec, updated));
+    }
+
+    @Override
+    public Optional<Trigger> trigger(String namespace, String name) {
+        return onDefinitions("read the trigger " + namespace + "/" + name, () -> triggers.trigger(namespace, name));
+    }
+
+    @Override
+    public List<Trigger> triggers() {
+        return onDefinitions("read the triggers", triggers::triggers);
+    }
+
+    @Override
+    public Optional<Trigger> deleteTrigger(String namespace, String name) {
+        return onDefinitions("delete the trigger " + namespace + "/" + name, () -> triggers.delete(namespace, name));
+    }
+
+    @Override
+    public Rule putRule(String namespace, RuleSpec spec, boolean active, Instant updated) {
+        return onDefinitions("store the rule " + namespace + "/" + spec.name(),
+                () -> triggers.putRule(namespace, spec, active, updated));
+    }
+
+    @Override
+    public Optional<Rule> rule(String namespace, String name) {
+        return onDefinitions("read the rule " + namespace + "/" + name, () -> triggers.rule(namespace, name));
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return onDefinitions("read the rules", triggers::rules);
+    }
+
+    @Override
+    public Optional<Rule> deleteRule(String namespace, String name) {
+        return onDefinitions("delete the rule " + namespace + "/" + name, () -> triggers.deleteRule(namespace, name));
+    }
+
+    @Override
+    public Optional<Instant> lastFire(String namespace, String trigger) {
+        return onDefinitions("read when " + namespace + "/" + trigger + " last fired",
+                () -> triggers.lastFire(namespace, trigger));
+    }
+
+    @Override
+    public void putLastFire(String namespace, String trigger, Instant due) {
+        onDefinitions("store when " + namespace + "/" + trigger + " fired", () -> {
+            triggers.putLastFire(namespace, trigger, due);
+            return null;
+        });
+    }
+
+    /** One statement or a few, each durable as it ends, on the definitions' connection. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T onDefinitions(String what, Call<T> call) {
+        synchronized (definitions) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                throw failed(what, e);
+            }
+        }
     }
 
     /** Work that reads and writes on one connection. */

@@ -6,6 +6,9 @@ import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Trigger;
 import dev.cove.core.spi.Store;
 import dev.cove.core.spi.StoreContract;
 import java.nio.charset.StandardCharsets;
@@ -126,5 +129,17 @@ class SqliteStoreTest extends StoreContract {
         store.close();
         store = open();
         assertThat(store.application("guest", "shop")).contains(app);
+    }
+
+    @Test
+    void triggersRulesAndLastFiresAreThereAfterReopening() {
+        Trigger trigger = store.putTrigger("guest", everyMinute("tick"), T0);
+        Rule rule = store.putRule("guest", new RuleSpec("r", "tick", "hello"), false, T0);
+        store.putLastFire("guest", "tick", T0.plusSeconds(60));
+        store.close();
+        store = open();
+        assertThat(store.trigger("guest", "tick")).contains(trigger);
+        assertThat(store.rule("guest", "r")).contains(rule);
+        assertThat(store.lastFire("guest", "tick")).contains(T0.plusSeconds(60));
     }
 }
