@@ -183,6 +183,7 @@ function onFrame(line) {
     case 'check': return check(frame);
     case 'called': return called(frame);
     case 'cached': return cached(frame);
+    case 'published': return published(frame);
     case 'peer': return addPeer(frame);
     case 'uncache': return uncache(frame);
     case 'unpeer': // the platform need not tell of changes to the peer's entries from now on
@@ -567,11 +568,15 @@ function run(frame) {
 function runFunction(act, given) {
   const f = act.func;
   const params = given === undefined || given === null ? {} : given;
+  // what fired it (a trigger, a topic's message): Kubeless' event says so, an OpenWhisk-style function
+  // is given the payload alone
+  const fired = params.__cove_event;
+  if (fired !== undefined) delete params.__cove_event;
   let value;
   try {
     // called as a plain function, as OpenWhisk's runtime calls it, not as a method of the record
     if (f.kubeless) {
-      const event = kubelessEvent(act.id, params);
+      const event = kubelessEvent(act.id, params, fired);
       value = kubelessOutcome(event.extensions.response,
         Reflect.apply(f.call, undefined, [event, kubelessContext(act)]));
     } else {
@@ -602,7 +607,42 @@ function withCalls(act, ctx) {
   ctx.invoke = (name, params) => call(act, name, params, true);
   ctx.send = (name, params) => call(act, name, params, false);
   ctx.cache = cacheOf(act);
+  ctx.publish = (topic, message) => publish(act, topic, message);
   return ctx;
+}
+
+/**
+ * ctx.publish: a message (a JSON object) on a topic of the function's namespace, which fires the
+ * triggers that subscribe to it; resolves to the message's event id once its fires are stored.
+ */
+function publish(act, topic, message) {
+  return new Promise((resolve, reject) => {
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      return reject(new Error('A message on a topic must be a JSON object'));
+    }
+    const id = 'p' + (++lastCall);
+    let text;
+    try {
+      text = JSON.stringify({ type: 'publish', id, activation: act.id, topic: String(topic), message });
+    } catch (e) {
+      return reject(new Error('The message is not valid JSON: ' + (e && e.message)));
+    }
+    if (tooLarge(text)) {
+      return reject(new Error('The message is ' + Buffer.byteLength(text) + ' bytes, over the limit of '
+        + func.maxResultBytes + ' bytes'));
+    }
+    calls.set(id, { resolve, reject });
+    send(text + '\n');
+    return undefined;
+  });
+}
+
+function published(frame) {
+  const pending = calls.get(frame.id);
+  if (pending === undefined) return;
+  calls.delete(frame.id);
+  if (frame.error !== undefined) pending.reject(new Error(String(frame.error)));
+  else pending.resolve(frame.eventId);
 }
 
 // ---- the function's cache ----
@@ -907,7 +947,7 @@ function callError(name, frame) {
   return e;
 }
 
-function kubelessEvent(id, params) {
+function kubelessEvent(id, params, fired) {
   let data;
   if (Object.prototype.hasOwnProperty.call(params, '__ow_body')) {
     data = params.__ow_body;
@@ -915,10 +955,12 @@ function kubelessEvent(id, params) {
     data = {};
     for (const key of Object.keys(params)) if (!key.startsWith('__ow_')) data[key] = params[key];
   }
-  const headers = params.__ow_headers || {}; // over HTTP, Kubeless takes these four from the request
+  // over HTTP, Kubeless takes these four from the request; a fire's event carries its own
+  const headers = params.__ow_headers || {};
+  const ev = fired === null || typeof fired !== 'object' ? {} : fired;
   const event = {
-    data, 'event-id': headers['event-id'] || id, 'event-type': headers['event-type'] || 'application/json',
-    'event-time': headers['event-time'] || new Date().toISOString(),
+    data, 'event-id': headers['event-id'] || ev.id || id, 'event-type': headers['event-type'] || ev.type || 'application/json',
+    'event-time': headers['event-time'] || ev.time || new Date().toISOString(),
     'event-namespace': headers['event-namespace'] || 'cove', extensions: { response: kubelessResponse() },
   };
   if (params.__ow_method !== undefined) {

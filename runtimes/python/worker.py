@@ -126,6 +126,11 @@ class PlatformCalls:
         """The function's own cache entries; .app has its application's."""
         return FunctionCache(self._activation, "function")
 
+    def publish(self, topic, message):
+        """Publishes a message (a dict) on a topic of the function's namespace, firing the triggers that
+        subscribe to it; returns its event id once the fires are stored. Raises PublishError if refused."""
+        return publish(self._activation.id, topic, message)
+
 
 class Context(PlatformCalls):
     """The second argument of an OpenWhisk-style main(args, ctx)."""
@@ -269,6 +274,10 @@ class InvocationError(Exception):
         self.result = result
 
 
+class PublishError(Exception):
+    """A message the platform did not publish; the message says why."""
+
+
 _local = _thread._local()
 _nobody = Activation(None, float("inf"))
 _send_lock = _thread.allocate_lock()  # guards _outbox, _sending and _send_waiters
@@ -392,7 +401,7 @@ def on_frame(line):
             run(frame)
         else:
             _pool.submit(frame)
-    elif kind == "called" or kind == "cached":
+    elif kind == "called" or kind == "cached" or kind == "published":
         answered(frame)
     elif kind == "init":
         init(frame)
@@ -488,6 +497,19 @@ def call_function(activation_id, name, params, wait):
     except (TypeError, ValueError) as e:
         raise InvocationError("The parameters of the call are not valid JSON: %s" % e, name)
     return call_answer(name, answer, wait)
+
+
+def publish(activation_id, topic, message):
+    """ctx.publish: one publish frame and its answer."""
+    if not isinstance(message, dict):
+        raise PublishError("A message on a topic must be a JSON object.")
+    try:
+        answer = request({"type": "publish", "activation": activation_id, "topic": str(topic), "message": message})
+    except (TypeError, ValueError) as e:
+        raise PublishError("The message is not valid JSON: %s" % e)
+    if "error" in answer:
+        raise PublishError(str(answer["error"]))
+    return answer.get("eventId")
 
 
 def request(frame, sent=None):
@@ -983,8 +1005,11 @@ def execute(act, params, deadline):
 
 def call(act, params, deadline):
     func = act.func
+    # what fired it (a trigger, a topic's message): Kubeless' event says so, an OpenWhisk-style function
+    # is given the payload alone
+    fired = params.pop("__cove_event", None) if type(params) is dict else None
     if func["kubeless"]:
-        return func["fn"](kubeless_event(act.id, params), kubeless_context(act))
+        return func["fn"](kubeless_event(act.id, params, fired), kubeless_context(act))
     if func["positional"] == 2:
         return func["fn"](params, Context(act, func["namespace"], func["name"], func["version"], deadline))
     return func["fn"](params)
@@ -1016,15 +1041,17 @@ def run_awaitable(awaitable):
     return loop.run_until_complete(_await(awaitable))
 
 
-def kubeless_event(activation_id, params):
+def kubeless_event(activation_id, params, fired=None):
     if "__ow_body" in params:
         data = params["__ow_body"]
     else:
         data = {k: v for k, v in params.items() if not k.startswith("__ow_")}
-    headers = params.get("__ow_headers") or {}  # over HTTP, Kubeless takes these four from the request
-    event = {"data": data, "event-id": headers.get("event-id") or activation_id,
-             "event-type": headers.get("event-type") or "application/json",
-             "event-time": headers.get("event-time") or iso_now(),
+    # over HTTP, Kubeless takes these four from the request; a fire's event carries its own
+    headers = params.get("__ow_headers") or {}
+    ev = fired if type(fired) is dict else {}
+    event = {"data": data, "event-id": headers.get("event-id") or ev.get("id") or activation_id,
+             "event-type": headers.get("event-type") or ev.get("type") or "application/json",
+             "event-time": headers.get("event-time") or ev.get("time") or iso_now(),
              "event-namespace": headers.get("event-namespace") or "cove"}
     if "__ow_method" in params:
         event["extensions"] = {"request": {

@@ -48,6 +48,14 @@ public interface Context {
     /** The function's cache: its own entries, and with {@link Cache#app()} its application's. */
     Cache cache();
 
+    /**
+     * Publishes a message on a topic of the namespace: each trigger that subscribes to the topic fires
+     * with it. Answers the message's event id once the fires are stored.
+     *
+     * @throws PublishException when the platform refused it (a bad topic name, a message over the limit)
+     */
+    String publish(String topic, Map<String, Object> message);
+
     /** The time left before {@link #deadline()}, never negative. */
     default Duration remainingTime() {
         Duration left = Duration.between(Instant.now(), deadline());

@@ -17,6 +17,7 @@ import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
@@ -205,6 +206,13 @@ public interface Node extends AutoCloseable {
      * parameters overlaid by the payload. Completes once every invocation is stored. Blocks on the store.
      */
     CompletableFuture<TriggerFire> fire(String namespace, String trigger, ObjectNode payload);
+
+    /**
+     * Publishes a message on a topic of the namespace: every trigger there that subscribes to the topic
+     * fires with it. Completes once every fire is stored; a message whose event id was published on the
+     * topic lately fires nothing again. Blocks on the store.
+     */
+    CompletableFuture<TopicMessage> publish(String namespace, String topic, ObjectNode message, String eventId);
 
     /**
      * Stores a rule, active.

@@ -22,6 +22,7 @@ import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
+import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
@@ -129,16 +130,6 @@ public final class Platform implements Node {
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
         CacheGateway cache = CacheGateway.create(adapters.cache(), metrics);
-        runtimes.connect(LocalBus.create(registry, dispatcher, async, apiHost::get), cache);
-        int recovered = async.recover(registry::function);
-        if (recovered > 0) {
-            LOG.info("running {} invocations accepted before the last stop", recovered);
-        }
-        Executions executions = Executions.create(store, registry, dispatcher, deadlines, clock);
-        int restarted = executions.recover();
-        if (restarted > 0) {
-            LOG.info("started again {} workflow executions that were running at the last stop", restarted);
-        }
         Triggers triggers = Triggers.start(store, registry, new Triggers.Firing() {
             @Override
             public String newActivationId() {
@@ -155,6 +146,16 @@ public final class Platform implements Node {
                 log.add(record);
             }
         }, clock, deadlines);
+        runtimes.connect(LocalBus.create(registry, dispatcher, async, apiHost::get, triggers), cache);
+        int recovered = async.recover(registry::function);
+        if (recovered > 0) {
+            LOG.info("running {} invocations accepted before the last stop", recovered);
+        }
+        Executions executions = Executions.create(store, registry, dispatcher, deadlines, clock);
+        int restarted = executions.recover();
+        if (restarted > 0) {
+            LOG.info("started again {} workflow executions that were running at the last stop", restarted);
+        }
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
                 apiHost, triggers);
     }
@@ -417,6 +418,11 @@ public final class Platform implements Node {
     @Override
     public CompletableFuture<TriggerFire> fire(String namespace, String trigger, ObjectNode payload) {
         return triggers.fire(namespace, trigger, payload);
+    }
+
+    @Override
+    public CompletableFuture<TopicMessage> publish(String namespace, String topic, ObjectNode message, String eventId) {
+        return triggers.publish(namespace, topic, message, eventId);
     }
 
     @Override

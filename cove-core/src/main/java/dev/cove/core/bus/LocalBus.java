@@ -9,15 +9,18 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.TopicMessage;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.RunListener;
+import dev.cove.core.trigger.Triggers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -48,17 +51,20 @@ public final class LocalBus implements Calls {
     private final Dispatcher dispatcher;
     private final AsyncInvocations async;
     private final Supplier<String> apiHost;
+    private final Triggers triggers;
 
     /** The embedded message bus: topics within this process. */
     public static MessageBus topics() {
         return new MemoryTopics();
     }
 
-    private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async, Supplier<String> apiHost) {
+    private LocalBus(Registry registry, Dispatcher dispatcher, AsyncInvocations async, Supplier<String> apiHost,
+            Triggers triggers) {
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.async = async;
         this.apiHost = apiHost;
+        this.triggers = triggers;
     }
 
     /**
@@ -66,8 +72,8 @@ public final class LocalBus implements Calls {
      * is where functions reach the REST API, empty until the server has said where it listens.
      */
     public static LocalBus create(Registry registry, Dispatcher dispatcher, AsyncInvocations async,
-            Supplier<String> apiHost) {
-        return new LocalBus(registry, dispatcher, async, apiHost);
+            Supplier<String> apiHost, Triggers triggers) {
+        return new LocalBus(registry, dispatcher, async, apiHost, triggers);
     }
 
     @Override
@@ -110,6 +116,18 @@ public final class LocalBus implements Calls {
     @Override
     public boolean refusing() {
         return dispatcher.refusing();
+    }
+
+    /** A message a function publishes gets an id of its own: its publisher's activation, and a random part. */
+    @Override
+    public CompletableFuture<String> publish(FunctionRevision caller, String callerId, String topic, ObjectNode message) {
+        try {
+            FunctionSpec.requireName("topic", topic);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String eventId = callerId + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return triggers.publish(caller.namespace(), topic, message, eventId).thenApply(TopicMessage::eventId);
     }
 
     /**

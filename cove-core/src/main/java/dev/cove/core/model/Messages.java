@@ -92,6 +92,17 @@ public final class Messages {
 
     public static final String DELETE_AFTER_FIRE_ONCE_ONLY = "Only a trigger that fires once can delete itself after its fire.";
 
+    public static final String PUBLISH_OUTSIDE_ACTIVATION =
+            "A function can publish only while one of its activations runs.";
+    public static final String PUBLISH_WITHOUT_TOPIC = "A message needs the name of the topic to publish it on.";
+    public static final String MESSAGE_NOT_OBJECT = "A message on a topic must be a JSON object.";
+    public static final String PUBLISH_FAILED = "The message could not be published inside the platform.";
+    public static final String TOPICS_UNAVAILABLE = "Topics are not available here.";
+
+    public static String messageTooLarge(long size, long maxBytes) {
+        return "The message is " + size + " bytes, over the limit of " + maxBytes + " bytes.";
+    }
+
     public static String scheduleKinds(int given) {
         return "A schedule is one of a cron expression, one time, or an interval; " + given + " were given.";
     }

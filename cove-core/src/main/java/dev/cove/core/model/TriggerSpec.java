@@ -12,17 +12,26 @@ import java.util.Optional;
  * @param parameters defaults of every fire's payload: a fire's own fields win
  * @param annotations kept and shown, as OpenWhisk's (its {@code feed} among them)
  * @param schedule when it fires by itself, if it does
+ * @param topic the topic of its namespace whose every message fires it, if one does
  */
-public record TriggerSpec(String name, ObjectNode parameters, ObjectNode annotations, Optional<Schedule> schedule) {
+public record TriggerSpec(String name, ObjectNode parameters, ObjectNode annotations, Optional<Schedule> schedule,
+        Optional<String> topic) {
 
     public TriggerSpec {
         FunctionSpec.requireName("trigger", name);
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(topic, "topic");
+        topic.ifPresent(t -> FunctionSpec.requireName("topic", t));
         parameters = parameters == null ? JsonNodeFactory.instance.objectNode() : parameters.deepCopy();
         annotations = annotations == null ? JsonNodeFactory.instance.objectNode() : annotations.deepCopy();
     }
 
-    /** A trigger with no parameters, annotations or schedule. */
+    /** A trigger that no topic fires. */
+    public TriggerSpec(String name, ObjectNode parameters, ObjectNode annotations, Optional<Schedule> schedule) {
+        this(name, parameters, annotations, schedule, Optional.empty());
+    }
+
+    /** A trigger with no parameters, annotations, schedule or topic. */
     public static TriggerSpec of(String name) {
         return new TriggerSpec(name, null, null, Optional.empty());
     }
@@ -38,6 +47,10 @@ public record TriggerSpec(String name, ObjectNode parameters, ObjectNode annotat
     }
 
     public TriggerSpec withSchedule(Optional<Schedule> newSchedule) {
-        return new TriggerSpec(name, parameters, annotations, newSchedule);
+        return new TriggerSpec(name, parameters, annotations, newSchedule, topic);
+    }
+
+    public TriggerSpec withTopic(Optional<String> newTopic) {
+        return new TriggerSpec(name, parameters, annotations, schedule, newTopic);
     }
 }

@@ -2,10 +2,12 @@ package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.Messages;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * A worker's calls to other functions (docs/worker-protocol.md, "call"): only on behalf of an
@@ -48,6 +50,41 @@ final class CallRouter {
         if (wait) {
             peers.offer(name);
         }
+    }
+
+    /**
+     * A message published on a topic of the function's namespace (docs/worker-protocol.md, "publish"):
+     * only on behalf of an activation it runs, answered with one {@code published} frame once the
+     * message's fires are stored.
+     */
+    void onPublish(Frames.Decoded frame) {
+        JsonNode fields = frame.fields();
+        String id = fields.path("id").asText("");
+        WorkerRun publisher = runs.get(fields.path("activation").asText(""));
+        JsonNode message = fields.path("message");
+        long maxBytes = worker.services().maxResultBytes();
+        Optional<String> refusal = publisher == null ? Optional.of(Messages.PUBLISH_OUTSIDE_ACTIVATION)
+                : !fields.path("topic").isTextual() ? Optional.of(Messages.PUBLISH_WITHOUT_TOPIC)
+                : !message.isObject() ? Optional.of(Messages.MESSAGE_NOT_OBJECT)
+                : frame.length() > maxBytes ? Optional.of(Messages.messageTooLarge(frame.length(), maxBytes))
+                : Optional.empty();
+        if (refusal.isPresent()) {
+            link.send(Frames.object().put("type", "published").put("id", id).put("error", refusal.get()));
+            return;
+        }
+        worker.services().calls().publish(publisher.revision, fields.path("activation").asText(),
+                fields.path("topic").asText(), (ObjectNode) message).whenComplete((eventId, error) -> {
+                    ObjectNode out = Frames.object().put("type", "published").put("id", id);
+                    if (error == null) {
+                        out.put("eventId", eventId);
+                    } else {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        out.put("error", cause instanceof IllegalArgumentException ? cause.getMessage()
+                                : Messages.PUBLISH_FAILED);
+                    }
+                    link.send(out);
+                });
     }
 
     private Optional<String> refusal(JsonNode fields, JsonNode params, int length) {

@@ -1,7 +1,9 @@
 package dev.cove.core.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.Messages;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
@@ -39,6 +41,15 @@ public interface Calls {
      */
     CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target, JsonNode params,
             boolean wait);
+
+    /**
+     * Publishes a message on a topic of the caller's namespace, for activation {@code callerId};
+     * completes with the message's event id once the fires it caused are stored, or fails with an
+     * {@link IllegalArgumentException} that says what was wrong with it.
+     */
+    default CompletableFuture<String> publish(FunctionRevision caller, String callerId, String topic, ObjectNode message) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(Messages.TOPICS_UNAVAILABLE));
+    }
 
     /**
      * The environment that tells {@code function} how to reach the REST API: OpenWhisk's

@@ -288,6 +288,7 @@ final class ProcessWorker implements Instance {
             case "ready" -> onReady(frame.fields());
             case "checked" -> onChecked(frame.fields());
             case "call" -> calls.onCall(frame);
+            case "publish" -> calls.onPublish(frame);
             case "cache" -> cache.onCache(frame.fields());
             case "fused" -> peers.onFused(frame.fields());
             default -> onProtocolViolation("sent an unknown frame type '" + frame.type() + "'");

@@ -409,6 +409,12 @@ public final class Runtimes implements AutoCloseable {
             public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
                 return connectedCache.handle(caller, request, Optional.empty());
             }
+
+            @Override
+            public CompletableFuture<String> publish(FunctionRevision caller, String callerId, String topic,
+                    ObjectNode message) {
+                return connectedCalls.publish(caller, callerId, topic, message);
+            }
         };
     }
 

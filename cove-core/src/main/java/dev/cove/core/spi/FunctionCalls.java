@@ -9,11 +9,18 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What a running function may ask of the platform, whichever tier runs it: to call another function
  * ({@code ctx.invoke}, {@code ctx.send}) and to use its cache ({@code ctx.cache}). The platform
- * implements it; an {@link InlineTier}'s instances are handed it when they start.
+ * implements it; an {@link InlineTier}'s instances are handed it when they start. A function also publishes
+ * messages on topics ({@code ctx.publish}) through it.
  *
  * <p>Both answers complete later, on a platform thread: a caller on a virtual thread may wait for them.
  */
 public interface FunctionCalls {
+
+    /**
+     * The parameter that says what fired an activation (a trigger's fire, a topic's message): a worker
+     * hands it to Kubeless-style functions as their event, and takes it out of every other's parameters.
+     */
+    String FIRED_BY = "__cove_event";
 
     /**
      * A call made by the function of activation {@code callerId}, an instance of {@code caller}.
@@ -31,6 +38,13 @@ public interface FunctionCalls {
      * answered with the fields of the {@code cached} frame, {@code {"error": …}} when refused.
      */
     CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request);
+
+    /**
+     * A message published by the function of activation {@code callerId} on a topic of its namespace;
+     * completes with the message's event id once the fires it caused are stored, or fails with an
+     * {@link IllegalArgumentException} that says what was wrong with it.
+     */
+    CompletableFuture<String> publish(FunctionRevision caller, String callerId, String topic, ObjectNode message);
 
     /** How a call ended, as the caller hears of it. */
     sealed interface CallOutcome {

@@ -1,6 +1,8 @@
 package dev.cove.core.trigger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ConflictException;
@@ -11,13 +13,16 @@ import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
+import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.FunctionCalls;
 import dev.cove.core.spi.TriggerStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Triggers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
+    /** How long, and how many, event ids are remembered to drop a message published twice. */
+    static final Duration REMEMBERED_FOR = Duration.ofMinutes(10);
+    static final int MAX_REMEMBERED_EVENTS = 100_000;
 
     /** What a fire needs of the rest of the platform. */
     public interface Firing {
@@ -58,6 +66,9 @@ public final class Triggers implements AutoCloseable {
     private final Firing firing;
     private final Clock clock;
     private final Alarms alarms;
+    /** Event ids published lately, by namespace and topic: a message published again is not delivered again. */
+    private final Cache<String, Boolean> published = Caffeine.newBuilder()
+            .maximumSize(MAX_REMEMBERED_EVENTS).expireAfterWrite(REMEMBERED_FOR).build();
 
     private Triggers(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer,
             Executor ringer) {
@@ -191,8 +202,12 @@ public final class Triggers implements AutoCloseable {
         }
         ObjectNode params = trigger.get().spec().parameters();
         params.setAll(payload);
-        TriggerActivation activation = new TriggerActivation(trigger.get(), firing.newActivationId(), params,
-                clock.millis());
+        String id = firing.newActivationId();
+        if (!params.path(FunctionCalls.FIRED_BY).isObject()) {
+            params.putObject(FunctionCalls.FIRED_BY).put("id", id).put("type", "application/json")
+                    .put("time", clock.instant().toString());
+        }
+        TriggerActivation activation = new TriggerActivation(trigger.get(), id, params, clock.millis());
         List<CompletableFuture<ObjectNode>> outcomes = new ArrayList<>();
         for (Rule rule : active) {
             outcomes.add(invoke(activation, rule, params));
@@ -202,6 +217,29 @@ public final class Triggers implements AutoCloseable {
             firing.record(activation.record(rules, clock.millis()));
             return new TriggerFire.Fired(activation.id(), rules);
         });
+    }
+
+    /**
+     * Publishes a message on a topic of the namespace: each trigger of the namespace that subscribes to it
+     * fires with the message. Completes once every fire's invocations are stored, so an answered publish
+     * loses nothing in a crash; a message whose event id was published on the topic lately is dropped
+     * (delivered at least once, and once only within {@link #REMEMBERED_FOR}).
+     *
+     * @param eventId the publisher's id of the message, or one it was given
+     */
+    public CompletableFuture<TopicMessage> publish(String namespace, String topic, ObjectNode message, String eventId) {
+        if (published.asMap().putIfAbsent(namespace + "\n" + topic + "\n" + eventId, Boolean.TRUE) != null) {
+            return CompletableFuture.completedFuture(new TopicMessage(eventId, List.of(), true));
+        }
+        ObjectNode payload = message.deepCopy();
+        payload.putObject(FunctionCalls.FIRED_BY).put("id", eventId).put("type", "application/json")
+                .put("time", clock.instant().toString()).put("topic", topic);
+        List<CompletableFuture<TriggerFire>> fires = triggers(namespace).stream()
+                .filter(t -> t.spec().topic().filter(topic::equals).isPresent())
+                .map(t -> fire(namespace, t.name(), payload)).toList();
+        return CompletableFuture.allOf(fires.toArray(CompletableFuture[]::new)).thenApply(done -> new TopicMessage(eventId,
+                fires.stream().map(CompletableFuture::join).filter(TriggerFire.Fired.class::isInstance)
+                        .map(f -> ((TriggerFire.Fired) f).activationId()).toList(), false));
     }
 
     private CompletableFuture<ObjectNode> invoke(TriggerActivation activation, Rule rule, ObjectNode params) {

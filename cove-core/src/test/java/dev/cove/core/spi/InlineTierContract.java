@@ -127,7 +127,7 @@ public abstract class InlineTierContract {
         return new Started(instance, reasons, moves);
     }
 
-    /** Refuses calls and cache operations: no case here makes either. */
+    /** Refuses calls, cache operations and messages: no case here makes any. */
     private static final FunctionCalls NO_CALLS = new FunctionCalls() {
         @Override
         public CompletableFuture<CallOutcome> call(FunctionRevision caller, String callerId, String target,
@@ -138,6 +138,12 @@ public abstract class InlineTierContract {
         @Override
         public CompletableFuture<ObjectNode> cache(FunctionRevision caller, ObjectNode request) {
             return CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("error", "no cache here"));
+        }
+
+        @Override
+        public CompletableFuture<String> publish(FunctionRevision caller, String callerId, String topic,
+                ObjectNode message) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no topics here"));
         }
     };
 

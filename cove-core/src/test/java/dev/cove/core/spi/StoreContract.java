@@ -341,10 +341,13 @@ public abstract class StoreContract {
         assertThat(store.trigger("guest", "tick").orElseThrow().spec().schedule()).contains(once);
         store.putTrigger("guest", TriggerSpec.of("tick").withSchedule(Optional.of(every)), T0.plusSeconds(2));
         assertThat(store.trigger("guest", "tick").orElseThrow().spec().schedule()).contains(every);
+        store.putTrigger("guest", TriggerSpec.of("tick").withTopic(Optional.of("k8s_replicas")), T0.plusSeconds(3));
+        assertThat(store.trigger("guest", "tick").orElseThrow().spec().topic()).contains("k8s_replicas");
         store.putTrigger("guest", TriggerSpec.of("tick"), T0.plusSeconds(3));
         Trigger plain = store.trigger("guest", "tick").orElseThrow();
         assertThat(plain.spec().schedule()).isEmpty();
-        assertThat(plain.version()).isEqualTo(4);
+        assertThat(plain.spec().topic()).isEmpty();
+        assertThat(plain.version()).isEqualTo(5);
         assertThat(plain.updated()).isEqualTo(T0.plusSeconds(3));
     }
 

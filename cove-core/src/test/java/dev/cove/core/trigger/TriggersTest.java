@@ -18,6 +18,7 @@ import dev.cove.core.model.Schedule;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
+import dev.cove.core.spi.FunctionCalls;
 import dev.cove.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +91,13 @@ class TriggersTest {
         return (ObjectNode) JSON.readTree(json);
     }
 
+    /** What a function is given, without the event that fired it. */
+    static ObjectNode payload(ObjectNode params) {
+        ObjectNode copy = params.deepCopy();
+        copy.remove(FunctionCalls.FIRED_BY);
+        return copy;
+    }
+
     static TriggerSpec scheduled(String name, Schedule schedule) {
         return TriggerSpec.of(name).withSchedule(Optional.of(schedule));
     }
@@ -110,12 +118,18 @@ class TriggersTest {
 
         assertThat(fire).isInstanceOf(TriggerFire.Fired.class);
         String id = ((TriggerFire.Fired) fire).activationId();
-        assertThat(firing.submitted).containsExactly(new Recorded.Submitted(id, "hello", object("{\"a\":1,\"b\":2}")));
+        assertThat(firing.submitted).hasSize(1);
+        Recorded.Submitted submitted = firing.submitted.get(0);
+        assertThat(submitted.causeId()).isEqualTo(id);
+        assertThat(submitted.function()).isEqualTo("hello");
+        assertThat(payload(submitted.params())).isEqualTo(object("{\"a\":1,\"b\":2}"));
+        assertThat(submitted.params().path(FunctionCalls.FIRED_BY).path("id").asText())
+                .as("the event that fired it is the trigger's activation").isEqualTo(id);
         assertThat(firing.records).hasSize(1);
         JsonNode doc = JSON.readTree(firing.records.get(0).json());
         assertThat(doc.path("name").asText()).isEqualTo("t");
         assertThat(doc.path("activationId").asText()).isEqualTo(id);
-        assertThat(doc.path("response").path("result")).isEqualTo(object("{\"a\":1,\"b\":2}"));
+        assertThat(payload((ObjectNode) doc.path("response").path("result"))).isEqualTo(object("{\"a\":1,\"b\":2}"));
         assertThat(doc.path("logs")).hasSize(1);
         assertThat(JSON.readTree(doc.path("logs").get(0).asText())).isEqualTo(object(
                 "{\"rule\":\"guest/on\",\"action\":\"guest/hello\",\"statusCode\":0,\"success\":true,\"activationId\":\"run-1\"}"));
@@ -168,7 +182,7 @@ class TriggersTest {
 
         time.advance(Duration.ofMinutes(5).plusSeconds(30));
 
-        assertThat(firing.submitted).hasSize(5).allSatisfy(s -> assertThat(s.params()).isEqualTo(object("{\"tick\":1}")));
+        assertThat(firing.submitted).hasSize(5).allSatisfy(s -> assertThat(payload(s.params())).isEqualTo(object("{\"tick\":1}")));
         assertThat(firing.records).extracting(ActivationRecord::startMillis).containsExactly(
                 T0.plusSeconds(60).toEpochMilli(), T0.plusSeconds(120).toEpochMilli(), T0.plusSeconds(180).toEpochMilli(),
                 T0.plusSeconds(240).toEpochMilli(), T0.plusSeconds(300).toEpochMilli());

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Requests to the platform that wait for its answer: call frames, answered by {@code called}, and
- * cache frames, answered by {@code cached}. The asking thread parks until the frame reader hands it
+ * Requests to the platform that wait for its answer: call frames, answered by {@code called}, cache
+ * frames, answered by {@code cached}, and publish frames, answered by {@code published}. The asking thread parks until the frame reader hands it
  * the answer; any number may wait at once.
  */
 final class Calls {
@@ -33,7 +33,14 @@ final class Calls {
         return request.await();
     }
 
-    /** A called or cached frame: wakes the thread waiting for it, if any. */
+    /** A publish frame for the activation, and the published frame that answers it. */
+    Map<String, Object> publish(String activation, String topic, JsonWriter message) {
+        Pending request = open("p");
+        Frames.publish(channel, request.id, activation, topic, message);
+        return request.await();
+    }
+
+    /** A called, cached or published frame: wakes the thread waiting for it, if any. */
     void answer(Map<String, Object> frame) {
         if (frame.get("id") instanceof String id) {
             Pending request = pending.remove(id);

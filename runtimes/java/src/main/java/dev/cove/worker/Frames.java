@@ -23,6 +23,9 @@ final class Frames {
     private static final byte[] STDERR_LINE = ascii(",\"stream\":\"stderr\",\"line\":");
     private static final byte[] CALL = ascii("{\"type\":\"call\",\"id\":");
     private static final byte[] CACHE = ascii("{\"type\":\"cache\",\"id\":");
+    private static final byte[] PUBLISH = ascii("{\"type\":\"publish\",\"id\":");
+    private static final byte[] TOPIC = ascii(",\"topic\":");
+    private static final byte[] MESSAGE = ascii(",\"message\":");
     private static final byte[] ACTIVATION = ascii(",\"activation\":");
     private static final byte[] NAME = ascii(",\"name\":");
     private static final byte[] PARAMS = ascii(",\"params\":");
@@ -137,6 +140,17 @@ final class Frames {
             w.raw(CACHE).string(requestId).raw(ACTIVATION).string(activation).raw(SCOPE).string(scope)
                     .raw(OP).string(op);
             optional(w.raw(KEY), key).raw(rest.array(), 0, rest.size()).raw((byte) '}');
+            channel.send();
+        } finally {
+            channel.end();
+        }
+    }
+
+    static void publish(Channel channel, String requestId, String activation, String topic, JsonWriter message) {
+        JsonWriter w = channel.begin();
+        try {
+            w.raw(PUBLISH).string(requestId).raw(ACTIVATION).string(activation).raw(TOPIC).string(topic)
+                    .raw(MESSAGE).raw(message.array(), 0, message.size()).raw((byte) '}');
             channel.send();
         } finally {
             channel.end();

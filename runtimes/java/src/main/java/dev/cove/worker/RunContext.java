@@ -3,6 +3,7 @@ package dev.cove.worker;
 import dev.cove.api.Cache;
 import dev.cove.api.Context;
 import dev.cove.api.InvocationException;
+import dev.cove.api.PublishException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,6 +73,15 @@ final class RunContext implements Context {
             return calledId;
         }
         throw refused(answer);
+    }
+
+    @Override
+    public String publish(String topic, Map<String, Object> message) {
+        Map<String, Object> answer = worker.publish(activation, topic, message);
+        if (answer.get("eventId") instanceof String eventId) {
+            return eventId;
+        }
+        throw new PublishException(String.valueOf(Frames.text(answer, "error")));
     }
 
     private static InvocationException refused(Map<String, Object> answer) {

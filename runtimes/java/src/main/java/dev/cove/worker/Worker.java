@@ -30,6 +30,8 @@ import java.util.Optional;
  * activation that has ended, which the platform refuses. The socket closing halts the process.
  */
 final class Worker implements FrameReader.Receiver {
+    /** The parameter that says what fired an activation (a trigger, a topic's message): Kubeless-style functions' event. */
+    private static final String FIRED_BY = "__cove_event";
     private static final Settings UNINITIALISED = new Settings("", Map.of(), 1048576, 1048576, 50);
     /**
      * The status the worker exits with, at once, when a function runs its heap out of memory: the
@@ -90,7 +92,7 @@ final class Worker implements FrameReader.Receiver {
             case "run" -> {
                 return new Run(this, frame);
             }
-            case "called", "cached" -> calls.answer(frame);
+            case "called", "cached", "published" -> calls.answer(frame);
             case "init" -> init(frame);
             case "peer" -> offer(frame);
             case "unpeer" -> peers.forget(frame.get("name"));
@@ -146,6 +148,7 @@ final class Worker implements FrameReader.Receiver {
 
     /** Calls the activation's function on this thread, as that activation meanwhile. */
     private Ending execute(Activation activation, Map<String, Object> params) {
+        params.remove(FIRED_BY); // a Java function is given a fire's payload alone
         Activation outer = Output.bind(activation);
         try {
             return encode(activation.function.handler().handle(params, new RunContext(this, activation)));
@@ -262,6 +265,25 @@ final class Worker implements FrameReader.Receiver {
         try {
             Optional<Map<String, Object>> refusal = encodeParams(params, given);
             return refusal.isPresent() ? refusal.get() : calls.call(caller.id, name, given, false);
+        } finally {
+            given.release();
+        }
+    }
+
+    /** {@code ctx.publish}: a publish frame, and the published frame that answers it. */
+    Map<String, Object> publish(Activation publisher, String topic, Map<String, Object> message) {
+        JsonWriter given = JsonWriter.borrow();
+        try {
+            try {
+                given.value(message == null ? Map.of() : message);
+            } catch (NotJson e) {
+                return withError("The message is not valid JSON: " + e.getMessage());
+            }
+            long max = settings.maxResultBytes();
+            if (given.size() > max) {
+                return withError("The message is " + given.size() + " bytes, over the limit of " + max + " bytes.");
+            }
+            return calls.publish(publisher.id, topic == null ? "" : topic, given);
         } finally {
             given.release();
         }

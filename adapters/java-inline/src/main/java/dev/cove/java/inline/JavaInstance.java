@@ -7,6 +7,7 @@ import dev.cove.api.CacheException;
 import dev.cove.api.Context;
 import dev.cove.api.Handler;
 import dev.cove.api.InvocationException;
+import dev.cove.api.PublishException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.TierVerdict;
@@ -34,6 +35,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -235,7 +237,9 @@ final class JavaInstance extends InProcessInstance {
             } else if (!(request.params() instanceof ObjectNode params)) {
                 outcome = Optional.of(new RunOutcome.Failed(JavaValues.NOT_AN_OBJECT));
             } else {
-                Map<String, Object> result = handler.handle(JavaValues.toMap(params), new RunContext(request, run));
+                Map<String, Object> given = JavaValues.toMap(params);
+                given.remove(FunctionCalls.FIRED_BY); // a Java function is given a fire's payload alone
+                Map<String, Object> result = handler.handle(given, new RunContext(request, run));
                 outcome = Optional.of(JavaValues.toResult(result));
             }
         } catch (Budget.Stopped e) {
@@ -415,6 +419,24 @@ final class JavaInstance extends InProcessInstance {
                 case CallOutcome.Refused r -> throw refused(r);
                 case CallOutcome.Ended e -> e.activationId();
             };
+        }
+
+        /** A message published has effects (triggers fire), so an activation that published is never run again. */
+        @Override
+        public String publish(String topic, Map<String, Object> message) {
+            ObjectNode json;
+            try {
+                json = JavaValues.toParams(message);
+            } catch (IllegalArgumentException e) {
+                throw new PublishException(e.getMessage());
+            }
+            run.hadEffects();
+            try {
+                return blocking(calls.publish(revision, request.activationId(), topic == null ? "" : topic, json));
+            } catch (CompletionException e) {
+                throw new PublishException(e.getCause() instanceof IllegalArgumentException refused ? refused.getMessage()
+                        : "The message could not be published inside the platform.");
+            }
         }
 
         /** A call has effects (the callee runs), so an activation that made one is never run again. */

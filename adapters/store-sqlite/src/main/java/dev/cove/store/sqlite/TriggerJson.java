@@ -22,6 +22,7 @@ final class TriggerJson {
         node.set("parameters", spec.parameters());
         node.set("annotations", spec.annotations());
         spec.schedule().ifPresent(schedule -> node.set("schedule", write(schedule)));
+        spec.topic().ifPresent(topic -> node.put("topic", topic));
         return node.toString();
     }
 
@@ -48,7 +49,8 @@ final class TriggerJson {
                 text(s, "stop", Instant::parse), s.path("deleteAfterFire").asBoolean(),
                 Schedule.Missed.valueOf(s.path("missed").asText()), (ObjectNode) s.path("payload")))
                 : Optional.empty();
-        return new TriggerSpec(name, (ObjectNode) node.path("parameters"), (ObjectNode) node.path("annotations"), schedule);
+        return new TriggerSpec(name, (ObjectNode) node.path("parameters"), (ObjectNode) node.path("annotations"), schedule,
+                text(node, "topic", Function.identity()));
     }
 
     private static <T> Optional<T> text(JsonNode node, String field, Function<String, T> parse) {
