@@ -13,6 +13,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
@@ -221,6 +222,9 @@ public interface Node extends AutoCloseable {
      * @throws dev.cove.core.model.ConflictException when it exists and {@code overwrite} is false
      */
     Rule putRule(String namespace, RuleSpec spec, boolean overwrite);
+
+    /** The namespace's functions whose labels the selector matches now, by name. */
+    List<FunctionRevision> matching(String namespace, LabelSelector selector);
 
     Optional<Rule> setRuleActive(String namespace, String name, boolean active);
 

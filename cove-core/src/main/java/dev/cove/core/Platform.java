@@ -17,6 +17,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
@@ -428,6 +429,11 @@ public final class Platform implements Node {
     @Override
     public Rule putRule(String namespace, RuleSpec spec, boolean overwrite) {
         return triggers.putRule(namespace, spec, overwrite);
+    }
+
+    @Override
+    public List<FunctionRevision> matching(String namespace, LabelSelector selector) {
+        return triggers.matching(namespace, selector);
     }
 
     @Override

@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
  * @param limits what it may use
  * @param annotations free-form key/value pairs, kept as given (OpenWhisk's {@code [{"key", "value"}]})
  * @param tier where a Java function asks to run; {@link Tier#AUTO} for every other kind
+ * @param labels what rules choose functions by ({@link LabelSelector}), as Kubernetes' labels
  */
 public record FunctionSpec(
         String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
-        Limits limits, ArrayNode annotations, Tier tier) {
+        Limits limits, ArrayNode annotations, Tier tier, Map<String, String> labels) {
     /** OpenWhisk's annotation that gives a function its namespace's key. */
     public static final String PROVIDE_API_KEY = "provide-api-key";
 
@@ -58,6 +59,13 @@ public record FunctionSpec(
         parameters = parameters.deepCopy();
         env = Map.copyOf(new TreeMap<>(env));
         annotations = annotations.deepCopy();
+        labels = Labels.checked(labels);
+    }
+
+    /** A spec without labels. */
+    public FunctionSpec(String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
+            Limits limits, ArrayNode annotations, Tier tier) {
+        this(name, kind, code, main, parameters, env, limits, annotations, tier, Map.of());
     }
 
     /** A spec with no parameters, environment or annotations and the default limits. */
@@ -148,22 +156,30 @@ public record FunctionSpec(
     }
 
     public FunctionSpec withLimits(Limits newLimits) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations, tier);
+        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations, tier, labels);
     }
 
     public FunctionSpec withMain(String newMain) {
-        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations, tier);
+        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations, tier, labels);
     }
 
     public FunctionSpec withParameters(ObjectNode newParameters) {
-        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations, tier);
+        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations, tier, labels);
     }
 
     public FunctionSpec withEnv(Map<String, String> newEnv) {
-        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations, tier);
+        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations, tier, labels);
     }
 
     public FunctionSpec withTier(Tier newTier) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier);
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier, labels);
+    }
+
+    public FunctionSpec withLabels(Map<String, String> newLabels) {
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier, newLabels);
+    }
+
+    public FunctionSpec withName(String newName) {
+        return new FunctionSpec(newName, kind, code, main, parameters, env, limits, annotations, tier, labels);
     }
 }

@@ -138,4 +138,31 @@ public final class Messages {
     public static String ruleExists(String rule) {
         return "The rule " + rule + " exists already; change its status, or delete it and create it again.";
     }
+
+    public static String emptySelector(String text) {
+        return "The selector '" + text + "' names no label.";
+    }
+
+    public static String badSelector(String text, String part) {
+        return "The selector '" + text + "' does not read at '" + part + "': write key=value, key!=value, "
+                + "key in (a,b), key notin (a,b), key or !key, separated by commas.";
+    }
+
+    public static String badLabelKey(String key) {
+        return "A label's key is up to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter "
+                + "or digit, after an optional DNS prefix and '/'; was '" + key + "'.";
+    }
+
+    public static String badLabelValue(String value) {
+        return "A label's value is empty, or up to 63 letters, digits, '-', '_' or '.', beginning and ending "
+                + "with a letter or digit; was '" + value + "'.";
+    }
+
+    public static String selectorMatchesNothing(String selector) {
+        return "The selector '" + selector + "' matches no function.";
+    }
+
+    public static String ruleTargets(String rule) {
+        return "The rule " + rule + " names one function or a label selector, not both and not neither.";
+    }
 }

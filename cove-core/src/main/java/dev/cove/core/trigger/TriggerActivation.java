@@ -33,18 +33,22 @@ final class TriggerActivation {
         return id;
     }
 
-    ObjectNode ruleStarted(Rule rule, String activationId) {
-        return ruleLine(rule).put("statusCode", 0).put("success", true).put("activationId", activationId);
+    ObjectNode ruleStarted(Rule rule, String function, String activationId) {
+        return ruleLine(rule, function).put("statusCode", 0).put("success", true).put("activationId", activationId);
     }
 
-    ObjectNode ruleFailed(Rule rule, String error) {
-        return ruleLine(rule).put("statusCode", 1).put("success", false).put("error", error);
+    /** A rule that started no activation of {@code function} (empty when its selector matched none). */
+    ObjectNode ruleFailed(Rule rule, String function, String error) {
+        return ruleLine(rule, function).put("statusCode", 1).put("success", false).put("error", error);
     }
 
-    private static ObjectNode ruleLine(Rule rule) {
+    private static ObjectNode ruleLine(Rule rule, String function) {
         ObjectNode line = JSON.createObjectNode();
         line.put("rule", rule.namespace() + "/" + rule.name());
-        line.put("action", rule.namespace() + "/" + rule.spec().function());
+        if (!function.isEmpty()) {
+            line.put("action", rule.namespace() + "/" + function);
+        }
+        rule.spec().selector().ifPresent(selector -> line.put("selector", selector.text()));
         return line;
     }
 

@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InvalidTriggerException;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Rule;
@@ -147,14 +148,15 @@ public final class Triggers implements AutoCloseable {
     /**
      * Stores the rule, active: a new one or, with {@code overwrite}, a new version of it.
      *
-     * @throws MissingException when its trigger or its function does not exist
+     * @throws MissingException when its trigger or its one function does not exist (a selector may match
+     *     nothing yet)
      * @throws ConflictException when it exists and {@code overwrite} is false
      */
     public synchronized Rule putRule(String namespace, RuleSpec spec, boolean overwrite) {
         if (store.trigger(namespace, spec.trigger()).isEmpty()) {
             throw new MissingException(Messages.triggerMissing(spec.trigger()));
         }
-        if (registry.function(namespace, spec.function()).isEmpty()) {
+        if (spec.selector().isEmpty() && registry.function(namespace, spec.function()).isEmpty()) {
             throw new MissingException(Messages.functionMissing(spec.function()));
         }
         if (!overwrite && store.rule(namespace, spec.name()).isPresent()) {
@@ -210,7 +212,7 @@ public final class Triggers implements AutoCloseable {
         TriggerActivation activation = new TriggerActivation(trigger.get(), id, params, clock.millis());
         List<CompletableFuture<ObjectNode>> outcomes = new ArrayList<>();
         for (Rule rule : active) {
-            outcomes.add(invoke(activation, rule, params));
+            outcomes.addAll(invoke(activation, rule, params));
         }
         return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<ObjectNode> rules = outcomes.stream().map(CompletableFuture::join).toList();
@@ -242,18 +244,36 @@ public final class Triggers implements AutoCloseable {
                         .map(f -> ((TriggerFire.Fired) f).activationId()).toList(), false));
     }
 
-    private CompletableFuture<ObjectNode> invoke(TriggerActivation activation, Rule rule, ObjectNode params) {
-        Optional<FunctionRevision> function = registry.function(rule.namespace(), rule.spec().function());
-        if (function.isEmpty()) {
-            return CompletableFuture.completedFuture(activation.ruleFailed(rule,
-                    Messages.functionMissing(rule.spec().function())));
+    /** Invokes the rule's function, or each function its selector matches now: one line each for the record. */
+    private List<CompletableFuture<ObjectNode>> invoke(TriggerActivation activation, Rule rule, ObjectNode params) {
+        if (rule.spec().selector().isPresent()) {
+            LabelSelector selector = rule.spec().selector().get();
+            List<FunctionRevision> chosen = matching(rule.namespace(), selector);
+            if (chosen.isEmpty()) {
+                return List.of(CompletableFuture.completedFuture(activation.ruleFailed(rule, "",
+                        Messages.selectorMatchesNothing(selector.text()))));
+            }
+            return chosen.stream().map(function -> invoke(activation, rule, function, params)).toList();
         }
-        return firing.submit(activation.id(), function.get(), params.deepCopy())
+        Optional<FunctionRevision> function = registry.function(rule.namespace(), rule.spec().function());
+        return List.of(function.map(f -> invoke(activation, rule, f, params))
+                .orElseGet(() -> CompletableFuture.completedFuture(activation.ruleFailed(rule, rule.spec().function(),
+                        Messages.functionMissing(rule.spec().function())))));
+    }
+
+    private CompletableFuture<ObjectNode> invoke(TriggerActivation activation, Rule rule, FunctionRevision function,
+            ObjectNode params) {
+        return firing.submit(activation.id(), function, params.deepCopy())
                 .handle((admission, failure) -> switch (admission) {
-                    case Admission.Accepted accepted -> activation.ruleStarted(rule, accepted.activationId());
-                    case Admission.Rejected rejected -> activation.ruleFailed(rule, rejected.message());
-                    case null -> activation.ruleFailed(rule, Messages.COULD_NOT_START);
+                    case Admission.Accepted accepted -> activation.ruleStarted(rule, function.name(), accepted.activationId());
+                    case Admission.Rejected rejected -> activation.ruleFailed(rule, function.name(), rejected.message());
+                    case null -> activation.ruleFailed(rule, function.name(), Messages.COULD_NOT_START);
                 });
+    }
+
+    /** The namespace's functions whose labels the selector matches now, by name. */
+    public List<FunctionRevision> matching(String namespace, LabelSelector selector) {
+        return registry.functions(namespace).stream().filter(f -> selector.matches(f.spec().labels())).toList();
     }
 
     /** A schedule came due: the fire is the schedule's payload. */

@@ -11,6 +11,7 @@ import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Network;
@@ -89,6 +90,13 @@ public abstract class StoreContract {
         assertThat(store.namespace("guest")).contains(new Namespace("guest", "u1", "k2"));
         assertThat(store.namespace("other")).isEmpty();
         assertThat(store.namespaces()).hasSize(1);
+    }
+
+    @Test
+    void aFunctionsLabelsRoundTrip() {
+        store.putFunction("guest", hello("x").withLabels(Map.of("function", "downscale", "created-by", "cove")), T0);
+        assertThat(store.function("guest", "hello").orElseThrow().spec().labels())
+                .isEqualTo(Map.of("created-by", "cove", "function", "downscale"));
     }
 
     @Test
@@ -384,6 +392,10 @@ public abstract class StoreContract {
         Rule rule = store.putRule("guest", new RuleSpec("r", "tick", "hello"), true, T0);
         assertThat(rule.version()).isEqualTo(1);
         assertThat(store.rule("guest", "r")).contains(rule);
+        Rule chosen = store.putRule("guest", RuleSpec.selecting("s", "tick", LabelSelector.parse("tier in (web,db),!test")),
+                true, T0);
+        assertThat(store.rule("guest", "s")).contains(chosen);
+        store.deleteRule("guest", "s");
         Rule off = store.putRule("guest", new RuleSpec("r", "tick", "hello"), false, T0.plusSeconds(1));
         assertThat(off.version()).isEqualTo(2);
         assertThat(store.rule("guest", "r").orElseThrow().active()).isFalse();

@@ -12,6 +12,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidTriggerException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.MissingException;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -255,5 +257,25 @@ class TriggersTest {
         assertThat(triggers.trigger("guest", "later")).isEmpty();
         assertThat(triggers.rules("guest")).isEmpty();
         assertThat(time.pending()).isZero();
+    }
+
+    @Test
+    void aSelectorRuleInvokesEveryFunctionItMatchesAtFireTime() throws Exception {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        triggers.putRule("guest", RuleSpec.selecting("r", "t", LabelSelector.parse("created-by=cove,function in (down,up)")), false);
+        triggers.fire("guest", "t", JsonNodeFactory.instance.objectNode()).join();
+        JsonNode none = JSON.readTree(JSON.readTree(firing.records.get(0).json()).path("logs").get(0).asText());
+        assertThat(none.path("error").asText()).isEqualTo("The selector 'created-by=cove,function in (down,up)' matches no function.");
+
+        FunctionSpec labelled = FunctionSpec.of("down", Kind.NODEJS, Code.source("function main(p) { return p; }"), "main")
+                .withLabels(Map.of("created-by", "cove", "function", "down"));
+        registry.deploy("guest", labelled);
+        registry.deploy("guest", labelled.withLabels(Map.of("created-by", "cove", "function", "up")).withName("up"));
+        registry.deploy("guest", labelled.withLabels(Map.of("created-by", "other", "function", "up")).withName("other"));
+        triggers.fire("guest", "t", JsonNodeFactory.instance.objectNode()).join();
+        assertThat(firing.submitted).extracting(Recorded.Submitted::function).containsExactly("down", "up");
+        JsonNode logs = JSON.readTree(firing.records.get(1).json()).path("logs");
+        assertThat(logs).hasSize(2);
+        assertThat(JSON.readTree(logs.get(1).asText()).path("action").asText()).isEqualTo("guest/up");
     }
 }

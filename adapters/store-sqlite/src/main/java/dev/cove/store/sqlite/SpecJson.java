@@ -39,6 +39,10 @@ final class SpecJson {
                 .put("network", limits.network().wire());
         node.set("annotations", spec.annotations());
         node.put("tier", spec.tier().wire());
+        if (!spec.labels().isEmpty()) {
+            ObjectNode labels = node.putObject("labels");
+            spec.labels().forEach(labels::put);
+        }
         return node.toString();
     }
 
@@ -62,9 +66,11 @@ final class SpecJson {
                     Network.parse(l.path("network").asText("none")));
             Map<String, String> env = new LinkedHashMap<>();
             node.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+            Map<String, String> labels = new LinkedHashMap<>();
+            node.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             return new FunctionSpec(name, kind, new Code(code, node.path("binary").asBoolean()),
                     node.path("main").asText(), (ObjectNode) node.path("parameters"), env, limits,
-                    (ArrayNode) node.path("annotations"), Tier.parse(node.path("tier").asText("auto")));
+                    (ArrayNode) node.path("annotations"), Tier.parse(node.path("tier").asText("auto")), labels);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored function is not valid JSON: " + name, e);
         }

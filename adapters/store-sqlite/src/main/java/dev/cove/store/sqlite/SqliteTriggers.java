@@ -1,5 +1,6 @@
 package dev.cove.store.sqlite;
 
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -25,7 +26,8 @@ final class SqliteTriggers {
               spec TEXT NOT NULL, last_fire INTEGER, PRIMARY KEY (namespace, name));
             CREATE TABLE IF NOT EXISTS rules (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
-              trigger TEXT NOT NULL, function TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (namespace, name));
+              trigger TEXT NOT NULL, function TEXT NOT NULL, selector TEXT, active INTEGER NOT NULL,
+              PRIMARY KEY (namespace, name));
             """;
 
     private final Connection c;
@@ -79,15 +81,16 @@ final class SqliteTriggers {
 
     Rule putRule(String namespace, RuleSpec spec, boolean active, Instant updated) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO rules (namespace, name, version, updated, trigger, "
-                + "function, active) VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
-                + "version = rules.version + 1, updated = excluded.updated, trigger = excluded.trigger, "
-                + "function = excluded.function, active = excluded.active")) {
+                + "function, selector, active) VALUES (?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE "
+                + "SET version = rules.version + 1, updated = excluded.updated, trigger = excluded.trigger, "
+                + "function = excluded.function, selector = excluded.selector, active = excluded.active")) {
             p.setString(1, namespace);
             p.setString(2, spec.name());
             p.setLong(3, updated.toEpochMilli());
             p.setString(4, spec.trigger());
             p.setString(5, spec.function());
-            p.setInt(6, active ? 1 : 0);
+            p.setString(6, spec.selector().map(LabelSelector::text).orElse(null));
+            p.setInt(7, active ? 1 : 0);
             p.executeUpdate();
         }
         return rule(namespace, spec.name()).orElseThrow();
@@ -103,13 +106,14 @@ final class SqliteTriggers {
 
     private List<Rule> rules(String where, String... args) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT namespace, name, version, updated, trigger, function, active FROM rules " + where)) {
+                "SELECT namespace, name, version, updated, trigger, function, active, selector FROM rules " + where)) {
             bind(p, args);
             List<Rule> found = new ArrayList<>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Rule(rs.getString(1), new RuleSpec(rs.getString(2), rs.getString(5), rs.getString(6)),
-                            rs.getInt(7) == 1, rs.getInt(3), Instant.ofEpochMilli(rs.getLong(4))));
+                    Optional<LabelSelector> selector = Optional.ofNullable(rs.getString(8)).map(LabelSelector::parse);
+                    found.add(new Rule(rs.getString(1), new RuleSpec(rs.getString(2), rs.getString(5), rs.getString(6),
+                            selector), rs.getInt(7) == 1, rs.getInt(3), Instant.ofEpochMilli(rs.getLong(4))));
                 }
             }
             return found;
