@@ -196,6 +196,9 @@ public interface Node extends AutoCloseable {
     /** The namespace's triggers, by name. */
     List<Trigger> triggers(String namespace);
 
+    /** The HTTP trigger at the path (whose function answers requests there), whichever its namespace. */
+    Optional<Trigger> httpTrigger(String path);
+
     /** When the trigger's schedule fires next, if it has one that will. */
     Optional<Instant> nextFire(String namespace, String trigger);
 

@@ -407,6 +407,11 @@ public final class Platform implements Node {
     }
 
     @Override
+    public Optional<Trigger> httpTrigger(String path) {
+        return triggers.httpTrigger(path);
+    }
+
+    @Override
     public Optional<Instant> nextFire(String namespace, String trigger) {
         return triggers.nextFire(namespace, trigger);
     }

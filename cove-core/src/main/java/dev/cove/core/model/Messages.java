@@ -165,4 +165,21 @@ public final class Messages {
     public static String ruleTargets(String rule) {
         return "The rule " + rule + " names one function or a label selector, not both and not neither.";
     }
+
+    public static String badRoutePath(String path) {
+        return "An HTTP trigger's path begins with '/' and holds letters, digits and -._~!$&'()*+,;=:@ between "
+                + "slashes; was '" + path + "'.";
+    }
+
+    public static String reservedRoutePath(String path, String reserved) {
+        return "The path " + path + " is under " + reserved + ", which the server answers itself.";
+    }
+
+    public static String badRouteMethod(String method) {
+        return "An HTTP trigger answers GET, POST, PUT, PATCH or DELETE; was '" + method + "'.";
+    }
+
+    public static String routeTaken(String path, String trigger) {
+        return "The path " + path + " is the trigger " + trigger + "'s already.";
+    }
 }

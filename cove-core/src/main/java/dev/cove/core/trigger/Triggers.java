@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,8 @@ public final class Triggers implements AutoCloseable {
     private final Firing firing;
     private final Clock clock;
     private final Alarms alarms;
+    /** The HTTP triggers by path, across namespaces: a path is one trigger's. */
+    private final Map<String, Trigger> routes = new ConcurrentHashMap<>();
     /** Event ids published lately, by namespace and topic: a message published again is not delivered again. */
     private final Cache<String, Boolean> published = Caffeine.newBuilder()
             .maximumSize(MAX_REMEMBERED_EVENTS).expireAfterWrite(REMEMBERED_FOR).build();
@@ -96,6 +100,7 @@ public final class Triggers implements AutoCloseable {
             if (trigger.spec().schedule().isPresent()) {
                 triggers.alarms.recover(trigger);
             }
+            trigger.spec().http().ifPresent(route -> triggers.routes.put(route.path(), trigger));
         }
         return triggers;
     }
@@ -112,7 +117,14 @@ public final class Triggers implements AutoCloseable {
         if (!overwrite && store.trigger(namespace, spec.name()).isPresent()) {
             throw new ConflictException(Messages.triggerExists(spec.name()));
         }
+        spec.http().map(route -> routes.get(route.path()))
+                .filter(holder -> !holder.namespace().equals(namespace) || !holder.name().equals(spec.name()))
+                .ifPresent(holder -> {
+                    throw new ConflictException(Messages.routeTaken(spec.http().get().path(), holder.name()));
+                });
         Trigger trigger = store.putTrigger(namespace, spec, clock.instant());
+        routes.values().removeIf(t -> t.namespace().equals(namespace) && t.name().equals(spec.name()));
+        spec.http().ifPresent(route -> routes.put(route.path(), trigger));
         alarms.arm(trigger);
         return trigger;
     }
@@ -134,6 +146,11 @@ public final class Triggers implements AutoCloseable {
         return store.triggers().stream().filter(t -> t.namespace().equals(namespace)).toList();
     }
 
+    /** The HTTP trigger at the path, whichever its namespace, if there is one. */
+    public Optional<Trigger> httpTrigger(String path) {
+        return Optional.ofNullable(routes.get(path));
+    }
+
     /** When the trigger's schedule fires next, if it has one that will. */
     public Optional<Instant> nextFire(String namespace, String name) {
         return alarms.next(namespace, name);
@@ -142,6 +159,7 @@ public final class Triggers implements AutoCloseable {
     /** Deletes the trigger and disarms its schedule; its rules stay, and fire nothing until it is back. */
     public synchronized Optional<Trigger> delete(String namespace, String name) {
         alarms.disarm(namespace, name);
+        routes.values().removeIf(t -> t.namespace().equals(namespace) && t.name().equals(name));
         return store.deleteTrigger(namespace, name);
     }
 

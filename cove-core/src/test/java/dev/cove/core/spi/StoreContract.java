@@ -10,6 +10,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Limits;
@@ -30,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -351,11 +353,14 @@ public abstract class StoreContract {
         assertThat(store.trigger("guest", "tick").orElseThrow().spec().schedule()).contains(every);
         store.putTrigger("guest", TriggerSpec.of("tick").withTopic(Optional.of("k8s_replicas")), T0.plusSeconds(3));
         assertThat(store.trigger("guest", "tick").orElseThrow().spec().topic()).contains("k8s_replicas");
+        HttpRoute route = new HttpRoute("/rescale", Set.of("post", "PUT"), "rescale");
+        store.putTrigger("guest", TriggerSpec.of("tick").withHttp(Optional.of(route)), T0.plusSeconds(3));
+        assertThat(store.trigger("guest", "tick").orElseThrow().spec().http()).contains(route);
         store.putTrigger("guest", TriggerSpec.of("tick"), T0.plusSeconds(3));
         Trigger plain = store.trigger("guest", "tick").orElseThrow();
         assertThat(plain.spec().schedule()).isEmpty();
         assertThat(plain.spec().topic()).isEmpty();
-        assertThat(plain.version()).isEqualTo(5);
+        assertThat(plain.version()).isEqualTo(6);
         assertThat(plain.updated()).isEqualTo(T0.plusSeconds(3));
     }
 

@@ -10,6 +10,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.InvalidTriggerException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
@@ -27,6 +28,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -277,5 +279,24 @@ class TriggersTest {
         JsonNode logs = JSON.readTree(firing.records.get(1).json()).path("logs");
         assertThat(logs).hasSize(2);
         assertThat(JSON.readTree(logs.get(1).asText()).path("action").asText()).isEqualTo("guest/up");
+    }
+
+    @Test
+    void anHttpTriggersPathIsOneTriggersAcrossNamespaces() {
+        HttpRoute route = new HttpRoute("/rescale", Set.of("POST"), "hello");
+        triggers.put("guest", TriggerSpec.of("rescale").withHttp(Optional.of(route)), false);
+        assertThat(triggers.httpTrigger("/rescale")).map(t -> t.name()).contains("rescale");
+        assertThatThrownBy(() -> triggers.put("other", TriggerSpec.of("mine").withHttp(Optional.of(route)), false))
+                .isInstanceOf(ConflictException.class).hasMessage("The path /rescale is the trigger rescale's already.");
+        triggers.put("guest", TriggerSpec.of("rescale").withHttp(Optional.of(new HttpRoute("/up", Set.of(), "hello"))), true);
+        assertThat(triggers.httpTrigger("/rescale")).isEmpty();
+        assertThat(triggers.httpTrigger("/up")).isPresent();
+        triggers.close();
+        triggers = start(store);
+        assertThat(triggers.httpTrigger("/up")).as("after a restart").isPresent();
+        triggers.delete("guest", "rescale");
+        assertThat(triggers.httpTrigger("/up")).isEmpty();
+        assertThatThrownBy(() -> new HttpRoute("/api/v1/x", Set.of(), "hello")).hasMessageContaining("under /api");
+        assertThatThrownBy(() -> new HttpRoute("/x", Set.of("TRACE"), "hello")).hasMessageContaining("'TRACE'");
     }
 }

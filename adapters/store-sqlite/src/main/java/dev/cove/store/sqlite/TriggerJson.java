@@ -3,12 +3,15 @@ package dev.cove.store.sqlite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.Schedule;
 import dev.cove.core.model.TriggerSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /** The stored form of a {@link TriggerSpec}: its parameters, annotations and schedule as one JSON object. */
@@ -23,6 +26,10 @@ final class TriggerJson {
         node.set("annotations", spec.annotations());
         spec.schedule().ifPresent(schedule -> node.set("schedule", write(schedule)));
         spec.topic().ifPresent(topic -> node.put("topic", topic));
+        spec.http().ifPresent(route -> {
+            ObjectNode http = node.putObject("http").put("path", route.path()).put("function", route.function());
+            route.methods().forEach(http.putArray("methods")::add);
+        });
         return node.toString();
     }
 
@@ -49,8 +56,15 @@ final class TriggerJson {
                 text(s, "stop", Instant::parse), s.path("deleteAfterFire").asBoolean(),
                 Schedule.Missed.valueOf(s.path("missed").asText()), (ObjectNode) s.path("payload")))
                 : Optional.empty();
+        JsonNode h = node.path("http");
+        Optional<HttpRoute> http = Optional.empty();
+        if (h.isObject()) {
+            Set<String> methods = new TreeSet<>();
+            h.path("methods").forEach(m -> methods.add(m.asText()));
+            http = Optional.of(new HttpRoute(h.path("path").asText(), methods, h.path("function").asText()));
+        }
         return new TriggerSpec(name, (ObjectNode) node.path("parameters"), (ObjectNode) node.path("annotations"), schedule,
-                text(node, "topic", Function.identity()));
+                text(node, "topic", Function.identity()), http);
     }
 
     private static <T> Optional<T> text(JsonNode node, String field, Function<String, T> parse) {
