@@ -153,6 +153,59 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send("GET", activation(id) + "/logs"), noActivation(id));
     }
 
+    /** Creates a trigger or, with {@code overwrite}, replaces what the body gives of it. */
+    Response putTrigger(String name, JsonNode trigger, boolean overwrite) {
+        Response response = send("PUT", trigger(name) + "?overwrite=" + overwrite, REQUEST_TIMEOUT, trigger);
+        if (response.status() == 409) {
+            throw new CliException("a trigger named '" + name + "' exists already - cove trigger update changes it,"
+                    + " --overwrite replaces it");
+        }
+        return expectOk(response, noTrigger(name));
+    }
+
+    Response getTrigger(String name) {
+        return expectOk(send("GET", trigger(name)), noTrigger(name));
+    }
+
+    Response listTriggers(int limit, int skip) {
+        return expectOk(send("GET", NAMESPACE + "/triggers?limit=" + limit + "&skip=" + skip), "");
+    }
+
+    Response deleteTrigger(String name) {
+        return expectOk(send("DELETE", trigger(name)), noTrigger(name));
+    }
+
+    /** Fires a trigger: 202 with the trigger's activation id, or 204 when it has no active rule. */
+    Response fireTrigger(String name, JsonNode payload) {
+        return expectOk(send("POST", trigger(name), REQUEST_TIMEOUT, payload), noTrigger(name));
+    }
+
+    /** Creates a rule, active; the server's 404 says whether its trigger or its function is missing. */
+    Response putRule(String name, JsonNode rule, boolean overwrite) {
+        Response response = send("PUT", rule(name) + "?overwrite=" + overwrite, REQUEST_TIMEOUT, rule);
+        if (response.status() == 409) {
+            throw new CliException("a rule named '" + name + "' exists already - --overwrite replaces it");
+        }
+        return expectOk(response, "");
+    }
+
+    Response setRuleStatus(String name, boolean active) {
+        JsonNode body = Json.MAPPER.createObjectNode().put("status", active ? "active" : "inactive");
+        return expectOk(send("POST", rule(name), REQUEST_TIMEOUT, body), noRule(name));
+    }
+
+    Response getRule(String name) {
+        return expectOk(send("GET", rule(name)), noRule(name));
+    }
+
+    Response listRules(int limit, int skip) {
+        return expectOk(send("GET", NAMESPACE + "/rules?limit=" + limit + "&skip=" + skip), "");
+    }
+
+    Response deleteRule(String name) {
+        return expectOk(send("DELETE", rule(name)), noRule(name));
+    }
+
     @Override
     public void close() {
         // one connection a request, closed with it: nothing is left open
@@ -168,6 +221,22 @@ final class CoveClient implements AutoCloseable {
 
     static String noActivation(String id) {
         return "no activation with id '" + id + "' (cove activations lists the recent ones)";
+    }
+
+    static String noTrigger(String name) {
+        return "no trigger named '" + name + "' (cove trigger list shows them)";
+    }
+
+    static String noRule(String name) {
+        return "no rule named '" + name + "' (cove rule list shows them)";
+    }
+
+    private static String trigger(String name) {
+        return NAMESPACE + "/triggers/" + encode(name);
+    }
+
+    private static String rule(String name) {
+        return NAMESPACE + "/rules/" + encode(name);
     }
 
     private static String action(String name) {

@@ -39,4 +39,16 @@ final class Durations implements ITypeConverter<Duration> {
         }
         return duration;
     }
+
+    /** The duration as {@link #parse} reads it, in the largest unit it is a whole number of: {@code 90s}, {@code 2h}. */
+    static String text(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

@@ -23,6 +23,11 @@ final class ParameterOptions {
             description = "The parameters as a JSON object, or @FILE to read it from a file (default: {}).")
     Optional<String> data = Optional.empty();
 
+    /** Whether -p or --data is given. */
+    boolean given() {
+        return !params.isEmpty() || data.isPresent();
+    }
+
     /** --data, then each -p over it; a bad --data is a usage error made by {@code usage}. */
     ObjectNode parameters(Function<String, RuntimeException> usage) {
         ObjectNode parameters = Json.MAPPER.createObjectNode();

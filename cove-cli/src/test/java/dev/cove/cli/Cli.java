@@ -68,9 +68,12 @@ final class Cli {
         return new Running(args);
     }
 
-    /** The command object picocli filled in for these arguments, without running it. */
+    /** The (sub)command object picocli filled in for these arguments, without running it. */
     <T> T parse(Class<T> type, String... args) {
         CommandLine.ParseResult result = Main.commandLine(env).parseArgs(args);
-        return type.cast(result.subcommand().commandSpec().userObject());
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return type.cast(result.commandSpec().userObject());
     }
 }

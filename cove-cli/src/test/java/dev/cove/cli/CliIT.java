@@ -387,4 +387,47 @@ class CliIT {
         assertThat(stopped.exitCode()).isZero();
         assertThat(ConfigFile.read(config).auth()).isPresent();
     }
+
+    @Test
+    void aTriggerFiresItsRulesFunctionAndShowsItsSchedule() throws Exception {
+        ok("deploy", function("techo.js", "function main(p) { return p; }").toString());
+
+        assertThat(ok("trigger", "create", "tcli", "-p", "from", "trigger").out()).isEqualTo("created trigger tcli as version 0.0.1\n");
+        assertThat(ok("rule", "create", "tcli-rule", "tcli", "techo").out())
+                .isEqualTo("created rule tcli-rule: tcli -> techo (active)\n");
+        assertThat(ok("trigger", "fire", "tcli", "{\"n\": 1}").out().strip()).matches(ID);
+        String ran = eventually(() -> cli.run("activations", "techo").out(), out -> out.contains("success"));
+        assertThat(ran).contains("techo");
+        assertThat(ok("rule", "disable", "tcli-rule").out()).isEqualTo("rule tcli-rule: tcli -> techo (inactive)\n");
+        assertThat(ok("trigger", "fire", "tcli").out()).isEqualTo("trigger tcli has no active rule: nothing ran\n");
+        assertThat(ok("trigger", "update", "tcli", "--cron", "0 9 * * *", "--timezone", "Europe/Paris").out())
+                .matches("updated trigger tcli as version 0\\.0\\.2, next fire \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00\n");
+
+        assertThat(ok("trigger", "get", "tcli").out()).contains("parameter   from = \"trigger\"\n")
+                .contains("schedule    cron 0 9 * * * (Europe/Paris)\n").contains("next fire   ")
+                .contains("rule        tcli-rule -> techo (inactive)\n");
+        assertThat(ok("trigger", "list").out()).containsPattern("(?m)^tcli +0\\.0\\.2 +cron 0 9 \\* \\* \\* \\(Europe/Paris\\) +\\d{4}-");
+        assertThat(ok("rule", "list").out()).containsPattern("(?m)^tcli-rule +inactive +tcli +techo$");
+        assertThat(ok("rule", "delete", "tcli-rule").out()).isEqualTo("deleted rule tcli-rule\n");
+        assertThat(ok("trigger", "delete", "tcli").out()).isEqualTo("deleted trigger tcli\n");
+    }
+
+    @Test
+    void triggerAndRuleRefusalsAreOneLine() throws Exception {
+        ok("trigger", "create", "trefused");
+
+        assertFails(cli.run("trigger", "create", "trefused"),
+                "a trigger named 'trefused' exists already - cove trigger update changes it, --overwrite replaces it");
+        assertFails(cli.run("rule", "create", "rrefused", "trefused", "nofunction"),
+                "The function nofunction does not exist. (HTTP 404)");
+        assertFails(cli.run("trigger", "fire", "nothere"), "no trigger named 'nothere' (cove trigger list shows them)");
+        assertFails(cli.run("rule", "enable", "nothere"), "no rule named 'nothere' (cove rule list shows them)");
+        assertThat(cli.run("trigger", "create", "tbadcron", "--cron", "nope").err())
+                .startsWith("The cron expression 'nope' is not valid: it has 1 fields");
+    }
+
+    private static void assertFails(Cli.Result result, String line) {
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo(line + "\n");
+    }
 }

@@ -48,8 +48,8 @@ class MainTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Usage: cove [-hV] COMMAND");
-        for (String command : new String[] {"up", "deploy", "app", "workflow", "cache", "list", "get", "delete",
-                "invoke", "activations", "activation", "logs", "version"}) {
+        for (String command : new String[] {"up", "deploy", "app", "workflow", "trigger", "rule", "cache", "list",
+                "get", "delete", "invoke", "activations", "activation", "logs", "version"}) {
             assertThat(result.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
     }
@@ -57,7 +57,9 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"up", "deploy", "list", "get", "delete", "invoke", "activations", "activation", "logs",
         "version", "app deploy", "app list", "app get", "app delete", "workflow start", "workflow executions",
-        "workflow execution", "cache stats", "cache clear"})
+        "workflow execution", "cache stats", "cache clear", "trigger create", "trigger update", "trigger get",
+        "trigger list", "trigger fire", "trigger delete", "rule create", "rule enable", "rule disable", "rule get",
+        "rule list", "rule delete"})
     void everyCommandHasCompleteHelp(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
@@ -106,7 +108,7 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"list", "get hello", "delete hello", "invoke hello", "activations", "activation abc",
-        "logs hello", "logs 7f3c9b2e4d1a4c8e9b2e4d1a4c8e9b2e"})
+        "logs hello", "logs 7f3c9b2e4d1a4c8e9b2e4d1a4c8e9b2e", "trigger fire t", "trigger list", "rule enable r"})
     void aServerThatIsNotRunningIsOneClearLine(String command) {
         Cli.Result result = cli().run(command.split(" "));
 

@@ -1,5 +1,10 @@
 package dev.cove.server;
 
+import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.InvalidTriggerException;
+import dev.cove.core.model.MissingException;
+import java.util.function.Supplier;
+
 /** A request the API refuses, with the HTTP status and the message for the caller. */
 final class ApiError extends Exception {
     private static final long serialVersionUID = 1L;
@@ -25,5 +30,22 @@ final class ApiError extends Exception {
 
     static ApiError notFound(String what) {
         return new ApiError(404, Messages.notFound(what));
+    }
+
+    /**
+     * What a call of the node answers, its refusals turned into the API's: a trigger or rule that can't be
+     * stored as given is a 400, something it names that does not exist a 404, a name taken a 409. Their
+     * messages are the model's, written for the caller.
+     */
+    static <T> T refusing(Supplier<T> call) throws ApiError {
+        try {
+            return call.get();
+        } catch (InvalidTriggerException e) {
+            throw badRequest(e.getMessage());
+        } catch (MissingException e) {
+            throw new ApiError(404, e.getMessage());
+        } catch (ConflictException e) {
+            throw new ApiError(409, e.getMessage());
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,7 +39,8 @@ import static io.vertx.core.http.HttpMethod.PUT;
  *       segments, and its {@code :name} paths would also match a trailing slash. Each group is one
  *       segment (or the rest of a web path), which the router percent-decodes.
  *   <li>Under {@code /api/v1/namespaces} the key is checked first, for every method, then the namespace
- *       the path names: 401 and 403 come before any 404 or 405.
+ *       the path names: 401 and 403 come before any 404 or 405. (The alarms feed's actions, which are
+ *       {@code whisk.system}'s, take every valid key.)
  *   <li>A path whose routes are all for other methods is a 405. Where a name or an id is checked before
  *       the method, the endpoint's last route takes every method and does so.
  * </ol>
@@ -56,6 +58,10 @@ final class HttpApi {
     private static final String ACTION = NAMESPACE + "/actions/(?<action>[^/]+)";
     private static final String APPLICATION = NAMESPACE + "/applications/(?<app>[^/]+)";
     private static final String ACTIVATION = NAMESPACE + "/activations/(?<activation>[^/]*)";
+    private static final String TRIGGER = NAMESPACE + "/triggers/(?<trigger>[^/]+)";
+    private static final String RULE = NAMESPACE + "/rules/(?<rule>[^/]+)";
+    /** OpenWhisk's alarms feed: actions of {@code whisk.system} that every key may invoke ({@link AlarmFeed}). */
+    private static final String ALARMS = "/api/v1/namespaces/whisk\\.system/actions/alarms/(?<feed>alarm|once|interval)";
     /** The route data holding the name of the namespace whose key the request carries. */
     private static final String CALLER = "caller";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
@@ -69,6 +75,9 @@ final class HttpApi {
     private final Caches caches;
     private final Activations activations;
     private final Invocations invocations;
+    private final Triggers triggers;
+    private final Rules rules;
+    private final AlarmFeed alarms;
     private final Router forClients;
     private final Router forSandboxes;
 
@@ -82,6 +91,9 @@ final class HttpApi {
         this.caches = new Caches(platform);
         this.activations = new Activations(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
+        this.triggers = new Triggers(platform, Clock.systemUTC());
+        this.rules = new Rules(platform);
+        this.alarms = new AlarmFeed(platform, Clock.systemUTC());
         this.forClients = clientRoutes(Router.router(vertx));
         this.forSandboxes = answeringErrors(apiRoutes(Router.router(vertx)));
     }
@@ -131,6 +143,12 @@ final class HttpApi {
     }
 
     private Router apiRoutes(Router router) {
+        // before the namespace is checked: the feed is whisk.system's, the triggers it acts on the caller's
+        on(router, POST, ALARMS).handler(serve((ex, route) -> {
+            String ns = authorized(route);
+            String feed = route.pathParam("feed");
+            ex.body(maxPayloadBytes, body -> alarms.invoke(ex, ns, feed, body));
+        }));
         any(router, "/api/v1/namespaces(?:/(?<namespace>[^/]*)(?:/.*)?)?").handler(this::admit);
         on(router, POST, ACTION).handler(serve((ex, route) -> {
             String ns = caller(route);
@@ -141,6 +159,8 @@ final class HttpApi {
                 ex.json(200, Exchange.JSON.createArrayNode().add(caller(route)))));
         actionRoutes(router);
         applicationRoutes(router);
+        triggerRoutes(router);
+        ruleRoutes(router);
         cacheRoutes(router);
         executionRoutes(router);
         activationRoutes(router);
@@ -185,6 +205,50 @@ final class HttpApi {
                 applications.delete(ex, caller(route), name(route, "app"))));
         any(router, APPLICATION).handler(serve((ex, route) -> {
             name(route, "app");
+            throw methodNotAllowed(route);
+        }));
+    }
+
+    /** {@code POST} fires a trigger with the body as its payload. */
+    private void triggerRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/triggers/?").handler(serve((ex, route) -> triggers.list(ex, caller(route))));
+        on(router, GET, TRIGGER).handler(serve((ex, route) ->
+                triggers.get(ex, caller(route), named(route, "trigger"))));
+        on(router, PUT, TRIGGER).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = named(route, "trigger");
+            ex.body(maxPayloadBytes, body -> triggers.put(ex, ns, name, body));
+        }));
+        on(router, POST, TRIGGER).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = named(route, "trigger");
+            ex.body(maxPayloadBytes, body -> triggers.fire(ex, ns, name, body));
+        }));
+        on(router, DELETE, TRIGGER).handler(serve((ex, route) ->
+                triggers.delete(ex, caller(route), named(route, "trigger"))));
+        any(router, TRIGGER).handler(serve((ex, route) -> {
+            named(route, "trigger");
+            throw methodNotAllowed(route);
+        }));
+    }
+
+    /** {@code POST} activates or deactivates a rule. */
+    private void ruleRoutes(Router router) {
+        on(router, GET, NAMESPACE + "/rules/?").handler(serve((ex, route) -> rules.list(ex, caller(route))));
+        on(router, GET, RULE).handler(serve((ex, route) -> rules.get(ex, caller(route), named(route, "rule"))));
+        on(router, PUT, RULE).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = named(route, "rule");
+            ex.body(maxPayloadBytes, body -> rules.put(ex, ns, name, body));
+        }));
+        on(router, POST, RULE).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String name = named(route, "rule");
+            ex.body(maxPayloadBytes, body -> rules.setStatus(ex, ns, name, body));
+        }));
+        on(router, DELETE, RULE).handler(serve((ex, route) -> rules.delete(ex, caller(route), named(route, "rule"))));
+        any(router, RULE).handler(serve((ex, route) -> {
+            named(route, "rule");
             throw methodNotAllowed(route);
         }));
     }
@@ -267,9 +331,19 @@ final class HttpApi {
     }
 
     private static String name(RoutingContext route, String group) throws ApiError {
+        return name(route, group, "function");
+    }
+
+    /** A trigger's or a rule's name ({@code kind}), from the path's group of that name. */
+    private static String named(RoutingContext route, String kind) throws ApiError {
+        return name(route, kind, kind);
+    }
+
+    /** The path's name in {@code group}, checked as the name of a function, trigger or rule ({@code what}). */
+    private static String name(RoutingContext route, String group, String what) throws ApiError {
         String name = route.pathParam(group);
         try {
-            FunctionSpec.requireName(name);
+            FunctionSpec.requireName(what, name);
             return name;
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());

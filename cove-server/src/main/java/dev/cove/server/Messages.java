@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import io.vertx.core.http.HttpMethod;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -134,6 +135,90 @@ final class Messages {
 
     static final String BAD_ACTIVATION_ID = "The activation id is not valid.";
     static final String BAD_EXECUTION_ID = "The execution id is not valid.";
+
+    // Triggers, rules and their schedules
+
+    static final String ANNOTATIONS_NOT_A_LIST = "annotations must be a list of {\"key\": …, \"value\": …}";
+    static final String ANNOTATION_WITHOUT_KEY = "every annotation needs a key";
+    static final String SCHEDULE_NOT_AN_OBJECT = "schedule must be an object, {\"cron\": …}, {\"once\": …} or"
+            + " {\"interval\": …}, or null for none";
+    /** OpenWhisk's words. */
+    static final String RULE_NEEDS_TRIGGER_AND_ACTION = "rule requires a valid trigger and a valid action";
+
+    static String notAnObject(String field, String value) {
+        return field + " must be a JSON object, was " + value;
+    }
+
+    static String notText(String field, String value) {
+        return field + " must be a string, was " + value;
+    }
+
+    static String notAFlag(String field, String value) {
+        return field + " must be true or false, was " + value;
+    }
+
+    static String badTime(String field, String value) {
+        return field + " must be an ISO-8601 time with its offset, like 2026-12-24T18:00:00Z, or milliseconds since"
+                + " the epoch; was '" + value + "'";
+    }
+
+    static String badZone(String field, String value) {
+        return field + " must be a time zone like Europe/Paris or UTC, was '" + value + "'";
+    }
+
+    static String badInterval(String field, String value) {
+        return field + " must be an ISO-8601 duration like PT10M or PT30S, was '" + value + "'";
+    }
+
+    static String badMissed(String field, String value) {
+        return field + " must be once or skip, was '" + value + "'";
+    }
+
+    static String notInTheFuture(String field, Instant time) {
+        return field + " must be in the future, was " + time;
+    }
+
+    static String badReference(String field, String value) {
+        return field + " must name something of this namespace, as \"NAME\", \"/_/NAME\" or \"/NAMESPACE/NAME\";"
+                + " was " + value;
+    }
+
+    /** OpenWhisk's words. */
+    static String badRuleStatus(String value) {
+        return "'" + value + "' is not a recognized rule state, must be one of ['active', 'inactive']";
+    }
+
+    // The alarms feed (whisk.system/alarms), in the words of OpenWhisk's alarms package where it has them
+
+    static final String TRIGGER_NAME_REQUIRED = "no trigger name parameter was provided";
+
+    static String badMinutes(String value) {
+        return "the minutes parameter must be an integer greater than zero, was " + value;
+    }
+
+    static String badDeleteAfterFire(String value) {
+        return "deleteAfterFire parameter must be one of [false, true, rules], was " + value;
+    }
+
+    static String badTriggerPayload(String value) {
+        return "trigger_payload must be a JSON object, or a string (passed as {\"payload\": …}), was " + value;
+    }
+
+    static String missingFeedParameter(String feed, String parameter) {
+        return "the alarms feed " + feed + " is missing the " + parameter + " parameter";
+    }
+
+    static String unsupportedLifecycleEvent(String event) {
+        return "unsupported lifecycleEvent '" + event + "': the alarms feed answers CREATE, READ, UPDATE and DELETE";
+    }
+
+    static String noTrigger(String trigger) {
+        return "The trigger " + trigger + " does not exist: create it first.";
+    }
+
+    static String noSchedule(String trigger) {
+        return "The trigger " + trigger + " has no schedule.";
+    }
 
     // Web routes, in OpenWhisk's words where its web actions answer with them
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.model.TriggerFire;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -67,7 +69,10 @@ class HttpApiTest {
         asked.clear();
     }
 
-    /** A node that knows the guest's key and nothing else: each function looked up is recorded, and missing. */
+    /**
+     * A node that knows the guest's key and nothing else: each function looked up is recorded, and missing;
+     * no trigger exists to fire.
+     */
     private static Node emptyNode() {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
@@ -77,6 +82,7 @@ class HttpApiTest {
                         asked.add((String) args[1]);
                         yield Optional.empty();
                     }
+                    case "fire" -> CompletableFuture.completedFuture(new TriggerFire.NoSuchTrigger());
                     case "metrics" -> metrics;
                     case "toString" -> "a node without functions";
                     default -> nothing(method);

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Apache OpenWhisk's own JavaScript client, installed from the npm registry at its pinned version and
  * used unchanged: create, invoke (blocking, result only, non-blocking), update, list, get, activations,
- * logs and delete, against a real server.
+ * logs and delete; triggers, rules and the alarms feed; against a real server.
  */
 class OpenWhiskClientIT {
     static final String CLIENT = "openwhisk@3.21.9";
@@ -52,7 +52,33 @@ class OpenWhiskClientIT {
             assertThat(seen.path("logs").path("logs").isArray()).isTrue();
             assertThat(seen.path("listed").asInt()).isEqualTo(3);
             assertThat(seen.path("missing").asInt()).isEqualTo(404);
+            assertTriggersAndRules(seen.path("triggers"));
         }
+    }
+
+    /** What check.js's triggers, rules and feeds calls returned. */
+    private static void assertTriggersAndRules(JsonNode seen) {
+        assertThat(seen.path("created").asText()).isEqualTo("owtrigger");
+        assertThat(seen.path("ruleStatus").asText()).isEqualTo("active");
+        assertThat(seen.path("ruleTrigger").toString()).isEqualTo("{\"path\":\"guest\",\"name\":\"owtrigger\"}");
+        assertThat(seen.path("rulesOfTrigger").toString())
+                .isEqualTo("{\"guest/owrule\":{\"action\":{\"path\":\"guest\",\"name\":\"owecho\"},\"status\":\"active\"}}");
+        assertThat(seen.path("listed").toString()).isEqualTo("[\"owtrigger\"]");
+        assertThat(seen.path("activationName").asText()).isEqualTo("owtrigger");
+        assertThat(seen.path("fireResult")).isEqualTo(TestCove.object().put("from", "trigger").put("n", 1));
+        assertThat(seen.path("gotRule").path("name").asText()).isEqualTo("owecho");
+        assertThat(seen.path("rules").toString()).isEqualTo("[\"owrule\"]");
+        assertThat(seen.path("disabled").asText()).isEqualTo("inactive");
+        assertThat(seen.path("quiet").asText()).isEqualTo("nothing ran");
+        assertThat(seen.path("enabled").asText()).isEqualTo("active");
+        assertThat(seen.path("feed")).isEqualTo(TestCove.object().put("status", "success"));
+        assertThat(seen.path("schedule").path("cron").asText()).isEqualTo("0 9 * * *");
+        assertThat(seen.path("schedule").path("payload")).isEqualTo(TestCove.object().put("tick", true));
+        assertThat(seen.path("feedDeleted").asBoolean()).isTrue();
+        assertThat(seen.path("unscheduled").asBoolean()).isTrue();
+        assertThat(seen.path("deletedRule").asText()).isEqualTo("owrule");
+        assertThat(seen.path("deleted").asText()).isEqualTo("owtrigger");
+        assertThat(seen.path("missing").asInt()).isEqualTo(404);
     }
 
     /** Runs a command in the client's folder; npm keeps the caller's environment (proxies, certificates). */

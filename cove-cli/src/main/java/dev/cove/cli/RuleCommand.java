@@ -1,0 +1,154 @@
+package dev.cove.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cove rule}: each fire of a trigger invokes a function. */
+@Command(name = "rule", description = "Create, enable, disable, show and delete rules: while a rule is active,"
+        + " each fire of its trigger invokes its function.",
+        subcommands = {RuleCommand.Create.class, RuleCommand.Enable.class, RuleCommand.Disable.class,
+            RuleCommand.Get.class, RuleCommand.ListRules.class, RuleCommand.Delete.class},
+        synopsisSubcommandLabel = "COMMAND",
+        footer = {"", "Examples:", "  cove rule create nightly-backup nightly backup", "  cove rule disable nightly-backup"})
+final class RuleCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    @Command(name = "create", description = "Create a rule, active: each fire of TRIGGER invokes FUNCTION.")
+    static final class Create extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "TRIGGER", description = "The trigger's name; it must exist.")
+        String trigger;
+
+        @Parameters(index = "2", paramLabel = "FUNCTION", description = "The function's name; it must exist.")
+        String function;
+
+        @Option(names = "--overwrite", description = "Replace a rule of that name if there is one; it is active"
+                + " afterwards (default: refuse to).")
+        boolean overwrite;
+
+        @Override
+        int run(CoveClient client) {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("trigger", trigger).put("action", function);
+            CoveClient.Response response = client.putRule(name, body, overwrite);
+            out().println(json() ? response.body() : "created rule " + summary(response.json()));
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", description = "Activate a rule: its trigger's fires invoke its function again.")
+    static final class Enable extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.setRuleStatus(name, true);
+            out().println(json() ? response.body() : "rule " + summary(response.json()));
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", description = "Deactivate a rule: its trigger's fires no longer invoke its function.")
+    static final class Disable extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.setRuleStatus(name, false);
+            out().println(json() ? response.body() : "rule " + summary(response.json()));
+            return 0;
+        }
+    }
+
+    @Command(name = "get", description = "Show a rule: its trigger, its function and whether it is active.")
+    static final class Get extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.getRule(name);
+            if (json()) {
+                out().println(response.body());
+                return 0;
+            }
+            JsonNode rule = response.json();
+            out().println("name        " + Json.text(rule, "name"));
+            out().println("version     " + Json.text(rule, "version"));
+            out().println("status      " + Json.text(rule, "status"));
+            out().println("trigger     " + Json.text(rule.path("trigger"), "name"));
+            out().println("function    " + Json.text(rule.path("action"), "name"));
+            out().println("updated     " + Output.time(rule.path("updated").asLong(), ZoneId.systemDefault()));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the rules.")
+    static final class ListRules extends ApiCommand {
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "30",
+                description = "At most this many rules, 1 to 200 (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--skip", paramLabel = "N", defaultValue = "0",
+                description = "Leave out this many rules first (default: ${DEFAULT-VALUE}).")
+        int skip;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.listRules(limit, skip);
+            if (json()) {
+                out().println(response.body());
+                return 0;
+            }
+            JsonNode rules = response.json();
+            if (rules.isEmpty()) {
+                out().println("no rules (cove rule create NAME TRIGGER FUNCTION adds one)");
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode rule : rules) {
+                rows.add(List.of(Json.text(rule, "name"), Json.text(rule, "status"),
+                        Json.text(rule.path("trigger"), "name"), Json.text(rule.path("action"), "name")));
+            }
+            Output.table(List.of("NAME", "STATUS", "TRIGGER", "FUNCTION"), rows).forEach(out()::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a rule; its trigger and its function stay.")
+    static final class Delete extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "The rule's name.")
+        String name;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.deleteRule(name);
+            out().println(json() ? response.body() : "deleted rule " + name);
+            return 0;
+        }
+    }
+
+    /** {@code nightly-backup: nightly -> backup (active)}. */
+    static String summary(JsonNode rule) {
+        return Json.text(rule, "name") + ": " + Json.text(rule.path("trigger"), "name") + " -> "
+                + Json.text(rule.path("action"), "name") + " (" + Json.text(rule, "status") + ")";
+    }
+}

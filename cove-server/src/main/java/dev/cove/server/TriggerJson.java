@@ -1,0 +1,179 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.Rule;
+import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Triggers and rules in OpenWhisk's JSON shapes (its {@code WhiskTrigger} and {@code WhiskRuleResponse}):
+ * a PUT body to a spec, a stored trigger or rule to its JSON. A trigger's {@code schedule} is Cove's
+ * ({@link ScheduleJson}).
+ */
+final class TriggerJson {
+    private TriggerJson() {}
+
+    /** The spec a PUT of a new trigger asks for. */
+    static TriggerSpec parse(String name, ObjectNode body, Instant now) throws ApiError {
+        try {
+            return new TriggerSpec(name,
+                    keyValues(body, "parameters").orElse(null),
+                    keyValues(body, "annotations").orElse(null),
+                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * The spec a PUT over an existing trigger asks for: what the body leaves out keeps its value, as in
+     * OpenWhisk; {@code "schedule": null} removes the schedule.
+     */
+    static TriggerSpec update(TriggerSpec old, ObjectNode body, Instant now) throws ApiError {
+        try {
+            return new TriggerSpec(old.name(),
+                    keyValues(body, "parameters").orElseGet(old::parameters),
+                    keyValues(body, "annotations").orElseGet(old::annotations),
+                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : old.schedule());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    /** OpenWhisk's {@code [{"key": …, "value": …}]} as an object; absent when the body has no such field. */
+    private static Optional<ObjectNode> keyValues(ObjectNode body, String field) {
+        JsonNode list = body.path(field);
+        if (list.isMissingNode() || list.isNull()) {
+            return Optional.empty();
+        }
+        boolean parameters = field.equals("parameters");
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(parameters ? Messages.PARAMETERS_NOT_A_LIST : Messages.ANNOTATIONS_NOT_A_LIST);
+        }
+        ObjectNode object = Exchange.JSON.createObjectNode();
+        for (JsonNode entry : list) {
+            String key = entry.path("key").asText("");
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException(parameters ? Messages.PARAMETER_WITHOUT_KEY : Messages.ANNOTATION_WITHOUT_KEY);
+            }
+            JsonNode value = entry.path("value");
+            object.set(key, value.isMissingNode() ? Exchange.JSON.nullNode() : value);
+        }
+        return Optional.of(object);
+    }
+
+    /**
+     * The trigger as OpenWhisk shows it, without its rules, and with Cove's {@code schedule} when it has
+     * one.
+     */
+    static ObjectNode render(Trigger trigger) {
+        TriggerSpec spec = trigger.spec();
+        ObjectNode node = Exchange.JSON.createObjectNode();
+        node.put("namespace", trigger.namespace());
+        node.put("name", trigger.name());
+        node.put("version", trigger.semver());
+        node.put("publish", false);
+        node.set("parameters", keyValueList(spec.parameters()));
+        node.set("annotations", keyValueList(spec.annotations()));
+        node.putObject("limits");
+        spec.schedule().ifPresent(schedule -> node.set("schedule", ScheduleJson.render(schedule)));
+        node.put("updated", trigger.updated().toEpochMilli());
+        return node;
+    }
+
+    /** A trigger's rules as OpenWhisk links them: {@code {"NS/RULE": {"action": {"name", "path"}, "status"}}}. */
+    static ObjectNode rules(List<Rule> rules) {
+        ObjectNode links = Exchange.JSON.createObjectNode();
+        for (Rule rule : rules) {
+            ObjectNode link = links.putObject(rule.namespace() + "/" + rule.name());
+            link.set("action", qualified(rule.namespace(), rule.spec().function()));
+            link.put("status", status(rule));
+        }
+        return links;
+    }
+
+    private static ArrayNode keyValueList(ObjectNode object) {
+        ArrayNode list = Exchange.JSON.createArrayNode();
+        object.properties().forEach(e -> list.addObject().put("key", e.getKey()).set("value", e.getValue()));
+        return list;
+    }
+
+    /** The spec a PUT of a new rule asks for: its trigger and its function ({@code action}). */
+    static RuleSpec parseRule(String name, ObjectNode body, String caller) throws ApiError {
+        if (!body.hasNonNull("trigger") || !body.hasNonNull("action")) {
+            throw ApiError.badRequest(Messages.RULE_NEEDS_TRIGGER_AND_ACTION);
+        }
+        return new RuleSpec(name, reference(body.get("trigger"), "trigger", caller),
+                reference(body.get("action"), "action", caller));
+    }
+
+    /** The spec a PUT over an existing rule asks for: a trigger or action left out is kept. */
+    static RuleSpec updateRule(RuleSpec old, ObjectNode body, String caller) throws ApiError {
+        String trigger = body.hasNonNull("trigger") ? reference(body.get("trigger"), "trigger", caller) : old.trigger();
+        String action = body.hasNonNull("action") ? reference(body.get("action"), "action", caller) : old.function();
+        return new RuleSpec(old.name(), trigger, action);
+    }
+
+    /**
+     * A name of the caller's namespace as OpenWhisk's clients write it: {@code NAME}, {@code /_/NAME},
+     * {@code /NS/NAME} or {@code {"path": NS, "name": NAME}}, where {@code NS} is the caller's (another's is
+     * a 403). {@code field} names it for the caller, and says what it names: a trigger, or a function.
+     */
+    static String reference(JsonNode value, String field, String caller) throws ApiError {
+        String path;
+        String name;
+        if (value.isObject()) {
+            path = value.path("path").asText("_");
+            name = value.path("name").asText("");
+        } else if (value.isTextual() && value.asText().startsWith("/")) {
+            String[] parts = value.asText().substring(1).split("/", -1);
+            path = parts[0];
+            name = parts.length == 2 ? parts[1] : "";
+        } else if (value.isTextual()) {
+            path = "_";
+            name = value.asText();
+        } else {
+            throw ApiError.badRequest(Messages.badReference(field, value.toString()));
+        }
+        if (!path.equals("_") && !path.equals(caller)) {
+            throw new ApiError(403, Messages.notAuthorized(path));
+        }
+        try {
+            FunctionSpec.requireName(field.equals("action") ? "function" : "trigger", name);
+            return name;
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(Messages.badReference(field, value.toString()));
+        }
+    }
+
+    /** The rule as OpenWhisk shows it, with its status. */
+    static ObjectNode render(Rule rule) {
+        ObjectNode node = Exchange.JSON.createObjectNode();
+        node.put("namespace", rule.namespace());
+        node.put("name", rule.name());
+        node.put("version", rule.semver());
+        node.put("publish", false);
+        node.put("status", status(rule));
+        node.set("trigger", qualified(rule.namespace(), rule.spec().trigger()));
+        node.set("action", qualified(rule.namespace(), rule.spec().function()));
+        node.putArray("annotations");
+        node.put("updated", rule.updated().toEpochMilli());
+        return node;
+    }
+
+    private static String status(Rule rule) {
+        return rule.active() ? "active" : "inactive";
+    }
+
+    /** OpenWhisk's fully qualified name, {@code {"path": NS, "name": NAME}}. */
+    private static ObjectNode qualified(String namespace, String name) {
+        return Exchange.JSON.createObjectNode().put("path", namespace).put("name", name);
+    }
+}
