@@ -46,7 +46,8 @@ final class Due {
         int fields = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
         if (fields != 5 && fields != 6) {
             throw new IllegalArgumentException(Messages.badCron(expression,
-                    "it has " + fields + " fields, where 5 (minute hour day month weekday) or 6 (seconds first) are read."));
+                    "it has " + fields + (fields == 1 ? " field" : " fields")
+                            + ", where 5 (minute hour day month weekday) or 6 (seconds first) are read."));
         }
         try {
             return ExecutionTime.forCron((fields == 5 ? FIVE_FIELDS : SIX_FIELDS).parse(trimmed).validate());

@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.spi.FunctionCalls;
 import java.util.List;
 
 /**
- * One fire of a trigger, as OpenWhisk records it: an activation of the trigger whose result is what it
- * was fired with, and whose logs are one JSON line per rule, saying which activation the rule started or
+ * One fire of a trigger, as OpenWhisk records it: an activation of the trigger whose result is the
+ * payload it was fired with (without the trigger's parameters, which its rules' functions also get), and whose logs are one JSON line per rule, saying which activation the rule started or
  * why it started none.
  */
 final class TriggerActivation {
@@ -19,13 +20,14 @@ final class TriggerActivation {
 
     private final Trigger trigger;
     private final String id;
-    private final ObjectNode params;
+    private final ObjectNode payload;
     private final long startMillis;
 
-    TriggerActivation(Trigger trigger, String id, ObjectNode params, long startMillis) {
+    TriggerActivation(Trigger trigger, String id, ObjectNode payload, long startMillis) {
         this.trigger = trigger;
         this.id = id;
-        this.params = params.deepCopy();
+        this.payload = payload.deepCopy();
+        this.payload.remove(FunctionCalls.FIRED_BY);
         this.startMillis = startMillis;
     }
 
@@ -68,7 +70,7 @@ final class TriggerActivation {
         response.put("status", "success");
         response.put("statusCode", 0);
         response.put("success", true);
-        response.set("result", params);
+        response.set("result", payload);
         ArrayNode logs = doc.putArray("logs");
         rules.forEach(line -> logs.add(line.toString()));
         ArrayNode annotations = doc.putArray("annotations");

@@ -164,7 +164,7 @@ public final class Triggers implements AutoCloseable {
     }
 
     /**
-     * Stores the rule, active: a new one or, with {@code overwrite}, a new version of it.
+     * Stores the rule: a new one, active, or with {@code overwrite} a new version of it, as active as it was.
      *
      * @throws MissingException when its trigger or its one function does not exist (a selector may match
      *     nothing yet)
@@ -180,7 +180,8 @@ public final class Triggers implements AutoCloseable {
         if (!overwrite && store.rule(namespace, spec.name()).isPresent()) {
             throw new ConflictException(Messages.ruleExists(spec.name()));
         }
-        return store.putRule(namespace, spec, true, clock.instant());
+        boolean active = store.rule(namespace, spec.name()).map(Rule::active).orElse(true); // a change keeps it
+        return store.putRule(namespace, spec, active, clock.instant());
     }
 
     /** Activates or deactivates the rule; a rule already so is left as it is. */
@@ -227,7 +228,7 @@ public final class Triggers implements AutoCloseable {
             params.putObject(FunctionCalls.FIRED_BY).put("id", id).put("type", "application/json")
                     .put("time", clock.instant().toString());
         }
-        TriggerActivation activation = new TriggerActivation(trigger.get(), id, params, clock.millis());
+        TriggerActivation activation = new TriggerActivation(trigger.get(), id, payload, clock.millis());
         List<CompletableFuture<ObjectNode>> outcomes = new ArrayList<>();
         for (Rule rule : active) {
             outcomes.addAll(invoke(activation, rule, params));
