@@ -1,6 +1,6 @@
 import java.util.Map;
 
-/** Computes for params.ms milliseconds of its own time, then answers: long work, not an endless loop. */
+/** Computes for params.ms milliseconds by the clock, then answers: long work, not an endless loop. */
 public class Crunch {
     public static Map<String, Object> main(Map<String, Object> params) {
         long until = System.nanoTime() + ((Number) params.get("ms")).longValue() * 1_000_000;

@@ -1,5 +1,7 @@
 package dev.cove.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ public final class InvocationException extends RuntimeException {
         super(message);
         this.activationId = activationId;
         this.status = status;
-        this.result = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(result));
+        this.result = Collections.unmodifiableMap(new LinkedHashMap<>(result));
     }
 
     /** The called activation's id, when the call got as far as one. */

@@ -1,6 +1,7 @@
 package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +122,7 @@ final class WorkflowCommand implements Runnable {
             List<List<String>> rows = new ArrayList<>();
             long start = e.path("started").asLong();
             for (JsonNode event : e.path("history")) {
-                long at = java.time.Instant.parse(Json.text(event, "timestamp")).toEpochMilli();
+                long at = Instant.parse(Json.text(event, "timestamp")).toEpochMilli();
                 String where = Json.text(event, "scope").isEmpty() ? Json.text(event, "state")
                         : Json.text(event, "scope") + "/" + Json.text(event, "state");
                 rows.add(List.of("+" + (at - start) + " ms", Json.text(event, "type"), where, details(event)));

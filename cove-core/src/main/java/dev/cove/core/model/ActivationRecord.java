@@ -1,5 +1,6 @@
 package dev.cove.core.model;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,6 @@ public record ActivationRecord(
 
     /** For tests and logs: the JSON as text. */
     public String jsonText() {
-        return new String(json(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(json(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cove.core.model;
 
+import java.util.Locale;
+
 /**
  * How an activation ended, by who is at fault. The codes and names are Apache OpenWhisk's; a timeout is
  * a developer error there too, told apart by the {@code timeout} annotation.
@@ -40,6 +42,6 @@ public enum ActivationStatus {
 
     /** The name used in metrics and the CLI: {@code success}, {@code application_error}, … */
     public String metricName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -69,6 +70,6 @@ public final class JsonValue {
     public String toString() {
         byte[] bytes = encoded;
         return bytes == null ? tree.toString() : new String(Arrays.copyOf(bytes, bytes.length),
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
     }
 }

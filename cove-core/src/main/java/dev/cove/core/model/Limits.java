@@ -1,6 +1,7 @@
 package dev.cove.core.model;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * What one function may use.
@@ -28,7 +29,7 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
         requireBetween("concurrency", concurrency, 1, 500, "");
         requireBetween("logs", logsMb, 0, 100, " MB");
         requireBetween("maxInstances", maxInstances, 1, 100, "");
-        java.util.Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(network, "network");
     }
 
     private static void requireBetween(String what, int value, int min, int max, String unit) {

@@ -8,6 +8,7 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
@@ -368,7 +369,7 @@ public final class Runtimes implements AutoCloseable {
             if (cause instanceof TimeoutException) {
                 loading.thenAccept(i -> i.kill("The instance started too late."));
                 return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.TIMEOUT,
-                        "The function exceeded its time limit of " + timeoutMs + " ms during initialization."));
+                        Messages.overTimeLimitAtInit(timeoutMs)));
             }
             return CompletableFuture.failedFuture(cause);
         });

@@ -1,5 +1,6 @@
 package dev.cove.core.runtime;
 
+import dev.cove.core.model.Kind;
 import dev.cove.core.spi.ResourceLimits;
 import dev.cove.core.spi.Sandbox;
 import dev.cove.core.spi.SandboxFactory;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,7 +191,7 @@ final class WorkerArchive {
                 throw new IOException("its training run ended with status " + status + " and no archive");
             }
             return output;
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("its training run did not end within " + TRAINING_LIMIT_S + " s", e);
         }
     }
@@ -248,7 +250,7 @@ final class WorkerArchive {
 
     /** The archive of this runtime if it has one to make (Java's, unless its flags were given by hand). */
     static Optional<WorkerArchive> forRuntime(ProcessRuntime runtime) throws IOException {
-        return runtime.kind() == dev.cove.core.model.Kind.JAVA && ProcessRuntime.givenJvmFlags().isEmpty()
+        return runtime.kind() == Kind.JAVA && ProcessRuntime.givenJvmFlags().isEmpty()
                 ? Optional.of(of(runtime)) : Optional.empty();
     }
 }

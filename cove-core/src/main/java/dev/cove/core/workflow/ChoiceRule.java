@@ -1,6 +1,7 @@
 package dev.cove.core.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -93,7 +95,7 @@ sealed interface ChoiceRule {
 
         @Override
         public JsonNode value(JsonNode input, JsonNode context) {
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+            return TextNode.valueOf(text);
         }
     }
 
@@ -259,6 +261,6 @@ sealed interface ChoiceRule {
     }
 
     private static Set<String> nestedFields() {
-        return FIELDS.stream().filter(name -> !name.equals("Next")).collect(java.util.stream.Collectors.toSet());
+        return FIELDS.stream().filter(name -> !name.equals("Next")).collect(Collectors.toSet());
     }
 }

@@ -13,10 +13,13 @@ import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.registry.Registry;
-import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.ActivationStore;
+import dev.cove.core.spi.Deadlines;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +143,7 @@ public final class Executions implements AutoCloseable {
     private ExecutionStarted run(ApplicationRevision app, ObjectNode document) {
         String id = document.path("executionId").asText();
         Workflow workflow = workflowOf(app);
-        List<HistoryEvent> history = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<HistoryEvent> history = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<ObjectNode> ended = new CompletableFuture<>();
         Execution execution = workflow.start(id, document.path("input"),
                 new Workflow.Environment(tasksOf(app, id), timer, clock), history::add);
@@ -216,8 +221,8 @@ public final class Executions implements AutoCloseable {
 
     /** The namespace's executions, newest first, without their histories; running ones too. */
     public List<ObjectNode> executions(String namespace, Optional<String> application, int limit) {
-        Map<String, ObjectNode> all = new java.util.LinkedHashMap<>();
-        java.util.stream.Stream.concat(unstored.values().stream(), running.values().stream().map(Running::document))
+        Map<String, ObjectNode> all = new LinkedHashMap<>();
+        Stream.concat(unstored.values().stream(), running.values().stream().map(Running::document))
                 .filter(d -> d.path("namespace").asText().equals(namespace)
                         && application.map(d.path("application").asText()::equals).orElse(true))
                 .forEach(d -> all.putIfAbsent(d.path("executionId").asText(), d.deepCopy()));
@@ -225,7 +230,7 @@ public final class Executions implements AutoCloseable {
                 : store.executions(namespace, limit);
         stored.forEach(r -> all.putIfAbsent(r.executionId(), r.document()));
         return all.values().stream()
-                .sorted(java.util.Comparator.comparingLong((ObjectNode d) -> d.path("started").asLong())
+                .sorted(Comparator.comparingLong((ObjectNode d) -> d.path("started").asLong())
                         .thenComparing(d -> d.path("executionId").asText()).reversed())
                 .limit(limit)
                 .map(d -> {
@@ -280,7 +285,7 @@ public final class Executions implements AutoCloseable {
         running.values().forEach(r -> r.execution().cancel("The platform is shutting down."));
         writer.shutdown();
         try {
-            writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            writer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

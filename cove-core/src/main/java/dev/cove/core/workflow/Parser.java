@@ -1,6 +1,7 @@
 package dev.cove.core.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -230,7 +231,7 @@ final class Parser {
 
     private static Optional<String> next(Fields state, Set<String> names) throws InvalidWorkflowException {
         Optional<JsonNode> end = state.node("End");
-        if (end.isPresent() && !end.get().equals(com.fasterxml.jackson.databind.node.BooleanNode.TRUE)) {
+        if (end.isPresent() && !end.get().equals(BooleanNode.TRUE)) {
             throw state.invalid("End must be true, was " + Fields.shown(end.get()) + "; leave it out and give Next");
         }
         if (end.isPresent() == state.has("Next")) {

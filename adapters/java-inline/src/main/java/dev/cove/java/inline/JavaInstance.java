@@ -10,6 +10,7 @@ import dev.cove.api.InvocationException;
 import dev.cove.api.PublishException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Limits;
+import dev.cove.core.model.Messages;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
 import dev.cove.core.spi.FunctionCalls;
@@ -151,8 +152,7 @@ final class JavaInstance extends InProcessInstance {
             throws StartFailure {
         if (stop.reason() == Budget.Reason.TIME) {
             moveToProcess.accept("its code ran past its time limit inline while it loaded");
-            throw new StartFailure(StartFailure.Fault.TIMEOUT, "The function exceeded its time limit of "
-                    + limits.timeout().toMillis() + " ms during initialization.");
+            throw new StartFailure(StartFailure.Fault.TIMEOUT, Messages.overTimeLimitAtInit(limits.timeout().toMillis()));
         }
         String reason = stop.getMessage();
         moveToProcess.accept(movedBecause(reason));

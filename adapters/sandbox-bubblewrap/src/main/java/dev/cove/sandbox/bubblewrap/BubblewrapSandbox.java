@@ -567,8 +567,13 @@ final class BubblewrapSandbox implements Sandbox {
             exit.complete(status);
         }
 
+        /**
+         * Which limit ended it. Its group's own count of refused forks is read too, not only the watchdog's
+         * mark: on a busy machine a fork bomb's sandbox may be ended as a whole (a worker that outlived its
+         * kill) before the watchdog's next look, and its members still ended at their limit.
+         */
         private Optional<String> exceededBy(int status) {
-            if (exceededProcesses) {
+            if (exceededProcesses || group.pidsLimitHits() > 0) {
                 return Optional.of("its limit of " + share.pids() + " processes and threads");
             }
             boolean killedForMemory = status == SIGKILLED && group.oomKills() > 0;
