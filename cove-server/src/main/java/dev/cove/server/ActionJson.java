@@ -37,7 +37,7 @@ final class ActionJson {
             Limits limits = limits(body.path("limits"), Limits.DEFAULT);
             ArrayNode annotations = annotations(body).orElseGet(Exchange.JSON::createArrayNode);
             withoutApiKeyUnlessAsked(annotations);
-            return given.spec(name, parameters, env, limits, annotations);
+            return given.spec(name, parameters, env, limits, annotations).withLabels(labels(body).orElse(Map.of()));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
@@ -56,7 +56,8 @@ final class ActionJson {
                 readParameters(body.path("parameters"), parameters, env);
             }
             Limits limits = limits(body.path("limits"), old.limits());
-            return given.spec(old.name(), parameters, env, limits, annotations(body).orElseGet(old::annotations));
+            return given.spec(old.name(), parameters, env, limits, annotations(body).orElseGet(old::annotations))
+                    .withLabels(labels(body).orElseGet(old::labels));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
@@ -79,6 +80,25 @@ final class ActionJson {
                 ArrayNode annotations) {
             return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
         }
+    }
+
+    /** Cove's {@code "labels": {"key": "value", …}}, which rules' selectors choose functions by. */
+    private static Optional<Map<String, String>> labels(ObjectNode body) {
+        JsonNode labels = body.path("labels");
+        if (labels.isMissingNode() || labels.isNull()) {
+            return Optional.empty();
+        }
+        if (!labels.isObject()) {
+            throw new IllegalArgumentException(Messages.LABELS_NOT_AN_OBJECT);
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        for (var label : labels.properties()) {
+            if (!label.getValue().isTextual()) {
+                throw new IllegalArgumentException(Messages.LABELS_NOT_AN_OBJECT);
+            }
+            given.put(label.getKey(), label.getValue().asText());
+        }
+        return Optional.of(given);
     }
 
     private static Optional<ArrayNode> annotations(ObjectNode body) {
@@ -246,6 +266,10 @@ final class ActionJson {
         node.putObject("limits").put("timeout", l.timeout().toMillis()).put("memory", l.memoryMb())
                 .put("concurrency", l.concurrency()).put("logs", l.logsMb()).put("maxInstances", l.maxInstances())
                 .put("network", l.network().wire());
+        if (!spec.labels().isEmpty()) {
+            ObjectNode labels = node.putObject("labels");
+            spec.labels().forEach(labels::put);
+        }
         ArrayNode annotations = node.putArray("annotations");
         annotations.addObject().put("key", "exec").put("value", spec.kind().family());
         spec.annotations().forEach(a -> {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cove.core.Node;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.model.Trigger;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -59,6 +61,9 @@ final class HttpApi {
     private static final String APPLICATION = NAMESPACE + "/applications/(?<app>[^/]+)";
     private static final String ACTIVATION = NAMESPACE + "/activations/(?<activation>[^/]*)";
     private static final String TRIGGER = NAMESPACE + "/triggers/(?<trigger>[^/]+)";
+    private static final String TOPIC = NAMESPACE + "/topics/(?<topic>[^/]+)";
+    /** Any path outside those the server keeps for itself ({@link HttpRoute#RESERVED}): an HTTP trigger's, maybe. */
+    private static final String HTTP_TRIGGER_PATH = "/(?!(?:api|fn|web|metrics)(?:/|$)).+";
     private static final String RULE = NAMESPACE + "/rules/(?<rule>[^/]+)";
     /** OpenWhisk's alarms feed: actions of {@code whisk.system} that every key may invoke ({@link AlarmFeed}). */
     private static final String ALARMS = "/api/v1/namespaces/whisk\\.system/actions/alarms/(?<feed>alarm|once|interval)";
@@ -139,6 +144,15 @@ final class HttpApi {
         on(router, GET, "/").handler(serve((ex, route) -> ex.json(200, info())));
         on(router, GET, "/metrics").handler(serve((ex, route) ->
                 ex.send(200, PROMETHEUS, Buffer.buffer(platform.metrics().scrape()))));
+        // last: a path no route above has may be an HTTP trigger's, whose function answers as at /fn/NAME
+        any(router, HTTP_TRIGGER_PATH).handler(serve((ex, route) -> {
+            Trigger trigger = platform.httpTrigger(route.request().path()).orElseThrow(ApiError::notFound);
+            HttpRoute http = trigger.spec().http().orElseThrow(ApiError::notFound);
+            if (!http.answers(route.request().method().name())) {
+                throw methodNotAllowed(route);
+            }
+            invocations.web(ex, trigger.namespace(), http.function(), "", caller(ex));
+        }));
         return answeringErrors(router);
     }
 
@@ -226,6 +240,15 @@ final class HttpApi {
         }));
         on(router, DELETE, TRIGGER).handler(serve((ex, route) ->
                 triggers.delete(ex, caller(route), named(route, "trigger"))));
+        on(router, POST, TOPIC).handler(serve((ex, route) -> {
+            String ns = caller(route);
+            String topic = named(route, "topic");
+            ex.body(maxPayloadBytes, body -> triggers.publish(ex, ns, topic, body));
+        }));
+        any(router, TOPIC).handler(serve((ex, route) -> {
+            named(route, "topic");
+            throw methodNotAllowed(route);
+        }));
         any(router, TRIGGER).handler(serve((ex, route) -> {
             named(route, "trigger");
             throw methodNotAllowed(route);

@@ -144,6 +144,17 @@ final class Messages {
             + " {\"interval\": …}, or null for none";
     /** OpenWhisk's words. */
     static final String RULE_NEEDS_TRIGGER_AND_ACTION = "rule requires a valid trigger and a valid action";
+    static final String RULE_ACTION_OR_SELECTOR = "A rule names one action or a label selector, not both.";
+    static final String SELECTOR_NOT_TEXT = "A rule's selector is a text, such as \"created-by=cove,function in (a,b)\".";
+    static final String TOPIC_NOT_TEXT = "A trigger's topic is a name, or null for none.";
+    static final String HTTP_ROUTE_SHAPE = "A trigger's http is {\"path\": \"/PATH\", \"methods\": [\"POST\"], "
+            + "\"function\": \"NAME\"}, or null for none.";
+    static final String LABELS_NOT_AN_OBJECT = "labels must be an object of texts, {\"function\": \"downscale\", …}.";
+
+    static String selectorMatchesNothingYet(String selector) {
+        return "The selector '" + selector + "' matches no function yet; the rule invokes the functions that "
+                + "match it when its trigger fires.";
+    }
 
     static String notAnObject(String field, String value) {
         return field + " must be a JSON object, was " + value;

@@ -48,7 +48,10 @@ final class Rules {
                 Optional<Rule> existing = overwrite ? platform.rule(ns, name) : Optional.empty();
                 RuleSpec spec = existing.isPresent() ? TriggerJson.updateRule(existing.get().spec(), json, ns)
                         : TriggerJson.parseRule(name, json, ns);
-                return TriggerJson.render(ApiError.refusing(() -> platform.putRule(ns, spec, overwrite)));
+                ObjectNode rule = TriggerJson.render(ApiError.refusing(() -> platform.putRule(ns, spec, overwrite)));
+                spec.selector().filter(selector -> platform.matching(ns, selector).isEmpty())
+                        .ifPresent(selector -> rule.put("warning", Messages.selectorMatchesNothingYet(selector.text())));
+                return rule;
             }, rule -> ex.json(200, rule));
         } catch (ApiError e) {
             ex.error(e);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.HttpRoute;
+import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -11,6 +13,8 @@ import dev.cove.core.model.TriggerSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Triggers and rules in OpenWhisk's JSON shapes (its {@code WhiskTrigger} and {@code WhiskRuleResponse}):
@@ -26,7 +30,8 @@ final class TriggerJson {
             return new TriggerSpec(name,
                     keyValues(body, "parameters").orElse(null),
                     keyValues(body, "annotations").orElse(null),
-                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : Optional.empty());
+                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : Optional.empty(),
+                    topic(body), http(body));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
@@ -41,10 +46,39 @@ final class TriggerJson {
             return new TriggerSpec(old.name(),
                     keyValues(body, "parameters").orElseGet(old::parameters),
                     keyValues(body, "annotations").orElseGet(old::annotations),
-                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : old.schedule());
+                    body.has("schedule") ? ScheduleJson.read(body.get("schedule"), now) : old.schedule(),
+                    body.has("topic") ? topic(body) : old.topic(),
+                    body.has("http") ? http(body) : old.http());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
+    }
+
+    /** Cove's {@code "topic": NAME}: the topic whose every message fires the trigger; null or absent for none. */
+    private static Optional<String> topic(ObjectNode body) {
+        JsonNode topic = body.path("topic");
+        if (topic.isMissingNode() || topic.isNull()) {
+            return Optional.empty();
+        }
+        if (!topic.isTextual()) {
+            throw new IllegalArgumentException(Messages.TOPIC_NOT_TEXT);
+        }
+        return Optional.of(topic.asText());
+    }
+
+    /** Cove's {@code "http": {"path", "methods", "function"}}: an HTTP trigger; null or absent for none. */
+    private static Optional<HttpRoute> http(ObjectNode body) {
+        JsonNode http = body.path("http");
+        if (http.isMissingNode() || http.isNull()) {
+            return Optional.empty();
+        }
+        if (!http.isObject() || !http.path("path").isTextual() || !http.path("function").isTextual()
+                || !(http.path("methods").isMissingNode() || http.path("methods").isArray())) {
+            throw new IllegalArgumentException(Messages.HTTP_ROUTE_SHAPE);
+        }
+        Set<String> methods = new TreeSet<>();
+        http.path("methods").forEach(m -> methods.add(m.asText()));
+        return Optional.of(new HttpRoute(http.path("path").asText(), methods, http.path("function").asText()));
     }
 
     /** OpenWhisk's {@code [{"key": …, "value": …}]} as an object; absent when the body has no such field. */
@@ -84,6 +118,11 @@ final class TriggerJson {
         node.set("annotations", keyValueList(spec.annotations()));
         node.putObject("limits");
         spec.schedule().ifPresent(schedule -> node.set("schedule", ScheduleJson.render(schedule)));
+        spec.topic().ifPresent(topic -> node.put("topic", topic));
+        spec.http().ifPresent(route -> {
+            ObjectNode http = node.putObject("http").put("path", route.path()).put("function", route.function());
+            route.methods().forEach(http.putArray("methods")::add);
+        });
         node.put("updated", trigger.updated().toEpochMilli());
         return node;
     }
@@ -93,7 +132,7 @@ final class TriggerJson {
         ObjectNode links = Exchange.JSON.createObjectNode();
         for (Rule rule : rules) {
             ObjectNode link = links.putObject(rule.namespace() + "/" + rule.name());
-            link.set("action", qualified(rule.namespace(), rule.spec().function()));
+            linkTarget(link, rule);
             link.put("status", status(rule));
         }
         return links;
@@ -107,18 +146,42 @@ final class TriggerJson {
 
     /** The spec a PUT of a new rule asks for: its trigger and its function ({@code action}). */
     static RuleSpec parseRule(String name, ObjectNode body, String caller) throws ApiError {
-        if (!body.hasNonNull("trigger") || !body.hasNonNull("action")) {
+        if (body.hasNonNull("action") && body.hasNonNull("selector")) {
+            throw ApiError.badRequest(Messages.RULE_ACTION_OR_SELECTOR);
+        }
+        if (!body.hasNonNull("trigger") || !body.hasNonNull("action") && !body.hasNonNull("selector")) {
             throw ApiError.badRequest(Messages.RULE_NEEDS_TRIGGER_AND_ACTION);
         }
-        return new RuleSpec(name, reference(body.get("trigger"), "trigger", caller),
-                reference(body.get("action"), "action", caller));
+        String trigger = reference(body.get("trigger"), "trigger", caller);
+        return body.hasNonNull("selector") ? RuleSpec.selecting(name, trigger, selector(body.get("selector")))
+                : new RuleSpec(name, trigger, reference(body.get("action"), "action", caller));
+    }
+
+    /** Cove's {@code "selector"}: the functions a rule invokes, chosen by their labels. */
+    private static LabelSelector selector(JsonNode selector) throws ApiError {
+        if (!selector.isTextual()) {
+            throw ApiError.badRequest(Messages.SELECTOR_NOT_TEXT);
+        }
+        try {
+            return LabelSelector.parse(selector.asText());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
     }
 
     /** The spec a PUT over an existing rule asks for: a trigger or action left out is kept. */
     static RuleSpec updateRule(RuleSpec old, ObjectNode body, String caller) throws ApiError {
         String trigger = body.hasNonNull("trigger") ? reference(body.get("trigger"), "trigger", caller) : old.trigger();
-        String action = body.hasNonNull("action") ? reference(body.get("action"), "action", caller) : old.function();
-        return new RuleSpec(old.name(), trigger, action);
+        if (body.hasNonNull("action") && body.hasNonNull("selector")) {
+            throw ApiError.badRequest(Messages.RULE_ACTION_OR_SELECTOR);
+        }
+        if (body.hasNonNull("selector")) {
+            return RuleSpec.selecting(old.name(), trigger, selector(body.get("selector")));
+        }
+        if (body.hasNonNull("action")) {
+            return new RuleSpec(old.name(), trigger, reference(body.get("action"), "action", caller));
+        }
+        return new RuleSpec(old.name(), trigger, old.function(), old.selector());
     }
 
     /**
@@ -162,10 +225,16 @@ final class TriggerJson {
         node.put("publish", false);
         node.put("status", status(rule));
         node.set("trigger", qualified(rule.namespace(), rule.spec().trigger()));
-        node.set("action", qualified(rule.namespace(), rule.spec().function()));
+        linkTarget(node, rule);
         node.putArray("annotations");
         node.put("updated", rule.updated().toEpochMilli());
         return node;
+    }
+
+    /** What a rule invokes: OpenWhisk's {@code action}, or Cove's {@code selector}. */
+    private static void linkTarget(ObjectNode node, Rule rule) {
+        rule.spec().selector().ifPresentOrElse(selector -> node.put("selector", selector.text()),
+                () -> node.set("action", qualified(rule.namespace(), rule.spec().function())));
     }
 
     private static String status(Rule rule) {

@@ -3,18 +3,22 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
+import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@code /api/v1/namespaces/{ns}/triggers}: create or update, list, get, delete, and fire ({@code POST}).
  * Every call of the node here reads or writes the store, so each runs off the event loop.
  */
 final class Triggers {
+    /** The header that gives a published message its event id. */
+    static final String EVENT_ID_HEADER = "X-Event-Id";
     private static final int DEFAULT_LIMIT = 30;
     private static final int MAX_LIMIT = 200;
 
@@ -80,6 +84,29 @@ final class Triggers {
                     }
                 }
             });
+        } catch (ApiError e) {
+            ex.error(e);
+        }
+    }
+
+    /**
+     * Publishes the body, a JSON object, on the namespace's topic: 202 with the message's event id (the
+     * {@code X-Event-Id} header's, or a new one) and the activation of each trigger it fired.
+     */
+    void publish(Exchange ex, String ns, String topic, Buffer body) {
+        try {
+            ObjectNode message = Exchange.jsonObject(body);
+            String given = ex.request.getHeader(EVENT_ID_HEADER);
+            String eventId = given == null || given.isBlank() ? UUID.randomUUID().toString().replace("-", "") : given;
+            FunctionSpec.requireName("topic", topic);
+            ex.blocking(() -> platform.publish(ns, topic, message, eventId).join(), published -> {
+                ObjectNode answer = Exchange.JSON.createObjectNode().put("eventId", published.eventId());
+                published.fired().forEach(answer.putArray("fired")::add);
+                answer.put("duplicate", published.duplicate());
+                ex.json(202, answer);
+            });
+        } catch (IllegalArgumentException e) {
+            ex.error(ApiError.badRequest(e.getMessage()));
         } catch (ApiError e) {
             ex.error(e);
         }

@@ -296,7 +296,7 @@ class TriggersIT {
     }
 
     /** Asks again until the answer is there, for up to 20 s: fires and activations are written off the request. */
-    private static TestCove.Answer eventually(Attempt attempt, Predicate<TestCove.Answer> done) throws Exception {
+    static TestCove.Answer eventually(Attempt attempt, Predicate<TestCove.Answer> done) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         TestCove.Answer answer = attempt.get();
         while (!done.test(answer) && Instant.now().isBefore(deadline)) {
@@ -308,7 +308,7 @@ class TriggersIT {
     }
 
     @FunctionalInterface
-    private interface Attempt {
+    interface Attempt {
         TestCove.Answer get() throws Exception;
     }
 }
