@@ -80,10 +80,14 @@ final class SourceOptions {
         return http;
     }
 
-    /** One phrase: {@code POST /rescale -> rescale}; any method reads as {@code *}. */
+    /**
+     * One phrase: {@code GET,POST /rescale -> rescale}. The methods are sorted, since the server keeps a
+     * set of them; every method reads as {@code *}.
+     */
     static String routeOf(JsonNode http) {
         List<String> methods = new ArrayList<>();
         http.path("methods").forEach(method -> methods.add(method.asText()));
+        methods.sort(null);
         return (methods.isEmpty() ? "*" : String.join(",", methods)) + " " + Json.text(http, "path") + " -> "
                 + Json.text(http, "function");
     }

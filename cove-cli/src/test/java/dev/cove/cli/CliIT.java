@@ -472,7 +472,7 @@ class CliIT {
         assertThat(ok("trigger", "fire", "tsel").out().strip()).matches(ID);
         assertThat(eventually(() -> ok("activations", "tslabelled").out(), out -> out.contains("success")))
                 .contains("success");
-        assertThat(ok("activations", "tsother").out()).isEqualTo("no activations of 'tsother'\n");
+        assertThat(ok("activations", "tsother").out()).startsWith("no activations of 'tsother'");
 
         Cli.Result nothing = cli.run("rule", "create", "tsel-none", "tsel", "--function-selector", "team=nobody");
         assertThat(nothing.exitCode()).as(nothing.err()).isZero();
