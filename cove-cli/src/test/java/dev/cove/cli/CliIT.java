@@ -301,7 +301,7 @@ class CliIT {
         Cli.Result result = cli.run("app", "deploy", manifest.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
-                + " main, tier, limits, parameters, env)\n");
+                + " main, tier, limits, parameters, env, labels)\n");
         assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
     }
 
@@ -462,6 +462,10 @@ class CliIT {
         ok("deploy", function("tsother.js", "function main(p) { return {labelled: false}; }").toString(),
                 "--label", "team=other");
         assertThat(ok("get", "tslabelled").out()).contains("label       created-by=cove\n").contains("label       team=cli\n");
+        Path manifest = function("cove.yaml", "application: tslabels\nfunctions:\n  tsmanifest: {file: "
+                + example("hello.js").toAbsolutePath() + ", labels: {team: cli, created-by: manifest}}\n");
+        ok("app", "deploy", manifest.toString());
+        assertThat(ok("get", "tsmanifest").out()).contains("label       created-by=manifest\n").contains("label       team=cli\n");
         ok("trigger", "create", "tsel");
 
         assertThat(ok("rule", "create", "tsel-rule", "tsel", "--function-selector", "team=cli,created-by").out())
