@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
@@ -180,6 +181,15 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send("POST", trigger(name), REQUEST_TIMEOUT, payload), noTrigger(name));
     }
 
+    /**
+     * Publishes a message on a topic: 202 with its event id, the trigger activations it fired, and
+     * whether it was dropped as a duplicate. {@code headers} carry {@code X-Event-Id} when the caller
+     * names the event.
+     */
+    Response publish(String topic, JsonNode message, Map<String, String> headers) {
+        return expectOk(send("POST", NAMESPACE + "/topics/" + encode(topic), REQUEST_TIMEOUT, message, headers), "");
+    }
+
     /** Creates a rule, active; the server's 404 says whether its trigger or its function is missing. */
     Response putRule(String name, JsonNode rule, boolean overwrite) {
         Response response = send("PUT", rule(name) + "?overwrite=" + overwrite, REQUEST_TIMEOUT, rule);
@@ -259,8 +269,12 @@ final class CoveClient implements AutoCloseable {
         return send(method, path, REQUEST_TIMEOUT, null);
     }
 
-    /** One request; {@code body} is JSON to send, or null for none. */
     private Response send(String method, String path, Duration timeout, JsonNode body) {
+        return send(method, path, timeout, body, Map.of());
+    }
+
+    /** One request; {@code body} is JSON to send, or null for none; {@code headers} go with the request's own. */
+    private Response send(String method, String path, Duration timeout, JsonNode body, Map<String, String> headers) {
         HttpURLConnection connection;
         try {
             connection = (HttpURLConnection) URI.create(target.apiHost() + path).toURL().openConnection();
@@ -275,6 +289,7 @@ final class CoveClient implements AutoCloseable {
             connection.setRequestProperty("Content-Type", "application/json");
             target.auth().ifPresent(auth -> connection.setRequestProperty("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
+            headers.forEach(connection::setRequestProperty);
             byte[] bytes = body == null ? null : Json.compact(body).getBytes(StandardCharsets.UTF_8);
             if (bytes != null) {
                 connection.setFixedLengthStreamingMode(bytes.length);

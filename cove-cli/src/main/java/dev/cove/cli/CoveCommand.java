@@ -33,9 +33,9 @@ final class CoveCommand implements Callable<Integer> {
      * it is added, which took about a third of a command's start-up with all of them.
      */
     static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DeployCommand.class, AppCommand.class,
-            WorkflowCommand.class, TriggerCommand.class, RuleCommand.class, CacheCommand.class, ListCommand.class,
-            GetCommand.class, DeleteCommand.class, InvokeCommand.class, ActivationsCommand.class, ActivationCommand.class,
-            LogsCommand.class, VersionCommand.class);
+            WorkflowCommand.class, TriggerCommand.class, RuleCommand.class, PublishCommand.class, CacheCommand.class,
+            ListCommand.class, GetCommand.class, DeleteCommand.class, InvokeCommand.class, ActivationsCommand.class,
+            ActivationCommand.class, LogsCommand.class, VersionCommand.class);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")

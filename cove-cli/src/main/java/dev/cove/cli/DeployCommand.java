@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
             "  cove deploy examples/hello.js",
             "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512 --network outbound",
             "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x",
-            "  cove deploy Probe.java --tier process"})
+            "  cove deploy Probe.java --tier process",
+            "  cove deploy downscale.py --label function=downscale --label created-by=cove"})
 final class DeployCommand extends ApiCommand {
 
     @Parameters(paramLabel = "FILE",
@@ -79,6 +80,11 @@ final class DeployCommand extends ApiCommand {
                     + " else none).")
     Map<String, String> env = new LinkedHashMap<>();
 
+    @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE",
+            description = "A label of the function, repeatable, that rules' --function-selector match; any --label"
+                    + " replaces all the deployed version's labels (default: the deployed version's, else none).")
+    Map<String, String> labels = new LinkedHashMap<>();
+
     @Override
     int run(CoveClient client) {
         String functionName = name.orElseGet(() -> Runtimes.baseName(file));
@@ -117,6 +123,10 @@ final class DeployCommand extends ApiCommand {
         network.ifPresent(value -> limits.put("network", value));
         if (!limits.isEmpty()) {
             body.set("limits", limits);
+        }
+        if (!labels.isEmpty()) {
+            ObjectNode map = body.putObject("labels");
+            labels.forEach(map::put);
         }
         return body;
     }

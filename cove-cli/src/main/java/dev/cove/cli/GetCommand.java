@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cove get NAME}: one function's settings, and with {@code --code} its code. */
-@Command(name = "get", description = "Show a function: its version, runtime, limits, parameters and environment.")
+@Command(name = "get", description = "Show a function: its version, runtime, limits, labels, parameters and environment.")
 final class GetCommand extends ApiCommand {
 
     @Parameters(paramLabel = "NAME", description = "The function's name.")
@@ -59,6 +59,8 @@ final class GetCommand extends ApiCommand {
                 + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
                 + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB, network "
                 + Json.text(limits, "network"));
+        action.path("labels").properties().forEach(label ->
+                lines.add("label       " + label.getKey() + "=" + label.getValue().asText()));
         for (JsonNode parameter : action.path("parameters")) {
             lines.add("parameter   " + Json.text(parameter, "key") + " = " + Json.compact(parameter.path("value")));
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class Main {
 
     private static final int HELP_WIDTH = 100;
+    private static final int LONG_OPTIONS_WIDTH = 30;
 
     private Main() {}
 
@@ -57,6 +58,8 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new CoveCommand(env));
         commands.forEach(commandLine::addSubcommand);
         commandLine.setUsageHelpWidth(HELP_WIDTH);
+        // Room for --function-selector=SELECTOR beside its description; shorter options keep their width.
+        commandLine.setUsageHelpLongOptionsMaxWidth(LONG_OPTIONS_WIDTH);
         // "--data @params.json" names a JSON file, not one of picocli's argument files.
         commandLine.setExpandAtFiles(false);
         commandLine.setExecutionExceptionHandler((e, command, parseResult) -> failed(e, command, env));

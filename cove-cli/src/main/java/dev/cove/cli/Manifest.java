@@ -28,6 +28,7 @@ import java.util.Optional;
  *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none}
  *     parameters: {currency: EUR}
  *     env: {API_URL: https://example.com}
+ *     labels: {function: cart}  # what rules' selectors match (cove rule create --function-selector)
  * workflow:                    # optional: Amazon States Language
  *   StartAt: Cart
  *   States: {Cart: {Type: Task, Resource: cart, End: true}}
@@ -39,7 +40,8 @@ record Manifest(String name, ObjectNode body) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> TOP = List.of("application", "functions", "workflow");
-    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "limits", "parameters", "env");
+    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "limits", "parameters", "env",
+            "labels");
     private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network");
 
     static Manifest read(Path file) {
@@ -101,11 +103,21 @@ record Manifest(String name, ObjectNode body) {
         ArrayNode parameters = action.putArray("parameters");
         map(spec, "parameters", where).forEach(p -> parameters.addObject().put("key", p.getKey()).set("value", p.getValue()));
         map(spec, "env", where).forEach(e -> parameters.addObject().put("key", e.getKey())
-                .put("value", e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()).put("init", true));
+                .put("value", scalar(e.getValue())).put("init", true));
         if (spec.has("limits")) {
             action.set("limits", limits(spec.path("limits"), where + ".limits"));
         }
+        List<Map.Entry<String, JsonNode>> labels = map(spec, "labels", where);
+        if (!labels.isEmpty()) {
+            ObjectNode map = action.putObject("labels");
+            labels.forEach(label -> map.put(label.getKey(), scalar(label.getValue())));
+        }
         return action;
+    }
+
+    /** A YAML value as text: {@code 3} and {@code true} are "3" and "true", as an environment or a label has them. */
+    private static String scalar(JsonNode value) {
+        return value.isTextual() ? value.asText() : value.toString();
     }
 
     private static ObjectNode limits(JsonNode limits, String where) {

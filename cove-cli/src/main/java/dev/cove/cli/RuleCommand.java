@@ -5,19 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cove rule}: each fire of a trigger invokes a function. */
+/** {@code cove rule}: each fire of a trigger invokes a function, or every function whose labels match. */
 @Command(name = "rule", description = "Create, enable, disable, show and delete rules: while a rule is active,"
-        + " each fire of its trigger invokes its function.",
+        + " each fire of its trigger invokes its function, or every function whose labels match its selector.",
         subcommands = {RuleCommand.Create.class, RuleCommand.Enable.class, RuleCommand.Disable.class,
             RuleCommand.Get.class, RuleCommand.ListRules.class, RuleCommand.Delete.class},
         synopsisSubcommandLabel = "COMMAND",
-        footer = {"", "Examples:", "  cove rule create nightly-backup nightly backup", "  cove rule disable nightly-backup"})
+        footer = {"", "Examples:", "  cove rule create nightly-backup nightly backup",
+            "  cove rule create scale replicas --function-selector 'created-by=cove,function in (a,b)'",
+            "  cove rule disable nightly-backup"})
 final class RuleCommand implements Runnable {
 
     @Spec
@@ -28,7 +31,12 @@ final class RuleCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    @Command(name = "create", description = "Create a rule, active: each fire of TRIGGER invokes FUNCTION.")
+    @Command(name = "create", description = "Create a rule, active: each fire of TRIGGER invokes FUNCTION, or with"
+            + " --function-selector every function whose labels match then (cove deploy --label gives them labels).",
+            footer = {"", "A selector reads as Kubernetes' do, terms separated by commas:",
+                "  key=value, key!=value, key in (a,b), key notin (a,b), key, !key", "", "Examples:",
+                "  cove rule create nightly-backup nightly backup",
+                "  cove rule create scale replicas --function-selector 'created-by=cove,function in (a,b)'"})
     static final class Create extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The rule's name.")
         String name;
@@ -36,8 +44,14 @@ final class RuleCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "TRIGGER", description = "The trigger's name; it must exist.")
         String trigger;
 
-        @Parameters(index = "2", paramLabel = "FUNCTION", description = "The function's name; it must exist.")
-        String function;
+        @Parameters(index = "2", paramLabel = "FUNCTION", arity = "0..1",
+                description = "The function's name; it must exist (or give a selector instead).")
+        Optional<String> function = Optional.empty();
+
+        @Option(names = "--function-selector", paramLabel = "SELECTOR",
+                description = "Invoke every function whose labels match this selector at each fire, instead of"
+                        + " FUNCTION: created-by=cove,function in (a,b) (default: none).")
+        Optional<String> selector = Optional.empty();
 
         @Option(names = "--overwrite", description = "Replace a rule of that name if there is one; it is active"
                 + " afterwards (default: refuse to).")
@@ -45,10 +59,34 @@ final class RuleCommand implements Runnable {
 
         @Override
         int run(CoveClient client) {
-            ObjectNode body = Json.MAPPER.createObjectNode().put("trigger", trigger).put("action", function);
-            CoveClient.Response response = client.putRule(name, body, overwrite);
-            out().println(json() ? response.body() : "created rule " + summary(response.json()));
+            CoveClient.Response response = client.putRule(name, body(), overwrite);
+            if (json()) {
+                out().println(response.body());
+                return 0;
+            }
+            JsonNode rule = response.json();
+            out().println("created rule " + summary(rule));
+            if (rule.path("warning").isTextual()) {
+                err().println("warning: " + Json.text(rule, "warning"));
+            }
             return 0;
+        }
+
+        /** The PUT body: the trigger and the function, or the selector that chooses functions. */
+        ObjectNode body() {
+            if (function.isPresent() == selector.isPresent()) {
+                throw usage(function.isPresent()
+                        ? "give FUNCTION or --function-selector, not both: a rule invokes one function or those that match"
+                        : "Missing required parameter: 'FUNCTION' (or --function-selector SELECTOR to invoke every"
+                                + " function whose labels match)");
+            }
+            if (selector.isPresent() && selector.get().isBlank()) {
+                throw usage("--function-selector is blank: give a selector like function=downscale");
+            }
+            ObjectNode body = Json.MAPPER.createObjectNode().put("trigger", trigger);
+            function.ifPresent(value -> body.put("action", value));
+            selector.ifPresent(value -> body.put("selector", value));
+            return body;
         }
     }
 
@@ -78,7 +116,7 @@ final class RuleCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", description = "Show a rule: its trigger, its function and whether it is active.")
+    @Command(name = "get", description = "Show a rule: its trigger, its function or selector, and whether it is active.")
     static final class Get extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The rule's name.")
         String name;
@@ -95,7 +133,11 @@ final class RuleCommand implements Runnable {
             out().println("version     " + Json.text(rule, "version"));
             out().println("status      " + Json.text(rule, "status"));
             out().println("trigger     " + Json.text(rule.path("trigger"), "name"));
-            out().println("function    " + Json.text(rule.path("action"), "name"));
+            if (rule.has("selector")) {
+                out().println("selector    " + Json.text(rule, "selector"));
+            } else {
+                out().println("function    " + Json.text(rule.path("action"), "name"));
+            }
             out().println("updated     " + Output.time(rule.path("updated").asLong(), ZoneId.systemDefault()));
             return 0;
         }
@@ -126,7 +168,7 @@ final class RuleCommand implements Runnable {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode rule : rules) {
                 rows.add(List.of(Json.text(rule, "name"), Json.text(rule, "status"),
-                        Json.text(rule.path("trigger"), "name"), Json.text(rule.path("action"), "name")));
+                        Json.text(rule.path("trigger"), "name"), target(rule)));
             }
             Output.table(List.of("NAME", "STATUS", "TRIGGER", "FUNCTION"), rows).forEach(out()::println);
             return 0;
@@ -148,7 +190,13 @@ final class RuleCommand implements Runnable {
 
     /** {@code nightly-backup: nightly -> backup (active)}. */
     static String summary(JsonNode rule) {
-        return Json.text(rule, "name") + ": " + Json.text(rule.path("trigger"), "name") + " -> "
-                + Json.text(rule.path("action"), "name") + " (" + Json.text(rule, "status") + ")";
+        return Json.text(rule, "name") + ": " + Json.text(rule.path("trigger"), "name") + " -> " + target(rule) + " ("
+                + Json.text(rule, "status") + ")";
+    }
+
+    /** What a rule invokes: its function's name, or {@code functions where SELECTOR}. */
+    static String target(JsonNode rule) {
+        return rule.has("selector") ? "functions where " + Json.text(rule, "selector")
+                : Json.text(rule.path("action"), "name");
     }
 }

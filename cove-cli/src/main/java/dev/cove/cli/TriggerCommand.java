@@ -16,15 +16,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cove trigger}: named events that rules connect to functions, fired by a request or a schedule. */
+/**
+ * {@code cove trigger}: named events that rules connect to functions, fired by a request, a schedule or a
+ * topic's messages; and HTTP triggers, routes at which a function answers.
+ */
 @Command(name = "trigger", description = "Create, show, fire and delete triggers: named events that rules"
-        + " (cove rule) connect to functions. A trigger fires when asked (cove trigger fire) or by its schedule.",
+        + " (cove rule) connect to functions. A trigger fires when asked (cove trigger fire), by its schedule, or"
+        + " with each message published on its topic (cove publish). An HTTP trigger routes a path to a function.",
         subcommands = {TriggerCommand.Create.class, TriggerCommand.Update.class, TriggerCommand.Get.class,
             TriggerCommand.ListTriggers.class, TriggerCommand.Fire.class, TriggerCommand.Delete.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Examples:",
             "  cove trigger create nightly --cron '0 3 * * *' --timezone Europe/Paris --payload '{\"full\": true}'",
             "  cove trigger create tick --interval 10m -p source tick",
+            "  cove trigger create replicas --topic k8s_replicas",
+            "  cove trigger create rescale --http /rescale --method POST --function rescale",
             "  cove rule create nightly-backup nightly backup",
             "  cove trigger fire nightly '{\"full\": false}'",
             "  cove trigger get nightly"})
@@ -39,13 +45,16 @@ final class TriggerCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Create a trigger, with the parameters every fire passes to its rules'"
-            + " functions (a fire's own payload wins) and, if given, a schedule it fires on by itself.",
+            + " functions (a fire's own payload wins) and, if given, a schedule it fires on by itself, a topic whose"
+            + " messages fire it, or an HTTP route at which a function answers.",
             footer = {"", "Times are ISO-8601 with their offset (2026-12-24T18:00:00Z, 2026-12-24T19:00+01:00);"
                 + " durations 30s, 10m, 1h.", "", "Examples:",
                 "  cove trigger create order-placed -p source shop",
                 "  cove trigger create nightly --cron '0 3 * * *' --timezone Europe/Paris --missed skip",
                 "  cove trigger create reminder --once 2026-12-24T18:00:00Z --delete-after-fire",
-                "  cove trigger create tick --interval 10m --start 2026-12-01T00:00:00Z --payload '{\"tick\": true}'"})
+                "  cove trigger create tick --interval 10m --start 2026-12-01T00:00:00Z --payload '{\"tick\": true}'",
+                "  cove trigger create replicas --topic k8s_replicas",
+                "  cove trigger create rescale --http /rescale --method POST --function rescale"})
     static final class Create extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The trigger's name.")
         String name;
@@ -56,12 +65,20 @@ final class TriggerCommand implements Runnable {
         @Mixin
         ScheduleOptions schedule = new ScheduleOptions();
 
+        @Mixin
+        SourceOptions source = new SourceOptions();
+
         @Option(names = "--overwrite", description = "Replace a trigger of that name, all of it, if there is one"
                 + " (default: refuse to).")
         boolean overwrite;
 
         @Override
         int run(CoveClient client) {
+            return saved(this, client.putTrigger(name, body(), overwrite), "created");
+        }
+
+        /** The PUT body: with --overwrite, what the options leave out is removed from the trigger there is. */
+        ObjectNode body() {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.set("parameters", keyValues(input.parameters(this::usage)));
             if (schedule.given()) {
@@ -69,14 +86,27 @@ final class TriggerCommand implements Runnable {
             } else if (overwrite) {
                 body.putNull("schedule");
             }
-            return saved(this, client.putTrigger(name, body, overwrite), "created");
+            if (source.topicGiven()) {
+                body.put("topic", source.topic(this::usage));
+            } else if (overwrite) {
+                body.putNull("topic");
+            }
+            if (source.httpGiven()) {
+                body.set("http", source.http(Json.MAPPER.missingNode(), this::usage));
+            } else if (overwrite) {
+                body.putNull("http");
+            }
+            return body;
         }
     }
 
     @Command(name = "update", description = "Change a trigger: -p or --data replace its parameters, schedule"
-            + " options change its schedule (a new --cron, --once or --interval replaces the one it had).",
+            + " options change its schedule (a new --cron, --once or --interval replaces the one it had), --topic"
+            + " its topic, and --http, --method or --function what its HTTP route has of them.",
             footer = {"", "Examples:", "  cove trigger update nightly --stop 2027-01-01T00:00:00Z",
-                "  cove trigger update nightly --interval 1h", "  cove trigger update nightly --no-schedule"})
+                "  cove trigger update nightly --interval 1h", "  cove trigger update nightly --no-schedule",
+                "  cove trigger update replicas --topic k8s_scale", "  cove trigger update rescale --method GET --method POST",
+                "  cove trigger update rescale --no-http"})
     static final class Update extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The trigger's name.")
         String name;
@@ -90,15 +120,40 @@ final class TriggerCommand implements Runnable {
         @Option(names = "--no-schedule", description = "Remove the trigger's schedule: it fires only when asked.")
         boolean noSchedule;
 
+        @Mixin
+        SourceOptions source = new SourceOptions();
+
+        @Option(names = "--no-topic", description = "Remove the trigger's topic: messages no longer fire it.")
+        boolean noTopic;
+
+        @Option(names = "--no-http", description = "Remove the trigger's HTTP route: its path answers 404 again.")
+        boolean noHttp;
+
         @Override
         int run(CoveClient client) {
+            check();
+            return saved(this, client.putTrigger(name, body(client.getTrigger(name).json()), true), "updated");
+        }
+
+        /** Refuses options that contradict each other, or none at all. */
+        void check() {
             if (noSchedule && schedule.given()) {
                 throw usage("--no-schedule removes the schedule: leave out the schedule's options");
             }
-            if (!noSchedule && !schedule.given() && !input.given()) {
-                throw usage("nothing to change: give -p, --data, schedule options or --no-schedule");
+            if (noTopic && source.topicGiven()) {
+                throw usage("--no-topic removes the topic: leave out --topic");
             }
-            JsonNode current = client.getTrigger(name).json();
+            if (noHttp && source.httpGiven()) {
+                throw usage("--no-http removes the HTTP route: leave out --http, --method and --function");
+            }
+            if (!noSchedule && !noTopic && !noHttp && !schedule.given() && !input.given() && !source.topicGiven()
+                    && !source.httpGiven()) {
+                throw usage("nothing to change: give -p, --data, schedule options, --topic, --http or a --no- option");
+            }
+        }
+
+        /** The PUT body over {@code current}, the trigger as the server shows it: only what the options change. */
+        ObjectNode body(JsonNode current) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             if (input.given()) {
                 body.set("parameters", keyValues(input.parameters(this::usage)));
@@ -108,7 +163,17 @@ final class TriggerCommand implements Runnable {
             } else if (schedule.given()) {
                 body.set("schedule", schedule.schedule(current.path("schedule"), this::usage));
             }
-            return saved(this, client.putTrigger(name, body, true), "updated");
+            if (noTopic) {
+                body.putNull("topic");
+            } else if (source.topicGiven()) {
+                body.put("topic", source.topic(this::usage));
+            }
+            if (noHttp) {
+                body.putNull("http");
+            } else if (source.httpGiven()) {
+                body.set("http", source.http(current.path("http"), this::usage));
+            }
+            return body;
         }
     }
 
@@ -124,7 +189,8 @@ final class TriggerCommand implements Runnable {
         return 0;
     }
 
-    @Command(name = "get", description = "Show a trigger: its parameters, its schedule and next fire, and its rules.")
+    @Command(name = "get", description = "Show a trigger: its parameters, its schedule and next fire, its topic, its"
+            + " HTTP route, and its rules.")
     static final class Get extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The trigger's name.")
         String name;
@@ -141,7 +207,7 @@ final class TriggerCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the triggers, with their schedules and next fires.")
+    @Command(name = "list", description = "List the triggers, with their schedules, topics, HTTP routes and next fires.")
     static final class ListTriggers extends ApiCommand {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "30",
                 description = "At most this many triggers, 1 to 200 (default: ${DEFAULT-VALUE}).")
@@ -165,11 +231,9 @@ final class TriggerCommand implements Runnable {
             }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode trigger : triggers) {
-                rows.add(List.of(Json.text(trigger, "name"), Json.text(trigger, "version"),
-                        scheduleOf(trigger.path("schedule"), ZoneId.systemDefault()),
-                        nextFire(trigger, ZoneId.systemDefault()).orElse("")));
+                rows.add(row(trigger, ZoneId.systemDefault()));
             }
-            Output.table(List.of("NAME", "VERSION", "SCHEDULE", "NEXT FIRE"), rows).forEach(out()::println);
+            Output.table(List.of("NAME", "VERSION", "SCHEDULE", "TOPIC", "HTTP", "NEXT FIRE"), rows).forEach(out()::println);
             return 0;
         }
     }
@@ -236,6 +300,14 @@ final class TriggerCommand implements Runnable {
         return list;
     }
 
+    /** The trigger as a row of {@code cove trigger list}, its times in {@code zone}. */
+    static List<String> row(JsonNode trigger, ZoneId zone) {
+        return List.of(Json.text(trigger, "name"), Json.text(trigger, "version"), scheduleOf(trigger.path("schedule"), zone),
+                trigger.path("topic").isTextual() ? Json.text(trigger, "topic") : "",
+                trigger.path("http").isObject() ? SourceOptions.routeOf(trigger.path("http")) : "",
+                nextFire(trigger, zone).orElse(""));
+    }
+
     /** The trigger as lines of text for a person, its times in {@code zone}. */
     static List<String> describe(JsonNode trigger, ZoneId zone) {
         List<String> lines = new ArrayList<>();
@@ -257,9 +329,14 @@ final class TriggerCommand implements Runnable {
             lines.add("payload     " + Json.compact(schedule.path("payload")));
         }
         nextFire(trigger, zone).ifPresent(at -> lines.add("next fire   " + at));
+        if (trigger.path("topic").isTextual()) {
+            lines.add("topic       " + Json.text(trigger, "topic"));
+        }
+        if (trigger.path("http").isObject()) {
+            lines.add("http        " + SourceOptions.routeOf(trigger.path("http")));
+        }
         trigger.path("rules").properties().forEach(rule -> lines.add("rule        " + rule.getKey().replaceFirst(".*/", "")
-                + " -> " + Json.text(rule.getValue().path("action"), "name") + " ("
-                + Json.text(rule.getValue(), "status") + ")"));
+                + " -> " + RuleCommand.target(rule.getValue()) + " (" + Json.text(rule.getValue(), "status") + ")"));
         long updated = trigger.path("updated").asLong();
         if (updated > 0) {
             lines.add("updated     " + Output.time(updated, zone));

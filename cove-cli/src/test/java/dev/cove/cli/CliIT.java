@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cove.server.CoveServer;
 import dev.cove.server.ServerOptions;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,6 +31,8 @@ class CliIT {
 
     private static CoveServer server;
     private static Cli cli;
+    /** A client as curl is one: what an HTTP trigger's callers use. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -295,7 +301,7 @@ class CliIT {
         Cli.Result result = cli.run("app", "deploy", manifest.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
-                + " main, tier, limits, parameters, env)\n");
+                + " main, tier, limits, parameters, env, labels)\n");
         assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
     }
 
@@ -423,7 +429,87 @@ class CliIT {
         assertFails(cli.run("trigger", "fire", "nothere"), "no trigger named 'nothere' (cove trigger list shows them)");
         assertFails(cli.run("rule", "enable", "nothere"), "no rule named 'nothere' (cove rule list shows them)");
         assertThat(cli.run("trigger", "create", "tbadcron", "--cron", "nope").err())
-                .startsWith("The cron expression 'nope' is not valid: it has 1 fields");
+                .startsWith("The cron expression 'nope' is not valid: it has 1 field,");
+    }
+
+    @Test
+    void aMessagePublishedOnATopicFiresItsTriggersRuleOnce() throws Exception {
+        ok("deploy", function("tpecho.js", "function main(p) { return p; }").toString());
+        ok("trigger", "create", "tptopic", "--topic", "cli_topic");
+        ok("rule", "create", "tptopic-rule", "tptopic", "tpecho");
+
+        assertThat(ok("publish", "cli_topic", "{\"n\": 1}", "-p", "m", "2", "--event-id", "cli-e1").out())
+                .isEqualTo("event cli-e1: fired 1 trigger\n");
+        assertThat(ok("publish", "cli_topic", "{\"n\": 1}", "--event-id", "cli-e1").out())
+                .startsWith("event cli-e1: duplicate: nothing fired");
+        String ran = eventually(() -> ok("activations", "tpecho").out(), out -> out.contains("success"));
+        String id = ran.lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+        assertThat(ok("activation", id).out()).contains("\"n\": 1").contains("\"m\": 2");
+        assertThat(ok("trigger", "get", "tptopic").out()).contains("topic       cli_topic\n")
+                .contains("rule        tptopic-rule -> tpecho (active)\n");
+        assertThat(ok("trigger", "list").out()).containsPattern("(?m)^tptopic +0\\.0\\.1 +cli_topic\\s*$");
+
+        ok("trigger", "update", "tptopic", "--no-topic");
+        assertThat(ok("trigger", "get", "tptopic").out()).doesNotContain("topic       ");
+        assertThat(ok("publish", "cli_topic").out()).matches("event \\S+: fired no trigger \\(cove trigger create NAME"
+                + " --topic cli_topic adds one\\)\n");
+    }
+
+    @Test
+    void aSelectorRuleInvokesTheFunctionsWhoseLabelsMatch() throws Exception {
+        ok("deploy", function("tslabelled.js", "function main(p) { return {labelled: true}; }").toString(),
+                "--label", "team=cli", "-l", "created-by=cove");
+        ok("deploy", function("tsother.js", "function main(p) { return {labelled: false}; }").toString(),
+                "--label", "team=other");
+        assertThat(ok("get", "tslabelled").out()).contains("label       created-by=cove\n").contains("label       team=cli\n");
+        Path manifest = function("cove.yaml", "application: tslabels\nfunctions:\n  tsmanifest: {file: "
+                + example("hello.js").toAbsolutePath() + ", labels: {team: cli, created-by: manifest}}\n");
+        ok("app", "deploy", manifest.toString());
+        assertThat(ok("get", "tsmanifest").out()).contains("label       created-by=manifest\n").contains("label       team=cli\n");
+        ok("trigger", "create", "tsel");
+
+        assertThat(ok("rule", "create", "tsel-rule", "tsel", "--function-selector", "team=cli,created-by").out())
+                .isEqualTo("created rule tsel-rule: tsel -> functions where team=cli,created-by (active)\n");
+        assertThat(ok("rule", "get", "tsel-rule").out()).contains("selector    team=cli,created-by\n")
+                .doesNotContain("function    ");
+        assertThat(ok("rule", "list").out()).containsPattern("(?m)^tsel-rule +active +tsel +functions where team=cli,created-by$");
+        assertThat(ok("trigger", "fire", "tsel").out().strip()).matches(ID);
+        assertThat(eventually(() -> ok("activations", "tslabelled").out(), out -> out.contains("success")))
+                .contains("success");
+        assertThat(ok("activations", "tsother").out()).startsWith("no activations of 'tsother'");
+
+        Cli.Result nothing = cli.run("rule", "create", "tsel-none", "tsel", "--function-selector", "team=nobody");
+        assertThat(nothing.exitCode()).as(nothing.err()).isZero();
+        assertThat(nothing.out()).startsWith("created rule tsel-none: ");
+        assertThat(nothing.err()).startsWith("warning: ").hasLineCount(1);
+    }
+
+    @Test
+    void anHttpTriggerRoutesItsPathToItsFunction() throws Exception {
+        ok("deploy", function("troute.js", "function main(p) { return {method: p.__ow_method, name: p.name}; }").toString());
+
+        ok("trigger", "create", "troute", "--http", "/cli-route", "--method", "GET", "--method", "post", "--function",
+                "troute");
+        assertThat(ok("trigger", "get", "troute").out()).contains("http        GET,POST /cli-route -> troute\n");
+        assertThat(ok("trigger", "list").out()).containsPattern("(?m)^troute +0\\.0\\.1 +GET,POST /cli-route -> troute\\s*$");
+
+        HttpResponse<String> get = request("GET", "/cli-route?name=Ada", "");
+        HttpResponse<String> post = request("POST", "/cli-route", "{\"name\": \"Grace\"}");
+        assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
+        assertThat(get.body().toLowerCase()).contains("\"method\":\"get\"").contains("ada");
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+        assertThat(post.body().toLowerCase()).contains("\"method\":\"post\"").contains("grace");
+        assertThat(request("PUT", "/cli-route", "{}").statusCode()).isNotEqualTo(200);
+
+        ok("trigger", "update", "troute", "--no-http");
+        assertThat(ok("trigger", "get", "troute").out()).doesNotContain("http        ");
+        assertThat(request("GET", "/cli-route", "").statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> request(String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.apiHost() + path))
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertFails(Cli.Result result, String line) {

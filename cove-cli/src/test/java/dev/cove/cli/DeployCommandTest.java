@@ -78,6 +78,25 @@ class DeployCommandTest {
     }
 
     @Test
+    void labelsAreSentAsAMapAndOnlyWhenGiven() {
+        assertThat(Json.compact(body("deploy", source.toString(), "--label", "function=downscale", "-l", "created-by=cove")
+                .path("labels"))).isEqualTo("{\"function\":\"downscale\",\"created-by\":\"cove\"}");
+        assertThat(body("deploy", source.toString()).has("labels")).isFalse();
+    }
+
+    @Test
+    void aManifestsLabelsAreTextLikeItsEnvironment() throws Exception {
+        Path manifest = Files.writeString(dir.resolve("cove.yaml"), "application: scale\nfunctions:\n"
+                + "  downscale: {file: hello.js, labels: {function: downscale, tier: 2}}\n  other: {file: hello.js}\n");
+
+        ObjectNode body = Manifest.read(manifest).body();
+
+        assertThat(Json.compact(body.path("functions").path(0).path("labels")))
+                .isEqualTo("{\"function\":\"downscale\",\"tier\":\"2\"}");
+        assertThat(body.path("functions").path(1).has("labels")).isFalse();
+    }
+
+    @Test
     void aTimeoutInPlainMillisecondsIsSentAsIs() {
         assertThat(body("deploy", source.toString(), "--timeout", "1500").path("limits").path("timeout").asLong())
                 .isEqualTo(1500);

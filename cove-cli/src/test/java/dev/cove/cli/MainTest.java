@@ -48,7 +48,7 @@ class MainTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Usage: cove [-hV] COMMAND");
-        for (String command : new String[] {"up", "deploy", "app", "workflow", "trigger", "rule", "cache", "list",
+        for (String command : new String[] {"up", "deploy", "app", "workflow", "trigger", "rule", "publish", "cache", "list",
                 "get", "delete", "invoke", "activations", "activation", "logs", "version"}) {
             assertThat(result.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
@@ -59,7 +59,7 @@ class MainTest {
         "version", "app deploy", "app list", "app get", "app delete", "workflow start", "workflow executions",
         "workflow execution", "cache stats", "cache clear", "trigger create", "trigger update", "trigger get",
         "trigger list", "trigger fire", "trigger delete", "rule create", "rule enable", "rule disable", "rule get",
-        "rule list", "rule delete"})
+        "rule list", "rule delete", "publish"})
     void everyCommandHasCompleteHelp(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
@@ -80,6 +80,17 @@ class MainTest {
         assertThat(help).contains("(default: $COVE_APIHOST, else the config file's, else http://127.0.0.1:3233)")
                 .contains("(default: the deployed version's, else 60s)").contains("else 256)").contains("else 1)")
                 .contains("else 4)");
+    }
+
+    @Test
+    void theTriggerCommandsHelpShowsTopicsRoutesSelectorsAndLabels() {
+        assertThat(cli().run("trigger", "create", "--help").out()).contains("--topic=TOPIC").contains("--http=PATH")
+                .contains("--method=METHOD").contains("--function=FUNCTION");
+        assertThat(cli().run("trigger", "update", "--help").out()).contains("--no-topic").contains("--no-http");
+        assertThat(cli().run("rule", "create", "--help").out()).contains("--function-selector=SELECTOR")
+                .contains("[FUNCTION]");
+        assertThat(cli().run("publish", "--help").out()).contains("TOPIC [JSON|@FILE]").contains("--event-id=ID");
+        assertThat(cli().run("deploy", "--help").out()).contains("-l, --label=KEY=VALUE");
     }
 
     @Test
@@ -108,7 +119,8 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"list", "get hello", "delete hello", "invoke hello", "activations", "activation abc",
-        "logs hello", "logs 7f3c9b2e4d1a4c8e9b2e4d1a4c8e9b2e", "trigger fire t", "trigger list", "rule enable r"})
+        "logs hello", "logs 7f3c9b2e4d1a4c8e9b2e4d1a4c8e9b2e", "trigger fire t", "trigger list", "rule enable r",
+        "publish t", "rule create r t --function-selector a=b"})
     void aServerThatIsNotRunningIsOneClearLine(String command) {
         Cli.Result result = cli().run(command.split(" "));
 

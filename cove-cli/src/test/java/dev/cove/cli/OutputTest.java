@@ -48,6 +48,7 @@ class OutputTest {
                 {"namespace": "guest", "name": "hello", "version": "0.0.2",
                  "exec": {"kind": "nodejs:20", "main": "main", "binary": false},
                  "parameters": [{"key": "name", "value": "world"}], "env": {"GREETING": "hi"},
+                 "labels": {"created-by": "cove", "function": "hello"},
                  "limits": {"timeout": 60000, "memory": 256, "concurrency": 1, "logs": 10, "maxInstances": 4, "network": "none"}}
                 """).orElseThrow();
 
@@ -57,6 +58,8 @@ class OutputTest {
                 "kind        nodejs:20",
                 "main        main",
                 "limits      timeout 60000 ms, memory 256 MB, concurrency 1, max instances 4, logs 10 MB, network none",
+                "label       created-by=cove",
+                "label       function=hello",
                 "parameter   name = \"world\"",
                 "env         GREETING=hi");
     }
