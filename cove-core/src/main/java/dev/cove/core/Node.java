@@ -20,6 +20,7 @@ import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Deadlines;
@@ -240,6 +241,16 @@ public interface Node extends AutoCloseable {
     List<Rule> rulesOf(String namespace, String trigger);
 
     Optional<Rule> deleteRule(String namespace, String name);
+
+    /** The dead letters of the trigger's rules with retries, newest first. */
+    List<TriggerFailure> failures(String namespace, String trigger);
+
+    /**
+     * Delivers a dead letter again, to its function as it is now; completes with the new activation's id.
+     *
+     * @throws dev.cove.core.model.MissingException when there is no such dead letter, or its function is gone
+     */
+    CompletableFuture<String> redeliver(String namespace, String trigger, String failureId);
 
     /** Stops the workers, stores the last records, closes the store. */
     void close();

@@ -25,6 +25,7 @@ import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
@@ -464,6 +465,16 @@ public final class Platform implements Node {
     @Override
     public Optional<Rule> deleteRule(String namespace, String name) {
         return triggers.deleteRule(namespace, name);
+    }
+
+    @Override
+    public List<TriggerFailure> failures(String namespace, String trigger) {
+        return triggers.failures(namespace, trigger);
+    }
+
+    @Override
+    public CompletableFuture<String> redeliver(String namespace, String trigger, String failureId) {
+        return triggers.redeliver(namespace, trigger, failureId);
     }
 
     @Override

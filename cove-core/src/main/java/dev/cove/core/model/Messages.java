@@ -182,4 +182,12 @@ public final class Messages {
     public static String routeTaken(String path, String trigger) {
         return "The path " + path + " is the trigger " + trigger + "'s already.";
     }
+
+    public static String badRetries(int retries, int max) {
+        return "A rule retries 0 to " + max + " times; was " + retries + ".";
+    }
+
+    public static String failureMissing(String id) {
+        return "The trigger has no failure " + id + ".";
+    }
 }

@@ -12,6 +12,7 @@ import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class MemoryStore implements Store {
     private final Map<String, Trigger> triggers = new TreeMap<>();
     private final Map<String, Rule> rules = new TreeMap<>();
     private final Map<String, Instant> lastFires = new HashMap<>();
+    private final Map<String, TriggerFailure> failures = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -273,6 +275,22 @@ final class MemoryStore implements Store {
         if (triggers.containsKey(key(namespace, trigger))) {
             lastFires.put(key(namespace, trigger), due);
         }
+    }
+
+    @Override
+    public synchronized void putFailure(TriggerFailure failure) {
+        failures.put(key(failure.namespace(), failure.id()), failure);
+    }
+
+    @Override
+    public synchronized List<TriggerFailure> failures(String namespace, String trigger) {
+        return failures.values().stream().filter(f -> f.namespace().equals(namespace) && f.trigger().equals(trigger))
+                .sorted(Comparator.comparing(TriggerFailure::at).thenComparing(TriggerFailure::id).reversed()).toList();
+    }
+
+    @Override
+    public synchronized Optional<TriggerFailure> deleteFailure(String namespace, String id) {
+        return Optional.ofNullable(failures.remove(key(namespace, id)));
     }
 
     @Override

@@ -3,13 +3,15 @@ package dev.cove.core.spi;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The part of the {@link Store} that keeps triggers, rules, and when each schedule last fired.
+ * The part of the {@link Store} that keeps triggers, rules, when each schedule last fired, and the
+ * dead letters of rules with retries.
  *
  * <p>Writes are durable when the call returns. Calls block on I/O; keep them off event-loop threads.
  */
@@ -41,4 +43,13 @@ public interface TriggerStore {
 
     /** Keeps the time the trigger's schedule was due at and fired; a trigger that does not exist keeps none. */
     void putLastFire(String namespace, String trigger, Instant due);
+
+    /** Keeps a dead letter, replacing one of the same id. */
+    void putFailure(TriggerFailure failure);
+
+    /** The trigger's dead letters, newest first. */
+    List<TriggerFailure> failures(String namespace, String trigger);
+
+    /** Removes a dead letter (delivered again, or dropped); answers what was removed. */
+    Optional<TriggerFailure> deleteFailure(String namespace, String id);
 }

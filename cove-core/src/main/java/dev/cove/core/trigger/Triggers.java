@@ -16,6 +16,7 @@ import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
 import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
@@ -51,6 +52,9 @@ public final class Triggers implements AutoCloseable {
     /** How long, and how many, event ids are remembered to drop a message published twice. */
     static final Duration REMEMBERED_FOR = Duration.ofMinutes(10);
     static final int MAX_REMEMBERED_EVENTS = 100_000;
+    /** A failed activation of a rule with retries starts again after this, doubling each time up to a minute. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     /** What a fire needs of the rest of the platform. */
     public interface Firing {
@@ -69,6 +73,8 @@ public final class Triggers implements AutoCloseable {
     private final Firing firing;
     private final Clock clock;
     private final Alarms alarms;
+    private final Deadlines timer;
+    private final Executor ringer;
     /** The HTTP triggers by path, across namespaces: a path is one trigger's. */
     private final Map<String, Trigger> routes = new ConcurrentHashMap<>();
     /** Event ids published lately, by namespace and topic: a message published again is not delivered again. */
@@ -82,6 +88,8 @@ public final class Triggers implements AutoCloseable {
         this.firing = firing;
         this.clock = clock;
         this.alarms = new Alarms(store, clock, timer, ringer, this::fireScheduled);
+        this.timer = timer;
+        this.ringer = ringer;
     }
 
     /**
@@ -282,12 +290,120 @@ public final class Triggers implements AutoCloseable {
 
     private CompletableFuture<ObjectNode> invoke(TriggerActivation activation, Rule rule, FunctionRevision function,
             ObjectNode params) {
+        Attempt first = new Attempt(rule, function.name(), activation.id(), params, 1);
         return firing.submit(activation.id(), function, params.deepCopy())
                 .handle((admission, failure) -> switch (admission) {
-                    case Admission.Accepted accepted -> activation.ruleStarted(rule, function.name(), accepted.activationId());
+                    case Admission.Accepted accepted -> {
+                        first.watch(accepted);
+                        yield activation.ruleStarted(rule, function.name(), accepted.activationId());
+                    }
                     case Admission.Rejected rejected -> activation.ruleFailed(rule, function.name(), rejected.message());
                     case null -> activation.ruleFailed(rule, function.name(), Messages.COULD_NOT_START);
                 });
+    }
+
+    /**
+     * One activation a rule started, and what follows when it fails and the rule has retries: the next
+     * attempt after a backoff (1 s, doubling, at most a minute), and past the rule's retries a dead letter
+     * ({@link TriggerFailure}). A rule without retries keeps nothing, as OpenWhisk's. Attempts under way
+     * live in memory only: a restart starts no retry of them.
+     */
+    private final class Attempt {
+        private final Rule rule;
+        private final String function;
+        private final String eventId;
+        private final ObjectNode params;
+        private final int number;
+
+        Attempt(Rule rule, String function, String eventId, ObjectNode params, int number) {
+            this.rule = rule;
+            this.function = function;
+            this.eventId = eventId;
+            this.params = params.deepCopy();
+            this.number = number;
+        }
+
+        void watch(Admission.Accepted accepted) {
+            if (rule.spec().retries() == 0) {
+                return;
+            }
+            accepted.completion().whenComplete((ended, error) -> {
+                if (error == null && ended.status().success()) {
+                    return;
+                }
+                String why = error != null ? Messages.COULD_NOT_START : ended.result().tree().path("error")
+                        .asText(ended.status().label());
+                if (number <= rule.spec().retries()) {
+                    timer.arm(backoff(), () -> ringer.execute(() -> next(accepted.activationId(), why)));
+                } else {
+                    keep(accepted.activationId(), why);
+                }
+            });
+        }
+
+        Duration backoff() {
+            Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(number - 1, 6));
+            return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+        }
+
+        /** The next attempt, of the function's version calls reach now; one that can't start is kept at once. */
+        private void next(String lastId, String lastError) {
+            Optional<FunctionRevision> now = registry.function(rule.namespace(), function);
+            if (now.isEmpty()) {
+                keep(lastId, Messages.functionMissing(function));
+                return;
+            }
+            Attempt attempt = new Attempt(rule, function, eventId, params, number + 1);
+            firing.submit(eventId, now.get(), params.deepCopy()).whenComplete((admission, failure) -> {
+                if (admission instanceof Admission.Accepted accepted) {
+                    attempt.watch(accepted);
+                } else {
+                    keep(lastId, admission instanceof Admission.Rejected rejected ? rejected.message() : lastError);
+                }
+            });
+        }
+
+        private void keep(String lastId, String why) {
+            store.putFailure(new TriggerFailure(lastId, rule.namespace(), rule.spec().trigger(), rule.name(), function,
+                    eventId, payload(params), number, why, clock.instant()));
+        }
+    }
+
+    /** What a function was given, without the event that fired it. */
+    private static ObjectNode payload(ObjectNode params) {
+        ObjectNode payload = params.deepCopy();
+        payload.remove(FunctionCalls.FIRED_BY);
+        return payload;
+    }
+
+    /** The trigger's dead letters, newest first. */
+    public List<TriggerFailure> failures(String namespace, String trigger) {
+        return store.failures(namespace, trigger);
+    }
+
+    /**
+     * Delivers a dead letter again: its function (the version calls reach now) is invoked with its payload,
+     * as a fire of its rule would, with the rule's retries if the rule is still there; the dead letter goes.
+     * Completes with the new activation's id.
+     *
+     * @throws MissingException when there is no such dead letter, or its function is gone
+     */
+    public CompletableFuture<String> redeliver(String namespace, String trigger, String id) {
+        TriggerFailure failure = store.failures(namespace, trigger).stream().filter(f -> f.id().equals(id)).findFirst()
+                .orElseThrow(() -> new MissingException(Messages.failureMissing(id)));
+        FunctionRevision function = registry.function(namespace, failure.function())
+                .orElseThrow(() -> new MissingException(Messages.functionMissing(failure.function())));
+        Rule rule = store.rule(namespace, failure.rule()).orElseGet(() -> new Rule(namespace,
+                new RuleSpec(failure.rule(), trigger, failure.function()), true, 1, clock.instant()));
+        Attempt attempt = new Attempt(rule, failure.function(), failure.eventId(), failure.payload(), 1);
+        return firing.submit(failure.eventId(), function, failure.payload()).thenApply(admission -> switch (admission) {
+            case Admission.Accepted accepted -> {
+                store.deleteFailure(namespace, id);
+                attempt.watch(accepted);
+                yield accepted.activationId();
+            }
+            case Admission.Rejected rejected -> throw new ConflictException(rejected.message());
+        });
     }
 
     /** The namespace's functions whose labels the selector matches now, by name. */

@@ -12,6 +12,7 @@ import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.time.Instant;
@@ -199,5 +200,20 @@ class DelegatingStore implements Store {
     @Override
     public void putLastFire(String namespace, String trigger, Instant due) {
         inner.putLastFire(namespace, trigger, due);
+    }
+
+    @Override
+    public void putFailure(TriggerFailure failure) {
+        inner.putFailure(failure);
+    }
+
+    @Override
+    public List<TriggerFailure> failures(String namespace, String trigger) {
+        return inner.failures(namespace, trigger);
+    }
+
+    @Override
+    public Optional<TriggerFailure> deleteFailure(String namespace, String id) {
+        return inner.deleteFailure(namespace, id);
     }
 }

@@ -21,6 +21,7 @@ import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -411,5 +412,27 @@ public abstract class StoreContract {
         assertThat(store.deleteRule("guest", "r")).map(Rule::name).contains("r");
         assertThat(store.rule("guest", "r")).isEmpty();
         assertThat(store.deleteRule("guest", "r")).isEmpty();
+    }
+
+    @Test
+    void deadLettersAreKeptListedNewestFirstAndRemoved() {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("n", 1);
+        TriggerFailure old = new TriggerFailure("a1", "guest", "t", "r", "hello", "e1", payload, 3, "boom", T0);
+        TriggerFailure newer = new TriggerFailure("a2", "guest", "t", "r", "hello", "e2", payload, 1, "crashed",
+                T0.plusSeconds(1));
+        store.putFailure(old);
+        store.putFailure(newer);
+        store.putFailure(new TriggerFailure("a3", "guest", "other", "r", "hello", "e3", payload, 1, "x", T0));
+        assertThat(store.failures("guest", "t")).containsExactly(newer, old);
+        assertThat(store.deleteFailure("guest", "a1")).contains(old);
+        assertThat(store.deleteFailure("guest", "a1")).isEmpty();
+        assertThat(store.failures("guest", "t")).containsExactly(newer);
+        assertThat(store.failures("other", "t")).isEmpty();
+    }
+
+    @Test
+    void aRulesRetriesRoundTrip() {
+        store.putRule("guest", new RuleSpec("r", "t", "hello").withRetries(3), true, T0);
+        assertThat(store.rule("guest", "r").orElseThrow().spec().retries()).isEqualTo(3);
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.Code;
 import dev.cove.core.model.ConflictException;
@@ -12,11 +14,13 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.InvalidTriggerException;
+import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.MissingException;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
@@ -48,6 +52,8 @@ class TriggersTest {
 
         final List<Submitted> submitted = new CopyOnWriteArrayList<>();
         final List<ActivationRecord> records = new CopyOnWriteArrayList<>();
+        /** Each admitted invocation's completion, which a test ends as it likes. */
+        final List<CompletableFuture<Activation>> completions = new CopyOnWriteArrayList<>();
         /** When set, invocations are stored but never admitted: a store or function that is slow. */
         volatile boolean stuck;
         int ids;
@@ -60,8 +66,10 @@ class TriggersTest {
         @Override
         public CompletableFuture<Admission> submit(String causeId, FunctionRevision function, ObjectNode params) {
             submitted.add(new Submitted(causeId, function.name(), params));
+            CompletableFuture<Activation> completion = new CompletableFuture<>();
+            completions.add(completion);
             return stuck ? new CompletableFuture<>() : CompletableFuture.completedFuture(
-                    new Admission.Accepted("run-" + submitted.size(), new CompletableFuture<>(), true));
+                    new Admission.Accepted("run-" + submitted.size(), completion, true));
         }
 
         @Override
@@ -301,5 +309,61 @@ class TriggersTest {
         assertThat(triggers.httpTrigger("/up")).isEmpty();
         assertThatThrownBy(() -> new HttpRoute("/api/v1/x", Set.of(), "hello")).hasMessageContaining("under /api");
         assertThatThrownBy(() -> new HttpRoute("/x", Set.of("TRACE"), "hello")).hasMessageContaining("'TRACE'");
+    }
+
+    /** An activation of the function that ended as the status says, with the result given. */
+    Activation ended(ActivationStatus status, String result) throws Exception {
+        return new Activation("0".repeat(32), registry.function("guest", "hello").orElseThrow(), T0, T0, status,
+                JsonValue.of(JSON.readTree(result)), List.of(), Optional.empty(), Duration.ZERO, Optional.empty(),
+                Optional.empty());
+    }
+
+    @Test
+    void aRuleWithRetriesStartsAFailedActivationAgainWithBackoffThenKeepsItAsADeadLetter() throws Exception {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        triggers.putRule("guest", new RuleSpec("r", "t", "hello").withRetries(2), false);
+        TriggerFire.Fired fired = (TriggerFire.Fired) triggers.fire("guest", "t", object("{\"n\":1}")).join();
+
+        firing.completions.get(0).complete(ended(ActivationStatus.APPLICATION_ERROR, "{\"error\":\"boom\"}"));
+        time.advance(Duration.ofMillis(999));
+        assertThat(firing.submitted).as("not before its backoff").hasSize(1);
+        time.advance(Duration.ofMillis(1));
+        assertThat(firing.submitted).hasSize(2);
+        assertThat(firing.submitted.get(1).causeId()).isEqualTo(fired.activationId());
+        firing.completions.get(1).complete(ended(ActivationStatus.DEVELOPER_ERROR, "{\"error\":\"crashed\"}"));
+        time.advance(Duration.ofSeconds(2));
+        assertThat(firing.submitted).hasSize(3);
+        firing.completions.get(2).complete(ended(ActivationStatus.APPLICATION_ERROR, "{\"error\":\"still boom\"}"));
+        time.advance(Duration.ofMinutes(5));
+        assertThat(firing.submitted).as("two retries, no more").hasSize(3);
+
+        List<TriggerFailure> failures = triggers.failures("guest", "t");
+        assertThat(failures).hasSize(1);
+        TriggerFailure failure = failures.get(0);
+        assertThat(failure.id()).isEqualTo("run-3");
+        assertThat(failure.attempts()).isEqualTo(3);
+        assertThat(failure.error()).isEqualTo("still boom");
+        assertThat(failure.eventId()).isEqualTo(fired.activationId());
+        assertThat(failure.payload()).isEqualTo(object("{\"n\":1}"));
+
+        String again = triggers.redeliver("guest", "t", "run-3").join();
+        assertThat(again).isEqualTo("run-4");
+        assertThat(payload(firing.submitted.get(3).params())).isEqualTo(object("{\"n\":1}"));
+        assertThat(triggers.failures("guest", "t")).isEmpty();
+        firing.completions.get(3).complete(ended(ActivationStatus.SUCCESS, "{}"));
+        time.advance(Duration.ofMinutes(5));
+        assertThat(firing.submitted).as("a success ends it").hasSize(4);
+        assertThatThrownBy(() -> triggers.redeliver("guest", "t", "run-3")).isInstanceOf(MissingException.class);
+    }
+
+    @Test
+    void aRuleWithoutRetriesKeepsNoDeadLetter() throws Exception {
+        triggers.put("guest", TriggerSpec.of("t"), false);
+        triggers.putRule("guest", new RuleSpec("r", "t", "hello"), false);
+        triggers.fire("guest", "t", object("{}")).join();
+        firing.completions.get(0).complete(ended(ActivationStatus.APPLICATION_ERROR, "{\"error\":\"boom\"}"));
+        time.advance(Duration.ofMinutes(5));
+        assertThat(firing.submitted).hasSize(1);
+        assertThat(triggers.failures("guest", "t")).isEmpty();
     }
 }

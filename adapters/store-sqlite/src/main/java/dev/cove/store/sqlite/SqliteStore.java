@@ -14,6 +14,7 @@ import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Store;
 import java.nio.file.Files;
@@ -619,6 +620,25 @@ public final class SqliteStore implements Store {
             triggers.putLastFire(namespace, trigger, due);
             return null;
         });
+    }
+
+    @Override
+    public void putFailure(TriggerFailure failure) {
+        onDefinitions("keep the failure " + failure.id(), () -> {
+            triggers.putFailure(failure);
+            return null;
+        });
+    }
+
+    @Override
+    public List<TriggerFailure> failures(String namespace, String trigger) {
+        return onDefinitions("read the failures of " + namespace + "/" + trigger,
+                () -> triggers.failures("WHERE namespace = ? AND trigger = ?", namespace, trigger));
+    }
+
+    @Override
+    public Optional<TriggerFailure> deleteFailure(String namespace, String id) {
+        return onDefinitions("delete the failure " + id, () -> triggers.deleteFailure(namespace, id));
     }
 
     /** One statement or a few, each durable as it ends, on the definitions' connection. */
