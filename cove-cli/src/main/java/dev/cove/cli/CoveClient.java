@@ -181,6 +181,18 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send("POST", trigger(name), REQUEST_TIMEOUT, payload), noTrigger(name));
     }
 
+    /** The dead letters of the trigger's rules with retries, newest first. */
+    Response triggerFailures(String name) {
+        return expectOk(send("GET", trigger(name) + "/failures"), noTrigger(name));
+    }
+
+    /** Delivers a dead letter again: 202 with the new activation's id. */
+    Response redeliver(String name, String id) {
+        return expectOk(send("POST", trigger(name) + "/failures/" + encode(id), REQUEST_TIMEOUT,
+                Json.MAPPER.createObjectNode()), "trigger " + name + " has no failure " + id
+                + " (cove trigger failures " + name + " lists them)");
+    }
+
     /**
      * Publishes a message on a topic: 202 with its event id, the trigger activations it fired, and
      * whether it was dropped as a duplicate. {@code headers} carry {@code X-Event-Id} when the caller

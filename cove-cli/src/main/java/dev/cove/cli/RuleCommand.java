@@ -53,9 +53,14 @@ final class RuleCommand implements Runnable {
                         + " FUNCTION: created-by=cove,function in (a,b) (default: none).")
         Optional<String> selector = Optional.empty();
 
-        @Option(names = "--overwrite", description = "Replace a rule of that name if there is one; it is active"
-                + " afterwards (default: refuse to).")
+        @Option(names = "--overwrite", description = "Replace a rule of that name if there is one; it keeps its"
+                + " status (default: refuse to).")
         boolean overwrite;
+
+        @Option(names = "--retries", paramLabel = "N", description = "Start an activation that failed again, up to"
+                + " N times (0 to 10), 1 s apart doubling; what still failed is kept: cove trigger failures"
+                + " TRIGGER (default: 0, keep nothing).")
+        int retries;
 
         @Override
         int run(CoveClient client) {
@@ -86,6 +91,12 @@ final class RuleCommand implements Runnable {
             ObjectNode body = Json.MAPPER.createObjectNode().put("trigger", trigger);
             function.ifPresent(value -> body.put("action", value));
             selector.ifPresent(value -> body.put("selector", value));
+            if (retries < 0 || retries > 10) {
+                throw usage("--retries is 0 to 10, was " + retries);
+            }
+            if (retries > 0) {
+                body.put("retries", retries);
+            }
             return body;
         }
     }
@@ -190,8 +201,9 @@ final class RuleCommand implements Runnable {
 
     /** {@code nightly-backup: nightly -> backup (active)}. */
     static String summary(JsonNode rule) {
+        String retries = rule.path("retries").asInt(0) > 0 ? ", " + rule.path("retries").asInt() + " retries" : "";
         return Json.text(rule, "name") + ": " + Json.text(rule.path("trigger"), "name") + " -> " + target(rule) + " ("
-                + Json.text(rule, "status") + ")";
+                + Json.text(rule, "status") + retries + ")";
     }
 
     /** What a rule invokes: its function's name, or {@code functions where SELECTOR}. */

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         + " (cove rule) connect to functions. A trigger fires when asked (cove trigger fire), by its schedule, or"
         + " with each message published on its topic (cove publish). An HTTP trigger routes a path to a function.",
         subcommands = {TriggerCommand.Create.class, TriggerCommand.Update.class, TriggerCommand.Get.class,
-            TriggerCommand.ListTriggers.class, TriggerCommand.Fire.class, TriggerCommand.Delete.class},
+            TriggerCommand.ListTriggers.class, TriggerCommand.Fire.class, TriggerCommand.Delete.class,
+            TriggerCommand.Failures.class, TriggerCommand.Redeliver.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Examples:",
             "  cove trigger create nightly --cron '0 3 * * *' --timezone Europe/Paris --payload '{\"full\": true}'",
@@ -289,6 +290,49 @@ final class TriggerCommand implements Runnable {
         int run(CoveClient client) {
             CoveClient.Response response = client.deleteTrigger(name);
             out().println(json() ? response.body() : "deleted trigger " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "failures", description = "List what a rule with retries (cove rule create --retries N) could"
+            + " not get its function to do: each dead letter's id, rule, function, attempts and last error, newest"
+            + " first. cove trigger redeliver delivers one again.")
+    static final class Failures extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "The trigger's name.")
+        String name;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.triggerFailures(name);
+            if (json()) {
+                out().println(response.body());
+                return 0;
+            }
+            if (response.json().isEmpty()) {
+                out().println("trigger " + name + " has no failures");
+            }
+            for (JsonNode f : response.json()) {
+                out().println(Json.text(f, "id") + "  " + Json.text(f, "at") + "  " + Json.text(f, "rule") + " -> "
+                        + Json.text(f, "action") + "  " + f.path("attempts").asInt() + " attempts: "
+                        + Json.text(f, "error"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "redeliver", description = "Deliver a dead letter again: its function, as it is now, is invoked"
+            + " with the fire's payload, with its rule's retries. Prints the new activation's id.")
+    static final class Redeliver extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The trigger's name.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ID", description = "The failure's id (cove trigger failures NAME).")
+        String id;
+
+        @Override
+        int run(CoveClient client) {
+            CoveClient.Response response = client.redeliver(name, id);
+            out().println(json() ? response.body() : Json.text(response.json(), "activationId"));
             return 0;
         }
     }

@@ -210,6 +210,10 @@ class TriggerCommandTest {
         assertThat(selector.body()).isEqualTo(json("{\"trigger\": \"t\", \"selector\": \"created-by=cove,function in (a,b)\"}"));
         assertThat(RuleCommand.summary(json("{\"name\": \"r\", \"trigger\": {\"name\": \"t\"}, \"selector\": \"a=b\","
                 + " \"status\": \"active\"}"))).isEqualTo("r: t -> functions where a=b (active)");
+        RuleCommand.Create retrying = cli.parse(RuleCommand.Create.class, "rule", "create", "r", "t", "f", "--retries", "3");
+        assertThat(retrying.body()).isEqualTo(json("{\"trigger\": \"t\", \"action\": \"f\", \"retries\": 3}"));
+        assertThat(RuleCommand.summary(json("{\"name\": \"r\", \"trigger\": {\"name\": \"t\"}, \"action\": {\"name\": \"f\"},"
+                + " \"status\": \"active\", \"retries\": 3}"))).isEqualTo("r: t -> f (active, 3 retries)");
     }
 
     @Test

@@ -246,11 +246,12 @@ public interface Node extends AutoCloseable {
     List<TriggerFailure> failures(String namespace, String trigger);
 
     /**
-     * Delivers a dead letter again, to its function as it is now; completes with the new activation's id.
+     * Delivers a dead letter again, to its function as it is now; completes with the dispatcher's answer (a
+     * refused one keeps the dead letter).
      *
      * @throws dev.cove.core.model.MissingException when there is no such dead letter, or its function is gone
      */
-    CompletableFuture<String> redeliver(String namespace, String trigger, String failureId);
+    CompletableFuture<Admission> redeliver(String namespace, String trigger, String failureId);
 
     /** Stops the workers, stores the last records, closes the store. */
     void close();

@@ -473,7 +473,7 @@ public final class Platform implements Node {
     }
 
     @Override
-    public CompletableFuture<String> redeliver(String namespace, String trigger, String failureId) {
+    public CompletableFuture<Admission> redeliver(String namespace, String trigger, String failureId) {
         return triggers.redeliver(namespace, trigger, failureId);
     }
 

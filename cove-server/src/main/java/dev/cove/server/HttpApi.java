@@ -240,6 +240,10 @@ final class HttpApi {
         }));
         on(router, DELETE, TRIGGER).handler(serve((ex, route) ->
                 triggers.delete(ex, caller(route), named(route, "trigger"))));
+        on(router, GET, TRIGGER + "/failures/?").handler(serve((ex, route) ->
+                triggers.failures(ex, caller(route), named(route, "trigger"))));
+        on(router, POST, TRIGGER + "/failures/(?<failure>[^/]+)").handler(serve((ex, route) ->
+                triggers.redeliver(ex, caller(route), named(route, "trigger"), route.pathParam("failure"))));
         on(router, POST, TOPIC).handler(serve((ex, route) -> {
             String ns = caller(route);
             String topic = named(route, "topic");

@@ -149,6 +149,7 @@ final class Messages {
     static final String TOPIC_NOT_TEXT = "A trigger's topic is a name, or null for none.";
     static final String HTTP_ROUTE_SHAPE = "A trigger's http is {\"path\": \"/PATH\", \"methods\": [\"POST\"], "
             + "\"function\": \"NAME\"}, or null for none.";
+    static final String RETRIES_NOT_A_NUMBER = "retries must be a whole number from 0 to 10.";
     static final String LABELS_NOT_AN_OBJECT = "labels must be an object of texts, {\"function\": \"downscale\", …}.";
 
     static String selectorMatchesNothingYet(String selector) {

@@ -9,6 +9,7 @@ import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
+import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerSpec;
 import java.time.Instant;
 import java.util.List;
@@ -153,8 +154,25 @@ final class TriggerJson {
             throw ApiError.badRequest(Messages.RULE_NEEDS_TRIGGER_AND_ACTION);
         }
         String trigger = reference(body.get("trigger"), "trigger", caller);
-        return body.hasNonNull("selector") ? RuleSpec.selecting(name, trigger, selector(body.get("selector")))
+        RuleSpec spec = body.hasNonNull("selector") ? RuleSpec.selecting(name, trigger, selector(body.get("selector")))
                 : new RuleSpec(name, trigger, reference(body.get("action"), "action", caller));
+        return spec.withRetries(retries(body, 0));
+    }
+
+    /** Cove's {@code "retries"}: how many times a failed activation the rule started starts again. */
+    private static int retries(ObjectNode body, int otherwise) throws ApiError {
+        JsonNode retries = body.path("retries");
+        if (retries.isMissingNode() || retries.isNull()) {
+            return otherwise;
+        }
+        if (!retries.canConvertToInt() || !retries.isIntegralNumber()) {
+            throw ApiError.badRequest(Messages.RETRIES_NOT_A_NUMBER);
+        }
+        try {
+            return new RuleSpec("r", "t", "f").withRetries(retries.asInt()).retries();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
     }
 
     /** Cove's {@code "selector"}: the functions a rule invokes, chosen by their labels. */
@@ -175,13 +193,14 @@ final class TriggerJson {
         if (body.hasNonNull("action") && body.hasNonNull("selector")) {
             throw ApiError.badRequest(Messages.RULE_ACTION_OR_SELECTOR);
         }
+        int retries = retries(body, old.retries());
         if (body.hasNonNull("selector")) {
-            return RuleSpec.selecting(old.name(), trigger, selector(body.get("selector")));
+            return RuleSpec.selecting(old.name(), trigger, selector(body.get("selector"))).withRetries(retries);
         }
         if (body.hasNonNull("action")) {
-            return new RuleSpec(old.name(), trigger, reference(body.get("action"), "action", caller));
+            return new RuleSpec(old.name(), trigger, reference(body.get("action"), "action", caller)).withRetries(retries);
         }
-        return new RuleSpec(old.name(), trigger, old.function(), old.selector());
+        return new RuleSpec(old.name(), trigger, old.function(), old.selector(), retries);
     }
 
     /**
@@ -226,8 +245,25 @@ final class TriggerJson {
         node.put("status", status(rule));
         node.set("trigger", qualified(rule.namespace(), rule.spec().trigger()));
         linkTarget(node, rule);
+        if (rule.spec().retries() > 0) {
+            node.put("retries", rule.spec().retries());
+        }
         node.putArray("annotations");
         node.put("updated", rule.updated().toEpochMilli());
+        return node;
+    }
+
+    /** A dead letter of a rule with retries, as {@code GET …/triggers/NAME/failures} lists it. */
+    static ObjectNode render(TriggerFailure failure) {
+        ObjectNode node = Exchange.JSON.createObjectNode();
+        node.put("id", failure.id());
+        node.put("rule", failure.namespace() + "/" + failure.rule());
+        node.put("action", failure.namespace() + "/" + failure.function());
+        node.put("eventId", failure.eventId());
+        node.put("attempts", failure.attempts());
+        node.put("error", failure.error());
+        node.put("at", failure.at().toString());
+        node.set("payload", failure.payload());
         return node;
     }
 

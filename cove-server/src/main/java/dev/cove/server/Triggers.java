@@ -3,6 +3,7 @@ package dev.cove.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
+import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFire;
@@ -110,6 +111,30 @@ final class Triggers {
         } catch (ApiError e) {
             ex.error(e);
         }
+    }
+
+    /** The dead letters of the trigger's rules with retries, newest first. */
+    void failures(Exchange ex, String ns, String name) {
+        ex.blocking(() -> {
+            platform.trigger(ns, name).orElseThrow(ApiError::notFound);
+            ArrayNode list = Exchange.JSON.createArrayNode();
+            platform.failures(ns, name).forEach(f -> list.add(TriggerJson.render(f)));
+            return list;
+        }, list -> ex.json(200, list));
+    }
+
+    /**
+     * Delivers a dead letter again: 202 with the new activation's id, 429 when the function refuses work
+     * now (the dead letter stays), 404 when there is no such dead letter or its function is gone.
+     */
+    void redeliver(Exchange ex, String ns, String name, String id) {
+        ex.blocking(() -> ApiError.refusing(() -> platform.redeliver(ns, name, id).join()), admission -> {
+            switch (admission) {
+                case Admission.Accepted accepted -> ex.json(202,
+                        Exchange.JSON.createObjectNode().put("activationId", accepted.activationId()));
+                case Admission.Rejected rejected -> ex.error(new ApiError(429, rejected.message()));
+            }
+        });
     }
 
     /** The trigger with its rules and, Cove's, when its schedule fires next. */

@@ -127,4 +127,34 @@ class TopicsAndRoutesIT {
         assertThat(cove.delete(API + "triggers/rescale-route").status()).isEqualTo(200);
         assertThat(cove.post("/rescale", object()).status()).isEqualTo(404);
     }
+
+    @Test
+    void aRuleWithRetriesKeepsWhatStillFailedAndDeliversItAgainOnRequest() throws Exception {
+        assertThat(cove.deploy("flaky", "nodejs:20", "function main() { throw new Error('boom'); }", object())
+                .status()).isEqualTo(200);
+        assertThat(cove.put(API + "triggers/flaky-trigger", object()).status()).isEqualTo(200);
+        TestCove.Answer rule = cove.put(API + "rules/flaky-rule",
+                object().put("trigger", "flaky-trigger").put("action", "flaky").put("retries", 1));
+        assertThat(rule.json().path("retries").asInt()).isEqualTo(1);
+        assertThat(cove.put(API + "rules/too-many", object().put("trigger", "flaky-trigger").put("action", "flaky")
+                .put("retries", 11)).status()).isEqualTo(400);
+
+        assertThat(cove.post(API + "triggers/flaky-trigger", object().put("n", 7)).status()).isEqualTo(202);
+        JsonNode failures = eventually(() -> cove.get(API + "triggers/flaky-trigger/failures"),
+                answer -> answer.json().size() == 1).json();
+        JsonNode failure = failures.get(0);
+        assertThat(failure.path("attempts").asInt()).as("the first, and one retry").isEqualTo(2);
+        assertThat(failure.path("error").asText()).contains("boom");
+        assertThat(failure.path("payload")).isEqualTo(object().put("n", 7));
+
+        assertThat(cove.deploy("flaky", "nodejs:20", ECHO, object()).status()).isEqualTo(200);
+        TestCove.Answer again = cove.post(API + "triggers/flaky-trigger/failures/" + failure.path("id").asText(), object());
+        assertThat(again.status()).as(again.json().toString()).isEqualTo(202);
+        JsonNode redelivered = eventually(() -> cove.get(API + "activations/" + again.json().path("activationId").asText()),
+                answer -> answer.status() == 200).json();
+        assertThat(redelivered.path("response").path("result")).isEqualTo(object().put("n", 7));
+        assertThat(cove.get(API + "triggers/flaky-trigger/failures").json()).isEmpty();
+        assertThat(cove.post(API + "triggers/flaky-trigger/failures/" + failure.path("id").asText(), object()).status())
+                .isEqualTo(404);
+    }
 }

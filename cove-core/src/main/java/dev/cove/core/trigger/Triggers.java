@@ -384,11 +384,11 @@ public final class Triggers implements AutoCloseable {
     /**
      * Delivers a dead letter again: its function (the version calls reach now) is invoked with its payload,
      * as a fire of its rule would, with the rule's retries if the rule is still there; the dead letter goes.
-     * Completes with the new activation's id.
+     * Completes with the dispatcher's answer; a refused one keeps the dead letter.
      *
      * @throws MissingException when there is no such dead letter, or its function is gone
      */
-    public CompletableFuture<String> redeliver(String namespace, String trigger, String id) {
+    public CompletableFuture<Admission> redeliver(String namespace, String trigger, String id) {
         TriggerFailure failure = store.failures(namespace, trigger).stream().filter(f -> f.id().equals(id)).findFirst()
                 .orElseThrow(() -> new MissingException(Messages.failureMissing(id)));
         FunctionRevision function = registry.function(namespace, failure.function())
@@ -396,13 +396,12 @@ public final class Triggers implements AutoCloseable {
         Rule rule = store.rule(namespace, failure.rule()).orElseGet(() -> new Rule(namespace,
                 new RuleSpec(failure.rule(), trigger, failure.function()), true, 1, clock.instant()));
         Attempt attempt = new Attempt(rule, failure.function(), failure.eventId(), failure.payload(), 1);
-        return firing.submit(failure.eventId(), function, failure.payload()).thenApply(admission -> switch (admission) {
-            case Admission.Accepted accepted -> {
+        return firing.submit(failure.eventId(), function, failure.payload()).thenApply(admission -> {
+            if (admission instanceof Admission.Accepted accepted) {
                 store.deleteFailure(namespace, id);
                 attempt.watch(accepted);
-                yield accepted.activationId();
             }
-            case Admission.Rejected rejected -> throw new ConflictException(rejected.message());
+            return admission;
         });
     }
 

@@ -346,8 +346,8 @@ class TriggersTest {
         assertThat(failure.eventId()).isEqualTo(fired.activationId());
         assertThat(failure.payload()).isEqualTo(object("{\"n\":1}"));
 
-        String again = triggers.redeliver("guest", "t", "run-3").join();
-        assertThat(again).isEqualTo("run-4");
+        Admission again = triggers.redeliver("guest", "t", "run-3").join();
+        assertThat(((Admission.Accepted) again).activationId()).isEqualTo("run-4");
         assertThat(payload(firing.submitted.get(3).params())).isEqualTo(object("{\"n\":1}"));
         assertThat(triggers.failures("guest", "t")).isEmpty();
         firing.completions.get(3).complete(ended(ActivationStatus.SUCCESS, "{}"));
