@@ -65,8 +65,9 @@ final class CoveClient implements AutoCloseable {
         return expectOk(response, notFound(name));
     }
 
-    Response putApplication(String name, JsonNode application) {
-        return expectOk(send("PUT", application(name), REQUEST_TIMEOUT, application), "");
+    /** Deploys an application; {@code installs} as for {@link #putAction}. */
+    Response putApplication(String name, JsonNode application, boolean installs) {
+        return expectOk(send("PUT", application(name), installs ? INSTALL_TIMEOUT : REQUEST_TIMEOUT, application), "");
     }
 
     Response listApplications() {

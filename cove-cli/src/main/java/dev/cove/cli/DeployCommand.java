@@ -92,16 +92,8 @@ final class DeployCommand extends ApiCommand {
         String functionName = name.orElseGet(() -> Runtimes.baseName(file));
         ObjectNode body = body();
         boolean installs = body.path("exec").has("dependencies");
-        if (installs) {
-            err().println("installing dependencies…");
-            err().flush();
-        }
-        long started = System.nanoTime();
-        CoveClient.Response response = client.putAction(functionName, body, file.toString(), installs);
-        if (installs) {
-            err().printf("dependencies ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-            err().flush();
-        }
+        CoveClient.Response response = installing(installs,
+                () -> client.putAction(functionName, body, file.toString(), installs));
         if (json()) {
             out().println(response.body());
             return 0;

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * manager, the others wait for its outcome. It installs into a scratch folder renamed to its key once
  * the package manager succeeded, so a key's folder is always a whole installation, and a failed or
  * interrupted one leaves nothing behind. npm and pip run as child processes with a cleared
- * environment (a private {@code HOME}, which holds their caches, and {@code PATH}), a time limit and
+ * environment (a private {@code HOME}, which holds their caches, {@code PATH}, and the server's proxy
+ * settings), a time limit and
  * the last {@link #OUTPUT_TAIL_BYTES} bytes of their output kept for the error and the key's
  * {@code install.log}. Nothing of a package runs on the host: npm runs with {@code --ignore-scripts},
  * pip installs wheels only ({@code --only-binary=:all:}), and {@link DependencyRules} refuses lists
@@ -53,6 +55,8 @@ final class PackageInstalls {
     static final String LOG_FILE = "install.log";
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final String KEY_PREFIX = "deps-";
+    private static final List<String> PROXY_VARIABLES =
+            List.of("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY");
 
     private final Path root;
     private final PackageSources sources;
@@ -227,8 +231,7 @@ final class PackageInstalls {
     private String run(Kind kind, List<String> command, Path dir) throws InvalidFunctionException, IOException {
         Path home = Files.createDirectories(root.resolve(".home"));
         String path = ProcessRuntime.findExecutable("node").map(node -> node.getParent() + ":").orElse("") + "/usr/bin:/bin";
-        Process process = ChildProcesses.builder(command, Map.of("HOME", home.toString(), "PATH", path,
-                        "LANG", "C.UTF-8"))
+        Process process = ChildProcesses.builder(command, environment(home, path))
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close(); // nothing to answer: npm and pip ask nothing with these flags
         OutputTail tail = new OutputTail(OUTPUT_TAIL_BYTES);
@@ -252,6 +255,18 @@ final class PackageInstalls {
             throw new InvalidFunctionException(Messages.installFailed(installer, process.exitValue(), tail.text()));
         }
         return tail.text();
+    }
+
+    /** A private HOME, PATH, and the server's proxy settings: what npm and pip need to reach their registries. */
+    private static Map<String, String> environment(Path home, String path) {
+        Map<String, String> environment = new HashMap<>(Map.of("HOME", home.toString(), "PATH", path, "LANG", "C.UTF-8"));
+        PROXY_VARIABLES.forEach(name -> {
+            String value = System.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        });
+        return environment;
     }
 
     /** The last characters of a stream: what a package manager says last says why it failed. */
