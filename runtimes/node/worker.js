@@ -118,6 +118,19 @@ function useRuntimePackages() {
 }
 
 /**
+ * The function's own dependencies, installed by the platform at deploy (docs/functions.md,
+ * "Dependencies"): searched, as NODE_PATH's folders are, after every node_modules its code's folders
+ * hold (a zip's own come first) and before the packages every function can require.
+ */
+function usePackages(dir) {
+  const path = require('path');
+  const runtime = path.join(__dirname, 'node_modules');
+  process.env.NODE_PATH = require('fs').existsSync(runtime) ? dir + path.delimiter + runtime : dir;
+  require('module')._initPaths();
+  delete process.env.NODE_PATH;
+}
+
+/**
  * Loads what init needs while this stem cell waits for a function, not during its cold start, and
  * runs the loading path once on a throwaway source so that it is compiled already.
  */
@@ -207,6 +220,7 @@ function init(frame) {
   activations.run(act, () => {
     let loaded;
     try {
+      if (frame.packages) usePackages(String(frame.packages));
       applyEnv(frame.env);
       enterCodeFolder(func.entry);
       loaded = load(func.entry, entryNames(func.main));

@@ -783,6 +783,8 @@ def init(frame):
     entry = str(frame.get("entry"))
     try:
         apply_env(frame.get("env"))
+        if frame.get("packages"):
+            sys.path.insert(0, str(frame["packages"]))  # its dependencies, after its own code (load puts that first)
         os.chdir(entry if os.path.isdir(entry) else os.path.dirname(entry))  # as OpenWhisk: its own files by relative paths
         module = load(entry, "__cove_function__")
         error = specialise(module, frame.get("main") or "main", _func)

@@ -1,7 +1,9 @@
 package dev.cove.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,5 +47,22 @@ abstract class ApiCommand implements Callable<Integer> {
     /** A usage error about this command's arguments: cove prints it with a hint and exits 2. */
     final ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * Sends a deployment, saying on stderr, when the server installs dependencies for it, that it
+     * does and how long the deployment took: the request is silent meanwhile.
+     */
+    final CoveClient.Response installing(boolean installs, Supplier<CoveClient.Response> deploy) {
+        if (!installs) {
+            return deploy.get();
+        }
+        err().println("installing dependencies…");
+        err().flush();
+        long started = System.nanoTime();
+        CoveClient.Response response = deploy.get();
+        err().printf(Locale.ROOT, "dependencies ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        err().flush();
+        return response;
     }
 }

@@ -42,7 +42,8 @@ final class AppCommand implements Runnable {
         @Override
         int run(CoveClient client) {
             Manifest manifest = Manifest.read(file);
-            CoveClient.Response response = client.putApplication(manifest.name(), manifest.body());
+            CoveClient.Response response = installing(manifest.installs(),
+                    () -> client.putApplication(manifest.name(), manifest.body(), manifest.installs()));
             if (json()) {
                 out().println(response.body());
                 return 0;

@@ -33,6 +33,8 @@ final class CoveClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Longer than the longest function timeout (300 s), so the server decides when a blocking call ends. */
     private static final Duration INVOKE_TIMEOUT = Duration.ofMinutes(6);
+    /** Longer than the server's limit on installing a function's dependencies (5 minutes). */
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(6);
     private static final String NAMESPACE = "/api/v1/namespaces/_";
 
     private final Target target;
@@ -52,17 +54,21 @@ final class CoveClient implements AutoCloseable {
     /**
      * Deploys an action; a deployment the server refuses as invalid (HTTP 400, e.g. code that does not
      * compile) is an error that starts with the file it came from, as the user named it.
+     *
+     * @param installs whether the server installs dependencies first, which it may take minutes for
      */
-    Response putAction(String name, JsonNode action, String file) {
-        Response response = send("PUT", action(name) + "?overwrite=true", REQUEST_TIMEOUT, action);
+    Response putAction(String name, JsonNode action, String file, boolean installs) {
+        Response response = send("PUT", action(name) + "?overwrite=true", installs ? INSTALL_TIMEOUT : REQUEST_TIMEOUT,
+                action);
         if (response.status() == 400) {
             throw new CliException(file + ": " + serverError(response));
         }
         return expectOk(response, notFound(name));
     }
 
-    Response putApplication(String name, JsonNode application) {
-        return expectOk(send("PUT", application(name), REQUEST_TIMEOUT, application), "");
+    /** Deploys an application; {@code installs} as for {@link #putAction}. */
+    Response putApplication(String name, JsonNode application, boolean installs) {
+        return expectOk(send("PUT", application(name), installs ? INSTALL_TIMEOUT : REQUEST_TIMEOUT, application), "");
     }
 
     Response listApplications() {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "  cove deploy shop.zip --runtime python:3 --timeout 30s --memory 512 --network outbound",
             "  cove deploy Hello.java --name hello -p greeting '\"Hi\"' -p count 3 -e API_URL=http://x",
             "  cove deploy Probe.java --tier process",
-            "  cove deploy downscale.py --label function=downscale --label created-by=cove"})
+            "  cove deploy downscale.py --label function=downscale --label created-by=cove",
+            "  cove deploy handler.py --dependencies requirements.txt"})
 final class DeployCommand extends ApiCommand {
 
     @Parameters(paramLabel = "FILE",
@@ -46,6 +47,13 @@ final class DeployCommand extends ApiCommand {
                     + " passes the platform's check (refused otherwise, with the reasons); process: in a JVM of its own"
                     + " in the function's sandbox; auto: inline when the code passes, else process (default: auto).")
     Optional<String> tier = Optional.empty();
+
+    @Option(names = "--dependencies", paramLabel = "FILE",
+            description = "The packages the function needs, installed by the server when it deploys: a requirements.txt"
+                    + " for python (from the package index the server was started with), a package.json for nodejs"
+                    + " (from the npm registry); a package.json beside a .js FILE is taken without this option"
+                    + " (default: none).")
+    Optional<Path> dependencies = Optional.empty();
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "How long one activation may run: 500ms, 30s, 2m or milliseconds, at most 5m"
@@ -88,7 +96,10 @@ final class DeployCommand extends ApiCommand {
     @Override
     int run(CoveClient client) {
         String functionName = name.orElseGet(() -> Runtimes.baseName(file));
-        CoveClient.Response response = client.putAction(functionName, body(), file.toString());
+        ObjectNode body = body();
+        boolean installs = body.path("exec").has("dependencies");
+        CoveClient.Response response = installing(installs,
+                () -> client.putAction(functionName, body, file.toString(), installs));
         if (json()) {
             out().println(response.body());
             return 0;
@@ -135,6 +146,8 @@ final class DeployCommand extends ApiCommand {
         try {
             ObjectNode exec = FunctionFile.exec(file, runtime, main);
             tier.ifPresent(value -> exec.put("tier", value));
+            FunctionFile.dependencies(file, Json.text(exec, "kind"), dependencies)
+                    .ifPresent(text -> exec.put("dependencies", text));
             return exec;
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -14,6 +14,8 @@ import java.util.Optional;
 /** A function's code file as the REST API takes it: OpenWhisk's {@code exec} object. */
 final class FunctionFile {
 
+    private static final String PACKAGE_JSON = "package.json";
+
     private FunctionFile() {}
 
     /**
@@ -32,6 +34,21 @@ final class FunctionFile {
         main.ifPresent(entry -> exec.put("main", entry));
         exec.put("binary", binary);
         return exec;
+    }
+
+    /**
+     * The text of a function's dependencies: the file given, else for a node source file a
+     * {@code package.json} in its folder; empty when there is neither.
+     */
+    static Optional<String> dependencies(Path file, String kind, Optional<Path> given) {
+        if (given.isPresent()) {
+            return Optional.of(text(given.get(), bytes(given.get())));
+        }
+        Path beside = file.toAbsolutePath().resolveSibling(PACKAGE_JSON);
+        if (kind.startsWith("nodejs") && !Runtimes.binary(file) && Files.isRegularFile(beside)) {
+            return Optional.of(text(beside, bytes(beside)));
+        }
+        return Optional.empty();
     }
 
     private static byte[] bytes(Path file) {

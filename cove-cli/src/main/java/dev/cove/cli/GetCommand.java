@@ -43,6 +43,26 @@ final class GetCommand extends ApiCommand {
         return Optional.of(tier.has("reason") ? runs + " (" + Json.text(tier, "reason") + ")" : runs);
     }
 
+    /**
+     * The packages a function's dependencies name: a package.json's {@code dependencies} as {@code
+     * name@version}, a requirements.txt's lines without comments.
+     */
+    static List<String> dependencies(JsonNode exec) {
+        String text = Json.text(exec, "dependencies");
+        List<String> named = new ArrayList<>();
+        if (text.isBlank()) {
+            return named;
+        }
+        if (Json.text(exec, "kind").startsWith("nodejs")) {
+            Json.parse(text).ifPresent(packageJson -> packageJson.path("dependencies").properties()
+                    .forEach(dependency -> named.add(dependency.getKey() + "@" + dependency.getValue().asText())));
+            return named;
+        }
+        text.lines().map(line -> line.replaceFirst("(^|\\s+)#.*$", "").strip())
+                .filter(line -> !line.isEmpty()).forEach(named::add);
+        return named;
+    }
+
     /** The action as lines of text for a person. */
     static List<String> describe(JsonNode action) {
         JsonNode exec = action.path("exec");
@@ -55,6 +75,7 @@ final class GetCommand extends ApiCommand {
             lines.add("main        " + Json.text(exec, "main"));
         }
         tierLine(action).ifPresent(tier -> lines.add("tier        " + tier));
+        dependencies(exec).forEach(dependency -> lines.add("dependency  " + dependency));
         lines.add("limits      timeout " + Json.text(limits, "timeout") + " ms, memory " + Json.text(limits, "memory")
                 + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
                 + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB, network "

@@ -25,6 +25,7 @@ import java.util.Optional;
  *     runtime: nodejs          # default: from the file's extension
  *     main: main               # default: main, else handler
  *     tier: auto               # java only: auto, inline or process (default auto)
+ *     dependencies: package.json  # relative to the manifest (default: a package.json beside a .js file)
  *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none}
  *     parameters: {currency: EUR}
  *     env: {API_URL: https://example.com}
@@ -38,10 +39,20 @@ import java.util.Optional;
  */
 record Manifest(String name, ObjectNode body) {
 
+    /** Whether the server installs dependencies for one of its functions, which may take it minutes. */
+    boolean installs() {
+        for (JsonNode function : body.path("functions")) {
+            if (function.path("exec").has("dependencies")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> TOP = List.of("application", "functions", "workflow");
-    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "limits", "parameters", "env",
-            "labels");
+    private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "dependencies", "limits",
+            "parameters", "env", "labels");
     private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network");
 
     static Manifest read(Path file) {
@@ -96,6 +107,9 @@ record Manifest(String name, ObjectNode body) {
             ObjectNode exec = FunctionFile.exec(dir.resolve(file.asText()), text(spec, "runtime", where),
                     text(spec, "main", where));
             text(spec, "tier", where).ifPresent(tier -> exec.put("tier", tier));
+            FunctionFile.dependencies(dir.resolve(file.asText()), Json.text(exec, "kind"),
+                    text(spec, "dependencies", where).map(dir::resolve))
+                    .ifPresent(text -> exec.put("dependencies", text));
             action.set("exec", exec);
         } catch (IllegalArgumentException e) {
             throw new CliException(where + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.cove.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.PackageSources;
 import dev.cove.node.NodeOptions;
 import dev.cove.server.CoveServer;
 import dev.cove.server.ServerOptions;
@@ -82,6 +83,15 @@ final class UpCommand implements Callable<Integer> {
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
     Optional<Integer> javaThreads = Optional.empty();
 
+    @Option(names = "--pip-index-url", paramLabel = "URL",
+            description = "The package index pip installs python functions' dependencies from (default: pip's own, PyPI).")
+    Optional<String> pipIndexUrl = Optional.empty();
+
+    @Option(names = "--pip-find-links", paramLabel = "DIR",
+            description = "A folder (or URL) of wheels pip installs python functions' dependencies from; without"
+                    + " --pip-index-url it is the only place pip looks (default: none).")
+    Optional<String> pipFindLinks = Optional.empty();
+
     /** The JDK's setting for the virtual threads' carriers, read when the first virtual thread starts. */
     static final String CARRIERS_PROPERTY = "jdk.virtualThreadScheduler.parallelism";
     /** The JDK's own bound on the carriers. */
@@ -138,10 +148,18 @@ final class UpCommand implements Callable<Integer> {
     ServerOptions options() {
         try {
             return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
-                    .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings());
+                    .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings())
+                    .withPackageSources(packageSources());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** pip's sources; a folder of wheels is made absolute, since pip runs in a folder of its own. */
+    private PackageSources packageSources() {
+        String links = pipFindLinks.map(where -> where.contains("://") ? where
+                : Path.of(where).toAbsolutePath().normalize().toString()).orElse("");
+        return new PackageSources(pipIndexUrl.orElse(""), links);
     }
 
     private CacheSettings cacheSettings() {

@@ -219,6 +219,20 @@ class CliIT {
     }
 
     @Test
+    void aPackageJsonBesideANodeFileIsInstalledWithAProgressLineAndShownByGet() throws Exception {
+        Path numeric = function("numeric.js",
+                "const isNumber = require('is-number');\nfunction main(p) { return { number: isNumber(p.v) }; }\n");
+        Files.writeString(numeric.resolveSibling("package.json"), "{\"dependencies\": {\"is-number\": \"7.0.0\"}}");
+
+        Cli.Result deployed = cli.run("deploy", numeric.toString());
+
+        assertThat(deployed.exitCode()).as(deployed.err()).isZero();
+        assertThat(deployed.err()).matches("installing dependencies…\ndependencies ready in \\d+\\.\\d s\n");
+        assertThat(ok("get", "numeric").out()).contains("dependency  is-number@7.0.0\n");
+        assertThat(ok("invoke", "numeric", "-p", "v", "\"12\"").out()).contains("\"number\": true");
+    }
+
+    @Test
     void aJavaSourceIsCompiledWhenDeployed() throws Exception {
         Path file = function("Greeter.java", """
                 import java.util.Map;
@@ -301,7 +315,7 @@ class CliIT {
         Cli.Result result = cli.run("app", "deploy", manifest.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("cove.yaml: functions.f: unknown field 'fiel' (expected file, runtime,"
-                + " main, tier, limits, parameters, env, labels)\n");
+                + " main, tier, dependencies, limits, parameters, env, labels)\n");
         assertThat(cli.run("app", "get", "typo").err()).contains("no application named 'typo'");
     }
 

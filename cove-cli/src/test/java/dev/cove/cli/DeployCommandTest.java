@@ -160,4 +160,31 @@ class DeployCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("no file " + dir.resolve("nope.js") + "\n");
     }
+
+    @Test
+    void aPackageJsonBesideASourceFileIsItsDependencies() throws Exception {
+        Files.writeString(dir.resolve("package.json"), "{\"dependencies\": {\"is-number\": \"7.0.0\"}}");
+
+        assertThat(body("deploy", source.toString()).path("exec").path("dependencies").asText())
+                .isEqualTo("{\"dependencies\": {\"is-number\": \"7.0.0\"}}");
+    }
+
+    @Test
+    void aPythonFileTakesTheRequirementsItIsGiven() throws Exception {
+        Path handler = Files.writeString(dir.resolve("handler.py"), "def main(a): return a");
+        Path requirements = Files.writeString(dir.resolve("requirements.txt"), "covetiny==1.0\n");
+        Files.writeString(dir.resolve("package.json"), "{}");
+
+        assertThat(body("deploy", handler.toString()).path("exec").has("dependencies")).as("not node's").isFalse();
+        assertThat(body("deploy", handler.toString(), "--dependencies", requirements.toString())
+                .path("exec").path("dependencies").asText()).isEqualTo("covetiny==1.0\n");
+    }
+
+    @Test
+    void missingDependenciesAreAFailure() {
+        Cli.Result result = cli.run("deploy", source.toString(), "--dependencies", dir.resolve("nope.txt").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("no file " + dir.resolve("nope.txt") + "\n");
+    }
 }

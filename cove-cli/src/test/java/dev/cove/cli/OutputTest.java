@@ -63,4 +63,19 @@ class OutputTest {
                 "parameter   name = \"world\"",
                 "env         GREETING=hi");
     }
+
+    @Test
+    void aFunctionsDependenciesAreListedOneAPackage() {
+        JsonNode node = Json.parse("""
+                {"name": "numeric", "version": "0.0.1", "exec": {"kind": "nodejs:20",
+                 "dependencies": "{\\"dependencies\\": {\\"is-number\\": \\"7.0.0\\", \\"left-pad\\": \\"^1.3\\"}}"}}
+                """).orElseThrow();
+        JsonNode python = Json.parse("""
+                {"name": "shouter", "version": "0.0.1", "exec": {"kind": "python:3",
+                 "dependencies": "# for shouting\\ncovetiny==1.0  # ours\\n\\nrequests>=2\\n"}}
+                """).orElseThrow();
+
+        assertThat(GetCommand.describe(node)).contains("dependency  is-number@7.0.0", "dependency  left-pad@^1.3");
+        assertThat(GetCommand.dependencies(python.path("exec"))).containsExactly("covetiny==1.0", "requests>=2");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.PackageSources;
 import dev.cove.node.NodeOptions;
 import dev.cove.server.ServerOptions;
 import java.nio.file.Path;
@@ -21,6 +22,17 @@ class UpCommandTest {
 
     private ServerOptions options(String... args) {
         return up(Map.of(), args).options();
+    }
+
+    @Test
+    void pipsSourcesAreTheOperatorsAndAWheelFolderIsMadeAbsolute() {
+        assertThat(options().packageSources()).isEqualTo(PackageSources.DEFAULT);
+        PackageSources sources = options("--pip-index-url", "https://pypi.example/simple",
+                "--pip-find-links", "wheels").packageSources();
+        assertThat(sources.pipIndexUrl()).isEqualTo("https://pypi.example/simple");
+        assertThat(sources.pipFindLinks()).isEqualTo(Path.of("wheels").toAbsolutePath().toString());
+        assertThat(options("--pip-find-links", "https://wheels.example/").packageSources().pipFindLinks())
+                .isEqualTo("https://wheels.example/");
     }
 
     private UpCommand up(Map<String, String> env, String... args) {

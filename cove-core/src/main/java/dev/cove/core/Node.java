@@ -15,6 +15,7 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Namespace;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.TierVerdict;
@@ -47,9 +48,11 @@ public interface Node extends AutoCloseable {
      * @param maxLogBytes the most log bytes one activation keeps
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
      * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
+     * @param packageSources where pip finds python functions' dependencies
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
-            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache) {}
+            int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache,
+            PackageSources packageSources) {}
 
     /** The most activations {@link #chain} lists. */
     int MAX_CHAIN = 1000;

@@ -121,7 +121,8 @@ public final class Platform implements Node {
         try {
             runtimes = Runtimes.start(adapters.workers(), new Runtimes.Options(config.dataDir(),
                     config.stemCellsPerRuntime(), config.maxPayloadBytes(), config.maxLogBytes(),
-                    config.sandboxed() ? adapters.sandboxes() : Unconfined.provider()), adapters.inline());
+                    config.sandboxed() ? adapters.sandboxes() : Unconfined.provider(), config.packageSources()),
+                    adapters.inline());
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

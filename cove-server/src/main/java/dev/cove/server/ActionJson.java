@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.Dependencies;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
@@ -63,22 +64,23 @@ final class ActionJson {
         }
     }
 
-    /** What {@code exec} says: the runtime, the code, its entry point and (Java's) tier. */
-    private record Exec(Kind kind, Code code, String main, Tier tier) {
+    /** What {@code exec} says: the runtime, the code, its entry point, (Java's) tier and (node's, python's) dependencies. */
+    private record Exec(Kind kind, Code code, String main, Tier tier, Dependencies dependencies) {
         static Exec of(FunctionSpec spec) {
-            return new Exec(spec.kind(), spec.code(), spec.main(), spec.tier());
+            return new Exec(spec.kind(), spec.code(), spec.main(), spec.tier(), spec.dependencies());
         }
 
         static Exec read(JsonNode exec) throws ApiError {
             Kind kind = ActionJson.kind(exec);
             Code code = kind == Kind.SEQUENCE ? components(exec) : ActionJson.code(exec);
             String main = exec.path("main").asText("main");
-            return new Exec(kind, code, main.isBlank() ? "main" : main, ActionJson.tier(exec));
+            return new Exec(kind, code, main.isBlank() ? "main" : main, ActionJson.tier(exec),
+                    ActionJson.dependencies(exec));
         }
 
         FunctionSpec spec(String name, ObjectNode parameters, Map<String, String> env, Limits limits,
                 ArrayNode annotations) {
-            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier);
+            return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier, dependencies);
         }
     }
 
@@ -135,6 +137,18 @@ final class ActionJson {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(Messages.in("exec", e.getMessage()));
         }
+    }
+
+    /** {@code exec.dependencies} (Cove's): a package.json's or requirements.txt's text; none when left out. */
+    private static Dependencies dependencies(JsonNode exec) throws ApiError {
+        JsonNode value = exec.path("dependencies");
+        if (value.isMissingNode() || value.isNull()) {
+            return Dependencies.NONE;
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest(Messages.DEPENDENCIES_NOT_TEXT);
+        }
+        return new Dependencies(value.asText());
     }
 
     /** A sequence's code: its components' names, {@code /namespace/name} or plain, as a JSON list. */
@@ -257,6 +271,9 @@ final class ActionJson {
         exec.put("binary", spec.code().binary());
         if (spec.kind() == Kind.JAVA) {
             exec.put("tier", spec.tier().wire());
+        }
+        if (!spec.dependencies().none()) {
+            exec.put("dependencies", spec.dependencies().text());
         }
         ArrayNode parameters = node.putArray("parameters");
         spec.parameters().properties().forEach(e -> parameters.addObject().put("key", e.getKey()).set("value", e.getValue()));

@@ -93,6 +93,8 @@ final class Messages {
     static final String COMPONENTS_REQUIRED =
             "exec.components of a sequence must be a list of one or more action names";
     static final String CODE_REQUIRED = "exec.code is required and must be a string";
+    static final String DEPENDENCIES_NOT_TEXT =
+            "exec.dependencies must be a string: the text of a package.json (nodejs) or a requirements.txt (python)";
     static final String PARAMETERS_NOT_A_LIST = "parameters must be a list of {\"key\": …, \"value\": …}";
     static final String PARAMETER_WITHOUT_KEY = "every parameter needs a key";
     static final String LIMITS_NOT_AN_OBJECT = "limits must be an object";

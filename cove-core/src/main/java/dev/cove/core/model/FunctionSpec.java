@@ -1,5 +1,6 @@
 package dev.cove.core.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -25,10 +27,12 @@ import java.util.regex.Pattern;
  * @param annotations free-form key/value pairs, kept as given (OpenWhisk's {@code [{"key", "value"}]})
  * @param tier where a Java function asks to run; {@link Tier#AUTO} for every other kind
  * @param labels what rules choose functions by ({@link LabelSelector}), as Kubernetes' labels
+ * @param dependencies the packages a node or python function needs, installed when it is deployed;
+ *     {@link Dependencies#NONE} for every other kind
  */
 public record FunctionSpec(
         String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
-        Limits limits, ArrayNode annotations, Tier tier, Map<String, String> labels) {
+        Limits limits, ArrayNode annotations, Tier tier, Map<String, String> labels, Dependencies dependencies) {
     /** OpenWhisk's annotation that gives a function its namespace's key. */
     public static final String PROVIDE_API_KEY = "provide-api-key";
 
@@ -56,6 +60,7 @@ public record FunctionSpec(
             throw new IllegalArgumentException("only Java functions choose their tier; a " + kind.kindName()
                     + " function runs in its sandbox's worker, was asked for tier " + tier.wire());
         }
+        requireDependencies(kind, dependencies);
         parameters = parameters.deepCopy();
         env = Map.copyOf(new TreeMap<>(env));
         annotations = annotations.deepCopy();
@@ -64,14 +69,44 @@ public record FunctionSpec(
 
     /** A spec without labels. */
     public FunctionSpec(String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
+            Limits limits, ArrayNode annotations, Tier tier, Dependencies dependencies) {
+        this(name, kind, code, main, parameters, env, limits, annotations, tier, Map.of(), dependencies);
+    }
+
+    /** A spec without labels or dependencies. */
+    public FunctionSpec(String name, Kind kind, Code code, String main, ObjectNode parameters, Map<String, String> env,
             Limits limits, ArrayNode annotations, Tier tier) {
-        this(name, kind, code, main, parameters, env, limits, annotations, tier, Map.of());
+        this(name, kind, code, main, parameters, env, limits, annotations, tier, Map.of(), Dependencies.NONE);
     }
 
     /** A spec with no parameters, environment or annotations and the default limits. */
     public static FunctionSpec of(String name, Kind kind, Code code, String main) {
         return new FunctionSpec(name, kind, code, main, JsonNodeFactory.instance.objectNode(), Map.of(),
-                Limits.DEFAULT, JsonNodeFactory.instance.arrayNode(), Tier.AUTO);
+                Limits.DEFAULT, JsonNodeFactory.instance.arrayNode(), Tier.AUTO, Map.of(), Dependencies.NONE);
+    }
+
+    /** Only node and python functions have packages to install, and node's are a package.json's JSON object. */
+    private static void requireDependencies(Kind kind, Dependencies dependencies) {
+        if (dependencies.none()) {
+            return;
+        }
+        if (kind != Kind.NODEJS && kind != Kind.PYTHON) {
+            throw new IllegalArgumentException("only nodejs and python functions have dependencies, a "
+                    + kind.kindName() + " function can't");
+        }
+        if (kind == Kind.NODEJS) {
+            JsonNode json;
+            try {
+                json = JSON.readTree(dependencies.text());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("the dependencies of a nodejs function are a package.json,"
+                        + " which must be JSON: " + e.getOriginalMessage());
+            }
+            if (!json.isObject()) {
+                throw new IllegalArgumentException("the dependencies of a nodejs function are a package.json,"
+                        + " which must be a JSON object, was " + json.getNodeType().toString().toLowerCase(Locale.ROOT));
+            }
+        }
     }
 
     public static void requireName(String name) {
@@ -156,30 +191,34 @@ public record FunctionSpec(
     }
 
     public FunctionSpec withLimits(Limits newLimits) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations, tier, labels);
+        return new FunctionSpec(name, kind, code, main, parameters, env, newLimits, annotations, tier, labels, dependencies);
     }
 
     public FunctionSpec withMain(String newMain) {
-        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations, tier, labels);
+        return new FunctionSpec(name, kind, code, newMain, parameters, env, limits, annotations, tier, labels, dependencies);
     }
 
     public FunctionSpec withParameters(ObjectNode newParameters) {
-        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations, tier, labels);
+        return new FunctionSpec(name, kind, code, main, newParameters, env, limits, annotations, tier, labels, dependencies);
     }
 
     public FunctionSpec withEnv(Map<String, String> newEnv) {
-        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations, tier, labels);
+        return new FunctionSpec(name, kind, code, main, parameters, newEnv, limits, annotations, tier, labels, dependencies);
+    }
+
+    public FunctionSpec withDependencies(Dependencies newDependencies) {
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier, labels, newDependencies);
     }
 
     public FunctionSpec withTier(Tier newTier) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier, labels);
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, newTier, labels, dependencies);
     }
 
     public FunctionSpec withLabels(Map<String, String> newLabels) {
-        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier, newLabels);
+        return new FunctionSpec(name, kind, code, main, parameters, env, limits, annotations, tier, newLabels, dependencies);
     }
 
     public FunctionSpec withName(String newName) {
-        return new FunctionSpec(newName, kind, code, main, parameters, env, limits, annotations, tier, labels);
+        return new FunctionSpec(newName, kind, code, main, parameters, env, limits, annotations, tier, labels, dependencies);
     }
 }

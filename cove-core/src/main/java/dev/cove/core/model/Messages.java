@@ -190,4 +190,24 @@ public final class Messages {
     public static String failureMissing(String id) {
         return "The trigger has no failure " + id + ".";
     }
+
+    public static String installerMissing(String kind, String installer, String debianPackage) {
+        return "A " + kind + " function's dependencies are installed with " + installer + ", which this server"
+                + " does not have: install the package " + debianPackage + " (e.g. sudo apt-get install "
+                + debianPackage + ") and deploy again.";
+    }
+
+    public static String installFailed(String installer, int exitStatus, String output) {
+        return "Installing the dependencies failed: " + installer + " ended with exit status " + exitStatus
+                + ". It said:\n" + output;
+    }
+
+    public static String installTimedOut(String installer, Duration limit, String output) {
+        return "Installing the dependencies took longer than " + limit.toSeconds() + " s, so "
+                + installer + " was stopped. It said:\n" + output;
+    }
+
+    public static String dependencyRefused(String file, String line, String why) {
+        return "The dependencies' " + file + " names '" + line + "', which Cove does not install: " + why;
+    }
 }

@@ -210,7 +210,8 @@ public final class Registry {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         names.forEach(list::add);
         return new FunctionSpec(spec.name(), spec.kind(), Code.source(list.toString()), spec.main(),
-                spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier(), spec.labels());
+                spec.parameters(), spec.env(), spec.limits(), spec.annotations(), spec.tier(), spec.labels(),
+                spec.dependencies());
     }
 
     private boolean reaches(String namespace, String from, String target, Set<String> seen) {

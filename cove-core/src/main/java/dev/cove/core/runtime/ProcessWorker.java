@@ -3,6 +3,8 @@ package dev.cove.core.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
@@ -184,20 +186,42 @@ final class ProcessWorker implements Instance {
                 .thenCompose(inside -> sendInit(revision, inside, logs));
     }
 
-    private String prepare(FunctionRevision revision, Path entry) {
+    /** What the sandbox shows the worker: where its code is and its packages ({@code ""} without dependencies). */
+    private record Inside(String entry, String packages) {}
+
+    private Inside prepare(FunctionRevision revision, Path entry) {
         try {
             process.share(ResourceLimits.forFunction(revision.spec().limits().memoryMb()));
             if (revision.spec().limits().network() == Network.OUTBOUND) {
                 sandbox.openOutbound();
             }
-            return sandbox.expose(WorkerPeers.codeKey(revision), entry);
+            return new Inside(sandbox.expose(WorkerPeers.codeKey(revision), entry), exposePackages(revision).orElse(""));
         } catch (IOException e) {
             throw new CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The function's sandbox could not be prepared: " + e.getMessage()));
         }
     }
 
-    private CompletableFuture<Void> sendInit(FunctionRevision revision, String entry, RunListener logs) {
+    /**
+     * The function's installed dependencies, shown in the sandbox under their installation's key (so
+     * functions of one application that list the same packages share one copy); installed first when
+     * missing (the data folder was moved, or pip's sources changed since the deployment).
+     */
+    private Optional<String> exposePackages(FunctionRevision revision) throws IOException {
+        FunctionSpec spec = revision.spec();
+        if (spec.dependencies().none()) {
+            return Optional.empty();
+        }
+        PackageInstalls packages = services.packages();
+        try {
+            Path installed = packages.ensure(spec.kind(), spec.dependencies());
+            return Optional.of(sandbox.expose(packages.key(spec.kind(), spec.dependencies()), installed));
+        } catch (InvalidFunctionException e) {
+            throw new CompletionException(new StartFailure(StartFailure.Fault.FUNCTION, e.getMessage()));
+        }
+    }
+
+    private CompletableFuture<Void> sendInit(FunctionRevision revision, Inside inside, RunListener logs) {
         Limits limits = revision.spec().limits();
         ObjectNode frame = Frames.object()
                 .put("type", "init")
@@ -206,7 +230,7 @@ final class ProcessWorker implements Instance {
                 .put("name", revision.name())
                 .put("version", revision.semver())
                 .put("kind", revision.spec().kind().kindName())
-                .put("entry", entry)
+                .put("entry", inside.entry())
                 .put("main", revision.spec().main())
                 .put("concurrency", limits.concurrency())
                 .put("maxResultBytes", services.maxResultBytes())
@@ -214,6 +238,9 @@ final class ProcessWorker implements Instance {
                 .put("timeoutMs", limits.timeout().toMillis())
                 .put("memoryMb", limits.memoryMb())
                 .put("maxCallDepth", Calls.MAX_CALL_DEPTH);
+        if (!inside.packages().isEmpty()) {
+            frame.put("packages", inside.packages());
+        }
         ObjectNode env = frame.putObject("env");
         revision.spec().env().forEach(env::put);
         services.calls().apiEnvironment(revision).forEach(env::put);

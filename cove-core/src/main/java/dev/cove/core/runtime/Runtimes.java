@@ -9,6 +9,7 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.FunctionCalls.CallOutcome;
@@ -65,9 +66,10 @@ public final class Runtimes implements AutoCloseable {
      * @param maxLogBytes the most log bytes any activation keeps
      * @param sandboxes what worker processes run in; when its sandboxes can't be made here, the
      *     process runtimes are off
+     * @param packageSources where pip finds functions' dependencies, installed under {@code deps/}
      */
     public record Options(Path dataDir, int stemCellsPerRuntime, long maxResultBytes, long maxLogBytes,
-            SandboxProvider sandboxes) {}
+            SandboxProvider sandboxes, PackageSources packageSources) {}
 
     /** The longest an instance's start waits for a worker to start (a stem cell, or one in its sandbox). */
     private static final Duration WORKER_WAIT = Duration.ofSeconds(60);
@@ -82,6 +84,7 @@ public final class Runtimes implements AutoCloseable {
     private final WorkerTransport transport;
     private final Options options;
     private final CodeDirs code;
+    private final PackageInstalls packages;
     private final InlineTier inline;
     private final JavaTiers tiers;
     private final Path runDir;
@@ -109,6 +112,8 @@ public final class Runtimes implements AutoCloseable {
         this.options = options;
         this.runDir = runDir;
         this.code = new CodeDirs(options.dataDir().resolve("code"), new JavaSupport());
+        this.packages = new PackageInstalls(options.dataDir().resolve("deps"), options.packageSources(),
+                PackageInstalls.TIME_LIMIT);
         this.inline = inline;
         this.tiers = new JavaTiers(code, inline);
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(options.maxResultBytes(), options.maxLogBytes()) * 2 + 65536);
@@ -249,7 +254,9 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * Writes, unpacks or compiles a deployment's code into a scratch folder; node and python code is
-     * compiled in a stem cell ({@link SourceCheck}). Blocks on disk, javac and that stem cell.
+     * compiled in a stem cell ({@link SourceCheck}), and its dependencies installed (once for every
+     * function that lists the same: {@link PackageInstalls}). Blocks on disk, javac, that stem cell,
+     * and npm or pip.
      *
      * @throws InvalidFunctionException with a message for the user when the code can't run
      */
@@ -285,6 +292,9 @@ public final class Runtimes implements AutoCloseable {
                     placeJava(spec, staged);
                 } else {
                     check.check(spec, staged.dir());
+                    if (!spec.dependencies().none()) {
+                        packages.ensure(spec.kind(), spec.dependencies());
+                    }
                 }
             } catch (InvalidFunctionException | RuntimeException e) {
                 CodeDirs.deleteTree(staged.dir());
@@ -436,7 +446,7 @@ public final class Runtimes implements AutoCloseable {
                                 + " worker could be started within " + WORKER_WAIT.toSeconds() + " s.")
                         : unwrap(e)))
                 .thenCompose(worker -> loadedInTime(worker.tier(tier)
-                        .init(revision, entry, initLogs, new WorkerServices(calls, cache, code, fileWork,
+                        .init(revision, entry, initLogs, new WorkerServices(calls, cache, code, packages, fileWork,
                                 options.maxResultBytes(), options.maxLogBytes()))
                         .handle((ok, failure) -> {
                             if (failure != null) {

@@ -93,7 +93,7 @@ final class WorkerPeers {
 
     /**
      * Whether this worker can run a function's calls itself: one of its own application, runtime,
-     * environment (a process has one) and network, whose code is one source file (a folder brings its
+     * environment (a process has one), dependencies (so are its module paths) and network, whose code is one source file (a folder brings its
      * own module paths), and whose memory limit is no more than this worker's, within which its calls
      * then run. The sandbox is the application's already.
      */
@@ -104,6 +104,7 @@ final class WorkerPeers {
                 && callee.spec().kind() == own.spec().kind()
                 && !callee.spec().code().binary()
                 && callee.spec().env().equals(own.spec().env())
+                && callee.spec().dependencies().equals(own.spec().dependencies())
                 && callee.spec().limits().network() == own.spec().limits().network();
     }
 

@@ -7,6 +7,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.Dependencies;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -112,6 +113,18 @@ public abstract class StoreContract {
         assertThat(got.spec().parameters().path("name").asText()).isEqualTo("Ada");
         assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND));
         assertThat(got.updated()).isEqualTo(T0);
+    }
+
+    @Test
+    void aFunctionKeepsItsDependenciesAndAVersionWithoutThemHasNone() {
+        Dependencies requirements = new Dependencies("covetiny==1.0\nrequests>=2 ; python_version >= '3.8'\n");
+        FunctionSpec spec = FunctionSpec.of("needs", Kind.PYTHON, Code.source("def main(a): return a"), "main")
+                .withDependencies(requirements);
+        FunctionRevision put = store.putFunction("guest", spec, T0);
+        assertThat(store.function("guest", "needs").orElseThrow()).isEqualTo(put);
+        assertThat(store.function("guest", "needs").orElseThrow().spec().dependencies()).isEqualTo(requirements);
+        store.putFunction("guest", spec.withDependencies(Dependencies.NONE), T0.plusSeconds(1));
+        assertThat(store.function("guest", "needs").orElseThrow().spec().dependencies().none()).isTrue();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.QueuedInvocation;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
@@ -65,7 +66,7 @@ class AsyncInvocationsIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider(), PackageSources.DEFAULT),
                 InlineTier.unavailable("no test here runs Java inline"));
         runtimes.connect(Calls.NONE, CacheCalls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);

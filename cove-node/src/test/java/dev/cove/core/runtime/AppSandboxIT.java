@@ -7,6 +7,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunOutcome;
@@ -54,7 +55,7 @@ class AppSandboxIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, new BubblewrapProvider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 2, 1 << 20, 1 << 20, new BubblewrapProvider(), PackageSources.DEFAULT),
                 InlineTier.unavailable("no test here runs Java inline"));
         assertThat(runtimes.isolation()).startsWith("bubblewrap");
     }

@@ -9,6 +9,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.CacheScope;
 import dev.cove.core.spi.InlineTier;
@@ -69,7 +70,7 @@ class CacheCopiesIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider(), PackageSources.DEFAULT),
                 InlineTier.unavailable("no test here runs Java inline"));
         runtimes.connect(Calls.NONE, new CacheCalls() {
             @Override

@@ -6,6 +6,7 @@ import dev.cove.core.model.Code;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.RunOutcome;
 import dev.cove.core.spi.RunRequest;
@@ -112,7 +113,9 @@ class MisbehavingWorkerIT {
     RunOutcome runOnce(StemCells cells, List<String> logs) throws Exception {
         ProcessWorker worker = cells.take().get(10, TimeUnit.SECONDS);
         WorkerServices services = new WorkerServices(Calls.NONE, CacheCalls.NONE,
-                new CodeDirs(dir.resolve("code"), new JavaSupport()), spawner, 1 << 20, 1 << 20);
+                new CodeDirs(dir.resolve("code"), new JavaSupport()),
+                new PackageInstalls(dir.resolve("deps"), PackageSources.DEFAULT, PackageInstalls.TIME_LIMIT), spawner,
+                1 << 20, 1 << 20);
         worker.init(new FunctionRevision("guest", FunctionSpec.of("f", Kind.PYTHON, Code.source(""), "main"), 1,
                 Instant.now()), Path.of("/nonexistent"), null, services).get(10, TimeUnit.SECONDS);
         CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
+import dev.cove.core.model.PackageSources;
 import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.Instance;
@@ -45,7 +46,7 @@ class SourceCheckIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider()),
+        runtimes = Runtimes.start(VertxTransport.workers(vertx), new Runtimes.Options(dir, 1, 1 << 20, 1 << 20, Unconfined.provider(), PackageSources.DEFAULT),
                 InlineTier.unavailable("no test here runs Java inline"));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.Dependencies;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
@@ -43,6 +44,9 @@ final class SpecJson {
             ObjectNode labels = node.putObject("labels");
             spec.labels().forEach(labels::put);
         }
+        if (!spec.dependencies().none()) {
+            node.put("dependencies", spec.dependencies().text());
+        }
         return node.toString();
     }
 
@@ -70,7 +74,8 @@ final class SpecJson {
             node.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             return new FunctionSpec(name, kind, new Code(code, node.path("binary").asBoolean()),
                     node.path("main").asText(), (ObjectNode) node.path("parameters"), env, limits,
-                    (ArrayNode) node.path("annotations"), Tier.parse(node.path("tier").asText("auto")), labels);
+                    (ArrayNode) node.path("annotations"), Tier.parse(node.path("tier").asText("auto")), labels,
+                    new Dependencies(node.path("dependencies").asText("")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored function is not valid JSON: " + name, e);
         }
