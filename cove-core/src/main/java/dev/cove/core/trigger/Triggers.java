@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * activation of the trigger whose logs name each rule's activation. A trigger with a {@link Schedule}
  * also fires by itself ({@link Alarms}).
  *
- * <p>The store holds every trigger and rule; nothing here caches them, so a change is seen by the next
- * fire. Changes are serialised on this object; fires are not, and read the rules as they are when they
- * run. A fire answers once each rule's invocation is in the store (durable, as every invocation nobody
+ * <p>The store holds every trigger and rule, and this object their copies, written through: a change is
+ * seen by the next fire, which reads no store. Changes are serialised on this object; fires are not, and
+ * read the rules as they are when they run. A fire answers once each rule's invocation is in the store (durable, as every invocation nobody
  * waits for), never after the functions run: a slow function can't hold up a trigger.
  */
 public final class Triggers implements AutoCloseable {
@@ -75,6 +76,12 @@ public final class Triggers implements AutoCloseable {
     private final Alarms alarms;
     private final Deadlines timer;
     private final Executor ringer;
+    /**
+     * The stored triggers and rules, by namespace and name: the store is written through and read only at
+     * start, so a fire reads no store (this object is the store's only writer of triggers and rules).
+     */
+    private final Map<String, Trigger> triggers = new ConcurrentSkipListMap<>();
+    private final Map<String, Rule> rules = new ConcurrentSkipListMap<>();
     /** The HTTP triggers by path, across namespaces: a path is one trigger's. */
     private final Map<String, Trigger> routes = new ConcurrentHashMap<>();
     /** Event ids published lately, by namespace and topic: a message published again is not delivered again. */
@@ -104,7 +111,9 @@ public final class Triggers implements AutoCloseable {
     static Triggers start(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer,
             Executor ringer) {
         Triggers triggers = new Triggers(store, registry, firing, clock, timer, ringer);
+        store.rules().forEach(rule -> triggers.rules.put(key(rule.namespace(), rule.name()), rule));
         for (Trigger trigger : store.triggers()) {
+            triggers.triggers.put(key(trigger.namespace(), trigger.name()), trigger);
             if (trigger.spec().schedule().isPresent()) {
                 triggers.alarms.recover(trigger);
             }
@@ -122,7 +131,7 @@ public final class Triggers implements AutoCloseable {
      */
     public synchronized Trigger put(String namespace, TriggerSpec spec, boolean overwrite) {
         spec.schedule().ifPresent(Triggers::check);
-        if (!overwrite && store.trigger(namespace, spec.name()).isPresent()) {
+        if (!overwrite && trigger(namespace, spec.name()).isPresent()) {
             throw new ConflictException(Messages.triggerExists(spec.name()));
         }
         spec.http().map(route -> routes.get(route.path()))
@@ -131,6 +140,7 @@ public final class Triggers implements AutoCloseable {
                     throw new ConflictException(Messages.routeTaken(spec.http().get().path(), holder.name()));
                 });
         Trigger trigger = store.putTrigger(namespace, spec, clock.instant());
+        triggers.put(key(namespace, spec.name()), trigger);
         routes.values().removeIf(t -> t.namespace().equals(namespace) && t.name().equals(spec.name()));
         spec.http().ifPresent(route -> routes.put(route.path(), trigger));
         alarms.arm(trigger);
@@ -146,12 +156,12 @@ public final class Triggers implements AutoCloseable {
     }
 
     public Optional<Trigger> trigger(String namespace, String name) {
-        return store.trigger(namespace, name);
+        return Optional.ofNullable(triggers.get(key(namespace, name)));
     }
 
     /** The namespace's triggers, by name. */
     public List<Trigger> triggers(String namespace) {
-        return store.triggers().stream().filter(t -> t.namespace().equals(namespace)).toList();
+        return triggers.values().stream().filter(t -> t.namespace().equals(namespace)).toList();
     }
 
     /** The HTTP trigger at the path, whichever its namespace, if there is one. */
@@ -168,6 +178,7 @@ public final class Triggers implements AutoCloseable {
     public synchronized Optional<Trigger> delete(String namespace, String name) {
         alarms.disarm(namespace, name);
         routes.values().removeIf(t -> t.namespace().equals(namespace) && t.name().equals(name));
+        triggers.remove(key(namespace, name));
         return store.deleteTrigger(namespace, name);
     }
 
@@ -179,32 +190,38 @@ public final class Triggers implements AutoCloseable {
      * @throws ConflictException when it exists and {@code overwrite} is false
      */
     public synchronized Rule putRule(String namespace, RuleSpec spec, boolean overwrite) {
-        if (store.trigger(namespace, spec.trigger()).isEmpty()) {
+        if (trigger(namespace, spec.trigger()).isEmpty()) {
             throw new MissingException(Messages.triggerMissing(spec.trigger()));
         }
         if (spec.selector().isEmpty() && registry.function(namespace, spec.function()).isEmpty()) {
             throw new MissingException(Messages.functionMissing(spec.function()));
         }
-        if (!overwrite && store.rule(namespace, spec.name()).isPresent()) {
+        if (!overwrite && rule(namespace, spec.name()).isPresent()) {
             throw new ConflictException(Messages.ruleExists(spec.name()));
         }
-        boolean active = store.rule(namespace, spec.name()).map(Rule::active).orElse(true); // a change keeps it
-        return store.putRule(namespace, spec, active, clock.instant());
+        boolean active = rule(namespace, spec.name()).map(Rule::active).orElse(true); // a change keeps it
+        return storeRule(namespace, spec, active);
+    }
+
+    private Rule storeRule(String namespace, RuleSpec spec, boolean active) {
+        Rule rule = store.putRule(namespace, spec, active, clock.instant());
+        rules.put(key(namespace, spec.name()), rule);
+        return rule;
     }
 
     /** Activates or deactivates the rule; a rule already so is left as it is. */
     public synchronized Optional<Rule> setActive(String namespace, String name, boolean active) {
-        return store.rule(namespace, name).map(rule -> rule.active() == active ? rule
-                : store.putRule(namespace, rule.spec(), active, clock.instant()));
+        return rule(namespace, name).map(rule -> rule.active() == active ? rule
+                : storeRule(namespace, rule.spec(), active));
     }
 
     public Optional<Rule> rule(String namespace, String name) {
-        return store.rule(namespace, name);
+        return Optional.ofNullable(rules.get(key(namespace, name)));
     }
 
     /** The namespace's rules, by name. */
     public List<Rule> rules(String namespace) {
-        return store.rules().stream().filter(r -> r.namespace().equals(namespace)).toList();
+        return rules.values().stream().filter(r -> r.namespace().equals(namespace)).toList();
     }
 
     /** The namespace's rules that name the trigger, active or not, by name. */
@@ -213,6 +230,7 @@ public final class Triggers implements AutoCloseable {
     }
 
     public synchronized Optional<Rule> deleteRule(String namespace, String name) {
+        rules.remove(key(namespace, name));
         return store.deleteRule(namespace, name);
     }
 
@@ -221,7 +239,7 @@ public final class Triggers implements AutoCloseable {
      * parameters overlaid by the payload's fields. Completes once each invocation is stored and admitted.
      */
     public CompletableFuture<TriggerFire> fire(String namespace, String name, ObjectNode payload) {
-        Optional<Trigger> trigger = store.trigger(namespace, name);
+        Optional<Trigger> trigger = trigger(namespace, name);
         if (trigger.isEmpty()) {
             return CompletableFuture.completedFuture(new TriggerFire.NoSuchTrigger());
         }
@@ -393,7 +411,7 @@ public final class Triggers implements AutoCloseable {
                 .orElseThrow(() -> new MissingException(Messages.failureMissing(id)));
         FunctionRevision function = registry.function(namespace, failure.function())
                 .orElseThrow(() -> new MissingException(Messages.functionMissing(failure.function())));
-        Rule rule = store.rule(namespace, failure.rule()).orElseGet(() -> new Rule(namespace,
+        Rule rule = rule(namespace, failure.rule()).orElseGet(() -> new Rule(namespace,
                 new RuleSpec(failure.rule(), trigger, failure.function()), true, 1, clock.instant()));
         Attempt attempt = new Attempt(rule, failure.function(), failure.eventId(), failure.payload(), 1);
         return firing.submit(failure.eventId(), function, failure.payload()).thenApply(admission -> {
@@ -424,12 +442,16 @@ public final class Triggers implements AutoCloseable {
     }
 
     private synchronized void deleteWithRules(String namespace, String name) {
-        rulesOf(namespace, name).forEach(rule -> store.deleteRule(namespace, rule.name()));
+        rulesOf(namespace, name).forEach(rule -> deleteRule(namespace, rule.name()));
         delete(namespace, name);
     }
 
     @Override
     public void close() {
         alarms.close();
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "\n" + name; // '\n' sorts before any name's first character: by namespace, then name
     }
 }
