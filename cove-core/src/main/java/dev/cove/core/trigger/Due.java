@@ -9,6 +9,7 @@ import dev.cove.core.model.Schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -82,14 +83,18 @@ final class Due {
         return schedule.stop().map(stop -> !time.isAfter(stop)).orElse(true);
     }
 
+    /** cron-utils keeps the fraction of a second it is given: a cron's times are whole seconds. */
     private Optional<Instant> cronAfter(Instant from) {
-        return cron.orElseThrow().nextExecution(ZonedDateTime.ofInstant(from, schedule.zone())).map(ZonedDateTime::toInstant);
+        Instant second = from.truncatedTo(ChronoUnit.SECONDS);
+        return cron.orElseThrow().nextExecution(ZonedDateTime.ofInstant(second, schedule.zone()))
+                .map(ZonedDateTime::toInstant);
     }
 
     private Optional<Instant> cronAtOrBefore(Instant until) {
         // lastExecution answers strictly before its argument
-        return cron.orElseThrow().lastExecution(ZonedDateTime.ofInstant(until.plusNanos(1), schedule.zone()))
-                .map(ZonedDateTime::toInstant);
+        Instant second = until.truncatedTo(ChronoUnit.SECONDS);
+        return cron.orElseThrow().lastExecution(ZonedDateTime.ofInstant(second.plusSeconds(1), schedule.zone()))
+                .map(ZonedDateTime::toInstant).filter(last -> !last.isAfter(second));
     }
 
     /** An interval fires at its start and every interval after it; without a start, an interval after its anchor. */
