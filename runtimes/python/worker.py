@@ -1,7 +1,7 @@
 """Cove's worker for the python runtime: runs one function, speaking docs/worker-protocol.md over a
 Unix socket. Started as `python3 -I worker.py --socket PATH --token TOKEN` with an empty environment.
 
-One script of over 1000 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
+One script of over 800 lines on purpose, measured on stem cells (bench/README.md, "The workers' own
 code"): split into a launcher and a module imported at start, a stem cell's init and first run took
 1.02x the time and a worker's start 1.00x the CPU, the sandbox's read-only runtimes folder caching
 no bytecode for the module; a part imported at init would add its compile to every cold start (the

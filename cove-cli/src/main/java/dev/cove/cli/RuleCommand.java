@@ -101,29 +101,36 @@ final class RuleCommand implements Runnable {
         }
     }
 
-    @Command(name = "enable", description = "Activate a rule: its trigger's fires invoke its function again.")
-    static final class Enable extends ApiCommand {
+    /** Sets a rule's status, and prints the rule as it is then. */
+    abstract static class SetStatus extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The rule's name.")
         String name;
 
+        private final boolean active;
+
+        SetStatus(boolean active) {
+            this.active = active;
+        }
+
         @Override
         int run(CoveClient client) {
-            CoveClient.Response response = client.setRuleStatus(name, true);
+            CoveClient.Response response = client.setRuleStatus(name, active);
             out().println(json() ? response.body() : "rule " + summary(response.json()));
             return 0;
         }
     }
 
-    @Command(name = "disable", description = "Deactivate a rule: its trigger's fires no longer invoke its function.")
-    static final class Disable extends ApiCommand {
-        @Parameters(paramLabel = "NAME", description = "The rule's name.")
-        String name;
+    @Command(name = "enable", description = "Activate a rule: its trigger's fires invoke its function again.")
+    static final class Enable extends SetStatus {
+        Enable() {
+            super(true);
+        }
+    }
 
-        @Override
-        int run(CoveClient client) {
-            CoveClient.Response response = client.setRuleStatus(name, false);
-            out().println(json() ? response.body() : "rule " + summary(response.json()));
-            return 0;
+    @Command(name = "disable", description = "Deactivate a rule: its trigger's fires no longer invoke its function.")
+    static final class Disable extends SetStatus {
+        Disable() {
+            super(false);
         }
     }
 

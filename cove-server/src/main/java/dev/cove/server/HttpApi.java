@@ -21,6 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -63,7 +65,8 @@ final class HttpApi {
     private static final String TRIGGER = NAMESPACE + "/triggers/(?<trigger>[^/]+)";
     private static final String TOPIC = NAMESPACE + "/topics/(?<topic>[^/]+)";
     /** Any path outside those the server keeps for itself ({@link HttpRoute#RESERVED}): an HTTP trigger's, maybe. */
-    private static final String HTTP_TRIGGER_PATH = "/(?!(?:api|fn|web|metrics)(?:/|$)).+";
+    private static final String HTTP_TRIGGER_PATH = "/(?!(?:" + HttpRoute.RESERVED.stream()
+            .map(reserved -> Pattern.quote(reserved.substring(1))).collect(Collectors.joining("|")) + ")(?:/|$)).+";
     private static final String RULE = NAMESPACE + "/rules/(?<rule>[^/]+)";
     /** OpenWhisk's alarms feed: actions of {@code whisk.system} that every key may invoke ({@link AlarmFeed}). */
     private static final String ALARMS = "/api/v1/namespaces/whisk\\.system/actions/alarms/(?<feed>alarm|once|interval)";

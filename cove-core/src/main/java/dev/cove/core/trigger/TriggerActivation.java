@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.Trigger;
-import dev.cove.core.spi.FunctionCalls;
 import java.util.List;
 
 /**
@@ -26,8 +25,7 @@ final class TriggerActivation {
     TriggerActivation(Trigger trigger, String id, ObjectNode payload, long startMillis) {
         this.trigger = trigger;
         this.id = id;
-        this.payload = payload.deepCopy();
-        this.payload.remove(FunctionCalls.FIRED_BY);
+        this.payload = Triggers.payload(payload);
         this.startMillis = startMillis;
     }
 

@@ -388,7 +388,7 @@ public final class Triggers implements AutoCloseable {
     }
 
     /** What a function was given, without the event that fired it. */
-    private static ObjectNode payload(ObjectNode params) {
+    static ObjectNode payload(ObjectNode params) {
         ObjectNode payload = params.deepCopy();
         payload.remove(FunctionCalls.FIRED_BY);
         return payload;

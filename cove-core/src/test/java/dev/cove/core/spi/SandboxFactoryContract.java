@@ -1,8 +1,5 @@
 package dev.cove.core.spi;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,11 +18,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * What every {@link SandboxFactory} does, whatever it confines workers with: workers started in a
@@ -224,18 +225,24 @@ public abstract class SandboxFactoryContract {
         final List<String> lines = new CopyOnWriteArrayList<>();
         Sandbox.Worker worker;
 
+        /** Completes with the worker's first line. */
+        final CompletableFuture<String> firstLine = new CompletableFuture<>();
+
         void line(String stream, String line) {
             lines.add(stream + ": " + line);
+            firstLine.complete(line);
         }
 
         int exit() throws Exception {
             return worker.exit().get(WAIT_S, TimeUnit.SECONDS);
         }
 
-        void awaitLine() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            while (lines.isEmpty() && worker.alive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+        /** Waits for the worker's first line, or its exit, whichever comes first. */
+        void awaitLine() throws Exception {
+            try {
+                CompletableFuture.anyOf(firstLine, worker.exit()).get(WAIT_S, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // said below
             }
             assertThat(lines).as("what the worker printed").isNotEmpty();
         }
