@@ -57,11 +57,14 @@ final class PublishCommand extends ApiCommand {
         return input.parameters(this::usage);
     }
 
-    /** {@code event ID: fired 2 triggers}, or why nothing fired. */
+    /** {@code event ID: fired 2 triggers}, or why nothing fired, or that NATS holds it. */
     static String outcome(JsonNode answer, String topic) {
         String event = "event " + Json.text(answer, "eventId") + ": ";
         if (answer.path("duplicate").asBoolean()) {
             return event + "duplicate: nothing fired (it was published under this id within the last ten minutes)";
+        }
+        if (answer.path("queued").asBoolean()) {
+            return event + "stored on NATS: its triggers fire as a node takes it (cove activation list shows them)";
         }
         int fired = answer.path("fired").size();
         return switch (fired) {

@@ -1,6 +1,7 @@
 package dev.cove.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.bus.nats.NatsSettings;
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.PackageSources;
@@ -78,6 +79,13 @@ final class UpCommand implements Callable<Integer> {
                     + " shared one) holds (default: ${DEFAULT-VALUE}).")
     long cacheMb;
 
+    @Option(names = "--nats", paramLabel = "URL",
+            description = "Carry topics' messages on the NATS server at URL (nats://HOST:PORT, started with -js):"
+                    + " durable in its JetStream, each fired on one of the nodes naming it; its user and password"
+                    + " come from COVE_NATS_USER and COVE_NATS_PASSWORD, never the command line (default: in this"
+                    + " server, each message fired before its publisher hears back).")
+    Optional<String> nats = Optional.empty();
+
     @Option(names = "--java-threads", paramLabel = "N",
             description = "How many cores run inline Java functions (and this server's own blocking work) at"
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
@@ -149,7 +157,7 @@ final class UpCommand implements Callable<Integer> {
         try {
             return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
                     .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings())
-                    .withPackageSources(packageSources());
+                    .withPackageSources(packageSources()).withTopics(topics());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -166,6 +174,13 @@ final class UpCommand implements Callable<Integer> {
         CacheSettings defaults = CacheSettings.defaults();
         return new CacheSettings(cacheTtl, cacheMaxTtl, defaults.maxValueBytes(), defaults.maxKeyBytes(), cacheEntries,
                 cacheMb * 1024 * 1024);
+    }
+
+    private NodeOptions.TopicsChoice topics() {
+        return nats.<NodeOptions.TopicsChoice>map(url -> new NodeOptions.NatsTopics(NatsSettings.of(url)
+                        .withCredentials(root.env().variable("COVE_NATS_USER").orElse(""),
+                                root.env().variable("COVE_NATS_PASSWORD").orElse(""))))
+                .orElseGet(NodeOptions.EmbeddedTopics::new);
     }
 
     private NodeOptions.CacheChoice cacheBackend() {
@@ -199,7 +214,8 @@ final class UpCommand implements Callable<Integer> {
                     .put("data", options.dataDir().toString())
                     .put("config", root.env().configFile().toString())
                     .put("isolation", server.isolation())
-                    .put("cache", server.cache());
+                    .put("cache", server.cache())
+                    .put("topics", server.topics());
             server.runtimes().forEach(facts.putArray("runtimes")::add);
             server.unavailableRuntimes().forEach(facts.putArray("unavailable")::add);
             out.println(Json.compact(facts));
@@ -209,6 +225,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("  runtimes  " + String.join(", ", server.runtimes()));
             out.println("  isolation " + server.isolation());
             out.println("  cache     " + server.cache());
+            out.println("  topics    " + server.topics());
             out.println("  data      " + options.dataDir());
             out.println("  config    " + root.env().configFile() + " (the cove command reads it)");
             PrintWriter err = spec.commandLine().getErr();

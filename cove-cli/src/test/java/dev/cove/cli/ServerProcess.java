@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,7 @@ final class ServerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final List<String> options;
     /** HTTP/1.1: the default, HTTP/2, asks each new connection to upgrade, which took 3 times as long under load. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,10 +40,14 @@ final class ServerProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    /** Keeps its data, its config file and each start's log in {@code dir}; not started yet. */
-    ServerProcess(Path dir) throws IOException {
+    /**
+     * Keeps its data, its config file and each start's log in {@code dir}; not started yet; each start
+     * gives {@code cove up} these options too.
+     */
+    ServerProcess(Path dir, String... options) throws IOException {
         this.dir = dir;
         this.port = freePort();
+        this.options = List.of(options);
     }
 
     /** Starts the server and waits until it has written its config file (it then answers). */
@@ -49,9 +56,10 @@ final class ServerProcess implements AutoCloseable {
         Files.deleteIfExists(config);
         String java = ProcessHandle.current().info().command().orElse("java");
         starts++;
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString(), "up", "--port", Integer.toString(port),
-                "--data", dataDir().toString())
-                .redirectErrorStream(true).redirectOutput(log().toFile());
+        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(), "up", "--port",
+                Integer.toString(port), "--data", dataDir().toString()));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
         builder.environment().put("COVE_CONFIG", config.toString());
         process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_S);
@@ -105,6 +113,11 @@ final class ServerProcess implements AutoCloseable {
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.header("authorization", auth).header("content-type", "application/json")
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Where it answers: {@code http://127.0.0.1:PORT}. */
+    String apiHost() {
+        return apiHost;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -34,6 +34,7 @@ import dev.cove.core.sandbox.Unconfined;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
+import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.Store;
 import dev.cove.core.spi.WorkerTransport;
@@ -105,9 +106,11 @@ public final class Platform implements Node {
      * @param sandboxes what node and python functions run in, unless the config says they run unconfined
      * @param workers how worker processes connect to the platform
      * @param deadlines times activations out
+     * @param topics the durable bus topics' messages go through (NATS), or none: then each message fires
+     *     its triggers in this process before its publisher hears back
      */
     public record Adapters(Store store, CacheBackend cache, InlineTier inline, SandboxProvider sandboxes,
-            WorkerTransport workers, Deadlines deadlines) {}
+            WorkerTransport workers, Deadlines deadlines, Optional<MessageBus> topics) {}
 
     /** Starts the runtimes over the adapters; blocks until the stem cells are being started. */
     public static Platform start(Node.Config config, Adapters adapters) throws IOException {
@@ -149,6 +152,7 @@ public final class Platform implements Node {
                 log.add(record);
             }
         }, clock, deadlines);
+        adapters.topics().ifPresent(triggers::carryTopicsOn);
         runtimes.connect(LocalBus.create(registry, dispatcher, async, apiHost::get, triggers), cache);
         int recovered = async.recover(registry::function);
         if (recovered > 0) {

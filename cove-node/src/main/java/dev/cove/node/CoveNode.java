@@ -1,5 +1,6 @@
 package dev.cove.node;
 
+import dev.cove.bus.nats.NatsBus;
 import dev.cove.cache.redis.RedisCacheBackend;
 import dev.cove.core.Node;
 import dev.cove.core.Platform;
@@ -7,6 +8,7 @@ import dev.cove.core.cache.CacheGateway;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
+import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.WorkerTransport;
 import dev.cove.java.inline.JavaInlineTier;
 import dev.cove.sandbox.bubblewrap.BubblewrapProvider;
@@ -14,6 +16,7 @@ import dev.cove.store.sqlite.SqliteStore;
 import dev.cove.transport.vertx.VertxTransport;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Starts one node: the core wired to the adapters it runs on. The only place that names them, so
@@ -32,14 +35,28 @@ public final class CoveNode {
         WorkerTransport workers = VertxTransport.workers(vertx);
         Deadlines deadlines = VertxTransport.deadlines();
         try {
-            return Platform.start(config, new Platform.Adapters(SqliteStore.open(config.dataDir().resolve("cove.db")),
-                    cache, JavaInlineTier.create(), new BubblewrapProvider(), workers, deadlines));
+            Optional<MessageBus> topics = topics(options.topics());
+            try {
+                return Platform.start(config, new Platform.Adapters(SqliteStore.open(config.dataDir().resolve("cove.db")),
+                        cache, JavaInlineTier.create(), new BubblewrapProvider(), workers, deadlines, topics));
+            } catch (IOException | RuntimeException e) {
+                topics.ifPresent(MessageBus::close);
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             cache.close();
             workers.close();
             deadlines.close();
             throw e;
         }
+    }
+
+    /** The durable bus the operator named, connected; none when topics stay in this process. */
+    private static Optional<MessageBus> topics(NodeOptions.TopicsChoice choice) throws IOException {
+        return switch (choice) {
+            case NodeOptions.EmbeddedTopics embedded -> Optional.empty();
+            case NodeOptions.NatsTopics nats -> Optional.of(NatsBus.connect(nats.settings()));
+        };
     }
 
     private static CacheBackend cacheBackend(NodeOptions.CacheChoice choice, CacheSettings settings) {

@@ -32,13 +32,13 @@ class ArchitectureTest {
     /** The libraries that only adapters may use. */
     private static final String[] ADAPTER_LIBRARIES = {
         "redis.clients..", "java.sql..", "org.sqlite..", "net.jpountz..", "org.objectweb.asm..", "io.vertx..",
-        "io.netty.."};
+        "io.netty..", "io.nats.."};
 
     private static final String[] MODEL_AND_SPIS = {"dev.cove.core.model..", "dev.cove.core.spi.."};
 
     /** The adapters' packages. */
     private static final String[] ADAPTERS = {
-        "dev.cove.store..", "dev.cove.cache..", "dev.cove.sandbox..", "dev.cove.transport..", "dev.cove.java.."};
+        "dev.cove.store..", "dev.cove.cache..", "dev.cove.bus..", "dev.cove.sandbox..", "dev.cove.transport..", "dev.cove.java.."};
 
     /**
      * Each concept package of the core and the types it shows the rest: one entry type, or a few where

@@ -3,6 +3,8 @@ package dev.cove.server;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.InvalidTriggerException;
 import dev.cove.core.model.MissingException;
+import dev.cove.core.model.UnavailableException;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /** A request the API refuses, with the HTTP status and the message for the caller. */
@@ -34,12 +36,18 @@ final class ApiError extends Exception {
 
     /**
      * What a call of the node answers, its refusals turned into the API's: a trigger or rule that can't be
-     * stored as given is a 400, something it names that does not exist a 404, a name taken a 409. Their
-     * messages are the model's, written for the caller.
+     * stored as given is a 400, something it names that does not exist a 404, a name taken a 409, something
+     * it relies on away a 503. Their messages are the model's, written for the caller.
      */
     static <T> T refusing(Supplier<T> call) throws ApiError {
         try {
-            return call.get();
+            try {
+                return call.get();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        } catch (UnavailableException e) {
+            throw new ApiError(503, e.getMessage());
         } catch (InvalidTriggerException e) {
             throw badRequest(e.getMessage());
         } catch (MissingException e) {

@@ -70,7 +70,7 @@ public final class CoveServer implements AutoCloseable {
             Node.Config config = new Node.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
                     MAX_LOG_BYTES, options.sandboxed(), options.cache(), options.packageSources());
-            platform = CoveNode.start(new NodeOptions(config, options.cacheBackend()), vertx);
+            platform = CoveNode.start(new NodeOptions(config, options.cacheBackend(), options.topics()), vertx);
         } catch (IOException | RuntimeException e) {
             vertx.close();
             throw new StartException("Cove could not start: " + e.getMessage(), e);
@@ -254,6 +254,11 @@ public final class CoveServer implements AutoCloseable {
     /** One line per available runtime, e.g. {@code nodejs:20 (node v20.20.2)}. */
     public List<String> runtimes() {
         return platform.runtimes();
+    }
+
+    /** Where topics' messages go, one line. */
+    public String topics() {
+        return options.topics().describe();
     }
 
     /** What holds the functions' caches, one line. */

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param cache the caches' TTLs, limits and quotas
  * @param packageSources where pip finds python functions' dependencies ({@code --pip-index-url},
  *     {@code --pip-find-links})
+ * @param topics where topics' messages go: in this process, or on NATS ({@code --nats})
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
         int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed,
-        NodeOptions.CacheChoice cacheBackend, CacheSettings cache, PackageSources packageSources) {
+        NodeOptions.CacheChoice cacheBackend, CacheSettings cache, PackageSources packageSources,
+        NodeOptions.TopicsChoice topics) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -57,12 +59,13 @@ public record ServerOptions(
 
     /**
      * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
-     * activations waiting per function, sandboxes required, the embedded cache, pip's default index.
+     * activations waiting per function, sandboxes required, the embedded cache, pip's default index,
+     * topics in this process.
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
                 Duration.ofDays(7), 2, 1000, true, new NodeOptions.EmbeddedCache(), CacheSettings.defaults(),
-                PackageSources.DEFAULT);
+                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics());
     }
 
     /** {@code ~/.cove} of this process's {@link #home}. */
@@ -86,46 +89,50 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withCacheBackend(NodeOptions.CacheChoice backend) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics);
     }
 
     public ServerOptions withCache(CacheSettings settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics);
     }
 
     public ServerOptions withSandboxed(boolean required) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics);
     }
 
     public ServerOptions withPackageSources(PackageSources sources) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics);
+    }
+
+    public ServerOptions withTopics(NodeOptions.TopicsChoice choice) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice);
     }
 }

@@ -92,7 +92,8 @@ final class Triggers {
 
     /**
      * Publishes the body, a JSON object, on the namespace's topic: 202 with the message's event id (the
-     * {@code X-Event-Id} header's, or a new one) and the activation of each trigger it fired.
+     * {@code X-Event-Id} header's, or a new one) and the activation of each trigger it fired, or, on NATS,
+     * {@code queued}: its triggers fire once a node takes it from the stream. 503 when NATS did not take it.
      */
     void publish(Exchange ex, String ns, String topic, Buffer body) {
         try {
@@ -100,9 +101,13 @@ final class Triggers {
             String given = ex.request.getHeader(EVENT_ID_HEADER);
             String eventId = given == null || given.isBlank() ? UUID.randomUUID().toString().replace("-", "") : given;
             FunctionSpec.requireName("topic", topic);
-            ex.blocking(() -> platform.publish(ns, topic, message, eventId).join(), published -> {
+            ex.blocking(() -> ApiError.refusing(() -> platform.publish(ns, topic, message, eventId).join()), published -> {
                 ObjectNode answer = Exchange.JSON.createObjectNode().put("eventId", published.eventId());
-                published.fired().forEach(answer.putArray("fired")::add);
+                if (published.queued()) {
+                    answer.put("queued", true);
+                } else {
+                    published.fired().forEach(answer.putArray("fired")::add);
+                }
                 answer.put("duplicate", published.duplicate());
                 ex.json(202, answer);
             });

@@ -1,6 +1,9 @@
 package dev.cove.core.bus;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cove.core.spi.MessageBus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,46 +13,78 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded message bus: topics in this process. Each subscription has a serial executor of its
- * own, so a slow handler delays only its own messages and each sees them in publishing order; a
- * queue group hands its messages round robin.
+ * The embedded message bus: topics in this process, not durable. Each subscription has a serial
+ * executor of its own, so a slow handler delays only its own messages and each sees them in publishing
+ * order; a queue group hands its messages round robin.
  */
 final class MemoryTopics implements MessageBus {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryTopics.class);
     private static final String EVERYONE = "";
+    private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
+    private static final int MAX_REMEMBERED_IDS = 100_000;
 
-    /** Subscribers by topic, then by queue group ({@link #EVERYONE} for those who get every message). */
+    /**
+     * Subscribers by the topic they asked for (a wildcard {@code a.>} as such), then by queue group
+     * ({@link #EVERYONE} for those who get every message).
+     */
     private final Map<String, Map<String, Group>> topics = new ConcurrentHashMap<>();
+    /** The ids published lately, by topic: a message published again is dropped. */
+    private final Cache<String, Boolean> published = Caffeine.newBuilder()
+            .maximumSize(MAX_REMEMBERED_IDS).expireAfterWrite(DUPLICATE_WINDOW).build();
     private volatile boolean closed;
 
     @Override
-    public CompletableFuture<Void> publish(String topic, byte[] message) {
+    public CompletableFuture<Boolean> publish(String topic, String id, byte[] message) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the message bus is closed"));
         }
-        topics.getOrDefault(topic, Map.of()).forEach((group, members) -> members.deliver(group, message));
-        return CompletableFuture.completedFuture(null);
+        if (published.asMap().putIfAbsent(topic + "\n" + id, Boolean.TRUE) != null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Delivery delivery = new Delivery(topic, id, message);
+        topics.forEach((wanted, groups) -> {
+            if (matches(wanted, topic)) {
+                groups.forEach((group, members) -> members.deliver(group, delivery));
+            }
+        });
+        return CompletableFuture.completedFuture(true);
+    }
+
+    /** Whether a subscription to {@code wanted} ({@code a.b}, {@code a.>} or {@code >}) gets {@code topic}'s messages. */
+    static boolean matches(String wanted, String topic) {
+        if (wanted.equals(">")) {
+            return true;
+        }
+        if (wanted.endsWith(".>")) {
+            String prefix = wanted.substring(0, wanted.length() - 1);
+            return topic.length() > prefix.length() && topic.startsWith(prefix);
+        }
+        return wanted.equals(topic);
     }
 
     @Override
-    public Subscription subscribe(String topic, Consumer<byte[]> handler) {
+    public Subscription subscribe(String topic, Handler handler) {
         return join(topic, EVERYONE, handler);
     }
 
     @Override
-    public Subscription subscribe(String topic, String group, Consumer<byte[]> handler) {
+    public Subscription subscribe(String topic, String group, Handler handler) {
         if (group.isEmpty()) {
             throw new IllegalArgumentException("a queue group needs a name");
         }
         return join(topic, group, handler);
     }
 
-    private Subscription join(String topic, String group, Consumer<byte[]> handler) {
+    @Override
+    public boolean durable() {
+        return false;
+    }
+
+    private Subscription join(String topic, String group, Handler handler) {
         Member member = new Member(handler);
         Group members = topics.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(group, g -> new Group());
@@ -79,7 +114,7 @@ final class MemoryTopics implements MessageBus {
             members.remove(member);
         }
 
-        void deliver(String group, byte[] message) {
+        void deliver(String group, Delivery message) {
             List<Member> now = List.copyOf(members);
             if (now.isEmpty()) {
                 return;
@@ -97,15 +132,15 @@ final class MemoryTopics implements MessageBus {
     }
 
     private static final class Member {
-        private final Consumer<byte[]> handler;
+        private final Handler handler;
         private final ExecutorService serial = Executors.newSingleThreadExecutor(
                 Thread.ofVirtual().name("cove-topic-subscriber").factory());
 
-        Member(Consumer<byte[]> handler) {
+        Member(Handler handler) {
             this.handler = handler;
         }
 
-        void deliver(byte[] message) {
+        void deliver(Delivery message) {
             try {
                 serial.execute(() -> handle(message));
             } catch (RejectedExecutionException e) {
@@ -113,12 +148,20 @@ final class MemoryTopics implements MessageBus {
             }
         }
 
-        private void handle(byte[] message) {
+        private void handle(Delivery message) {
             try {
-                handler.accept(message);
+                handler.handle(message).whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        lost(message, failure);
+                    }
+                });
             } catch (RuntimeException e) {
-                LOG.warn("a topic's subscriber failed on a message: {}", e.toString());
+                lost(message, e);
             }
+        }
+
+        private static void lost(Delivery message, Throwable failure) {
+            LOG.warn("a subscriber of topic {} failed on message {}: {}", message.topic(), message.id(), failure.toString());
         }
 
         void stop() {

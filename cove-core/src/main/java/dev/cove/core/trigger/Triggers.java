@@ -1,5 +1,8 @@
 package dev.cove.core.trigger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -19,14 +22,18 @@ import dev.cove.core.model.Trigger;
 import dev.cove.core.model.TriggerFailure;
 import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
+import dev.cove.core.model.UnavailableException;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.FunctionCalls;
+import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.TriggerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * seen by the next fire, which reads no store. Changes are serialised on this object; fires are not, and
  * read the rules as they are when they run. A fire answers once each rule's invocation is in the store (durable, as every invocation nobody
  * waits for), never after the functions run: a slow function can't hold up a trigger.
+ *
+ * <p>Topics' messages fire their triggers in this process, before the publisher hears back, unless they
+ * are {@linkplain #carryTopicsOn carried on a durable bus}: then a publish answers once the bus stored
+ * the message, and a node of the bus's queue group fires it and acknowledges it once the fires are
+ * stored.
  */
 public final class Triggers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
@@ -56,6 +68,11 @@ public final class Triggers implements AutoCloseable {
     /** A failed activation of a rule with retries starts again after this, doubling each time up to a minute. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** The bus topic of a namespace's topic is this, the namespace, '.', the topic, each with '%' for '.'. */
+    static final String BUS_TOPICS = "topics.";
+    /** The queue group of the nodes that fire topics' messages: on a durable bus, each message is one node's. */
+    static final String BUS_GROUP = "cove-triggers";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a fire needs of the rest of the platform. */
     public interface Firing {
@@ -87,6 +104,9 @@ public final class Triggers implements AutoCloseable {
     /** Event ids published lately, by namespace and topic: a message published again is not delivered again. */
     private final Cache<String, Boolean> published = Caffeine.newBuilder()
             .maximumSize(MAX_REMEMBERED_EVENTS).expireAfterWrite(REMEMBERED_FOR).build();
+    /** The durable bus topics' messages go through, once {@link #carryTopicsOn} named one. */
+    private volatile MessageBus bus;
+    private volatile MessageBus.Subscription relay;
 
     private Triggers(TriggerStore store, Registry registry, Firing firing, Clock clock, Deadlines timer,
             Executor ringer) {
@@ -268,15 +288,79 @@ public final class Triggers implements AutoCloseable {
 
     /**
      * Publishes a message on a topic of the namespace: each trigger of the namespace that subscribes to it
-     * fires with the message. Completes once every fire's invocations are stored, so an answered publish
-     * loses nothing in a crash; a message whose event id was published on the topic lately is dropped
-     * (delivered at least once, and once only within {@link #REMEMBERED_FOR}).
+     * fires with the message. A message whose event id was published on the topic lately is dropped
+     * (delivered at least once, and once only within {@link #REMEMBERED_FOR}). In this process, completes
+     * once every fire's invocations are stored, so an answered publish loses nothing in a crash; on a
+     * durable bus, once the bus stored the message, which fires later ({@link TopicMessage#queued()}).
      *
      * @param eventId the publisher's id of the message, or one it was given
      */
     public CompletableFuture<TopicMessage> publish(String namespace, String topic, ObjectNode message, String eventId) {
-        if (published.asMap().putIfAbsent(namespace + "\n" + topic + "\n" + eventId, Boolean.TRUE) != null) {
-            return CompletableFuture.completedFuture(new TopicMessage(eventId, List.of(), true));
+        MessageBus carrier = bus;
+        if (carrier == null) {
+            return deliver(namespace, topic, message, eventId);
+        }
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return carrier.publish(busTopic(namespace, topic), eventId, body)
+                .<TopicMessage>thenApply(taken -> TopicMessage.queued(eventId, !taken))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new UnavailableException(
+                        (failure.getCause() == null ? failure : failure.getCause()).getMessage(), failure)));
+    }
+
+    /**
+     * From now on, topics' messages go through {@code bus}, durable, and this node fires those its queue
+     * group hands it; the bus is this object's, closed when it closes.
+     */
+    public synchronized void carryTopicsOn(MessageBus bus) {
+        if (!bus.durable()) {
+            throw new IllegalArgumentException("topics' messages go through a durable bus, or none");
+        }
+        this.relay = bus.subscribe(BUS_TOPICS + ">", BUS_GROUP, this::arrived);
+        this.bus = bus;
+    }
+
+    /** Fires a message the bus handed this node; the bus hears it was handled once the fires are stored. */
+    private CompletableFuture<TopicMessage> arrived(MessageBus.Delivery delivery) {
+        String[] words = delivery.topic().substring(BUS_TOPICS.length()).split("\\.", -1);
+        if (words.length != 2 || words[0].isEmpty() || words[1].isEmpty()) {
+            LOG.warn("a message on bus topic {} names no namespace and topic ({}namespace.topic): dropped",
+                    delivery.topic(), BUS_TOPICS);
+            return CompletableFuture.completedFuture(null);
+        }
+        return deliver(words[0].replace('%', '.'), words[1].replace('%', '.'), object(delivery.body()), delivery.id());
+    }
+
+    /** The bus topic a namespace's topic goes on: names hold no '%', so '.' becomes '%' and back. */
+    static String busTopic(String namespace, String topic) {
+        return BUS_TOPICS + namespace.replace('.', '%') + "." + topic.replace('.', '%');
+    }
+
+    /** A message from the bus as a JSON object: one that is something else is its {@code data}. */
+    private static ObjectNode object(byte[] body) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("data", new String(body, StandardCharsets.UTF_8));
+        }
+        if (parsed instanceof ObjectNode object) {
+            return object;
+        }
+        ObjectNode wrapped = JSON.createObjectNode();
+        wrapped.set("data", parsed == null ? JSON.nullNode() : parsed);
+        return wrapped;
+    }
+
+    /** Fires each trigger of the namespace on the topic, once per event id; completes once the fires are stored. */
+    private CompletableFuture<TopicMessage> deliver(String namespace, String topic, ObjectNode message, String eventId) {
+        String key = namespace + "\n" + topic + "\n" + eventId;
+        if (published.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+            return CompletableFuture.completedFuture(new TopicMessage(eventId, List.of(), true, false));
         }
         ObjectNode payload = message.deepCopy();
         payload.putObject(FunctionCalls.FIRED_BY).put("id", eventId).put("type", "application/json")
@@ -284,9 +368,15 @@ public final class Triggers implements AutoCloseable {
         List<CompletableFuture<TriggerFire>> fires = triggers(namespace).stream()
                 .filter(t -> t.spec().topic().filter(topic::equals).isPresent())
                 .map(t -> fire(namespace, t.name(), payload)).toList();
-        return CompletableFuture.allOf(fires.toArray(CompletableFuture[]::new)).thenApply(done -> new TopicMessage(eventId,
-                fires.stream().map(CompletableFuture::join).filter(TriggerFire.Fired.class::isInstance)
-                        .map(f -> ((TriggerFire.Fired) f).activationId()).toList(), false));
+        return CompletableFuture.allOf(fires.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+            if (failure != null) {
+                published.invalidate(key); // not fired: the same message again may be
+                throw failure instanceof RuntimeException e ? e : new IllegalStateException(failure);
+            }
+            return new TopicMessage(eventId, fires.stream().map(CompletableFuture::join)
+                    .filter(TriggerFire.Fired.class::isInstance).map(f -> ((TriggerFire.Fired) f).activationId()).toList(),
+                    false, false);
+        });
     }
 
     /** Invokes the rule's function, or each function its selector matches now: one line each for the record. */
@@ -449,6 +539,11 @@ public final class Triggers implements AutoCloseable {
     @Override
     public void close() {
         alarms.close();
+        MessageBus.Subscription subscribed = relay;
+        if (subscribed != null) {
+            subscribed.close();
+            bus.close();
+        }
     }
 
     private static String key(String namespace, String name) {

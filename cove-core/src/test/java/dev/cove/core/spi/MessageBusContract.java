@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,19 @@ public abstract class MessageBusContract {
     /** A fresh, empty bus. */
     protected abstract MessageBus newBus() throws Exception;
 
+    /** A handler that records each message's text and has handled it. */
+    private static MessageBus.Handler into(BlockingQueue<String> queue) {
+        return m -> {
+            queue.add(text(m.body()));
+            return CompletableFuture.completedFuture(null);
+        };
+    }
+
+    private void publish(String topic, String message) throws Exception {
+        assertThat(bus.publish(topic, UUID.randomUUID().toString(), bytes(message)).get(WAIT.toMillis(),
+                TimeUnit.MILLISECONDS)).as("taken").isTrue();
+    }
+
     @BeforeEach
     void open() throws Exception {
         bus = newBus();
@@ -37,10 +53,10 @@ public abstract class MessageBusContract {
     void everySubscriberGetsEveryMessageInOrder() throws Exception {
         BlockingQueue<String> first = new LinkedBlockingQueue<>();
         BlockingQueue<String> second = new LinkedBlockingQueue<>();
-        bus.subscribe("orders", m -> first.add(text(m)));
-        bus.subscribe("orders", m -> second.add(text(m)));
+        bus.subscribe("orders", into(first));
+        bus.subscribe("orders", into(second));
         for (int i = 0; i < 100; i++) {
-            bus.publish("orders", bytes("m" + i)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            publish("orders", "m" + i);
         }
         assertThat(take(first, 100)).isEqualTo(numbered(100));
         assertThat(take(second, 100)).isEqualTo(numbered(100));
@@ -50,10 +66,10 @@ public abstract class MessageBusContract {
     void aTopicsMessagesReachOnlyItsSubscribers() throws Exception {
         BlockingQueue<String> orders = new LinkedBlockingQueue<>();
         BlockingQueue<String> invoices = new LinkedBlockingQueue<>();
-        bus.subscribe("orders", m -> orders.add(text(m)));
-        bus.subscribe("invoices", m -> invoices.add(text(m)));
-        bus.publish("invoices", bytes("i1")).get();
-        bus.publish("orders", bytes("o1")).get();
+        bus.subscribe("orders", into(orders));
+        bus.subscribe("invoices", into(invoices));
+        publish("invoices", "i1");
+        publish("orders", "o1");
         assertThat(take(orders, 1)).containsExactly("o1");
         assertThat(take(invoices, 1)).containsExactly("i1");
         assertThat(orders.poll(200, TimeUnit.MILLISECONDS)).isNull();
@@ -64,10 +80,16 @@ public abstract class MessageBusContract {
         BlockingQueue<String> all = new LinkedBlockingQueue<>();
         List<String> a = Collections.synchronizedList(new ArrayList<>());
         List<String> b = Collections.synchronizedList(new ArrayList<>());
-        bus.subscribe("work", "workers", m -> { a.add(text(m)); all.add(text(m)); });
-        bus.subscribe("work", "workers", m -> { b.add(text(m)); all.add(text(m)); });
+        bus.subscribe("work", "workers", m -> {
+            a.add(text(m.body()));
+            return into(all).handle(m);
+        });
+        bus.subscribe("work", "workers", m -> {
+            b.add(text(m.body()));
+            return into(all).handle(m);
+        });
         for (int i = 0; i < 50; i++) {
-            bus.publish("work", bytes("m" + i)).get();
+            publish("work", "m" + i);
         }
         assertThat(take(all, 50)).containsExactlyInAnyOrderElementsOf(numbered(50));
         assertThat(all.poll(200, TimeUnit.MILLISECONDS)).as("no message twice").isNull();
@@ -77,11 +99,11 @@ public abstract class MessageBusContract {
     @Test
     void aClosedSubscriptionGetsNothingMore() throws Exception {
         BlockingQueue<String> got = new LinkedBlockingQueue<>();
-        MessageBus.Subscription s = bus.subscribe("news", m -> got.add(text(m)));
-        bus.publish("news", bytes("before")).get();
+        MessageBus.Subscription s = bus.subscribe("news", into(got));
+        publish("news", "before");
         assertThat(take(got, 1)).containsExactly("before");
         s.close();
-        bus.publish("news", bytes("after")).get();
+        publish("news", "after");
         assertThat(got.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 
@@ -89,14 +111,63 @@ public abstract class MessageBusContract {
     void aFailingHandlerLosesOnlyItsOwnMessage() throws Exception {
         BlockingQueue<String> got = new LinkedBlockingQueue<>();
         bus.subscribe("news", m -> {
-            if (text(m).equals("bad")) {
+            if (text(m.body()).equals("bad")) {
                 throw new IllegalStateException("refused");
             }
-            got.add(text(m));
+            return into(got).handle(m);
         });
-        bus.publish("news", bytes("bad")).get();
-        bus.publish("news", bytes("good")).get();
+        publish("news", "bad");
+        publish("news", "good");
         assertThat(take(got, 1)).containsExactly("good");
+    }
+
+    @Test
+    void aWildcardGetsEveryTopicUnderItsPrefix() throws Exception {
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        bus.subscribe("shop.>", m -> {
+            got.add(m.topic() + "=" + text(m.body()));
+            return CompletableFuture.completedFuture(null);
+        });
+        publish("shop.orders", "o1");
+        publish("shopping", "no");
+        publish("shop.orders.eu", "o2");
+        publish("other.shop", "no");
+        assertThat(take(got, 2)).containsExactly("shop.orders=o1", "shop.orders.eu=o2");
+        assertThat(got.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aMessagePublishedAgainUnderItsIdIsDropped() throws Exception {
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        bus.subscribe("orders", m -> {
+            got.add(m.id() + "=" + text(m.body()));
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThat(bus.publish("orders", "e-1", bytes("first")).get()).isTrue();
+        assertThat(bus.publish("orders", "e-1", bytes("again")).get()).as("a duplicate").isFalse();
+        assertThat(bus.publish("orders", "e-2", bytes("second")).get()).isTrue();
+        assertThat(take(got, 2)).containsExactly("e-1=first", "e-2=second");
+        assertThat(got.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aQueueGroupsFailedHandlingComesBackOnlyOnADurableBus() throws Exception {
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        AtomicInteger handled = new AtomicInteger();
+        bus.subscribe("jobs", "workers", m -> {
+            got.add(text(m.body()));
+            return handled.incrementAndGet() == 1 ? CompletableFuture.failedFuture(new IllegalStateException("not now"))
+                    : CompletableFuture.completedFuture(null);
+        });
+        publish("jobs", "j1");
+        assertThat(take(got, 1)).containsExactly("j1");
+        if (bus.durable()) {
+            assertThat(take(got, 1)).as("delivered again").containsExactly("j1");
+        } else {
+            assertThat(got.poll(300, TimeUnit.MILLISECONDS)).as("lost").isNull();
+        }
+        publish("jobs", "j2");
+        assertThat(take(got, 1)).containsExactly("j2");
     }
 
     private static byte[] bytes(String s) {
