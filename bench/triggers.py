@@ -2,20 +2,33 @@
 """Triggers: a message published on a topic to the start of the function a rule subscribes to it, and
 one message fanned out by a label selector to ten functions, each against a direct asynchronous
 invoke of the same function in the same run; and how late a cron schedule fires (its trigger's
-activation's start minus the second it was due).
+activation's start minus the second it was due). With --nats, the same on a server whose topics are on
+a nats-server this script starts (with JetStream, in a scratch folder), and the events per second one
+NATS subject carries to one function's activations, against publishing them to NATS alone.
 
 Each sample sends one request from here (the time before it is sent is the start) and reads, from the
 activation's result, the time the function saw when it began (python's time.time(), on this machine's
 clock): p50 and p99 over the samples, and the ratio of the medians. Samples of the three kinds are
 interleaved, after --warmup of each.
-Goals: topic to start p50 < 1 ms; all ten of a fan-out started within 5 ms p50; cron lateness p99 < 1 s.
+Goals: topic to start p50 < 1 ms (< 2 ms through NATS); all ten of a fan-out started within 5 ms p50;
+cron lateness p99 < 1 s.
 
-    bench/triggers.py [--samples 200] [--warmup 20] [--cron-seconds 30]
+With --nats, "nats hop" is NATS alone: a JetStream publish on Cove's stream to its arrival at a
+consumer, 5 ms apart as the samples are; a topic's message takes that hop before its fire.
+
+Events per second: bench/NatsLoad.java publishes --events messages on the trigger's subject as fast as
+JetStream takes them; the rate is the events over the time from the first publish to the moment the
+last function activation is listed; the baseline, the same publishes on a subject nobody consumes.
+
+    bench/triggers.py [--samples 200] [--warmup 20] [--cron-seconds 30] [--nats] [--events 2000]
 """
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 import covebench as cb
@@ -23,6 +36,7 @@ import covebench as cb
 STAMP = "import time\n\ndef main(args):\n    return {'t': time.time(), 'n': args.get('n')}\n"
 FANOUT = 10
 GOAL_TOPIC_MS = 1.0
+GOAL_NATS_TOPIC_MS = 2.0
 GOAL_FANOUT_MS = 5.0
 GOAL_LATENESS_P99_MS = 1000.0
 API = "/api/v1/namespaces/_"
@@ -33,9 +47,12 @@ def main():
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--cron-seconds", type=int, default=30)
+    parser.add_argument("--nats", action="store_true", help="topics on a nats-server this script starts")
+    parser.add_argument("--events", type=int, default=2000, help="messages of the events-per-second run (--nats)")
     args = parser.parse_args()
     cb.build()
-    cove = cb.Cove()
+    nats = Nats() if args.nats else None
+    cove = cb.Cove(("--nats", nats.url) if nats else ())
     try:
         setup(cove)
         results = {"direct": [], "topic": [], "fanout": []}
@@ -47,9 +64,72 @@ def main():
                 if i >= args.warmup:
                     results[kind].append(took)
         lateness = cron_lateness(cove, args.cron_seconds)
-        report(results, lateness)
+        report(results, lateness, GOAL_NATS_TOPIC_MS if nats else GOAL_TOPIC_MS)
+        if nats:
+            hops = nats.hops(args.samples)
+            print(f"{'nats hop':10} {cb.median(hops):8.2f} {cb.percentile(hops, 99):8.2f} {'':>6}  "
+                  "(NATS alone: a JetStream publish to its arrival at a consumer, as the topic's first hop)")
+            report_rates(*event_rates(cove, nats, args.events))
     finally:
         cove.close()
+        if nats:
+            nats.close()
+
+
+class Nats:
+    """A nats-server with JetStream on a free port, its store in a scratch folder."""
+
+    def __init__(self):
+        cb.require("nats-server", "nats-server")
+        self.dir = tempfile.mkdtemp(prefix="cove-bench-nats-")
+        port = cb.free_port()
+        self.url = f"nats://127.0.0.1:{port}"
+        self.process = subprocess.Popen(["nats-server", "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", self.dir],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cb.wait_for_port(port)
+
+    def load(self, *args):
+        """Runs bench/NatsLoad.java with these arguments; answers the JSON it prints."""
+        out = subprocess.run([cb.java(), "-cp", str(cb.JAR), str(cb.ROOT / "bench" / "NatsLoad.java"), args[0],
+                              self.url, *map(str, args[1:])], capture_output=True, text=True)
+        if out.returncode != 0:
+            cb.die(f"NatsLoad failed: {out.stderr.strip()}")
+        return json.loads(out.stdout)
+
+    def publish(self, subject, count, prefix):
+        """(Epoch seconds of the first publish, seconds until the stream took all count of them)."""
+        answer = self.load("rate", subject, count, prefix)
+        return answer["started_ms"] / 1000, answer["seconds"]
+
+    def hops(self, count):
+        """Ms from a JetStream publish on Cove's stream to its arrival at a consumer, count times."""
+        return self.load("hop", "COVE", "cove.bench.hop", count)
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def event_rates(cove, nats, events):
+    """Events/s from NATS to a node function's recorded activations, and publishing alone, in turn."""
+    cove.deploy("sink", "nodejs:20", "function main(p) { return {n: p.n}; }", limits={"concurrency": 64})
+    request(cove, "PUT", f"{API}/triggers/bench-rate", {"topic": "rate"})
+    request(cove, "PUT", f"{API}/rules/bench-rate-rule", {"trigger": "bench-rate", "action": "sink"})
+    _, alone = nats.publish("cove.bench.alone", events, "alone")
+    started, _ = nats.publish("cove.topics.guest.rate", events, "rate")
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        status, last = cove.request("GET", f"{API}/activations?name=sink&skip={events - 1}&limit=1")
+        if last:
+            return events / (time.time() - started), events / alone
+        time.sleep(0.01)
+    cb.die(f"{events} events did not reach sink within 300 s")
+
+
+def report_rates(through, alone):
+    print(f"{'events/s':10} {through:8.0f} {'':>8} {through / alone:6.2f}  "
+          f"(one NATS subject to one function's recorded activations; NATS alone: {alone:.0f}/s)")
 
 
 def setup(cove):
@@ -107,10 +187,10 @@ def cron_lateness(cove, seconds):
     return [s % 1000 for s in starts]
 
 
-def report(results, lateness):
+def report(results, lateness, topic_goal):
     direct = cb.median(results["direct"])
     print(f"{'what':10} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  goal")
-    for kind, goal in (("direct", None), ("topic", GOAL_TOPIC_MS), ("fanout", GOAL_FANOUT_MS)):
+    for kind, goal in (("direct", None), ("topic", topic_goal), ("fanout", GOAL_FANOUT_MS)):
         p50 = cb.median(results[kind])
         verdict = "(baseline)" if goal is None else f"p50 < {goal:g} ms: {'met' if p50 < goal else 'MISSED'}"
         print(f"{kind:10} {p50:8.2f} {cb.percentile(results[kind], 99):8.2f} {p50 / direct:6.2f}  {verdict}")

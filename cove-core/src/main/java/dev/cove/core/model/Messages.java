@@ -99,6 +99,11 @@ public final class Messages {
     public static final String PUBLISH_FAILED = "The message could not be published inside the platform.";
     public static final String TOPICS_UNAVAILABLE = "Topics are not available here.";
 
+    public static String topicFunctionRefused(String topic) {
+        return "A function a message on topic " + topic + " fires refused work just now (its queue is full, or the"
+                + " node is stopping): the message comes again in a moment.";
+    }
+
     public static String messageTooLarge(long size, long maxBytes) {
         return "The message is " + size + " bytes, over the limit of " + maxBytes + " bytes.";
     }

@@ -16,6 +16,8 @@ import java.util.List;
  */
 final class TriggerActivation {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The field of a rule's line that says its function refused work for now. */
+    static final String REFUSED = "refused";
 
     private final Trigger trigger;
     private final String id;
@@ -40,6 +42,11 @@ final class TriggerActivation {
     /** A rule that started no activation of {@code function} (empty when its selector matched none). */
     ObjectNode ruleFailed(Rule rule, String function, String error) {
         return ruleLine(rule, function).put("statusCode", 1).put("success", false).put("error", error);
+    }
+
+    /** A rule whose function refused work just now (its queue full, or the node stopping): it may take it later. */
+    ObjectNode ruleRefused(Rule rule, String function, String error) {
+        return ruleFailed(rule, function, error).put(REFUSED, true);
     }
 
     private static ObjectNode ruleLine(Rule rule, String function) {

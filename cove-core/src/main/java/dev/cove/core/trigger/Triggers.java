@@ -298,7 +298,7 @@ public final class Triggers implements AutoCloseable {
     public CompletableFuture<TopicMessage> publish(String namespace, String topic, ObjectNode message, String eventId) {
         MessageBus carrier = bus;
         if (carrier == null) {
-            return deliver(namespace, topic, message, eventId);
+            return deliver(namespace, topic, message, eventId, false);
         }
         byte[] body;
         try {
@@ -332,7 +332,8 @@ public final class Triggers implements AutoCloseable {
                     delivery.topic(), BUS_TOPICS);
             return CompletableFuture.completedFuture(null);
         }
-        return deliver(words[0].replace('%', '.'), words[1].replace('%', '.'), object(delivery.body()), delivery.id());
+        return deliver(words[0].replace('%', '.'), words[1].replace('%', '.'), object(delivery.body()), delivery.id(),
+                true);
     }
 
     /** The bus topic a namespace's topic goes on: names hold no '%', so '.' becomes '%' and back. */
@@ -356,8 +357,13 @@ public final class Triggers implements AutoCloseable {
         return wrapped;
     }
 
-    /** Fires each trigger of the namespace on the topic, once per event id; completes once the fires are stored. */
-    private CompletableFuture<TopicMessage> deliver(String namespace, String topic, ObjectNode message, String eventId) {
+    /**
+     * Fires each trigger of the namespace on the topic, once per event id; completes once the fires are
+     * stored. With {@code whole}, a fire of which a function refused work just now (its queue full) fails,
+     * so that the bus delivers the message again later, and fires every rule of it again.
+     */
+    private CompletableFuture<TopicMessage> deliver(String namespace, String topic, ObjectNode message, String eventId,
+            boolean whole) {
         String key = namespace + "\n" + topic + "\n" + eventId;
         if (published.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
             return CompletableFuture.completedFuture(new TopicMessage(eventId, List.of(), true, false));
@@ -369,13 +375,16 @@ public final class Triggers implements AutoCloseable {
                 .filter(t -> t.spec().topic().filter(topic::equals).isPresent())
                 .map(t -> fire(namespace, t.name(), payload)).toList();
         return CompletableFuture.allOf(fires.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
-            if (failure != null) {
-                published.invalidate(key); // not fired: the same message again may be
-                throw failure instanceof RuntimeException e ? e : new IllegalStateException(failure);
+            List<TriggerFire.Fired> fired = failure != null ? List.of() : fires.stream().map(CompletableFuture::join)
+                    .filter(TriggerFire.Fired.class::isInstance).map(TriggerFire.Fired.class::cast).toList();
+            boolean refused = fired.stream().flatMap(f -> f.rules().stream())
+                    .anyMatch(line -> line.path(TriggerActivation.REFUSED).asBoolean());
+            if (failure != null || (whole && refused)) {
+                published.invalidate(key); // not fired whole: the same message again may be
+                throw failure == null ? new UnavailableException(Messages.topicFunctionRefused(topic), null)
+                        : failure instanceof RuntimeException e ? e : new IllegalStateException(failure);
             }
-            return new TopicMessage(eventId, fires.stream().map(CompletableFuture::join)
-                    .filter(TriggerFire.Fired.class::isInstance).map(f -> ((TriggerFire.Fired) f).activationId()).toList(),
-                    false, false);
+            return new TopicMessage(eventId, fired.stream().map(TriggerFire.Fired::activationId).toList(), false, false);
         });
     }
 
@@ -405,7 +414,7 @@ public final class Triggers implements AutoCloseable {
                         first.watch(accepted);
                         yield activation.ruleStarted(rule, function.name(), accepted.activationId());
                     }
-                    case Admission.Rejected rejected -> activation.ruleFailed(rule, function.name(), rejected.message());
+                    case Admission.Rejected rejected -> activation.ruleRefused(rule, function.name(), rejected.message());
                     case null -> activation.ruleFailed(rule, function.name(), Messages.COULD_NOT_START);
                 });
     }

@@ -25,6 +25,7 @@ import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.FunctionCalls;
+import dev.cove.core.spi.MessageBus;
 import dev.cove.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,8 @@ class TriggersTest {
         final List<CompletableFuture<Activation>> completions = new CopyOnWriteArrayList<>();
         /** When set, invocations are stored but never admitted: a store or function that is slow. */
         volatile boolean stuck;
+        /** When set, every function refuses work, as one whose queue is full. */
+        volatile boolean refusing;
         int ids;
 
         @Override
@@ -65,6 +68,9 @@ class TriggersTest {
 
         @Override
         public CompletableFuture<Admission> submit(String causeId, FunctionRevision function, ObjectNode params) {
+            if (refusing) {
+                return CompletableFuture.completedFuture(new Admission.Rejected("queue full"));
+            }
             submitted.add(new Submitted(causeId, function.name(), params));
             CompletableFuture<Activation> completion = new CompletableFuture<>();
             completions.add(completion);
@@ -365,5 +371,76 @@ class TriggersTest {
         time.advance(Duration.ofMinutes(5));
         assertThat(firing.submitted).hasSize(1);
         assertThat(triggers.failures("guest", "t")).isEmpty();
+    }
+
+    /** A durable bus that keeps what is published and hands a test the subscriber's handler. */
+    static final class HeldBus implements MessageBus {
+        final List<Delivery> published = new CopyOnWriteArrayList<>();
+        volatile Handler handler;
+        volatile String subscribed;
+        volatile boolean closed;
+
+        @Override
+        public CompletableFuture<Boolean> publish(String topic, String id, byte[] message) {
+            published.add(new Delivery(topic, id, message));
+            return CompletableFuture.completedFuture(true);
+        }
+
+        @Override
+        public Subscription subscribe(String topic, Handler given) {
+            throw new UnsupportedOperationException("triggers subscribe in a queue group");
+        }
+
+        @Override
+        public Subscription subscribe(String topic, String group, Handler given) {
+            subscribed = topic + " " + group;
+            handler = given;
+            return () -> handler = null;
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void onADurableBusAPublishIsQueuedAndAMessageIsHandledOnceItsFiresAreStoredWhole() throws Exception {
+        HeldBus bus = new HeldBus();
+        triggers.put("guest", TriggerSpec.of("replicas").withTopic(Optional.of("k8s.replicas")), false);
+        triggers.putRule("guest", new RuleSpec("scale", "replicas", "hello"), false);
+        triggers.carryTopicsOn(bus);
+        assertThat(bus.subscribed).isEqualTo("topics.> cove-triggers");
+
+        var answer = triggers.publish("guest", "k8s.replicas", object("{\"name\": \"web\"}"), "e-1").join();
+        assertThat(answer.queued()).isTrue();
+        assertThat(answer.fired()).isEmpty();
+        assertThat(firing.submitted).as("nothing fires before the bus hands the message back").isEmpty();
+        MessageBus.Delivery delivery = bus.published.get(0);
+        assertThat(delivery.topic()).isEqualTo("topics.guest.k8s%replicas");
+        assertThat(delivery.id()).isEqualTo("e-1");
+
+        firing.refusing = true;
+        assertThat(bus.handler.handle(delivery).toCompletableFuture())
+                .as("its function refused work: the bus is to deliver it again").isCompletedExceptionally();
+        firing.refusing = false;
+        bus.handler.handle(delivery).toCompletableFuture().join();
+        assertThat(firing.submitted).hasSize(1);
+        assertThat(payload(firing.submitted.get(0).params())).isEqualTo(object("{\"name\": \"web\"}"));
+        bus.handler.handle(delivery).toCompletableFuture().join();
+        assertThat(firing.submitted).as("the same event again fires nothing").hasSize(1);
+
+        bus.handler.handle(new MessageBus.Delivery("topics.guest.k8s%replicas", "e-2", "[1, 2]".getBytes())).toCompletableFuture()
+                .join();
+        assertThat(payload(firing.submitted.get(1).params())).as("a body not an object is its data")
+                .isEqualTo(object("{\"data\": [1, 2]}"));
+        triggers.close();
+        assertThat(bus.closed).isTrue();
+        assertThat(bus.handler).isNull();
     }
 }
