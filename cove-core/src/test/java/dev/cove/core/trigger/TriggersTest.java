@@ -33,6 +33,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -209,6 +210,32 @@ class TriggersTest {
                 T0.plusSeconds(240).toEpochMilli(), T0.plusSeconds(300).toEpochMilli());
         assertThat(store.lastFire("guest", "tick")).contains(T0.plusSeconds(300));
         assertThat(time.pending()).as("one alarm armed, never two").isEqualTo(1);
+    }
+
+    @Test
+    void aThousandFiresOfAnEverySecondCronNeverDoubleThroughEditsAndRestarts() {
+        triggers.put("guest", scheduled("tick", cron("* * * * * *", Schedule.Missed.ONCE)), false);
+        triggers.putRule("guest", new RuleSpec("r", "tick", "hello"), false);
+        Random steps = new Random(20);
+        Instant end = T0.plusSeconds(1000);
+        int round = 0;
+        while (time.instant().isBefore(end)) {
+            Duration step = Duration.ofMillis(1 + steps.nextInt(1700));
+            time.advance(time.instant().plus(step).isAfter(end) ? Duration.between(time.instant(), end) : step);
+            switch (++round % 50) {
+                case 10 -> triggers.put("guest", scheduled("tick", cron("* * * * * *", Schedule.Missed.ONCE)), true);
+                case 30 -> {
+                    triggers.close();
+                    triggers = start(store);
+                }
+                default -> { }
+            }
+        }
+        List<Long> starts = firing.records.stream().map(ActivationRecord::startMillis).toList();
+        assertThat(starts).as("one fire a second, each second once").hasSize(1000).doesNotHaveDuplicates()
+                .isSorted().allSatisfy(ms -> assertThat(ms % 1000).isZero());
+        assertThat(starts.get(999)).isEqualTo(end.toEpochMilli());
+        assertThat(firing.submitted).hasSize(1000);
     }
 
     @Test
