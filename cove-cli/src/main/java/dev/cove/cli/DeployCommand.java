@@ -72,6 +72,16 @@ final class DeployCommand extends ApiCommand {
             description = "How many instances may run at once, 1 to 100 (default: the deployed version's, else 4).")
     Optional<Integer> maxInstances = Optional.empty();
 
+    @Option(names = "--min-instances", paramLabel = "N",
+            description = "How many instances are kept started however idle, from deployment on, 0 to --max-instances"
+                    + " (default: the deployed version's, else 0: an idle function stops all its instances).")
+    Optional<Integer> minInstances = Optional.empty();
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Durations.class,
+            description = "How long an instance may go without an activation before it stops, 1s to 24h"
+                    + " (default: the deployed version's, else 10m).")
+    Optional<Duration> idleTimeout = Optional.empty();
+
     @Option(names = "--network", paramLabel = "MODE",
             description = "What the function may reach: none (its sandbox's own loopback only) or outbound"
                     + " (addresses beyond this machine, never the machine itself) (default: the deployed version's, else none).")
@@ -131,6 +141,8 @@ final class DeployCommand extends ApiCommand {
         memory.ifPresent(value -> limits.put("memory", value));
         concurrency.ifPresent(value -> limits.put("concurrency", value));
         maxInstances.ifPresent(value -> limits.put("maxInstances", value));
+        minInstances.ifPresent(value -> limits.put("minInstances", value));
+        idleTimeout.ifPresent(value -> limits.put("idleTimeout", value.toMillis()));
         network.ifPresent(value -> limits.put("network", value));
         if (!limits.isEmpty()) {
             body.set("limits", limits);

@@ -80,6 +80,15 @@ final class GetCommand extends ApiCommand {
                 + " MB, concurrency " + Json.text(limits, "concurrency") + ", max instances "
                 + Json.text(limits, "maxInstances") + ", logs " + Json.text(limits, "logs") + " MB, network "
                 + Json.text(limits, "network"));
+        if (limits.has("idleTimeout")) {
+            lines.add("scaling     min instances " + Json.text(limits, "minInstances") + ", idle timeout "
+                    + Json.text(limits, "idleTimeout") + " ms");
+        }
+        JsonNode instances = action.path("instances");
+        if (instances.isObject()) {
+            lines.add("instances   " + Json.text(instances, "busy") + " busy, " + Json.text(instances, "idle") + " idle, "
+                    + Json.text(instances, "starting") + " starting");
+        }
         action.path("labels").properties().forEach(label ->
                 lines.add("label       " + label.getKey() + "=" + label.getValue().asText()));
         for (JsonNode parameter : action.path("parameters")) {

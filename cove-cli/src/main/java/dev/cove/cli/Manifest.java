@@ -26,7 +26,8 @@ import java.util.Optional;
  *     main: main               # default: main, else handler
  *     tier: auto               # java only: auto, inline or process (default auto)
  *     dependencies: package.json  # relative to the manifest (default: a package.json beside a .js file)
- *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none}
+ *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none,
+ *              minInstances: 0, idleTimeout: 10m}
  *     parameters: {currency: EUR}
  *     env: {API_URL: https://example.com}
  *     labels: {function: cart}  # what rules' selectors match (cove rule create --function-selector)
@@ -53,7 +54,8 @@ record Manifest(String name, ObjectNode body) {
     private static final List<String> TOP = List.of("application", "functions", "workflow");
     private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "dependencies", "limits",
             "parameters", "env", "labels");
-    private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network");
+    private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network",
+            "minInstances", "idleTimeout");
 
     static Manifest read(Path file) {
         JsonNode root = parse(file);
@@ -138,12 +140,14 @@ record Manifest(String name, ObjectNode body) {
         requireObject(limits, where);
         onlyKnown(limits, LIMITS, where);
         ObjectNode out = limits.deepCopy();
-        JsonNode timeout = limits.path("timeout");
-        if (timeout.isTextual()) {
-            try {
-                out.put("timeout", Durations.parse(timeout.asText()).toMillis());
-            } catch (IllegalArgumentException e) {
-                throw new CliException(where + ".timeout: " + e.getMessage());
+        for (String time : List.of("timeout", "idleTimeout")) {
+            JsonNode value = limits.path(time);
+            if (value.isTextual()) {
+                try {
+                    out.put(time, Durations.parse(value.asText()).toMillis());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(where + "." + time + ": " + e.getMessage());
+                }
             }
         }
         return out;

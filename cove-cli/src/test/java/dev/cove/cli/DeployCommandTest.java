@@ -56,7 +56,8 @@ class DeployCommandTest {
     void everyOptionLandsInTheBody() {
         ObjectNode body = body("deploy", source.toString(), "--runtime", "nodejs:20", "--name", "greeter",
                 "--main", "greet", "--timeout", "30s", "--memory", "512", "--concurrency", "8",
-                "--max-instances", "2", "-p", "name", "Ada", "-p", "count", "3", "-p", "tags", "[\"a\"]",
+                "--max-instances", "2", "--min-instances", "1", "--idle-timeout", "90s",
+                "-p", "name", "Ada", "-p", "count", "3", "-p", "tags", "[\"a\"]",
                 "-e", "GREETING=hi there", "-e", "MODE=1");
 
         assertThat(Json.compact(body)).isEqualTo("{\"exec\":{\"kind\":\"nodejs:20\","
@@ -65,7 +66,8 @@ class DeployCommandTest {
                 + "{\"key\":\"tags\",\"value\":[\"a\"]},"
                 + "{\"key\":\"GREETING\",\"value\":\"hi there\",\"init\":true},"
                 + "{\"key\":\"MODE\",\"value\":\"1\",\"init\":true}],"
-                + "\"limits\":{\"timeout\":30000,\"memory\":512,\"concurrency\":8,\"maxInstances\":2}}");
+                + "\"limits\":{\"timeout\":30000,\"memory\":512,\"concurrency\":8,\"maxInstances\":2,"
+                + "\"minInstances\":1,\"idleTimeout\":90000}}");
     }
 
     @Test

@@ -49,7 +49,9 @@ class OutputTest {
                  "exec": {"kind": "nodejs:20", "main": "main", "binary": false},
                  "parameters": [{"key": "name", "value": "world"}], "env": {"GREETING": "hi"},
                  "labels": {"created-by": "cove", "function": "hello"},
-                 "limits": {"timeout": 60000, "memory": 256, "concurrency": 1, "logs": 10, "maxInstances": 4, "network": "none"}}
+                 "limits": {"timeout": 60000, "memory": 256, "concurrency": 1, "logs": 10, "maxInstances": 4, "network": "none",
+                            "minInstances": 1, "idleTimeout": 600000},
+                 "instances": {"starting": 0, "busy": 1, "idle": 2}}
                 """).orElseThrow();
 
         assertThat(GetCommand.describe(action)).containsExactly(
@@ -58,6 +60,8 @@ class OutputTest {
                 "kind        nodejs:20",
                 "main        main",
                 "limits      timeout 60000 ms, memory 256 MB, concurrency 1, max instances 4, logs 10 MB, network none",
+                "scaling     min instances 1, idle timeout 600000 ms",
+                "instances   1 busy, 2 idle, 0 starting",
                 "label       created-by=cove",
                 "label       function=hello",
                 "parameter   name = \"world\"",

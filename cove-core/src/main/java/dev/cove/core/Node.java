@@ -10,6 +10,7 @@ import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
@@ -109,6 +110,9 @@ public interface Node extends AutoCloseable {
     Optional<TierVerdict> tierOf(FunctionRevision revision);
 
     List<FunctionRevision> functions(String namespace);
+
+    /** The function's instances now: starting, busy and idle (none once it scaled to zero). */
+    InstanceCounts instances(String namespace, String name);
 
     /** Removes a function; its instances finish what they run. Blocks on disk. */
     Optional<FunctionRevision> delete(String namespace, String name);

@@ -14,6 +14,7 @@ import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
@@ -158,6 +159,7 @@ public final class Platform implements Node {
         if (recovered > 0) {
             LOG.info("running {} invocations accepted before the last stop", recovered);
         }
+        registry.functions().forEach(dispatcher::provision); // those with minInstances, as at their deployment
         Executions executions = Executions.create(store, registry, dispatcher, deadlines, clock);
         int restarted = executions.recover();
         if (restarted > 0) {
@@ -202,6 +204,7 @@ public final class Platform implements Node {
         }
         runtimes.install(staged, revision);
         dispatcher.retire(namespace, spec.name());
+        dispatcher.provision(revision);
         return revision;
     }
 
@@ -233,6 +236,7 @@ public final class Platform implements Node {
             FunctionRevision revision = deployed.application().function(checked.get(i).name()).orElseThrow();
             runtimes.install(staged.get(i), revision);
             dispatcher.retire(namespace, revision.name());
+            dispatcher.provision(revision);
         }
         deployed.removedFunctions().forEach(name -> {
             dispatcher.retire(namespace, name);
@@ -283,6 +287,11 @@ public final class Platform implements Node {
     @Override
     public List<FunctionRevision> functions(String namespace) {
         return registry.functions(namespace);
+    }
+
+    @Override
+    public InstanceCounts instances(String namespace, String name) {
+        return dispatcher.instances(namespace, name);
     }
 
     @Override

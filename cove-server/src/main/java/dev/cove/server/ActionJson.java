@@ -209,7 +209,9 @@ final class ActionJson {
                 (int) integer(node, "concurrency", base.concurrency()),
                 (int) integer(node, "logs", base.logsMb()),
                 (int) integer(node, "maxInstances", base.maxInstances()),
-                network(node, base.network()));
+                network(node, base.network()),
+                (int) integer(node, "minInstances", base.minInstances()),
+                Duration.ofMillis(integer(node, "idleTimeout", base.idleTimeout().toMillis())));
     }
 
     private static Network network(JsonNode limits, Network fallback) throws ApiError {
@@ -282,7 +284,8 @@ final class ActionJson {
         Limits l = spec.limits();
         node.putObject("limits").put("timeout", l.timeout().toMillis()).put("memory", l.memoryMb())
                 .put("concurrency", l.concurrency()).put("logs", l.logsMb()).put("maxInstances", l.maxInstances())
-                .put("network", l.network().wire());
+                .put("network", l.network().wire()).put("minInstances", l.minInstances())
+                .put("idleTimeout", l.idleTimeout().toMillis());
         if (!spec.labels().isEmpty()) {
             ObjectNode labels = node.putObject("labels");
             spec.labels().forEach(labels::put);

@@ -6,6 +6,7 @@ import dev.cove.core.Node;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.InvalidFunctionException;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -34,7 +35,13 @@ final class Actions {
     void get(Exchange ex, String ns, String name) throws ApiError {
         boolean withCode = ex.query().flag("code", true);
         FunctionRevision revision = platform.function(ns, name).orElseThrow(ApiError::notFound);
-        ex.blocking(() -> rendered(revision, withCode), node -> ex.json(200, node));
+        ex.blocking(() -> {
+            ObjectNode node = rendered(revision, withCode);
+            InstanceCounts instances = platform.instances(ns, name);
+            node.putObject("instances").put("starting", instances.starting()).put("busy", instances.busy())
+                    .put("idle", instances.idle());
+            return node;
+        }, node -> ex.json(200, node));
     }
 
     void put(Exchange ex, String ns, String name, Buffer body) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Messages;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
@@ -15,6 +16,7 @@ import dev.cove.core.spi.RunListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,8 @@ public final class Dispatcher implements AutoCloseable {
     public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    /** How often idle instances are looked for: an instance stops within this after its idle timeout. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final Runtimes runtimes;
     private final ActivationLog log;
@@ -64,6 +68,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, Integer> callDepths = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Set<String> runAgain = Set.of();
+    private volatile Deadlines.Armed sweep;
 
     private Dispatcher(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock, Settings settings,
             MeterRegistry registry) {
@@ -76,9 +81,39 @@ public final class Dispatcher implements AutoCloseable {
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf);
     }
 
+    /** A dispatcher that stops idle instances, and keeps each function's minInstances, from now on. */
     public static Dispatcher create(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock,
             Settings settings, MeterRegistry registry) {
-        return new Dispatcher(runtimes, log, deadlines, clock, settings, registry);
+        Dispatcher dispatcher = new Dispatcher(runtimes, log, deadlines, clock, settings, registry);
+        dispatcher.armSweep();
+        return dispatcher;
+    }
+
+    private void armSweep() {
+        // off the timer's thread: stopping and starting instances may block for a moment
+        sweep = deadlines.arm(SWEEP_INTERVAL, () -> Thread.ofVirtual().name("cove-idle-sweep").start(() -> {
+            long now = clock.millis();
+            for (FunctionPool pool : pools.values()) {
+                pool.stopIdle(now);
+                pool.provision();
+            }
+            if (!closed) {
+                armSweep();
+            }
+        }));
+    }
+
+    /** Starts instances of the function until its minInstances are started (at deployment, and at start). */
+    public void provision(FunctionRevision revision) {
+        if (!closed && revision.spec().limits().minInstances() > 0) {
+            poolFor(revision).provision();
+        }
+    }
+
+    /** The function's instances now. */
+    public InstanceCounts instances(String namespace, String name) {
+        FunctionPool pool = pools.get(namespace + "/" + name);
+        return pool == null ? InstanceCounts.NONE : pool.counts();
     }
 
     /**
@@ -209,6 +244,10 @@ public final class Dispatcher implements AutoCloseable {
     public void close(Set<String> runAgain) {
         this.runAgain = Set.copyOf(runAgain);
         closed = true;
+        Deadlines.Armed armed = sweep;
+        if (armed != null) {
+            armed.cancel();
+        }
         pools.values().forEach(FunctionPool::shutDown);
         pools.clear();
     }

@@ -6,6 +6,7 @@ import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Messages;
@@ -41,6 +42,8 @@ final class FunctionPool {
     private boolean retired;
     /** Instances that died since an activation last succeeded: past one, new instances wait (see {@link #backoff}). */
     private int deathsSinceSuccess;
+    /** An instance started to keep minInstances failed to start: no more are, until one starts. */
+    private boolean provisionFailed;
 
     /** The first pause before restarting a function whose instances keep dying; it doubles from there. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -58,14 +61,17 @@ final class FunctionPool {
     private static final class Slot {
         final Instance instance;
         int inFlight;
+        /** When it last had nothing under way (clock millis), or was started. Under the pool's lock. */
+        long idleSinceMs;
         /** Handed to the first activation the instance runs: it caused the cold start. */
         ColdStart cold;
-        /** Whether its death is counted in deathsSinceSuccess. Under the pool's lock. */
+        /** Whether its death is counted in deathsSinceSuccess, or needs no counting (a stop). Under the pool's lock. */
         boolean deathCounted;
 
-        Slot(Instance instance, Duration initTime, List<String> initLogs) {
+        Slot(Instance instance, ColdStart cold, long startedMs) {
             this.instance = instance;
-            this.cold = new ColdStart(Optional.of(initTime), initLogs);
+            this.cold = cold;
+            this.idleSinceMs = startedMs;
         }
 
         /** Counts one more activation; the first one also takes the cold start's facts. Under the pool's lock. */
@@ -119,7 +125,7 @@ final class FunctionPool {
         if (target != null) {
             dispatch(target, pending, cold, pending.arrived); // it arrived just now: no second clock read
         } else if (start) {
-            startInstance();
+            startInstance(true);
         } else {
             drain();
         }
@@ -132,6 +138,55 @@ final class FunctionPool {
             counts[i] = ready.get(i).inFlight;
         }
         return counts;
+    }
+
+    /**
+     * Stops the instances idle for the function's idle timeout at {@code nowMs}, keeping its
+     * minInstances started ({@link Idle#toStop}); when the last instance of an application stops, its
+     * sandbox ends and gives its memory back.
+     */
+    void stopIdle(long nowMs) {
+        List<Slot> stopping = new ArrayList<>();
+        synchronized (this) {
+            if (retired || ready.isEmpty()) {
+                return;
+            }
+            long[] idleSince = new long[ready.size()];
+            for (int i = 0; i < idleSince.length; i++) {
+                idleSince[i] = ready.get(i).idleSinceMs;
+            }
+            for (int i : Idle.toStop(inFlight(), idleSince, starting, nowMs, limits.idleTimeout().toMillis(),
+                    limits.minInstances())) {
+                stopping.add(ready.get(i));
+            }
+            ready.removeAll(stopping);
+            stopping.forEach(slot -> slot.deathCounted = true); // a stop, not a death to back off from
+        }
+        for (Slot slot : stopping) {
+            context.metrics().warmInstances(revision.spec().kind(), -1);
+            slot.instance.kill(Messages.stoppedIdle(limits.idleTimeout()));
+        }
+    }
+
+    /** Starts instances until the function's minInstances are started or starting. */
+    void provision() {
+        int count;
+        synchronized (this) {
+            if (retired || provisionFailed) {
+                return;
+            }
+            count = Idle.toProvision(ready.size(), starting, limits.minInstances());
+            starting += count;
+        }
+        for (int i = 0; i < count; i++) {
+            startInstance(false);
+        }
+    }
+
+    /** How many instances it has: starting, running activations, and idle. */
+    synchronized InstanceCounts counts() {
+        int busy = (int) ready.stream().filter(slot -> slot.inFlight > 0).count();
+        return new InstanceCounts(starting, busy, ready.size() - busy);
     }
 
     /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */
@@ -217,6 +272,9 @@ final class FunctionPool {
                 deathsSinceSuccess = 0;
             }
             slot.inFlight--;
+            if (slot.inFlight == 0) {
+                slot.idleSinceMs = context.clock().millis();
+            }
             stop = retired && slot.inFlight == 0;
         }
         if (stop) {
@@ -238,6 +296,9 @@ final class FunctionPool {
         }
         synchronized (this) {
             slot.inFlight--;
+            if (slot.inFlight == 0) {
+                slot.idleSinceMs = context.clock().millis();
+            }
             queue.addFirst(pending);
         }
         drain();
@@ -270,7 +331,7 @@ final class FunctionPool {
             dispatch(target, next, cold, context.clock().instant());
         }
         if (start) {
-            startInstance();
+            startInstance(true);
         }
     }
 
@@ -280,13 +341,13 @@ final class FunctionPool {
      * sandbox is kernel work that the functions beside it wait behind, so a function that only ever
      * dies gets at most one new instance every {@link #MAX_BACKOFF}.
      */
-    private void startInstance() {
+    private void startInstance(boolean demanded) {
         Duration pause = backoff();
         if (pause.isZero()) {
-            startInstanceNow();
+            startInstanceNow(demanded);
         } else {
             // off the timer's thread: starting an instance may block for a moment
-            context.deadlines().arm(pause, () -> CompletableFuture.runAsync(this::startInstanceNow));
+            context.deadlines().arm(pause, () -> CompletableFuture.runAsync(() -> startInstanceNow(demanded)));
         }
     }
 
@@ -299,16 +360,19 @@ final class FunctionPool {
         return pause.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : pause;
     }
 
-    private void startInstanceNow() {
+    /** @param demanded an activation waits for it (it gets the cold start's facts), else it keeps minInstances */
+    private void startInstanceNow(boolean demanded) {
         context.metrics().coldStart(revision.spec().kind());
         StartLogs logs = new StartLogs(context.clock(), Math.min(context.settings().maxLogBytes(),
                 limits.logBytes()));
         Instant began = context.clock().instant();
         context.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
             if (failure != null) {
-                startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs);
+                startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs, demanded);
             } else {
-                started(new Slot(instance, Duration.between(began, context.clock().instant()), logs.lines()));
+                Instant now = context.clock().instant();
+                started(new Slot(instance, demanded ? new ColdStart(Optional.of(Duration.between(began, now)), logs.lines())
+                        : ColdStart.NONE, now.toEpochMilli()));
             }
         });
     }
@@ -317,6 +381,7 @@ final class FunctionPool {
         boolean unwanted;
         synchronized (this) {
             starting--;
+            provisionFailed = false;
             unwanted = retired && queue.isEmpty();
             if (!unwanted) {
                 ready.add(slot);
@@ -335,6 +400,7 @@ final class FunctionPool {
         countDeath(slot);
         drop(slot);
         drain();
+        provision();
     }
 
     private synchronized void countDeath(Slot slot) {
@@ -355,10 +421,11 @@ final class FunctionPool {
         }
     }
 
-    private void startFailed(Throwable failure, StartLogs logs) {
+    private void startFailed(Throwable failure, StartLogs logs, boolean demanded) {
         List<Pending> failed = new ArrayList<>();
         synchronized (this) {
             starting--;
+            provisionFailed |= !demanded;
             if (ready.isEmpty() && starting == 0) {
                 failed.addAll(queue);
                 queue.clear();

@@ -12,12 +12,24 @@ import java.util.Objects;
  * @param logsMb how many megabytes of log lines one activation keeps
  * @param maxInstances how many instances of the function may run at once
  * @param network what its sandbox may reach over the network
+ * @param minInstances how many instances are kept started, however idle (0 to maxInstances)
+ * @param idleTimeout how long an instance may go without an activation before it stops (1 s to a day)
  */
-public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network) {
+public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network,
+        int minInstances, Duration idleTimeout) {
 
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     public static final int MAX_MEMORY_MB = 4096;
+    /** As OpenWhisk keeps an idle container. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(1);
     public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 256, 1, 10, 4, Network.NONE);
+
+    /** With no instance kept started, and idle ones stopped after {@link #DEFAULT_IDLE_TIMEOUT}. */
+    public Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network) {
+        this(timeout, memoryMb, concurrency, logsMb, maxInstances, network, 0, DEFAULT_IDLE_TIMEOUT);
+    }
 
     public Limits {
         long ms = timeout.toMillis();
@@ -30,6 +42,19 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
         requireBetween("logs", logsMb, 0, 100, " MB");
         requireBetween("maxInstances", maxInstances, 1, 100, "");
         Objects.requireNonNull(network, "network");
+        if (minInstances < 0 || minInstances > maxInstances) {
+            throw new IllegalArgumentException("minInstances must be between 0 and maxInstances (" + maxInstances
+                    + "), was " + minInstances);
+        }
+        if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0 || idleTimeout.compareTo(MAX_IDLE_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("idleTimeout must be between " + MIN_IDLE_TIMEOUT.toMillis() + " ms and "
+                    + MAX_IDLE_TIMEOUT.toMillis() + " ms (a day), was " + idleTimeout.toMillis() + " ms");
+        }
+    }
+
+    /** These limits, keeping {@code min} instances started and stopping idle ones after {@code idle}. */
+    public Limits withScaling(int min, Duration idle) {
+        return new Limits(timeout, memoryMb, concurrency, logsMb, maxInstances, network, min, idle);
     }
 
     private static void requireBetween(String what, int value, int min, int max, String unit) {

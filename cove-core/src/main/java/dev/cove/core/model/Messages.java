@@ -15,6 +15,10 @@ public final class Messages {
     public static final String OVERLOADED =
             "The platform is overloaded: activation records are not being stored fast enough. Try again shortly.";
     public static final String REDEPLOYED = "The function was redeployed or deleted.";
+
+    public static String stoppedIdle(Duration idleTimeout) {
+        return "The instance ran nothing for its idle timeout of " + idleTimeout.toMillis() + " ms and stopped.";
+    }
     public static final String COULD_NOT_START = "The platform could not start the function.";
     public static final String CALL_PARAMETERS_NOT_OBJECT = "The parameters of a call must be a JSON object.";
 

@@ -171,6 +171,11 @@ public final class Registry {
         return Optional.ofNullable(functions.get(key(namespace, name)));
     }
 
+    /** Every namespace's functions, in no order. */
+    public List<FunctionRevision> functions() {
+        return List.copyOf(functions.values());
+    }
+
     /** The namespace's functions by name. */
     public List<FunctionRevision> functions(String namespace) {
         return functions.values().stream().filter(f -> f.namespace().equals(namespace))

@@ -64,7 +64,8 @@ public abstract class StoreContract {
         return FunctionSpec.of("hello", Kind.NODEJS, Code.source(source), "main")
                 .withParameters(params)
                 .withEnv(Map.of("GREETING", "hi"))
-                .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND));
+                .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND)
+                        .withScaling(1, Duration.ofSeconds(90)));
     }
 
     /** An id as the platform makes them: the arrival time in 12 hex digits, then 20 more (here the label's). */
@@ -111,7 +112,8 @@ public abstract class StoreContract {
         assertThat(got).isEqualTo(put);
         assertThat(got.spec().env()).containsEntry("GREETING", "hi");
         assertThat(got.spec().parameters().path("name").asText()).isEqualTo("Ada");
-        assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND));
+        assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND)
+                .withScaling(1, Duration.ofSeconds(90)));
         assertThat(got.updated()).isEqualTo(T0);
     }
 

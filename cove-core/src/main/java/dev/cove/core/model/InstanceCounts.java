@@ -1,0 +1,16 @@
+package dev.cove.core.model;
+
+/**
+ * A function's instances now.
+ *
+ * @param starting being started
+ * @param busy running at least one activation
+ * @param idle started and running none
+ */
+public record InstanceCounts(int starting, int busy, int idle) {
+    public static final InstanceCounts NONE = new InstanceCounts(0, 0, 0);
+
+    public int total() {
+        return starting + busy + idle;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Functions scale to zero when idle and start again on demand, and keep their minInstances started,
+ * with real workers in real sandboxes.
+ */
+class ScalingIT {
+    /** Answers an id its worker drew when it loaded the code: a new worker, a new id. */
+    private static final String PID = "const worker = Math.random(); function main(p) { return {worker}; }";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    TestCove cove;
+
+    @BeforeEach
+    void start() throws Exception {
+        cove = new TestCove(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        cove.close();
+    }
+
+    private static ObjectNode limits(String json) throws Exception {
+        ObjectNode extra = TestCove.object();
+        extra.set("limits", TestCove.JSON.readTree(json));
+        return extra;
+    }
+
+    private JsonNode instances(String name) throws Exception {
+        TestCove.Answer answer = cove.get("/api/v1/namespaces/_/actions/" + name + "?code=false");
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(200);
+        return answer.json().path("instances");
+    }
+
+    /** The function's instances once they are as asked; the sweep that stops them announces nothing. */
+    private JsonNode awaitInstances(String name, Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode now = instances(name);
+        while (!wanted.test(now) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            now = instances(name);
+        }
+        assertThat(wanted.test(now)).as("%s's instances: %s", name, now).isTrue();
+        return now;
+    }
+
+    private static int total(JsonNode instances) {
+        return instances.path("starting").asInt() + instances.path("busy").asInt() + instances.path("idle").asInt();
+    }
+
+    private TestCove.Answer invoke(String name) throws Exception {
+        TestCove.Answer answer = cove.invoke(name, TestCove.object());
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(200);
+        return answer;
+    }
+
+    @Test
+    void anIdleFunctionScalesToZeroAndItsNextRequestStartsItAgain() throws Exception {
+        assertThat(cove.deploy("napper", "nodejs:20", PID, limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
+        TestCove.Answer first = invoke("napper");
+        assertThat(total(instances("napper"))).isEqualTo(1);
+
+        awaitInstances("napper", i -> total(i) == 0);
+        TestCove.Answer again = invoke("napper");
+        assertThat(again.json().path("response").path("result").path("worker").asDouble())
+                .as("a new worker").isNotEqualTo(first.json().path("response").path("result").path("worker").asDouble());
+        assertThat(again.json().path("annotations").toString()).as("a cold start").contains("initTime");
+    }
+
+    @Test
+    void minInstancesStartAtDeploymentAndStayWhileOthersStop() throws Exception {
+        assertThat(cove.deploy("warm", "nodejs:20", PID, limits("{\"minInstances\": 1, \"idleTimeout\": 1000}")).status())
+                .isEqualTo(200);
+        awaitInstances("warm", i -> i.path("idle").asInt() == 1);
+        assertThat(invoke("warm").json().path("annotations").toString()).as("no cold start").doesNotContain("initTime");
+
+        assertThat(cove.deploy("cold", "nodejs:20", PID, limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
+        invoke("cold");
+        awaitInstances("cold", i -> total(i) == 0); // idle after warm's last activation, so warm was idle longer
+        assertThat(total(instances("warm"))).as("kept started").isEqualTo(1);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/warm").json().path("limits").path("minInstances").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void scalingOutsideItsBoundsIsRefusedWithTheNumbers() throws Exception {
+        TestCove.Answer over = cove.deploy("f", "nodejs:20", PID, limits("{\"minInstances\": 5, \"maxInstances\": 4}"));
+        assertThat(over.status()).isEqualTo(400);
+        assertThat(over.json().path("error").asText()).contains("minInstances must be between 0 and maxInstances (4), was 5");
+        TestCove.Answer quick = cove.deploy("f", "nodejs:20", PID, limits("{\"idleTimeout\": 500}"));
+        assertThat(quick.status()).isEqualTo(400);
+        assertThat(quick.json().path("error").asText())
+                .contains("idleTimeout must be between 1000 ms and 86400000 ms (a day), was 500 ms");
+        assertThat(cove.deploy("f", "nodejs:20", PID, limits("{\"minInstances\": -1}")).status()).isEqualTo(400);
+    }
+}
