@@ -39,7 +39,7 @@ final class Actions {
             ObjectNode node = rendered(revision, withCode);
             InstanceCounts instances = platform.instances(ns, name);
             node.putObject("instances").put("starting", instances.starting()).put("busy", instances.busy())
-                    .put("idle", instances.idle());
+                    .put("idle", instances.idle()).put("waiting", instances.waiting());
             return node;
         }, node -> ex.json(200, node));
     }

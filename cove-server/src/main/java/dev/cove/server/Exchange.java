@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * request's own event loop, whichever thread produced it.
  */
 final class Exchange {
+    /** How long a refused caller should wait before it asks again, in seconds. */
+    static final String RETRY_AFTER_SECONDS = "1";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ACTIVATION_ID_HEADER = "X-OpenWhisk-Activation-Id";
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
@@ -129,8 +131,14 @@ final class Exchange {
         request.response().putHeader(name, value);
     }
 
-    /** An error in OpenWhisk's shape, {@code {"error": …, "code": …}}. */
+    /**
+     * An error in OpenWhisk's shape, {@code {"error": …, "code": …}}; a refusal for now (429: a full queue,
+     * 503: something the node relies on away) says with {@code Retry-After} when to ask again.
+     */
     void error(ApiError e) {
+        if (e.status() == 429 || e.status() == 503) {
+            header("Retry-After", RETRY_AFTER_SECONDS);
+        }
         json(e.status(), JSON.createObjectNode().put("error", e.getMessage()).put("code", requestCode()));
     }
 

@@ -318,6 +318,7 @@ class RestApiIT {
         TestCove.Answer refused = cove.post(ACTIONS + "busy", object());
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.json().path("error").asText()).contains("busy").contains("waiting");
+        assertThat(refused.raw().headers().firstValue("Retry-After")).contains("1");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,18 @@ class ScalingIT {
         return now;
     }
 
+    /** The server's metrics once a line matches {@code pattern}: the meters are registered off the call path. */
+    private String awaitMetric(String pattern) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String metrics = cove.get("/metrics").raw().body();
+        while (!Pattern.compile(pattern).matcher(metrics).find() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = cove.get("/metrics").raw().body();
+        }
+        assertThat(metrics).containsPattern(pattern);
+        return metrics;
+    }
+
     private static int total(JsonNode instances) {
         return instances.path("starting").asInt() + instances.path("busy").asInt() + instances.path("idle").asInt();
     }
@@ -74,6 +87,9 @@ class ScalingIT {
         assertThat(cove.deploy("napper", "nodejs:20", PID, limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
         TestCove.Answer first = invoke("napper");
         assertThat(total(instances("napper"))).isEqualTo(1);
+        String metrics = awaitMetric("cove_function_instances\\{function=\"napper\",namespace=\"guest\",state=\"idle\",?\\} 1");
+        assertThat(metrics).containsPattern("cove_cold_start_seconds_count\\{runtime=\"nodejs:20\",?\\} [1-9]")
+                .containsPattern("cove_activator_queue_length\\{function=\"napper\",namespace=\"guest\",?\\} 0");
 
         awaitInstances("napper", i -> total(i) == 0);
         TestCove.Answer again = invoke("napper");

@@ -3,6 +3,7 @@ package dev.cove.core.invoke;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.FunctionRevision;
+import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Kind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /** The dispatcher's meters. Per-function meters are looked up once per pool, not per activation. */
@@ -25,6 +27,7 @@ final class DispatchMetrics {
     private final MeterRegistry registry;
     private final Map<Kind, Counter> coldStarts = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicInteger> warm = new EnumMap<>(Kind.class);
+    private final Map<Kind, Timer> startTimes = new EnumMap<>(Kind.class);
 
     DispatchMetrics(MeterRegistry registry, ToIntFunction<Kind> stemCells) {
         this.registry = registry;
@@ -36,6 +39,8 @@ final class DispatchMetrics {
             warm.put(kind, count);
             Gauge.builder("cove.warm.instances", count, AtomicInteger::get).description("Started instances")
                     .tag("runtime", runtime).register(registry);
+            startTimes.put(kind, Timer.builder("cove.cold.start").description("Time to start an instance")
+                    .tag("runtime", runtime).serviceLevelObjectives(BUCKETS).register(registry));
             Gauge.builder("cove.stem.cells", () -> stemCells.applyAsInt(kind))
                     .description("Started workers waiting to be specialised").tag("runtime", runtime)
                     .register(registry);
@@ -48,6 +53,26 @@ final class DispatchMetrics {
 
     void warmInstances(Kind kind, int delta) {
         warm.get(kind).addAndGet(delta);
+    }
+
+    /** An instance started, in this long. */
+    void started(Kind kind, Duration took) {
+        startTimes.get(kind).record(took);
+    }
+
+    /**
+     * The function's instances by state and the activations waiting for one, as {@code counts} gives
+     * them whichever version runs: registered once per function (again is a no-op), off the call path.
+     */
+    void instancesOf(String namespace, String function, Supplier<InstanceCounts> counts) {
+        Map<String, ToIntFunction<InstanceCounts>> states = Map.of("starting", InstanceCounts::starting,
+                "busy", InstanceCounts::busy, "idle", InstanceCounts::idle);
+        states.forEach((state, count) -> Gauge.builder("cove.function.instances", () -> count.applyAsInt(counts.get()))
+                .description("Instances of a function").tags("namespace", namespace, "function", function, "state", state)
+                .register(registry));
+        Gauge.builder("cove.activator.queue.length", () -> counts.get().waiting())
+                .description("Activations waiting for an instance").tags("namespace", namespace, "function", function)
+                .register(registry);
     }
 
     /** The meters of one function. */

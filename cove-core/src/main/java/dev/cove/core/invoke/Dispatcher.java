@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -210,6 +211,7 @@ public final class Dispatcher implements AutoCloseable {
             return pool;
         }
         List<FunctionPool> replaced = new ArrayList<>(1);
+        boolean[] first = new boolean[1];
         FunctionPool current = pools.compute(key, (k, existing) -> {
             if (existing != null && existing.revision.version() >= revision.version()) {
                 return existing;
@@ -217,9 +219,14 @@ public final class Dispatcher implements AutoCloseable {
             if (existing != null) {
                 replaced.add(existing);
             }
+            first[0] = existing == null;
             return new FunctionPool(poolContext, revision);
         });
         replaced.forEach(FunctionPool::retire);
+        if (first[0]) { // registering meters takes about a millisecond: off the first call's path
+            CompletableFuture.runAsync(() -> metrics.instancesOf(revision.namespace(), revision.name(),
+                    () -> instances(revision.namespace(), revision.name())));
+        }
         return current; // an invocation that raced a redeployment runs the newer version
     }
 

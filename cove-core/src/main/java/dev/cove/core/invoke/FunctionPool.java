@@ -186,7 +186,7 @@ final class FunctionPool {
     /** How many instances it has: starting, running activations, and idle. */
     synchronized InstanceCounts counts() {
         int busy = (int) ready.stream().filter(slot -> slot.inFlight > 0).count();
-        return new InstanceCounts(starting, busy, ready.size() - busy);
+        return new InstanceCounts(starting, busy, ready.size() - busy, queue.size());
     }
 
     /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */
@@ -371,6 +371,7 @@ final class FunctionPool {
                 startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs, demanded);
             } else {
                 Instant now = context.clock().instant();
+                context.metrics().started(revision.spec().kind(), Duration.between(began, now));
                 started(new Slot(instance, demanded ? new ColdStart(Optional.of(Duration.between(began, now)), logs.lines())
                         : ColdStart.NONE, now.toEpochMilli()));
             }
