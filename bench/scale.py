@@ -8,10 +8,17 @@ Each function runs with an idle timeout of 1 s; before each sample the script wa
 function shows no instance left (the server stops idle ones within a second of their timeout).
 Goals: from zero p50 <= 1.5x the cold start's p50, p99 < 100 ms.
 
-    bench/scale.py [--samples 20]
+Burst from zero: --burst concurrent requests (200) to a python function at zero that sleeps 20 ms,
+concurrency 1 per instance and 20 instances at most: every one must succeed; p50 and p99 from each
+request to its result, against the same burst right after, when the 20 instances are warm.
+
+    bench/scale.py [--samples 20] [--burst 200]
 """
 
 import argparse
+import http.client
+import json
+import threading
 import time
 
 import covebench as cb
@@ -19,11 +26,13 @@ import covebench as cb
 RUNTIMES = ("nodejs", "python")
 GOAL_RATIO = 1.5
 GOAL_P99_MS = 100.0
+NAP = "import time\n\ndef main(args):\n    time.sleep(0.02)\n    return {'n': args['n']}\n"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--burst", type=int, default=200)
     args = parser.parse_args()
     cb.build()
     cove = cb.Cove()
@@ -45,6 +54,7 @@ def main():
             verdict = "met" if p50 <= GOAL_RATIO * cold50 and p99 < GOAL_P99_MS else "MISSED"
             print(f"{runtime:<8} {p50:>9.1f} {p99:>9.1f} {cold50:>9.1f} {p50 / cold50:>6.2f}  "
                   f"p50 <= {GOAL_RATIO}x cold, p99 < {GOAL_P99_MS:g} ms: {verdict}")
+        burst_from_zero(cove, args.burst)
     finally:
         cove.close()
 
@@ -57,6 +67,45 @@ def invoke(cove, name):
     if status != 200 or result != {"n": 1}:
         cb.die(f"{name} answered {status} {result}")
     return elapsed
+
+
+def burst_from_zero(cove, size):
+    cove.deploy("burst", "python:3", NAP, limits={"idleTimeout": 1000, "concurrency": 1, "maxInstances": 20})
+    invoke(cove, "burst")
+    await_zero(cove, "burst")
+    cold = burst(cove, "burst", size)
+    warm = burst(cove, "burst", size)
+    print(f"\n{'burst':<8} {'ok':>5} {'p50 ms':>8} {'p99 ms':>8}")
+    for what, (ok, took) in (("zero", cold), ("warm", warm)):
+        print(f"{what:<8} {ok:>5} {cb.percentile(took, 50):>8.1f} {cb.percentile(took, 99):>8.1f}")
+    verdict = "met" if cold[0] == size else "MISSED"
+    print(f"all {size} from zero succeed: {verdict}; p99 from zero / warm: "
+          f"{cb.percentile(cold[1], 99) / cb.percentile(warm[1], 99):.2f}")
+
+
+def burst(cove, name, size):
+    """Sends size blocking invocations at once, one connection each: (how many answered 200, the ms of each)."""
+    results = [None] * size
+    start = threading.Barrier(size)
+
+    def one(i):
+        connection = http.client.HTTPConnection("127.0.0.1", cove.port, timeout=120)
+        body = json.dumps({"n": i})
+        start.wait()
+        began = time.perf_counter()
+        connection.request("POST", f"/api/v1/namespaces/_/actions/{name}?blocking=true&result=true", body,
+                           headers=cove.headers)
+        response = connection.getresponse()
+        response.read()
+        results[i] = (response.status, (time.perf_counter() - began) * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(size)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(1 for status, _ in results if status == 200), [took for _, took in results]
 
 
 def await_zero(cove, name):

@@ -114,6 +114,26 @@ class ScalingIT {
     }
 
     @Test
+    void aRequestThatWaitsPastItsTimeLimitEndsAsATimeoutThatSaysHowLongItWaited() throws Exception {
+        String second = "function main(p) { return new Promise(r => setTimeout(() => r({}), 1000)); }";
+        assertThat(cove.deploy("slow", "nodejs:20", second,
+                limits("{\"timeout\": 1500, \"maxInstances\": 1, \"concurrency\": 1}")).status()).isEqualTo(200);
+        for (int i = 0; i < 2; i++) { // one runs for a second, the next waits for it, then runs for another
+            assertThat(cove.post("/api/v1/namespaces/_/actions/slow", TestCove.object()).status()).isEqualTo(202);
+        }
+        awaitInstances("slow", i -> i.path("busy").asInt() == 1);
+
+        TestCove.Answer waited = cove.invoke("slow", TestCove.object());
+        JsonNode activation = waited.status() == 202 ? cove.activation(waited.json().path("activationId").asText())
+                : waited.json();
+        assertThat(activation.path("annotations").toString()).as("%s", activation).contains("{\"key\":\"timeout\",\"value\":true}");
+        String error = activation.path("response").path("result").path("error").asText();
+        assertThat(error).matches("The activation waited \\d+ ms for an instance of slow \\(1 of 1 started, all busy\\)"
+                + " and reached its time limit of 1500 ms before it ran\\.");
+        assertThat(Long.parseLong(error.replaceAll("\\D+", " ").trim().split(" ")[0])).isGreaterThanOrEqualTo(1500);
+    }
+
+    @Test
     void scalingOutsideItsBoundsIsRefusedWithTheNumbers() throws Exception {
         TestCove.Answer over = cove.deploy("f", "nodejs:20", PID, limits("{\"minInstances\": 5, \"maxInstances\": 4}"));
         assertThat(over.status()).isEqualTo(400);

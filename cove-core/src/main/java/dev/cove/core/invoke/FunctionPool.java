@@ -113,9 +113,9 @@ final class FunctionPool {
                 case START_AND_QUEUE -> {
                     starting++;
                     start = true;
-                    queue.addLast(pending);
+                    enqueue(pending, false);
                 }
-                case QUEUE -> queue.addLast(pending);
+                case QUEUE -> enqueue(pending, false);
                 case REJECT -> {
                     return new Admission.Rejected(Messages.tooManyRequests(revision.name(), queue.size(),
                             limits.maxInstances()));
@@ -130,6 +130,39 @@ final class FunctionPool {
             drain();
         }
         return new Admission.Accepted(pending.activationId, pending.completion, target != null);
+    }
+
+    /**
+     * Puts the activation in the queue (at its head, when it goes back there), where it may wait no
+     * longer than its time limit. Under the pool's lock.
+     */
+    private void enqueue(Pending pending, boolean first) {
+        pending.deadline = context.deadlines().arm(limits.timeout(), () -> waitedTooLong(pending));
+        if (first) {
+            queue.addFirst(pending);
+        } else {
+            queue.addLast(pending);
+        }
+    }
+
+    /** An activation still queued at its time limit ends as a timeout that says how long it waited. */
+    private void waitedTooLong(Pending pending) {
+        int started;
+        synchronized (this) {
+            if (!queue.remove(pending)) {
+                return; // on its way to an instance, or ended
+            }
+            started = ready.size();
+        }
+        Instant now = context.clock().instant();
+        pending.begin(now, Optional.empty(), List.of());
+        pending.onEnd(activation -> {
+            metered(activation);
+            context.record(activation);
+        });
+        pending.end(ActivationStatus.TIMEOUT, Pending.error(Messages.waitedPastTimeLimit(revision.name(),
+                Duration.between(pending.arrived, now).toMillis(), started, limits.maxInstances(),
+                limits.timeout().toMillis())));
     }
 
     private int[] inFlight() {
@@ -191,6 +224,7 @@ final class FunctionPool {
 
     /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */
     private void dispatch(Slot slot, Pending pending, ColdStart cold, Instant now) {
+        pending.deadline.cancel(); // its wait's
         pending.begin(now, cold.initTime(), cold.logs());
         pending.tier = slot.instance.tier();
         pending.onEnd(activation -> ended(slot, pending, activation));
@@ -299,7 +333,7 @@ final class FunctionPool {
             if (slot.inFlight == 0) {
                 slot.idleSinceMs = context.clock().millis();
             }
-            queue.addFirst(pending);
+            enqueue(pending, true);
         }
         drain();
     }
@@ -446,6 +480,7 @@ final class FunctionPool {
         boolean first = true;
         Optional<TierVerdict> tier = context.runtimes().tierOf(revision);
         for (Pending p : failed) {
+            p.deadline.cancel(); // its wait's
             p.begin(context.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());
             p.tier = tier;
             first = false;
@@ -482,6 +517,7 @@ final class FunctionPool {
             all = new ArrayList<>(ready);
         }
         for (Pending p : waiting) {
+            p.deadline.cancel(); // its wait's
             p.onEnd(context::record);
             p.end(ActivationStatus.PLATFORM_ERROR, Pending.error(Messages.SHUTTING_DOWN));
         }

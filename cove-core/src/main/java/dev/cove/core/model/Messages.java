@@ -36,6 +36,12 @@ public final class Messages {
         return "The function exceeded its time limit of " + timeoutMs + " ms.";
     }
 
+    public static String waitedPastTimeLimit(String function, long waitedMs, int instances, int maxInstances,
+            long timeoutMs) {
+        return "The activation waited " + waitedMs + " ms for an instance of " + function + " (" + instances + " of "
+                + maxInstances + " started, all busy) and reached its time limit of " + timeoutMs + " ms before it ran.";
+    }
+
     public static String overTimeLimitAtInit(long timeoutMs) {
         return "The function exceeded its time limit of " + timeoutMs + " ms during initialization.";
     }
