@@ -11,6 +11,7 @@ import dev.cove.server.ServerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,6 +87,13 @@ final class UpCommand implements Callable<Integer> {
                     + " server, each message fired before its publisher hears back).")
     Optional<String> nats = Optional.empty();
 
+    @Option(names = "--worker-memory", paramLabel = "SIZE",
+            description = "The most memory the functions' instances may have together, counted by their memory"
+                    + " limits: 8g, 512m, or megabytes; past it, the least recently used idle instances of other"
+                    + " functions stop first, and a request finds no room waits, then fails saying so (default: half"
+                    + " this machine's memory).")
+    Optional<String> workerMemory = Optional.empty();
+
     @Option(names = "--java-threads", paramLabel = "N",
             description = "How many cores run inline Java functions (and this server's own blocking work) at"
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
@@ -157,7 +165,8 @@ final class UpCommand implements Callable<Integer> {
         try {
             return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
                     .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings())
-                    .withPackageSources(packageSources()).withTopics(topics());
+                    .withPackageSources(packageSources()).withTopics(topics())
+                    .withWorkerMemoryMb(workerMemory.map(UpCommand::megabytes).orElseGet(ServerOptions::defaultWorkerMemoryMb));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -174,6 +183,19 @@ final class UpCommand implements Callable<Integer> {
         CacheSettings defaults = CacheSettings.defaults();
         return new CacheSettings(cacheTtl, cacheMaxTtl, defaults.maxValueBytes(), defaults.maxKeyBytes(), cacheEntries,
                 cacheMb * 1024 * 1024);
+    }
+
+    /** {@code 8g}, {@code 512m} or a number of megabytes, in megabytes. */
+    static long megabytes(String size) {
+        String text = size.trim().toLowerCase(Locale.ROOT);
+        long unit = text.endsWith("g") ? 1024 : 1;
+        String digits = text.endsWith("g") || text.endsWith("m") ? text.substring(0, text.length() - 1) : text;
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("--worker-memory takes a size such as 8g, 512m or 2048 (megabytes), was '"
+                    + size + "'");
+        }
     }
 
     private NodeOptions.TopicsChoice topics() {

@@ -50,10 +50,12 @@ public interface Node extends AutoCloseable {
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
      * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
      * @param packageSources where pip finds python functions' dependencies
+     * @param workerMemoryMb the most memory the functions' instances may have together, counted by their
+     *     memory limits
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
             int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache,
-            PackageSources packageSources) {}
+            PackageSources packageSources, long workerMemoryMb) {}
 
     /** The most activations {@link #chain} lists. */
     int MAX_CHAIN = 1000;

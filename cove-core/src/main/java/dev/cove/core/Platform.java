@@ -80,9 +80,12 @@ public final class Platform implements Node {
     private final AtomicReference<String> apiHost;
     private final Triggers triggers;
 
+    private final long workerMemoryMb;
+
     private Platform(Store store, Registry registry, Runtimes runtimes, ActivationLog activationLog,
             Deadlines deadlines, Dispatcher dispatcher, AsyncInvocations async, Executions executions,
-            CacheGateway cache, PrometheusMeterRegistry metrics, AtomicReference<String> apiHost, Triggers triggers) {
+            CacheGateway cache, PrometheusMeterRegistry metrics, AtomicReference<String> apiHost, Triggers triggers,
+            long workerMemoryMb) {
         this.store = store;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -95,6 +98,7 @@ public final class Platform implements Node {
         this.metrics = metrics;
         this.apiHost = apiHost;
         this.triggers = triggers;
+        this.workerMemoryMb = workerMemoryMb;
     }
 
     /**
@@ -134,7 +138,8 @@ public final class Platform implements Node {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
-                new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes()), metrics);
+                new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes(),
+                        config.workerMemoryMb()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
         CacheGateway cache = CacheGateway.create(adapters.cache(), metrics);
         Triggers triggers = Triggers.start(store, registry, new Triggers.Firing() {
@@ -166,7 +171,7 @@ public final class Platform implements Node {
             LOG.info("started again {} workflow executions that were running at the last stop", restarted);
         }
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
-                apiHost, triggers);
+                apiHost, triggers, config.workerMemoryMb());
     }
 
     @Override
@@ -191,6 +196,7 @@ public final class Platform implements Node {
 
     @Override
     public FunctionRevision deploy(String namespace, FunctionSpec spec) throws InvalidFunctionException {
+        fitsWorkerMemory(spec);
         if (spec.kind() == Kind.SEQUENCE) {
             spec = registry.checkedSequence(namespace, spec);
         }
@@ -217,6 +223,7 @@ public final class Platform implements Node {
             if (spec.kind() == Kind.SEQUENCE) {
                 throw new InvalidFunctionException(Messages.sequenceInApplication(spec.name()));
             }
+            fitsWorkerMemory(spec);
         }
         List<FunctionSpec> checked = new ArrayList<>();
         List<Runtimes.StagedCode> staged = new ArrayList<>();
@@ -243,6 +250,14 @@ public final class Platform implements Node {
             runtimes.forget(namespace, name);
         });
         return deployed.application();
+    }
+
+    /** A function whose one instance would pass the node's worker memory could never run. */
+    private void fitsWorkerMemory(FunctionSpec spec) throws InvalidFunctionException {
+        if (spec.limits().memoryMb() > workerMemoryMb) {
+            throw new InvalidFunctionException(Messages.overWorkerMemory(spec.name(), spec.limits().memoryMb(),
+                    workerMemoryMb));
+        }
     }
 
     private static Runtimes.StagedCode stage(Runtimes.Staging staging, String namespace, FunctionSpec spec)

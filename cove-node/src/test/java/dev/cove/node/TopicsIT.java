@@ -82,7 +82,7 @@ class TopicsIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         node = CoveNode.start(new NodeOptions(new Node.Config(dir, 1, 1 << 20, Duration.ofDays(1), 100, 1 << 20, true,
-                CacheSettings.defaults(), PackageSources.DEFAULT), new NodeOptions.EmbeddedCache()), vertx);
+                CacheSettings.defaults(), PackageSources.DEFAULT, 1 << 20), new NodeOptions.EmbeddedCache()), vertx);
         deploy("downscale", Kind.PYTHON, KUBELESS, "handler");
         deploy("audit", Kind.PYTHON, OPENWHISK, "main");
         node.putTrigger("guest", TriggerSpec.of("replicas").withTopic(Optional.of("k8s_replicas")), false);

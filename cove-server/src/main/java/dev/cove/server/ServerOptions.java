@@ -3,6 +3,8 @@ package dev.cove.server;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.PackageSources;
 import dev.cove.node.NodeOptions;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,12 +27,14 @@ import java.util.Map;
  * @param packageSources where pip finds python functions' dependencies ({@code --pip-index-url},
  *     {@code --pip-find-links})
  * @param topics where topics' messages go: in this process, or on NATS ({@code --nats})
+ * @param workerMemoryMb the most memory the functions' instances may have together, by their memory
+ *     limits ({@code --worker-memory})
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
         int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed,
         NodeOptions.CacheChoice cacheBackend, CacheSettings cache, PackageSources packageSources,
-        NodeOptions.TopicsChoice topics) {
+        NodeOptions.TopicsChoice topics, long workerMemoryMb) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -51,6 +55,10 @@ public record ServerOptions(
             throw new IllegalArgumentException(
                     "stemCellsPerRuntime must be between 0 and 64, was " + stemCellsPerRuntime);
         }
+        if (workerMemoryMb < 128) {
+            throw new IllegalArgumentException("the workers' memory must be at least 128 MB (the least a function"
+                    + " may have), was " + workerMemoryMb + " MB");
+        }
         if (maxQueuePerFunction < 0) {
             throw new IllegalArgumentException("maxQueuePerFunction must be 0 or more, was " + maxQueuePerFunction);
         }
@@ -60,12 +68,18 @@ public record ServerOptions(
     /**
      * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
      * activations waiting per function, sandboxes required, the embedded cache, pip's default index,
-     * topics in this process.
+     * topics in this process, half the machine's memory for the workers.
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
                 Duration.ofDays(7), 2, 1000, true, new NodeOptions.EmbeddedCache(), CacheSettings.defaults(),
-                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics());
+                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics(), defaultWorkerMemoryMb());
+    }
+
+    /** Half the machine's memory, in MB: what the workers may have together unless told otherwise. */
+    public static long defaultWorkerMemoryMb() {
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return Math.max(128, os.getTotalMemorySize() / 2 / (1024 * 1024));
     }
 
     /** {@code ~/.cove} of this process's {@link #home}. */
@@ -89,50 +103,54 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withCacheBackend(NodeOptions.CacheChoice backend) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withCache(CacheSettings settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withSandboxed(boolean required) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics, workerMemoryMb);
     }
 
     public ServerOptions withPackageSources(PackageSources sources) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics, workerMemoryMb);
     }
 
     public ServerOptions withTopics(NodeOptions.TopicsChoice choice) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice, workerMemoryMb);
+    }
+
+    public ServerOptions withWorkerMemoryMb(long mb) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, mb);
     }
 }

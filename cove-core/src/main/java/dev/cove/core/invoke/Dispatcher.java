@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +51,10 @@ public final class Dispatcher implements AutoCloseable {
      * @param maxLogBytes the most log bytes any activation keeps, whatever its function's limit says
      * @param maxResultBytes the largest result an activation may return; workers check it too, but a
      *     worker shares its process with the function, so its word is not enough
+     * @param workerMemoryMb the most memory all instances may have together, counted by their functions'
+     *     memory limits: past it, the least recently used idle instances of other functions stop first
      */
-    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes) {}
+    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, long workerMemoryMb) {}
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
     /** How often idle instances are looked for: an instance stops within this after its idle timeout. */
@@ -64,6 +67,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Settings settings;
     private final DispatchMetrics metrics;
     private final PoolContext poolContext;
+    private final WorkerMemory memory;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     /** The depth of each activation under way that a call started (depth 2 and more; others are 1). */
     private final Map<String, Integer> callDepths = new ConcurrentHashMap<>();
@@ -79,7 +83,9 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
-        this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf);
+        this.memory = new WorkerMemory(settings.workerMemoryMb());
+        this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
+                memory, this::freeMemory);
     }
 
     /** A dispatcher that stops idle instances, and keeps each function's minInstances, from now on. */
@@ -97,6 +103,7 @@ public final class Dispatcher implements AutoCloseable {
             for (FunctionPool pool : pools.values()) {
                 pool.stopIdle(now);
                 pool.provision();
+                pool.retryStart(); // one that waits for memory another's stop gave back
             }
             if (!closed) {
                 armSweep();
@@ -109,6 +116,27 @@ public final class Dispatcher implements AutoCloseable {
         if (!closed && revision.spec().limits().minInstances() > 0) {
             poolFor(revision).provision();
         }
+    }
+
+    /**
+     * Stops idle instances of functions other than {@code asking}'s, least recently used first, until
+     * {@code mb} more fit the budget; false when the idle ones are not enough (the rest are busy).
+     */
+    private boolean freeMemory(int mb, FunctionPool asking) {
+        List<FunctionPool.IdleInstance> idle = new ArrayList<>();
+        for (FunctionPool pool : pools.values()) {
+            if (pool != asking) {
+                idle.addAll(pool.idleInstances());
+            }
+        }
+        idle.sort(Comparator.comparingLong(FunctionPool.IdleInstance::idleSinceMs));
+        for (FunctionPool.IdleInstance instance : idle) {
+            if (memory.budgetMb() - memory.reservedMb() >= mb) {
+                return true;
+            }
+            instance.stop();
+        }
+        return memory.budgetMb() - memory.reservedMb() >= mb;
     }
 
     /** The function's instances now. */

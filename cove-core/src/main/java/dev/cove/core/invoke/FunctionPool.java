@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.JsonValue;
+import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.TierVerdict;
@@ -34,6 +35,8 @@ final class FunctionPool {
     private final PoolContext context;
     private final ObjectNode defaults;
     private final Limits limits;
+    /** What one instance takes of the node's worker memory: its memory limit; a sequence's runs nothing itself. */
+    private final int memoryMb;
     /** Registering a function's meters takes about a millisecond: done off the first call's path. */
     private final CompletableFuture<DispatchMetrics.ForFunction> meters;
     private final List<Slot> ready = new ArrayList<>();
@@ -44,6 +47,8 @@ final class FunctionPool {
     private int deathsSinceSuccess;
     /** An instance started to keep minInstances failed to start: no more are, until one starts. */
     private boolean provisionFailed;
+    /** The last start found no memory in the node's budget: its queue waits until some is given back. */
+    private boolean waitingForMemory;
 
     /** The first pause before restarting a function whose instances keep dying; it doubles from there. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -54,6 +59,7 @@ final class FunctionPool {
         this.revision = revision;
         this.defaults = revision.spec().parameters();
         this.limits = revision.spec().limits();
+        this.memoryMb = revision.spec().kind() == Kind.SEQUENCE ? 0 : limits.memoryMb();
         this.meters = CompletableFuture.supplyAsync(() -> context.metrics().new ForFunction(revision));
     }
 
@@ -67,6 +73,8 @@ final class FunctionPool {
         ColdStart cold;
         /** Whether its death is counted in deathsSinceSuccess, or needs no counting (a stop). Under the pool's lock. */
         boolean deathCounted;
+        /** Whether its memory went back to the node's budget. Under the pool's lock. */
+        boolean released;
 
         Slot(Instance instance, ColdStart cold, long startedMs) {
             this.instance = instance;
@@ -148,21 +156,28 @@ final class FunctionPool {
     /** An activation still queued at its time limit ends as a timeout that says how long it waited. */
     private void waitedTooLong(Pending pending) {
         int started;
+        boolean noMemory;
         synchronized (this) {
             if (!queue.remove(pending)) {
                 return; // on its way to an instance, or ended
             }
             started = ready.size();
+            noMemory = waitingForMemory;
         }
         Instant now = context.clock().instant();
+        long waitedMs = Duration.between(pending.arrived, now).toMillis();
         pending.begin(now, Optional.empty(), List.of());
         pending.onEnd(activation -> {
             metered(activation);
             context.record(activation);
         });
-        pending.end(ActivationStatus.TIMEOUT, Pending.error(Messages.waitedPastTimeLimit(revision.name(),
-                Duration.between(pending.arrived, now).toMillis(), started, limits.maxInstances(),
-                limits.timeout().toMillis())));
+        if (noMemory) {
+            pending.end(ActivationStatus.PLATFORM_ERROR, Pending.error(Messages.noWorkerMemory(revision.name(),
+                    waitedMs, limits.memoryMb(), context.memory().budgetMb())));
+        } else {
+            pending.end(ActivationStatus.TIMEOUT, Pending.error(Messages.waitedPastTimeLimit(revision.name(), waitedMs,
+                    started, limits.maxInstances(), limits.timeout().toMillis())));
+        }
     }
 
     private int[] inFlight() {
@@ -197,8 +212,66 @@ final class FunctionPool {
         }
         for (Slot slot : stopping) {
             context.metrics().warmInstances(revision.spec().kind(), -1);
+            release(slot);
             slot.instance.kill(Messages.stoppedIdle(limits.idleTimeout()));
         }
+    }
+
+    /** Gives the slot's memory back to the node's budget, once. */
+    private void release(Slot slot) {
+        synchronized (this) {
+            if (slot.released) {
+                return;
+            }
+            slot.released = true;
+        }
+        context.memory().release(memoryMb);
+    }
+
+    /** An idle instance another function's start may stop for its memory. */
+    record IdleInstance(long idleSinceMs, Runnable stopping) {
+        /** Stops it, unless it took an activation meanwhile. */
+        void stop() {
+            stopping.run();
+        }
+    }
+
+    /** The instances running nothing now, beyond the function's minInstances. */
+    synchronized List<IdleInstance> idleInstances() {
+        if (retired) {
+            return List.of();
+        }
+        List<IdleInstance> idle = new ArrayList<>();
+        int spare = ready.size() - limits.minInstances();
+        for (Slot slot : ready) {
+            if (slot.inFlight == 0 && idle.size() < spare) {
+                idle.add(new IdleInstance(slot.idleSinceMs, () -> stopForMemory(slot)));
+            }
+        }
+        return idle;
+    }
+
+    /** Stops the instance, if it still runs nothing, for another function's memory. */
+    private void stopForMemory(Slot slot) {
+        synchronized (this) {
+            if (slot.inFlight > 0 || !ready.remove(slot)) {
+                return;
+            }
+            slot.deathCounted = true; // a stop, not a death to back off from
+        }
+        context.metrics().warmInstances(revision.spec().kind(), -1);
+        release(slot);
+        slot.instance.kill(Messages.STOPPED_FOR_MEMORY);
+    }
+
+    /** Tries again the start that found no memory, when activations still wait for it. */
+    void retryStart() {
+        synchronized (this) {
+            if (!waitingForMemory) {
+                return;
+            }
+        }
+        drain();
     }
 
     /** Starts instances until the function's minInstances are started or starting. */
@@ -396,12 +469,25 @@ final class FunctionPool {
 
     /** @param demanded an activation waits for it (it gets the cold start's facts), else it keeps minInstances */
     private void startInstanceNow(boolean demanded) {
+        int mb = memoryMb;
+        if (!context.memory().tryReserve(mb)
+                && !(context.evictor().free(mb, this) && context.memory().tryReserve(mb))) {
+            synchronized (this) {
+                starting--;
+                waitingForMemory = true; // the sweep tries again; its waiting activations may time out meanwhile
+            }
+            return;
+        }
+        synchronized (this) {
+            waitingForMemory = false;
+        }
         context.metrics().coldStart(revision.spec().kind());
         StartLogs logs = new StartLogs(context.clock(), Math.min(context.settings().maxLogBytes(),
                 limits.logBytes()));
         Instant began = context.clock().instant();
         context.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
             if (failure != null) {
+                context.memory().release(mb);
                 startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs, demanded);
             } else {
                 Instant now = context.clock().instant();
@@ -423,6 +509,7 @@ final class FunctionPool {
             }
         }
         if (unwanted) {
+            release(slot);
             slot.instance.kill(Messages.REDEPLOYED);
             return;
         }
@@ -434,6 +521,7 @@ final class FunctionPool {
     private void died(Slot slot) {
         countDeath(slot);
         drop(slot);
+        release(slot);
         drain();
         provision();
     }

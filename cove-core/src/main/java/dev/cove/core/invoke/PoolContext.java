@@ -13,9 +13,18 @@ import java.util.function.ToIntFunction;
  *
  * @param recorder takes each ended activation to the record (or drops it during a shutdown)
  * @param depths how deep in its chain of calls an activation under way is
+ * @param memory the node's budget for its instances' memory
+ * @param evictor stops other functions' idle instances until so many megabytes fit the budget, or
+ *     answers false when they are not enough
  */
 record PoolContext(Runtimes runtimes, Deadlines deadlines, Clock clock, Dispatcher.Settings settings,
-        DispatchMetrics metrics, Consumer<Activation> recorder, ToIntFunction<String> depths) {
+        DispatchMetrics metrics, Consumer<Activation> recorder, ToIntFunction<String> depths, WorkerMemory memory,
+        Evictor evictor) {
+
+    /** Frees memory for a pool's next instance. */
+    interface Evictor {
+        boolean free(int mb, FunctionPool asking);
+    }
 
     void record(Activation activation) {
         recorder.accept(activation);

@@ -42,6 +42,20 @@ public final class Messages {
                 + maxInstances + " started, all busy) and reached its time limit of " + timeoutMs + " ms before it ran.";
     }
 
+    public static final String STOPPED_FOR_MEMORY =
+            "The instance ran nothing and stopped to give its memory to another function's.";
+
+    public static String noWorkerMemory(String function, long waitedMs, int memoryMb, long budgetMb) {
+        return "No memory for an instance of " + function + ": the node's workers have a budget of " + budgetMb
+                + " MB, held by busy instances, and this one needs " + memoryMb + " MB; the activation waited "
+                + waitedMs + " ms for some to be given back, until its time limit.";
+    }
+
+    public static String overWorkerMemory(String function, int memoryMb, long budgetMb) {
+        return "The memory limit of " + function + ", " + memoryMb + " MB, is more than all of this node's workers"
+                + " may have together (" + budgetMb + " MB, cove up --worker-memory).";
+    }
+
     public static String overTimeLimitAtInit(long timeoutMs) {
         return "The function exceeded its time limit of " + timeoutMs + " ms during initialization.";
     }

@@ -71,7 +71,7 @@ class AsyncInvocationsIT {
         runtimes.connect(Calls.NONE, CacheCalls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
         dispatcher = Dispatcher.create(runtimes, log, VertxTransport.deadlines(), Clock.systemUTC(),
-                new Dispatcher.Settings(100, 1 << 20, 1 << 20), new SimpleMeterRegistry());
+                new Dispatcher.Settings(100, 1 << 20, 1 << 20, 1 << 20), new SimpleMeterRegistry());
         async = AsyncInvocations.start(store, dispatcher, Clock.systemUTC());
     }
 
