@@ -1,7 +1,6 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -34,12 +33,6 @@ class ScalingIT {
     @AfterEach
     void stop() {
         cove.close();
-    }
-
-    private static ObjectNode limits(String json) throws Exception {
-        ObjectNode extra = TestCove.object();
-        extra.set("limits", TestCove.JSON.readTree(json));
-        return extra;
     }
 
     private JsonNode instances(String name) throws Exception {
@@ -84,7 +77,7 @@ class ScalingIT {
 
     @Test
     void anIdleFunctionScalesToZeroAndItsNextRequestStartsItAgain() throws Exception {
-        assertThat(cove.deploy("napper", "nodejs:20", PID, limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
+        assertThat(cove.deploy("napper", "nodejs:20", PID, TestCove.limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
         TestCove.Answer first = invoke("napper");
         assertThat(total(instances("napper"))).isEqualTo(1);
         String metrics = awaitMetric("cove_function_instances\\{function=\"napper\",namespace=\"guest\",state=\"idle\",?\\} 1");
@@ -100,12 +93,12 @@ class ScalingIT {
 
     @Test
     void minInstancesStartAtDeploymentAndStayWhileOthersStop() throws Exception {
-        assertThat(cove.deploy("warm", "nodejs:20", PID, limits("{\"minInstances\": 1, \"idleTimeout\": 1000}")).status())
+        assertThat(cove.deploy("warm", "nodejs:20", PID, TestCove.limits("{\"minInstances\": 1, \"idleTimeout\": 1000}")).status())
                 .isEqualTo(200);
         awaitInstances("warm", i -> i.path("idle").asInt() == 1);
         assertThat(invoke("warm").json().path("annotations").toString()).as("no cold start").doesNotContain("initTime");
 
-        assertThat(cove.deploy("cold", "nodejs:20", PID, limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
+        assertThat(cove.deploy("cold", "nodejs:20", PID, TestCove.limits("{\"idleTimeout\": 1000}")).status()).isEqualTo(200);
         invoke("cold");
         awaitInstances("cold", i -> total(i) == 0); // idle after warm's last activation, so warm was idle longer
         assertThat(total(instances("warm"))).as("kept started").isEqualTo(1);
@@ -117,7 +110,7 @@ class ScalingIT {
     void aRequestThatWaitsPastItsTimeLimitEndsAsATimeoutThatSaysHowLongItWaited() throws Exception {
         String second = "function main(p) { return new Promise(r => setTimeout(() => r({}), 1000)); }";
         assertThat(cove.deploy("slow", "nodejs:20", second,
-                limits("{\"timeout\": 1500, \"maxInstances\": 1, \"concurrency\": 1}")).status()).isEqualTo(200);
+                TestCove.limits("{\"timeout\": 1500, \"maxInstances\": 1, \"concurrency\": 1}")).status()).isEqualTo(200);
         for (int i = 0; i < 2; i++) { // one runs for a second, the next waits for it, then runs for another
             assertThat(cove.post("/api/v1/namespaces/_/actions/slow", TestCove.object()).status()).isEqualTo(202);
         }
@@ -135,13 +128,13 @@ class ScalingIT {
 
     @Test
     void scalingOutsideItsBoundsIsRefusedWithTheNumbers() throws Exception {
-        TestCove.Answer over = cove.deploy("f", "nodejs:20", PID, limits("{\"minInstances\": 5, \"maxInstances\": 4}"));
+        TestCove.Answer over = cove.deploy("f", "nodejs:20", PID, TestCove.limits("{\"minInstances\": 5, \"maxInstances\": 4}"));
         assertThat(over.status()).isEqualTo(400);
         assertThat(over.json().path("error").asText()).contains("minInstances must be between 0 and maxInstances (4), was 5");
-        TestCove.Answer quick = cove.deploy("f", "nodejs:20", PID, limits("{\"idleTimeout\": 500}"));
+        TestCove.Answer quick = cove.deploy("f", "nodejs:20", PID, TestCove.limits("{\"idleTimeout\": 500}"));
         assertThat(quick.status()).isEqualTo(400);
         assertThat(quick.json().path("error").asText())
                 .contains("idleTimeout must be between 1000 ms and 86400000 ms (a day), was 500 ms");
-        assertThat(cove.deploy("f", "nodejs:20", PID, limits("{\"minInstances\": -1}")).status()).isEqualTo(400);
+        assertThat(cove.deploy("f", "nodejs:20", PID, TestCove.limits("{\"minInstances\": -1}")).status()).isEqualTo(400);
     }
 }

@@ -45,6 +45,13 @@ final class TestCove implements AutoCloseable {
         return JSON.createObjectNode();
     }
 
+    /** The extra fields of a deployment that set these limits, e.g. {@code {"memory": 256}}. */
+    static ObjectNode limits(String json) throws Exception {
+        ObjectNode extra = object();
+        extra.set("limits", JSON.readTree(json));
+        return extra;
+    }
+
     /**
      * Deploys source text as an action of the given kind; extra fields (limits, parameters) merge in,
      * and so do the fields of an extra {@code exec} (a tier, say) into the exec made here.

@@ -1,7 +1,6 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -36,14 +35,8 @@ class WorkerMemoryIT {
         cove.close();
     }
 
-    private static ObjectNode limits(String json) throws Exception {
-        ObjectNode extra = TestCove.object();
-        extra.set("limits", TestCove.JSON.readTree(json));
-        return extra;
-    }
-
     private void deploy(String name, String code, String limits) throws Exception {
-        TestCove.Answer answer = cove.deploy(name, "nodejs:20", code, limits(limits));
+        TestCove.Answer answer = cove.deploy(name, "nodejs:20", code, TestCove.limits(limits));
         assertThat(answer.status()).as(answer.raw().body()).isEqualTo(200);
     }
 
@@ -94,7 +87,7 @@ class WorkerMemoryIT {
 
     @Test
     void aFunctionThatCouldNeverFitIsRefused() throws Exception {
-        TestCove.Answer big = cove.deploy("big", "nodejs:20", QUICK, limits("{\"memory\": 1024}"));
+        TestCove.Answer big = cove.deploy("big", "nodejs:20", QUICK, TestCove.limits("{\"memory\": 1024}"));
         assertThat(big.status()).isEqualTo(400);
         assertThat(big.json().path("error").asText()).contains("The memory limit of big, 1024 MB, is more than all of"
                 + " this node's workers may have together (512 MB, cove up --worker-memory).");
