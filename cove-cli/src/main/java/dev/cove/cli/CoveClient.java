@@ -114,6 +114,11 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send("DELETE", NAMESPACE + "/cache/" + encode(function) + "?scope=" + (application ? "app" : "function")), notFound(function));
     }
 
+    /** What each function with instances on the server is doing: instances, waiting activations, totals. */
+    Response load() {
+        return expectOk(send("GET", NAMESPACE + "/instances"), "");
+    }
+
     Response listActions(int limit, int skip) {
         return expectOk(send("GET", NAMESPACE + "/actions?limit=" + limit + "&skip=" + skip), "");
     }

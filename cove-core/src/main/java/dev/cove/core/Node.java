@@ -9,6 +9,7 @@ import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.FunctionSpec;
@@ -115,6 +116,9 @@ public interface Node extends AutoCloseable {
 
     /** The function's instances now: starting, busy and idle (none once it scaled to zero). */
     InstanceCounts instances(String namespace, String name);
+
+    /** What each function of the namespace that runs on this node is doing, by name. */
+    List<FunctionLoad> load(String namespace);
 
     /** Removes a function; its instances finish what they run. Blocks on disk. */
     Optional<FunctionRevision> delete(String namespace, String name);

@@ -13,6 +13,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.FunctionSpec;
@@ -307,6 +308,11 @@ public final class Platform implements Node {
     @Override
     public InstanceCounts instances(String namespace, String name) {
         return dispatcher.instances(namespace, name);
+    }
+
+    @Override
+    public List<FunctionLoad> load(String namespace) {
+        return dispatcher.load(namespace);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
 import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InstanceCounts;
@@ -42,6 +43,18 @@ final class Actions {
                     .put("idle", instances.idle()).put("waiting", instances.waiting());
             return node;
         }, node -> ex.json(200, node));
+    }
+
+    /** What each function of the namespace is doing on this node: its instances, activations and cold starts. */
+    void load(Exchange ex, String ns) {
+        ArrayNode list = Exchange.JSON.createArrayNode();
+        for (FunctionLoad load : platform.load(ns)) {
+            InstanceCounts i = load.instances();
+            list.addObject().put("name", load.name()).put("starting", i.starting()).put("busy", i.busy())
+                    .put("idle", i.idle()).put("waiting", i.waiting()).put("activations", load.activations())
+                    .put("coldStarts", load.coldStarts());
+        }
+        ex.json(200, list);
     }
 
     void put(Exchange ex, String ns, String name, Buffer body) {

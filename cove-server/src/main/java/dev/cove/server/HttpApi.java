@@ -190,6 +190,7 @@ final class HttpApi {
 
     private void actionRoutes(Router router) {
         on(router, GET, NAMESPACE + "/actions/?").handler(serve((ex, route) -> actions.list(ex, caller(route))));
+        on(router, GET, NAMESPACE + "/instances/?").handler(serve((ex, route) -> actions.load(ex, caller(route))));
         on(router, GET, ACTION).handler(serve((ex, route) -> actions.get(ex, caller(route), name(route, "action"))));
         on(router, PUT, ACTION).handler(serve((ex, route) -> {
             String ns = caller(route);

@@ -89,6 +89,11 @@ class ScalingIT {
         assertThat(again.json().path("response").path("result").path("worker").asDouble())
                 .as("a new worker").isNotEqualTo(first.json().path("response").path("result").path("worker").asDouble());
         assertThat(again.json().path("annotations").toString()).as("a cold start").contains("initTime");
+        JsonNode load = cove.get("/api/v1/namespaces/_/instances").json();
+        assertThat(load).hasSize(1);
+        assertThat(load.get(0).path("name").asText()).isEqualTo("napper");
+        assertThat(load.get(0).path("coldStarts").asInt()).isEqualTo(2);
+        assertThat(load.get(0).path("activations").asInt()).isEqualTo(2);
     }
 
     @Test

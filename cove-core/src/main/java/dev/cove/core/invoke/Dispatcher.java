@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Messages;
@@ -137,6 +138,13 @@ public final class Dispatcher implements AutoCloseable {
             instance.stop();
         }
         return memory.budgetMb() - memory.reservedMb() >= mb;
+    }
+
+    /** What each function of the namespace with instances, or that had some, is doing; by name. */
+    public List<FunctionLoad> load(String namespace) {
+        String prefix = namespace + "/";
+        return pools.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(e -> e.getValue().load())
+                .sorted(Comparator.comparing(FunctionLoad::name)).toList();
     }
 
     /** The function's instances now. */

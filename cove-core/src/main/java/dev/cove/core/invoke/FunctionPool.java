@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
+import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.JsonValue;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One function version's instances and queue; see {@link Dispatcher} for the model. */
 final class FunctionPool {
@@ -49,6 +51,8 @@ final class FunctionPool {
     private boolean provisionFailed;
     /** The last start found no memory in the node's budget: its queue waits until some is given back. */
     private boolean waitingForMemory;
+    private final AtomicLong activationsEnded = new AtomicLong();
+    private final AtomicLong instancesStarted = new AtomicLong();
 
     /** The first pause before restarting a function whose instances keep dying; it doubles from there. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -289,6 +293,11 @@ final class FunctionPool {
         }
     }
 
+    /** What it is doing, for {@code cove top}. */
+    FunctionLoad load() {
+        return new FunctionLoad(revision.name(), counts(), activationsEnded.get(), instancesStarted.get());
+    }
+
     /** How many instances it has: starting, running activations, and idle. */
     synchronized InstanceCounts counts() {
         int busy = (int) ready.stream().filter(slot -> slot.inFlight > 0).count();
@@ -353,6 +362,7 @@ final class FunctionPool {
 
     /** Counts the activation in the function's meters, which are made off the invocation path. */
     private void metered(Activation activation) {
+        activationsEnded.incrementAndGet();
         if (meters.state() == Future.State.SUCCESS) {
             meters.resultNow().ended(activation);
         } else {
@@ -482,6 +492,7 @@ final class FunctionPool {
             waitingForMemory = false;
         }
         context.metrics().coldStart(revision.spec().kind());
+        instancesStarted.incrementAndGet();
         StartLogs logs = new StartLogs(context.clock(), Math.min(context.settings().maxLogBytes(),
                 limits.logBytes()));
         Instant began = context.clock().instant();
