@@ -58,7 +58,10 @@ public final class Dispatcher implements AutoCloseable {
     public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, long workerMemoryMb) {}
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
-    /** How often idle instances are looked for: an instance stops within this after its idle timeout. */
+    /**
+     * How often idle instances are looked for (an instance stops within this after its idle timeout) and
+     * each function's concurrency is sampled for its {@link Autoscaler}.
+     */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final Runtimes runtimes;
@@ -103,7 +106,7 @@ public final class Dispatcher implements AutoCloseable {
             long now = clock.millis();
             for (FunctionPool pool : pools.values()) {
                 pool.stopIdle(now);
-                pool.provision();
+                pool.autoscale(); // its minInstances at least
                 pool.retryStart(); // one that waits for memory another's stop gave back
             }
             if (!closed) {

@@ -51,6 +51,8 @@ final class FunctionPool {
     private boolean provisionFailed;
     /** The last start found no memory in the node's budget: its queue waits until some is given back. */
     private boolean waitingForMemory;
+    /** Its concurrency, sampled each second by the dispatcher's sweep. Under the pool's lock. */
+    private final Autoscaler.Window concurrency = new Autoscaler.Window();
     private final AtomicLong activationsEnded = new AtomicLong();
     private final AtomicLong instancesStarted = new AtomicLong();
 
@@ -276,6 +278,32 @@ final class FunctionPool {
             }
         }
         drain();
+    }
+
+    /**
+     * Samples its concurrency (activations under way and waiting) and starts the instances the
+     * {@link Autoscaler} wants beyond those it has, at least its minInstances.
+     */
+    void autoscale() {
+        int count;
+        synchronized (this) {
+            if (retired) {
+                return;
+            }
+            int now = queue.size();
+            for (Slot slot : ready) {
+                now += slot.inFlight;
+            }
+            concurrency.add(now);
+            int wanted = Autoscaler.desired(concurrency.average((int) Autoscaler.STABLE.toSeconds()),
+                    concurrency.average((int) Autoscaler.PANIC.toSeconds()), now, limits.concurrency(),
+                    limits.minInstances(), limits.maxInstances());
+            count = provisionFailed ? 0 : Math.max(0, wanted - ready.size() - starting);
+            starting += count;
+        }
+        for (int i = 0; i < count; i++) {
+            startInstance(false);
+        }
     }
 
     /** Starts instances until the function's minInstances are started or starting. */
