@@ -40,6 +40,10 @@ final class StemCells implements AutoCloseable {
      * sandbox ends moments after its workers (its cgroups and folders are released first).
      */
     private static final long SANDBOX_END_GRACE_MS = 500;
+    /** Cells taken within this count as the demand the pool keeps cells for. */
+    static final long DEMAND_WINDOW_MS = 10_000;
+    /** The most cells a pool keeps however great the demand: each is a sandbox and an interpreter waiting. */
+    static final int MAX_CELLS = 8;
     /** Names the sandboxes of every pool (short: a socket's path must fit in 108 bytes). */
     private static final AtomicLong SANDBOXES = new AtomicLong();
 
@@ -54,6 +58,8 @@ final class StemCells implements AutoCloseable {
 
     private final Deque<ProcessWorker> idle = new ArrayDeque<>();
     private final Deque<CompletableFuture<ProcessWorker>> waiters = new ArrayDeque<>();
+    /** When cells were taken lately (nanoTime), oldest first: the demand. */
+    private final Deque<Long> takenAt = new ArrayDeque<>();
     private int starting;
     private int failuresInARow;
     private boolean backingOff;
@@ -105,6 +111,7 @@ final class StemCells implements AutoCloseable {
                 taken.completeExceptionally(shuttingDown());
                 return taken;
             }
+            takenAt.addLast(System.nanoTime());
             ProcessWorker ready = idle.pollFirst();
             waiting = ready == null;
             if (waiting) {
@@ -118,6 +125,7 @@ final class StemCells implements AutoCloseable {
         } else {
             spawner.schedule(this::refill, REFILL_DELAY_MS, TimeUnit.MILLISECONDS);
         }
+        spawner.schedule(this::refill, DEMAND_WINDOW_MS + REFILL_DELAY_MS, TimeUnit.MILLISECONDS); // the demand falls
         return taken;
     }
 
@@ -125,18 +133,38 @@ final class StemCells implements AutoCloseable {
         return idle.size();
     }
 
+    /** Starts the cells the demand wants beyond those there are, and stops those it no longer wants. */
     private void refill() {
         int toSpawn;
+        List<ProcessWorker> surplus = new ArrayList<>();
         synchronized (this) {
             if (closed || backingOff) {
                 return;
             }
-            toSpawn = target + waiters.size() - idle.size() - starting;
+            long since = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(DEMAND_WINDOW_MS);
+            while (!takenAt.isEmpty() && takenAt.peekFirst() - since < 0) {
+                takenAt.pollFirst();
+            }
+            int wanted = demanded(target, takenAt.size()) + waiters.size();
+            while (idle.size() > wanted) {
+                surplus.add(idle.pollLast());
+            }
+            toSpawn = wanted - idle.size() - starting;
             starting += Math.max(0, toSpawn);
         }
+        surplus.forEach(cell -> cell.kill("the demand for stem cells fell"));
         for (int i = 0; i < toSpawn; i++) {
             spawner.execute(this::spawn);
         }
+    }
+
+    /**
+     * How many cells to keep: the configured number, or as many as were taken within the last
+     * {@link #DEMAND_WINDOW_MS}, so that a burst of new functions finds cells started in parallel rather
+     * than waiting on one at a time; at most {@link #MAX_CELLS} (or the configured number, if more).
+     */
+    static int demanded(int configured, int takenLately) {
+        return Math.max(configured, Math.min(takenLately, MAX_CELLS));
     }
 
     private void spawn() {
