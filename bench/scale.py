@@ -12,12 +12,25 @@ Burst from zero: --burst concurrent requests (200) to a python function at zero 
 concurrency 1 per instance and 20 instances at most: every one must succeed; p50 and p99 from each
 request to its result, against the same burst right after, when the 20 instances are warm.
 
-    bench/scale.py [--samples 20] [--burst 200]
+Density (--density N, off by default: it takes minutes): N node functions deployed (idle timeout 2 s),
+--invoked of them invoked once each; the workers' resident memory (every process under the server: its
+sandboxes, keepers and workers) before, at the peak, and once the idle ones stopped, against the stem
+cells' alone before any deployment; and the server's heap after a full collection, per deployed function.
+
+Budget (--budget N, off by default): N node functions of 128 MB invoked round-robin, --rounds times
+over, one request at a time, on a server started with --worker-memory 2g and on one whose budget is
+more than they all take (1000g; the default, half the machine's memory, would be a budget too), in turn: failures (goal: none), the workers' highest resident memory (goal: under the budget), and p50
+and p99 of the requests, against the same load with no budget.
+
+    bench/scale.py [--samples 20] [--burst 200] [--density 1000 --invoked 200] [--budget 300 --rounds 3]
 """
 
 import argparse
 import http.client
 import json
+import os
+import re
+import subprocess
 import threading
 import time
 
@@ -33,19 +46,62 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--density", type=int, default=0, help="functions to deploy for the density run (0: none)")
+    parser.add_argument("--invoked", type=int, default=200, help="of those, how many to invoke once")
+    parser.add_argument("--budget", type=int, default=0, help="functions of the budget run (0: none)")
+    parser.add_argument("--rounds", type=int, default=3, help="times the budget run invokes each")
     args = parser.parse_args()
     cb.build()
+    if args.samples or args.burst:
+        from_zero(args.samples, args.burst)
+    if args.density:
+        density(args.density, args.invoked)
+    if args.budget:
+        with_budget = budget_run(args.budget, args.rounds, ("--worker-memory", "2g"))
+        without = budget_run(args.budget, args.rounds, ("--worker-memory", "1000g"))  # more than it needs
+        print(f"\nbudget: {args.budget} functions of 128 MB, round-robin, {args.rounds} rounds")
+        print(f"{'server':<12} {'failed':>7} {'RSS max MB':>11} {'p50 ms':>8} {'p99 ms':>8}")
+        for what, (failed, rss, took) in (("budget 2g", with_budget), ("no budget", without)):
+            print(f"{what:<12} {failed:>7} {rss:>11.0f} {cb.percentile(took, 50):>8.1f} {cb.percentile(took, 99):>8.1f}")
+        verdict = "met" if with_budget[0] == 0 and with_budget[1] < 2048 else "MISSED"
+        print(f"no failure and RSS under 2048 MB: {verdict}; p50 with / without the budget: "
+              f"{cb.percentile(with_budget[2], 50) / cb.percentile(without[2], 50):.2f}")
+
+
+def budget_run(functions, rounds, options):
+    """(Requests that failed, the workers' highest RSS in MB, each request's ms) on a server with these options."""
+    cove = cb.Cove(options)
+    try:
+        server = server_pid(cove.process.pid)
+        code = cb.COLD["nodejs"][1]
+        for i in range(functions):
+            cove.deploy(f"rr-{i}", "nodejs:20", code, limits={"memory": 128})
+        failed, rss, took = 0, 0.0, []
+        for r in range(rounds):
+            for i in range(functions):
+                start = time.perf_counter()
+                status, result = cove.invoke(f"rr-{i}", {"n": 1})
+                took.append((time.perf_counter() - start) * 1000)
+                failed += status != 200 or result != {"n": 1}
+                if i % 25 == 0:
+                    rss = max(rss, workers_rss_mb(server))
+        return failed, rss, took
+    finally:
+        cove.close()
+
+
+def from_zero(samples, burst_size):
     cove = cb.Cove()
     try:
         time.sleep(2)  # let the stem cells start
         print(f"{'runtime':<8} {'zero p50':>9} {'zero p99':>9} {'cold p50':>9} {'ratio':>6}  goals")
-        for runtime in RUNTIMES:
+        for runtime in RUNTIMES if samples else ():
             kind, code, _ = cb.COLD[runtime]
             name = f"napper-{runtime}"
             cove.deploy(name, kind, code, limits={"idleTimeout": 1000})
             invoke(cove, name)
             zero, cold = [], []
-            for i in range(args.samples):
+            for i in range(samples):
                 await_zero(cove, name)
                 zero.append(invoke(cove, name))
                 time.sleep(0.3)  # the stem cell it took is replaced, as cold_start waits between its own
@@ -54,7 +110,38 @@ def main():
             verdict = "met" if p50 <= GOAL_RATIO * cold50 and p99 < GOAL_P99_MS else "MISSED"
             print(f"{runtime:<8} {p50:>9.1f} {p99:>9.1f} {cold50:>9.1f} {p50 / cold50:>6.2f}  "
                   f"p50 <= {GOAL_RATIO}x cold, p99 < {GOAL_P99_MS:g} ms: {verdict}")
-        burst_from_zero(cove, args.burst)
+        if burst_size:
+            burst_from_zero(cove, burst_size)
+    finally:
+        cove.close()
+
+
+def density(functions, invoked):
+    cove = cb.Cove()
+    try:
+        time.sleep(3)  # the stem cells start
+        server = server_pid(cove.process.pid)
+        cells_mb, heap_before = workers_rss_mb(server), heap_mb(server)
+        code = cb.COLD["nodejs"][1]
+        for i in range(functions):
+            cove.deploy(f"many-{i}", "nodejs:20", code, limits={"idleTimeout": 2000})
+        heap_deployed = heap_mb(server)
+        peak = 0.0
+        for i in range(invoked):
+            invoke(cove, f"many-{i}")
+            if i % 20 == 19:
+                peak = max(peak, workers_rss_mb(server))
+        peak = max(peak, workers_rss_mb(server))
+        deadline = time.time() + 120
+        after = workers_rss_mb(server)
+        while time.time() < deadline and after > cells_mb * 1.5:  # idle timeout, the sweep, and the stem cells' trim
+            time.sleep(1)
+            after = workers_rss_mb(server)
+        print(f"\ndensity: {functions} functions deployed, {invoked} invoked once")
+        print(f"workers' RSS MB: stem cells alone {cells_mb:.0f}, peak {peak:.0f}, after the idle timeout {after:.0f}"
+              f" ({after / cells_mb:.2f}x the stem cells')")
+        print(f"server heap after a full GC: {heap_before:.1f} MB before, {heap_deployed:.1f} MB with {functions}"
+              f" functions: {(heap_deployed - heap_before) * 1024 / functions:.1f} KB per deployed function")
     finally:
         cove.close()
 
@@ -106,6 +193,53 @@ def burst(cove, name, size):
     for t in threads:
         t.join()
     return sum(1 for status, _ in results if status == 200), [took for _, took in results]
+
+
+def server_pid(launcher):
+    """The server's JVM: ./cove execs it, or runs it as a child."""
+    for pid in [launcher] + children(launcher):
+        if "java" in os.readlink(f"/proc/{pid}/exe"):
+            return pid
+    cb.die("found no server JVM under ./cove")
+
+
+def children(pid):
+    """Every process under pid, at any depth: one pass over /proc for the parents, then down from pid."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                continue
+    found, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def workers_rss_mb(server):
+    """The resident memory of every process under the server (its sandboxes and workers), in MB."""
+    total = 0
+    for pid in children(server):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                m = re.search(r"VmRSS:\s+(\d+) kB", status.read())
+                total += int(m.group(1)) if m else 0
+        except OSError:
+            pass
+    return total / 1024
+
+
+def heap_mb(server):
+    """The server's heap in use right after a full collection, in MB."""
+    jcmd = os.path.join(os.path.dirname(cb.java()), "jcmd")
+    subprocess.run([jcmd, str(server), "GC.run"], check=True, capture_output=True)
+    out = subprocess.run([jcmd, str(server), "GC.heap_info"], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"used (\d+)K", out).group(1)) / 1024
 
 
 def await_zero(cove, name):
