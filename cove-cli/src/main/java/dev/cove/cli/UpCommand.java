@@ -90,7 +90,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--worker-memory", paramLabel = "SIZE",
             description = "The most memory the functions' instances may have together, counted by their memory"
                     + " limits: 8g, 512m, or megabytes; past it, the least recently used idle instances of other"
-                    + " functions stop first, and a request finds no room waits, then fails saying so (default: half"
+                    + " functions stop first, and a request that finds no room waits, then fails saying so (default: half"
                     + " this machine's memory).")
     Optional<String> workerMemory = Optional.empty();
 
