@@ -216,11 +216,14 @@ final class FunctionPool {
             ready.removeAll(stopping);
             stopping.forEach(slot -> slot.deathCounted = true); // a stop, not a death to back off from
         }
-        for (Slot slot : stopping) {
-            context.metrics().warmInstances(revision.spec().kind(), -1);
-            release(slot);
-            slot.instance.kill(Messages.stoppedIdle(limits.idleTimeout()));
-        }
+        stopping.forEach(slot -> stop(slot, Messages.stoppedIdle(limits.idleTimeout())));
+    }
+
+    /** Stops an instance the pool took out of its ready ones (and marked as no death): its memory goes back. */
+    private void stop(Slot slot, String reason) {
+        context.metrics().warmInstances(revision.spec().kind(), -1);
+        release(slot);
+        slot.instance.kill(reason);
     }
 
     /** Gives the slot's memory back to the node's budget, once. */
@@ -265,9 +268,7 @@ final class FunctionPool {
             }
             slot.deathCounted = true; // a stop, not a death to back off from
         }
-        context.metrics().warmInstances(revision.spec().kind(), -1);
-        release(slot);
-        slot.instance.kill(Messages.STOPPED_FOR_MEMORY);
+        stop(slot, Messages.STOPPED_FOR_MEMORY);
     }
 
     /** Tries again the start that found no memory, when activations still wait for it. */
@@ -285,7 +286,7 @@ final class FunctionPool {
      * {@link Autoscaler} wants beyond those it has, at least its minInstances.
      */
     void autoscale() {
-        int count;
+        int wanted;
         synchronized (this) {
             if (retired) {
                 return;
@@ -295,25 +296,26 @@ final class FunctionPool {
                 now += slot.inFlight;
             }
             concurrency.add(now);
-            int wanted = Autoscaler.desired(concurrency.average((int) Autoscaler.STABLE.toSeconds()),
+            wanted = Autoscaler.desired(concurrency.average((int) Autoscaler.STABLE.toSeconds()),
                     concurrency.average((int) Autoscaler.PANIC.toSeconds()), now, limits.concurrency(),
                     limits.minInstances(), limits.maxInstances());
-            count = provisionFailed ? 0 : Math.max(0, wanted - ready.size() - starting);
-            starting += count;
         }
-        for (int i = 0; i < count; i++) {
-            startInstance(false);
-        }
+        startUpTo(wanted);
     }
 
     /** Starts instances until the function's minInstances are started or starting. */
     void provision() {
+        startUpTo(limits.minInstances());
+    }
+
+    /** Starts instances, none waiting for them, until {@code wanted} are started or starting. */
+    private void startUpTo(int wanted) {
         int count;
         synchronized (this) {
             if (retired || provisionFailed) {
                 return;
             }
-            count = Idle.toProvision(ready.size(), starting, limits.minInstances());
+            count = Idle.toProvision(ready.size(), starting, wanted);
             starting += count;
         }
         for (int i = 0; i < count; i++) {

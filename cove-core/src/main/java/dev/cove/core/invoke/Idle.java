@@ -32,8 +32,8 @@ final class Idle {
         return idle.size() > spare ? List.copyOf(idle.subList(0, spare)) : List.copyOf(idle);
     }
 
-    /** How many instances to start so that {@code minInstances} are started or starting. */
-    static int toProvision(int ready, int starting, int minInstances) {
-        return Math.max(0, minInstances - ready - starting);
+    /** How many instances to start so that {@code wanted} (minInstances, or the autoscaler's) are started or starting. */
+    static int toProvision(int ready, int starting, int wanted) {
+        return Math.max(0, wanted - ready - starting);
     }
 }
