@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionStage;
  * publisher in the order they were published, on a thread of the bus's (never the publisher's), one at
  * a time; of the subscribers that share a queue group, one gets each message. A handler that throws, or
  * whose stage fails, loses that message for itself only, except on a {@linkplain #durable() durable}
- * bus's queue group, which delivers it again until a handling completes.
+ * bus's queue group, which delivers it again until a handling completes (behind the messages that came
+ * meanwhile: a message delivered again keeps no order).
  */
 public interface MessageBus extends AutoCloseable {
 

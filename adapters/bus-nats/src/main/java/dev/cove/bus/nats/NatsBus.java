@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * the stream. A queue group is a durable consumer, on the server: it outlives its subscribers and this
  * process, starts from the messages published after it was first made, and hands each message to one
  * subscriber, which acknowledges it once its handling completes; a failed handling, or none within the
- * ack wait, makes it come again ({@link #REDELIVERY_DELAY} after a failure). A subscription outside a
+ * ack wait, makes it come again ({@link #REDELIVERY_DELAY} after a failure), behind those published after
+ * it that came meanwhile. A subscription outside a
  * group is an ordered consumer of the stream, as long as it lasts: what it misses is gone.
  *
  * <p>When the server goes away the connection reconnects by itself, for as long as it takes; meanwhile a
