@@ -22,7 +22,17 @@ over, one request at a time, on a server started with --worker-memory 2g and on 
 more than they all take (1000g; the default, half the machine's memory, would be a budget too), in turn: failures (goal: none), the workers' highest resident memory (goal: under the budget), and p50
 and p99 of the requests, against the same load with no budget.
 
+Paused (--paused N, off by default): on a server started with --pause-after 1s, per runtime, N
+samples of three requests each, interleaved: to a function's idle instance (warm), to the same
+instance once GET of the function shows it paused (its processes frozen; the request thaws them), and
+a stem-cell cold start; p50 and p99 of each, and paused against warm and against cold (the paused tier
+is worth keeping where thawing beats the cold start). Then what idle instances cost in CPU: --tickers
+node functions (20) whose code left a 10 ms timer running, each invoked once, then the CPU time all
+processes under the server (those alive throughout) take over 5 s, once their instances are paused,
+against a server with --pause-after off.
+
     bench/scale.py [--samples 20] [--burst 200] [--density 1000 --invoked 200] [--budget 300 --rounds 3]
+                   [--paused 30 --tickers 20]
 """
 
 import argparse
@@ -40,6 +50,7 @@ RUNTIMES = ("nodejs", "python")
 GOAL_RATIO = 1.5
 GOAL_P99_MS = 100.0
 NAP = "import time\n\ndef main(args):\n    time.sleep(0.02)\n    return {'n': args['n']}\n"
+TICKER = "let ticks = 0;\nsetInterval(() => ticks++, 10);\nfunction main(p) { return {n: p.n}; }\n"
 
 
 def main():
@@ -50,8 +61,13 @@ def main():
     parser.add_argument("--invoked", type=int, default=200, help="of those, how many to invoke once")
     parser.add_argument("--budget", type=int, default=0, help="functions of the budget run (0: none)")
     parser.add_argument("--rounds", type=int, default=3, help="times the budget run invokes each")
+    parser.add_argument("--paused", type=int, default=0, help="samples of the paused run (0: none)")
+    parser.add_argument("--tickers", type=int, default=20, help="functions with a timer in the paused run's CPU part")
     args = parser.parse_args()
     cb.build()
+    if args.paused:
+        paused(args.paused)
+        idle_cpu(args.tickers)
     if args.samples or args.burst:
         from_zero(args.samples, args.burst)
     if args.density:
@@ -66,6 +82,80 @@ def main():
         verdict = "met" if with_budget[0] == 0 and with_budget[1] < 2048 else "MISSED"
         print(f"no failure and RSS under 2048 MB: {verdict}; p50 with / without the budget: "
               f"{cb.percentile(with_budget[2], 50) / cb.percentile(without[2], 50):.2f}")
+
+
+def paused(samples):
+    cove = cb.Cove(("--pause-after", "1s"))
+    try:
+        time.sleep(2)  # let the stem cells start
+        print(f"{'runtime':<8} {'warm p50':>9} {'paused p50':>11} {'cold p50':>9} {'paused p99':>11}"
+              f" {'/warm':>6} {'/cold':>6}")
+        for runtime in RUNTIMES:
+            kind, code, _ = cb.COLD[runtime]
+            name = f"sleeper-{runtime}"
+            cove.deploy(name, kind, code, limits={"idleTimeout": 3_600_000})
+            invoke(cove, name)
+            warm, thawed, cold = [], [], []
+            for i in range(samples):
+                warm.append(invoke(cove, name))
+                await_instances(cove, name, lambda n: n.get("paused") == 1)
+                thawed.append(invoke(cove, name))
+                cold.append(cb.cold_start(cove, f"cold-{runtime}-{i}", runtime))
+            w50, t50, c50 = cb.percentile(warm, 50), cb.percentile(thawed, 50), cb.percentile(cold, 50)
+            print(f"{runtime:<8} {w50:>9.2f} {t50:>11.2f} {c50:>9.2f} {cb.percentile(thawed, 99):>11.2f}"
+                  f" {t50 / w50:>6.2f} {t50 / c50:>6.2f}  thaw beats a cold start: {'yes' if t50 < c50 else 'NO'}")
+    finally:
+        cove.close()
+
+
+def idle_cpu(tickers):
+    """CPU ms that every process under a server takes in 5 s with `tickers` idle functions that keep a timer."""
+    taken = {}
+    for pause_after in ("1s", "off"):
+        cove = cb.Cove(("--pause-after", pause_after))
+        try:
+            server = server_pid(cove.process.pid)
+            for i in range(tickers):
+                cove.deploy(f"ticker-{i}", "nodejs:20", TICKER, limits={"idleTimeout": 3_600_000})
+                invoke(cove, f"ticker-{i}")
+            if pause_after != "off":
+                for i in range(tickers):
+                    await_instances(cove, f"ticker-{i}", lambda n: n.get("paused") == 1)
+            time.sleep(2)  # the instances' starts, and the stem cells' replacements, are over
+            before = cpu_ms(children(server))
+            time.sleep(5)
+            after = cpu_ms(children(server))
+            taken[pause_after] = sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+        finally:
+            cove.close()
+    print(f"\nidle CPU: {tickers} node functions with a 10 ms timer, one idle instance each, CPU ms in 5 s of every"
+          f" process under the server alive throughout")
+    print(f"paused {taken['1s']:.0f}, not paused {taken['off']:.0f}"
+          f" ({taken['1s'] / max(taken['off'], 1):.2f}x)")
+
+
+def cpu_ms(pids):
+    """The user and system CPU time each process took so far, in ms, by pid."""
+    taken = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                taken[pid] = (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return taken
+
+
+def await_instances(cove, name, wanted):
+    """Waits until the function's instances, as GET shows them, are as wanted."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        status, action = cove.request("GET", f"/api/v1/namespaces/_/actions/{name}?code=false")
+        if status == 200 and wanted(action.get("instances", {})):
+            return
+        time.sleep(0.05)
+    cb.die(f"{name}'s instances did not become as wanted within 60 s")
 
 
 def budget_run(functions, rounds, options):

@@ -87,7 +87,7 @@ final class GetCommand extends ApiCommand {
         JsonNode instances = action.path("instances");
         if (instances.isObject()) {
             lines.add("instances   " + Json.text(instances, "busy") + " busy, " + Json.text(instances, "idle") + " idle, "
-                    + Json.text(instances, "starting") + " starting");
+                    + Json.text(instances, "paused") + " paused, " + Json.text(instances, "starting") + " starting");
         }
         action.path("labels").properties().forEach(label ->
                 lines.add("label       " + label.getKey() + "=" + label.getValue().asText()));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cove top}: the functions at work, their instances and load, redrawn until Ctrl-C. */
 @Command(name = "top",
-        description = "Show each function's instances (busy, idle, starting), the activations waiting for one,"
+        description = "Show each function's instances (busy, idle, paused, starting), the activations waiting for one,"
                 + " requests per second and cold starts, redrawn every interval until Ctrl-C.")
 final class TopCommand extends ApiCommand {
     /** Clears a terminal and puts the cursor at its top. */
@@ -70,7 +70,7 @@ final class TopCommand extends ApiCommand {
             out().println("no function has an instance (cove invoke NAME starts one)");
             return;
         }
-        Output.table(List.of("NAME", "BUSY", "IDLE", "STARTING", "WAITING", "REQ/S", "COLD STARTS"), rows)
+        Output.table(List.of("NAME", "BUSY", "IDLE", "PAUSED", "STARTING", "WAITING", "REQ/S", "COLD STARTS"), rows)
                 .forEach(out()::println);
     }
 
@@ -92,7 +92,7 @@ final class TopCommand extends ApiCommand {
             Long earlier = before.get(name);
             String rate = earlier == null || seconds <= 0 ? "-"
                     : String.format("%.1f", (f.path("activations").asLong() - earlier) / seconds);
-            rows.add(List.of(name, Json.text(f, "busy"), Json.text(f, "idle"), Json.text(f, "starting"),
+            rows.add(List.of(name, Json.text(f, "busy"), Json.text(f, "idle"), Json.text(f, "paused"), Json.text(f, "starting"),
                     Json.text(f, "waiting"), rate, Json.text(f, "coldStarts")));
         }
         return rows;

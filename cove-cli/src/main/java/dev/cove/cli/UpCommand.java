@@ -5,6 +5,7 @@ import dev.cove.bus.nats.NatsSettings;
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.PackageSources;
+import dev.cove.core.model.Scaling;
 import dev.cove.node.NodeOptions;
 import dev.cove.server.CoveServer;
 import dev.cove.server.ServerOptions;
@@ -94,6 +95,19 @@ final class UpCommand implements Callable<Integer> {
                     + " this machine's memory).")
     Optional<String> workerMemory = Optional.empty();
 
+    @Option(names = "--max-wait", paramLabel = "TIME", converter = Durations.class, defaultValue = "1m",
+            description = "How long a request may wait for an instance of its function (all busy, or starting),"
+                    + " or the function's time limit when that is longer; past it, it ends as a timeout that says"
+                    + " how long it waited (default: ${DEFAULT-VALUE}).")
+    Duration maxWait = Scaling.DEFAULT_MAX_WAIT;
+
+    @Option(names = "--pause-after", paramLabel = "TIME|off", defaultValue = "10s",
+            description = "How long an instance stays idle before its processes are frozen where they stand"
+                    + " (the cgroup freezer): a paused instance takes no CPU, whatever timers its code left,"
+                    + " and its next request thaws it in well under a millisecond; 'off' never pauses"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String pauseAfter = "10s";
+
     @Option(names = "--java-threads", paramLabel = "N",
             description = "How many cores run inline Java functions (and this server's own blocking work) at"
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
@@ -166,7 +180,8 @@ final class UpCommand implements Callable<Integer> {
             return ServerOptions.defaults().withHost(host).withPort(port).withDataDir(data.orElseGet(root.env()::defaultDataDir))
                     .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings())
                     .withPackageSources(packageSources()).withTopics(topics())
-                    .withWorkerMemoryMb(workerMemory.map(UpCommand::megabytes).orElseGet(ServerOptions::defaultWorkerMemoryMb));
+                    .withScaling(new Scaling(workerMemory.map(UpCommand::megabytes).orElseGet(ServerOptions::defaultWorkerMemoryMb),
+                            maxWait, pauseAfter.equalsIgnoreCase("off") ? Duration.ZERO : Durations.parse(pauseAfter)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -51,7 +51,7 @@ class OutputTest {
                  "labels": {"created-by": "cove", "function": "hello"},
                  "limits": {"timeout": 60000, "memory": 256, "concurrency": 1, "logs": 10, "maxInstances": 4, "network": "none",
                             "minInstances": 1, "idleTimeout": 600000},
-                 "instances": {"starting": 0, "busy": 1, "idle": 2}}
+                 "instances": {"starting": 0, "busy": 1, "idle": 2, "paused": 3}}
                 """).orElseThrow();
 
         assertThat(GetCommand.describe(action)).containsExactly(
@@ -61,7 +61,7 @@ class OutputTest {
                 "main        main",
                 "limits      timeout 60000 ms, memory 256 MB, concurrency 1, max instances 4, logs 10 MB, network none",
                 "scaling     min instances 1, idle timeout 600000 ms",
-                "instances   1 busy, 2 idle, 0 starting",
+                "instances   1 busy, 2 idle, 3 paused, 0 starting",
                 "label       created-by=cove",
                 "label       function=hello",
                 "parameter   name = \"world\"",

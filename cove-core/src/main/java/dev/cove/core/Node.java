@@ -20,6 +20,7 @@ import dev.cove.core.model.Namespace;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Scaling;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.Trigger;
@@ -51,12 +52,12 @@ public interface Node extends AutoCloseable {
      * @param sandboxed whether node and python functions must run in sandboxes (off only on request)
      * @param cache the caches' TTLs, limits and quotas, which the cache backend is built with
      * @param packageSources where pip finds python functions' dependencies
-     * @param workerMemoryMb the most memory the functions' instances may have together, counted by their
-     *     memory limits
+     * @param scaling how the functions' instances share the node: their memory together, how long an
+     *     activation may wait for one, when an idle one is paused
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
             int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache,
-            PackageSources packageSources, long workerMemoryMb) {}
+            PackageSources packageSources, Scaling scaling) {}
 
     /** The most activations {@link #chain} lists. */
     int MAX_CHAIN = 1000;

@@ -140,7 +140,7 @@ public final class Platform implements Node {
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes(),
-                        config.workerMemoryMb()), metrics);
+                        config.scaling()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
         CacheGateway cache = CacheGateway.create(adapters.cache(), metrics);
         Triggers triggers = Triggers.start(store, registry, new Triggers.Firing() {
@@ -172,7 +172,7 @@ public final class Platform implements Node {
             LOG.info("started again {} workflow executions that were running at the last stop", restarted);
         }
         return new Platform(store, registry, runtimes, log, deadlines, dispatcher, async, executions, cache, metrics,
-                apiHost, triggers, config.workerMemoryMb());
+                apiHost, triggers, config.scaling().workerMemoryMb());
     }
 
     @Override

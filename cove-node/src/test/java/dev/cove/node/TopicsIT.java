@@ -13,6 +13,7 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.RuleSpec;
+import dev.cove.core.model.Scaling;
 import dev.cove.core.model.TopicMessage;
 import dev.cove.core.model.TriggerSpec;
 import io.vertx.core.Vertx;
@@ -82,7 +83,7 @@ class TopicsIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         node = CoveNode.start(new NodeOptions(new Node.Config(dir, 1, 1 << 20, Duration.ofDays(1), 100, 1 << 20, true,
-                CacheSettings.defaults(), PackageSources.DEFAULT, 1 << 20), new NodeOptions.EmbeddedCache()), vertx);
+                CacheSettings.defaults(), PackageSources.DEFAULT, Scaling.of(1 << 20)), new NodeOptions.EmbeddedCache()), vertx);
         deploy("downscale", Kind.PYTHON, KUBELESS, "handler");
         deploy("audit", Kind.PYTHON, OPENWHISK, "main");
         node.putTrigger("guest", TriggerSpec.of("replicas").withTopic(Optional.of("k8s_replicas")), false);

@@ -40,7 +40,7 @@ final class Actions {
             ObjectNode node = rendered(revision, withCode);
             InstanceCounts instances = platform.instances(ns, name);
             node.putObject("instances").put("starting", instances.starting()).put("busy", instances.busy())
-                    .put("idle", instances.idle()).put("waiting", instances.waiting());
+                    .put("idle", instances.idle()).put("paused", instances.paused()).put("waiting", instances.waiting());
             return node;
         }, node -> ex.json(200, node));
     }
@@ -51,7 +51,7 @@ final class Actions {
         for (FunctionLoad load : platform.load(ns)) {
             InstanceCounts i = load.instances();
             list.addObject().put("name", load.name()).put("starting", i.starting()).put("busy", i.busy())
-                    .put("idle", i.idle()).put("waiting", i.waiting()).put("activations", load.activations())
+                    .put("idle", i.idle()).put("paused", i.paused()).put("waiting", i.waiting()).put("activations", load.activations())
                     .put("coldStarts", load.coldStarts());
         }
         ex.json(200, list);

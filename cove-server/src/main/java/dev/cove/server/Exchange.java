@@ -113,6 +113,11 @@ final class Exchange {
         send(status, "application/json", Buffer.buffer(bytes));
     }
 
+    /**
+     * Ends the response. A refusal for now (429: a full queue; 503: something the node relies on away,
+     * or no room to run the function) says with {@code Retry-After} when to ask again, unless a web
+     * function's own headers already do.
+     */
     void send(int status, String contentType, Buffer body) {
         onContext(() -> {
             HttpServerResponse response = request.response();
@@ -120,6 +125,9 @@ final class Exchange {
                 return;
             }
             response.setStatusCode(status);
+            if ((status == 429 || status == 503) && !response.headers().contains("Retry-After")) {
+                response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
+            }
             if (contentType != null) {
                 response.putHeader("content-type", contentType);
             }
@@ -131,14 +139,8 @@ final class Exchange {
         request.response().putHeader(name, value);
     }
 
-    /**
-     * An error in OpenWhisk's shape, {@code {"error": …, "code": …}}; a refusal for now (429: a full queue,
-     * 503: something the node relies on away) says with {@code Retry-After} when to ask again.
-     */
+    /** An error in OpenWhisk's shape, {@code {"error": …, "code": …}}. */
     void error(ApiError e) {
-        if (e.status() == 429 || e.status() == 503) {
-            header("Retry-After", RETRY_AFTER_SECONDS);
-        }
         json(e.status(), JSON.createObjectNode().put("error", e.getMessage()).put("code", requestCode()));
     }
 

@@ -39,6 +39,7 @@ final class Invocations {
             case APPLICATION_ERROR, DEVELOPER_ERROR -> 502;
             case TIMEOUT -> 408;
             case PLATFORM_ERROR -> 500;
+            case UNAVAILABLE -> 503;
         };
     }
 

@@ -2,6 +2,7 @@ package dev.cove.server;
 
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.PackageSources;
+import dev.cove.core.model.Scaling;
 import dev.cove.node.NodeOptions;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -27,14 +28,15 @@ import java.util.Map;
  * @param packageSources where pip finds python functions' dependencies ({@code --pip-index-url},
  *     {@code --pip-find-links})
  * @param topics where topics' messages go: in this process, or on NATS ({@code --nats})
- * @param workerMemoryMb the most memory the functions' instances may have together, by their memory
- *     limits ({@code --worker-memory})
+ * @param scaling how the functions' instances share the node: their memory together
+ *     ({@code --worker-memory}), the longest wait for one ({@code --max-wait}), when an idle one pauses
+ *     ({@code --pause-after})
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
         int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed,
         NodeOptions.CacheChoice cacheBackend, CacheSettings cache, PackageSources packageSources,
-        NodeOptions.TopicsChoice topics, long workerMemoryMb) {
+        NodeOptions.TopicsChoice topics, Scaling scaling) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -55,10 +57,6 @@ public record ServerOptions(
             throw new IllegalArgumentException(
                     "stemCellsPerRuntime must be between 0 and 64, was " + stemCellsPerRuntime);
         }
-        if (workerMemoryMb < 128) {
-            throw new IllegalArgumentException("the workers' memory must be at least 128 MB (the least a function"
-                    + " may have), was " + workerMemoryMb + " MB");
-        }
         if (maxQueuePerFunction < 0) {
             throw new IllegalArgumentException("maxQueuePerFunction must be 0 or more, was " + maxQueuePerFunction);
         }
@@ -68,18 +66,19 @@ public record ServerOptions(
     /**
      * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
      * activations waiting per function, sandboxes required, the embedded cache, pip's default index,
-     * topics in this process, half the machine's memory for the workers.
+     * topics in this process, half the machine's memory for the workers, waits of up to a minute for an
+     * instance, idle instances paused after ten seconds.
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
                 Duration.ofDays(7), 2, 1000, true, new NodeOptions.EmbeddedCache(), CacheSettings.defaults(),
-                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics(), defaultWorkerMemoryMb());
+                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics(), Scaling.of(defaultWorkerMemoryMb()));
     }
 
     /** Half the machine's memory, in MB: what the workers may have together unless told otherwise. */
     public static long defaultWorkerMemoryMb() {
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        return Math.max(128, os.getTotalMemorySize() / 2 / (1024 * 1024));
+        return Math.max(Scaling.MIN_WORKER_MEMORY_MB, os.getTotalMemorySize() / 2 / (1024 * 1024));
     }
 
     /** {@code ~/.cove} of this process's {@link #home}. */
@@ -103,54 +102,54 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withCacheBackend(NodeOptions.CacheChoice backend) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withCache(CacheSettings settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics, scaling);
     }
 
     public ServerOptions withSandboxed(boolean required) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics, scaling);
     }
 
     public ServerOptions withPackageSources(PackageSources sources) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics, scaling);
     }
 
     public ServerOptions withTopics(NodeOptions.TopicsChoice choice) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice, workerMemoryMb);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice, scaling);
     }
 
-    public ServerOptions withWorkerMemoryMb(long mb) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, mb);
+    public ServerOptions withScaling(Scaling settings) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, settings);
     }
 }

@@ -158,6 +158,7 @@ final class WebRequests {
             case APPLICATION_ERROR -> Optional.ofNullable(result.get("error"))
                     .orElseThrow(() -> new ApiError(404, Messages.PROPERTY_NOT_FOUND));
             case DEVELOPER_ERROR, TIMEOUT, PLATFORM_ERROR -> throw ApiError.badRequest(Messages.WEB_FAILED);
+            case UNAVAILABLE -> throw new ApiError(503, result.path("error").asText());
         };
     }
 

@@ -676,7 +676,9 @@ class RuntimeConformanceIT {
             calls.add(invokeAsync(caller, params().put("target", callee).set("params", params().put("ms", ms))));
         }
         for (int i = 0; i < 8; i++) {
-            assertThat(result(calls.get(i).join()).path("result").path("slept").asInt()).isEqualTo(50 + 20 * i);
+            TestCove.Answer answer = calls.get(i).join();
+            assertThat(result(answer).path("result").path("slept").asInt()).as(answer.json().toString())
+                    .isEqualTo(50 + 20 * i);
         }
     }
 

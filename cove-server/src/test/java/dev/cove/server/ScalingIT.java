@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cove.core.model.Scaling;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -20,6 +21,18 @@ class ScalingIT {
     /** Answers an id its worker drew when it loaded the code: a new worker, a new id. */
     private static final String PID = "const worker = Math.random(); function main(p) { return {worker}; }";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A wait for an instance shorter than a function's time limit, so that the time limit bounds it. */
+    private static final Scaling SCALING = Scaling.of(ServerOptions.defaultWorkerMemoryMb()).withMaxWait(Duration.ofSeconds(1));
+    /**
+     * Answers the longest its timer went without firing, once the ticks that were due have run: a
+     * paused worker's timers wait with it.
+     */
+    private static final String TICKER = """
+            const worker = Math.random();
+            let last = Date.now(), longestGap = 0;
+            setInterval(() => { const now = Date.now(); longestGap = Math.max(longestGap, now - last); last = now; }, 10);
+            function main(p) { return new Promise(r => setTimeout(() => r({worker, longestGap}), 50)); }
+            """;
 
     @TempDir
     Path dir;
@@ -27,7 +40,12 @@ class ScalingIT {
 
     @BeforeEach
     void start() throws Exception {
-        cove = new TestCove(dir);
+        cove = start(SCALING);
+    }
+
+    private TestCove start(Scaling scaling) throws Exception {
+        return new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir).withStemCellsPerRuntime(1)
+                .withScaling(scaling));
     }
 
     @AfterEach
@@ -66,7 +84,8 @@ class ScalingIT {
     }
 
     private static int total(JsonNode instances) {
-        return instances.path("starting").asInt() + instances.path("busy").asInt() + instances.path("idle").asInt();
+        return instances.path("starting").asInt() + instances.path("busy").asInt() + instances.path("idle").asInt()
+                + instances.path("paused").asInt();
     }
 
     private TestCove.Answer invoke(String name) throws Exception {
@@ -97,6 +116,29 @@ class ScalingIT {
     }
 
     @Test
+    void anIdleInstancePausesUntilItsNextRequestThawsItThenStopsAtItsIdleTimeout() throws Exception {
+        cove.close();
+        cove = start(SCALING.withPauseAfter(Duration.ofSeconds(1)));
+        assertThat(cove.deploy("ticker", "nodejs:20", TICKER, TestCove.limits("{\"idleTimeout\": 4000}")).status())
+                .isEqualTo(200);
+        TestCove.Answer first = invoke("ticker");
+        awaitInstances("ticker", i -> i.path("paused").asInt() == 1 && i.path("idle").asInt() == 0);
+        awaitMetric("cove_function_instances\\{function=\"ticker\",namespace=\"guest\",state=\"paused\",?\\} 1");
+        Thread.sleep(1000); // the span its worker stays paused, which its timer's longest gap shows
+
+        TestCove.Answer thawed = invoke("ticker");
+        JsonNode result = thawed.json().path("response").path("result");
+        assertThat(result.path("worker").asDouble()).as("the same worker")
+                .isEqualTo(first.json().path("response").path("result").path("worker").asDouble());
+        assertThat(thawed.json().path("annotations").toString()).as("no cold start").doesNotContain("initTime");
+        assertThat(result.path("longestGap").asLong()).as("its timer did not fire while it was paused")
+                .isGreaterThanOrEqualTo(1000);
+
+        awaitInstances("ticker", i -> i.path("paused").asInt() == 1);
+        awaitInstances("ticker", i -> total(i) == 0); // a paused instance stops as an idle one does
+    }
+
+    @Test
     void minInstancesStartAtDeploymentAndStayWhileOthersStop() throws Exception {
         assertThat(cove.deploy("warm", "nodejs:20", PID, TestCove.limits("{\"minInstances\": 1, \"idleTimeout\": 1000}")).status())
                 .isEqualTo(200);
@@ -112,7 +154,7 @@ class ScalingIT {
     }
 
     @Test
-    void aRequestThatWaitsPastItsTimeLimitEndsAsATimeoutThatSaysHowLongItWaited() throws Exception {
+    void aRequestThatWaitsPastTheLongestWaitEndsAsATimeoutThatSaysHowLongItWaited() throws Exception {
         String second = "function main(p) { return new Promise(r => setTimeout(() => r({}), 1000)); }";
         assertThat(cove.deploy("slow", "nodejs:20", second,
                 TestCove.limits("{\"timeout\": 1500, \"maxInstances\": 1, \"concurrency\": 1}")).status()).isEqualTo(200);
@@ -127,7 +169,8 @@ class ScalingIT {
         assertThat(activation.path("annotations").toString()).as("%s", activation).contains("{\"key\":\"timeout\",\"value\":true}");
         String error = activation.path("response").path("result").path("error").asText();
         assertThat(error).matches("The activation waited \\d+ ms for an instance of slow \\(1 of 1 started, all busy\\)"
-                + " and reached its time limit of 1500 ms before it ran\\.");
+                + " and gave up before it ran: an activation of slow waits at most 1500 ms \\(its time limit, or the"
+                + " node's longest wait when that is longer\\)\\.");
         assertThat(Long.parseLong(error.replaceAll("\\D+", " ").trim().split(" ")[0])).isGreaterThanOrEqualTo(1500);
     }
 

@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cove.core.model.Scaling;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ class WorkerMemoryIT {
     @BeforeEach
     void start() throws Exception {
         cove = new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir).withStemCellsPerRuntime(1)
-                .withWorkerMemoryMb(512));
+                .withScaling(Scaling.of(512).withMaxWait(Duration.ofSeconds(1)))); // late below waits its 1.5 s time limit
     }
 
     @AfterEach
@@ -79,7 +80,8 @@ class WorkerMemoryIT {
         }
 
         TestCove.Answer late = cove.invoke("late", TestCove.object());
-        assertThat(late.status()).as(late.raw().body()).isEqualTo(500);
+        assertThat(late.status()).as(late.raw().body()).isEqualTo(503);
+        assertThat(late.header("Retry-After")).isEqualTo("1");
         assertThat(late.json().path("response").path("result").path("error").asText())
                 .startsWith("No memory for an instance of late: the node's workers have a budget of 512 MB, held by busy"
                         + " instances, and this one needs 256 MB; the activation waited ");

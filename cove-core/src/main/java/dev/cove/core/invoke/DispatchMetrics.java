@@ -62,11 +62,14 @@ final class DispatchMetrics {
 
     /**
      * The function's instances by state and the activations waiting for one, as {@code counts} gives
-     * them whichever version runs: registered once per function (again is a no-op), off the call path.
+     * them whichever version runs: registered once per function, off the call path.
      */
     void instancesOf(String namespace, String function, Supplier<InstanceCounts> counts) {
+        if (registry.find("cove.activator.queue.length").tags("namespace", namespace, "function", function).gauge() != null) {
+            return; // a later version's: the gauges ask counts, which answers for it
+        }
         Map<String, ToIntFunction<InstanceCounts>> states = Map.of("starting", InstanceCounts::starting,
-                "busy", InstanceCounts::busy, "idle", InstanceCounts::idle);
+                "busy", InstanceCounts::busy, "idle", InstanceCounts::idle, "paused", InstanceCounts::paused);
         states.forEach((state, count) -> Gauge.builder("cove.function.instances", () -> count.applyAsInt(counts.get()))
                 .description("Instances of a function").tags("namespace", namespace, "function", function, "state", state)
                 .register(registry));

@@ -9,6 +9,7 @@ import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.Scaling;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.Deadlines;
@@ -52,10 +53,10 @@ public final class Dispatcher implements AutoCloseable {
      * @param maxLogBytes the most log bytes any activation keeps, whatever its function's limit says
      * @param maxResultBytes the largest result an activation may return; workers check it too, but a
      *     worker shares its process with the function, so its word is not enough
-     * @param workerMemoryMb the most memory all instances may have together, counted by their functions'
-     *     memory limits: past it, the least recently used idle instances of other functions stop first
+     * @param scaling how instances share the node: past its memory, the least recently used idle
+     *     instances of other functions stop first; how long an activation waits; when idle ones pause
      */
-    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, long workerMemoryMb) {}
+    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, Scaling scaling) {}
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
     /**
@@ -87,12 +88,12 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
-        this.memory = new WorkerMemory(settings.workerMemoryMb());
+        this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
                 memory, this::freeMemory);
     }
 
-    /** A dispatcher that stops idle instances, and keeps each function's minInstances, from now on. */
+    /** A dispatcher that pauses and stops idle instances, and keeps each function's minInstances, from now on. */
     public static Dispatcher create(Runtimes runtimes, ActivationLog log, Deadlines deadlines, Clock clock,
             Settings settings, MeterRegistry registry) {
         Dispatcher dispatcher = new Dispatcher(runtimes, log, deadlines, clock, settings, registry);
@@ -104,8 +105,12 @@ public final class Dispatcher implements AutoCloseable {
         // off the timer's thread: stopping and starting instances may block for a moment
         sweep = deadlines.arm(SWEEP_INTERVAL, () -> Thread.ofVirtual().name("cove-idle-sweep").start(() -> {
             long now = clock.millis();
+            Scaling scaling = settings.scaling();
             for (FunctionPool pool : pools.values()) {
                 pool.stopIdle(now);
+                if (scaling.pauses()) {
+                    pool.pauseIdle(now, scaling.pauseAfter().toMillis());
+                }
                 pool.autoscale(); // its minInstances at least
                 pool.retryStart(); // one that waits for memory another's stop gave back
             }

@@ -12,6 +12,7 @@ import dev.cove.core.model.JsonValue;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.Scaling;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
@@ -39,6 +40,8 @@ final class FunctionPool {
     private final Limits limits;
     /** What one instance takes of the node's worker memory: its memory limit; a sequence's runs nothing itself. */
     private final int memoryMb;
+    /** The longest an activation waits in the queue. */
+    private final Duration maxWait;
     /** Registering a function's meters takes about a millisecond: done off the first call's path. */
     private final CompletableFuture<DispatchMetrics.ForFunction> meters;
     private final List<Slot> ready = new ArrayList<>();
@@ -66,6 +69,7 @@ final class FunctionPool {
         this.defaults = revision.spec().parameters();
         this.limits = revision.spec().limits();
         this.memoryMb = revision.spec().kind() == Kind.SEQUENCE ? 0 : limits.memoryMb();
+        this.maxWait = context.settings().scaling().waitFor(limits.timeout());
         this.meters = CompletableFuture.supplyAsync(() -> context.metrics().new ForFunction(revision));
     }
 
@@ -81,6 +85,10 @@ final class FunctionPool {
         boolean deathCounted;
         /** Whether its memory went back to the node's budget. Under the pool's lock. */
         boolean released;
+        /** Whether it is {@link Instance#pause paused}. Under the pool's lock. */
+        boolean paused;
+        /** Whether it can't be paused, so that the sweep stops trying. Under the pool's lock. */
+        boolean unpausable;
 
         Slot(Instance instance, ColdStart cold, long startedMs) {
             this.instance = instance;
@@ -88,8 +96,15 @@ final class FunctionPool {
             this.idleSinceMs = startedMs;
         }
 
-        /** Counts one more activation; the first one also takes the cold start's facts. Under the pool's lock. */
+        /**
+         * Counts one more activation, thawing the instance first if it is paused (0.1 ms); the first
+         * one also takes the cold start's facts. Under the pool's lock, so that no pause comes between.
+         */
         ColdStart take() {
+            if (paused) {
+                instance.resume();
+                paused = false;
+            }
             inFlight++;
             ColdStart facts = cold;
             cold = ColdStart.NONE;
@@ -148,10 +163,10 @@ final class FunctionPool {
 
     /**
      * Puts the activation in the queue (at its head, when it goes back there), where it may wait no
-     * longer than its time limit. Under the pool's lock.
+     * longer than {@link Scaling#waitFor} its time limit. Under the pool's lock.
      */
     private void enqueue(Pending pending, boolean first) {
-        pending.deadline = context.deadlines().arm(limits.timeout(), () -> waitedTooLong(pending));
+        pending.deadline = context.deadlines().arm(maxWait, () -> waitedTooLong(pending));
         if (first) {
             queue.addFirst(pending);
         } else {
@@ -159,7 +174,7 @@ final class FunctionPool {
         }
     }
 
-    /** An activation still queued at its time limit ends as a timeout that says how long it waited. */
+    /** An activation still queued at the longest it may wait ends as a timeout that says how long it waited. */
     private void waitedTooLong(Pending pending) {
         int started;
         boolean noMemory;
@@ -178,11 +193,11 @@ final class FunctionPool {
             context.record(activation);
         });
         if (noMemory) {
-            pending.end(ActivationStatus.PLATFORM_ERROR, Pending.error(Messages.noWorkerMemory(revision.name(),
+            pending.end(ActivationStatus.UNAVAILABLE, Pending.error(Messages.noWorkerMemory(revision.name(),
                     waitedMs, limits.memoryMb(), context.memory().budgetMb())));
         } else {
-            pending.end(ActivationStatus.TIMEOUT, Pending.error(Messages.waitedPastTimeLimit(revision.name(), waitedMs,
-                    started, limits.maxInstances(), limits.timeout().toMillis())));
+            pending.end(ActivationStatus.TIMEOUT, Pending.error(Messages.waitedTooLong(revision.name(), waitedMs,
+                    started, limits.maxInstances(), maxWait.toMillis())));
         }
     }
 
@@ -217,6 +232,22 @@ final class FunctionPool {
             stopping.forEach(slot -> slot.deathCounted = true); // a stop, not a death to back off from
         }
         stopping.forEach(slot -> stop(slot, Messages.stoppedIdle(limits.idleTimeout())));
+    }
+
+    /**
+     * Pauses the instances idle for {@code pauseAfterMs} at {@code nowMs}: their processes freeze where
+     * they stand, and their next activation thaws them. Under the pool's lock, as {@link Slot#take} is.
+     */
+    synchronized void pauseIdle(long nowMs, long pauseAfterMs) {
+        if (retired) {
+            return;
+        }
+        for (Slot slot : ready) {
+            if (slot.inFlight == 0 && !slot.paused && !slot.unpausable && nowMs - slot.idleSinceMs >= pauseAfterMs) {
+                slot.paused = slot.instance.pause();
+                slot.unpausable = !slot.paused;
+            }
+        }
     }
 
     /** Stops an instance the pool took out of its ready ones (and marked as no death): its memory goes back. */
@@ -328,10 +359,15 @@ final class FunctionPool {
         return new FunctionLoad(revision.name(), counts(), activationsEnded.get(), instancesStarted.get());
     }
 
-    /** How many instances it has: starting, running activations, and idle. */
+    /** How many instances it has: starting, running activations, idle, and paused. */
     synchronized InstanceCounts counts() {
-        int busy = (int) ready.stream().filter(slot -> slot.inFlight > 0).count();
-        return new InstanceCounts(starting, busy, ready.size() - busy, queue.size());
+        int busy = 0;
+        int paused = 0;
+        for (Slot slot : ready) {
+            busy += slot.inFlight > 0 ? 1 : 0;
+            paused += slot.paused ? 1 : 0;
+        }
+        return new InstanceCounts(starting, busy, ready.size() - busy - paused, paused, queue.size());
     }
 
     /** Sends an activation to an instance at {@code now}; the caller has counted it in the instance's load. */

@@ -16,7 +16,13 @@ public enum ActivationStatus {
     /** The function ran past its time limit. */
     TIMEOUT(2, "action developer error"),
     /** The platform failed to run the function. */
-    PLATFORM_ERROR(3, "whisk internal error");
+    PLATFORM_ERROR(3, "whisk internal error"),
+    /**
+     * The platform had no room to run the function for as long as the activation could wait (its
+     * workers' memory all held by busy instances): a platform error to OpenWhisk's clients, worth trying
+     * again later.
+     */
+    UNAVAILABLE(3, "whisk internal error");
 
     private final int statusCode;
     private final String label;

@@ -36,10 +36,10 @@ public final class Messages {
         return "The function exceeded its time limit of " + timeoutMs + " ms.";
     }
 
-    public static String waitedPastTimeLimit(String function, long waitedMs, int instances, int maxInstances,
-            long timeoutMs) {
+    public static String waitedTooLong(String function, long waitedMs, int instances, int maxInstances, long maxWaitMs) {
         return "The activation waited " + waitedMs + " ms for an instance of " + function + " (" + instances + " of "
-                + maxInstances + " started, all busy) and reached its time limit of " + timeoutMs + " ms before it ran.";
+                + maxInstances + " started, all busy) and gave up before it ran: an activation of " + function
+                + " waits at most " + maxWaitMs + " ms (its time limit, or the node's longest wait when that is longer).";
     }
 
     public static final String STOPPED_FOR_MEMORY =
@@ -48,7 +48,7 @@ public final class Messages {
     public static String noWorkerMemory(String function, long waitedMs, int memoryMb, long budgetMb) {
         return "No memory for an instance of " + function + ": the node's workers have a budget of " + budgetMb
                 + " MB, held by busy instances, and this one needs " + memoryMb + " MB; the activation waited "
-                + waitedMs + " ms for some to be given back, until its time limit.";
+                + waitedMs + " ms for some to be given back, the longest it may wait.";
     }
 
     public static String overWorkerMemory(String function, int memoryMb, long budgetMb) {

@@ -304,6 +304,18 @@ final class ProcessWorker implements Instance {
         return !dead && killReason == null;
     }
 
+    @Override
+    public boolean pause() {
+        return process != null && alive() && runs.isEmpty() && process.freeze();
+    }
+
+    @Override
+    public void resume() {
+        if (process != null) {
+            process.thaw();
+        }
+    }
+
     int runsUnderWay() {
         return runs.size();
     }

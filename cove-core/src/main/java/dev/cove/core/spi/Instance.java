@@ -24,6 +24,18 @@ public interface Instance {
     /** False once the instance has died or been killed. */
     boolean alive();
 
+    /**
+     * Freezes the instance, idle, where it stands until {@link #resume}: its processes take no CPU and
+     * its timers wait. Answers false, changing nothing, where it can't be (an inline Java function, a
+     * sandbox without a freezer). A paused instance can still be killed.
+     */
+    default boolean pause() {
+        return false;
+    }
+
+    /** Lets a {@link #pause paused} instance run on; nothing for one that isn't. */
+    default void resume() {}
+
     /** The tier of a Java function's instance; empty for other kinds. */
     default Optional<TierVerdict> tier() {
         return Optional.empty();

@@ -83,6 +83,18 @@ public interface Sandbox {
         void share(ResourceLimits share) throws IOException;
 
         /**
+         * Stops it and every process it started where they stand, until {@link #thaw}: they take no CPU,
+         * their timers wait, what they hold stays. Answers false, changing nothing, where this sandbox
+         * can't. A frozen worker can still be killed.
+         */
+        default boolean freeze() {
+            return false;
+        }
+
+        /** Lets a {@link #freeze frozen} worker run on; nothing for one that isn't. */
+        default void thaw() {}
+
+        /**
          * The limit of its own whose enforcement ended this worker, in words ("its memory limit of 128
          * MB"): the kernel killed it for memory, or it reached its limit of processes and threads and was
          * ended for it (a fork bomb held at its limit keeps its processes spinning on refused forks,

@@ -269,7 +269,7 @@ public final class Executions implements AutoCloseable {
                     && !error.path("name").asText().isBlank() ? error.path("name").asText()
                     : error.isTextual() ? thrownName(cause) : "States.TaskFailed", cause); // a python raise: "ValueError: …"
             case DEVELOPER_ERROR -> TaskResult.failed(thrownName(cause), cause);
-            case PLATFORM_ERROR -> TaskResult.failed("States.TaskFailed", cause);
+            case PLATFORM_ERROR, UNAVAILABLE -> TaskResult.failed("States.TaskFailed", cause);
         };
     }
 

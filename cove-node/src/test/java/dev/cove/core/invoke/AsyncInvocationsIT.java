@@ -11,6 +11,7 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.Scaling;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
@@ -71,7 +72,7 @@ class AsyncInvocationsIT {
         runtimes.connect(Calls.NONE, CacheCalls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
         dispatcher = Dispatcher.create(runtimes, log, VertxTransport.deadlines(), Clock.systemUTC(),
-                new Dispatcher.Settings(100, 1 << 20, 1 << 20, 1 << 20), new SimpleMeterRegistry());
+                new Dispatcher.Settings(100, 1 << 20, 1 << 20, Scaling.of(1 << 20)), new SimpleMeterRegistry());
         async = AsyncInvocations.start(store, dispatcher, Clock.systemUTC());
     }
 

@@ -610,5 +610,15 @@ final class BubblewrapSandbox implements Sandbox {
         public Optional<String> exceededLimit() {
             return exceeded;
         }
+
+        @Override
+        public boolean freeze() {
+            return alive() && group.freeze(true);
+        }
+
+        @Override
+        public void thaw() {
+            group.freeze(false);
+        }
     }
 }

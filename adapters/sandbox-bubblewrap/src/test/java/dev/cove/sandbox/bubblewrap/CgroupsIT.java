@@ -52,7 +52,7 @@ class CgroupsIT {
     void aNewLimitWritesWhatChangesAndEverythingAfterLetDie() throws Exception {
         try (Cgroups.Group group = cgroups.group("changes")) {
             Path pids = group.procsFiles().get(group.procsFiles().size() == 1 ? 0 : 1).getParent().resolve("pids.max");
-            Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
+            Path cpu = cpuGroup(group);
             boolean v1 = Files.exists(cpu.resolve("cpu.shares"));
             Path weight = cpu.resolve(v1 ? "cpu.shares" : "cpu.weight");
             group.limit(ResourceLimits.STEM_CELL);
@@ -79,7 +79,7 @@ class CgroupsIT {
     void aGroupLetDieHasNoCpuQuotaAndTheLeastWeight() throws Exception {
         try (Cgroups.Group group = cgroups.group("dying")) {
             group.limit(ResourceLimits.forFunction(128));
-            Path cpu = group.procsFiles().get(group.procsFiles().size() - 1).getParent();
+            Path cpu = cpuGroup(group);
             boolean v1 = Files.exists(cpu.resolve("cpu.shares"));
             assertThat(Files.readString(cpu.resolve(v1 ? "cpu.cfs_quota_us" : "cpu.max")).trim())
                     .as("a function of 128 MB has half a CPU").startsWith("5000");
@@ -122,6 +122,52 @@ class CgroupsIT {
         } finally {
             straggler.destroyForcibly();
         }
+    }
+
+    /**
+     * A group's processes stop where they stand and run on when thawed, with cgroup v2's freezer: the
+     * host's own v2 tree, or the one a v1 host mounts beside its controllers.
+     */
+    @Test
+    void aFrozenGroupsProcessesTakeNoCpuUntilThawed() throws Exception {
+        Process spinner = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try (Cgroups.Group group = cgroups.group("frozen")) {
+            group.join(spinner.pid());
+            Path freezer = group.procsFiles().stream().map(Path::getParent)
+                    .filter(g -> Files.exists(g.resolve("cgroup.freeze"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no group with a freezer among " + group.procsFiles()));
+            assertThat(group.freeze(true)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.readString(freezer.resolve("cgroup.events")).contains("frozen 1") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Files.readString(freezer.resolve("cgroup.events"))).contains("frozen 1");
+            long frozenAt = cpuTicks(spinner.pid());
+            Thread.sleep(300); // the span measured: a spinning process not frozen takes all of it
+            assertThat(cpuTicks(spinner.pid())).as("CPU taken while frozen").isEqualTo(frozenAt);
+
+            group.freeze(false);
+            while (cpuTicks(spinner.pid()) == frozenAt && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(cpuTicks(spinner.pid())).as("CPU taken once thawed").isGreaterThan(frozenAt);
+        } finally {
+            spinner.destroyForcibly();
+        }
+    }
+
+    /** The folder of the group's CPU controller (v1's cpu hierarchy, or v2's one group). */
+    private static Path cpuGroup(Cgroups.Group group) {
+        return group.procsFiles().stream().map(Path::getParent)
+                .filter(g -> Files.exists(g.resolve("cpu.shares")) || Files.exists(g.resolve("cpu.weight")))
+                .findFirst().orElseThrow();
+    }
+
+    /** A process's user and system CPU time so far, in clock ticks ({@code /proc/PID/stat}). */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** A server killed with -9 leaves its groups; the next server to start removes them, and only them. */
