@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.bus.nats.NatsSettings;
 import dev.cove.cache.redis.RedisSettings;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Scaling;
 import dev.cove.node.NodeOptions;
@@ -108,6 +109,22 @@ final class UpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String pauseAfter = "10s";
 
+    @Option(names = "--debug-window", paramLabel = "TIME", converter = Durations.class, defaultValue = "5m",
+            description = "How long the sandbox of an activation that failed (a developer error or a timeout) is"
+                    + " kept as the failure left it, its instance paused and out of service, for a shell in it"
+                    + " (GET …/activations/ID/debug) (default: ${DEFAULT-VALUE}).")
+    Duration debugWindow = Debugging.DEFAULT.window();
+
+    @Option(names = "--debug-keep", paramLabel = "N", defaultValue = "3",
+            description = "The most failed activations' sandboxes kept at once, the oldest going first; 0 keeps"
+                    + " none. Each keeps its memory in --worker-memory (default: ${DEFAULT-VALUE}).")
+    int debugKeep = Debugging.DEFAULT.keep();
+
+    @Option(names = "--debug-on", paramLabel = "application-error",
+            description = "Keep the sandboxes of application errors too (a python raise, a result with an"
+                    + " 'error').")
+    Optional<String> debugOn = Optional.empty();
+
     @Option(names = "--java-threads", paramLabel = "N",
             description = "How many cores run inline Java functions (and this server's own blocking work) at"
                     + " once; a function waiting on I/O or a call holds none (default: half the cores, at least 1).")
@@ -181,7 +198,8 @@ final class UpCommand implements Callable<Integer> {
                     .withSandboxed(!noSandbox).withCacheBackend(cacheBackend()).withCache(cacheSettings())
                     .withPackageSources(packageSources()).withTopics(topics())
                     .withScaling(new Scaling(workerMemory.map(UpCommand::megabytes).orElseGet(ServerOptions::defaultWorkerMemoryMb),
-                            maxWait, pauseAfter.equalsIgnoreCase("off") ? Duration.ZERO : Durations.parse(pauseAfter)));
+                            maxWait, pauseAfter.equalsIgnoreCase("off") ? Duration.ZERO : Durations.parse(pauseAfter)))
+                    .withDebugging(new Debugging(debugWindow, debugKeep, debugOn.map(UpCommand::applicationErrors).orElse(false)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -198,6 +216,13 @@ final class UpCommand implements Callable<Integer> {
         CacheSettings defaults = CacheSettings.defaults();
         return new CacheSettings(cacheTtl, cacheMaxTtl, defaults.maxValueBytes(), defaults.maxKeyBytes(), cacheEntries,
                 cacheMb * 1024 * 1024);
+    }
+
+    private static boolean applicationErrors(String what) {
+        if (!what.equals("application-error")) {
+            throw new IllegalArgumentException("--debug-on takes application-error, was '" + what + "'");
+        }
+        return true;
     }
 
     /** {@code 8g}, {@code 512m} or a number of megabytes, in megabytes. */

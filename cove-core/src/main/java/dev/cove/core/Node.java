@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
@@ -29,12 +30,14 @@ import dev.cove.core.model.TriggerFire;
 import dev.cove.core.model.TriggerSpec;
 import dev.cove.core.spi.Deadlines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One node of Cove as its HTTP server sees it: everything a request can do, and nothing of how the
@@ -54,10 +57,25 @@ public interface Node extends AutoCloseable {
      * @param packageSources where pip finds python functions' dependencies
      * @param scaling how the functions' instances share the node: their memory together, how long an
      *     activation may wait for one, when an idle one is paused
+     * @param debugging which failed activations' instances are kept for a debugger, how many, how long
      */
     public record Config(Path dataDir, int stemCellsPerRuntime, long maxPayloadBytes, Duration retention,
             int maxQueuePerFunction, long maxLogBytes, boolean sandboxed, CacheSettings cache,
-            PackageSources packageSources, Scaling scaling) {}
+            PackageSources packageSources, Scaling scaling, Debugging debugging) {}
+
+    /** A shell a person types into, in the sandbox a failed activation ran in (see {@link Debugging}). */
+    interface Shell {
+        /** Bytes typed, in order. */
+        void type(byte[] keys) throws IOException;
+
+        void resize(int rows, int columns) throws IOException;
+
+        /** Completes with the shell's exit status. */
+        CompletableFuture<Integer> exit();
+
+        /** Ends the shell and what it started. */
+        void close();
+    }
 
     /** The most activations {@link #chain} lists. */
     int MAX_CHAIN = 1000;
@@ -117,6 +135,21 @@ public interface Node extends AutoCloseable {
 
     /** The function's instances now: starting, busy and idle (none once it scaled to zero). */
     InstanceCounts instances(String namespace, String name);
+
+    /**
+     * Opens a shell in the sandbox a failed activation of the namespace's ran in, kept as the failure
+     * left it (see {@link Debugging}); blocks for a fork.
+     *
+     * @param output what the shell writes to its terminal, as it comes
+     * @throws MissingException when none is kept for the activation: it did not fail so, it is another
+     *     namespace's, or its window is over (or more recent failures took its place)
+     * @throws IOException when the shell could not start (its sandboxes have no toolbox)
+     */
+    Shell debug(String namespace, String activationId, int rows, int columns, Consumer<byte[]> output)
+            throws IOException;
+
+    /** Whether a failed activation of the namespace's has its sandbox kept for {@link #debug}. */
+    boolean debuggable(String namespace, String activationId);
 
     /** What each function of the namespace that runs on this node is doing, by name. */
     List<FunctionLoad> load(String namespace);

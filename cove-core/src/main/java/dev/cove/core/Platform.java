@@ -21,6 +21,7 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
@@ -37,6 +38,7 @@ import dev.cove.core.spi.CacheBackend;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.InlineTier;
 import dev.cove.core.spi.MessageBus;
+import dev.cove.core.spi.Sandbox;
 import dev.cove.core.spi.SandboxProvider;
 import dev.cove.core.spi.Store;
 import dev.cove.core.spi.WorkerTransport;
@@ -55,6 +57,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +143,7 @@ public final class Platform implements Node {
         ActivationLog log = ActivationLog.start(store, clock, FLUSH_INTERVAL, MAX_RECORD_BACKLOG, config.retention());
         Dispatcher dispatcher = Dispatcher.create(runtimes, log, deadlines, clock,
                 new Dispatcher.Settings(config.maxQueuePerFunction(), config.maxLogBytes(), config.maxPayloadBytes(),
-                        config.scaling()), metrics);
+                        config.scaling(), config.debugging()), metrics);
         AsyncInvocations async = AsyncInvocations.start(store, dispatcher, clock);
         CacheGateway cache = CacheGateway.create(adapters.cache(), metrics);
         Triggers triggers = Triggers.start(store, registry, new Triggers.Firing() {
@@ -308,6 +311,42 @@ public final class Platform implements Node {
     @Override
     public InstanceCounts instances(String namespace, String name) {
         return dispatcher.instances(namespace, name);
+    }
+
+    @Override
+    public boolean debuggable(String namespace, String activationId) {
+        return dispatcher.kept(namespace, activationId);
+    }
+
+    @Override
+    public Shell debug(String namespace, String activationId, int rows, int columns, Consumer<byte[]> output)
+            throws IOException {
+        if (!dispatcher.kept(namespace, activationId)) {
+            throw new MissingException(Messages.notKeptForDebugging(activationId));
+        }
+        Sandbox.Terminal terminal = dispatcher.debugTerminal(namespace, activationId, rows, columns, output)
+                .orElseThrow(() -> new IOException(Messages.NO_DEBUG_SHELL));
+        return new Shell() {
+            @Override
+            public void type(byte[] keys) throws IOException {
+                terminal.type(keys);
+            }
+
+            @Override
+            public void resize(int rows, int columns) throws IOException {
+                terminal.resize(rows, columns);
+            }
+
+            @Override
+            public CompletableFuture<Integer> exit() {
+                return terminal.exit();
+            }
+
+            @Override
+            public void close() {
+                terminal.kill();
+            }
+        };
     }
 
     @Override

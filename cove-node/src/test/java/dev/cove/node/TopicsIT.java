@@ -9,6 +9,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.PackageSources;
@@ -83,7 +84,7 @@ class TopicsIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         node = CoveNode.start(new NodeOptions(new Node.Config(dir, 1, 1 << 20, Duration.ofDays(1), 100, 1 << 20, true,
-                CacheSettings.defaults(), PackageSources.DEFAULT, Scaling.of(1 << 20)), new NodeOptions.EmbeddedCache()), vertx);
+                CacheSettings.defaults(), PackageSources.DEFAULT, Scaling.of(1 << 20), Debugging.DEFAULT), new NodeOptions.EmbeddedCache()), vertx);
         deploy("downscale", Kind.PYTHON, KUBELESS, "handler");
         deploy("audit", Kind.PYTHON, OPENWHISK, "main");
         node.putTrigger("guest", TriggerSpec.of("replicas").withTopic(Optional.of("k8s_replicas")), false);

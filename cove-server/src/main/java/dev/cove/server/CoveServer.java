@@ -69,7 +69,8 @@ public final class CoveServer implements AutoCloseable {
         try {
             Node.Config config = new Node.Config(options.dataDir(), options.stemCellsPerRuntime(),
                     options.maxPayloadBytes(), options.activationRetention(), options.maxQueuePerFunction(),
-                    MAX_LOG_BYTES, options.sandboxed(), options.cache(), options.packageSources(), options.scaling());
+                    MAX_LOG_BYTES, options.sandboxed(), options.cache(), options.packageSources(), options.scaling(),
+                    options.debugging());
             platform = CoveNode.start(new NodeOptions(config, options.cacheBackend(), options.topics()), vertx);
         } catch (IOException | RuntimeException e) {
             vertx.close();

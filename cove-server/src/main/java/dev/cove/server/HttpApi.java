@@ -82,6 +82,7 @@ final class HttpApi {
     private final WorkflowExecutions workflows;
     private final Caches caches;
     private final Activations activations;
+    private final DebugShells debugShells;
     private final Invocations invocations;
     private final Triggers triggers;
     private final Rules rules;
@@ -98,6 +99,7 @@ final class HttpApi {
         this.workflows = new WorkflowExecutions(platform);
         this.caches = new Caches(platform);
         this.activations = new Activations(platform);
+        this.debugShells = new DebugShells(platform);
         this.invocations = new Invocations(platform, maxPayloadBytes);
         this.triggers = new Triggers(platform, Clock.systemUTC());
         this.rules = new Rules(platform);
@@ -316,6 +318,8 @@ final class HttpApi {
                 activations.get(ex, caller(route), route.pathParam("activation"), Activations.Part.RESULT)));
         on(router, GET, ACTIVATION + "/chain").handler(serve((ex, route) ->
                 activations.chain(ex, caller(route), route.pathParam("activation"))));
+        on(router, GET, ACTIVATION + "/debug").handler(serve((ex, route) ->
+                debugShells.attach(route, caller(route), route.pathParam("activation"))));
         any(router, ACTIVATION + "/.*").handler(serve((ex, route) -> {
             if (route.request().method() != GET) {
                 throw methodNotAllowed(route);

@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Scaling;
 import dev.cove.node.NodeOptions;
@@ -31,12 +32,14 @@ import java.util.Map;
  * @param scaling how the functions' instances share the node: their memory together
  *     ({@code --worker-memory}), the longest wait for one ({@code --max-wait}), when an idle one pauses
  *     ({@code --pause-after})
+ * @param debugging which failed activations' sandboxes are kept for a debugger ({@code --debug-window},
+ *     {@code --debug-keep}, {@code --debug-on})
  */
 public record ServerOptions(
         String host, int port, Path dataDir, long maxPayloadBytes, Duration activationRetention,
         int stemCellsPerRuntime, int maxQueuePerFunction, boolean sandboxed,
         NodeOptions.CacheChoice cacheBackend, CacheSettings cache, PackageSources packageSources,
-        NodeOptions.TopicsChoice topics, Scaling scaling) {
+        NodeOptions.TopicsChoice topics, Scaling scaling, Debugging debugging) {
 
     public static final int DEFAULT_PORT = 3233;
 
@@ -67,12 +70,13 @@ public record ServerOptions(
      * 127.0.0.1:3233, data in {@code ~/.cove}, 1 MB payloads, records kept 7 days, 2 stem cells, 1000
      * activations waiting per function, sandboxes required, the embedded cache, pip's default index,
      * topics in this process, half the machine's memory for the workers, waits of up to a minute for an
-     * instance, idle instances paused after ten seconds.
+     * instance, idle instances paused after ten seconds, the sandboxes of the last 3 activations that
+     * failed (as developer errors or timeouts) kept 5 minutes.
      */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, defaultDataDir(), 1024 * 1024,
                 Duration.ofDays(7), 2, 1000, true, new NodeOptions.EmbeddedCache(), CacheSettings.defaults(),
-                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics(), Scaling.of(defaultWorkerMemoryMb()));
+                PackageSources.DEFAULT, new NodeOptions.EmbeddedTopics(), Scaling.of(defaultWorkerMemoryMb()), Debugging.DEFAULT);
     }
 
     /** Half the machine's memory, in MB: what the workers may have together unless told otherwise. */
@@ -102,54 +106,58 @@ public record ServerOptions(
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(newHost, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, newPort, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, newDataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withMaxPayloadBytes(long bytes) {
-        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, bytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withActivationRetention(Duration retention) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, retention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withStemCellsPerRuntime(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, count, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withMaxQueuePerFunction(int count) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, count, sandboxed, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withCacheBackend(NodeOptions.CacheChoice backend) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, backend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withCache(CacheSettings settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, settings, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withSandboxed(boolean required) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, required, cacheBackend, cache, packageSources, topics, scaling, debugging);
     }
 
     public ServerOptions withPackageSources(PackageSources sources) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, sources, topics, scaling, debugging);
     }
 
     public ServerOptions withTopics(NodeOptions.TopicsChoice choice) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice, scaling);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, choice, scaling, debugging);
+    }
+
+    public ServerOptions withDebugging(Debugging settings) {
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, scaling, settings);
     }
 
     public ServerOptions withScaling(Scaling settings) {
-        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, settings);
+        return new ServerOptions(host, port, dataDir, maxPayloadBytes, activationRetention, stemCellsPerRuntime, maxQueuePerFunction, sandboxed, cacheBackend, cache, packageSources, topics, settings, debugging);
     }
 }

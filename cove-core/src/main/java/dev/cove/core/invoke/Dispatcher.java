@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
@@ -15,7 +16,9 @@ import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.Deadlines;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
+import dev.cove.core.spi.Sandbox;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Runs invocations on instances of their functions.
@@ -55,8 +59,10 @@ public final class Dispatcher implements AutoCloseable {
      *     worker shares its process with the function, so its word is not enough
      * @param scaling how instances share the node: past its memory, the least recently used idle
      *     instances of other functions stop first; how long an activation waits; when idle ones pause
+     * @param debugging which failed activations' instances are kept for a debugger, how many, how long
      */
-    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, Scaling scaling) {}
+    public record Settings(int maxQueuePerFunction, long maxLogBytes, long maxResultBytes, Scaling scaling,
+            Debugging debugging) {}
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
     /**
@@ -70,6 +76,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Deadlines deadlines;
     private final Clock clock;
     private final Settings settings;
+    private final KeptInstances kept;
     private final DispatchMetrics metrics;
     private final PoolContext poolContext;
     private final WorkerMemory memory;
@@ -89,8 +96,9 @@ public final class Dispatcher implements AutoCloseable {
         this.settings = settings;
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
         this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
+        this.kept = new KeptInstances(settings.debugging());
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
-                memory, this::freeMemory);
+                memory, this::freeMemory, kept);
     }
 
     /** A dispatcher that pauses and stops idle instances, and keeps each function's minInstances, from now on. */
@@ -105,6 +113,7 @@ public final class Dispatcher implements AutoCloseable {
         // off the timer's thread: stopping and starting instances may block for a moment
         sweep = deadlines.arm(SWEEP_INTERVAL, () -> Thread.ofVirtual().name("cove-idle-sweep").start(() -> {
             long now = clock.millis();
+            kept.sweep(now);
             Scaling scaling = settings.scaling();
             for (FunctionPool pool : pools.values()) {
                 pool.stopIdle(now);
@@ -301,6 +310,22 @@ public final class Dispatcher implements AutoCloseable {
         }
         pools.values().forEach(FunctionPool::shutDown);
         pools.clear();
+        kept.close();
+    }
+
+    /**
+     * Opens a shell in the sandbox of the namespace's failed activation, kept for debugging; empty
+     * when none is kept for it, or it has no shell to open. Blocks for a fork.
+     */
+    public Optional<Sandbox.Terminal> debugTerminal(String namespace, String activationId, int rows, int columns,
+            Consumer<byte[]> output) throws IOException {
+        Optional<KeptInstances.Kept> found = kept.find(namespace, activationId);
+        return found.isEmpty() ? Optional.empty() : found.get().instance().terminal(rows, columns, output);
+    }
+
+    /** Whether a failed activation of the namespace's has its instance kept for debugging. */
+    public boolean kept(String namespace, String activationId) {
+        return kept.find(namespace, activationId).isPresent();
     }
 
     private void record(Activation activation) {

@@ -89,6 +89,8 @@ final class FunctionPool {
         boolean paused;
         /** Whether it can't be paused, so that the sweep stops trying. Under the pool's lock. */
         boolean unpausable;
+        /** Whether it is kept for a debugger after its activation failed, out of the pool. Under the pool's lock. */
+        boolean kept;
 
         Slot(Instance instance, ColdStart cold, long startedMs) {
             this.instance = instance;
@@ -406,7 +408,8 @@ final class FunctionPool {
 
     /**
      * The instance leaves the pool before the activation ends, so that nothing new is sent to it in
-     * between; then it is killed, which ends its other activations as crashed.
+     * between; then it is killed, which ends its other activations as crashed, unless it is kept for a
+     * debugger as the timeout left it.
      */
     private void timedOut(Slot slot, Pending pending, long timeoutMs) {
         if (pending.ended()) {
@@ -414,7 +417,41 @@ final class FunctionPool {
         }
         drop(slot);
         pending.end(ActivationStatus.TIMEOUT, overTimeLimit(timeoutMs));
-        slot.instance.kill(stoppedFor(pending));
+        boolean kept;
+        synchronized (this) {
+            kept = slot.kept;
+        }
+        if (!kept) {
+            slot.instance.kill(stoppedFor(pending));
+        }
+    }
+
+    /**
+     * Keeps the instance a failed activation ran on for a debugger ({@link KeptInstances}), when the
+     * node keeps such failures and the instance ran nothing else: out of the pool, paused as the
+     * failure left it, its sandbox held, its memory still counted, until it goes (then it is killed).
+     */
+    private boolean keptForDebugging(Slot slot, Activation activation) {
+        if (!context.settings().debugging().keeps(activation.status()) || !slot.instance.alive()) {
+            return false;
+        }
+        synchronized (this) {
+            if (slot.inFlight != 1 || slot.kept) {
+                return false;
+            }
+            slot.kept = true;
+            slot.inFlight--;
+            slot.deathCounted = true; // its end is the window's, not a death to back off from
+        }
+        drop(slot);
+        Runnable hold = slot.instance.holdSandbox();
+        slot.instance.pause();
+        context.kept().keep(new KeptInstances.Kept(revision.namespace(), revision.name(), activation.activationId(),
+                slot.instance, context.clock().millis(), () -> {
+                    slot.instance.kill(Messages.DEBUG_WINDOW_OVER);
+                    hold.run();
+                }));
+        return true;
     }
 
     private static JsonValue overTimeLimit(long timeoutMs) {
@@ -440,6 +477,10 @@ final class FunctionPool {
         pending.deadline.cancel();
         metered(activation);
         context.record(activation);
+        if (keptForDebugging(slot, activation)) {
+            drain(); // an instance starts for what waits, in the kept one's place
+            return;
+        }
         if (!slot.instance.alive()) {
             // a dying worker ends its activations before it reports its death: without this, the
             // caller's next request could reach it in between and fail with the previous one's crash,

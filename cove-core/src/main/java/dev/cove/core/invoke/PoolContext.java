@@ -16,10 +16,11 @@ import java.util.function.ToIntFunction;
  * @param memory the node's budget for its instances' memory
  * @param evictor stops other functions' idle instances until so many megabytes fit the budget, or
  *     answers false when they are not enough
+ * @param kept the instances kept for a debugger after their activations failed
  */
 record PoolContext(Runtimes runtimes, Deadlines deadlines, Clock clock, Dispatcher.Settings settings,
         DispatchMetrics metrics, Consumer<Activation> recorder, ToIntFunction<String> depths, WorkerMemory memory,
-        Evictor evictor) {
+        Evictor evictor, KeptInstances kept) {
 
     /** Frees memory for a pool's next instance. */
     interface Evictor {

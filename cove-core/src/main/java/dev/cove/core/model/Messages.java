@@ -42,6 +42,18 @@ public final class Messages {
                 + " waits at most " + maxWaitMs + " ms (its time limit, or the node's longest wait when that is longer).";
     }
 
+    public static final String NO_DEBUG_SHELL = "The activation's sandbox is kept, but has no shell to open:"
+            + " its function is not in a sandbox, or the server's machine lacks busybox-static.";
+
+    public static String notKeptForDebugging(String activationId) {
+        return "No sandbox is kept for activation " + activationId + ": only one that failed as a developer error or"
+                + " a timeout (cove up --debug-on adds application errors) is kept, for its debug window"
+                + " (cove up --debug-window, 5 minutes by default), and only the most recent (cove up --debug-keep).";
+    }
+
+    public static final String DEBUG_WINDOW_OVER =
+            "The instance was kept for debugging after its activation failed, and its time is over.";
+
     public static final String STOPPED_FOR_MEMORY =
             "The instance ran nothing and stopped to give its memory to another function's.";
 

@@ -20,7 +20,9 @@ import dev.cove.core.spi.SandboxFactory;
 import dev.cove.core.spi.StartFailure;
 import dev.cove.core.spi.WorkerTransport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
-    private static final long SOCKET_CLOSE_GRACE_MS = 200;
+    private static final long SOCKET_CLOSE_GRACE_MS = 1000; // a busy machine takes a while to reap it
     /**
      * The status a Java worker exits with when its function runs the heap, sized for the function's
      * memory limit, out of memory (docs/worker-protocol.md, "The Java worker").
@@ -67,6 +70,11 @@ final class ProcessWorker implements Instance {
     private Sandbox.Worker process;
     private volatile long spawnedAt;
     private Sandbox sandbox;
+    /** Where the sandbox's shell and tools are, for a debugger's terminal; empty without them. */
+    private Optional<String> toolbox = Optional.empty();
+    /** The folder of the function's code as the sandbox shows it, from {@link #init} on. */
+    private volatile String codeDir;
+    private final AtomicInteger terminals = new AtomicInteger();
     private Runnable release = () -> {};
     private volatile RunListener initListener;
     /** The function and what it reaches, from {@link #init} on: a stem cell has neither. */
@@ -127,6 +135,7 @@ final class ProcessWorker implements Instance {
                 sandboxes.socketPath(socket), token);
         this.release = release;
         this.sandbox = sandbox;
+        this.toolbox = sandboxes.toolbox();
         spawnedAt = System.nanoTime();
         process = sandbox.spawn(new Sandbox.Spawn("w-" + token, command, env, ResourceLimits.STEM_CELL, MAX_RAW_LINE_BYTES,
                 this::onRawLine));
@@ -195,7 +204,9 @@ final class ProcessWorker implements Instance {
             if (revision.spec().limits().network() == Network.OUTBOUND) {
                 sandbox.openOutbound();
             }
-            return new Inside(sandbox.expose(WorkerPeers.codeKey(revision), entry), exposePackages(revision).orElse(""));
+            String inside = sandbox.expose(WorkerPeers.codeKey(revision), entry);
+            codeDir = Files.isDirectory(entry) ? inside : inside.substring(0, Math.max(1, inside.lastIndexOf('/')));
+            return new Inside(inside, exposePackages(revision).orElse(""));
         } catch (IOException e) {
             throw new CompletionException(new StartFailure(StartFailure.Fault.PLATFORM,
                     "The function's sandbox could not be prepared: " + e.getMessage()));
@@ -304,9 +315,40 @@ final class ProcessWorker implements Instance {
         return !dead && killReason == null;
     }
 
+    /**
+     * A shell in the worker's sandbox, as its function sees it: the function's environment with the
+     * toolbox first on PATH, in the folder of its code, under the function's limits.
+     */
+    @Override
+    public Optional<Sandbox.Terminal> terminal(int rows, int columns, Consumer<byte[]> output) throws IOException {
+        FunctionRevision function = revision;
+        if (sandbox == null || toolbox.isEmpty() || function == null || codeDir == null) {
+            return Optional.empty();
+        }
+        Map<String, String> env = new HashMap<>();
+        function.spec().env().forEach((k, v) -> {
+            if (v.indexOf('\t') < 0 && v.indexOf('\n') < 0) { // what the sandbox's keeper can't carry stays out
+                env.put(k, v);
+            }
+        });
+        env.put("PATH", toolbox.get() + ":/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", "/tmp");
+        env.put("TERM", "xterm-256color");
+        env.put("LANG", "C.UTF-8");
+        env.put("PS1", function.name() + ":\\w\\$ ");
+        return Optional.of(sandbox.terminal(new Sandbox.TerminalSpawn("t-" + token + "-" + terminals.incrementAndGet(),
+                List.of(toolbox.get() + "/sh"), env, codeDir,
+                ResourceLimits.forFunction(function.spec().limits().memoryMb()), rows, columns, output)));
+    }
+
+    @Override
+    public Runnable holdSandbox() {
+        return sandbox == null ? () -> {} : sandbox.hold();
+    }
+
     @Override
     public boolean pause() {
-        return process != null && alive() && runs.isEmpty() && process.freeze();
+        return process != null && alive() && process.freeze();
     }
 
     @Override

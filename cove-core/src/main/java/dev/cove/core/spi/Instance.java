@@ -1,7 +1,9 @@
 package dev.cove.core.spi;
 
 import dev.cove.core.model.TierVerdict;
+import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One started, specialised copy of a function: a worker process or, for Java, a loaded class. It runs
@@ -35,6 +37,21 @@ public interface Instance {
 
     /** Lets a {@link #pause paused} instance run on; nothing for one that isn't. */
     default void resume() {}
+
+    /**
+     * Opens a shell for a person in the instance's sandbox, as its function sees it; blocks for a fork.
+     * Empty where there is none to open (an inline Java function, a sandbox without a toolbox).
+     *
+     * @param output what is written to the terminal, as it comes
+     */
+    default Optional<Sandbox.Terminal> terminal(int rows, int columns, Consumer<byte[]> output) throws IOException {
+        return Optional.empty();
+    }
+
+    /** Keeps the instance's sandbox, whatever becomes of the instance, until the answer is run ({@link Sandbox#hold}). */
+    default Runnable holdSandbox() {
+        return () -> {};
+    }
 
     /** The tier of a Java function's instance; empty for other kinds. */
     default Optional<TierVerdict> tier() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A started, confined set of worker processes: the workers of one application's functions. It is
@@ -102,6 +103,65 @@ public interface Sandbox {
          * time limit). Known once {@link #exit} has completed.
          */
         Optional<String> exceededLimit();
+    }
+
+    /**
+     * A shell for a person, on a new pseudo-terminal in the sandbox (its fds 0-2 and its controlling
+     * terminal), in a session of its own, with limits of its own as a worker has.
+     *
+     * @param name unique among the sandbox's workers, as a {@link Spawn}'s
+     * @param command its command line as the sandbox sees it
+     * @param env its whole environment
+     * @param directory where it starts, as the sandbox sees it
+     * @param share its limits
+     * @param rows the terminal's height
+     * @param columns its width
+     * @param output what is written to the terminal, as it comes, from one thread at a time
+     */
+    record TerminalSpawn(String name, List<String> command, Map<String, String> env, String directory,
+            ResourceLimits share, int rows, int columns, Consumer<byte[]> output) {
+        public TerminalSpawn {
+            if (rows < 1 || rows > 1000 || columns < 1 || columns > 1000) {
+                throw new IllegalArgumentException("a terminal has 1 to 1000 rows and columns, was " + rows + "x" + columns);
+            }
+            if (directory.indexOf('\t') >= 0 || directory.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a terminal's folder can't hold tabs or line breaks, was '" + directory + "'");
+            }
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** A shell on a terminal in the sandbox. */
+    interface Terminal {
+        /** Bytes typed at the terminal, in order. */
+        void type(byte[] keys) throws IOException;
+
+        void resize(int rows, int columns) throws IOException;
+
+        /** Completes with the shell's exit status (128 + the signal when a signal ended it). */
+        CompletableFuture<Integer> exit();
+
+        /** Ends the shell and everything it started. */
+        void kill();
+    }
+
+    /**
+     * Starts a {@link Terminal}; blocks no longer than a fork. Fails with {@link SandboxEndedException}
+     * when the sandbox has ended, or is ending and not {@link #hold held}; with an IOException where
+     * sandboxes have no terminals.
+     */
+    default Terminal terminal(TerminalSpawn spawn) throws IOException {
+        throw new IOException("these sandboxes have no terminals");
+    }
+
+    /**
+     * Keeps the sandbox from ending when its last worker does, and lets terminals start in it though
+     * it takes no new worker, until the answer is run: a failed function's sandbox, kept for debugging
+     * as the failure left it. A {@link #kill} ends it all the same.
+     */
+    default Runnable hold() {
+        return () -> {};
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cove.core.spi;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How worker processes are confined: the sandboxes of one node, made by the {@link SandboxProvider} the
@@ -45,6 +46,15 @@ public interface SandboxFactory extends AutoCloseable {
      * {@code __OW_API_HOST}, given the address the server listens on.
      */
     String apiHost(String serverAddress);
+
+    /**
+     * The folder inside each sandbox holding a shell and its tools (a static busybox's), for a
+     * {@link Sandbox#terminal}: a sandbox shows its functions' code and the host's /usr, no shell of
+     * its own. Empty where there is none.
+     */
+    default Optional<String> toolbox() {
+        return Optional.empty();
+    }
 
     /** One line for the operator: what isolates the workers. */
     String describe();

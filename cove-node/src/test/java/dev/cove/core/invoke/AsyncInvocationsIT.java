@@ -6,6 +6,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.Debugging;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Kind;
@@ -72,7 +73,7 @@ class AsyncInvocationsIT {
         runtimes.connect(Calls.NONE, CacheCalls.NONE);
         log = ActivationLog.start(store, Clock.systemUTC(), Duration.ofMillis(1), 1000, ActivationLogTest.FOREVER);
         dispatcher = Dispatcher.create(runtimes, log, VertxTransport.deadlines(), Clock.systemUTC(),
-                new Dispatcher.Settings(100, 1 << 20, 1 << 20, Scaling.of(1 << 20)), new SimpleMeterRegistry());
+                new Dispatcher.Settings(100, 1 << 20, 1 << 20, Scaling.of(1 << 20), Debugging.DEFAULT), new SimpleMeterRegistry());
         async = AsyncInvocations.start(store, dispatcher, Clock.systemUTC());
     }
 

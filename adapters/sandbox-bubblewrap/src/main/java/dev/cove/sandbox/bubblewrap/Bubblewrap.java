@@ -67,6 +67,9 @@ final class Bubblewrap implements SandboxFactory {
     private static final String SOCKETS = "/cove/sockets";
     private static final String KEEPER = "/cove/keeper.py";
     private static final String API_DIR = "/cove/api";
+    private static final String TOOLBOX = "/cove/toolbox";
+    /** Debian's busybox-static: one static program that is a shell and a hundred tools, by the name it is run as. */
+    private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
     /** Where the keeper relays the REST API inside each sandbox, on its loopback. */
     static final int API_PORT = 3233;
     /** How often the sandboxes' pids counters are read: at most this long may a fork bomb burn. */
@@ -129,12 +132,33 @@ final class Bubblewrap implements SandboxFactory {
         Files.write(seccomp, SeccompFilter.program());
         Files.writeString(stagingDir.resolve("resolv.conf"), "nameserver 10.0.2.3\n"); // slirp4netns's DNS
         Files.writeString(stagingDir.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+        toolbox(stagingDir.resolve("toolbox"));
         ScheduledExecutorService cgroupRemover = daemonScheduler("cove-cgroup-remover");
         Cgroups cgroups = Cgroups.detect(serverName, cgroupRemover).orElseGet(() -> {
             LOG.warn("sandboxes run without memory, pids and CPU limits: no usable cgroups");
             return Cgroups.none(cgroupRemover);
         });
         return new Bubblewrap(bwrap, python, stagingDir, seccomp, cgroups, cgroupRemover, tmpBytes, apiSocket);
+    }
+
+    /**
+     * A folder of links, one per tool of the static busybox, to it (/usr/bin is the host's, in every
+     * sandbox): a shell and its tools that need nothing else, where a sandbox has no shell of its own.
+     * Empty where busybox-static is not installed; then no terminal has a shell.
+     */
+    private static void toolbox(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (!Files.isExecutable(BUSYBOX)) {
+            LOG.info("{} is missing, so debug shells have no tools: install the package busybox-static", BUSYBOX);
+            return;
+        }
+        Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").redirectErrorStream(true).start();
+        String tools = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String tool : tools.split("\n")) {
+            if (tool.matches("[A-Za-z0-9_.\\[-]+")) {
+                Files.createSymbolicLink(dir.resolve(tool), BUSYBOX);
+            }
+        }
     }
 
     static Optional<Path> findBwrap() {
@@ -235,6 +259,7 @@ final class Bubblewrap implements SandboxFactory {
         args.addAll(List.of("--proc", "/proc", "--tmpfs", "/proc/1", "--remount-ro", "/proc/1", "--dev", "/dev", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
                 "--ro-bind", launch.programDir().toString(), RUNTIMES,
                 "--ro-bind", stagingDir.resolve("keeper.py").toString(), KEEPER,
+                "--ro-bind", stagingDir.resolve("toolbox").toString(), TOOLBOX,
                 "--ro-bind", code.toString(), BubblewrapSandbox.CODE,
                 "--ro-bind", apiSocket.getParent().toString(), API_DIR,
                 "--bind", launch.socketDir().toString(), SOCKETS,
@@ -271,6 +296,11 @@ final class Bubblewrap implements SandboxFactory {
     @Override
     public boolean shares() {
         return true;
+    }
+
+    @Override
+    public Optional<String> toolbox() {
+        return Files.exists(stagingDir.resolve("toolbox").resolve("sh")) ? Optional.of(TOOLBOX) : Optional.empty();
     }
 
     @Override

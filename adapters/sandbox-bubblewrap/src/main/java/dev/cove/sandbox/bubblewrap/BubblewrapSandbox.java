@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -104,6 +105,8 @@ final class BubblewrapSandbox implements Sandbox {
 
     private final Map<String, Member> workers = new HashMap<>();
     private boolean ending;
+    /** How many {@link #hold holds} keep it from ending with its last worker. Guarded by this. */
+    private int holds;
     private OutboundNetwork network;
     private long keeperPid = -1;
 
@@ -134,20 +137,61 @@ final class BubblewrapSandbox implements Sandbox {
     public Worker spawn(Spawn spawn) throws IOException {
         String command = startCommand(spawn);
         Cgroups.Group group = cgroups.group(name + "-" + spawn.name());
-        Member member = new Member(spawn, group);
+        return add(new Member(spawn.name(), spawn.share(), spawn.maxLineBytes(), spawn.output(), null, group), command, false);
+    }
+
+    @Override
+    public Terminal terminal(TerminalSpawn spawn) throws IOException {
+        String command = terminalCommand(spawn);
+        Cgroups.Group group = cgroups.group(name + "-" + spawn.name());
+        Member member = add(new Member(spawn.name(), spawn.share(), 1, (stream, line) -> {}, spawn.output(), group),
+                command, true);
+        return new Terminal() {
+            @Override
+            public void type(byte[] keys) throws IOException {
+                byte[] header = ("in\t" + member.name + "\t" + keys.length + "\n").getBytes(StandardCharsets.UTF_8);
+                synchronized (commands) {
+                    commands.write(header);
+                    commands.write(keys);
+                    commands.flush();
+                }
+            }
+
+            @Override
+            public void resize(int rows, int columns) throws IOException {
+                send("size\t" + member.name + "\t" + rows + "\t" + columns + "\n");
+            }
+
+            @Override
+            public CompletableFuture<Integer> exit() {
+                return member.exit();
+            }
+
+            @Override
+            public void kill() {
+                member.kill();
+            }
+        };
+    }
+
+    /**
+     * Counts the member in and asks the keeper to start it; a terminal may start in a sandbox that
+     * takes no new worker while it is {@link #hold held}.
+     */
+    private Member add(Member member, String command, boolean terminal) throws IOException {
         try {
-            group.limit(spawn.share());
+            member.group.limit(member.share);
             synchronized (this) {
-                if (ending) {
+                if (ending && !(terminal && holds > 0)) {
                     throw new SandboxEndedException();
                 }
-                if (workers.containsKey(spawn.name())) {
-                    throw new IllegalArgumentException("the sandbox has a worker named " + spawn.name() + " already");
+                if (workers.containsKey(member.name)) {
+                    throw new IllegalArgumentException("the sandbox has a worker named " + member.name + " already");
                 }
-                workers.put(spawn.name(), member);
+                workers.put(member.name, member);
             }
         } catch (IOException | RuntimeException e) {
-            group.close();
+            member.group.close();
             throw e;
         }
         try {
@@ -158,11 +202,46 @@ final class BubblewrapSandbox implements Sandbox {
         return member;
     }
 
+    @Override
+    public Runnable hold() {
+        synchronized (this) {
+            holds++;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            boolean empty;
+            synchronized (this) {
+                holds--;
+                empty = holds == 0 && workers.isEmpty();
+                ending = ending || empty;
+            }
+            if (empty) {
+                kill();
+            }
+        };
+    }
+
+    /** {@code tty <name> <rows> <columns> <dir> <n> <KEY=VALUE>... <argv>...}, as keeper.py reads it. */
+    static String terminalCommand(TerminalSpawn spawn) {
+        List<String> fields = new ArrayList<>(List.of("tty", spawn.name(), Integer.toString(spawn.rows()),
+                Integer.toString(spawn.columns()), spawn.directory(), Integer.toString(spawn.env().size())));
+        spawn.env().forEach((k, v) -> fields.add(k + "=" + v));
+        fields.addAll(spawn.command());
+        return line(fields);
+    }
+
     /** {@code start <name> <n> <KEY=VALUE>... <argv>...}, as keeper.py reads it. */
     static String startCommand(Spawn spawn) {
         List<String> fields = new ArrayList<>(List.of("start", spawn.name(), Integer.toString(spawn.env().size())));
         spawn.env().forEach((k, v) -> fields.add(k + "=" + v));
         fields.addAll(spawn.command());
+        return line(fields);
+    }
+
+    private static String line(List<String> fields) {
         for (String field : fields) {
             if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0 || field.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("a worker's command and environment can't hold tabs, line breaks "
@@ -183,7 +262,7 @@ final class BubblewrapSandbox implements Sandbox {
         boolean last;
         synchronized (this) {
             member.killed = true;
-            last = workers.values().stream().allMatch(m -> m.killed);
+            last = holds == 0 && workers.values().stream().allMatch(m -> m.killed);
             ending = ending || last;
         }
         if (last) {
@@ -332,7 +411,7 @@ final class BubblewrapSandbox implements Sandbox {
             if (member == null) {
                 return;
             }
-            last = workers.isEmpty();
+            last = workers.isEmpty() && holds == 0;
             ending = ending || last;
         }
         member.end(status);
@@ -536,6 +615,8 @@ final class BubblewrapSandbox implements Sandbox {
         private final Output output;
         private final ChildProcesses.Lines stdout;
         private final ChildProcesses.Lines stderr;
+        /** A terminal's bytes as they come; null for a worker, whose output goes by lines. */
+        private final Consumer<byte[]> tty;
         private final Cgroups.Group group;
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
         private volatile long pid = -1;
@@ -545,17 +626,23 @@ final class BubblewrapSandbox implements Sandbox {
         /** Guarded by the sandbox's lock. */
         private boolean killed;
 
-        Member(Spawn spawn, Cgroups.Group group) {
-            this.name = spawn.name();
+        Member(String name, ResourceLimits share, int maxLineBytes, Output output, Consumer<byte[]> tty,
+                Cgroups.Group group) {
+            this.name = name;
             this.group = group;
-            this.share = spawn.share();
-            this.output = spawn.output();
-            this.stdout = ChildProcesses.lines(spawn.maxLineBytes(), l -> output.line("stdout", l));
-            this.stderr = ChildProcesses.lines(spawn.maxLineBytes(), l -> output.line("stderr", l));
+            this.share = share;
+            this.output = output;
+            this.tty = tty;
+            this.stdout = ChildProcesses.lines(maxLineBytes, l -> output.line("stdout", l));
+            this.stderr = ChildProcesses.lines(maxLineBytes, l -> output.line("stderr", l));
         }
 
         void output(String stream, byte[] chunk) {
-            ("stderr".equals(stream) ? stderr : stdout).accept(chunk, 0, chunk.length);
+            if (tty != null) {
+                tty.accept(chunk);
+            } else {
+                ("stderr".equals(stream) ? stderr : stdout).accept(chunk, 0, chunk.length);
+            }
         }
 
         /** Completes its exit, saying which of its limits ended it, then removes its groups and what is left in them. */

@@ -9,12 +9,18 @@ The platform writes commands on standard input, one a line, fields separated by 
     start <id> <number of env entries> <KEY=VALUE>... <argv>...   start a worker, held at its gate
     go <id>                                                       let a held worker run its program
     kill <id>                                                     kill a worker and what it started
+    tty <id> <rows> <columns> <dir> <n> <KEY=VALUE>... <argv>...  start a terminal: a worker whose
+                                                                  fds 0-2 are a new pseudo-terminal,
+                                                                  its controlling one, in <dir>
+    in <id> <n>                                                   followed by n bytes typed at a terminal
+    size <id> <rows> <columns>                                    a terminal's new window size
 
 and reads events on standard output, one header line each, tabs again:
 
     started <id> <pid>             the worker's process exists, with this pid inside the sandbox, and
                                    waits at its gate for `go` before it runs its program
     out <id> <stream> <n>          followed by n bytes the worker (or its children) wrote to fd 1 or 2
+                                   (stream stdout or stderr), or to a terminal (stream tty)
     exit <id> <status>             the worker ended: its exit code, or 128 + the signal that killed it
 
 A worker's process waits at a gate (a pipe) until the platform says `go`: meanwhile the platform
@@ -37,13 +43,17 @@ start (its time and its memory) whether or not any function calls the API, where
 listening socket.
 """
 
+import errno
 import os
 import select
 import sys
 import _signal
 import _socket
+import _struct
 
 READ_SIZE = 65536
+TIOCSWINSZ = 0x5414  # Linux's, on x86 and arm alike
+MAX_TYPED = 65536  # bytes typed at a terminal that its shell has not read yet; more are dropped
 
 
 class Keeper:
@@ -54,6 +64,8 @@ class Keeper:
         self.streams = {}  # read fd -> (worker id, stream name)
         self.owned = {}  # worker id -> its read fds
         self.gates = {}  # worker id -> the write end of its gate, until it is opened
+        self.terminals = {}  # worker id -> its terminal's master fd
+        self.typed = {}  # a terminal's master fd -> bytes typed that it has not taken yet
         self.poll = select.poll()
         self.pending = b""
 
@@ -76,7 +88,10 @@ class Keeper:
                     drain(wake_r)
                     self.reap()
                 elif fd in self.streams:
-                    self.relay(fd)
+                    if events & select.POLLOUT:
+                        self.flush_typed(fd)
+                    if events & ~select.POLLOUT:
+                        self.relay(fd)
                 else:
                     api_events.append((fd, events))
             # the API's connections come after the platform's commands and the workers' events, one
@@ -89,16 +104,33 @@ class Keeper:
         data = os.read(0, READ_SIZE)
         if not data:
             os._exit(0)
-        lines = (self.pending + data).split(b"\n")
-        self.pending = lines.pop()
-        for line in lines:
-            fields = line.decode("utf-8", "surrogateescape").split("\t")
+        self.pending += data
+        while True:
+            end = self.pending.find(b"\n")
+            if end < 0:
+                return
+            fields = self.pending[:end].decode("utf-8", "surrogateescape").split("\t")
+            if fields[0] == "in" and len(fields) == 3:  # its bytes follow the line
+                size = int(fields[2])
+                if len(self.pending) < end + 1 + size:
+                    return
+                self.type(fields[1], self.pending[end + 1:end + 1 + size])
+                self.pending = self.pending[end + 1 + size:]
+                continue
+            self.pending = self.pending[end + 1:]
             if fields[0] == "start" and len(fields) >= 4:
                 self.start(fields[1], fields[3:3 + int(fields[2])], fields[3 + int(fields[2]):])
             elif fields[0] == "go" and len(fields) == 2:
                 self.go(fields[1])
             elif fields[0] == "kill" and len(fields) == 2:
                 self.kill(fields[1])
+            elif fields[0] == "tty" and len(fields) >= 7:
+                count = int(fields[5])
+                self.terminal(fields[1], int(fields[2]), int(fields[3]), fields[4], fields[6:6 + count],
+                              fields[6 + count:])
+            elif fields[0] == "size" and len(fields) == 4:
+                if fields[1] in self.terminals:
+                    resize(self.terminals[fields[1]], int(fields[2]), int(fields[3]))
 
     def start(self, worker, env, argv):
         out_r, out_w = os.pipe()
@@ -131,6 +163,66 @@ class Keeper:
             self.poll.register(fd, select.POLLIN)
         emit(b"started\t%s\t%d\n" % (worker.encode(), pid))
 
+    def terminal(self, worker, rows, columns, directory, env, argv):
+        """As start, with a new pseudo-terminal for the process's fds 0-2 and its controlling terminal,
+        in a session of its own, in directory: a shell for a person."""
+        environment = dict(e.split("=", 1) for e in env)
+        try:
+            master, slave = os.openpty()
+            gate_r, gate_w = os.pipe()
+            pid = os.fork()
+        except OSError as e:
+            message = ("could not open a terminal: %s\r\n" % e.strerror).encode()
+            emit(b"out\t%s\ttty\t%d\n" % (worker.encode(), len(message)) + message)
+            emit(b"exit\t%s\t127\n" % worker.encode())
+            return
+        if pid == 0:
+            try:
+                os.close(master)
+                os.login_tty(slave)
+                os.chdir(directory)
+                if os.read(gate_r, 1) != b"g":
+                    os._exit(126)
+                os.execve(argv[0], argv, environment)
+            except OSError as e:
+                os.write(2, ("could not start %s: %s\r\n" % (argv[0], e.strerror)).encode())
+            finally:
+                os._exit(127)
+        os.close(slave)
+        os.close(gate_r)
+        resize(master, rows, columns)
+        os.set_blocking(master, False)
+        self.ids[pid] = worker
+        self.pids[worker] = pid
+        self.owned[worker] = [master]
+        self.gates[worker] = gate_w
+        self.terminals[worker] = master
+        self.streams[master] = (worker, "tty")
+        self.poll.register(master, select.POLLIN)
+        emit(b"started\t%s\t%d\n" % (worker.encode(), pid))
+
+    def type(self, worker, data):
+        """Bytes typed at a terminal, in order; what its shell does not take at once waits for it."""
+        master = self.terminals.get(worker)
+        if master is None:
+            return
+        waiting = self.typed.get(master, b"")
+        self.typed[master] = (waiting + data)[:MAX_TYPED]
+        self.flush_typed(master)
+
+    def flush_typed(self, master):
+        waiting = self.typed.pop(master, b"")
+        try:
+            waiting = waiting[os.write(master, waiting):] if waiting else b""
+        except BlockingIOError:
+            pass
+        except OSError:
+            waiting = b""  # the terminal is closing
+        if waiting:
+            self.typed[master] = waiting
+        if master in self.streams:
+            self.poll.modify(master, select.POLLIN | (select.POLLOUT if waiting else 0))
+
     def go(self, worker):
         gate = self.gates.pop(worker, None)
         if gate is not None:
@@ -159,9 +251,16 @@ class Keeper:
                 data = os.read(fd, READ_SIZE)
             except BlockingIOError:
                 return
+            except OSError as e:
+                if e.errno != errno.EIO:
+                    raise
+                data = b""  # a terminal whose processes have all closed it
             if not data:
                 self.poll.unregister(fd)
                 del self.streams[fd]
+                self.typed.pop(fd, None)
+                if self.terminals.get(worker) == fd:
+                    del self.terminals[worker]
                 os.close(fd)
             else:
                 emit(b"out\t%s\t%s\t%d\n" % (worker.encode(), name.encode(), len(data)) + data)
@@ -380,6 +479,14 @@ def become(argv, env, out_w, err_w, gate_r):
     except OSError as e:
         os.write(2, ("could not start %s: %s\n" % (argv[0], e.strerror)).encode())
     os._exit(127)
+
+
+def resize(master, rows, columns):
+    import fcntl  # built in, but only a terminal needs it
+    try:
+        fcntl.ioctl(master, TIOCSWINSZ, _struct.pack("HHHH", rows, columns, 0, 0))
+    except OSError:
+        pass  # the terminal is closing
 
 
 def descendants(root):
