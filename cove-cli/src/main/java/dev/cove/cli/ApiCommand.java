@@ -24,9 +24,14 @@ abstract class ApiCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        try (CoveClient client = new CoveClient(connection.target(((CoveCommand) spec.root().userObject()).env()))) {
+        try (CoveClient client = new CoveClient(server())) {
             return run(client);
         }
+    }
+
+    /** The server and key this command talks to. */
+    final Target server() {
+        return connection.target(((CoveCommand) spec.root().userObject()).env());
     }
 
     /** Runs the command; answers its exit status. */

@@ -152,7 +152,8 @@ final class Bubblewrap implements SandboxFactory {
             LOG.info("{} is missing, so debug shells have no tools: install the package busybox-static", BUSYBOX);
             return;
         }
-        Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").redirectErrorStream(true).start();
+        Process list = ChildProcesses.builder(List.of(BUSYBOX.toString(), "--list"), Map.of()).redirectErrorStream(true)
+                .start();
         String tools = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         for (String tool : tools.split("\n")) {
             if (tool.matches("[A-Za-z0-9_.\\[-]+")) {

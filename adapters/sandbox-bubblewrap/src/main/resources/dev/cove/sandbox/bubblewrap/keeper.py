@@ -178,6 +178,7 @@ class Keeper:
             return
         if pid == 0:
             try:
+                default_signals()
                 os.close(master)
                 os.login_tty(slave)
                 os.chdir(directory)
@@ -468,6 +469,7 @@ def become(argv, env, out_w, err_w, gate_r):
     """In the forked child: a session of its own, its pipes as fd 1 and 2, then the gate, then the
     program. Never returns. The keeper's own descriptors are close-on-exec and go at the exec."""
     try:
+        default_signals()
         os.setsid()
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0)
@@ -479,6 +481,15 @@ def become(argv, env, out_w, err_w, gate_r):
     except OSError as e:
         os.write(2, ("could not start %s: %s\n" % (argv[0], e.strerror)).encode())
     os._exit(127)
+
+
+def default_signals():
+    """In a forked child: what the keeper inherited ignoring (SIGINT and SIGQUIT, when the server was
+    started in the background; SIGPIPE, which python ignores) is not passed on past the exec, so that
+    Ctrl-C ends what a shell runs, and a pipe's reader going away ends its writer."""
+    for signal in (_signal.SIGINT, _signal.SIGQUIT, _signal.SIGPIPE, _signal.SIGTSTP, _signal.SIGTTIN,
+                   _signal.SIGTTOU, _signal.SIGXFSZ):
+        _signal.signal(signal, _signal.SIG_DFL)
 
 
 def resize(master, rows, columns):
