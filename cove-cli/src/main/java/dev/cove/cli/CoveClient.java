@@ -157,6 +157,11 @@ final class CoveClient implements AutoCloseable {
         return expectOk(send("GET", activation(id)), noActivation(id));
     }
 
+    /** The namespace's debug sessions the server remembers, the most recent first. */
+    Response debugSessions() {
+        return expectOk(send("GET", NAMESPACE + "/debug/sessions"), "");
+    }
+
     Response activationChain(String id) {
         return expectOk(send("GET", activation(id) + "/chain"), noActivation(id));
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Parameters;
         "Open a shell inside the sandbox a failed activation ran in, as the failure left it: its files, its"
                 + " processes frozen where they stood, busybox's tools. 'exit' leaves; the shell's exit status is"
                 + " this command's.",
-        "A sandbox is kept for a while after a developer error or a timeout (cove up --debug-window)."})
+        "A sandbox is kept for a while after a developer error or a timeout (cove up --debug-window)."},
+        footer = {"", "Examples:", "  cove debug 01a24b1b09d0480bba47d2513b423f93", "  cove debug --follow resize",
+                "  cove debug --function resize", "  cove debug --sessions"})
 final class DebugCommand extends ApiCommand {
     /** How often --follow looks for a new failure: a failure is attached to within about this long. */
     private static final long FOLLOW_POLL_MS = 200;
@@ -36,13 +39,29 @@ final class DebugCommand extends ApiCommand {
             + " error and last log lines, then open the shell in its sandbox.")
     Optional<String> follow = Optional.empty();
 
+    @Option(names = "--function", paramLabel = "NAME", description = "Open the shell in the sandbox of one of the"
+            + " function's instances started now, busy or idle.")
+    Optional<String> function = Optional.empty();
+
+    @Option(names = "--sessions", description = "List the namespace's debug sessions the server remembers: when, with"
+            + " which key, on what, for how long, and the shell's exit status.")
+    boolean sessions;
+
     @Override
     int run(CoveClient client) {
-        if (id.isPresent() == follow.isPresent()) {
-            throw usage("name a failed activation's ID, or --follow NAME");
+        int asked = (id.isPresent() ? 1 : 0) + (follow.isPresent() ? 1 : 0) + (function.isPresent() ? 1 : 0)
+                + (sessions ? 1 : 0);
+        if (asked != 1) {
+            throw usage("name a failed activation's ID, or one of --follow NAME, --function NAME, --sessions");
+        }
+        if (sessions) {
+            return listSessions(client);
         }
         if (id.isPresent()) {
-            return attach(client, id.get());
+            return attach("/api/v1/namespaces/_/activations/" + URLEncoder.encode(id.get(), StandardCharsets.UTF_8));
+        }
+        if (function.isPresent()) {
+            return attach("/api/v1/namespaces/_/actions/" + URLEncoder.encode(function.get(), StandardCharsets.UTF_8));
         }
         Set<String> seen = new HashSet<>();
         long since = System.currentTimeMillis();
@@ -57,7 +76,7 @@ final class DebugCommand extends ApiCommand {
             String activation = Json.text(failed.get(), "activationId");
             describe(client.getActivation(activation).json());
             try {
-                return attach(client, activation);
+                return attach("/api/v1/namespaces/_/activations/" + activation);
             } catch (CliException e) {
                 err().println(e.getMessage()); // not kept (an application error, say): wait for the next
                 err().flush();
@@ -84,11 +103,30 @@ final class DebugCommand extends ApiCommand {
         err().flush();
     }
 
-    private int attach(CoveClient client, String activation) {
+    private int listSessions(CoveClient client) {
+        CoveClient.Response response = client.debugSessions();
+        if (json()) {
+            out().println(response.body());
+            return 0;
+        }
+        List<List<String>> rows = StreamSupport.stream(response.json().spliterator(), false)
+                .map(s -> List.of(Output.time(s.path("opened").asLong(), ZoneId.systemDefault()), Json.text(s, "key"),
+                        Json.text(s, "target"), s.has("durationMs") ? s.path("durationMs").asLong() + " ms" : "open",
+                        Json.text(s, "exit")))
+                .toList();
+        if (rows.isEmpty()) {
+            out().println("no debug session yet");
+        } else {
+            Output.table(List.of("OPENED", "KEY", "ON", "FOR", "EXIT"), rows).forEach(out()::println);
+        }
+        return 0;
+    }
+
+    /** Opens the shell at {@code target} + {@code /debug} and relays until it ends; answers its exit status. */
+    private int attach(String target) {
         TerminalMode tty = TerminalMode.ofStandardInput();
         int[] size = tty.size().orElse(new int[] {24, 80});
-        String path = "/api/v1/namespaces/_/activations/" + URLEncoder.encode(activation, StandardCharsets.UTF_8)
-                + "/debug?rows=" + size[0] + "&columns=" + size[1];
+        String path = target + "/debug?rows=" + size[0] + "&columns=" + size[1];
         try (TerminalSocket socket = TerminalSocket.open(server(), path)) {
             tty.raw();
             try {

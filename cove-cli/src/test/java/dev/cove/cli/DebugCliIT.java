@@ -151,6 +151,9 @@ class DebugCliIT {
 
         keys("exit 3", "Enter");
         await(p -> p.contains("EXIT=3"));
+
+        String sessions = run(cli("debug", "--sessions"));
+        assertThat(sessions).contains("OPENED").contains("activation " + id);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionLoad;
@@ -138,18 +139,19 @@ public interface Node extends AutoCloseable {
 
     /**
      * Opens a shell in the sandbox a failed activation of the namespace's ran in, kept as the failure
-     * left it (see {@link Debugging}); blocks for a fork.
+     * left it (see {@link Debugging}), or in a live instance's of one of its functions; blocks for a fork.
      *
      * @param output what the shell writes to its terminal, as it comes
-     * @throws MissingException when none is kept for the activation: it did not fail so, it is another
-     *     namespace's, or its window is over (or more recent failures took its place)
+     * @throws MissingException when there is none: the activation did not fail so, it is another
+     *     namespace's, its window is over (or more recent failures took its place); the function has no
+     *     instance started
      * @throws IOException when the shell could not start (its sandboxes have no toolbox)
      */
-    Shell debug(String namespace, String activationId, int rows, int columns, Consumer<byte[]> output)
+    Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
             throws IOException;
 
-    /** Whether a failed activation of the namespace's has its sandbox kept for {@link #debug}. */
-    boolean debuggable(String namespace, String activationId);
+    /** Whether {@link #debug} has a sandbox to open a shell in. */
+    boolean debuggable(String namespace, DebugTarget target);
 
     /** What each function of the namespace that runs on this node is doing, by name. */
     List<FunctionLoad> load(String namespace);

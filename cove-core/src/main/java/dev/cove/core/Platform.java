@@ -12,6 +12,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
@@ -314,17 +315,17 @@ public final class Platform implements Node {
     }
 
     @Override
-    public boolean debuggable(String namespace, String activationId) {
-        return dispatcher.kept(namespace, activationId);
+    public boolean debuggable(String namespace, DebugTarget target) {
+        return dispatcher.debuggable(namespace, target);
     }
 
     @Override
-    public Shell debug(String namespace, String activationId, int rows, int columns, Consumer<byte[]> output)
+    public Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
             throws IOException {
-        if (!dispatcher.kept(namespace, activationId)) {
-            throw new MissingException(Messages.notKeptForDebugging(activationId));
+        if (!dispatcher.debuggable(namespace, target)) {
+            throw new MissingException(target.missing());
         }
-        Sandbox.Terminal terminal = dispatcher.debugTerminal(namespace, activationId, rows, columns, output)
+        Sandbox.Terminal terminal = dispatcher.debugTerminal(namespace, target, rows, columns, output)
                 .orElseThrow(() -> new IOException(Messages.NO_DEBUG_SHELL));
         return new Shell() {
             @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cove.core.Node;
+import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.HttpRoute;
 import dev.cove.core.model.Kind;
@@ -200,6 +201,10 @@ final class HttpApi {
             ex.body(MAX_ACTION_BYTES, body -> actions.put(ex, ns, name, body));
         }));
         on(router, DELETE, ACTION).handler(serve((ex, route) -> actions.delete(ex, caller(route), name(route, "action"))));
+        on(router, GET, ACTION + "/debug").handler(serve((ex, route) -> debugShells.attach(route, caller(route),
+                new DebugTarget.LiveInstance(name(route, "action")))));
+        on(router, GET, NAMESPACE + "/debug/sessions/?").handler(serve((ex, route) ->
+                ex.json(200, debugShells.sessions(caller(route)))));
         any(router, ACTION).handler(serve((ex, route) -> {
             name(route, "action");
             throw methodNotAllowed(route);
@@ -319,7 +324,7 @@ final class HttpApi {
         on(router, GET, ACTIVATION + "/chain").handler(serve((ex, route) ->
                 activations.chain(ex, caller(route), route.pathParam("activation"))));
         on(router, GET, ACTIVATION + "/debug").handler(serve((ex, route) ->
-                debugShells.attach(route, caller(route), route.pathParam("activation"))));
+                debugShells.attach(route, caller(route), new DebugTarget.FailedActivation(route.pathParam("activation")))));
         any(router, ACTIVATION + "/.*").handler(serve((ex, route) -> {
             if (route.request().method() != GET) {
                 throw methodNotAllowed(route);

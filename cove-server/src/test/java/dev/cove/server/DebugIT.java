@@ -93,8 +93,11 @@ class DebugIT {
     }
 
     private WebSocket connect(String activationId, String query, Session session) throws Exception {
-        URI uri = URI.create(cove.server.apiHost().replaceFirst("^http", "ws") + "/api/v1/namespaces/_/activations/"
-                + activationId + "/debug" + query);
+        return open("/api/v1/namespaces/_/activations/" + activationId + "/debug" + query, session);
+    }
+
+    private WebSocket open(String path, Session session) throws Exception {
+        URI uri = URI.create(cove.server.apiHost().replaceFirst("^http", "ws") + path);
         String auth = "Basic " + Base64.getEncoder().encodeToString(cove.server.guestAuth().getBytes(StandardCharsets.UTF_8));
         return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", auth)
                 .buildAsync(uri, session).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -128,6 +131,78 @@ class DebugIT {
         TestCove.Answer next = cove.invoke("failing", TestCove.object().put("who", "the next"));
         assertThat(next.json().path("annotations").toString()).as("a new instance, the kept one out of service")
                 .contains("initTime");
+    }
+
+    @Test
+    void aShellOpensBesideALiveInstanceAndEverySessionIsRemembered() throws Exception {
+        assertThat(cove.deploy("live", "nodejs:20", "function main() { return {}; }", TestCove.object()).status())
+                .isEqualTo(200);
+        TestCove.Answer none = cove.get("/api/v1/namespaces/_/actions/live/debug");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.json().path("error").asText()).startsWith("There is no instance of live started");
+        assertThat(cove.invoke("live", TestCove.object()).status()).isEqualTo(200);
+
+        Session session = new Session();
+        WebSocket ws = open("/api/v1/namespaces/_/actions/live/debug", session);
+        type(ws, "ps -o args; exit 4\n");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(4);
+        assertThat(session.screen()).contains("/cove/runtimes/node/worker.js");
+
+        JsonNode sessions = cove.get("/api/v1/namespaces/_/debug/sessions").json();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!sessions.path(0).has("closed") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the server hears of the close after the client sent it
+            sessions = cove.get("/api/v1/namespaces/_/debug/sessions").json();
+        }
+        assertThat(sessions).hasSize(1);
+        assertThat(sessions.get(0).path("target").asText()).isEqualTo("function live");
+        assertThat(sessions.get(0).path("exit").asInt()).isEqualTo(4);
+        assertThat(sessions.get(0).path("key").asText()).isEqualTo(cove.server.guestAuth().split(":")[0]);
+        assertThat(sessions.get(0).path("durationMs").asLong()).isNotNegative();
+    }
+
+    /** A timed-out loop is kept where it stood: its worker is there, frozen, taking no CPU. */
+    @Test
+    void aTimedOutLoopIsKeptFrozen() throws Exception {
+        assertThat(cove.deploy("loop", "nodejs:20", "function main() { while (true) {} }",
+                TestCove.limits("{\"timeout\": 1000}")).status()).isEqualTo(200);
+        TestCove.Answer timedOut = cove.invoke("loop", TestCove.object());
+        assertThat(timedOut.status()).isEqualTo(408);
+
+        Session session = new Session();
+        WebSocket ws = connect(timedOut.json().path("activationId").asText(), "", session);
+        // the worker's CPU ticks over a second, measured from inside the sandbox
+        type(ws, "p=$(pidof node); a=$(cut -d' ' -f14 /proc/$p/stat); sleep 1; b=$(cut -d' ' -f14 /proc/$p/stat);"
+                + " echo ticks=$((b-a))-pid$p; exit\n");
+        assertThat(session.await(s -> s.matches("(?s).*ticks=\\d+-pid\\d.*")).replaceAll("(?s).*ticks=(\\d+)-pid\\d.*", "$1"))
+                .as("CPU ticks of the frozen loop in a second").isEqualTo("0");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isZero();
+    }
+
+    /**
+     * A function that fails at every call, called over and over: at most --debug-keep (3) of its
+     * instances are kept, the older ones end, and the server's processes stay as many.
+     */
+    @Test
+    void aFunctionFailingOverAndOverKeepsNoMoreThanItsCount() throws Exception {
+        assertThat(cove.deploy("failing", "nodejs:20", FAILING, TestCove.object()).status()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            cove.invoke("failing", TestCove.object().put("who", "warming"));
+        }
+        long before = ProcessHandle.current().descendants().count();
+        for (int i = 0; i < 100; i++) {
+            assertThat(cove.invoke("failing", TestCove.object().put("who", "call " + i)).status()).isEqualTo(502);
+        }
+        String metrics = cove.get("/metrics").raw().body();
+        assertThat(metrics).containsPattern("cove_debug_kept \\d");
+        assertThat(Double.parseDouble(metrics.replaceAll("(?s).*cove_debug_kept (\\S+).*", "$1"))).isEqualTo(3.0);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long after = ProcessHandle.current().descendants().count();
+        while (after > before + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the workers let go end a moment after their kill
+            after = ProcessHandle.current().descendants().count();
+        }
+        assertThat(after).as("the server's processes, %d before the 100 failures", before).isLessThanOrEqualTo(before + 2);
     }
 
     @Test

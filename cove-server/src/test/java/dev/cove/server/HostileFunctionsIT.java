@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.model.Debugging;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,6 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>One server serves the whole suite; each test deploys the fixture it needs as {@code
  * <runtime>-<fixture>}, with short time limits, so that the suite runs in about a minute on two cores.
+ * It keeps no failure's sandbox for debugging ({@code --debug-keep 0}): what is claimed here is that
+ * nothing of an attack remains. (DebugIT has an endless loop's sandbox kept, frozen.)
  */
 class HostileFunctionsIT {
     @TempDir
@@ -46,7 +49,8 @@ class HostileFunctionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        serve(new TestCove(dir));
+        serve(new TestCove(ServerOptions.defaults().withPort(0).withDataDir(dir).withStemCellsPerRuntime(1)
+                .withDebugging(new Debugging(Debugging.DEFAULT.window(), 0, false))));
     }
 
     @AfterAll

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -29,8 +30,10 @@ final class DispatchMetrics {
     private final Map<Kind, AtomicInteger> warm = new EnumMap<>(Kind.class);
     private final Map<Kind, Timer> startTimes = new EnumMap<>(Kind.class);
 
-    DispatchMetrics(MeterRegistry registry, ToIntFunction<Kind> stemCells) {
+    DispatchMetrics(MeterRegistry registry, ToIntFunction<Kind> stemCells, IntSupplier kept) {
         this.registry = registry;
+        Gauge.builder("cove.debug.kept", kept::getAsInt)
+                .description("Instances of failed activations kept, with their sandboxes, for debugging").register(registry);
         for (Kind kind : Kind.values()) {
             String runtime = kind.kindName();
             coldStarts.put(kind, Counter.builder("cove.cold.starts").description("Instances started")

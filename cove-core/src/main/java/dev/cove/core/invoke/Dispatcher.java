@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
+import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
@@ -94,9 +95,9 @@ public final class Dispatcher implements AutoCloseable {
         this.deadlines = deadlines;
         this.clock = clock;
         this.settings = settings;
-        this.metrics = new DispatchMetrics(registry, runtimes::stemCells);
-        this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
         this.kept = new KeptInstances(settings.debugging());
+        this.metrics = new DispatchMetrics(registry, runtimes::stemCells, kept::size);
+        this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
                 memory, this::freeMemory, kept);
     }
@@ -154,7 +155,13 @@ public final class Dispatcher implements AutoCloseable {
             }
             instance.stop();
         }
-        return memory.budgetMb() - memory.reservedMb() >= mb;
+        if (memory.budgetMb() - memory.reservedMb() >= mb) {
+            return true;
+        }
+        // a failure kept for debugging gives way to a function that has work: its memory comes back
+        // once its worker has died, which the sweep's next try finds
+        kept.letGoOldest();
+        return false;
     }
 
     /** What each function of the namespace with instances, or that had some, is doing; by name. */
@@ -314,18 +321,27 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Opens a shell in the sandbox of the namespace's failed activation, kept for debugging; empty
-     * when none is kept for it, or it has no shell to open. Blocks for a fork.
+     * Opens a shell in the sandbox of the namespace's failed activation, kept for debugging, or of an
+     * instance of its function; empty when there is none, or it has no shell to open. Blocks for a fork.
      */
-    public Optional<Sandbox.Terminal> debugTerminal(String namespace, String activationId, int rows, int columns,
+    public Optional<Sandbox.Terminal> debugTerminal(String namespace, DebugTarget target, int rows, int columns,
             Consumer<byte[]> output) throws IOException {
-        Optional<KeptInstances.Kept> found = kept.find(namespace, activationId);
-        return found.isEmpty() ? Optional.empty() : found.get().instance().terminal(rows, columns, output);
+        Optional<Instance> instance = instanceFor(namespace, target);
+        return instance.isEmpty() ? Optional.empty() : instance.get().terminal(rows, columns, output);
     }
 
-    /** Whether a failed activation of the namespace's has its instance kept for debugging. */
-    public boolean kept(String namespace, String activationId) {
-        return kept.find(namespace, activationId).isPresent();
+    /** Whether there is an instance to open a debug shell with. */
+    public boolean debuggable(String namespace, DebugTarget target) {
+        return instanceFor(namespace, target).isPresent();
+    }
+
+    private Optional<Instance> instanceFor(String namespace, DebugTarget target) {
+        return switch (target) {
+            case DebugTarget.FailedActivation failed -> kept.find(namespace, failed.activationId())
+                    .map(KeptInstances.Kept::instance);
+            case DebugTarget.LiveInstance live -> Optional.ofNullable(pools.get(namespace + "/" + live.function()))
+                    .flatMap(FunctionPool::anyInstance);
+        };
     }
 
     private void record(Activation activation) {

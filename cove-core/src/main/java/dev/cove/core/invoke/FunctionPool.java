@@ -356,6 +356,11 @@ final class FunctionPool {
         }
     }
 
+    /** One of its started instances, the one started first; empty when it has none. */
+    synchronized Optional<Instance> anyInstance() {
+        return ready.stream().findFirst().map(slot -> slot.instance);
+    }
+
     /** What it is doing, for {@code cove top}. */
     FunctionLoad load() {
         return new FunctionLoad(revision.name(), counts(), activationsEnded.get(), instancesStarted.get());

@@ -50,6 +50,20 @@ final class KeptInstances {
         return kept.size();
     }
 
+    /** Lets go of the one kept longest, if any. */
+    void letGoOldest() {
+        Kept going;
+        synchronized (this) {
+            var oldest = kept.values().iterator();
+            if (!oldest.hasNext()) {
+                return;
+            }
+            going = oldest.next();
+            oldest.remove();
+        }
+        going.goes().run();
+    }
+
     /** Lets go of those kept for the whole window at {@code nowMs}. */
     void sweep(long nowMs) {
         List<Kept> going = new ArrayList<>();

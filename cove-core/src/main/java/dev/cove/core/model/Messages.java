@@ -51,6 +51,11 @@ public final class Messages {
                 + " (cove up --debug-window, 5 minutes by default), and only the most recent (cove up --debug-keep).";
     }
 
+    public static String noLiveInstance(String function) {
+        return "There is no instance of " + function + " started to open a shell in: invoke it first, or deploy it"
+                + " with --min-instances 1.";
+    }
+
     public static final String DEBUG_WINDOW_OVER =
             "The instance was kept for debugging after its activation failed, and its time is over.";
 

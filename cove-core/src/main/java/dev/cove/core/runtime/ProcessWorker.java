@@ -341,9 +341,18 @@ final class ProcessWorker implements Instance {
                 ResourceLimits.forFunction(function.spec().limits().memoryMb()), rows, columns, output)));
     }
 
+    /**
+     * Holds the sandbox and retires it: what starts next, this function's replacement or its siblings'
+     * new workers, starts in a sandbox of its own, apart from what the failure left.
+     */
     @Override
     public Runnable holdSandbox() {
-        return sandbox == null ? () -> {} : sandbox.hold();
+        if (sandbox == null) {
+            return () -> {};
+        }
+        Runnable release = sandbox.hold();
+        sandbox.retire();
+        return release;
     }
 
     @Override

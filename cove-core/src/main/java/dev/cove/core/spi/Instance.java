@@ -48,7 +48,10 @@ public interface Instance {
         return Optional.empty();
     }
 
-    /** Keeps the instance's sandbox, whatever becomes of the instance, until the answer is run ({@link Sandbox#hold}). */
+    /**
+     * Keeps the instance's sandbox, whatever becomes of the instance, until the answer is run
+     * ({@link Sandbox#hold}), and lets nothing new start in it: a failure's sandbox, kept as it left it.
+     */
     default Runnable holdSandbox() {
         return () -> {};
     }

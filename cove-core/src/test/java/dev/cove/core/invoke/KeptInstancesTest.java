@@ -41,6 +41,17 @@ class KeptInstancesTest {
     }
 
     @Test
+    void theOldestGivesWayFirst() {
+        keep("a", 0);
+        keep("b", 1);
+        kept.letGoOldest();
+        assertThat(gone).containsExactly("a");
+        kept.letGoOldest();
+        kept.letGoOldest();
+        assertThat(gone).containsExactly("a", "b");
+    }
+
+    @Test
     void allGoAtClose() {
         keep("a", 0);
         keep("b", 1);
