@@ -145,6 +145,20 @@ final class CoveClient implements AutoCloseable {
         return expectOk(response, notFound(name));
     }
 
+    /**
+     * Runs a failed activation again and waits for it: a failure is an answer as for {@link #invoke};
+     * one the server can't replay (not remembered, redeployed since) is an error with the server's words.
+     */
+    Response replay(String id, boolean latest, boolean debug) {
+        Response response = send("POST", activation(id) + "/replay?blocking=true&latest=" + latest + "&debug=" + debug,
+                INVOKE_TIMEOUT, null);
+        if (response.status() >= 400 && response.status() != 404 && response.status() != 409
+                && Json.parse(response.body()).map(body -> body.has("activationId")).orElse(false)) {
+            return response;
+        }
+        return expectOk(response, "");
+    }
+
     Response listActivations(Optional<String> name, int limit, int skip, boolean docs, Optional<Long> since) {
         StringJoiner query = new StringJoiner("&", "?", "");
         name.ifPresent(value -> query.add("name=" + encode(value)));

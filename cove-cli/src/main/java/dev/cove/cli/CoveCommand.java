@@ -35,7 +35,8 @@ final class CoveCommand implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DeployCommand.class, AppCommand.class,
             WorkflowCommand.class, TriggerCommand.class, RuleCommand.class, PublishCommand.class, CacheCommand.class,
             ListCommand.class, GetCommand.class, DeleteCommand.class, InvokeCommand.class, ActivationsCommand.class,
-            ActivationCommand.class, LogsCommand.class, DebugCommand.class, TopCommand.class, VersionCommand.class);
+            ActivationCommand.class, LogsCommand.class, DebugCommand.class, ReplayCommand.class, TopCommand.class,
+            VersionCommand.class);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")

@@ -168,6 +168,21 @@ class DebugCliIT {
     }
 
     @Test
+    void replayRunsAFailureAgainAndKeepsItsSandbox() throws Exception {
+        String failed = invoke("failing", "the first");
+        Process process = new ProcessBuilder(cli("replay", failed, "--debug")).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("application error: ValueError: boom").contains("its sandbox is kept: cove debug ");
+        String again = out.replaceAll("(?s).*cove debug (\\w+).*", "$1");
+        assertThat(again).hasSize(32).isNotEqualTo(failed);
+        open("debug", again);
+        keys("cat /tmp/clue; exit", "Enter");
+        await(p -> p.contains("left by the first") && p.contains("EXIT=0"));
+    }
+
+    @Test
     void anActivationWithNoKeptSandboxIsAClearError() throws Exception {
         String ok = invoke("other", "someone");
         Process process = new ProcessBuilder(cli("debug", ok)).redirectErrorStream(true).start();

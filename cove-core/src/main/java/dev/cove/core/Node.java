@@ -8,6 +8,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
+import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
 import dev.cove.core.model.ExecutionStarted;
@@ -149,6 +150,17 @@ public interface Node extends AutoCloseable {
      */
     Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
             throws IOException;
+
+    /**
+     * Runs a failed activation of the namespace's again with the parameters it ran with, as a new
+     * activation annotated {@code replayOf}: on the version it ran on, or with {@code latest} on the
+     * function's current one; {@code keep} keeps its sandbox for {@link #debug} however it ends. Never
+     * blocks.
+     *
+     * @throws MissingException when its parameters are not remembered, or the function is gone
+     * @throws ConflictException when the function was deployed again since, and not {@code latest}
+     */
+    Admission replay(String namespace, String activationId, boolean latest, boolean keep);
 
     /** Whether {@link #debug} has a sandbox to open a shell in. */
     boolean debuggable(String namespace, DebugTarget target);

@@ -12,6 +12,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.FunctionLoad;
@@ -312,6 +313,18 @@ public final class Platform implements Node {
     @Override
     public InstanceCounts instances(String namespace, String name) {
         return dispatcher.instances(namespace, name);
+    }
+
+    @Override
+    public Admission replay(String namespace, String activationId, boolean latest, boolean keep) {
+        FunctionRevision ran = dispatcher.failedRevision(namespace, activationId)
+                .orElseThrow(() -> new MissingException(Messages.notRemembered(activationId)));
+        FunctionRevision current = registry.function(namespace, ran.name())
+                .orElseThrow(() -> new MissingException(Messages.noSuchFunction(ran.name(), namespace)));
+        if (!latest && current.version() != ran.version()) {
+            throw new ConflictException(Messages.redeployedSince(ran.name(), ran.semver(), current.semver()));
+        }
+        return dispatcher.replay(namespace, activationId, latest ? current : ran, keep);
     }
 
     @Override

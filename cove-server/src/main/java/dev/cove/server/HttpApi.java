@@ -311,7 +311,7 @@ final class HttpApi {
         }));
     }
 
-    /** Every path below activations answers any method but GET with 405; a GET's id is checked first. */
+    /** Every path below activations but replay (a POST) answers any method but GET with 405; a GET's id is checked first. */
     private void activationRoutes(Router router) {
         on(router, GET, NAMESPACE + "/activations/?").handler(serve((ex, route) ->
                 activations.list(ex, caller(route))));
@@ -325,6 +325,8 @@ final class HttpApi {
                 activations.chain(ex, caller(route), route.pathParam("activation"))));
         on(router, GET, ACTIVATION + "/debug").handler(serve((ex, route) ->
                 debugShells.attach(route, caller(route), new DebugTarget.FailedActivation(route.pathParam("activation")))));
+        on(router, POST, ACTIVATION + "/replay").handler(serve((ex, route) ->
+                invocations.replay(ex, caller(route), route.pathParam("activation"))));
         any(router, ACTIVATION + "/.*").handler(serve((ex, route) -> {
             if (route.request().method() != GET) {
                 throw methodNotAllowed(route);

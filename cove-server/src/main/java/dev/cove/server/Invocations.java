@@ -119,6 +119,31 @@ final class Invocations {
         });
     }
 
+    /**
+     * {@code POST …/activations/ID/replay}: a failed activation run again with its parameters, on its
+     * version or with {@code latest=true} the current one, its sandbox kept with {@code debug=true};
+     * answered as an invocation is, blocking or not (a replay is not stored first: a crash forgets it).
+     */
+    void replay(Exchange ex, String ns, String activationId) {
+        try {
+            Activations.requireId(activationId);
+            boolean blocking = ex.query().flag("blocking", false);
+            boolean latest = ex.query().flag("latest", false);
+            boolean keep = ex.query().flag("debug", false);
+            Admission admission = ApiError.refusing(() -> platform.replay(ns, activationId, latest, keep));
+            if (!blocking || admission instanceof Admission.Rejected) {
+                accepted(ex, admission);
+                return;
+            }
+            Admission.Accepted a = (Admission.Accepted) admission;
+            ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
+            a.completion().thenAccept(activation -> ex.onContext(() -> ex.send(httpStatus(activation.status()),
+                    "application/json", Buffer.buffer(activation.toJsonBytes()))));
+        } catch (ApiError e) {
+            ex.error(e);
+        }
+    }
+
     /** A non-blocking invocation's answer, once it is in the store: 202 with its id, or 429. */
     private static void accepted(Exchange ex, Admission admission) {
         switch (admission) {

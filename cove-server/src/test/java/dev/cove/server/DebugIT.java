@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -161,6 +162,33 @@ class DebugIT {
         assertThat(sessions.get(0).path("durationMs").asLong()).isNotNegative();
     }
 
+    /** A process-tier Java function's failure is kept as a node or python one's is. */
+    @Test
+    void aProcessTierJavaFailureOpensTheSameShell() throws Exception {
+        String code = """
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+                import java.util.Map;
+                public class Fail {
+                    public static Map<String, Object> main(Map<String, Object> p) throws Exception {
+                        Files.writeString(Path.of("/tmp/clue"), "java was here");
+                        throw new IllegalStateException("boom");
+                    }
+                }
+                """;
+        ObjectNode extra = TestCove.object();
+        extra.putObject("exec").put("tier", "process");
+        assertThat(cove.deploy("javafail", "java:21", code, extra).status()).isEqualTo(200);
+        TestCove.Answer failed = cove.invoke("javafail", TestCove.object());
+        assertThat(failed.status()).as(failed.raw().body()).isEqualTo(502);
+
+        Session session = new Session();
+        WebSocket ws = connect(failed.json().path("activationId").asText(), "", session);
+        type(ws, "cat /tmp/clue; echo; ps -o args; exit 6\n");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(6);
+        assertThat(session.screen()).contains("java was here").contains("java");
+    }
+
     /** A timed-out loop is kept where it stood: its worker is there, frozen, taking no CPU. */
     @Test
     void aTimedOutLoopIsKeptFrozen() throws Exception {
@@ -203,6 +231,62 @@ class DebugIT {
             after = ProcessHandle.current().descendants().count();
         }
         assertThat(after).as("the server's processes, %d before the 100 failures", before).isLessThanOrEqualTo(before + 2);
+    }
+
+    @Test
+    void aFailureRunsAgainWithItsParametersOnItsVersionOrTheLatest() throws Exception {
+        assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { throw new Error('failed for ' + p.who); }",
+                TestCove.object()).status()).isEqualTo(200);
+        String failed = cove.invoke("thrower", TestCove.object().put("who", "the first")).json().path("activationId")
+                .asText();
+
+        TestCove.Answer replayed = cove.post("/api/v1/namespaces/_/activations/" + failed + "/replay?blocking=true",
+                TestCove.object());
+        assertThat(replayed.status()).isEqualTo(502);
+        assertThat(replayed.json().path("response").path("result").path("error").asText()).contains("failed for the first");
+        String again = replayed.json().path("activationId").asText();
+        assertThat(again).isNotEqualTo(failed);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        TestCove.Answer stored = cove.get("/api/v1/namespaces/_/activations/" + again);
+        while (stored.status() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // records are written a moment after the activation answers
+            stored = cove.get("/api/v1/namespaces/_/activations/" + again);
+        }
+        assertThat(stored.json().path("annotations").toString()).contains("{\"key\":\"replayOf\",\"value\":\"" + failed + "\"}");
+
+        assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { return {fixed: p.who}; }", TestCove.object())
+                .status()).isEqualTo(200);
+        TestCove.Answer stale = cove.post("/api/v1/namespaces/_/activations/" + failed + "/replay?blocking=true",
+                TestCove.object());
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().path("error").asText()).contains("was deployed again since").contains("--latest");
+        TestCove.Answer latest = cove.post("/api/v1/namespaces/_/activations/" + failed
+                + "/replay?blocking=true&latest=true", TestCove.object());
+        assertThat(latest.status()).isEqualTo(200);
+        assertThat(latest.json().path("response").path("result").path("fixed").asText()).isEqualTo("the first");
+
+        String succeeded = latest.json().path("activationId").asText();
+        TestCove.Answer success = cove.post("/api/v1/namespaces/_/activations/" + succeeded + "/replay", TestCove.object());
+        assertThat(success.status()).isEqualTo(404);
+        assertThat(success.json().path("error").asText()).contains("can't run again");
+    }
+
+    /** An application error's sandbox is not kept unless asked; a replay with debug=true keeps it. */
+    @Test
+    void aReplayWithDebugKeepsWhatWasNotKept() throws Exception {
+        assertThat(cove.deploy("raiser", "python:3", "def main(args):\n    open('/tmp/clue', 'w').write('again')\n"
+                + "    raise ValueError('no')\n", TestCove.object()).status()).isEqualTo(200);
+        String failed = cove.invoke("raiser", TestCove.object()).json().path("activationId").asText();
+        assertThat(cove.get("/api/v1/namespaces/_/activations/" + failed + "/debug").status()).as("not kept").isEqualTo(404);
+
+        TestCove.Answer replayed = cove.post("/api/v1/namespaces/_/activations/" + failed
+                + "/replay?blocking=true&debug=true", TestCove.object());
+        assertThat(replayed.status()).isEqualTo(502);
+        Session session = new Session();
+        WebSocket ws = connect(replayed.json().path("activationId").asText(), "", session);
+        type(ws, "cat /tmp/clue; echo; exit 5\n");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(5);
+        assertThat(session.screen()).contains("again");
     }
 
     @Test

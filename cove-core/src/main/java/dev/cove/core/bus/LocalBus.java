@@ -85,7 +85,7 @@ public final class LocalBus implements Calls {
         }
         Optional<FunctionRevision> callee = registry.function(caller.namespace(), target);
         if (callee.isEmpty()) {
-            return refused("There is no function named " + target + " in the namespace " + caller.namespace() + ".");
+            return refused(Messages.noSuchFunction(target, caller.namespace()));
         }
         if (!wait && !(params instanceof ObjectNode)) {
             return refused(Messages.CALL_PARAMETERS_NOT_OBJECT);

@@ -11,6 +11,7 @@ import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Messages;
+import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Scaling;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
@@ -78,6 +79,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final KeptInstances kept;
+    private final Replays replays = new Replays();
     private final DispatchMetrics metrics;
     private final PoolContext poolContext;
     private final WorkerMemory memory;
@@ -99,7 +101,7 @@ public final class Dispatcher implements AutoCloseable {
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells, kept::size);
         this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
-                memory, this::freeMemory, kept);
+                memory, this::freeMemory, kept, replays);
     }
 
     /** A dispatcher that pauses and stops idle instances, and keeps each function's minInstances, from now on. */
@@ -328,6 +330,32 @@ public final class Dispatcher implements AutoCloseable {
             Consumer<byte[]> output) throws IOException {
         Optional<Instance> instance = instanceFor(namespace, target);
         return instance.isEmpty() ? Optional.empty() : instance.get().terminal(rows, columns, output);
+    }
+
+    /** The function version a remembered failed activation of the namespace's ran on ({@link Replays}). */
+    public Optional<FunctionRevision> failedRevision(String namespace, String activationId) {
+        return replays.find(namespace, activationId).map(Replays.Failure::revision);
+    }
+
+    /**
+     * Runs a remembered failed activation again on {@code revision}, with the parameters it ran with, as
+     * a new activation annotated {@code replayOf}; {@code keep} keeps its instance for a debugger
+     * however it ends. Never blocks.
+     */
+    public Admission replay(String namespace, String activationId, FunctionRevision revision, boolean keep) {
+        Optional<Replays.Failure> failure = replays.find(namespace, activationId);
+        if (failure.isEmpty()) {
+            throw new MissingException(Messages.notRemembered(activationId));
+        }
+        if (closed) {
+            return new Admission.Rejected(Messages.SHUTTING_DOWN);
+        }
+        FunctionPool pool = poolFor(revision);
+        Pending pending = new Pending(newActivationId(), revision, failure.get().params(), Optional.empty(), clock,
+                Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
+        pending.replayOf = Optional.of(activationId);
+        pending.keepForDebugging = keep;
+        return pool.admit(pending);
     }
 
     /** Whether there is an instance to open a debug shell with. */

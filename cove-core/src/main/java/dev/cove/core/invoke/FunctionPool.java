@@ -436,8 +436,9 @@ final class FunctionPool {
      * node keeps such failures and the instance ran nothing else: out of the pool, paused as the
      * failure left it, its sandbox held, its memory still counted, until it goes (then it is killed).
      */
-    private boolean keptForDebugging(Slot slot, Activation activation) {
-        if (!context.settings().debugging().keeps(activation.status()) || !slot.instance.alive()) {
+    private boolean keptForDebugging(Slot slot, Pending pending, Activation activation) {
+        boolean wanted = pending.keepForDebugging || context.settings().debugging().keeps(activation.status());
+        if (!wanted || !slot.instance.alive()) {
             return false;
         }
         synchronized (this) {
@@ -482,7 +483,10 @@ final class FunctionPool {
         pending.deadline.cancel();
         metered(activation);
         context.record(activation);
-        if (keptForDebugging(slot, activation)) {
+        if (!activation.status().success()) {
+            context.replays().remember(pending.activationId, revision, pending.params);
+        }
+        if (keptForDebugging(slot, pending, activation)) {
             drain(); // an instance starts for what waits, in the kept one's place
             return;
         }

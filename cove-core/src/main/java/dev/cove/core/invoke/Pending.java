@@ -47,6 +47,10 @@ final class Pending implements RunListener {
     private volatile Consumer<String> onRerun = reason -> end(ActivationStatus.DEVELOPER_ERROR, error(reason));
     /** The tier of the instance that ran it, or was to. */
     volatile Optional<TierVerdict> tier = Optional.empty();
+    /** The activation it runs again ({@code cove replay}), set before it is admitted. */
+    volatile Optional<String> replayOf = Optional.empty();
+    /** Whether its instance is kept for a debugger however it ends ({@code cove replay --debug}). */
+    volatile boolean keepForDebugging;
     volatile Deadlines.Armed deadline = () -> {};
 
     Pending(String activationId, FunctionRevision revision, JsonNode params, Optional<String> causedBy, Clock clock,
@@ -161,7 +165,7 @@ final class Pending implements RunListener {
         Instant end = clock.instant();
         Instant begin = started == null ? end : started;
         Activation activation = new Activation(activationId, revision, begin, end, status, result, logs.lines(),
-                initTime, Duration.between(arrived, begin), causedBy, tier);
+                initTime, Duration.between(arrived, begin), causedBy, tier, replayOf);
         onEnd.accept(activation);
         completion.complete(activation);
         return true;

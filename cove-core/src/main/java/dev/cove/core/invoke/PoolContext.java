@@ -17,10 +17,11 @@ import java.util.function.ToIntFunction;
  * @param evictor stops other functions' idle instances until so many megabytes fit the budget, or
  *     answers false when they are not enough
  * @param kept the instances kept for a debugger after their activations failed
+ * @param replays what running the last failed activations again takes
  */
 record PoolContext(Runtimes runtimes, Deadlines deadlines, Clock clock, Dispatcher.Settings settings,
         DispatchMetrics metrics, Consumer<Activation> recorder, ToIntFunction<String> depths, WorkerMemory memory,
-        Evictor evictor, KeptInstances kept) {
+        Evictor evictor, KeptInstances kept, Replays replays) {
 
     /** Frees memory for a pool's next instance. */
     interface Evictor {

@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param waitTime how long it waited before it began
  * @param causedBy the activation whose function called this one, if one did
  * @param tier the tier a Java function's activation ran in; empty for other kinds
+ * @param replayOf the activation this one runs again with the same parameters ({@code cove replay})
  */
 public record Activation(
         String activationId, FunctionRevision revision, Instant start, Instant end, ActivationStatus status,
         JsonValue result, List<String> logs, Optional<Duration> initTime, Duration waitTime,
-        Optional<String> causedBy, Optional<TierVerdict> tier) {
+        Optional<String> causedBy, Optional<TierVerdict> tier, Optional<String> replayOf) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[][] STATUS = new byte[ActivationStatus.values().length][];
@@ -39,6 +40,14 @@ public record Activation(
 
     public Activation {
         logs = List.copyOf(logs);
+    }
+
+    /** An activation that replays none. */
+    public Activation(String activationId, FunctionRevision revision, Instant start, Instant end,
+            ActivationStatus status, JsonValue result, List<String> logs, Optional<Duration> initTime,
+            Duration waitTime, Optional<String> causedBy, Optional<TierVerdict> tier) {
+        this(activationId, revision, start, end, status, result, logs, initTime, waitTime, causedBy, tier,
+                Optional.empty());
     }
 
     public Duration duration() {
@@ -68,6 +77,6 @@ public record Activation(
     private ActivationDocument document() {
         return ActivationDocument.of(revision, tier, STATUS[status.ordinal()], activationId, start.toEpochMilli(),
                 end.toEpochMilli(), result.bytes(), logs, initTime.map(Duration::toMillis).orElse(-1L),
-                waitTime.toMillis(), causedBy, status == ActivationStatus.TIMEOUT);
+                waitTime.toMillis(), causedBy, status == ActivationStatus.TIMEOUT, replayOf);
     }
 }

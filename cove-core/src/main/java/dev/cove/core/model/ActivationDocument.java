@@ -88,9 +88,30 @@ public final class ActivationDocument {
     public static ActivationDocument of(FunctionRevision revision, Optional<TierVerdict> tier, byte[] status,
             String activationId, long startMillis, long endMillis, byte[] result, List<String> logs,
             long initTimeMillis, long waitTimeMillis, Optional<String> causedBy, boolean timeout) {
+        return of(revision, tier, status, activationId, startMillis, endMillis, result, logs, initTimeMillis,
+                waitTimeMillis, causedBy, timeout, Optional.empty());
+    }
+
+    /**
+     * As above, for an activation that runs {@code replayOf} again: its {@code replayOf} annotation goes
+     * with the annotations' fragment, which the stores keep with each record.
+     */
+    public static ActivationDocument of(FunctionRevision revision, Optional<TierVerdict> tier, byte[] status,
+            String activationId, long startMillis, long endMillis, byte[] result, List<String> logs,
+            long initTimeMillis, long waitTimeMillis, Optional<String> causedBy, boolean timeout,
+            Optional<String> replayOf) {
         Fragments f = fragments(revision, tier);
-        return new ActivationDocument(f.head, status, f.annotations, activationId, startMillis, endMillis, result,
+        byte[] annotations = replayOf.map(id -> concat(f.annotations,
+                (",{\"key\":\"replayOf\",\"value\":\"" + id + "\"}").getBytes(StandardCharsets.ISO_8859_1)))
+                .orElse(f.annotations);
+        return new ActivationDocument(f.head, status, annotations, activationId, startMillis, endMillis, result,
                 logs, initTimeMillis, waitTimeMillis, causedBy, timeout);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** What follows an activation's times for an outcome, up to its result. */

@@ -56,6 +56,20 @@ public final class Messages {
                 + " with --min-instances 1.";
     }
 
+    public static String noSuchFunction(String function, String namespace) {
+        return "There is no function named " + function + " in the namespace " + namespace + ".";
+    }
+
+    public static String notRemembered(String activationId) {
+        return "Activation " + activationId + " can't run again: the server remembers the parameters of its last"
+                + " 100 failed activations (not of successes), until it restarts.";
+    }
+
+    public static String redeployedSince(String function, String ran, String now) {
+        return function + " was deployed again since the activation ran (it ran on version " + ran + ", " + now
+                + " is current): --latest runs it on " + now + ".";
+    }
+
     public static final String DEBUG_WINDOW_OVER =
             "The instance was kept for debugging after its activation failed, and its time is over.";
 
