@@ -8,11 +8,14 @@ pipe, from its start until the shell's prompt shows on its output (then it types
 `./cove version` (the command's start-up alone, no request). Medians of each, and their ratio to
 `cove activation`. Goal: p50 < 300 ms.
 
+Follow: `./cove debug --follow flaky` started and waiting, then a failure: the ms from the failed
+invocation's answer until the shell's prompt shows (--follow-rounds of them). Goal: within 1 s.
+
 Memory: the resident memory of every process under the server (its sandboxes, keepers and workers)
 against the stem cells' alone: with one warm idle instance of the function; with that instance kept
 after a failure instead (paused, its processes frozen); and with a debug shell open in it.
 
-    bench/debug.py [--rounds 20]
+    bench/debug.py [--rounds 20] [--follow-rounds 10]
 """
 
 import argparse
@@ -64,6 +67,25 @@ def close_shell(shell):
         cb.die(f"cove debug exited with {shell.returncode}")
 
 
+def follow_latency(env, cove):
+    """Ms from a failure's answer until `cove debug --follow` shows the shell's prompt."""
+    shell = subprocess.Popen([str(cb.ROOT / "cove"), "debug", "--follow", "flaky"], env=env, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seen = b""
+    while b"waiting for" not in seen:
+        seen += os.read(shell.stdout.fileno(), 4096)
+    failed_activation(cove)
+    failed_at = time.perf_counter()
+    while PROMPT not in seen:
+        chunk = os.read(shell.stdout.fileno(), 4096)
+        if not chunk:
+            cb.die(f"cove debug --follow ended before its prompt: {seen.decode(errors='replace')}")
+        seen += chunk
+    took = (time.perf_counter() - failed_at) * 1000
+    close_shell(shell)
+    return took
+
+
 def settle(server, seconds=2.0):
     """The workers' RSS once it stops moving (stem cells replaced, instances started)."""
     time.sleep(seconds)
@@ -73,6 +95,7 @@ def settle(server, seconds=2.0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--follow-rounds", type=int, default=10)
     args = parser.parse_args()
     cb.build()
     cove = cb.Cove(("--debug-keep", "1", "--pause-after", "off"))
@@ -108,6 +131,10 @@ def main():
         v50 = cb.percentile(version_ms, 50)
         print(f"{'cove version (start-up)':<28} {v50:8.1f} {cb.percentile(version_ms, 99):8.1f}  {v50 / a50:.2f}x"
               f"  (so the shell's own part, request to prompt: {d50 - v50:.0f} ms)")
+        follows = [follow_latency(env, cove) for _ in range(args.follow_rounds)]
+        f50 = cb.percentile(follows, 50)
+        print(f"{'--follow, failure to prompt':<28} {f50:8.1f} {max(follows):8.1f} (max)"
+              f"  goal within 1000 ms: {'met' if max(follows) < 1000 else 'MISSED'}")
         print(f"\nworkers' RSS beyond the stem cells' ({cells:.0f} MB), MB:")
         print(f"warm idle instance {warm:.1f}, kept after its failure (frozen) {kept:.1f} ({kept / warm:.2f}x),"
               f" kept with a debug shell open {with_shell:.1f} ({with_shell / warm:.2f}x)")

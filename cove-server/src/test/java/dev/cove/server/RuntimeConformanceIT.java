@@ -669,7 +669,10 @@ class RuntimeConformanceIT {
         ObjectNode extra = params();
         extra.putObject("limits").put("concurrency", 8).put("maxInstances", 1);
         String caller = deploy(runtime, "caller", extra);
-        String callee = deploy("python", "slow", params());
+        // a name of its own: python-slow is deployed with a 500 ms time limit by another test of the suite
+        String callee = "slow-callee";
+        assertThat(cove.deploy(callee, kind("python"), Files.readString(fixture("python", "slow")), params()).status())
+                .isEqualTo(200);
         List<CompletableFuture<TestCove.Answer>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             int ms = 50 + 20 * i;

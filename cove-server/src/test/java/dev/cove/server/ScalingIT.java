@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cove.core.model.Scaling;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -158,10 +159,21 @@ class ScalingIT {
         String second = "function main(p) { return new Promise(r => setTimeout(() => r({}), 1000)); }";
         assertThat(cove.deploy("slow", "nodejs:20", second,
                 TestCove.limits("{\"timeout\": 1500, \"maxInstances\": 1, \"concurrency\": 1}")).status()).isEqualTo(200);
-        for (int i = 0; i < 2; i++) { // one runs for a second, the next waits for it, then runs for another
-            assertThat(cove.post("/api/v1/namespaces/_/actions/slow", TestCove.object()).status()).isEqualTo(202);
+        // one runs for a second and three wait behind it, each to run for a second: while two or more
+        // wait, over 2 s of work is ahead of the next request, past its 1.5 s, however busy the machine
+        for (int started = 0; started < 4; started++) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    cove.invoke("slow", TestCove.object());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            if (started == 0) {
+                awaitInstances("slow", i -> i.path("busy").asInt() == 1);
+            }
         }
-        awaitInstances("slow", i -> i.path("busy").asInt() == 1);
+        awaitInstances("slow", i -> i.path("waiting").asInt() >= 2);
 
         TestCove.Answer waited = cove.invoke("slow", TestCove.object());
         JsonNode activation = waited.status() == 202 ? cove.activation(waited.json().path("activationId").asText())
