@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
 final class ProcessWorker implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessWorker.class);
     private static final int MAX_RAW_LINE_BYTES = 16 * 1024;
-    private static final long SOCKET_CLOSE_GRACE_MS = 1000; // a busy machine takes a while to reap it
+    /** How long a worker that closed its socket has to be reported exited: a busy machine may take seconds. */
+    private static final long EXIT_GRACE_MS = 5000;
+    /** How long an exited worker's socket may stay open (a child that inherited it) before it counts as dead. */
+    private static final long SOCKET_CLOSE_GRACE_MS = 200;
     /**
      * The status a Java worker exits with when its function runs the heap, sized for the function's
      * memory limit, out of memory (docs/worker-protocol.md, "The Java worker").
@@ -469,7 +472,7 @@ final class ProcessWorker implements Instance {
     void onSocketClosed() {
         retireSandboxUnlessAsked();
         socketClosed.complete(null);
-        CompletableFuture.delayedExecutor(SOCKET_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
+        CompletableFuture.delayedExecutor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
             if (process.alive()) {
                 kill("The function's worker closed its connection.");
             }
