@@ -87,6 +87,12 @@ final class DeployCommand extends ApiCommand {
                     + " (addresses beyond this machine, never the machine itself) (default: the deployed version's, else none).")
     Optional<String> network = Optional.empty();
 
+    @Option(names = "--debug", paramLabel = "on|off",
+            description = "Whether an operator may open a debug shell in the function's sandboxes (cove debug), and"
+                    + " a failed one is kept for it; off for a function whose sandboxes hold what no one should see"
+                    + " (default: the deployed version's, else on).")
+    Optional<String> debug = Optional.empty();
+
     @Option(names = {"-p", "--param"}, arity = "2", paramLabel = "KEY VALUE", hideParamSyntax = true,
             description = "A default parameter, repeatable; a VALUE that parses as JSON is sent as that JSON,"
                     + " anything else as a string. Any -p or -e replaces all the deployed version's parameters"
@@ -144,6 +150,9 @@ final class DeployCommand extends ApiCommand {
         minInstances.ifPresent(value -> limits.put("minInstances", value));
         idleTimeout.ifPresent(value -> limits.put("idleTimeout", value.toMillis()));
         network.ifPresent(value -> limits.put("network", value));
+        if (debug.isPresent()) {
+            limits.put("debug", onOrOff(debug.get()));
+        }
         if (!limits.isEmpty()) {
             body.set("limits", limits);
         }
@@ -152,6 +161,14 @@ final class DeployCommand extends ApiCommand {
             labels.forEach(map::put);
         }
         return body;
+    }
+
+    private boolean onOrOff(String value) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw usage("--debug takes on or off, was '" + value + "'");
+        };
     }
 
     private ObjectNode exec() {

@@ -84,6 +84,9 @@ final class GetCommand extends ApiCommand {
             lines.add("scaling     min instances " + Json.text(limits, "minInstances") + ", idle timeout "
                     + Json.text(limits, "idleTimeout") + " ms");
         }
+        if (limits.path("debug").isBoolean() && !limits.path("debug").booleanValue()) {
+            lines.add("debug       off: no debug shell opens in its sandboxes, and no failed one is kept");
+        }
         JsonNode instances = action.path("instances");
         if (instances.isObject()) {
             lines.add("instances   " + Json.text(instances, "busy") + " busy, " + Json.text(instances, "idle") + " idle, "

@@ -27,7 +27,7 @@ import java.util.Optional;
  *     tier: auto               # java only: auto, inline or process (default auto)
  *     dependencies: package.json  # relative to the manifest (default: a package.json beside a .js file)
  *     limits: {timeout: 30s, memory: 256, concurrency: 1, maxInstances: 4, logs: 10, network: none,
- *              minInstances: 0, idleTimeout: 10m}
+ *              minInstances: 0, idleTimeout: 10m, debug: on}
  *     parameters: {currency: EUR}
  *     env: {API_URL: https://example.com}
  *     labels: {function: cart}  # what rules' selectors match (cove rule create --function-selector)
@@ -55,7 +55,7 @@ record Manifest(String name, ObjectNode body) {
     private static final List<String> FUNCTION = List.of("file", "runtime", "main", "tier", "dependencies", "limits",
             "parameters", "env", "labels");
     private static final List<String> LIMITS = List.of("timeout", "memory", "concurrency", "maxInstances", "logs", "network",
-            "minInstances", "idleTimeout");
+            "minInstances", "idleTimeout", "debug");
 
     static Manifest read(Path file) {
         JsonNode root = parse(file);
@@ -148,6 +148,14 @@ record Manifest(String name, ObjectNode body) {
                 } catch (IllegalArgumentException e) {
                     throw new CliException(where + "." + time + ": " + e.getMessage());
                 }
+            }
+        }
+        JsonNode debug = limits.path("debug");
+        if (debug.isTextual()) { // YAML 1.2 reads on and off as text
+            switch (debug.asText()) {
+                case "on" -> out.put("debug", true);
+                case "off" -> out.put("debug", false);
+                default -> throw new CliException(where + ".debug must be on or off, was " + debug.asText());
             }
         }
         return out;

@@ -7,16 +7,16 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cove replay ID}: a failed activation run again with its parameters. */
 @Command(name = "replay", description = {
-        "Run a failed activation again with the parameters it had, on the function version it ran on, as a new"
-                + " activation annotated replayOf; print its result as cove invoke does.",
+        "Run a failed activation again with the parameters it had, on the function version it ran on (deployed"
+                + " again since or not), as a new activation annotated replayOf; print its result as cove invoke does.",
+        "An inline Java function's activation runs again in the process tier, in a sandbox cove debug opens.",
         "The server remembers the parameters of its last 100 failed activations, until it restarts."})
 final class ReplayCommand extends ApiCommand {
 
     @Parameters(paramLabel = "ID", description = "The failed activation's id (cove activations lists them).")
     String id;
 
-    @Option(names = "--latest", description = "Run it on the function's current version (needed once it was"
-            + " deployed again since).")
+    @Option(names = "--latest", description = "Run it on the function's current version instead.")
     boolean latest;
 
     @Option(names = "--debug", description = "Keep its sandbox however it ends, for cove debug NEW_ID.")

@@ -99,6 +99,22 @@ class DeployCommandTest {
     }
 
     @Test
+    void debugOnOrOffIsALimit() throws Exception {
+        assertThat(body("deploy", source.toString(), "--debug", "off").path("limits").path("debug").asBoolean(true))
+                .isFalse();
+        assertThat(body("deploy", source.toString(), "--debug", "on").path("limits").path("debug").asBoolean(false))
+                .isTrue();
+        assertThat(body("deploy", source.toString()).path("limits").has("debug")).as("left to the server").isFalse();
+        Path manifest = Files.writeString(dir.resolve("debug.yaml"), "application: quiet\nfunctions:\n"
+                + "  a: {file: hello.js, limits: {debug: off}}\n  b: {file: hello.js, limits: {debug: false}}\n"
+                + "  c: {file: hello.js, limits: {debug: on}}\n");
+        ObjectNode functions = Manifest.read(manifest).body();
+        assertThat(functions.path("functions").path(0).path("limits").path("debug").asBoolean(true)).isFalse();
+        assertThat(functions.path("functions").path(1).path("limits").path("debug").asBoolean(true)).isFalse();
+        assertThat(functions.path("functions").path(2).path("limits").path("debug").asBoolean(false)).isTrue();
+    }
+
+    @Test
     void aTimeoutInPlainMillisecondsIsSentAsIs() {
         assertThat(body("deploy", source.toString(), "--timeout", "1500").path("limits").path("timeout").asLong())
                 .isEqualTo(1500);
@@ -151,6 +167,9 @@ class DeployCommandTest {
         assertThat(cli.run("deploy", source.toString(), "--memory", "lots").exitCode()).isEqualTo(2);
         assertThat(cli.run("deploy", source.toString(), "-e", "NOEQUALS").exitCode()).isEqualTo(2);
         assertThat(cli.run("deploy", source.toString(), "-p", "lonely").exitCode()).isEqualTo(2);
+        Cli.Result debug = cli.run("deploy", source.toString(), "--debug", "maybe");
+        assertThat(debug.exitCode()).isEqualTo(2);
+        assertThat(debug.err()).startsWith("--debug takes on or off, was 'maybe'");
         assertThat(cli.run("deploy", source.toString(), "--runtime", "cobol").err())
                 .startsWith("unknown runtime 'cobol' - use nodejs, python, java, or a kind like nodejs:20\n");
     }

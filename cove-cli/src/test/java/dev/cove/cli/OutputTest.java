@@ -50,7 +50,7 @@ class OutputTest {
                  "parameters": [{"key": "name", "value": "world"}], "env": {"GREETING": "hi"},
                  "labels": {"created-by": "cove", "function": "hello"},
                  "limits": {"timeout": 60000, "memory": 256, "concurrency": 1, "logs": 10, "maxInstances": 4, "network": "none",
-                            "minInstances": 1, "idleTimeout": 600000},
+                            "minInstances": 1, "idleTimeout": 600000, "debug": false},
                  "instances": {"starting": 0, "busy": 1, "idle": 2, "paused": 3}}
                 """).orElseThrow();
 
@@ -61,6 +61,7 @@ class OutputTest {
                 "main        main",
                 "limits      timeout 60000 ms, memory 256 MB, concurrency 1, max instances 4, logs 10 MB, network none",
                 "scaling     min instances 1, idle timeout 600000 ms",
+                "debug       off: no debug shell opens in its sandboxes, and no failed one is kept",
                 "instances   1 busy, 2 idle, 3 paused, 0 starting",
                 "label       created-by=cove",
                 "label       function=hello",

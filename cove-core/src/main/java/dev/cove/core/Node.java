@@ -12,6 +12,7 @@ import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
 import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
@@ -19,6 +20,7 @@ import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
+import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.PackageSources;
 import dev.cove.core.model.Rule;
@@ -146,6 +148,7 @@ public interface Node extends AutoCloseable {
      * @throws MissingException when there is none: the activation did not fail so, it is another
      *     namespace's, its window is over (or more recent failures took its place); the function has no
      *     instance started
+     * @throws ForbiddenException when the function is deployed with debugging off ({@link Limits#debug})
      * @throws IOException when the shell could not start (its sandboxes have no toolbox)
      */
     Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
@@ -153,17 +156,23 @@ public interface Node extends AutoCloseable {
 
     /**
      * Runs a failed activation of the namespace's again with the parameters it ran with, as a new
-     * activation annotated {@code replayOf}: on the version it ran on, or with {@code latest} on the
-     * function's current one; {@code keep} keeps its sandbox for {@link #debug} however it ends. Never
-     * blocks.
+     * activation annotated {@code replayOf}: on the version it ran on (deployed again since or not), or
+     * with {@code latest} on the function's current one; {@code keep} keeps its sandbox for {@link #debug}
+     * however it ends. A Java function's activation that ran inline, in the server's JVM where no sandbox
+     * is left to debug, runs again in the process tier. Never blocks.
      *
      * @throws MissingException when its parameters are not remembered, or the function is gone
-     * @throws ConflictException when the function was deployed again since, and not {@code latest}
+     * @throws ForbiddenException when {@code keep} is asked of a function deployed with debugging off
      */
     Admission replay(String namespace, String activationId, boolean latest, boolean keep);
 
-    /** Whether {@link #debug} has a sandbox to open a shell in. */
-    boolean debuggable(String namespace, DebugTarget target);
+    /**
+     * Answers if {@link #debug} has a sandbox to open a shell in.
+     *
+     * @throws MissingException saying why there is none (as {@link #debug})
+     * @throws ForbiddenException when the function is deployed with debugging off ({@link Limits#debug})
+     */
+    void requireDebuggable(String namespace, DebugTarget target);
 
     /** What each function of the namespace that runs on this node is doing, by name. */
     List<FunctionLoad> load(String namespace);

@@ -15,6 +15,7 @@ import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.ExecutionStarted;
+import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
@@ -321,23 +322,27 @@ public final class Platform implements Node {
                 .orElseThrow(() -> new MissingException(Messages.notRemembered(activationId)));
         FunctionRevision current = registry.function(namespace, ran.name())
                 .orElseThrow(() -> new MissingException(Messages.noSuchFunction(ran.name(), namespace)));
-        if (!latest && current.version() != ran.version()) {
-            throw new ConflictException(Messages.redeployedSince(ran.name(), ran.semver(), current.semver()));
+        if (keep && !current.spec().limits().debug()) {
+            throw new ForbiddenException(Messages.debugOff(current.name()));
         }
-        return dispatcher.replay(namespace, activationId, latest ? current : ran, keep);
+        FunctionRevision revision = latest ? current : ran;
+        return dispatcher.replay(namespace, activationId, revision, revision.version() == current.version(), keep);
     }
 
     @Override
-    public boolean debuggable(String namespace, DebugTarget target) {
-        return dispatcher.debuggable(namespace, target);
+    public void requireDebuggable(String namespace, DebugTarget target) {
+        dispatcher.functionOf(namespace, target).flatMap(name -> registry.function(namespace, name))
+                .filter(function -> !function.spec().limits().debug())
+                .ifPresent(function -> {
+                    throw new ForbiddenException(Messages.debugOff(function.name()));
+                });
+        dispatcher.requireDebuggable(namespace, target);
     }
 
     @Override
     public Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
             throws IOException {
-        if (!dispatcher.debuggable(namespace, target)) {
-            throw new MissingException(target.missing());
-        }
+        requireDebuggable(namespace, target);
         Sandbox.Terminal terminal = dispatcher.debugTerminal(namespace, target, rows, columns, output)
                 .orElseThrow(() -> new IOException(Messages.NO_DEBUG_SHELL));
         return new Shell() {

@@ -211,7 +211,19 @@ final class ActionJson {
                 (int) integer(node, "maxInstances", base.maxInstances()),
                 network(node, base.network()),
                 (int) integer(node, "minInstances", base.minInstances()),
-                Duration.ofMillis(integer(node, "idleTimeout", base.idleTimeout().toMillis())));
+                Duration.ofMillis(integer(node, "idleTimeout", base.idleTimeout().toMillis())),
+                bool(node, "debug", base.debug()));
+    }
+
+    private static boolean bool(JsonNode limits, String field, boolean fallback) throws ApiError {
+        JsonNode value = limits.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.badRequest(Messages.limitNotBoolean(field, value.toString()));
+        }
+        return value.booleanValue();
     }
 
     private static Network network(JsonNode limits, Network fallback) throws ApiError {
@@ -285,7 +297,7 @@ final class ActionJson {
         node.putObject("limits").put("timeout", l.timeout().toMillis()).put("memory", l.memoryMb())
                 .put("concurrency", l.concurrency()).put("logs", l.logsMb()).put("maxInstances", l.maxInstances())
                 .put("network", l.network().wire()).put("minInstances", l.minInstances())
-                .put("idleTimeout", l.idleTimeout().toMillis());
+                .put("idleTimeout", l.idleTimeout().toMillis()).put("debug", l.debug());
         if (!spec.labels().isEmpty()) {
             ObjectNode labels = node.putObject("labels");
             spec.labels().forEach(labels::put);

@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.InvalidTriggerException;
 import dev.cove.core.model.MissingException;
 import dev.cove.core.model.UnavailableException;
@@ -36,8 +37,9 @@ final class ApiError extends Exception {
 
     /**
      * What a call of the node answers, its refusals turned into the API's: a trigger or rule that can't be
-     * stored as given is a 400, something it names that does not exist a 404, a name taken a 409, something
-     * it relies on away a 503. Their messages are the model's, written for the caller.
+     * stored as given is a 400, what the function's settings don't allow a 403, something it names that
+     * does not exist a 404, a name taken a 409, something it relies on away a 503. Their messages are the
+     * model's, written for the caller.
      */
     static <T> T refusing(Supplier<T> call) throws ApiError {
         try {
@@ -50,6 +52,8 @@ final class ApiError extends Exception {
             throw new ApiError(503, e.getMessage());
         } catch (InvalidTriggerException e) {
             throw badRequest(e.getMessage());
+        } catch (ForbiddenException e) {
+            throw new ApiError(403, e.getMessage());
         } catch (MissingException e) {
             throw new ApiError(404, e.getMessage());
         } catch (ConflictException e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
 import dev.cove.core.model.DebugTarget;
+import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.MissingException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -64,15 +65,21 @@ final class DebugShells {
             Activations.requireId(failed.activationId());
         }
         Exchange ex = new Exchange(route.request());
-        if (!platform.debuggable(namespace, target)) {
-            throw new ApiError(404, target.missing());
-        }
+        ApiError.refusing(() -> {
+            platform.requireDebuggable(namespace, target);
+            return target;
+        });
         int rows = size(ex, "rows", DEFAULT_ROWS);
         int columns = size(ex, "columns", DEFAULT_COLUMNS);
         Session session = new Session(namespace, keyOf(route), describe(target), Instant.now(), new AtomicReference<>(),
                 new AtomicReference<>());
         route.request().toWebSocket().onSuccess(ws -> open(ws, session, target, rows, columns))
-                .onFailure(e -> LOG.debug("a debug shell's WebSocket did not open", e));
+                .onFailure(e -> {
+                    LOG.debug("a debug shell's WebSocket did not open", e);
+                    if (!route.response().ended()) { // not an upgrade: a plain request gets an answer
+                        ex.error(new ApiError(400, Messages.DEBUG_NEEDS_WEBSOCKET));
+                    }
+                });
     }
 
     /** The namespace's sessions, the most recent first. */
@@ -127,7 +134,7 @@ final class DebugShells {
             try {
                 shell = platform.debug(session.namespace(), target, rows, columns,
                         bytes -> ws.writeBinaryMessage(Buffer.buffer(bytes)));
-            } catch (IOException | MissingException e) {
+            } catch (IOException | MissingException | ForbiddenException e) {
                 ws.writeTextMessage(Exchange.JSON.createObjectNode().put("error", e.getMessage()).toString())
                         .onComplete(done -> ws.close());
                 return;

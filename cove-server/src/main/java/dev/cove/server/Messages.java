@@ -124,6 +124,13 @@ final class Messages {
         return "limits." + field + " must be a whole number, was " + value;
     }
 
+    static final String DEBUG_NEEDS_WEBSOCKET = "A debug shell is a WebSocket (docs/debugging.md): open it with"
+            + " cove debug, or a WebSocket client that sends Upgrade: websocket.";
+
+    static String limitNotBoolean(String field, String value) {
+        return "limits." + field + " must be true or false, was " + value;
+    }
+
     /** A field's own message (from the model's validation), prefixed with the object it is in. */
     static String in(String object, String message) {
         return object + "." + message;

@@ -114,6 +114,9 @@ class DebugIT {
         TestCove.Answer failed = cove.invoke("failing", TestCove.object().put("who", "the failure"));
         assertThat(failed.status()).isEqualTo(502);
         String id = failed.json().path("activationId").asText();
+        TestCove.Answer plain = cove.get("/api/v1/namespaces/_/activations/" + id + "/debug");
+        assertThat(plain.status()).as("a request that is no WebSocket's").isEqualTo(400);
+        assertThat(plain.json().path("error").asText()).contains("WebSocket");
 
         Session session = new Session();
         WebSocket ws = connect(id, "?rows=30&columns=90", session);
@@ -256,10 +259,13 @@ class DebugIT {
 
         assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { return {fixed: p.who}; }", TestCove.object())
                 .status()).isEqualTo(200);
-        TestCove.Answer stale = cove.post("/api/v1/namespaces/_/activations/" + failed + "/replay?blocking=true",
-                TestCove.object());
-        assertThat(stale.status()).isEqualTo(409);
-        assertThat(stale.json().path("error").asText()).contains("was deployed again since").contains("--latest");
+        TestCove.Answer onItsVersion = cove.post("/api/v1/namespaces/_/activations/" + failed
+                + "/replay?blocking=true", TestCove.object());
+        assertThat(onItsVersion.status()).as("the version it ran on, deployed over since").isEqualTo(502);
+        assertThat(onItsVersion.json().path("response").path("result").path("error").asText())
+                .contains("failed for the first");
+        assertThat(cove.invoke("thrower", TestCove.object().put("who", "now")).json().path("response").path("result")
+                .path("fixed").asText()).as("the current version, beside it").isEqualTo("now");
         TestCove.Answer latest = cove.post("/api/v1/namespaces/_/activations/" + failed
                 + "/replay?blocking=true&latest=true", TestCove.object());
         assertThat(latest.status()).isEqualTo(200);
@@ -287,6 +293,66 @@ class DebugIT {
         type(ws, "cat /tmp/clue; echo; exit 5\n");
         assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(5);
         assertThat(session.screen()).contains("again");
+    }
+
+    /**
+     * An inline Java function's failure leaves no sandbox: the refusal says how to get one, and its
+     * replay runs in the process tier, where a debugger opens a shell.
+     */
+    @Test
+    void anInlineJavaFailureIsReplayedInTheProcessTierToBeDebugged() throws Exception {
+        String code = """
+                import java.util.Map;
+                public class Inline {
+                    public static Map<String, Object> main(Map<String, Object> p) {
+                        throw new IllegalStateException("inline boom for " + p.get("who"));
+                    }
+                }
+                """;
+        assertThat(cove.deploy("inlinefail", "java:21", code, TestCove.object()).status()).isEqualTo(200);
+        TestCove.Answer failed = cove.invoke("inlinefail", TestCove.object().put("who", "ada"));
+        assertThat(failed.status()).as(failed.raw().body()).isEqualTo(502);
+        assertThat(failed.json().path("annotations").toString()).contains("\"inline\"");
+        String id = failed.json().path("activationId").asText();
+        TestCove.Answer noSandbox = cove.get("/api/v1/namespaces/_/activations/" + id + "/debug");
+        assertThat(noSandbox.status()).isEqualTo(404);
+        assertThat(noSandbox.json().path("error").asText()).contains("ran inline").contains("cove replay " + id + " --debug");
+
+        TestCove.Answer replayed = cove.post("/api/v1/namespaces/_/activations/" + id + "/replay?blocking=true&debug=true",
+                TestCove.object());
+        assertThat(replayed.status()).as(replayed.raw().body()).isEqualTo(502);
+        assertThat(replayed.json().path("response").path("result").path("error").asText()).contains("inline boom for ada");
+        assertThat(replayed.json().path("annotations").toString()).contains("\"process\"");
+        Session session = new Session();
+        WebSocket ws = connect(replayed.json().path("activationId").asText(), "", session);
+        type(ws, "ps -o args; exit 7\n");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(7);
+        assertThat(session.screen()).contains("java");
+        assertThat(cove.invoke("inlinefail", TestCove.object().put("who", "grace")).json().path("annotations").toString())
+                .as("the function itself still runs inline").contains("\"inline\"");
+    }
+
+    /** A function deployed with debugging off keeps no failure, and opens no shell, whoever asks. */
+    @Test
+    void aFunctionWithDebugOffOpensNoShell() throws Exception {
+        assertThat(cove.deploy("secret", "nodejs:20", FAILING, TestCove.limits("{\"debug\": false}")).status())
+                .isEqualTo(200);
+        assertThat(cove.get("/api/v1/namespaces/_/actions/secret").json().path("limits").path("debug").asBoolean())
+                .isFalse();
+        TestCove.Answer failed = cove.invoke("secret", TestCove.object().put("who", "someone"));
+        assertThat(failed.status()).isEqualTo(502);
+        String id = failed.json().path("activationId").asText();
+        String metrics = cove.get("/metrics").raw().body();
+        assertThat(metrics).contains("cove_debug_kept 0.0");
+        TestCove.Answer refused = cove.get("/api/v1/namespaces/_/activations/" + id + "/debug");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().path("error").asText()).contains("secret is deployed with --debug off");
+        assertThat(cove.get("/api/v1/namespaces/_/actions/secret/debug").status()).isEqualTo(403);
+        assertThat(cove.post("/api/v1/namespaces/_/activations/" + id + "/replay?debug=true", TestCove.object()).status())
+                .isEqualTo(403);
+        TestCove.Answer badValue = cove.deploy("secret", "nodejs:20", FAILING, TestCove.limits("{\"debug\": \"no\"}"));
+        assertThat(badValue.status()).isEqualTo(400);
+        assertThat(badValue.json().path("error").asText()).contains("limits.debug must be true or false");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.cove.core.model.InstanceCounts;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Scaling;
+import dev.cove.core.model.Tier;
 import dev.cove.core.runtime.Calls;
 import dev.cove.core.runtime.Runtimes;
 import dev.cove.core.spi.Deadlines;
@@ -84,6 +85,11 @@ public final class Dispatcher implements AutoCloseable {
     private final PoolContext poolContext;
     private final WorkerMemory memory;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
+    /**
+     * Pools of one replay each, outside {@link #pools}: of a version deployed over since, or in the
+     * process tier for a function that runs inline. Each retires once its replay ends.
+     */
+    private final Set<FunctionPool> replaying = ConcurrentHashMap.newKeySet();
     /** The depth of each activation under way that a call started (depth 2 and more; others are 1). */
     private final Map<String, Integer> callDepths = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -126,6 +132,7 @@ public final class Dispatcher implements AutoCloseable {
                 pool.autoscale(); // its minInstances at least
                 pool.retryStart(); // one that waits for memory another's stop gave back
             }
+            replaying.forEach(FunctionPool::retryStart);
             if (!closed) {
                 armSweep();
             }
@@ -319,6 +326,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         pools.values().forEach(FunctionPool::shutDown);
         pools.clear();
+        replaying.forEach(FunctionPool::shutDown);
         kept.close();
     }
 
@@ -340,9 +348,12 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * Runs a remembered failed activation again on {@code revision}, with the parameters it ran with, as
      * a new activation annotated {@code replayOf}; {@code keep} keeps its instance for a debugger
-     * however it ends. Never blocks.
+     * however it ends. A version deployed over since ({@code current} false) runs in a pool of its own,
+     * and so does a Java function's that runs inline, there in the process tier: an inline failure
+     * leaves no sandbox to debug. Never blocks.
      */
-    public Admission replay(String namespace, String activationId, FunctionRevision revision, boolean keep) {
+    public Admission replay(String namespace, String activationId, FunctionRevision revision, boolean current,
+            boolean keep) {
         Optional<Replays.Failure> failure = replays.find(namespace, activationId);
         if (failure.isEmpty()) {
             throw new MissingException(Messages.notRemembered(activationId));
@@ -350,17 +361,55 @@ public final class Dispatcher implements AutoCloseable {
         if (closed) {
             return new Admission.Rejected(Messages.SHUTTING_DOWN);
         }
-        FunctionPool pool = poolFor(revision);
+        boolean inline = runtimes.tierOf(revision).map(verdict -> verdict.tier() == Tier.INLINE).orElse(false);
+        FunctionPool pool = current && !inline ? poolFor(revision)
+                : new FunctionPool(poolContext, revision, inline ? Optional.of(Messages.REPLAYED_IN_PROCESS)
+                        : Optional.empty());
         Pending pending = new Pending(newActivationId(), revision, failure.get().params(), Optional.empty(), clock,
                 Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
         pending.replayOf = Optional.of(activationId);
         pending.keepForDebugging = keep;
-        return pool.admit(pending);
+        if (pool == pools.get(revision.path())) {
+            return pool.admit(pending);
+        }
+        replaying.add(pool);
+        Admission admission = pool.admit(pending);
+        Runnable over = () -> {
+            replaying.remove(pool);
+            pool.retire();
+        };
+        if (admission instanceof Admission.Accepted) {
+            pending.completion.whenComplete((activation, e) -> over.run());
+        } else {
+            over.run();
+        }
+        return admission;
     }
 
-    /** Whether there is an instance to open a debug shell with. */
-    public boolean debuggable(String namespace, DebugTarget target) {
-        return instanceFor(namespace, target).isPresent();
+    /**
+     * Answers if there is an instance to open a debug shell with.
+     *
+     * @throws MissingException saying why there is none
+     */
+    public void requireDebuggable(String namespace, DebugTarget target) {
+        if (instanceFor(namespace, target).isPresent()) {
+            return;
+        }
+        if (target instanceof DebugTarget.FailedActivation failed
+                && replays.find(namespace, failed.activationId()).filter(Replays.Failure::inline).isPresent()) {
+            throw new MissingException(Messages.notInSandbox(failed.activationId()));
+        }
+        throw new MissingException(target.missing());
+    }
+
+    /** The function a debug shell would open in an instance of: the target's, or the failed activation's. */
+    public Optional<String> functionOf(String namespace, DebugTarget target) {
+        return switch (target) {
+            case DebugTarget.FailedActivation failed -> kept.find(namespace, failed.activationId())
+                    .map(KeptInstances.Kept::function)
+                    .or(() -> replays.find(namespace, failed.activationId()).map(f -> f.revision().name()));
+            case DebugTarget.LiveInstance live -> Optional.of(live.function());
+        };
     }
 
     private Optional<Instance> instanceFor(String namespace, DebugTarget target) {

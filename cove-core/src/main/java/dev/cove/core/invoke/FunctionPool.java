@@ -13,6 +13,7 @@ import dev.cove.core.model.Kind;
 import dev.cove.core.model.Limits;
 import dev.cove.core.model.Messages;
 import dev.cove.core.model.Scaling;
+import dev.cove.core.model.Tier;
 import dev.cove.core.model.TierVerdict;
 import dev.cove.core.spi.Instance;
 import dev.cove.core.spi.RunListener;
@@ -44,6 +45,8 @@ final class FunctionPool {
     private final Duration maxWait;
     /** Registering a function's meters takes about a millisecond: done off the first call's path. */
     private final CompletableFuture<DispatchMetrics.ForFunction> meters;
+    /** Why its instances start in the process tier whatever the function's verdict, if they do (a replay's). */
+    private final Optional<String> inProcess;
     private final List<Slot> ready = new ArrayList<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int starting;
@@ -64,7 +67,13 @@ final class FunctionPool {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     FunctionPool(PoolContext context, FunctionRevision revision) {
+        this(context, revision, Optional.empty());
+    }
+
+    /** @param inProcess why its instances start in the process tier, if they must (a Java function's) */
+    FunctionPool(PoolContext context, FunctionRevision revision, Optional<String> inProcess) {
         this.context = context;
+        this.inProcess = inProcess;
         this.revision = revision;
         this.defaults = revision.spec().parameters();
         this.limits = revision.spec().limits();
@@ -433,12 +442,14 @@ final class FunctionPool {
 
     /**
      * Keeps the instance a failed activation ran on for a debugger ({@link KeptInstances}), when the
-     * node keeps such failures and the instance ran nothing else: out of the pool, paused as the
-     * failure left it, its sandbox held, its memory still counted, until it goes (then it is killed).
+     * node keeps such failures, the function allows debugging, the instance is in a sandbox (not inline)
+     * and it ran nothing else: out of the pool, paused as the failure left it, its sandbox held, its
+     * memory still counted, until it goes (then it is killed).
      */
     private boolean keptForDebugging(Slot slot, Pending pending, Activation activation) {
-        boolean wanted = pending.keepForDebugging || context.settings().debugging().keeps(activation.status());
-        if (!wanted || !slot.instance.alive()) {
+        boolean wanted = limits.debug()
+                && (pending.keepForDebugging || context.settings().debugging().keeps(activation.status()));
+        if (!wanted || !slot.instance.alive() || !slot.instance.sandboxed()) {
             return false;
         }
         synchronized (this) {
@@ -484,7 +495,8 @@ final class FunctionPool {
         metered(activation);
         context.record(activation);
         if (!activation.status().success()) {
-            context.replays().remember(pending.activationId, revision, pending.params);
+            context.replays().remember(pending.activationId, revision, pending.params,
+                    pending.tier.map(verdict -> verdict.tier() == Tier.INLINE).orElse(false));
         }
         if (keptForDebugging(slot, pending, activation)) {
             drain(); // an instance starts for what waits, in the kept one's place
@@ -612,7 +624,8 @@ final class FunctionPool {
         StartLogs logs = new StartLogs(context.clock(), Math.min(context.settings().maxLogBytes(),
                 limits.logBytes()));
         Instant began = context.clock().instant();
-        context.runtimes().start(revision, logs).whenComplete((instance, failure) -> {
+        (inProcess.isPresent() ? context.runtimes().startInProcess(revision, logs, inProcess.get())
+                : context.runtimes().start(revision, logs)).whenComplete((instance, failure) -> {
             if (failure != null) {
                 context.memory().release(mb);
                 startFailed(failure instanceof CompletionException ? failure.getCause() : failure, logs, demanded);
@@ -693,7 +706,8 @@ final class FunctionPool {
                     ? Messages.failedToInitialise(f.getMessage()) : f.getMessage();
         }
         boolean first = true;
-        Optional<TierVerdict> tier = context.runtimes().tierOf(revision);
+        Optional<TierVerdict> tier = inProcess.isPresent() && revision.spec().kind() == Kind.JAVA
+                ? Optional.of(TierVerdict.process(inProcess.get())) : context.runtimes().tierOf(revision);
         for (Pending p : failed) {
             p.deadline.cancel(); // its wait's
             p.begin(context.clock().instant(), Optional.empty(), first ? logs.lines() : List.of());

@@ -15,7 +15,8 @@ import java.util.Optional;
 final class Replays {
     static final int KEPT = 100;
 
-    record Failure(FunctionRevision revision, JsonNode params) {}
+    /** @param inline whether it ran in the inline tier, in the server's JVM, which leaves no sandbox */
+    record Failure(FunctionRevision revision, JsonNode params, boolean inline) {}
 
     private final LinkedHashMap<String, Failure> failures = new LinkedHashMap<>(KEPT, 0.75f, false) {
         @Override
@@ -24,8 +25,8 @@ final class Replays {
         }
     };
 
-    synchronized void remember(String activationId, FunctionRevision revision, JsonNode params) {
-        failures.put(activationId, new Failure(revision, params));
+    synchronized void remember(String activationId, FunctionRevision revision, JsonNode params, boolean inline) {
+        failures.put(activationId, new Failure(revision, params, inline));
     }
 
     synchronized Optional<Failure> find(String namespace, String activationId) {

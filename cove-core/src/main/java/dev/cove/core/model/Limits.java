@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param network what its sandbox may reach over the network
  * @param minInstances how many instances are kept started, however idle (0 to maxInstances)
  * @param idleTimeout how long an instance may go without an activation before it stops (1 s to a day)
+ * @param debug whether a debugger may open a shell in its sandboxes, and a failure's be kept for one
+ *     ({@link Debugging}); off for a function whose sandboxes hold what no operator should see
  */
 public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network,
-        int minInstances, Duration idleTimeout) {
+        int minInstances, Duration idleTimeout, boolean debug) {
 
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     public static final int MAX_MEMORY_MB = 4096;
@@ -26,9 +28,12 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
     public static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(1);
     public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 256, 1, 10, 4, Network.NONE);
 
-    /** With no instance kept started, and idle ones stopped after {@link #DEFAULT_IDLE_TIMEOUT}. */
+    /**
+     * With no instance kept started, idle ones stopped after {@link #DEFAULT_IDLE_TIMEOUT}, and
+     * debugging allowed.
+     */
     public Limits(Duration timeout, int memoryMb, int concurrency, int logsMb, int maxInstances, Network network) {
-        this(timeout, memoryMb, concurrency, logsMb, maxInstances, network, 0, DEFAULT_IDLE_TIMEOUT);
+        this(timeout, memoryMb, concurrency, logsMb, maxInstances, network, 0, DEFAULT_IDLE_TIMEOUT, true);
     }
 
     public Limits {
@@ -54,7 +59,13 @@ public record Limits(Duration timeout, int memoryMb, int concurrency, int logsMb
 
     /** These limits, keeping {@code min} instances started and stopping idle ones after {@code idle}. */
     public Limits withScaling(int min, Duration idle) {
-        return new Limits(timeout, memoryMb, concurrency, logsMb, maxInstances, network, min, idle);
+        return new Limits(timeout, memoryMb, concurrency, logsMb, maxInstances, network, min, idle, debug);
+    }
+
+    /** These limits, with debugging allowed or not. */
+    public Limits withDebug(boolean allowed) {
+        return new Limits(timeout, memoryMb, concurrency, logsMb, maxInstances, network, minInstances, idleTimeout,
+                allowed);
     }
 
     private static void requireBetween(String what, int value, int min, int max, String unit) {

@@ -65,9 +65,17 @@ public final class Messages {
                 + " 100 failed activations (not of successes), until it restarts.";
     }
 
-    public static String redeployedSince(String function, String ran, String now) {
-        return function + " was deployed again since the activation ran (it ran on version " + ran + ", " + now
-                + " is current): --latest runs it on " + now + ".";
+    public static final String REPLAYED_IN_PROCESS = "a replay of an activation that ran inline runs in the"
+            + " process tier, in a sandbox a debugger can open a shell in";
+
+    public static String debugOff(String function) {
+        return function + " is deployed with --debug off: no debug shell opens in its sandboxes and none is kept"
+                + " after a failure (cove deploy --debug on allows them).";
+    }
+
+    public static String notInSandbox(String activationId) {
+        return "Activation " + activationId + " ran inline, in the server's JVM, which leaves no sandbox to debug:"
+                + " cove replay " + activationId + " --debug runs it again in the process tier and keeps its sandbox.";
     }
 
     public static final String DEBUG_WINDOW_OVER =

@@ -145,6 +145,11 @@ final class ProcessWorker implements Instance {
         process.exit().thenRun(this::onExit);
     }
 
+    @Override
+    public boolean sandboxed() {
+        return true;
+    }
+
     /** Says which tier this worker is, for a Java function's; answers itself. */
     ProcessWorker tier(Optional<TierVerdict> verdict) {
         this.tier = verdict;

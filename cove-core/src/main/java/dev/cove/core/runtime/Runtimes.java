@@ -363,11 +363,27 @@ public final class Runtimes implements AutoCloseable {
         }
         return switch (revision.spec().kind()) {
             case JAVA -> tiers.of(revision).tier() == Tier.INLINE ? startInline(revision, entry, initLogs)
-                    : startWorker(revision, entry, initLogs);
+                    : startWorker(revision, entry, initLogs, tierOf(revision));
             case SEQUENCE -> CompletableFuture.completedFuture(new SequenceInstance(revision,
                     revision.spec().sequenceComponents(), calls));
-            case NODEJS, PYTHON -> startWorker(revision, entry, initLogs);
+            case NODEJS, PYTHON -> startWorker(revision, entry, initLogs, Optional.empty());
         };
+    }
+
+    /**
+     * Starts an instance of a Java function's version in the process tier whatever its verdict, for
+     * {@code why}: one that runs inline leaves no sandbox when it fails, and a replay of its failure
+     * is run where it can be debugged. Any other kind starts as {@link #start} starts it.
+     */
+    public CompletableFuture<Instance> startInProcess(FunctionRevision revision, RunListener initLogs, String why) {
+        if (revision.spec().kind() != Kind.JAVA) {
+            return start(revision, initLogs);
+        }
+        try {
+            return startWorker(revision, code.ensure(revision), initLogs, Optional.of(TierVerdict.process(why)));
+        } catch (InvalidFunctionException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new StartFailure(StartFailure.Fault.FUNCTION, e.getMessage()));
+        }
     }
 
     /** Loading the code within the function's time limit; an instance that comes later is killed. */
@@ -399,7 +415,7 @@ public final class Runtimes implements AutoCloseable {
         return loadedInTime(loaded, revision).exceptionallyCompose(e -> {
             if (unwrap(e) instanceof InlineTier.Moved moved) {
                 initLogs.log("stderr", moved.getMessage() + " It runs in the process tier from now on.");
-                return startWorker(revision, entry, initLogs);
+                return startWorker(revision, entry, initLogs, tierOf(revision));
             }
             return CompletableFuture.failedFuture(unwrap(e));
         });
@@ -429,7 +445,9 @@ public final class Runtimes implements AutoCloseable {
         };
     }
 
-    private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs) {
+    /** A worker specialised to the revision, which says it runs in {@code tier} (a Java function's). */
+    private CompletableFuture<Instance> startWorker(FunctionRevision revision, Path entry, RunListener initLogs,
+            Optional<TierVerdict> tier) {
         StemCells cells = revision.spec().kind() == Kind.JAVA
                 ? java.map(j -> j.forMemory(revision.spec().limits().memoryMb())).orElse(null)
                 : pools.get(revision.spec().kind());
@@ -439,7 +457,6 @@ public final class Runtimes implements AutoCloseable {
         }
         CompletableFuture<ProcessWorker> placed = sandboxes.shares()
                 ? homes.place(revision.applicationPath(), cells) : cells.take();
-        Optional<TierVerdict> tier = tierOf(revision);
         return placed.orTimeout(WORKER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
                         ? new StartFailure(StartFailure.Fault.PLATFORM, "No " + revision.spec().kind().kindName()

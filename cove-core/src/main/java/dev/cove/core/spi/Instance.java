@@ -39,6 +39,14 @@ public interface Instance {
     default void resume() {}
 
     /**
+     * Whether it runs in a sandbox of its own that a failure can leave things in for a debugger: a worker
+     * process does; an inline Java function, in the server's JVM, and a sequence do not.
+     */
+    default boolean sandboxed() {
+        return false;
+    }
+
+    /**
      * Opens a shell for a person in the instance's sandbox, as its function sees it; blocks for a fork.
      * Empty where there is none to open (an inline Java function, a sandbox without a toolbox).
      *

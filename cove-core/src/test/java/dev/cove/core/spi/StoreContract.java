@@ -65,7 +65,7 @@ public abstract class StoreContract {
                 .withParameters(params)
                 .withEnv(Map.of("GREETING", "hi"))
                 .withLimits(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND)
-                        .withScaling(1, Duration.ofSeconds(90)));
+                        .withScaling(1, Duration.ofSeconds(90)).withDebug(false));
     }
 
     /** An id as the platform makes them: the arrival time in 12 hex digits, then 20 more (here the label's). */
@@ -113,7 +113,7 @@ public abstract class StoreContract {
         assertThat(got.spec().env()).containsEntry("GREETING", "hi");
         assertThat(got.spec().parameters().path("name").asText()).isEqualTo("Ada");
         assertThat(got.spec().limits()).isEqualTo(new Limits(Duration.ofSeconds(3), 512, 4, 1, 2, Network.OUTBOUND)
-                .withScaling(1, Duration.ofSeconds(90)));
+                .withScaling(1, Duration.ofSeconds(90)).withDebug(false));
         assertThat(got.updated()).isEqualTo(T0);
     }
 

@@ -39,7 +39,8 @@ final class SpecJson {
                 .put("maxInstances", limits.maxInstances())
                 .put("network", limits.network().wire())
                 .put("minInstances", limits.minInstances())
-                .put("idleTimeout", limits.idleTimeout().toMillis());
+                .put("idleTimeout", limits.idleTimeout().toMillis())
+                .put("debug", limits.debug());
         node.set("annotations", spec.annotations());
         node.put("tier", spec.tier().wire());
         if (!spec.labels().isEmpty()) {
@@ -70,7 +71,8 @@ final class SpecJson {
             Limits limits = new Limits(Duration.ofMillis(l.path("timeout").asLong()), l.path("memory").asInt(),
                     l.path("concurrency").asInt(), l.path("logs").asInt(), l.path("maxInstances").asInt(),
                     Network.parse(l.path("network").asText("none")), l.path("minInstances").asInt(0),
-                    Duration.ofMillis(l.path("idleTimeout").asLong(Limits.DEFAULT_IDLE_TIMEOUT.toMillis())));
+                    Duration.ofMillis(l.path("idleTimeout").asLong(Limits.DEFAULT_IDLE_TIMEOUT.toMillis())),
+                    l.path("debug").asBoolean(true));
             Map<String, String> env = new LinkedHashMap<>();
             node.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             Map<String, String> labels = new LinkedHashMap<>();
