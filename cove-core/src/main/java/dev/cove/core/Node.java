@@ -9,6 +9,7 @@ import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.CacheSettings;
 import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
 import dev.cove.core.model.ExecutionStarted;
@@ -173,6 +174,27 @@ public interface Node extends AutoCloseable {
      * @throws ForbiddenException when the function is deployed with debugging off ({@link Limits#debug})
      */
     void requireDebuggable(String namespace, DebugTarget target);
+
+    /**
+     * Records a debug shell opened, in the store on return (blocks on it), so that the record of who
+     * opened a shell outlives a restart and a crash.
+     *
+     * @throws RuntimeException what the store throws when it can't keep the record
+     */
+    void debugSessionOpened(DebugSession session);
+
+    /**
+     * Records what is known of how a debug session ended (its close, its shell's exit status), under the
+     * id it opened with: stored in the background, in the order of the calls, so that a later call wins;
+     * never blocks. One that comes once the node is closing is not stored.
+     */
+    void debugSessionEnded(DebugSession session);
+
+    /**
+     * The namespace's debug sessions, the most recently opened first, at most {@code limit}, kept as
+     * long as activation records are. Blocks on the store.
+     */
+    List<DebugSession> debugSessions(String namespace, int limit);
 
     /** What each function of the namespace that runs on this node is doing, by name. */
     List<FunctionLoad> load(String namespace);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.bus.LocalBus;
 import dev.cove.core.cache.CacheGateway;
+import dev.cove.core.debug.DebugSessions;
 import dev.cove.core.invoke.ActivationLog;
 import dev.cove.core.invoke.AsyncInvocations;
 import dev.cove.core.invoke.Dispatcher;
@@ -13,6 +14,7 @@ import dev.cove.core.model.Admission;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.ConflictException;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.ExecutionStarted;
 import dev.cove.core.model.ForbiddenException;
@@ -86,6 +88,7 @@ public final class Platform implements Node {
     private final PrometheusMeterRegistry metrics;
     private final AtomicReference<String> apiHost;
     private final Triggers triggers;
+    private final DebugSessions debugSessions;
 
     private final long workerMemoryMb;
 
@@ -105,6 +108,7 @@ public final class Platform implements Node {
         this.metrics = metrics;
         this.apiHost = apiHost;
         this.triggers = triggers;
+        this.debugSessions = DebugSessions.create(store);
         this.workerMemoryMb = workerMemoryMb;
     }
 
@@ -340,6 +344,21 @@ public final class Platform implements Node {
     }
 
     @Override
+    public void debugSessionOpened(DebugSession session) {
+        debugSessions.opened(session);
+    }
+
+    @Override
+    public void debugSessionEnded(DebugSession session) {
+        debugSessions.ended(session);
+    }
+
+    @Override
+    public List<DebugSession> debugSessions(String namespace, int limit) {
+        return debugSessions.list(namespace, limit);
+    }
+
+    @Override
     public Shell debug(String namespace, DebugTarget target, int rows, int columns, Consumer<byte[]> output)
             throws IOException {
         requireDebuggable(namespace, target);
@@ -572,6 +591,7 @@ public final class Platform implements Node {
 
     @Override
     public void close() {
+        debugSessions.close(); // first: the shells this close ends stay without a close, as after a kill
         triggers.close();
         executions.close();
         async.close();

@@ -50,6 +50,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> ENTRY_TYPES = Map.of(
             "dev.cove.core.bus", Set.of("LocalBus"),
             "dev.cove.core.cache", Set.of("CacheGateway", "CacheCalls", "CacheCopies"),
+            "dev.cove.core.debug", Set.of("DebugSessions"),
             "dev.cove.core.invoke", Set.of("Dispatcher", "ActivationLog", "AsyncInvocations"),
             "dev.cove.core.registry", Set.of("Registry"),
             "dev.cove.core.runtime", Set.of("Runtimes", "Calls"),

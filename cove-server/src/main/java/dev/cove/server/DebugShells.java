@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Node;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.MissingException;
@@ -13,11 +14,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,38 +25,20 @@ import org.slf4j.LoggerFactory;
  * ({@code GET …/actions/NAME/debug}) over a WebSocket, see docs/debugging.md: binary frames carry the
  * terminal's bytes both ways; text frames carry JSON, {@code {"resize": {"rows", "columns"}}} from the
  * client, {@code {"exit": N}} or {@code {"error": …}} from the server, which then closes. Every session
- * is logged and remembered ({@code GET …/debug/sessions}): which key, when, on what, how long.
+ * is logged and recorded in the node's store ({@code GET …/debug/sessions}): which key, when, on what,
+ * how long, how its shell ended. A shell whose opening can't be recorded is not opened.
  */
 final class DebugShells {
     private static final Logger LOG = LoggerFactory.getLogger(DebugShells.class);
     private static final int DEFAULT_ROWS = 24;
     private static final int DEFAULT_COLUMNS = 80;
-    /** The sessions the server remembers, the oldest forgotten first. */
+    /** The most sessions one listing answers, and how many it answers unless asked for fewer. */
     private static final int MAX_SESSIONS = 1000;
 
     private final Node platform;
-    private final ArrayDeque<Session> sessions = new ArrayDeque<>();
 
     DebugShells(Node platform) {
         this.platform = platform;
-    }
-
-    /** One session: who opened it, when, on what, for how long, and how its shell ended. */
-    record Session(String namespace, String key, String target, Instant opened, AtomicReference<Instant> closed,
-            AtomicReference<Integer> exit) {
-        ObjectNode json() {
-            ObjectNode json = Exchange.JSON.createObjectNode().put("key", key).put("target", target)
-                    .put("opened", opened.toEpochMilli());
-            Instant end = closed.get();
-            if (end != null) {
-                json.put("closed", end.toEpochMilli()).put("durationMs", Duration.between(opened, end).toMillis());
-            }
-            Integer code = exit.get();
-            if (code != null) {
-                json.put("exit", code);
-            }
-            return json;
-        }
     }
 
     void attach(RoutingContext route, String namespace, DebugTarget target) throws ApiError {
@@ -71,8 +52,7 @@ final class DebugShells {
         });
         int rows = size(ex, "rows", DEFAULT_ROWS);
         int columns = size(ex, "columns", DEFAULT_COLUMNS);
-        Session session = new Session(namespace, keyOf(route), describe(target), Instant.now(), new AtomicReference<>(),
-                new AtomicReference<>());
+        DebugSession session = DebugSession.open(namespace, keyOf(route), describe(target), Instant.now());
         route.request().toWebSocket().onSuccess(ws -> open(ws, session, target, rows, columns))
                 .onFailure(e -> {
                     LOG.debug("a debug shell's WebSocket did not open", e);
@@ -82,24 +62,46 @@ final class DebugShells {
                 });
     }
 
-    /** The namespace's sessions, the most recent first. */
-    ArrayNode sessions(String namespace) {
+    /** The namespace's sessions, the most recent first: {@code ?limit=N} of them, 1000 at most. */
+    void sessions(Exchange ex, String namespace) throws ApiError {
+        int limit = ex.query().integer("limit", MAX_SESSIONS, 1, MAX_SESSIONS);
+        ex.blocking(() -> platform.debugSessions(namespace, limit), sessions -> ex.json(200, json(sessions)));
+    }
+
+    private static ArrayNode json(List<DebugSession> sessions) {
         ArrayNode list = Exchange.JSON.createArrayNode();
-        synchronized (sessions) {
-            sessions.descendingIterator().forEachRemaining(s -> {
-                if (s.namespace().equals(namespace)) {
-                    list.add(s.json());
-                }
-            });
+        for (DebugSession s : sessions) {
+            ObjectNode json = list.addObject().put("key", s.key()).put("target", s.target())
+                    .put("opened", s.opened().toEpochMilli());
+            s.closed().ifPresent(at -> json.put("closed", at.toEpochMilli()));
+            s.duration().ifPresent(d -> json.put("durationMs", d.toMillis()));
+            s.exit().ifPresent(code -> json.put("exit", code));
         }
         return list;
     }
 
-    private void record(Session session) {
-        synchronized (sessions) {
-            sessions.addLast(session);
-            while (sessions.size() > MAX_SESSIONS) {
-                sessions.removeFirst();
+    /**
+     * A session's end as it is heard: the WebSocket's close and the shell's exit, in either order. Each
+     * is recorded as it comes once the session is closed, under this lock, so that the node's writer
+     * gets them in the order they were known and the fuller record is the later one.
+     */
+    private final class Ending {
+        private DebugSession session;
+
+        Ending(DebugSession opened) {
+            this.session = opened;
+        }
+
+        synchronized DebugSession closed(Instant at) {
+            session = session.closedAt(at);
+            platform.debugSessionEnded(session);
+            return session;
+        }
+
+        synchronized void exited(int status) {
+            session = session.exitedWith(status);
+            if (session.closed().isPresent()) { // the shell was killed by the close: its status comes after
+                platform.debugSessionEnded(session);
             }
         }
     }
@@ -127,36 +129,49 @@ final class DebugShells {
         return ex.query().integer(name, otherwise, 1, 1000);
     }
 
-    private void open(ServerWebSocket ws, Session session, DebugTarget target, int rows, int columns) {
+    private void open(ServerWebSocket ws, DebugSession session, DebugTarget target, int rows, int columns) {
         ws.pause();
-        Thread.ofVirtual().name("cove-debug").start(() -> { // a shell's start blocks for a fork
+        Thread.ofVirtual().name("cove-debug").start(() -> { // a shell's start blocks for a fork, its record on the store
             Node.Shell shell;
             try {
                 shell = platform.debug(session.namespace(), target, rows, columns,
                         bytes -> ws.writeBinaryMessage(Buffer.buffer(bytes)));
             } catch (IOException | MissingException | ForbiddenException e) {
-                ws.writeTextMessage(Exchange.JSON.createObjectNode().put("error", e.getMessage()).toString())
-                        .onComplete(done -> ws.close());
+                refuse(ws, e.getMessage());
                 return;
             }
-            record(session);
+            try {
+                platform.debugSessionOpened(session);
+            } catch (RuntimeException e) {
+                LOG.error("a debug shell in namespace {} on {} was closed: its session could not be recorded",
+                        session.namespace(), session.target(), e);
+                shell.close();
+                refuse(ws, Messages.DEBUG_SESSION_NOT_RECORDED);
+                return;
+            }
             LOG.info("debug shell opened in namespace {} with key {} on {}", session.namespace(), session.key(),
                     session.target());
+            Ending ending = new Ending(session);
             ws.closeHandler(closed -> {
                 shell.close();
-                session.closed().compareAndSet(null, Instant.now());
-                LOG.info("debug shell closed in namespace {} on {} after {} ms", session.namespace(), session.target(),
-                        Duration.between(session.opened(), session.closed().get()).toMillis());
+                DebugSession ended = ending.closed(Instant.now());
+                LOG.info("debug shell closed in namespace {} on {} after {} ms", ended.namespace(), ended.target(),
+                        ended.duration().orElseThrow().toMillis());
             });
             ws.binaryMessageHandler(keys -> type(ws, shell, keys.getBytes()));
             ws.textMessageHandler(text -> control(shell, text));
             shell.exit().thenAccept(code -> {
-                session.exit().set(code);
+                ending.exited(code);
                 ws.writeTextMessage(Exchange.JSON.createObjectNode().put("exit", code).toString())
                         .onComplete(done -> ws.close());
             });
             ws.resume();
         });
+    }
+
+    private static void refuse(ServerWebSocket ws, String message) {
+        ws.writeTextMessage(Exchange.JSON.createObjectNode().put("error", message).toString())
+                .onComplete(done -> ws.close());
     }
 
     private static void type(ServerWebSocket ws, Node.Shell shell, byte[] keys) {

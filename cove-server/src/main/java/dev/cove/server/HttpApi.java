@@ -204,7 +204,7 @@ final class HttpApi {
         on(router, GET, ACTION + "/debug").handler(serve((ex, route) -> debugShells.attach(route, caller(route),
                 new DebugTarget.LiveInstance(name(route, "action")))));
         on(router, GET, NAMESPACE + "/debug/sessions/?").handler(serve((ex, route) ->
-                ex.json(200, debugShells.sessions(caller(route)))));
+                debugShells.sessions(ex, caller(route))));
         any(router, ACTION).handler(serve((ex, route) -> {
             name(route, "action");
             throw methodNotAllowed(route);

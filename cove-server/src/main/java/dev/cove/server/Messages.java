@@ -145,6 +145,11 @@ final class Messages {
     static final String BAD_ACTIVATION_ID = "The activation id is not valid.";
     static final String BAD_EXECUTION_ID = "The execution id is not valid.";
 
+    // Debug shells
+
+    static final String DEBUG_SESSION_NOT_RECORDED =
+            "No shell was opened: the server could not record the debug session in its store.";
+
     // Triggers, rules and their schedules
 
     static final String ANNOTATIONS_NOT_A_LIST = "annotations must be a list of {\"key\": …, \"value\": …}";

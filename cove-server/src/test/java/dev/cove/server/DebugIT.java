@@ -152,17 +152,58 @@ class DebugIT {
         assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(4);
         assertThat(session.screen()).contains("/cove/runtimes/node/worker.js");
 
+        JsonNode sessions = sessionsOnceTheLastClosed();
+        assertThat(sessions).hasSize(1);
+        assertThat(sessions.get(0).path("target").asText()).isEqualTo("function live");
+        assertThat(sessions.get(0).path("exit").asInt()).isEqualTo(4);
+        assertThat(sessions.get(0).path("key").asText()).isEqualTo(cove.server.guestAuth().split(":")[0]);
+        assertThat(sessions.get(0).path("durationMs").asLong()).isNotNegative();
+    }
+
+    /** The namespace's sessions, once the most recent one is listed closed. */
+    private JsonNode sessionsOnceTheLastClosed() throws Exception {
         JsonNode sessions = cove.get("/api/v1/namespaces/_/debug/sessions").json();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!sessions.path(0).has("closed") && System.nanoTime() < deadline) {
             Thread.sleep(20); // the server hears of the close after the client sent it
             sessions = cove.get("/api/v1/namespaces/_/debug/sessions").json();
         }
-        assertThat(sessions).hasSize(1);
-        assertThat(sessions.get(0).path("target").asText()).isEqualTo("function live");
-        assertThat(sessions.get(0).path("exit").asInt()).isEqualTo(4);
-        assertThat(sessions.get(0).path("key").asText()).isEqualTo(cove.server.guestAuth().split(":")[0]);
-        assertThat(sessions.get(0).path("durationMs").asLong()).isNotNegative();
+        assertThat(sessions.path(0).has("closed")).as("sessions %s", sessions).isTrue();
+        return sessions;
+    }
+
+    /** A session ended before the stop is listed after it as before; one the stop cut short, without a close. */
+    @Test
+    void theRecordOfSessionsOutlivesARestart() throws Exception {
+        assertThat(cove.deploy("failing", "nodejs:20", FAILING, TestCove.object()).status()).isEqualTo(200);
+        String id = cove.invoke("failing", TestCove.object().put("who", "the audit")).json().path("activationId").asText();
+        Session ended = new Session();
+        WebSocket ws = connect(id, "", ended);
+        type(ws, "exit 7\n");
+        assertThat(ended.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt()).isEqualTo(7);
+        JsonNode before = sessionsOnceTheLastClosed();
+        assertThat(cove.deploy("live", "nodejs:20", "function main() { return {}; }", TestCove.object()).status())
+                .isEqualTo(200);
+        assertThat(cove.invoke("live", TestCove.object()).status()).isEqualTo(200);
+        Session cut = new Session();
+        type(open("/api/v1/namespaces/_/actions/live/debug", cut), "echo marker-$((3+4))\n");
+        cut.await(s -> s.contains("marker-7"));
+
+        cove.close();
+        cove = new TestCove(dir);
+
+        JsonNode after = cove.get("/api/v1/namespaces/_/debug/sessions").json();
+        assertThat(after).hasSize(2);
+        assertThat(after.get(1)).isEqualTo(before.get(0));
+        assertThat(after.get(1).path("target").asText()).isEqualTo("activation " + id);
+        assertThat(after.get(1).path("exit").asInt()).isEqualTo(7);
+        assertThat(after.get(1).path("durationMs").asLong())
+                .isEqualTo(after.get(1).path("closed").asLong() - after.get(1).path("opened").asLong())
+                .isNotNegative();
+        assertThat(after.get(0).path("target").asText()).isEqualTo("function live");
+        assertThat(after.get(0).has("opened")).isTrue();
+        assertThat(after.get(0).has("closed") || after.get(0).has("durationMs") || after.get(0).has("exit"))
+                .as("a session the stop cut short: %s", after.get(0)).isFalse();
     }
 
     /** A process-tier Java function's failure is kept as a node or python one's is. */

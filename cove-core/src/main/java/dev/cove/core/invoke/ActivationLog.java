@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * When the store falls behind by {@code maxBacklog} records, {@link #full()} tells the dispatcher to
  * refuse new invocations rather than grow without bound.
  *
- * <p>Records older than the retention period are removed once an hour (and at start).
+ * <p>Records older than the retention period are removed once an hour (and at start), and so are the
+ * debug sessions opened before it.
  */
 public final class ActivationLog implements AutoCloseable {
     static final int MAX_BATCH = 5000;
@@ -182,7 +183,10 @@ public final class ActivationLog implements AutoCloseable {
                 .toList();
     }
 
-    /** Removes records older than the retention period; answers how many. */
+    /**
+     * Removes records older than the retention period, and the debug sessions opened before it (the
+     * shells on activations whose records go); answers how many records.
+     */
     int removeExpired() {
         try {
             long cutoff = clock.instant().minus(retention).toEpochMilli();
@@ -190,9 +194,13 @@ public final class ActivationLog implements AutoCloseable {
             if (removed > 0) {
                 LOG.info("removed {} activation records older than {}", removed, retention);
             }
+            int sessions = store.deleteDebugSessionsOpenedBefore(cutoff);
+            if (sessions > 0) {
+                LOG.info("removed {} debug sessions older than {}", sessions, retention);
+            }
             return removed;
         } catch (RuntimeException e) {
-            LOG.warn("could not remove old activation records: {}", e.getMessage());
+            LOG.warn("could not remove old activation records or debug sessions: {}", e.getMessage());
             return 0;
         }
     }

@@ -4,6 +4,7 @@ import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -40,6 +41,7 @@ final class MemoryStore implements Store {
     private final Map<String, Rule> rules = new TreeMap<>();
     private final Map<String, Instant> lastFires = new HashMap<>();
     private final Map<String, TriggerFailure> failures = new HashMap<>();
+    private final Map<String, DebugSession> debugSessions = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -214,6 +216,25 @@ final class MemoryStore implements Store {
         int before = activations.size();
         activations.values().removeIf(r -> r.startMillis() < epochMillis);
         return before - activations.size();
+    }
+
+    @Override
+    public synchronized void putDebugSession(DebugSession session) {
+        debugSessions.put(session.id(), session);
+    }
+
+    @Override
+    public synchronized List<DebugSession> debugSessions(String namespace, int limit) {
+        return debugSessions.values().stream().filter(s -> s.namespace().equals(namespace))
+                .sorted(Comparator.comparing(DebugSession::opened).thenComparing(DebugSession::id).reversed())
+                .limit(Math.max(0, limit)).toList();
+    }
+
+    @Override
+    public synchronized int deleteDebugSessionsOpenedBefore(long epochMillis) {
+        int before = debugSessions.size();
+        debugSessions.values().removeIf(s -> s.opened().toEpochMilli() < epochMillis);
+        return before - debugSessions.size();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cove.core.spi;
 
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.QueuedInvocation;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The part of the {@link Store} that keeps what ran and what is to run: activation records, the
- * invocations accepted without their callers waiting, and workflow executions.
+ * invocations accepted without their callers waiting, workflow executions, and debug sessions.
  *
  * <p>Calls block on I/O; keep them off event-loop threads.
  */
@@ -58,4 +59,16 @@ public interface ActivationStore {
 
     /** Executions of every namespace still {@link ExecutionRecord#RUNNING}, oldest first. */
     List<ExecutionRecord> runningExecutions();
+
+    /**
+     * Creates or replaces a debug session's record, by its id: once as it opens, again as it ends.
+     * Durable against a crash of the process on return.
+     */
+    void putDebugSession(DebugSession session);
+
+    /** The namespace's debug sessions, the most recently opened first, at most {@code limit}. */
+    List<DebugSession> debugSessions(String namespace, int limit);
+
+    /** Removes the debug sessions, of every namespace, opened before the given time; answers how many. */
+    int deleteDebugSessionsOpenedBefore(long epochMillis);
 }

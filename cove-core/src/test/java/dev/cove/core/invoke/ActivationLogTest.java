@@ -4,6 +4,7 @@ import dev.cove.core.model.Activation;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ActivationStatus;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Store;
 import java.time.Clock;
@@ -93,18 +94,23 @@ class ActivationLogTest {
     }
 
     @Test
-    void recordsOlderThanTheRetentionAreRemoved() {
+    void recordsAndDebugSessionsOlderThanTheRetentionAreRemoved() {
         Store store = Registry.memoryStore();
         Instant now = Instant.parse("2026-03-01T00:00:00Z");
         store.putActivations(List.of(
                 new ActivationRecord("old", "guest", "f", now.minus(Duration.ofDays(8)).toEpochMilli(), 0, 0, new byte[0]),
                 new ActivationRecord("new", "guest", "f", now.minus(Duration.ofDays(6)).toEpochMilli(), 0, 0, new byte[0])));
+        DebugSession oldShell = DebugSession.open("guest", "u", "function f", now.minus(Duration.ofDays(8)));
+        DebugSession newShell = DebugSession.open("guest", "u", "function f", now.minus(Duration.ofDays(6)));
+        store.putDebugSession(oldShell);
+        store.putDebugSession(newShell);
         try (ActivationLog log = ActivationLog.start(store, Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(5),
                 100, Duration.ofDays(7))) {
             log.removeExpired();
         }
         assertThat(store.activations(ActivationQuery.latest("guest", 10))).extracting(ActivationRecord::activationId)
                 .containsExactly("new");
+        assertThat(store.debugSessions("guest", 10)).containsExactly(newShell);
     }
 
     /** A store whose writes fail, as a full disk would make them. */

@@ -4,6 +4,7 @@ import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -140,6 +141,21 @@ class DelegatingStore implements Store {
     @Override
     public List<ExecutionRecord> runningExecutions() {
         return inner.runningExecutions();
+    }
+
+    @Override
+    public void putDebugSession(DebugSession session) {
+        inner.putDebugSession(session);
+    }
+
+    @Override
+    public List<DebugSession> debugSessions(String namespace, int limit) {
+        return inner.debugSessions(namespace, limit);
+    }
+
+    @Override
+    public int deleteDebugSessionsOpenedBefore(long epochMillis) {
+        return inner.deleteDebugSessionsOpenedBefore(epochMillis);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
 import dev.cove.core.model.Code;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.Dependencies;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
@@ -343,6 +344,45 @@ public abstract class StoreContract {
         assertThat(ids(store.activations(ActivationQuery.latest("guest", 10)))).containsExactly(id("mine", 1000));
         assertThat(ids(store.activations(ActivationQuery.latest("other", 10)))).containsExactly(id("theirs", 2000));
         assertThat(store.activation("guest", id("theirs", 2000))).isEmpty();
+    }
+
+    protected static DebugSession shell(String namespace, String target, Instant opened) {
+        return DebugSession.open(namespace, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502", target, opened);
+    }
+
+    @Test
+    void aDebugSessionIsReplacedByItsEndAndListedMostRecentFirst() {
+        DebugSession first = shell("guest", "activation " + id("a1", 1000), T0);
+        DebugSession second = shell("guest", "function hello", T0.plusSeconds(5));
+        DebugSession theirs = shell("other", "function hello", T0.plusSeconds(9));
+        store.putDebugSession(first);
+        store.putDebugSession(second);
+        store.putDebugSession(theirs);
+        assertThat(store.debugSessions("guest", 10)).containsExactly(second, first);
+
+        DebugSession closed = first.closedAt(T0.plusMillis(2500));
+        store.putDebugSession(closed);
+        DebugSession exited = closed.exitedWith(137);
+        store.putDebugSession(exited);
+        assertThat(store.debugSessions("guest", 10)).containsExactly(second, exited);
+        assertThat(store.debugSessions("guest", 10).get(1).duration()).contains(Duration.ofMillis(2500));
+        assertThat(store.debugSessions("guest", 10).get(0).closed()).isEmpty();
+        assertThat(store.debugSessions("guest", 10).get(0).exit()).isEmpty();
+        assertThat(store.debugSessions("guest", 1)).containsExactly(second);
+        assertThat(store.debugSessions("other", 10)).containsExactly(theirs);
+        assertThat(store.debugSessions("nobody", 10)).isEmpty();
+    }
+
+    @Test
+    void debugSessionsOpenedBeforeACutoffAreRemovedInEveryNamespace() {
+        DebugSession old = shell("guest", "function f", T0);
+        DebugSession oldOfTheirs = shell("other", "function f", T0.plusSeconds(1)).closedAt(T0.plusSeconds(3600));
+        DebugSession kept = shell("guest", "function f", T0.plusSeconds(2));
+        List.of(old, oldOfTheirs, kept).forEach(store::putDebugSession);
+        assertThat(store.deleteDebugSessionsOpenedBefore(T0.plusSeconds(2).toEpochMilli())).isEqualTo(2);
+        assertThat(store.debugSessions("guest", 10)).containsExactly(kept);
+        assertThat(store.debugSessions("other", 10)).isEmpty();
+        assertThat(store.deleteDebugSessionsOpenedBefore(T0.plusSeconds(2).toEpochMilli())).isZero();
     }
 
     protected static TriggerSpec everyMinute(String name) {

@@ -6,6 +6,7 @@ import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
 import dev.cove.core.model.ApplicationSpec;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
@@ -40,8 +41,9 @@ import java.util.Set;
  * {@code synchronous=FULL} (durable before the call returns, even across a power cut); one writes
  * activation records in batches with {@code synchronous=NORMAL} (a committed batch survives a crash
  * of the process, the platform's group commit bounds what a power cut can lose), and the queued
- * invocations, each of which leaves in the transaction that stores its record; one reads activations
- * so that listing them never waits behind a batch being written.
+ * invocations, each of which leaves in the transaction that stores its record, and the debug sessions;
+ * one reads activations (and executions and debug sessions) so that listing them never waits behind a
+ * batch being written.
  */
 public final class SqliteStore implements Store {
     private static final String SCHEMA = """
@@ -61,7 +63,7 @@ public final class SqliteStore implements Store {
             CREATE TABLE IF NOT EXISTS applications (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               workflow TEXT, PRIMARY KEY (namespace, name));
-            """ + SqliteActivations.SCHEMA + SqliteTriggers.SCHEMA;
+            """ + SqliteActivations.SCHEMA + SqliteTriggers.SCHEMA + SqliteDebugSessions.SCHEMA;
     /** A function deployed alone has '' for its application: it is an application of one. */
     private static final String ALONE = "";
     private static final String FUNCTION_COLUMNS = "namespace, name, version, updated, spec, code, "
@@ -568,6 +570,26 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public void putDebugSession(DebugSession session) {
+        on(activationWriter, "store the debug session " + session.id(), () -> {
+            SqliteDebugSessions.put(activationWriter, session);
+            return null;
+        });
+    }
+
+    @Override
+    public List<DebugSession> debugSessions(String namespace, int limit) {
+        return on(activationReader, "read debug sessions",
+                () -> SqliteDebugSessions.list(activationReader, namespace, limit));
+    }
+
+    @Override
+    public int deleteDebugSessionsOpenedBefore(long epochMillis) {
+        return on(activationWriter, "remove old debug sessions",
+                () -> SqliteDebugSessions.deleteOpenedBefore(activationWriter, epochMillis));
+    }
+
+    @Override
     public Trigger putTrigger(String namespace, TriggerSpec spec, Instant updated) {
         return onDefinitions("store the trigger " + namespace + "/" + spec.name(), () -> triggers.put(namespace, spec, updated));
     }
@@ -641,14 +663,18 @@ public final class SqliteStore implements Store {
         return onDefinitions("delete the failure " + id, () -> triggers.deleteFailure(namespace, id));
     }
 
-    /** One statement or a few, each durable as it ends, on the definitions' connection. */
+    /** One statement or a few, each durable as it ends, on one connection. */
     @FunctionalInterface
     private interface Call<T> {
         T run() throws SQLException;
     }
 
     private <T> T onDefinitions(String what, Call<T> call) {
-        synchronized (definitions) {
+        return on(definitions, what, call);
+    }
+
+    private static <T> T on(Connection c, String what, Call<T> call) {
+        synchronized (c) {
             try {
                 return call.run();
             } catch (SQLException e) {

@@ -3,6 +3,7 @@ package dev.cove.store.sqlite;
 import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ApplicationRevision;
+import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
@@ -141,5 +142,31 @@ class SqliteStoreTest extends StoreContract {
         assertThat(store.trigger("guest", "tick")).contains(trigger);
         assertThat(store.rule("guest", "r")).contains(rule);
         assertThat(store.lastFire("guest", "tick")).contains(T0.plusSeconds(60));
+    }
+
+    @Test
+    void debugSessionsAreThereAfterReopening() {
+        DebugSession ended = shell("guest", "function hello", T0).closedAt(T0.plusSeconds(3)).exitedWith(0);
+        DebugSession open = shell("guest", "function hello", T0.plusSeconds(4));
+        store.putDebugSession(ended);
+        store.putDebugSession(open);
+        store.close();
+        store = open();
+        assertThat(store.debugSessions("guest", 10)).containsExactly(open, ended);
+    }
+
+    /** A file written before debug sessions were kept gets their table as it opens, and keeps the rest. */
+    @Test
+    void aStoreMadeBeforeDebugSessionsWereKeptGetsTheirTable() throws Exception {
+        FunctionRevision put = store.putFunction("guest", hello("x"), T0);
+        store.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("cove.db"))) {
+            c.createStatement().execute("DROP TABLE debug_sessions");
+        }
+        store = open();
+        DebugSession session = shell("guest", "function hello", T0);
+        store.putDebugSession(session);
+        assertThat(store.debugSessions("guest", 10)).containsExactly(session);
+        assertThat(store.function("guest", "hello")).contains(put);
     }
 }
