@@ -233,6 +233,26 @@ class DebugIT {
         assertThat(session.screen()).contains("java was here").contains("java");
     }
 
+    /** A worker that crashed, alone in its sandbox, leaves it kept as the crash left it: its /tmp is there. */
+    @Test
+    void aCrashedWorkersSandboxIsKept() throws Exception {
+        assertThat(cove.deploy("crasher", "python:3", "import os\n\ndef main(args):\n"
+                + "    open('/tmp/clue', 'w').write('before the crash')\n    os._exit(3)\n", TestCove.object()).status())
+                .isEqualTo(200);
+        TestCove.Answer crashed = cove.invoke("crasher", TestCove.object());
+        assertThat(crashed.status()).isEqualTo(502);
+        assertThat(crashed.json().path("response").path("result").path("error").asText()).contains("status 3");
+
+        Session session = new Session();
+        WebSocket ws = connect(crashed.json().path("activationId").asText(), "", session);
+        type(ws, "cat /tmp/clue; echo; ps -o args; exit 8\n");
+        assertThat(session.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).path("exit").asInt())
+                .as("the shell ended with %s, its terminal showed:%n%s", session.ended.getNow(null), session.screen())
+                .isEqualTo(8);
+        assertThat(session.screen()).contains("before the crash").doesNotContain("worker.py");
+        assertThat(cove.invoke("crasher", TestCove.object()).status()).as("the next call, in a new sandbox").isEqualTo(502);
+    }
+
     /** A timed-out loop is kept where it stood: its worker is there, frozen, taking no CPU. */
     @Test
     void aTimedOutLoopIsKeptFrozen() throws Exception {

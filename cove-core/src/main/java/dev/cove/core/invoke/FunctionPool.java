@@ -443,26 +443,36 @@ final class FunctionPool {
     /**
      * Keeps the instance a failed activation ran on for a debugger ({@link KeptInstances}), when the
      * node keeps such failures, the function allows debugging, the instance is in a sandbox (not inline)
-     * and it ran nothing else: out of the pool, paused as the failure left it, its sandbox held, its
-     * memory still counted, until it goes (then it is killed).
+     * and it ran nothing else: out of the pool, paused as the failure left it (or dead, as a crash left
+     * it), its sandbox held, its memory still counted while it lives, until it goes (then it is killed).
      */
     private boolean keptForDebugging(Slot slot, Pending pending, Activation activation) {
         boolean wanted = limits.debug()
                 && (pending.keepForDebugging || context.settings().debugging().keeps(activation.status()));
-        if (!wanted || !slot.instance.alive() || !slot.instance.sandboxed()) {
+        if (!wanted || !slot.instance.sandboxed()) {
             return false;
         }
+        boolean alive = slot.instance.alive();
         synchronized (this) {
-            if (slot.inFlight != 1 || slot.kept) {
+            // a worker that crashed is kept too, its sandbox as the crash left it, but not one the
+            // platform killed as it retired the pool (a shutdown, a redeployment)
+            if (slot.inFlight != 1 || slot.kept || !alive && retired) {
                 return false;
             }
             slot.kept = true;
             slot.inFlight--;
-            slot.deathCounted = true; // its end is the window's, not a death to back off from
+            if (alive) {
+                slot.deathCounted = true; // its end is the window's, not a death to back off from
+            }
+        }
+        if (!alive) {
+            countDeath(slot); // a crash is a death to back off from, kept or not
         }
         drop(slot);
         Runnable hold = slot.instance.holdSandbox();
-        slot.instance.pause();
+        if (alive) {
+            slot.instance.pause();
+        }
         context.kept().keep(new KeptInstances.Kept(revision.namespace(), revision.name(), activation.activationId(),
                 slot.instance, context.clock().millis(), () -> {
                     slot.instance.kill(Messages.DEBUG_WINDOW_OVER);

@@ -79,6 +79,13 @@ final class ProcessWorker implements Instance {
     private volatile String codeDir;
     private final AtomicInteger terminals = new AtomicInteger();
     private Runnable release = () -> {};
+    /**
+     * Keeps the sandbox from ending with this worker's process, from {@link #init} until its death is
+     * handled or the platform kills it: the activation a crash ended is ended first, and may keep the
+     * sandbox for a debugger as the crash left it ({@link #holdSandbox}). Letting go twice is once.
+     * Guarded by this.
+     */
+    private Runnable sandboxHold = () -> {};
     private volatile RunListener initListener;
     /** The function and what it reaches, from {@link #init} on: a stem cell has neither. */
     private volatile FunctionRevision revision;
@@ -199,6 +206,11 @@ final class ProcessWorker implements Instance {
     CompletableFuture<Void> init(FunctionRevision revision, Path entry, RunListener logs, WorkerServices services) {
         this.revision = revision;
         this.services = services;
+        synchronized (this) {
+            if (!dead) {
+                sandboxHold = sandbox.hold();
+            }
+        }
         return CompletableFuture.supplyAsync(() -> prepare(revision, entry), services.fileWork())
                 .thenCompose(inside -> sendInit(revision, inside, logs));
     }
@@ -312,10 +324,19 @@ final class ProcessWorker implements Instance {
         if (killReason == null) {
             killReason = reason;
         }
+        letGoOfSandbox(); // what the platform kills leaves nothing to keep: its sandbox may end with it, at once
         if (process != null && process.alive()) {
             process.kill();
         }
         link.close();
+    }
+
+    private void letGoOfSandbox() {
+        Runnable hold;
+        synchronized (this) {
+            hold = sandboxHold;
+        }
+        hold.run();
     }
 
     @Override
@@ -527,6 +548,7 @@ final class ProcessWorker implements Instance {
         }
         release.run();
         onDeath.accept(this);
+        letGoOfSandbox();
     }
 
     private void failRun(String id, String message) {

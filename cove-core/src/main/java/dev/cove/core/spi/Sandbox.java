@@ -158,7 +158,7 @@ public interface Sandbox {
     /**
      * Keeps the sandbox from ending when its last worker does, and lets terminals start in it though
      * it takes no new worker, until the answer is run: a failed function's sandbox, kept for debugging
-     * as the failure left it. A {@link #kill} ends it all the same.
+     * as the failure left it. A {@link #kill} ends it all the same. Running the answer again does nothing.
      */
     default Runnable hold() {
         return () -> {};
@@ -191,7 +191,7 @@ public interface Sandbox {
 
     /**
      * Takes no new worker from now on ({@link #spawn} fails with {@link SandboxEndedException}); the
-     * sandbox ends when its last worker does. For a sandbox whose worker ended on its own (it crashed,
+     * sandbox ends when its last worker does, or once its last {@link #hold} is let go. For a sandbox whose worker ended on its own (it crashed,
      * exited, was killed by the kernel): whatever that worker left behind goes with the sandbox instead
      * of meeting the worker that replaces it.
      */

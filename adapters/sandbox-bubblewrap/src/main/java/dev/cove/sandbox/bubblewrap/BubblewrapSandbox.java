@@ -508,7 +508,7 @@ final class BubblewrapSandbox implements Sandbox {
         boolean empty;
         synchronized (this) {
             ending = true;
-            empty = workers.isEmpty();
+            empty = workers.isEmpty() && holds == 0; // a held one ends when its last hold is let go
         }
         if (empty) {
             kill();
