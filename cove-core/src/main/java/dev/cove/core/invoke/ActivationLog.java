@@ -97,6 +97,11 @@ public final class ActivationLog implements AutoCloseable {
         }
     }
 
+    /** The store it writes to, which keeps what goes with the records (the parameters of failures). */
+    ActivationStore store() {
+        return store;
+    }
+
     /** True when the store is so far behind that new invocations should be refused. */
     boolean full() {
         return backlog.get() >= maxBacklog;
