@@ -10,7 +10,9 @@ import picocli.CommandLine.Parameters;
         "Run a failed activation again with the parameters it had, on the function version it ran on (deployed"
                 + " again since or not), as a new activation annotated replayOf; print its result as cove invoke does.",
         "An inline Java function's activation runs again in the process tier, in a sandbox cove debug opens.",
-        "The server remembers the parameters of its last 100 failed activations, until it restarts."})
+        "The server keeps the parameters of each namespace's last 1000 failed activations, across restarts, as long"
+                + " as their records (not of functions deployed with --debug off); one from before a restart whose"
+                + " function was deployed again since runs only with --latest."})
 final class ReplayCommand extends ApiCommand {
 
     @Parameters(paramLabel = "ID", description = "The failed activation's id (cove activations lists them).")

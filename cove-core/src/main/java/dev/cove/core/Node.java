@@ -157,13 +157,17 @@ public interface Node extends AutoCloseable {
 
     /**
      * Runs a failed activation of the namespace's again with the parameters it ran with, as a new
-     * activation annotated {@code replayOf}: on the version it ran on (deployed again since or not), or
-     * with {@code latest} on the function's current one; {@code keep} keeps its sandbox for {@link #debug}
-     * however it ends. A Java function's activation that ran inline, in the server's JVM where no sandbox
-     * is left to debug, runs again in the process tier. Never blocks.
+     * activation annotated {@code replayOf}: on the version it ran on (deployed again since or not, while
+     * the node has its code), or with {@code latest} on the function's current one; {@code keep} keeps its
+     * sandbox for {@link #debug} however it ends. A Java function's activation that ran inline, in the
+     * server's JVM where no sandbox is left to debug, runs again in the process tier. The parameters of
+     * the node's last failures are in memory; older ones, and those from before a restart, are read from
+     * the store: keep the call off event loops.
      *
-     * @throws MissingException when its parameters are not remembered, or the function is gone
+     * @throws MissingException when its parameters are not kept, or the function is gone
      * @throws ForbiddenException when {@code keep} is asked of a function deployed with debugging off
+     * @throws ConflictException when its parameters are found only in the store and its function was
+     *     deployed again since it ran (the store doesn't keep the old code), unless {@code latest}
      */
     Admission replay(String namespace, String activationId, boolean latest, boolean keep);
 

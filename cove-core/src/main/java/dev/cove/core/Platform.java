@@ -26,7 +26,6 @@ import dev.cove.core.model.InvalidFunctionException;
 import dev.cove.core.model.Kind;
 import dev.cove.core.model.LabelSelector;
 import dev.cove.core.model.Messages;
-import dev.cove.core.model.MissingException;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
@@ -322,15 +321,7 @@ public final class Platform implements Node {
 
     @Override
     public Admission replay(String namespace, String activationId, boolean latest, boolean keep) {
-        FunctionRevision ran = dispatcher.failedRevision(namespace, activationId)
-                .orElseThrow(() -> new MissingException(Messages.notRemembered(activationId)));
-        FunctionRevision current = registry.function(namespace, ran.name())
-                .orElseThrow(() -> new MissingException(Messages.noSuchFunction(ran.name(), namespace)));
-        if (keep && !current.spec().limits().debug()) {
-            throw new ForbiddenException(Messages.debugOff(current.name()));
-        }
-        FunctionRevision revision = latest ? current : ran;
-        return dispatcher.replay(namespace, activationId, revision, revision.version() == current.version(), keep);
+        return dispatcher.replay(namespace, activationId, latest, keep, name -> registry.function(namespace, name));
     }
 
     @Override

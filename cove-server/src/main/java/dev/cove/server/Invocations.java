@@ -123,6 +123,7 @@ final class Invocations {
      * {@code POST …/activations/ID/replay}: a failed activation run again with its parameters, on its
      * version or with {@code latest=true} the current one, its sandbox kept with {@code debug=true};
      * answered as an invocation is, blocking or not (a replay is not stored first: a crash forgets it).
+     * Off the event loop: the parameters may be read from the store.
      */
     void replay(Exchange ex, String ns, String activationId) {
         try {
@@ -130,18 +131,22 @@ final class Invocations {
             boolean blocking = ex.query().flag("blocking", false);
             boolean latest = ex.query().flag("latest", false);
             boolean keep = ex.query().flag("debug", false);
-            Admission admission = ApiError.refusing(() -> platform.replay(ns, activationId, latest, keep));
-            if (!blocking || admission instanceof Admission.Rejected) {
-                accepted(ex, admission);
-                return;
-            }
-            Admission.Accepted a = (Admission.Accepted) admission;
-            ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
-            a.completion().thenAccept(activation -> ex.onContext(() -> ex.send(httpStatus(activation.status()),
-                    "application/json", Buffer.buffer(activation.toJsonBytes()))));
+            ex.blocking(() -> ApiError.refusing(() -> platform.replay(ns, activationId, latest, keep)),
+                    admission -> answerReplay(ex, admission, blocking));
         } catch (ApiError e) {
             ex.error(e);
         }
+    }
+
+    private static void answerReplay(Exchange ex, Admission admission, boolean blocking) {
+        if (!blocking || admission instanceof Admission.Rejected) {
+            accepted(ex, admission);
+            return;
+        }
+        Admission.Accepted a = (Admission.Accepted) admission;
+        ex.header(Exchange.ACTIVATION_ID_HEADER, a.activationId());
+        a.completion().thenAccept(activation -> ex.onContext(() -> ex.send(httpStatus(activation.status()),
+                "application/json", Buffer.buffer(activation.toJsonBytes()))));
     }
 
     /** A non-blocking invocation's answer, once it is in the store: 202 with its id, or 429. */

@@ -297,15 +297,33 @@ class DebugIT {
         assertThat(after).as("the server's processes, %d before the 100 failures", before).isLessThanOrEqualTo(before + 2);
     }
 
-    @Test
-    void aFailureRunsAgainWithItsParametersOnItsVersionOrTheLatest() throws Exception {
+    /** Deploys thrower, which fails naming its parameter who, and answers the id of its failure for {@code who}. */
+    private String throwerFailedFor(String who) throws Exception {
         assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { throw new Error('failed for ' + p.who); }",
                 TestCove.object()).status()).isEqualTo(200);
-        String failed = cove.invoke("thrower", TestCove.object().put("who", "the first")).json().path("activationId")
-                .asText();
+        return cove.invoke("thrower", TestCove.object().put("who", who)).json().path("activationId").asText();
+    }
 
-        TestCove.Answer replayed = cove.post("/api/v1/namespaces/_/activations/" + failed + "/replay?blocking=true",
-                TestCove.object());
+    /** Deploys thrower again, now answering {fixed: who}. */
+    private void fixThrower() throws Exception {
+        assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { return {fixed: p.who}; }", TestCove.object())
+                .status()).isEqualTo(200);
+    }
+
+    private TestCove.Answer replay(String activationId, String query) throws Exception {
+        return cove.post("/api/v1/namespaces/_/activations/" + activationId + "/replay" + query, TestCove.object());
+    }
+
+    /** The annotation of an activation that runs {@code activationId} again, as its JSON shows it. */
+    private static String replayOf(String activationId) {
+        return "{\"key\":\"replayOf\",\"value\":\"" + activationId + "\"}";
+    }
+
+    @Test
+    void aFailureRunsAgainWithItsParametersOnItsVersionOrTheLatest() throws Exception {
+        String failed = throwerFailedFor("the first");
+
+        TestCove.Answer replayed = replay(failed, "?blocking=true");
         assertThat(replayed.status()).isEqualTo(502);
         assertThat(replayed.json().path("response").path("result").path("error").asText()).contains("failed for the first");
         String again = replayed.json().path("activationId").asText();
@@ -316,26 +334,55 @@ class DebugIT {
             Thread.sleep(20); // records are written a moment after the activation answers
             stored = cove.get("/api/v1/namespaces/_/activations/" + again);
         }
-        assertThat(stored.json().path("annotations").toString()).contains("{\"key\":\"replayOf\",\"value\":\"" + failed + "\"}");
+        assertThat(stored.json().path("annotations").toString()).contains(replayOf(failed));
 
-        assertThat(cove.deploy("thrower", "nodejs:20", "function main(p) { return {fixed: p.who}; }", TestCove.object())
-                .status()).isEqualTo(200);
-        TestCove.Answer onItsVersion = cove.post("/api/v1/namespaces/_/activations/" + failed
-                + "/replay?blocking=true", TestCove.object());
+        fixThrower();
+        TestCove.Answer onItsVersion = replay(failed, "?blocking=true");
         assertThat(onItsVersion.status()).as("the version it ran on, deployed over since").isEqualTo(502);
         assertThat(onItsVersion.json().path("response").path("result").path("error").asText())
                 .contains("failed for the first");
         assertThat(cove.invoke("thrower", TestCove.object().put("who", "now")).json().path("response").path("result")
                 .path("fixed").asText()).as("the current version, beside it").isEqualTo("now");
-        TestCove.Answer latest = cove.post("/api/v1/namespaces/_/activations/" + failed
-                + "/replay?blocking=true&latest=true", TestCove.object());
+        TestCove.Answer latest = replay(failed, "?blocking=true&latest=true");
         assertThat(latest.status()).isEqualTo(200);
         assertThat(latest.json().path("response").path("result").path("fixed").asText()).isEqualTo("the first");
 
         String succeeded = latest.json().path("activationId").asText();
-        TestCove.Answer success = cove.post("/api/v1/namespaces/_/activations/" + succeeded + "/replay", TestCove.object());
+        TestCove.Answer success = replay(succeeded, "");
         assertThat(success.status()).isEqualTo(404);
         assertThat(success.json().path("error").asText()).contains("can't run again");
+    }
+
+    /**
+     * A failure runs again after a restart with the parameters it had, from the store; once its function
+     * is deployed again, the store no longer has the code it ran on: refused, saying so, unless latest.
+     */
+    @Test
+    void aFailureRunsAgainAfterARestartOnItsVersionWhileItIsTheCurrentOne() throws Exception {
+        String failed = throwerFailedFor("yesterday");
+
+        cove.close();
+        cove = new TestCove(dir);
+
+        TestCove.Answer replayed = replay(failed, "?blocking=true");
+        assertThat(replayed.status()).as(replayed.raw().body()).isEqualTo(502);
+        assertThat(replayed.json().path("response").path("result").path("error").asText()).contains("failed for yesterday");
+        assertThat(replayed.json().path("annotations").toString()).contains(replayOf(failed));
+        String before = cove.invoke("thrower", TestCove.object().put("who", "the day before")).json()
+                .path("activationId").asText();
+        fixThrower();
+
+        cove.close();
+        cove = new TestCove(dir);
+
+        TestCove.Answer refused = replay(before, "?blocking=true");
+        assertThat(refused.status()).as(refused.raw().body()).isEqualTo(409);
+        assertThat(refused.json().path("error").asText()).contains("ran on version 0.0.1")
+                .contains("since 0.0.2 was deployed").contains("--latest");
+        TestCove.Answer latest = replay(before, "?blocking=true&latest=true");
+        assertThat(latest.status()).as(latest.raw().body()).isEqualTo(200);
+        assertThat(latest.json().path("response").path("result").path("fixed").asText()).isEqualTo("the day before");
+        assertThat(latest.json().path("annotations").toString()).contains(replayOf(before));
     }
 
     /** An application error's sandbox is not kept unless asked; a replay with debug=true keeps it. */
@@ -393,7 +440,7 @@ class DebugIT {
                 .as("the function itself still runs inline").contains("\"inline\"");
     }
 
-    /** A function deployed with debugging off keeps no failure, and opens no shell, whoever asks. */
+    /** A function deployed with debugging off keeps no failure nor its parameters, and opens no shell, whoever asks. */
     @Test
     void aFunctionWithDebugOffOpensNoShell() throws Exception {
         assertThat(cove.deploy("secret", "nodejs:20", FAILING, TestCove.limits("{\"debug\": false}")).status())
@@ -411,6 +458,9 @@ class DebugIT {
         assertThat(cove.get("/api/v1/namespaces/_/actions/secret/debug").status()).isEqualTo(403);
         assertThat(cove.post("/api/v1/namespaces/_/activations/" + id + "/replay?debug=true", TestCove.object()).status())
                 .isEqualTo(403);
+        TestCove.Answer notKept = replay(id, "");
+        assertThat(notKept.status()).isEqualTo(404);
+        assertThat(notKept.json().path("error").asText()).contains("secret was deployed with --debug off");
         TestCove.Answer badValue = cove.deploy("secret", "nodejs:20", FAILING, TestCove.limits("{\"debug\": \"no\"}"));
         assertThat(badValue.status()).isEqualTo(400);
         assertThat(badValue.json().path("error").asText()).contains("limits.debug must be true or false");

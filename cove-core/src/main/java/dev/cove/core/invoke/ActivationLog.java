@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * refuse new invocations rather than grow without bound.
  *
  * <p>Records older than the retention period are removed once an hour (and at start), and so are the
- * debug sessions opened before it.
+ * debug sessions opened before it and the parameters kept of failed activations that started before it.
  */
 public final class ActivationLog implements AutoCloseable {
     static final int MAX_BATCH = 5000;
@@ -95,6 +95,11 @@ public final class ActivationLog implements AutoCloseable {
         if (backlog.getAndIncrement() == 0) {
             LockSupport.unpark(writer);
         }
+    }
+
+    /** The store it writes to, which keeps what goes with the records (the parameters of failures). */
+    ActivationStore store() {
+        return store;
     }
 
     /** True when the store is so far behind that new invocations should be refused. */
@@ -185,7 +190,8 @@ public final class ActivationLog implements AutoCloseable {
 
     /**
      * Removes records older than the retention period, and the debug sessions opened before it (the
-     * shells on activations whose records go); answers how many records.
+     * shells on activations whose records go) and the failed activations' parameters (those whose
+     * records go); answers how many records.
      */
     int removeExpired() {
         try {
@@ -198,9 +204,13 @@ public final class ActivationLog implements AutoCloseable {
             if (sessions > 0) {
                 LOG.info("removed {} debug sessions older than {}", sessions, retention);
             }
+            int failures = store.deleteReplayableFailuresStartedBefore(cutoff);
+            if (failures > 0) {
+                LOG.info("removed the parameters of {} failed activations older than {}", failures, retention);
+            }
             return removed;
         } catch (RuntimeException e) {
-            LOG.warn("could not remove old activation records or debug sessions: {}", e.getMessage());
+            LOG.warn("could not remove old activation records, debug sessions or parameters: {}", e.getMessage());
             return 0;
         }
     }

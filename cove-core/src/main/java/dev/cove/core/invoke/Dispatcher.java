@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.model.Activation;
 import dev.cove.core.model.Admission;
+import dev.cove.core.model.ConflictException;
 import dev.cove.core.model.DebugTarget;
 import dev.cove.core.model.Debugging;
+import dev.cove.core.model.ForbiddenException;
 import dev.cove.core.model.FunctionLoad;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.InstanceCounts;
@@ -35,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs invocations on instances of their functions.
@@ -80,7 +83,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final KeptInstances kept;
-    private final Replays replays = new Replays();
+    private final Replays replays;
     private final DispatchMetrics metrics;
     private final PoolContext poolContext;
     private final WorkerMemory memory;
@@ -104,6 +107,7 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.kept = new KeptInstances(settings.debugging());
+        this.replays = new Replays(log.store());
         this.metrics = new DispatchMetrics(registry, runtimes::stemCells, kept::size);
         this.memory = new WorkerMemory(settings.scaling().workerMemoryMb());
         this.poolContext = new PoolContext(runtimes, deadlines, clock, settings, metrics, this::record, this::depthOf,
@@ -328,6 +332,7 @@ public final class Dispatcher implements AutoCloseable {
         pools.clear();
         replaying.forEach(FunctionPool::shutDown);
         kept.close();
+        replays.close(); // last: it stores the failures that the shutdown ended
     }
 
     /**
@@ -340,24 +345,38 @@ public final class Dispatcher implements AutoCloseable {
         return instance.isEmpty() ? Optional.empty() : instance.get().terminal(rows, columns, output);
     }
 
-    /** The function version a remembered failed activation of the namespace's ran on ({@link Replays}). */
-    public Optional<FunctionRevision> failedRevision(String namespace, String activationId) {
-        return replays.find(namespace, activationId).map(Replays.Failure::revision);
+    /**
+     * Runs a failed activation of the namespace's again with the parameters it had, as a new activation
+     * annotated {@code replayOf}: on the version it ran on while its code is known, or with {@code latest}
+     * on the function's current one, which {@code functions} finds by name; {@code keep} keeps its instance
+     * for a debugger however it ends. Blocks on the store when memory has no such failure ({@link Replays}).
+     *
+     * @throws MissingException when its parameters are not kept, or its function is gone
+     * @throws ForbiddenException when {@code keep} is asked of a function deployed with debugging off
+     * @throws ConflictException when only the store has it and its version was deployed over since
+     */
+    public Admission replay(String namespace, String activationId, boolean latest, boolean keep,
+            Function<String, Optional<FunctionRevision>> functions) {
+        Replays.Failure failure = replays.find(namespace, activationId).orElseThrow(() -> new MissingException(
+                Messages.notRemembered(activationId, Replays.STORED_PER_NAMESPACE)));
+        FunctionRevision current = functions.apply(failure.function()).orElseThrow(() -> new MissingException(
+                Messages.noSuchFunction(failure.function(), namespace)));
+        if (keep && !current.spec().limits().debug()) {
+            throw new ForbiddenException(Messages.debugOff(current.name()));
+        }
+        JsonNode params = failure.params().orElseThrow(() -> new MissingException(
+                Messages.paramsNotKept(activationId, failure.function())));
+        FunctionRevision revision = failure.runOn(current, latest);
+        return replay(activationId, params, revision, revision.version() == current.version(), keep);
     }
 
     /**
-     * Runs a remembered failed activation again on {@code revision}, with the parameters it ran with, as
-     * a new activation annotated {@code replayOf}; {@code keep} keeps its instance for a debugger
-     * however it ends. A version deployed over since ({@code current} false) runs in a pool of its own,
-     * and so does a Java function's that runs inline, there in the process tier: an inline failure
-     * leaves no sandbox to debug. Never blocks.
+     * Runs the failed activation again on {@code revision}. A version deployed over since ({@code current}
+     * false) runs in a pool of its own, and so does a Java function's that runs inline, there in the process
+     * tier: an inline failure leaves no sandbox to debug. Never blocks.
      */
-    public Admission replay(String namespace, String activationId, FunctionRevision revision, boolean current,
+    private Admission replay(String activationId, JsonNode params, FunctionRevision revision, boolean current,
             boolean keep) {
-        Optional<Replays.Failure> failure = replays.find(namespace, activationId);
-        if (failure.isEmpty()) {
-            throw new MissingException(Messages.notRemembered(activationId));
-        }
         if (closed) {
             return new Admission.Rejected(Messages.SHUTTING_DOWN);
         }
@@ -365,7 +384,7 @@ public final class Dispatcher implements AutoCloseable {
         FunctionPool pool = current && !inline ? poolFor(revision)
                 : new FunctionPool(poolContext, revision, inline ? Optional.of(Messages.REPLAYED_IN_PROCESS)
                         : Optional.empty());
-        Pending pending = new Pending(newActivationId(), revision, failure.get().params(), Optional.empty(), clock,
+        Pending pending = new Pending(newActivationId(), revision, params, Optional.empty(), clock,
                 Math.min(settings.maxLogBytes(), revision.spec().limits().logBytes()), settings.maxResultBytes());
         pending.replayOf = Optional.of(activationId);
         pending.keepForDebugging = keep;
@@ -396,7 +415,7 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         if (target instanceof DebugTarget.FailedActivation failed
-                && replays.find(namespace, failed.activationId()).filter(Replays.Failure::inline).isPresent()) {
+                && replays.remembered(namespace, failed.activationId()).filter(Replays.Failure::inline).isPresent()) {
             throw new MissingException(Messages.notInSandbox(failed.activationId()));
         }
         throw new MissingException(target.missing());
@@ -407,7 +426,7 @@ public final class Dispatcher implements AutoCloseable {
         return switch (target) {
             case DebugTarget.FailedActivation failed -> kept.find(namespace, failed.activationId())
                     .map(KeptInstances.Kept::function)
-                    .or(() -> replays.find(namespace, failed.activationId()).map(f -> f.revision().name()));
+                    .or(() -> replays.remembered(namespace, failed.activationId()).map(Replays.Failure::function));
             case DebugTarget.LiveInstance live -> Optional.of(live.function());
         };
     }

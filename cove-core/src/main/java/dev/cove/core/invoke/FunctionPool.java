@@ -505,7 +505,7 @@ final class FunctionPool {
         metered(activation);
         context.record(activation);
         if (!activation.status().success()) {
-            context.replays().remember(pending.activationId, revision, pending.params,
+            context.replays().remember(pending.activationId, activation.start(), revision, pending.params,
                     pending.tier.map(verdict -> verdict.tier() == Tier.INLINE).orElse(false));
         }
         if (keptForDebugging(slot, pending, activation)) {

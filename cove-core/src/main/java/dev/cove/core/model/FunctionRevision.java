@@ -32,6 +32,11 @@ public record FunctionRevision(String namespace, FunctionSpec spec, int version,
 
     /** The version as OpenWhisk spells it: {@code 0.0.N}. */
     public String semver() {
+        return semver(version);
+    }
+
+    /** A version number as OpenWhisk spells it: {@code 0.0.N}. */
+    public static String semver(int version) {
         return "0.0." + version;
     }
 

@@ -60,9 +60,21 @@ public final class Messages {
         return "There is no function named " + function + " in the namespace " + namespace + ".";
     }
 
-    public static String notRemembered(String activationId) {
-        return "Activation " + activationId + " can't run again: the server remembers the parameters of its last"
-                + " 100 failed activations (not of successes), until it restarts.";
+    public static String notRemembered(String activationId, int keptPerNamespace) {
+        return "Activation " + activationId + " can't run again: the server keeps the parameters of each namespace's"
+                + " last " + keptPerNamespace + " failed activations, across restarts and as long as their records,"
+                + " but not of successes, nor of functions deployed with --debug off.";
+    }
+
+    public static String paramsNotKept(String activationId, String function) {
+        return "Activation " + activationId + " can't run again: " + function + " was deployed with --debug off"
+                + " when it failed, and the parameters of its failures are not kept.";
+    }
+
+    public static String codeNotKept(String activationId, String function, String ranOn, String current) {
+        return "Activation " + activationId + " of " + function + " ran on version " + ranOn + ", whose code is no"
+                + " longer kept since " + current + " was deployed: cove replay " + activationId + " --latest"
+                + " (latest=true) runs it on " + current + ".";
     }
 
     public static final String REPLAYED_IN_PROCESS = "a replay of an activation that ran inline runs in the"

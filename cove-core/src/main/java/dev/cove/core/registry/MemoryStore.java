@@ -10,6 +10,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -42,6 +43,7 @@ final class MemoryStore implements Store {
     private final Map<String, Instant> lastFires = new HashMap<>();
     private final Map<String, TriggerFailure> failures = new HashMap<>();
     private final Map<String, DebugSession> debugSessions = new HashMap<>();
+    private final Map<String, ReplayableFailure> replayable = new HashMap<>();
 
     @Override
     public synchronized Optional<Namespace> namespace(String name) {
@@ -235,6 +237,29 @@ final class MemoryStore implements Store {
         int before = debugSessions.size();
         debugSessions.values().removeIf(s -> s.opened().toEpochMilli() < epochMillis);
         return before - debugSessions.size();
+    }
+
+    @Override
+    public synchronized void putReplayableFailures(List<ReplayableFailure> put, int keepPerNamespace) {
+        put.forEach(f -> replayable.put(f.activationId(), f));
+        put.stream().map(ReplayableFailure::namespace).distinct().forEach(namespace -> replayable.values()
+                .stream().filter(f -> f.namespace().equals(namespace))
+                .sorted(Comparator.comparing(ReplayableFailure::started)
+                        .thenComparing(ReplayableFailure::activationId).reversed())
+                .skip(Math.max(0, keepPerNamespace)).toList()
+                .forEach(f -> replayable.remove(f.activationId())));
+    }
+
+    @Override
+    public synchronized Optional<ReplayableFailure> replayableFailure(String namespace, String activationId) {
+        return Optional.ofNullable(replayable.get(activationId)).filter(f -> f.namespace().equals(namespace));
+    }
+
+    @Override
+    public synchronized int deleteReplayableFailuresStartedBefore(long epochMillis) {
+        int before = replayable.size();
+        replayable.values().removeIf(f -> f.started().toEpochMilli() < epochMillis);
+        return before - replayable.size();
     }
 
     @Override

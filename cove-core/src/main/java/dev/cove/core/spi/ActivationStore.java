@@ -5,12 +5,14 @@ import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.ExecutionRecord;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The part of the {@link Store} that keeps what ran and what is to run: activation records, the
- * invocations accepted without their callers waiting, workflow executions, and debug sessions.
+ * invocations accepted without their callers waiting, workflow executions, debug sessions, and what
+ * running failed activations again takes.
  *
  * <p>Calls block on I/O; keep them off event-loop threads.
  */
@@ -71,4 +73,17 @@ public interface ActivationStore {
 
     /** Removes the debug sessions, of every namespace, opened before the given time; answers how many. */
     int deleteDebugSessionsOpenedBefore(long epochMillis);
+
+    /**
+     * Keeps failed activations' parameters, for {@code cove replay}, in one transaction, replacing any of
+     * the same ids; then each namespace among them keeps only its {@code keepPerNamespace} that started
+     * last (ties: the greater id). Durable against a crash of the process on return.
+     */
+    void putReplayableFailures(List<ReplayableFailure> failures, int keepPerNamespace);
+
+    /** The namespace's failed activation with this id, if its parameters are kept. */
+    Optional<ReplayableFailure> replayableFailure(String namespace, String activationId);
+
+    /** Removes the failed activations, of every namespace, that started before the given time; answers how many. */
+    int deleteReplayableFailuresStartedBefore(long epochMillis);
 }

@@ -5,6 +5,7 @@ import dev.cove.core.model.ActivationQuery;
 import dev.cove.core.model.ActivationRecord;
 import dev.cove.core.model.ActivationStatus;
 import dev.cove.core.model.DebugSession;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.registry.Registry;
 import dev.cove.core.spi.Store;
 import java.time.Clock;
@@ -94,7 +95,7 @@ class ActivationLogTest {
     }
 
     @Test
-    void recordsAndDebugSessionsOlderThanTheRetentionAreRemoved() {
+    void recordsDebugSessionsAndFailuresOlderThanTheRetentionAreRemoved() {
         Store store = Registry.memoryStore();
         Instant now = Instant.parse("2026-03-01T00:00:00Z");
         store.putActivations(List.of(
@@ -104,6 +105,9 @@ class ActivationLogTest {
         DebugSession newShell = DebugSession.open("guest", "u", "function f", now.minus(Duration.ofDays(6)));
         store.putDebugSession(oldShell);
         store.putDebugSession(newShell);
+        ReplayableFailure oldFailure = new ReplayableFailure("guest", "old", "f", 1, false, "{}", now.minus(Duration.ofDays(8)));
+        ReplayableFailure newFailure = new ReplayableFailure("guest", "new", "f", 1, false, "{}", now.minus(Duration.ofDays(6)));
+        store.putReplayableFailures(List.of(oldFailure, newFailure), 10);
         try (ActivationLog log = ActivationLog.start(store, Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(5),
                 100, Duration.ofDays(7))) {
             log.removeExpired();
@@ -111,6 +115,8 @@ class ActivationLogTest {
         assertThat(store.activations(ActivationQuery.latest("guest", 10))).extracting(ActivationRecord::activationId)
                 .containsExactly("new");
         assertThat(store.debugSessions("guest", 10)).containsExactly(newShell);
+        assertThat(store.replayableFailure("guest", "old")).isEmpty();
+        assertThat(store.replayableFailure("guest", "new")).contains(newFailure);
     }
 
     /** A store whose writes fail, as a full disk would make them. */

@@ -10,6 +10,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -156,6 +157,21 @@ class DelegatingStore implements Store {
     @Override
     public int deleteDebugSessionsOpenedBefore(long epochMillis) {
         return inner.deleteDebugSessionsOpenedBefore(epochMillis);
+    }
+
+    @Override
+    public void putReplayableFailures(List<ReplayableFailure> failures, int keepPerNamespace) {
+        inner.putReplayableFailures(failures, keepPerNamespace);
+    }
+
+    @Override
+    public Optional<ReplayableFailure> replayableFailure(String namespace, String activationId) {
+        return inner.replayableFailure(namespace, activationId);
+    }
+
+    @Override
+    public int deleteReplayableFailuresStartedBefore(long epochMillis) {
+        return inner.deleteReplayableFailuresStartedBefore(epochMillis);
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.cove.core.model.Limits;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.Network;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Schedule;
@@ -383,6 +384,52 @@ public abstract class StoreContract {
         assertThat(store.debugSessions("guest", 10)).containsExactly(kept);
         assertThat(store.debugSessions("other", 10)).isEmpty();
         assertThat(store.deleteDebugSessionsOpenedBefore(T0.plusSeconds(2).toEpochMilli())).isZero();
+    }
+
+    /** A failed activation of {@code f}, version 3, that started {@code second} seconds after T0. */
+    protected static ReplayableFailure failure(String namespace, String label, int second) {
+        Instant started = T0.plusSeconds(second);
+        return new ReplayableFailure(namespace, id(label, started.toEpochMilli()), "f", 3, false,
+                "{\"who\":\"" + label + "\",\"n\":[1,2.5,null],\"ü\":\"\\u0000\"}", started);
+    }
+
+    @Test
+    void aFailedActivationsParametersAreFoundInItsNamespaceOnly() {
+        ReplayableFailure ours = failure("guest", "ours", 1);
+        ReplayableFailure inline = new ReplayableFailure("guest", id("inline", 2000), "g", 7, true, "{}", T0.plusMillis(2000));
+        ReplayableFailure theirs = failure("other", "theirs", 3);
+        store.putReplayableFailures(List.of(ours, inline, theirs), 10);
+        assertThat(store.replayableFailure("guest", ours.activationId())).contains(ours);
+        assertThat(store.replayableFailure("guest", inline.activationId())).contains(inline);
+        assertThat(store.replayableFailure("other", theirs.activationId())).contains(theirs);
+        assertThat(store.replayableFailure("other", ours.activationId())).isEmpty();
+        assertThat(store.replayableFailure("guest", theirs.activationId())).isEmpty();
+        assertThat(store.replayableFailure("guest", id("none", 1000))).isEmpty();
+    }
+
+    @Test
+    void eachNamespaceKeepsOnlyItsLastFailedActivationsParameters() {
+        store.putReplayableFailures(List.of(failure("guest", "a", 1), failure("other", "x", 2)), 2);
+        store.putReplayableFailures(List.of(failure("guest", "c", 5), failure("guest", "b", 3)), 2);
+        assertThat(store.replayableFailure("guest", failure("guest", "a", 1).activationId())).as("the oldest").isEmpty();
+        assertThat(store.replayableFailure("guest", failure("guest", "b", 3).activationId())).isPresent();
+        assertThat(store.replayableFailure("guest", failure("guest", "c", 5).activationId())).isPresent();
+        store.putReplayableFailures(List.of(failure("guest", "d", 4)), 2);
+        assertThat(store.replayableFailure("guest", failure("guest", "b", 3).activationId())).isEmpty();
+        assertThat(store.replayableFailure("guest", failure("guest", "d", 4).activationId())).isPresent();
+        assertThat(store.replayableFailure("other", failure("other", "x", 2).activationId()))
+                .as("another namespace's, older than all").isPresent();
+    }
+
+    @Test
+    void failedActivationsParametersThatStartedBeforeACutoffAreRemovedInEveryNamespace() {
+        List<ReplayableFailure> failures = List.of(failure("guest", "old", 1), failure("other", "old", 2),
+                failure("guest", "kept", 3));
+        store.putReplayableFailures(failures, 10);
+        assertThat(store.deleteReplayableFailuresStartedBefore(T0.plusSeconds(3).toEpochMilli())).isEqualTo(2);
+        assertThat(failures.stream().map(f -> store.replayableFailure(f.namespace(), f.activationId())))
+                .containsExactly(Optional.empty(), Optional.empty(), Optional.of(failures.get(2)));
+        assertThat(store.deleteReplayableFailuresStartedBefore(T0.plusSeconds(3).toEpochMilli())).isZero();
     }
 
     protected static TriggerSpec everyMinute(String name) {

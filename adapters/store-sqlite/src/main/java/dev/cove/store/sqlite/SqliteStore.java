@@ -12,6 +12,7 @@ import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.FunctionSpec;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -41,9 +42,9 @@ import java.util.Set;
  * {@code synchronous=FULL} (durable before the call returns, even across a power cut); one writes
  * activation records in batches with {@code synchronous=NORMAL} (a committed batch survives a crash
  * of the process, the platform's group commit bounds what a power cut can lose), and the queued
- * invocations, each of which leaves in the transaction that stores its record, and the debug sessions;
- * one reads activations (and executions and debug sessions) so that listing them never waits behind a
- * batch being written.
+ * invocations, each of which leaves in the transaction that stores its record, the debug sessions and
+ * the failed activations' parameters; one reads activations (and executions, debug sessions and failed
+ * activations' parameters) so that listing them never waits behind a batch being written.
  */
 public final class SqliteStore implements Store {
     private static final String SCHEMA = """
@@ -63,7 +64,8 @@ public final class SqliteStore implements Store {
             CREATE TABLE IF NOT EXISTS applications (
               namespace TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, updated INTEGER NOT NULL,
               workflow TEXT, PRIMARY KEY (namespace, name));
-            """ + SqliteActivations.SCHEMA + SqliteTriggers.SCHEMA + SqliteDebugSessions.SCHEMA;
+            """ + SqliteActivations.SCHEMA + SqliteTriggers.SCHEMA + SqliteDebugSessions.SCHEMA
+            + SqliteReplayableFailures.SCHEMA;
     /** A function deployed alone has '' for its application: it is an application of one. */
     private static final String ALONE = "";
     private static final String FUNCTION_COLUMNS = "namespace, name, version, updated, spec, code, "
@@ -587,6 +589,30 @@ public final class SqliteStore implements Store {
     public int deleteDebugSessionsOpenedBefore(long epochMillis) {
         return on(activationWriter, "remove old debug sessions",
                 () -> SqliteDebugSessions.deleteOpenedBefore(activationWriter, epochMillis));
+    }
+
+    @Override
+    public void putReplayableFailures(List<ReplayableFailure> failures, int keepPerNamespace) {
+        synchronized (activationWriter) {
+            inTransaction(activationWriter, "keep the parameters of " + failures.size() + " failed activations", c -> {
+                SqliteReplayableFailures.put(c, failures);
+                for (String namespace : failures.stream().map(ReplayableFailure::namespace).distinct().toList()) {
+                    SqliteReplayableFailures.trim(c, namespace, keepPerNamespace);
+                }
+            });
+        }
+    }
+
+    @Override
+    public Optional<ReplayableFailure> replayableFailure(String namespace, String activationId) {
+        return on(activationReader, "read a failed activation's parameters",
+                () -> SqliteReplayableFailures.get(activationReader, namespace, activationId));
+    }
+
+    @Override
+    public int deleteReplayableFailuresStartedBefore(long epochMillis) {
+        return on(activationWriter, "remove old failed activations' parameters",
+                () -> SqliteReplayableFailures.deleteStartedBefore(activationWriter, epochMillis));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cove.core.model.DebugSession;
 import dev.cove.core.model.FunctionRevision;
 import dev.cove.core.model.Namespace;
 import dev.cove.core.model.QueuedInvocation;
+import dev.cove.core.model.ReplayableFailure;
 import dev.cove.core.model.Rule;
 import dev.cove.core.model.RuleSpec;
 import dev.cove.core.model.Trigger;
@@ -168,5 +169,14 @@ class SqliteStoreTest extends StoreContract {
         store.putDebugSession(session);
         assertThat(store.debugSessions("guest", 10)).containsExactly(session);
         assertThat(store.function("guest", "hello")).contains(put);
+    }
+
+    @Test
+    void failedActivationsParametersAreThereAfterReopening() {
+        ReplayableFailure failed = failure("guest", "failed", 1);
+        store.putReplayableFailures(List.of(failed), 1000);
+        store.close();
+        store = open();
+        assertThat(store.replayableFailure("guest", failed.activationId())).contains(failed);
     }
 }
