@@ -43,11 +43,13 @@ cove_is_jdk21() {
 }
 
 # Sets COVE_JAVA_HOME to a JDK 21+: JAVA_HOME if it is one, else the newest in /usr/lib/jvm,
-# else the one `java` on PATH belongs to. Stops with what to install when there is none.
+# else the one `java` on PATH belongs to; COVE_JAVA_MAJOR to its major version. Stops with what to
+# install when there is none.
 cove_find_jdk() {
     local home best="" best_major=0 java
     if [[ -n ${JAVA_HOME:-} ]] && cove_is_jdk21 "$JAVA_HOME"; then
         COVE_JAVA_HOME=$JAVA_HOME
+        COVE_JAVA_MAJOR=$REPLY
         return
     fi
     for home in /usr/lib/jvm/*/; do
@@ -59,10 +61,12 @@ cove_find_jdk() {
     done
     if [[ -n $best ]]; then
         COVE_JAVA_HOME=$best
+        COVE_JAVA_MAJOR=$best_major
         return
     fi
     if java=$(command -v java) && home=$(dirname "$(dirname "$(readlink -f "$java")")") && cove_is_jdk21 "$home"; then
         COVE_JAVA_HOME=$home
+        COVE_JAVA_MAJOR=$REPLY
         return
     fi
     cove_die "Cove needs a JDK $COVE_MIN_JAVA or newer and found none (JAVA_HOME, /usr/lib/jvm, java on PATH)." \
