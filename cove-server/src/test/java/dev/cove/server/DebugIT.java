@@ -288,13 +288,9 @@ class DebugIT {
         String metrics = cove.get("/metrics").raw().body();
         assertThat(metrics).containsPattern("cove_debug_kept \\d");
         assertThat(Double.parseDouble(metrics.replaceAll("(?s).*cove_debug_kept (\\S+).*", "$1"))).isEqualTo(3.0);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long after = ProcessHandle.current().descendants().count();
-        while (after > before + 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50); // the workers let go end a moment after their kill
-            after = ProcessHandle.current().descendants().count();
-        }
-        assertThat(after).as("the server's processes, %d before the 100 failures", before).isLessThanOrEqualTo(before + 2);
+        // the workers let go end a moment after their kill
+        Attacks.awaitTrue(() -> ProcessHandle.current().descendants().count() <= before + 2, WAIT,
+                "the server's processes at most 2 more than the " + before + " before the 100 failures");
     }
 
     /** Deploys thrower, which fails naming its parameter who, and answers the id of its failure for {@code who}. */
